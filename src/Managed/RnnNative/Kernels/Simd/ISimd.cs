@@ -1,0 +1,60 @@
+namespace RnnNative.Kernels.Simd;
+
+/// <summary>
+/// The operations every kernel is written against, for one register width. Each kernel is one
+/// generic method over <c>TVec</c> (the register type) and <c>TSimd</c> (a struct implementing
+/// this interface); the JIT and Native AOT specialize it per width and inline these calls, so the
+/// math is written once and the four paths differ only in the struct they are instantiated with.
+/// </summary>
+/// <typeparam name="TVec">The register: <see cref="float"/>, or <c>Vector128/256/512&lt;float&gt;</c>.</typeparam>
+internal interface ISimd<TVec> where TVec : struct
+{
+    /// <summary>Number of float lanes in <typeparamref name="TVec"/>.</summary>
+    static abstract int Count { get; }
+
+    static abstract TVec Zero { get; }
+
+    static abstract TVec Broadcast(float value);
+
+    /// <summary>Loads <see cref="Count"/> floats starting at <paramref name="source"/> (no alignment needed).</summary>
+    static abstract TVec Load(ref readonly float source);
+
+    static abstract void Store(TVec value, ref float destination);
+
+    static abstract TVec Add(TVec left, TVec right);
+
+    static abstract TVec Subtract(TVec left, TVec right);
+
+    static abstract TVec Multiply(TVec left, TVec right);
+
+    static abstract TVec Divide(TVec left, TVec right);
+
+    /// <summary><c>a * b + c</c>, fused (one rounding) on paths with FMA hardware, unfused on the scalar path.</summary>
+    static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+
+    static abstract TVec Min(TVec left, TVec right);
+
+    static abstract TVec Max(TVec left, TVec right);
+
+    static abstract TVec Abs(TVec value);
+
+    /// <summary>Rounds to the nearest integer, ties to even.</summary>
+    static abstract TVec Round(TVec value);
+
+    /// <summary>2^n for integral <paramref name="n"/> in [-126, 127], built from the exponent bits.</summary>
+    static abstract TVec Pow2(TVec n);
+
+    /// <summary>A lane mask: all ones where <c>left &gt; right</c>, zero elsewhere.</summary>
+    static abstract TVec GreaterThan(TVec left, TVec right);
+
+    /// <summary>Per lane: <paramref name="mask"/> ? <paramref name="whenTrue"/> : <paramref name="whenFalse"/>.</summary>
+    static abstract TVec Select(TVec mask, TVec whenTrue, TVec whenFalse);
+
+    /// <summary>Copies the sign bit of <paramref name="sign"/> onto <paramref name="magnitude"/>.</summary>
+    static abstract TVec CopySign(TVec magnitude, TVec sign);
+
+    /// <summary>Sum of the lanes (lane order fixed per width, so deterministic per path).</summary>
+    static abstract float Sum(TVec value);
+
+    static abstract float MaxAcross(TVec value);
+}

@@ -1,0 +1,35 @@
+namespace RnnNative.Threading;
+
+/// <summary>
+/// The engine-wide thread count. GEMM and the cell loops split their work over this many threads
+/// (the caller included); results are bit-identical for every setting.
+/// </summary>
+public static class Parallelism
+{
+    private static readonly Lock s_gate = new();
+    private static WorkerTeam s_team = new(Environment.ProcessorCount);
+
+    /// <summary>Threads used by the engine; defaults to <see cref="Environment.ProcessorCount"/>.
+    /// Setting it replaces the worker team; calls already running finish on the old one.</summary>
+    public static int ThreadCount
+    {
+        get => s_team.ThreadCount;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1024);
+            lock (s_gate)
+            {
+                if (value != s_team.ThreadCount)
+                {
+                    WorkerTeam old = s_team;
+                    s_team = new WorkerTeam(value);
+                    old.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs the pieces of <paramref name="work"/> on the engine's threads.</summary>
+    internal static void Run(IParallelWork work, int pieceCount) => s_team.Run(work, pieceCount);
+}
