@@ -1,0 +1,18 @@
+namespace RnnNative.Cells;
+
+/// <summary>The recurrent cell of every layer of a stack. Numbers are stable (C ABI, checkpoints).</summary>
+public enum CellType
+{
+    /// <summary>Elman RNN: <c>h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)</c>, PyTorch's <c>nn.RNN</c>.</summary>
+    Elman = 0,
+
+    /// <summary>LSTM with PyTorch's gate order (i, f, g, o) and two bias vectors, <c>nn.LSTM</c>.</summary>
+    Lstm = 1,
+}
+
+/// <summary>The nonlinearity f of an Elman cell. Numbers are stable (C ABI, checkpoints).</summary>
+public enum Activation
+{
+    Tanh = 0,
+    Relu = 1,
+}

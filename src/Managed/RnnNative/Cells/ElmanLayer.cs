@@ -1,0 +1,45 @@
+using RnnNative.Kernels;
+
+namespace RnnNative.Cells;
+
+/// <summary>
+/// Elman cell, PyTorch's <c>nn.RNN</c>: <c>h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)</c> with f = tanh or ReLU.
+/// <code>
+/// forward:  h_t = f(gates_t)
+/// backward: dGates_t = dh_t ⊙ f'(h_t),  tanh' = 1 - h_t²,  relu' = [h_t &gt; 0]
+/// </code>
+/// </summary>
+internal sealed class ElmanLayer(KernelSet kernels, int inputSize, int hiddenSize, Activation activation, int parameterOffset)
+    : RecurrentLayer(kernels, inputSize, hiddenSize, gateCount: 1, parameterOffset)
+{
+    protected override void ForwardRows(int t, int first, int count)
+    {
+        int stateSize = Batch * HiddenSize;
+        ReadOnlySpan<float> gates = Gates.AsSpan(t * stateSize + first * HiddenSize, count * HiddenSize);
+        Span<float> hidden = Hidden.AsSpan((t + 1) * stateSize + first * HiddenSize, count * HiddenSize);
+        if (activation == Activation.Relu)
+        {
+            Kernels.Relu(gates, hidden);
+        }
+        else
+        {
+            Kernels.Tanh(gates, hidden);
+        }
+    }
+
+    protected override void BackwardRows(int t, int first, int count)
+    {
+        int stateSize = Batch * HiddenSize;
+        ReadOnlySpan<float> hidden = Hidden.AsSpan((t + 1) * stateSize + first * HiddenSize, count * HiddenSize);
+        ReadOnlySpan<float> dHidden = DHiddenTotal.AsSpan(first * HiddenSize, count * HiddenSize);
+        Span<float> dGates = DGates.AsSpan(t * stateSize + first * HiddenSize, count * HiddenSize);
+        if (activation == Activation.Relu)
+        {
+            Kernels.ReluBackward(hidden, dHidden, dGates);
+        }
+        else
+        {
+            Kernels.TanhBackward(hidden, dHidden, dGates);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using RnnNative.Kernels;
+using RnnNative.Kernels.Gemm;
+using RnnNative.Threading;
+
+namespace RnnNative.Cells;
+
+/// <summary>
+/// One recurrent layer over a window of T steps and a batch of B sequences: the GEMMs and the
+/// window loops, shared by every cell. A cell (<see cref="LstmLayer"/>, <see cref="ElmanLayer"/>)
+/// supplies only its pointwise step, forward and backward.
+/// <code>
+/// forward:  gates[T*B, G*H]  = X[T*B, I] · W_ihᵀ + b_ih + b_hh        (all T steps in one GEMM)
+///           gates_t[B, G*H] += h_{t-1}[B, H] · W_hhᵀ                 (t = 0..T-1, W_hhᵀ packed once)
+///           h_t, (c_t) = cell pointwise(gates_t, h_{t-1}, c_{t-1})
+/// backward: dGates_t = cell pointwise backward(dH_t + dh, ...)        (t = T-1..0)
+///           dh = dGates_t · W_hh                                      (gradient for h_{t-1})
+///           dW_ih += dGatesᵀ · X,  dW_hh += dGatesᵀ · [h_0 .. h_{T-1}], db_ih = db_hh += Σ_rows dGates
+///           dX = dGates · W_ih                                        (for the layer below)
+/// </code>
+/// The buffers of the last forward pass are kept for the backward pass (BPTT truncated at the window).
+/// </summary>
+internal abstract class RecurrentLayer
+{
+    private readonly StepWork _forwardStep;
+    private readonly StepWork _backwardStep;
+    private PackedMatrix? _packedRecurrent;
+    private readonly float[] _biasSum;
+    private readonly float[] _dBias;
+
+    protected RecurrentLayer(KernelSet kernels, int inputSize, int hiddenSize, int gateCount, int parameterOffset)
+    {
+        Kernels = kernels;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        GateWidth = gateCount * hiddenSize;
+        WeightIhOffset = parameterOffset;
+        WeightHhOffset = WeightIhOffset + GateWidth * inputSize;
+        BiasIhOffset = WeightHhOffset + GateWidth * hiddenSize;
+        BiasHhOffset = BiasIhOffset + GateWidth;
+        _biasSum = new float[GateWidth];
+        _dBias = new float[GateWidth];
+        _forwardStep = new StepWork(this, backward: false);
+        _backwardStep = new StepWork(this, backward: true);
+    }
+
+    protected KernelSet Kernels { get; }
+
+    public int InputSize { get; }
+
+    public int HiddenSize { get; }
+
+    /// <summary>G*H: width of the gate pre-activations of one step.</summary>
+    public int GateWidth { get; }
+
+    public int WeightIhOffset { get; }
+
+    public int WeightHhOffset { get; }
+
+    public int BiasIhOffset { get; }
+
+    public int BiasHhOffset { get; }
+
+    /// <summary>Parameters of this layer in the flat vector: W_ih, W_hh, b_ih, b_hh.</summary>
+    public int ParameterCount => BiasHhOffset + GateWidth - WeightIhOffset;
+
+    protected int Steps { get; private set; }
+
+    protected int Batch { get; private set; }
+
+    /// <summary>[(T+1)*B, H]: block 0 is h_0 (the initial state), block t+1 is h_t, the layer's output at step t.</summary>
+    public float[] Hidden { get; private set; } = [];
+
+    /// <summary>[T*B, G*H]: pre-activations, then whatever the cell keeps of them for the backward pass.</summary>
+    protected float[] Gates { get; private set; } = [];
+
+    /// <summary>[T*B, G*H]: gradients of the loss with respect to the pre-activations.</summary>
+    protected float[] DGates { get; private set; } = [];
+
+    /// <summary>[B, H]: the gradient reaching h_t from the layer above and from step t+1, for the step being undone.</summary>
+    protected float[] DHiddenTotal { get; private set; } = [];
+
+    /// <summary>[B, H]: the gradient reaching h_{t-1} through W_hh.</summary>
+    protected float[] DHiddenCarry { get; private set; } = [];
+
+    private float[] _input = [];
+    private int _inputOffset;
+
+    /// <summary>
+    /// Runs the window. <paramref name="input"/> [T*B, I] starting at <paramref name="inputOffset"/>
+    /// is kept by reference until <see cref="Backward"/>, so the caller must not change it in between.
+    /// <paramref name="initialHidden"/> [B, H] (empty: zeros); <paramref name="initialCell"/> likewise for cells with a cell state.
+    /// </summary>
+    public void Forward(float[] parameters, float[] input, int inputOffset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    {
+        EnsureWindow(steps, batch);
+        _input = input;
+        _inputOffset = inputOffset;
+        int rows = steps * batch;
+        int stateSize = batch * HiddenSize;
+        Span<float> hidden0 = Hidden.AsSpan(0, stateSize);
+        if (initialHidden.IsEmpty) hidden0.Clear(); else initialHidden.CopyTo(hidden0);
+        SetInitialCell(initialCell);
+
+        ReadOnlySpan<float> weightIh = parameters.AsSpan(WeightIhOffset, GateWidth * InputSize);
+        ReadOnlySpan<float> weightHh = parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize);
+        Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
+
+        // gates[T*B, G*H] = X · W_ihᵀ + (b_ih + b_hh)
+        Span<float> gates = Gates.AsSpan(0, rows * GateWidth);
+        Kernels.Gemm(false, true, rows, GateWidth, InputSize, 1f, input.AsSpan(inputOffset, rows * InputSize), InputSize, weightIh, InputSize, 0f, gates, GateWidth);
+        Kernels.AddRowVector(gates, rows, _biasSum);
+
+        _packedRecurrent = Kernels.PackB(true, HiddenSize, GateWidth, weightHh, HiddenSize, _packedRecurrent);
+        for (int t = 0; t < steps; t++)
+        {
+            // gates_t += h_{t-1} · W_hhᵀ
+            Kernels.Gemm(false, batch, 1f, Hidden.AsSpan(t * stateSize, stateSize), HiddenSize, _packedRecurrent, 1f, Gates.AsSpan(t * batch * GateWidth, batch * GateWidth), GateWidth);
+            _forwardStep.Step = t;
+            _forwardStep.Run(batch, GateWidth);
+        }
+    }
+
+    /// <summary>
+    /// Backpropagates through the window of the last <see cref="Forward"/>. Weight and bias
+    /// gradients are added to <paramref name="gradients"/> (same layout as the parameters).
+    /// <paramref name="dOutput"/> [T*B, H]: dLoss/dh_t from above; <paramref name="dFinalHidden"/> and
+    /// <paramref name="dFinalCell"/> [B, H] (empty: zero). Writes <paramref name="dInput"/> [T*B, I]
+    /// (skipped when empty), <paramref name="dInitialHidden"/> and <paramref name="dInitialCell"/> [B, H] (skipped when empty).
+    /// </summary>
+    public void Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden, ReadOnlySpan<float> dFinalCell, Span<float> dInput, Span<float> dInitialHidden, Span<float> dInitialCell)
+    {
+        int steps = Steps, batch = Batch, rows = steps * batch, stateSize = batch * HiddenSize;
+        ReadOnlySpan<float> weightIh = parameters.AsSpan(WeightIhOffset, GateWidth * InputSize);
+        ReadOnlySpan<float> weightHh = parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize);
+
+        Span<float> carry = DHiddenCarry.AsSpan(0, stateSize);
+        if (dFinalHidden.IsEmpty) carry.Clear(); else dFinalHidden.CopyTo(carry);
+        SetFinalCellGradient(dFinalCell);
+
+        _packedRecurrent = Kernels.PackB(false, GateWidth, HiddenSize, weightHh, HiddenSize, _packedRecurrent);
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            Kernels.Add(dOutput.Slice(t * stateSize, stateSize), carry, DHiddenTotal.AsSpan(0, stateSize));
+            _backwardStep.Step = t;
+            _backwardStep.Run(batch, GateWidth);
+            // dh_{t-1} = dGates_t · W_hh
+            Kernels.Gemm(false, batch, 1f, DGates.AsSpan(t * batch * GateWidth, batch * GateWidth), GateWidth, _packedRecurrent, 0f, carry, HiddenSize);
+        }
+        if (!dInitialHidden.IsEmpty) carry.CopyTo(dInitialHidden);
+        GetInitialCellGradient(dInitialCell);
+
+        ReadOnlySpan<float> dGates = DGates.AsSpan(0, rows * GateWidth);
+        // dW_ih += dGatesᵀ · X ;  dW_hh += dGatesᵀ · [h_0 .. h_{T-1}]
+        Kernels.Gemm(true, false, GateWidth, InputSize, rows, 1f, dGates, GateWidth, _input.AsSpan(_inputOffset, rows * InputSize), InputSize, 1f, gradients.AsSpan(WeightIhOffset, GateWidth * InputSize), InputSize);
+        Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
+        // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates.
+        _dBias.AsSpan().Clear();
+        Kernels.AccumulateColumnSums(dGates, rows, _dBias);
+        Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasIhOffset, GateWidth));
+        Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasHhOffset, GateWidth));
+
+        if (!dInput.IsEmpty)
+        {
+            // dX[T*B, I] = dGates · W_ih
+            Kernels.Gemm(false, false, rows, InputSize, GateWidth, 1f, dGates, GateWidth, weightIh, InputSize, 0f, dInput, InputSize);
+        }
+    }
+
+    /// <summary>h_T [B, H] of the last forward pass.</summary>
+    public ReadOnlySpan<float> FinalHidden => Hidden.AsSpan(Steps * Batch * HiddenSize, Batch * HiddenSize);
+
+    /// <summary>The outputs h_1..h_T [T*B, H] of the last forward pass.</summary>
+    public ReadOnlySpan<float> Output => Hidden.AsSpan(Batch * HiddenSize, Steps * Batch * HiddenSize);
+
+    /// <summary>Offset of the outputs h_1..h_T inside <see cref="Hidden"/>.</summary>
+    public int OutputOffset => Batch * HiddenSize;
+
+    /// <summary>c_T [B, H] for cells with a cell state; empty otherwise.</summary>
+    public virtual ReadOnlySpan<float> FinalCell => [];
+
+    /// <summary>Cell pointwise forward of step <paramref name="t"/> for batch rows [first, first + count):
+    /// reads gates_t (pre-activations, recurrent term included), writes h_t into <see cref="Hidden"/>.</summary>
+    protected abstract void ForwardRows(int t, int first, int count);
+
+    /// <summary>Cell pointwise backward of step <paramref name="t"/> for batch rows [first, first + count):
+    /// reads <see cref="DHiddenTotal"/> (dLoss/dh_t), writes dGates_t into <see cref="DGates"/>.</summary>
+    protected abstract void BackwardRows(int t, int first, int count);
+
+    /// <summary>Sizes cell-specific buffers for a window; called when the window grows.</summary>
+    protected virtual void AllocateCellBuffers(int rows, int batch)
+    {
+    }
+
+    protected virtual void SetInitialCell(ReadOnlySpan<float> initialCell)
+    {
+    }
+
+    protected virtual void SetFinalCellGradient(ReadOnlySpan<float> dFinalCell)
+    {
+    }
+
+    protected virtual void GetInitialCellGradient(Span<float> dInitialCell)
+    {
+    }
+
+    private void EnsureWindow(int steps, int batch)
+    {
+        int rows = steps * batch;
+        bool fits = Gates.Length >= rows * GateWidth && Hidden.Length >= (rows + batch) * HiddenSize && DHiddenTotal.Length >= batch * HiddenSize;
+        if (!fits)
+        {
+            Hidden = new float[(rows + batch) * HiddenSize];
+            Gates = new float[rows * GateWidth];
+            DGates = new float[rows * GateWidth];
+            DHiddenTotal = new float[batch * HiddenSize];
+            DHiddenCarry = new float[batch * HiddenSize];
+            AllocateCellBuffers(rows, batch);
+        }
+        Steps = steps;
+        Batch = batch;
+    }
+
+    /// <summary>The pointwise step as row pieces for the worker team; one instance per direction, reused.</summary>
+    private sealed class StepWork(RecurrentLayer layer, bool backward) : RowParallelWork
+    {
+        public int Step { get; set; }
+
+        protected override void RunRows(int first, int count)
+        {
+            if (backward)
+            {
+                layer.BackwardRows(Step, first, count);
+            }
+            else
+            {
+                layer.ForwardRows(Step, first, count);
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using RnnNative.Kernels;
+
+namespace RnnNative.Cells;
+
+/// <summary>
+/// L recurrent layers, each feeding its hidden states to the next, over windows of T steps and a
+/// batch of B sequences, with BPTT truncated at the window. Parameters and their gradients live in
+/// two flat vectors (one optimizer pass over each), split into tensors with PyTorch's names and
+/// layouts (<see cref="Tensors"/>), so weights can be exchanged with <c>nn.RNN</c>/<c>nn.LSTM</c>.
+/// </summary>
+/// <remarks>
+/// Shapes: input [T, B, I]; states [L, B, H] (layer-major, as PyTorch's h_0/c_0); output [T, B, H]
+/// of the top layer. Not thread-safe: one window at a time per instance. Forward and backward use
+/// every engine thread (<see cref="Threading.Parallelism"/>), with results independent of their number.
+/// </remarks>
+public sealed class RecurrentStack
+{
+    private readonly RecurrentLayer[] _layers;
+    private float[] _input = [];
+    private float[] _dLayerOutput = [];   // [T*B, H]: dLoss/dOutput of the layer below the one being undone
+    private float[] _dLayerInput = [];    // [T*B, H]: scratch for the next dX
+    private int _steps;                   // T and B of the last forward pass; 0 before the first
+    private int _batch;
+
+    public RecurrentStack(RecurrentConfig config, KernelSet? kernels = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        Kernels = kernels ?? KernelSet.Active;
+        _layers = new RecurrentLayer[config.Layers];
+        List<ParameterTensor> tensors = [];
+        int offset = 0;
+        for (int layer = 0; layer < config.Layers; layer++)
+        {
+            int inputSize = config.LayerInputSize(layer);
+            _layers[layer] = config.Cell == CellType.Lstm
+                ? new LstmLayer(Kernels, inputSize, config.HiddenSize, offset)
+                : new ElmanLayer(Kernels, inputSize, config.HiddenSize, config.Activation, offset);
+            RecurrentLayer l = _layers[layer];
+            tensors.Add(new ParameterTensor($"weight_ih_l{layer}", l.WeightIhOffset, [l.GateWidth, inputSize]));
+            tensors.Add(new ParameterTensor($"weight_hh_l{layer}", l.WeightHhOffset, [l.GateWidth, config.HiddenSize]));
+            tensors.Add(new ParameterTensor($"bias_ih_l{layer}", l.BiasIhOffset, [l.GateWidth]));
+            tensors.Add(new ParameterTensor($"bias_hh_l{layer}", l.BiasHhOffset, [l.GateWidth]));
+            offset += l.ParameterCount;
+        }
+        Tensors = tensors;
+        Parameters = new float[offset];
+        Gradients = new float[offset];
+    }
+
+    public RecurrentConfig Config { get; }
+
+    /// <summary>The kernels every computation of this stack runs.</summary>
+    public KernelSet Kernels { get; }
+
+    /// <summary>All weights and biases, laid out as <see cref="Tensors"/> says.</summary>
+    public float[] Parameters { get; }
+
+    /// <summary>dLoss/dParameters, same layout; <see cref="Backward"/> adds to it, <see cref="ZeroGradients"/> clears it.</summary>
+    public float[] Gradients { get; }
+
+    /// <summary>Per layer k: <c>weight_ih_l{k}</c> [G*H, I_k], <c>weight_hh_l{k}</c> [G*H, H], <c>bias_ih_l{k}</c> [G*H], <c>bias_hh_l{k}</c> [G*H].</summary>
+    public IReadOnlyList<ParameterTensor> Tensors { get; }
+
+    /// <summary>Elements of a state tensor [L, B, H] for a batch of <paramref name="batch"/>.</summary>
+    public int StateLength(int batch) => Config.Layers * batch * Config.HiddenSize;
+
+    /// <summary>PyTorch's default initialization: every parameter uniform in [-1/sqrt(H), 1/sqrt(H)].</summary>
+    public void InitializeUniform(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        float bound = 1f / MathF.Sqrt(Config.HiddenSize);
+        for (int i = 0; i < Parameters.Length; i++)
+        {
+            Parameters[i] = (float)(random.NextDouble() * 2 - 1) * bound;
+        }
+    }
+
+    public void ZeroGradients() => Gradients.AsSpan().Clear();
+
+    /// <summary>
+    /// Runs one window. <paramref name="input"/> [T, B, I]; <paramref name="initialHidden"/> and
+    /// <paramref name="initialCell"/> [L, B, H] (empty: zeros; the cell state only for LSTM);
+    /// writes <paramref name="output"/> [T, B, H] (the top layer's h_1..h_T) and
+    /// <paramref name="finalHidden"/>/<paramref name="finalCell"/> [L, B, H]; any output may be empty to skip it.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        int hidden = Config.HiddenSize, stateSize = batch * hidden, rows = checked(steps * batch);
+        if ((long)rows * Math.Max(Config.InputSize, Config.GateCount * hidden) > Array.MaxLength)
+        {
+            throw new ArgumentException($"a window of {steps} steps x {batch} sequences is too large for this model's buffers.", nameof(steps));
+        }
+        RequireLength(input, rows * Config.InputSize, nameof(input));
+        RequireOptionalLength(initialHidden, StateLength(batch), nameof(initialHidden));
+        RequireOptionalLength(initialCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(initialCell));
+        RequireOptionalLength(output, rows * hidden, nameof(output));
+        RequireOptionalLength(finalHidden, StateLength(batch), nameof(finalHidden));
+        RequireOptionalLength(finalCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(finalCell));
+
+        // The first layer's input is kept for dW_ih; the others read the layer below in place.
+        if (_input.Length < input.Length)
+        {
+            _input = new float[input.Length];
+        }
+        input.CopyTo(_input);
+        for (int layer = 0; layer < _layers.Length; layer++)
+        {
+            (float[] layerInput, int inputOffset) = layer == 0 ? (_input, 0) : (_layers[layer - 1].Hidden, _layers[layer - 1].OutputOffset);
+            _layers[layer].Forward(Parameters, layerInput, inputOffset, steps, batch, StateSlice(initialHidden, layer, stateSize), StateSlice(initialCell, layer, stateSize));
+            if (!finalHidden.IsEmpty) _layers[layer].FinalHidden.CopyTo(finalHidden.Slice(layer * stateSize, stateSize));
+            if (!finalCell.IsEmpty) _layers[layer].FinalCell.CopyTo(finalCell.Slice(layer * stateSize, stateSize));
+        }
+        if (!output.IsEmpty) _layers[^1].Output.CopyTo(output);
+        _steps = steps;
+        _batch = batch;
+    }
+
+    /// <summary>The top layer's outputs h_1..h_T [T, B, H] of the last <see cref="Forward"/>, without a copy.</summary>
+    public ReadOnlySpan<float> Output => _steps > 0 ? _layers[^1].Output : throw new InvalidOperationException("Forward has not run yet.");
+
+    /// <summary>
+    /// BPTT through the window of the last <see cref="Forward"/>: adds dLoss/dParameters to
+    /// <see cref="Gradients"/>. <paramref name="dOutput"/> [T, B, H]: dLoss/d(output);
+    /// <paramref name="dFinalHidden"/>/<paramref name="dFinalCell"/> [L, B, H] (empty: zero). Writes
+    /// <paramref name="dInput"/> [T, B, I] and <paramref name="dInitialHidden"/>/<paramref name="dInitialCell"/>
+    /// [L, B, H] when they are not empty.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden, ReadOnlySpan<float> dFinalCell, Span<float> dInput, Span<float> dInitialHidden, Span<float> dInitialCell)
+    {
+        if (_steps == 0)
+        {
+            throw new InvalidOperationException("Backward needs a Forward first.");
+        }
+        int steps = _steps, batch = _batch;
+        int hidden = Config.HiddenSize, stateSize = batch * hidden, rows = steps * batch;
+        RequireLength(dOutput, rows * hidden, nameof(dOutput));
+        RequireOptionalLength(dFinalHidden, StateLength(batch), nameof(dFinalHidden));
+        RequireOptionalLength(dFinalCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(dFinalCell));
+        RequireOptionalLength(dInput, rows * Config.InputSize, nameof(dInput));
+        RequireOptionalLength(dInitialHidden, StateLength(batch), nameof(dInitialHidden));
+        RequireOptionalLength(dInitialCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(dInitialCell));
+
+        if (_dLayerOutput.Length < rows * hidden)
+        {
+            _dLayerOutput = new float[rows * hidden];
+            _dLayerInput = new float[rows * hidden];
+        }
+        ReadOnlySpan<float> dOut = dOutput;
+        for (int layer = _layers.Length - 1; layer >= 0; layer--)
+        {
+            Span<float> dIn = layer > 0 ? _dLayerInput.AsSpan(0, rows * hidden) : dInput;
+            _layers[layer].Backward(Parameters, Gradients, dOut, StateSlice(dFinalHidden, layer, stateSize), StateSlice(dFinalCell, layer, stateSize),
+                dIn, StateSlice(dInitialHidden, layer, stateSize), StateSlice(dInitialCell, layer, stateSize));
+            // The gradient just computed for this layer's input is the next layer's dOutput.
+            (_dLayerOutput, _dLayerInput) = (_dLayerInput, _dLayerOutput);
+            dOut = _dLayerOutput.AsSpan(0, rows * hidden);
+        }
+    }
+
+    private static ReadOnlySpan<float> StateSlice(ReadOnlySpan<float> states, int layer, int stateSize) =>
+        states.IsEmpty ? [] : states.Slice(layer * stateSize, stateSize);
+
+    private static Span<float> StateSlice(Span<float> states, int layer, int stateSize) =>
+        states.IsEmpty ? [] : states.Slice(layer * stateSize, stateSize);
+
+    private static void RequireLength(ReadOnlySpan<float> span, int length, string name)
+    {
+        if (span.Length != length)
+        {
+            throw new ArgumentException($"expected {length} elements, got {span.Length}.", name);
+        }
+    }
+
+    private static void RequireOptionalLength(ReadOnlySpan<float> span, int length, string name)
+    {
+        if (!span.IsEmpty && span.Length != length)
+        {
+            throw new ArgumentException($"expected {length} elements (or none), got {span.Length}.", name);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using RnnNative.Cells;
+
+namespace RnnNative.Tests.Cells;
+
+/// <summary>
+/// PyTorch's nn.RNN / nn.LSTM forward written from the formulas in double precision with plain
+/// loops, independent of the engine: the oracle for forward values and, through central
+/// differences, for gradients. Tensors are found by their PyTorch names.
+/// </summary>
+internal static class ReferenceRecurrent
+{
+    public sealed record Result(double[] Output, double[] FinalHidden, double[] FinalCell);
+
+    public static Result Forward(RecurrentConfig config, IReadOnlyList<ParameterTensor> tensors, double[] parameters, double[] input, int steps, int batch, double[] initialHidden, double[] initialCell)
+    {
+        int hidden = config.HiddenSize, gates = config.GateCount * hidden;
+        double[] layerInput = input;
+        double[] finalHidden = new double[config.Layers * batch * hidden];
+        double[] finalCell = new double[config.Layers * batch * hidden];
+        for (int layer = 0; layer < config.Layers; layer++)
+        {
+            int inputSize = config.LayerInputSize(layer);
+            double WeightIh(int row, int column) => parameters[Find(tensors, $"weight_ih_l{layer}").Offset + row * inputSize + column];
+            double WeightHh(int row, int column) => parameters[Find(tensors, $"weight_hh_l{layer}").Offset + row * hidden + column];
+            double Bias(int row) => parameters[Find(tensors, $"bias_ih_l{layer}").Offset + row] + parameters[Find(tensors, $"bias_hh_l{layer}").Offset + row];
+
+            double[] output = new double[steps * batch * hidden];
+            for (int b = 0; b < batch; b++)
+            {
+                double[] h = new double[hidden], c = new double[hidden];
+                for (int j = 0; j < hidden; j++)
+                {
+                    h[j] = initialHidden[(layer * batch + b) * hidden + j];
+                    c[j] = initialCell[(layer * batch + b) * hidden + j];
+                }
+                for (int t = 0; t < steps; t++)
+                {
+                    double[] pre = new double[gates];
+                    for (int row = 0; row < gates; row++)
+                    {
+                        double sum = Bias(row);
+                        for (int k = 0; k < inputSize; k++) sum += WeightIh(row, k) * layerInput[(t * batch + b) * inputSize + k];
+                        for (int k = 0; k < hidden; k++) sum += WeightHh(row, k) * h[k];
+                        pre[row] = sum;
+                    }
+                    for (int j = 0; j < hidden; j++)
+                    {
+                        if (config.Cell == CellType.Lstm)
+                        {
+                            double i = Sigmoid(pre[j]), f = Sigmoid(pre[hidden + j]), g = Math.Tanh(pre[2 * hidden + j]), o = Sigmoid(pre[3 * hidden + j]);
+                            c[j] = f * c[j] + i * g;
+                            h[j] = o * Math.Tanh(c[j]);
+                        }
+                        else
+                        {
+                            h[j] = config.Activation == Activation.Relu ? Math.Max(pre[j], 0) : Math.Tanh(pre[j]);
+                        }
+                        output[(t * batch + b) * hidden + j] = h[j];
+                    }
+                }
+                for (int j = 0; j < hidden; j++)
+                {
+                    finalHidden[(layer * batch + b) * hidden + j] = h[j];
+                    finalCell[(layer * batch + b) * hidden + j] = config.Cell == CellType.Lstm ? c[j] : 0;
+                }
+            }
+            layerInput = output;
+        }
+        return new Result(layerInput, finalHidden, finalCell);
+    }
+
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    private static ParameterTensor Find(IReadOnlyList<ParameterTensor> tensors, string name) => tensors.Single(t => t.Name == name);
+}
