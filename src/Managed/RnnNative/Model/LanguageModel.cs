@@ -1,0 +1,181 @@
+using RnnNative.Cells;
+using RnnNative.Kernels;
+using RnnNative.Training;
+
+namespace RnnNative.Model;
+
+/// <summary>
+/// A char-rnn style language model over windows of T steps and B parallel streams:
+/// <code>
+/// x_t      = embedding[token_t]                       [T*B, E]
+/// h_t      = stack(x_t, state)                        [T*B, H]
+/// logits_t = h_t · W_outᵀ + b_out                     [T*B, V]
+/// loss     = mean over T*B of -log softmax(logits_t)[target_t]   (nats)
+/// </code>
+/// Not thread-safe: one call at a time per instance (separate instances may run concurrently).
+/// </summary>
+public sealed class LanguageModel
+{
+    private readonly float[] _embedding;          // [V, E]
+    private readonly float[] _embeddingGradient;
+    private readonly float[] _output;             // W_out [V, H] then b_out [V]
+    private readonly float[] _outputGradient;
+    private float[] _embedded = [];               // [T*B, E]
+    private float[] _dEmbedded = [];              // [T*B, E]
+    private float[] _logits = [];                 // [T*B, V]
+    private float[] _dHidden = [];                // [T*B, H]
+
+    public LanguageModel(LanguageModelConfig config, KernelSet? kernels = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        Kernels = kernels ?? KernelSet.Active;
+        Stack = new RecurrentStack(config.Recurrent, Kernels);
+        _embedding = new float[config.VocabularySize * config.EmbeddingSize];
+        _embeddingGradient = new float[_embedding.Length];
+        _output = new float[config.VocabularySize * (config.HiddenSize + 1)];
+        _outputGradient = new float[_output.Length];
+        Blocks = [new ParameterBlock("embedding", _embedding, _embeddingGradient), new ParameterBlock("rnn", Stack.Parameters, Stack.Gradients), new ParameterBlock("output", _output, _outputGradient)];
+    }
+
+    public LanguageModelConfig Config { get; }
+
+    public KernelSet Kernels { get; }
+
+    /// <summary>The recurrent layers (their tensors carry PyTorch's names).</summary>
+    public RecurrentStack Stack { get; }
+
+    /// <summary>Every trainable vector: embedding [V, E]; the stack; output W_out [V, H] followed by b_out [V].</summary>
+    public IReadOnlyList<ParameterBlock> Blocks { get; }
+
+    private int V => Config.VocabularySize;
+
+    private int H => Config.HiddenSize;
+
+    private int E => Config.EmbeddingSize;
+
+    /// <summary>Embedding ~ N(0, 1) as PyTorch's nn.Embedding; the stack and the output layer
+    /// uniform in ±1/sqrt(fan-in) as nn.LSTM and nn.Linear.</summary>
+    public void Initialize(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        for (int i = 0; i < _embedding.Length; i++)
+        {
+            // Box-Muller: two uniforms to one normal.
+            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+            _embedding[i] = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+        Stack.InitializeUniform(random);
+        float bound = 1f / MathF.Sqrt(H);
+        for (int i = 0; i < _output.Length; i++)
+        {
+            _output[i] = (float)(random.NextDouble() * 2 - 1) * bound;
+        }
+    }
+
+    public void ZeroGradients()
+    {
+        foreach (ParameterBlock block in Blocks)
+        {
+            block.Gradients.AsSpan().Clear();
+        }
+    }
+
+    /// <summary>
+    /// Forward and backward over one window: returns the summed loss in nats over the T*B
+    /// predictions and adds the gradient of the mean loss to every block's gradients.
+    /// <paramref name="inputs"/> and <paramref name="targets"/> are [T, B] time-major token ids;
+    /// <paramref name="state"/> enters as the state before the window and leaves as the state after it.
+    /// </summary>
+    public double TrainWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
+    {
+        int rows = Forward(inputs, targets, steps, state);
+        double loss = Kernels.SoftmaxCrossEntropy(_logits.AsSpan(0, rows * V), rows, V, targets, _logits.AsSpan(0, rows * V), 1f / rows);
+        ReadOnlySpan<float> dLogits = _logits.AsSpan(0, rows * V);
+        ReadOnlySpan<float> hidden = Stack.Output;
+
+        // dW_out += dLogitsᵀ · h ;  db_out += Σ_rows dLogits ;  dh = dLogits · W_out
+        Kernels.Gemm(true, false, V, H, rows, 1f, dLogits, V, hidden, H, 1f, _outputGradient.AsSpan(0, V * H), H);
+        Kernels.AccumulateColumnSums(dLogits, rows, _outputGradient.AsSpan(V * H, V));
+        Span<float> dHidden = _dHidden.AsSpan(0, rows * H);
+        Kernels.Gemm(false, false, rows, H, V, 1f, dLogits, V, _output.AsSpan(0, V * H), H, 0f, dHidden, H);
+
+        Span<float> dEmbedded = _dEmbedded.AsSpan(0, rows * E);
+        Stack.Backward(dHidden, [], [], dEmbedded, [], []);
+        // The embedding gradient is a scatter-add of dx into the rows of the tokens read, in row order.
+        for (int row = 0; row < rows; row++)
+        {
+            Kernels.Axpy(1f, dEmbedded.Slice(row * E, E), _embeddingGradient.AsSpan(inputs[row] * E, E));
+        }
+        return loss;
+    }
+
+    /// <summary>Summed loss in nats over one window without gradients; <paramref name="state"/> carried as in <see cref="TrainWindow"/>.</summary>
+    public double EvaluateWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
+    {
+        int rows = Forward(inputs, targets, steps, state);
+        return Kernels.SoftmaxCrossEntropy(_logits.AsSpan(0, rows * V), rows, V, targets, [], 0f);
+    }
+
+    /// <summary>
+    /// One step for B independent streams (sampling): reads one token per stream, advances
+    /// <paramref name="state"/> and writes the next-token logits [B, V]. O(1) work per token.
+    /// </summary>
+    public void Step(ReadOnlySpan<int> tokens, RecurrentState state, Span<float> logits)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (logits.Length != state.Batch * V)
+        {
+            throw new ArgumentException($"expected {state.Batch * V} logits ([B, V]), got {logits.Length}.", nameof(logits));
+        }
+        int rows = Forward(tokens, default, 1, state);
+        _logits.AsSpan(0, rows * V).CopyTo(logits);
+    }
+
+    /// <summary>Embeds, runs the stack and computes logits into <see cref="_logits"/>; returns T*B.</summary>
+    private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        int batch = state.Batch, rows = steps * batch;
+        if (inputs.Length != rows)
+        {
+            throw new ArgumentException($"expected {rows} token ids ([T={steps}, B={batch}]), got {inputs.Length}.", nameof(inputs));
+        }
+        if (!targets.IsEmpty && targets.Length != rows)
+        {
+            throw new ArgumentException($"expected {rows} target ids ([T={steps}, B={batch}]), got {targets.Length}.", nameof(targets));
+        }
+        EnsureWindow(rows);
+
+        Span<float> embedded = _embedded.AsSpan(0, rows * E);
+        for (int row = 0; row < rows; row++)
+        {
+            int token = inputs[row];
+            if ((uint)token >= (uint)V)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputs), token, $"token id at position {row} is outside the vocabulary [0, {V}).");
+            }
+            _embedding.AsSpan(token * E, E).CopyTo(embedded.Slice(row * E, E));
+        }
+        Stack.Forward(embedded, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+
+        // logits = h · W_outᵀ + b_out
+        Span<float> logits = _logits.AsSpan(0, rows * V);
+        Kernels.Gemm(false, true, rows, V, H, 1f, Stack.Output, H, _output.AsSpan(0, V * H), H, 0f, logits, V);
+        Kernels.AddRowVector(logits, rows, _output.AsSpan(V * H, V));
+        return rows;
+    }
+
+    private void EnsureWindow(int rows)
+    {
+        if (_logits.Length < rows * V)
+        {
+            _embedded = new float[rows * E];
+            _dEmbedded = new float[rows * E];
+            _logits = new float[rows * V];
+            _dHidden = new float[rows * H];
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using RnnNative.Cells;
+
+namespace RnnNative.Model;
+
+/// <summary>The hidden (and, for LSTM, cell) state of every layer for a batch of independent
+/// streams, [L, B, H] each, carried from one window or one token to the next.</summary>
+public sealed class RecurrentState
+{
+    public RecurrentState(RecurrentConfig config, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        Batch = batch;
+        Hidden = new float[config.Layers * batch * config.HiddenSize];
+        Cell = config.Cell == CellType.Lstm ? new float[Hidden.Length] : [];
+    }
+
+    public int Batch { get; }
+
+    /// <summary>h [L, B, H].</summary>
+    public float[] Hidden { get; }
+
+    /// <summary>c [L, B, H] for LSTM; empty for Elman.</summary>
+    public float[] Cell { get; }
+
+    /// <summary>Back to the zero state, as at the start of a text.</summary>
+    public void Reset()
+    {
+        Hidden.AsSpan().Clear();
+        Cell.AsSpan().Clear();
+    }
+}

@@ -1,0 +1,124 @@
+using RnnNative.Cells;
+using RnnNative.Kernels;
+using RnnNative.Model;
+using RnnNative.Tests.Cells;
+using RnnNative.Training;
+
+namespace RnnNative.Tests.Model;
+
+public class LanguageModelTests
+{
+    private const int Steps = 3, Batch = 2;
+    private static readonly LanguageModelConfig s_config = new(VocabularySize: 6, EmbeddingSize: 3, CellType.Lstm, HiddenSize: 4, Layers: 2);
+    private static readonly int[] s_inputs = [0, 5, 2, 2, 4, 1];
+    private static readonly int[] s_targets = [5, 2, 2, 3, 1, 0];
+
+    private static LanguageModel CreateModel(KernelPath path)
+    {
+        LanguageModel model = new(s_config, KernelSet.For(path));
+        model.Initialize(new Random(3));
+        return model;
+    }
+
+    /// <summary>Mean cross-entropy of the window in double, from the formulas, with the stack's double reference.</summary>
+    private static double ReferenceLoss(LanguageModel model, double[][] blocks, double[] h0, double[] c0)
+    {
+        int v = s_config.VocabularySize, e = s_config.EmbeddingSize, h = s_config.HiddenSize, rows = Steps * Batch;
+        double[] x = new double[rows * e];
+        for (int row = 0; row < rows; row++)
+        {
+            Array.Copy(blocks[0], s_inputs[row] * e, x, row * e, e);
+        }
+        ReferenceRecurrent.Result result = ReferenceRecurrent.Forward(s_config.Recurrent, model.Stack.Tensors, blocks[1], x, Steps, Batch, h0, c0);
+        double loss = 0;
+        for (int row = 0; row < rows; row++)
+        {
+            double[] logits = new double[v];
+            for (int j = 0; j < v; j++)
+            {
+                logits[j] = blocks[2][v * h + j];
+                for (int k = 0; k < h; k++) logits[j] += blocks[2][j * h + k] * result.Output[row * h + k];
+            }
+            double max = logits.Max();
+            loss += Math.Log(logits.Sum(z => Math.Exp(z - max))) + max - logits[s_targets[row]];
+        }
+        return loss / rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(Support.KernelPathData.Available), MemberType = typeof(Support.KernelPathData))]
+    public void Window_gradients_match_central_differences_of_the_reference(KernelPath path)
+    {
+        LanguageModel model = CreateModel(path);
+        RecurrentState state = new(s_config.Recurrent, Batch);
+        Random random = new(4);
+        for (int i = 0; i < state.Hidden.Length; i++) { state.Hidden[i] = (float)(random.NextDouble() - 0.5); state.Cell[i] = (float)(random.NextDouble() - 0.5); }
+        double[] h0 = state.Hidden.Select(f => (double)f).ToArray(), c0 = state.Cell.Select(f => (double)f).ToArray();
+
+        model.ZeroGradients();
+        double loss = model.TrainWindow(s_inputs, s_targets, Steps, state);
+        double[][] blocks = model.Blocks.Select(b => b.Values.Select(f => (double)f).ToArray()).ToArray();
+        Assert.Equal(ReferenceLoss(model, blocks, h0, c0), loss / (Steps * Batch), 5);
+
+        const double epsilon = 1e-6;
+        for (int b = 0; b < blocks.Length; b++)
+        {
+            for (int i = 0; i < blocks[b].Length; i++)
+            {
+                double saved = blocks[b][i];
+                blocks[b][i] = saved + epsilon;
+                double plus = ReferenceLoss(model, blocks, h0, c0);
+                blocks[b][i] = saved - epsilon;
+                double minus = ReferenceLoss(model, blocks, h0, c0);
+                blocks[b][i] = saved;
+                double expected = (plus - minus) / (2 * epsilon), actual = model.Blocks[b].Gradients[i];
+                Assert.True(Math.Abs(expected - actual) <= 1e-5 + 1e-3 * Math.Abs(expected), $"{model.Blocks[b].Name}[{i}]: expected {expected:G9}, got {actual:G9}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Step_by_step_logits_equal_the_window_forward()
+    {
+        // The sampling API must compute exactly what training computes, one token at a time.
+        LanguageModel model = CreateModel(KernelPaths.Active);
+        RecurrentState windowState = new(s_config.Recurrent, Batch), stepState = new(s_config.Recurrent, Batch);
+        float[] logits = new float[Batch * s_config.VocabularySize];
+        double stepLoss = 0;
+        for (int t = 0; t < Steps; t++)
+        {
+            model.Step(s_inputs.AsSpan(t * Batch, Batch), stepState, logits);
+            stepLoss += KernelSet.Active.SoftmaxCrossEntropy(logits, Batch, s_config.VocabularySize, s_targets.AsSpan(t * Batch, Batch), [], 0f);
+        }
+        double windowLoss = model.EvaluateWindow(s_inputs, s_targets, Steps, windowState);
+        Assert.Equal(windowLoss, stepLoss, 5);
+        Assert.Equal(windowState.Hidden, stepState.Hidden);
+    }
+
+    [Fact]
+    public void Out_of_vocabulary_tokens_are_rejected()
+    {
+        LanguageModel model = CreateModel(KernelPaths.Active);
+        RecurrentState state = new(s_config.Recurrent, 1);
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Step([6], state, new float[6]));
+        Assert.Equal("inputs", error.ParamName);
+    }
+
+    [Fact]
+    public void Training_memorizes_a_short_text()
+    {
+        LanguageModel model = CreateModel(KernelPaths.Active);
+        Optimizer optimizer = new(new OptimizerConfig(OptimizerKind.Adam, LearningRate: 0.05f), model.Blocks, model.Kernels);
+        double first = 0, last = 0;
+        for (int step = 0; step < 150; step++)
+        {
+            RecurrentState state = new(s_config.Recurrent, Batch);
+            model.ZeroGradients();
+            last = model.TrainWindow(s_inputs, s_targets, Steps, state) / (Steps * Batch);
+            if (step == 0) first = last;
+            GradientClipping.ClipByGlobalNorm(model.Blocks, 5f, model.Kernels);
+            optimizer.Step(optimizer.Config.LearningRate);
+        }
+        Assert.True(first > 1.0 && last < 0.05, $"loss went from {first} to {last}");
+    }
+}
