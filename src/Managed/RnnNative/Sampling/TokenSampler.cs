@@ -1,0 +1,110 @@
+using RnnNative.Kernels;
+using RnnNative.Randomness;
+
+namespace RnnNative.Sampling;
+
+/// <summary>
+/// Draws a token from one row of logits: <c>p = softmax(z / temperature)</c>, cut to the top K
+/// and to the nucleus of mass P, renormalized, then one uniform draw. Holds scratch buffers, so one
+/// instance per thread; drawing allocates nothing.
+/// </summary>
+public sealed class TokenSampler
+{
+    private readonly KernelSet _kernels;
+    private readonly float[] _probabilities;
+    private readonly int[] _order;
+    private readonly Comparison<int> _byProbabilityDescending;
+
+    public TokenSampler(int vocabularySize, SamplingOptions options, KernelSet? kernels = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _kernels = kernels ?? KernelSet.Active;
+        _probabilities = new float[vocabularySize];
+        _order = new int[vocabularySize];
+        // Ties broken by token id, so the cut is the same on every path and platform.
+        _byProbabilityDescending = (a, b) => _probabilities[b].CompareTo(_probabilities[a]) is var c && c != 0 ? c : a.CompareTo(b);
+    }
+
+    public SamplingOptions Options { get; }
+
+    /// <summary>The next token for <paramref name="logits"/> [V], drawing from <paramref name="random"/>
+    /// (no draw at all when greedy).</summary>
+    public int Next(ReadOnlySpan<float> logits, SeededRandom random)
+    {
+        if (logits.Length != _probabilities.Length)
+        {
+            throw new ArgumentException($"expected {_probabilities.Length} logits, got {logits.Length}.", nameof(logits));
+        }
+        if (Options.IsGreedy)
+        {
+            return ArgMax(logits);
+        }
+        Span<float> p = _probabilities;
+        logits.CopyTo(p);
+        _kernels.Scale(1f / Options.Temperature, p);
+        _kernels.Softmax(p, p);
+
+        int vocabularySize = p.Length;
+        if (Options.TopK == 0 && Options.TopP >= 1f)
+        {
+            return Draw(p, random.NextDouble());
+        }
+        for (int i = 0; i < vocabularySize; i++) _order[i] = i;
+        Array.Sort(_order, _byProbabilityDescending);
+        int kept = Options.TopK == 0 ? vocabularySize : Math.Min(Options.TopK, vocabularySize);
+        double mass = 0;
+        for (int i = 0; i < kept; i++)
+        {
+            mass += p[_order[i]];
+            if (mass >= Options.TopP)
+            {
+                kept = i + 1;
+                break;
+            }
+        }
+        double target = random.NextDouble() * SumOf(p, kept), cumulative = 0;
+        for (int i = 0; i < kept; i++)
+        {
+            cumulative += p[_order[i]];
+            if (target < cumulative) return _order[i];
+        }
+        return _order[kept - 1];
+    }
+
+    private double SumOf(ReadOnlySpan<float> p, int kept)
+    {
+        double sum = 0;
+        for (int i = 0; i < kept; i++) sum += p[_order[i]];
+        return sum;
+    }
+
+    private static int Draw(ReadOnlySpan<float> p, double uniform)
+    {
+        double total = 0;
+        foreach (float value in p) total += value;
+        double target = uniform * total, cumulative = 0;
+        int last = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            if (p[i] <= 0f) continue;
+            cumulative += p[i];
+            last = i;
+            if (target < cumulative) return i;
+        }
+        return last;
+    }
+
+    /// <summary>The first index of the largest logit.</summary>
+    public static int ArgMax(ReadOnlySpan<float> logits)
+    {
+        int best = 0;
+        for (int i = 1; i < logits.Length; i++)
+        {
+            if (logits[i] > logits[best]) best = i;
+        }
+        return best;
+    }
+}
