@@ -46,12 +46,12 @@ internal static class SoftmaxCrossEntropy
             float zTarget = z[target];   // read before an in-place gradient overwrites it
             float max = Reductions.Max<TVec, TSimd>(z);
             Span<float> dz = withGradient ? dLogits.Slice(r * classes, classes) : [];
-            float sum = ExpShiftedSum<TVec, TSimd>(z, max, dz);
+            double sum = ExpShiftedSum<TVec, TSimd>(z, max, dz);
             loss += Math.Log(sum) + max - zTarget;
             if (withGradient)
             {
                 // dz = gradScale·e/s - gradScale·onehot(target)
-                ElementwiseDriver.Unary<TVec, TSimd, ScaleOperator>(dz, dz, new ScaleOperator(gradScale / sum));
+                ElementwiseDriver.Unary<TVec, TSimd, ScaleOperator>(dz, dz, new ScaleOperator((float)(gradScale / sum)));
                 dz[target] -= gradScale;
             }
         }
@@ -70,14 +70,18 @@ internal static class SoftmaxCrossEntropy
             return;
         }
         Span<float> p = probabilities[..logits.Length];
-        float sum = ExpShiftedSum<TVec, TSimd>(logits, Reductions.Max<TVec, TSimd>(logits), p);
-        ElementwiseDriver.Unary<TVec, TSimd, ScaleOperator>(p, p, new ScaleOperator(1f / sum));
+        double sum = ExpShiftedSum<TVec, TSimd>(logits, Reductions.Max<TVec, TSimd>(logits), p);
+        ElementwiseDriver.Unary<TVec, TSimd, ScaleOperator>(p, p, new ScaleOperator((float)(1 / sum)));
     }
 
+    // Float lanes sum one block, a double sums the blocks: a serial float sum over a 50k-word
+    // vocabulary would be off by ~1e-5 relative, enough to show in gradient rows that should sum to 0.
+    // A multiple of 16 lanes, so only the last block has a scalar remainder.
+    private const int ExpSumBlock = 256;
+
     /// <summary><c>Σ exp(z - shift)</c>, also storing each exp into <paramref name="e"/> unless it
-    /// is empty (loss only). e may be z. The sum is in float lanes: every term is in (0, 1] and
-    /// one of them is 1, so its relative rounding error stays ~1e-7·sqrt(classes / lanes).</summary>
-    private static float ExpShiftedSum<TVec, TSimd>(ReadOnlySpan<float> z, float shift, Span<float> e)
+    /// is empty (loss only). e may be z. Deterministic per path; lane order differs across paths.</summary>
+    private static double ExpShiftedSum<TVec, TSimd>(ReadOnlySpan<float> z, float shift, Span<float> e)
         where TVec : struct
         where TSimd : struct, ISimd<TVec>
     {
@@ -86,26 +90,32 @@ internal static class SoftmaxCrossEntropy
         ref float zRef = ref MemoryMarshal.GetReference(z);
         ref float eRef = ref MemoryMarshal.GetReference(e);
         TVec shiftVector = TSimd.Broadcast(shift);
-        TVec sumVector = TSimd.Zero;
+        double sum = 0;
         int k = 0;
-        for (; k <= z.Length - width; k += width)
+        while (k < z.Length)
         {
-            TVec exp = VectorMath.Exp<TVec, TSimd>(TSimd.Subtract(TSimd.Load(in Unsafe.Add(ref zRef, k)), shiftVector));
-            sumVector = TSimd.Add(sumVector, exp);
-            if (store)
+            int blockEnd = Math.Min(z.Length, k + ExpSumBlock);
+            TVec sumVector = TSimd.Zero;
+            for (; k <= blockEnd - width; k += width)
             {
-                TSimd.Store(exp, ref Unsafe.Add(ref eRef, k));
+                TVec exp = VectorMath.Exp<TVec, TSimd>(TSimd.Subtract(TSimd.Load(in Unsafe.Add(ref zRef, k)), shiftVector));
+                sumVector = TSimd.Add(sumVector, exp);
+                if (store)
+                {
+                    TSimd.Store(exp, ref Unsafe.Add(ref eRef, k));
+                }
             }
-        }
-        float sum = TSimd.Sum(sumVector);
-        for (; k < z.Length; k++)
-        {
-            float exp = VectorMath.Exp<float, ScalarSimd>(Unsafe.Add(ref zRef, k) - shift);
-            sum += exp;
-            if (store)
+            float blockSum = TSimd.Sum(sumVector);
+            for (; k < blockEnd; k++)
             {
-                Unsafe.Add(ref eRef, k) = exp;
+                float exp = VectorMath.Exp<float, ScalarSimd>(Unsafe.Add(ref zRef, k) - shift);
+                blockSum += exp;
+                if (store)
+                {
+                    Unsafe.Add(ref eRef, k) = exp;
+                }
             }
+            sum += blockSum;
         }
         return sum;
     }
