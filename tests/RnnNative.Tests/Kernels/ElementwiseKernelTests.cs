@@ -25,7 +25,10 @@ public class ElementwiseKernelTests
             for (int k = 0; k < length; k++)
             {
                 double expected = reference(x[k]);
-                Assert.True(Math.Abs(y[k] - expected) <= absolute + relative * Math.Abs(expected), $"length {length}, x[{k}] = {x[k]}: got {y[k]}, want {expected}");
+                if (!(Math.Abs(y[k] - expected) <= absolute + relative * Math.Abs(expected)))
+                {
+                    Assert.Fail($"length {length}, x[{k}] = {x[k]}: got {y[k]}, want {expected}");
+                }
             }
             KernelTestData.AssertCanaryIntact(y, length);
 
@@ -49,7 +52,10 @@ public class ElementwiseKernelTests
             for (int k = 0; k < length; k++)
             {
                 double expected = reference(a[k], b[k]);
-                Assert.True(Math.Abs(y[k] - expected) <= relative * Math.Abs(expected) + perUnitB * Math.Abs(b[k]), $"length {length}, k {k}: got {y[k]}, want {expected}");
+                if (!(Math.Abs(y[k] - expected) <= relative * Math.Abs(expected) + perUnitB * Math.Abs(b[k])))
+                {
+                    Assert.Fail($"length {length}, k {k}: got {y[k]}, want {expected}");
+                }
             }
             KernelTestData.AssertCanaryIntact(y, length);
 
@@ -115,7 +121,10 @@ public class ElementwiseKernelTests
             for (int k = 0; k < length; k++)
             {
                 double axpy = -0.37 * x[k] + y0[k];
-                Assert.True(Math.Abs(y[k] - axpy) <= 1e-7 * (Math.Abs(x[k]) + Math.Abs(y0[k])), $"axpy k {k}: {y[k]} vs {axpy}");
+                if (!(Math.Abs(y[k] - axpy) <= 1e-7 * (Math.Abs(x[k]) + Math.Abs(y0[k]))))
+                {
+                    Assert.Fail($"axpy k {k}: {y[k]} vs {axpy}");
+                }
                 Assert.Equal(1.7f * x[k], scaled[k]);
                 Assert.Equal(Math.Clamp(x[k], -2.5f, 3f), clamped[k]);
             }
@@ -147,7 +156,10 @@ public class ElementwiseKernelTests
     {
         for (int k = 0; k < expected.Length; k++)
         {
-            Assert.True(Math.Abs(expected[k] - actual[k]) <= tolerance, $"k {k}: scalar {expected[k]}, vector {actual[k]}");
+            if (!(Math.Abs(expected[k] - actual[k]) <= tolerance))
+            {
+                Assert.Fail($"k {k}: scalar {expected[k]}, vector {actual[k]}");
+            }
         }
     }
 

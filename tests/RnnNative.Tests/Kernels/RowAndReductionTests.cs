@@ -53,7 +53,10 @@ public class RowAndReductionTests
                 expected += (double)value * value;
             }
             double actual = kernels.SumOfSquares(x);
-            Assert.True(Math.Abs(actual - expected) <= 1e-6 * expected, $"length {length}: {actual} vs {expected}");
+            if (!(Math.Abs(actual - expected) <= 1e-6 * expected))
+            {
+                Assert.Fail($"length {length}: {actual} vs {expected}");
+            }
             Assert.Equal(actual, kernels.SumOfSquares(x));
         }
     }

@@ -46,16 +46,25 @@ public class SoftmaxCrossEntropyTests
 
             float[] dLogits = KernelTestData.OutputWithCanary(Rows * classes);
             double loss = kernels.SoftmaxCrossEntropy(logits, Rows, classes, targets, dLogits.AsSpan(0, Rows * classes), 0.25f);
-            Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5 * (1 + expectedLoss), $"classes {classes}: loss {loss} vs {expectedLoss}");
+            if (!(Math.Abs(loss - expectedLoss) <= 1e-5 * (1 + expectedLoss)))
+            {
+                Assert.Fail($"classes {classes}: loss {loss} vs {expectedLoss}");
+            }
             for (int k = 0; k < Rows * classes; k++)
             {
                 // exp(z - max) carries the float rounding of z - max: half an ulp of |z - max| ≤ 16, ~1e-6 relative.
-                Assert.True(Math.Abs(dLogits[k] - expectedGradient[k]) <= 1e-7 + 2e-6 * Math.Abs(expectedGradient[k]), $"classes {classes}, k {k}: {dLogits[k]} vs {expectedGradient[k]}");
+                if (!(Math.Abs(dLogits[k] - expectedGradient[k]) <= 1e-7 + 2e-6 * Math.Abs(expectedGradient[k])))
+                {
+                    Assert.Fail($"classes {classes}, k {k}: {dLogits[k]} vs {expectedGradient[k]}");
+                }
             }
             for (int r = 0; r < Rows; r++)
             {
                 double rowSum = dLogits.AsSpan(r * classes, classes).ToArray().Sum(v => (double)v);
-                Assert.True(Math.Abs(rowSum) <= 1e-6, $"classes {classes}: gradient row {r} sums to {rowSum}");
+                if (!(Math.Abs(rowSum) <= 1e-6))
+                {
+                    Assert.Fail($"classes {classes}: gradient row {r} sums to {rowSum}");
+                }
             }
             KernelTestData.AssertCanaryIntact(dLogits, Rows * classes);
 
@@ -83,7 +92,10 @@ public class SoftmaxCrossEntropyTests
             plus[j] += Step;
             minus[j] -= Step;
             double numeric = (kernels.SoftmaxCrossEntropy(plus, 1, Classes, target, [], 1f) - kernels.SoftmaxCrossEntropy(minus, 1, Classes, target, [], 1f)) / (2 * Step);
-            Assert.True(Math.Abs(numeric - gradient[j]) <= 2e-4, $"class {j}: numeric {numeric}, kernel {gradient[j]}");
+            if (!(Math.Abs(numeric - gradient[j]) <= 2e-4))
+            {
+                Assert.Fail($"class {j}: numeric {numeric}, kernel {gradient[j]}");
+            }
         }
     }
 
@@ -134,7 +146,10 @@ public class SoftmaxCrossEntropyTests
                 {
                     double expected = Math.Exp(logits[k] - max) / sum;
                     // exp(z - max) carries the float rounding of z - max: half an ulp of |z - max|, relative.
-                    Assert.True(Math.Abs(p[k] - expected) <= 1e-30 + (5e-7 + 6e-8 * (max - logits[k])) * expected, $"length {length}, k {k}: {p[k]} vs {expected}");
+                    if (!(Math.Abs(p[k] - expected) <= 1e-30 + (5e-7 + 6e-8 * (max - logits[k])) * expected))
+                    {
+                        Assert.Fail($"length {length}, k {k}: {p[k]} vs {expected}");
+                    }
                 }
             }
             KernelTestData.AssertCanaryIntact(p, length);
