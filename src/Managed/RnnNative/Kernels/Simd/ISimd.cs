@@ -29,6 +29,9 @@ internal interface ISimd<TVec> where TVec : struct
 
     static abstract TVec Divide(TVec left, TVec right);
 
+    /// <summary>Square root, correctly rounded (IEEE) on every path.</summary>
+    static abstract TVec Sqrt(TVec value);
+
     /// <summary><c>a * b + c</c>, fused (one rounding) on paths with FMA hardware, unfused on the scalar path.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
 

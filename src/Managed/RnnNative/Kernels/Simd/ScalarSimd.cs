@@ -30,6 +30,9 @@ internal readonly struct ScalarSimd : ISimd<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Divide(float left, float right) => left / right;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sqrt(float value) => MathF.Sqrt(value);
+
     // Unfused on purpose: the scalar path is the portable reference, and a software FMA on
     // hardware without one would be slow.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

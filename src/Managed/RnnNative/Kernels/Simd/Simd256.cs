@@ -33,6 +33,9 @@ internal readonly struct Simd256 : ISimd<Vec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec Divide(Vec left, Vec right) => left / right;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec Sqrt(Vec value) => Vector256.Sqrt(value);
+
     // Fused where the build targets FMA hardware (FMA3, AVX-512, NEON); mul+add otherwise.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec MultiplyAdd(Vec a, Vec b, Vec c) => Vector256.MultiplyAddEstimate(a, b, c);

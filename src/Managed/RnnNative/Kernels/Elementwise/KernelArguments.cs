@@ -1,0 +1,34 @@
+namespace RnnNative.Kernels.Elementwise;
+
+/// <summary>The argument checks every kernel shares, so each message names the caller's parameter.</summary>
+internal static class KernelArguments
+{
+    /// <summary>Two inputs of one elementwise operation must have the same length.</summary>
+    public static void SameLength(int expected, int actual, string expectedName, string actualName)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{actualName} has {actual} elements but {expectedName} has {expected}; they must be equal.", actualName);
+        }
+    }
+
+    /// <summary>A span must hold at least <paramref name="needed"/> elements (computed in long so
+    /// products of sizes cannot overflow into a pass).</summary>
+    public static void AtLeast(int length, long needed, string name, string shape)
+    {
+        if (length < needed)
+        {
+            throw new ArgumentException($"{name} has {length} elements but {shape} needs {needed}.", name);
+        }
+    }
+
+    /// <summary>An output that may be computed in place must be the input itself or not overlap it:
+    /// a partial overlap would read elements the loop has already overwritten.</summary>
+    public static void InPlaceOrDisjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> output, string inputName, string outputName)
+    {
+        if (input.Overlaps(output, out int offset) && offset != 0)
+        {
+            throw new ArgumentException($"{outputName} partially overlaps {inputName}; it must be the same span (in place) or not overlap it.", outputName);
+        }
+    }
+}
