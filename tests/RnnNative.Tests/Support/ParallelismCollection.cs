@@ -1,5 +1,8 @@
 namespace RnnNative.Tests.Support;
 
-/// <summary>Tests that change <see cref="RnnNative.Threading.Parallelism.ThreadCount"/> run alone, never beside other tests.</summary>
+/// <summary>Tests that change <see cref="Threading.Parallelism.ThreadCount"/> run in this collection,
+/// alone, so they never race each other over the engine-wide setting.</summary>
 [CollectionDefinition("Parallelism", DisableParallelization = true)]
-public sealed class ParallelismCollection;
+public sealed class ParallelismCollection
+{
+}

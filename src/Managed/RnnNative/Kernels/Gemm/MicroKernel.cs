@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using RnnNative.Kernels.Simd;
+
+namespace RnnNative.Kernels.Gemm;
+
+/// <summary>
+/// The register tile of the GEMM, written once for every width:
+/// <c>C[6, NR] = alpha * Apanel^T * Bpanel + beta * C</c> where Apanel is [kc][6] and Bpanel is
+/// [kc][NR = 2 * Count], both packed. The 12 accumulators (6 rows x 2 vectors) live in registers;
+/// each k step loads two B vectors and broadcasts six A values (for 512-bit vectors: a 6x32 tile,
+/// 12 FMAs per 2 loads + 6 broadcasts, which keeps both FMA pipes busy).
+/// </summary>
+/// <remarks>
+/// Each accumulator sums its k products in order, starting from zero, with
+/// <see cref="ISimd{TVec}.MultiplyAdd"/> (fused on the vector paths, unfused on the scalar one).
+/// </remarks>
+internal static unsafe class MicroKernel<TVec, TSimd>
+    where TVec : struct
+    where TSimd : struct, ISimd<TVec>
+{
+    /// <param name="kc">Depth of the K block.</param>
+    /// <param name="a">Packed A panel [kc][6].</param>
+    /// <param name="b">Packed B panel [kc][NR].</param>
+    /// <param name="c">The tile's top-left element; rows are <paramref name="ldc"/> apart.</param>
+    /// <param name="overwrite">true: <c>C = alpha * AB</c> without reading C (beta = 0 on the first
+    /// K block); false: <c>C = alpha * AB + beta * C</c> (beta = 1 on later K blocks).</param>
+    [SkipLocalsInit]
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool overwrite)
+    {
+        int n = TSimd.Count;
+        TVec c00 = TSimd.Zero, c01 = TSimd.Zero;
+        TVec c10 = TSimd.Zero, c11 = TSimd.Zero;
+        TVec c20 = TSimd.Zero, c21 = TSimd.Zero;
+        TVec c30 = TSimd.Zero, c31 = TSimd.Zero;
+        TVec c40 = TSimd.Zero, c41 = TSimd.Zero;
+        TVec c50 = TSimd.Zero, c51 = TSimd.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            TVec b0 = TSimd.Load(in b[0]);
+            TVec b1 = TSimd.Load(in b[n]);
+            TVec ai = TSimd.Broadcast(a[0]);
+            c00 = TSimd.MultiplyAdd(ai, b0, c00);
+            c01 = TSimd.MultiplyAdd(ai, b1, c01);
+            ai = TSimd.Broadcast(a[1]);
+            c10 = TSimd.MultiplyAdd(ai, b0, c10);
+            c11 = TSimd.MultiplyAdd(ai, b1, c11);
+            ai = TSimd.Broadcast(a[2]);
+            c20 = TSimd.MultiplyAdd(ai, b0, c20);
+            c21 = TSimd.MultiplyAdd(ai, b1, c21);
+            ai = TSimd.Broadcast(a[3]);
+            c30 = TSimd.MultiplyAdd(ai, b0, c30);
+            c31 = TSimd.MultiplyAdd(ai, b1, c31);
+            ai = TSimd.Broadcast(a[4]);
+            c40 = TSimd.MultiplyAdd(ai, b0, c40);
+            c41 = TSimd.MultiplyAdd(ai, b1, c41);
+            ai = TSimd.Broadcast(a[5]);
+            c50 = TSimd.MultiplyAdd(ai, b0, c50);
+            c51 = TSimd.MultiplyAdd(ai, b1, c51);
+            a += 6;
+            b += 2 * n;
+        }
+        TVec va = TSimd.Broadcast(alpha);
+        TVec vb = TSimd.Broadcast(beta);
+        Update(c, c00, c01, va, vb, overwrite);
+        Update(c + ldc, c10, c11, va, vb, overwrite);
+        Update(c + 2 * ldc, c20, c21, va, vb, overwrite);
+        Update(c + 3 * ldc, c30, c31, va, vb, overwrite);
+        Update(c + 4 * ldc, c40, c41, va, vb, overwrite);
+        Update(c + 5 * ldc, c50, c51, va, vb, overwrite);
+    }
+
+    /// <summary>One tile row: <c>C[0, 0..NR) = alpha * [lo, hi] (+ beta * C)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, TVec lo, TVec hi, TVec alpha, TVec beta, bool overwrite)
+    {
+        int n = TSimd.Count;
+        if (overwrite)
+        {
+            TSimd.Store(TSimd.Multiply(alpha, lo), ref c[0]);
+            TSimd.Store(TSimd.Multiply(alpha, hi), ref c[n]);
+        }
+        else
+        {
+            TSimd.Store(TSimd.MultiplyAdd(alpha, lo, TSimd.Multiply(beta, TSimd.Load(in c[0]))), ref c[0]);
+            TSimd.Store(TSimd.MultiplyAdd(alpha, hi, TSimd.Multiply(beta, TSimd.Load(in c[n]))), ref c[n]);
+        }
+    }
+}

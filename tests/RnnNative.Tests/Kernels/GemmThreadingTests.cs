@@ -1,0 +1,48 @@
+using RnnNative.Kernels;
+using RnnNative.Kernels.Gemm;
+using RnnNative.Tests.Support;
+using RnnNative.Threading;
+
+namespace RnnNative.Tests.Kernels;
+
+[Collection("Parallelism")]
+public class GemmThreadingTests
+{
+    [Theory]
+    [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
+    public void Results_are_bit_identical_for_any_thread_count(KernelPath path)
+    {
+        KernelSet kernels = KernelSet.For(path);
+        Random random = new(11);
+        // A row split (m > n), a column split (m < n), and the recurrent step against packed B.
+        (bool TransA, bool TransB, int M, int N, int K)[] shapes = [(false, true, 301, 170, 300), (true, false, 40, 515, 260)];
+        int saved = Parallelism.ThreadCount;
+        try
+        {
+            foreach ((bool transA, bool transB, int m, int n, int k) in shapes)
+            {
+                float[] a = GemmReference.Matrix(random, transA ? k : m, transA ? m : k, transA ? m : k);
+                float[] b = GemmReference.Matrix(random, transB ? n : k, transB ? k : n, transB ? k : n);
+                float[] c0 = GemmReference.Matrix(random, m, n, n);
+                float[]? first = null;
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    Parallelism.ThreadCount = threads;
+                    float[] c = (float[])c0.Clone();
+                    kernels.Gemm(transA, transB, m, n, k, 0.9f, a, transA ? m : k, b, transB ? k : n, 0.3f, c, n);
+                    float[] packedC = (float[])c0.Clone();
+                    PackedMatrix packed = kernels.PackB(transB, k, n, b, transB ? k : n);
+                    kernels.Gemm(transA, m, 0.9f, a, transA ? m : k, packed, 0.3f, packedC, n);
+                    Assert.Equal(c, packedC);
+                    first ??= c;
+                    Assert.Equal(first, c);
+                }
+                GemmReference.AssertGemm(transA, transB, m, n, k, 0.9f, a, transA ? m : k, b, transB ? k : n, 0.3f, c0, first!, n, $"{path} m={m} n={n} k={k}");
+            }
+        }
+        finally
+        {
+            Parallelism.ThreadCount = saved;
+        }
+    }
+}
