@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+
+namespace RnnNative.Reporting;
+
+/// <summary>A loss curve: training and validation loss against the update number.</summary>
+public sealed class LossCurve
+{
+    private readonly List<(long Step, double Loss)> _training = [];
+    private readonly List<(long Step, double Loss)> _validation = [];
+
+    public IReadOnlyList<(long Step, double Loss)> Training => _training;
+
+    public IReadOnlyList<(long Step, double Loss)> Validation => _validation;
+
+    /// <summary>Adds a training point; non-finite losses are skipped (they would break the scale).</summary>
+    public void AddTraining(long step, double loss)
+    {
+        if (double.IsFinite(loss)) _training.Add((step, loss));
+    }
+
+    public void AddValidation(long step, double loss)
+    {
+        if (double.IsFinite(loss)) _validation.Add((step, loss));
+    }
+
+    /// <summary>A self-contained SVG picture of both curves (nats per token on the y axis).</summary>
+    public string ToSvg(string title = "loss")
+    {
+        const int width = 720, height = 420, left = 64, right = 16, top = 36, bottom = 48;
+        IEnumerable<(long Step, double Loss)> all = _training.Concat(_validation);
+        long maxStep = Math.Max(1, all.Select(p => p.Step).DefaultIfEmpty(1).Max());
+        double minLoss = all.Select(p => p.Loss).DefaultIfEmpty(0).Min(), maxLoss = all.Select(p => p.Loss).DefaultIfEmpty(1).Max();
+        if (maxLoss - minLoss < 1e-9)
+        {
+            maxLoss = minLoss + 1;
+        }
+        double X(long step) => left + (width - left - right) * (double)step / maxStep;
+        double Y(double loss) => top + (height - top - bottom) * (maxLoss - loss) / (maxLoss - minLoss);
+        static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+
+        StringBuilder svg = new();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">{Escape(title)}</text>\n");
+        for (int tick = 0; tick <= 4; tick++)
+        {
+            double loss = minLoss + (maxLoss - minLoss) * tick / 4;
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{F(Y(loss))}\" x2=\"{width - right}\" y2=\"{F(Y(loss))}\" stroke=\"#ddd\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(Y(loss) + 4)}\" text-anchor=\"end\">{loss.ToString("0.000", CultureInfo.InvariantCulture)}</text>\n");
+            long step = maxStep * tick / 4;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(step))}\" y=\"{height - bottom + 18}\" text-anchor=\"middle\">{step}</text>\n");
+        }
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{(left + width - right) / 2}\" y=\"{height - 10}\" text-anchor=\"middle\">update</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"16\" y=\"{(top + height - bottom) / 2}\" transform=\"rotate(-90 16 {(top + height - bottom) / 2})\" text-anchor=\"middle\">loss (nats/token)</text>\n");
+        AppendLine(svg, _training, "#1f77b4", X, Y);
+        AppendLine(svg, _validation, "#d62728", X, Y);
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width - right - 150}\" y=\"{top + 14}\" fill=\"#1f77b4\">— training</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width - right - 150}\" y=\"{top + 30}\" fill=\"#d62728\">— validation</text>\n");
+        svg.Append("</svg>\n");
+        return svg.ToString();
+    }
+
+    private static void AppendLine(StringBuilder svg, List<(long Step, double Loss)> points, string color, Func<long, double> x, Func<double, double> y)
+    {
+        if (points.Count == 0) return;
+        svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\" points=\"");
+        foreach ((long step, double loss) in points)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"{x(step):0.#},{y(loss):0.#} ");
+        }
+        svg.Append("\"/>\n");
+        if (points.Count == 1)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{x(points[0].Step):0.#}\" cy=\"{y(points[0].Loss):0.#}\" r=\"3\" fill=\"{color}\"/>\n");
+        }
+    }
+
+    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}
