@@ -120,7 +120,7 @@ public class SoftmaxCrossEntropyTests
         float[] logits = new float[6];
         float[] dLogits = [1, 2, 3, 4, 5, 6];
         Assert.Equal("targets", Assert.Throws<ArgumentOutOfRangeException>(() => kernels.SoftmaxCrossEntropy(logits, 2, 3, [0, 3], dLogits, 1f)).ParamName);
-        Assert.Equal("targets", Assert.Throws<ArgumentOutOfRangeException>(() => kernels.SoftmaxCrossEntropy(logits, 2, 3, [-1, 0], dLogits, 1f)).ParamName);
+        Assert.Equal("targets", Assert.Throws<ArgumentOutOfRangeException>(() => kernels.SoftmaxCrossEntropy(logits, 2, 3, [-2, 0], dLogits, 1f)).ParamName);
         Assert.Equal([1f, 2, 3, 4, 5, 6], dLogits);   // checked before anything is written
         Assert.Equal("targets", Assert.Throws<ArgumentException>(() => kernels.SoftmaxCrossEntropy(logits, 2, 3, [0], dLogits, 1f)).ParamName);
         Assert.Equal("logits", Assert.Throws<ArgumentException>(() => kernels.SoftmaxCrossEntropy(logits, 3, 3, [0, 0, 0], [], 1f)).ParamName);
@@ -157,5 +157,19 @@ public class SoftmaxCrossEntropyTests
             kernels.Softmax(inPlace, inPlace);
             Assert.Equal(p.AsSpan(0, length).ToArray(), inPlace);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
+    public void Ignored_targets_add_no_loss_and_get_zero_gradient(KernelPath path)
+    {
+        KernelSet kernels = KernelSet.For(path);
+        float[] logits = KernelTestData.Uniform(3 * 7, 7, -3f, 3f);
+        float[] dAll = new float[21], dOne = new float[7];
+        double withPadding = kernels.SoftmaxCrossEntropy(logits, 3, 7, [KernelSet.IgnoreTarget, 4, KernelSet.IgnoreTarget], dAll, 1f);
+        double alone = kernels.SoftmaxCrossEntropy(logits.AsSpan(7, 7), 1, 7, [4], dOne, 1f);
+        Assert.Equal(alone, withPadding);
+        Assert.Equal(dOne, dAll.AsSpan(7, 7).ToArray());
+        Assert.All(dAll.AsSpan(0, 7).ToArray().Concat(dAll.AsSpan(14, 7).ToArray()), g => Assert.Equal(0f, g));
     }
 }

@@ -2,6 +2,9 @@ namespace RnnNative.Kernels;
 
 public abstract partial class KernelSet
 {
+    /// <summary>A target that is not predicted (padding), as PyTorch's <c>ignore_index</c>.</summary>
+    public const int IgnoreTarget = -1;
+
     /// <summary><c>y = 1 / (1 + exp(-x))</c>. In place allowed (x and y the same span).</summary>
     public abstract void Sigmoid(ReadOnlySpan<float> x, Span<float> y);
 
@@ -68,7 +71,8 @@ public abstract partial class KernelSet
     /// returns the summed loss in nats, <c>Σ_r (log Σ_j exp(z_rj) - z_r,target)</c>, accumulated in
     /// double, and when <paramref name="dLogits"/> is not empty writes
     /// <c>dLogits = gradScale * (softmax(z) - onehot(target))</c>. dLogits may be logits (in place).
-    /// A target outside [0, classes) throws <see cref="ArgumentOutOfRangeException"/>.
+    /// A target equal to <see cref="IgnoreTarget"/> adds no loss and gets a zero gradient row (padding);
+    /// any other target outside [0, classes) throws <see cref="ArgumentOutOfRangeException"/>.
     /// </summary>
     public abstract double SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<int> targets, Span<float> dLogits, float gradScale);
 

@@ -32,9 +32,9 @@ internal static class SoftmaxCrossEntropy
         // Every target is checked before anything is written, so a bad batch leaves dLogits untouched.
         for (int r = 0; r < rows; r++)
         {
-            if ((uint)targets[r] >= (uint)classes)
+            if (targets[r] != KernelSet.IgnoreTarget && (uint)targets[r] >= (uint)classes)
             {
-                throw new ArgumentOutOfRangeException(nameof(targets), targets[r], $"targets[{r}] must be in [0, {classes}).");
+                throw new ArgumentOutOfRangeException(nameof(targets), targets[r], $"targets[{r}] must be in [0, {classes}) or {KernelSet.IgnoreTarget} (ignored).");
             }
         }
 
@@ -43,6 +43,11 @@ internal static class SoftmaxCrossEntropy
         {
             ReadOnlySpan<float> z = logits.Slice(r * classes, classes);
             int target = targets[r];
+            if (target == KernelSet.IgnoreTarget)
+            {
+                if (withGradient) dLogits.Slice(r * classes, classes).Clear();
+                continue;
+            }
             float zTarget = z[target];   // read before an in-place gradient overwrites it
             float max = Reductions.Max<TVec, TSimd>(z);
             Span<float> dz = withGradient ? dLogits.Slice(r * classes, classes) : [];

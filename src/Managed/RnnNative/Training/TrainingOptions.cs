@@ -1,0 +1,44 @@
+namespace RnnNative.Training;
+
+/// <summary>What a training run does and when it stops; char-rnn-like defaults.</summary>
+/// <param name="SequenceLength">T: steps per window, also the BPTT truncation.</param>
+/// <param name="BatchSize">B: parallel streams the corpus is cut into.</param>
+/// <param name="ClipNorm">Global gradient-norm limit (0: off).</param>
+/// <param name="ClipValue">Per-element gradient limit (0: off).</param>
+/// <param name="MaxSteps">Stop after this many updates (0: no limit).</param>
+/// <param name="MaxSeconds">Stop after this much training time (0: no limit).</param>
+/// <param name="Epochs">Stop after this many passes over the training data (0: no limit).</param>
+/// <param name="EvaluateEvery">Validate every this many updates (0: only at the end).</param>
+/// <param name="ValidationWindows">Windows of the validation part read per periodic validation (0: all of it).</param>
+public sealed record TrainingOptions(
+    int SequenceLength = 64,
+    int BatchSize = 32,
+    float ClipNorm = 5f,
+    float ClipValue = 0f,
+    long MaxSteps = 0,
+    double MaxSeconds = 0,
+    int Epochs = 0,
+    int EvaluateEvery = 200,
+    int ValidationWindows = 0)
+{
+    public OptimizerConfig Optimizer { get; init; } = new();
+
+    public LearningRateSchedule Schedule { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(SequenceLength, 1, nameof(SequenceLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        if (!(ClipNorm >= 0f) || !float.IsFinite(ClipNorm)) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "must be a finite number >= 0 (0: off)");
+        if (!(ClipValue >= 0f) || !float.IsFinite(ClipValue)) throw new ArgumentOutOfRangeException(nameof(ClipValue), ClipValue, "must be a finite number >= 0 (0: off)");
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSteps, nameof(MaxSteps));
+        if (!(MaxSeconds >= 0) || !double.IsFinite(MaxSeconds)) throw new ArgumentOutOfRangeException(nameof(MaxSeconds), MaxSeconds, "must be a finite number >= 0 (0: no limit)");
+        ArgumentOutOfRangeException.ThrowIfNegative(Epochs, nameof(Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegative(EvaluateEvery, nameof(EvaluateEvery));
+        ArgumentOutOfRangeException.ThrowIfNegative(ValidationWindows, nameof(ValidationWindows));
+        if (MaxSteps == 0 && MaxSeconds == 0 && Epochs == 0) throw new ArgumentException("set at least one of MaxSteps, MaxSeconds or Epochs, or training never ends.", nameof(MaxSteps));
+        Optimizer.Validate();
+        Schedule.Validate();
+    }
+}
