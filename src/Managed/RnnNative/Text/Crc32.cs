@@ -1,0 +1,32 @@
+namespace RnnNative.Text;
+
+/// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, as zlib and PNG), guarding serialized blobs.</summary>
+internal static class Crc32
+{
+    private static readonly uint[] Table = CreateTable();
+
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFFu;
+        foreach (byte value in data)
+        {
+            crc = Table[(crc ^ value) & 0xFF] ^ (crc >> 8);
+        }
+        return ~crc;
+    }
+
+    private static uint[] CreateTable()
+    {
+        uint[] table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            uint c = n;
+            for (int k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+            table[n] = c;
+        }
+        return table;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace RnnNative.Text;
+
+/// <summary>
+/// Turns ids arriving one at a time (sampling) into text, emitting only complete UTF-8 characters:
+/// the bytes of a multi-byte character that arrive in several tokens (byte vocabulary) are held until
+/// the character is complete. Appending every id and then <see cref="Flush"/> yields exactly
+/// <see cref="Vocabulary.Decode"/> of the same ids. Not thread-safe; one per generated text.
+/// </summary>
+public sealed class TokenDecoder
+{
+    private readonly Vocabulary _vocabulary;
+    private readonly List<byte> _pending = [];
+    private int _previousId = -1;
+
+    internal TokenDecoder(Vocabulary vocabulary) => _vocabulary = vocabulary;
+
+    /// <summary>Bytes held back because they may start a character that is not complete yet.</summary>
+    public int PendingByteCount => _pending.Count;
+
+    /// <summary>Adds one token; returns the text it completes (empty while a character is incomplete).</summary>
+    public string Append(int id)
+    {
+        _vocabulary.AppendChecked(id, _previousId, _pending);
+        _previousId = id;
+        return TakeComplete(isFinalBlock: false);
+    }
+
+    /// <summary>
+    /// Ends the text: returns what was held (an incomplete character as U+FFFD) and returns to the
+    /// initial state, so the next token starts a new text.
+    /// </summary>
+    public string Flush()
+    {
+        string text = TakeComplete(isFinalBlock: true);
+        _previousId = -1;
+        return text;
+    }
+
+    private string TakeComplete(bool isFinalBlock)
+    {
+        ReadOnlySpan<byte> utf8 = CollectionsMarshal.AsSpan(_pending);
+        StringBuilder? text = null;
+        int position = 0;
+        while (position < utf8.Length && Utf8Runes.TryDecodeFirst(utf8[position..], isFinalBlock, out Rune rune, out int length))
+        {
+            (text ??= new StringBuilder()).Append(rune.ToString());
+            position += length;
+        }
+        _pending.RemoveRange(0, position);
+        return text?.ToString() ?? string.Empty;
+    }
+}
