@@ -93,14 +93,14 @@ public class VocabularySerializationTests
     {
         byte[] blob = Serialize(Utf8CharVocabulary.Build("aab"u8));
         blob[21] = (byte)'a';
-        uint crc = Crc32Reference(blob.AsSpan(0, blob.Length - 4));
+        uint crc = Crc32CReference(blob.AsSpan(0, blob.Length - 4));
         BitConverter.TryWriteBytes(blob.AsSpan(blob.Length - 4), crc);
         InvalidDataException error = Assert.Throws<InvalidDataException>(() => Vocabulary.Read(new MemoryStream(blob)));
         Assert.Contains("twice", error.Message);
     }
 
-    /// <summary>Bitwise CRC-32 (IEEE), independent of the engine's table-driven one.</summary>
-    private static uint Crc32Reference(ReadOnlySpan<byte> data)
+    /// <summary>Bitwise CRC-32C (Castagnoli), independent of the engine's table-driven and hardware ones.</summary>
+    private static uint Crc32CReference(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFF;
         foreach (byte b in data)
@@ -108,7 +108,7 @@ public class VocabularySerializationTests
             crc ^= b;
             for (int k = 0; k < 8; k++)
             {
-                crc = (crc >> 1) ^ (0xEDB88320u & (uint)-(int)(crc & 1));
+                crc = (crc >> 1) ^ (0x82F63B78u & (uint)-(int)(crc & 1));
             }
         }
         return ~crc;

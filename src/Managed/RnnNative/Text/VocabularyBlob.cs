@@ -13,7 +13,7 @@ namespace RnnNative.Text;
 ///      7    1  reserved, 0
 ///      8    4  payload length P in bytes (at most 256 MiB)
 ///     12    P  payload, per kind (see each vocabulary's WritePayload)
-///   12+P    4  CRC-32 of bytes 0 .. 12+P-1
+///   12+P    4  CRC-32C (Castagnoli) of bytes 0 .. 12+P-1, the checksum of the checkpoint container
 /// </code>
 /// The format version is the vocabulary's own, independent of checkpoint and ABI versions.
 /// </summary>
@@ -39,7 +39,7 @@ internal static class VocabularyBlob
             throw new InvalidOperationException($"vocabulary payload of {payloadBytes} bytes exceeds the format's {MaxPayloadBytes}");
         }
         writer.PatchInt32(8, payloadBytes);
-        writer.WriteUInt32(Crc32.Compute(writer.Written));
+        writer.WriteUInt32(IO.Crc32C.Compute(writer.Written));
         stream.Write(writer.Written);
     }
 
@@ -64,10 +64,10 @@ internal static class VocabularyBlob
         byte[] rest = new byte[payloadBytes + 4];
         ReadExactly(stream, rest, "payload and checksum");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(rest.AsSpan((int)payloadBytes));
-        uint crc = Crc32.Compute([.. header, .. rest.AsSpan(0, (int)payloadBytes)]);
+        uint crc = IO.Crc32C.Compute([.. header, .. rest.AsSpan(0, (int)payloadBytes)]);
         if (crc != stored)
         {
-            throw new InvalidDataException($"vocabulary blob is corrupt: CRC-32 is 0x{crc:X8}, stored 0x{stored:X8}");
+            throw new InvalidDataException($"vocabulary blob is corrupt: CRC-32C is 0x{crc:X8}, stored 0x{stored:X8}");
         }
         if (header[7] != 0)
         {

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using RnnNative.Cells;
+using RnnNative.IO;
+using RnnNative.Kernels;
+using RnnNative.Text;
+using RnnNative.Training;
+
+namespace RnnNative.Model;
+
+/// <summary>A model read back from a file: weights, vocabulary, and the training state when the file has one.</summary>
+public sealed record LoadedModel(LanguageModel Model, Vocabulary Vocabulary, TrainingOptions? Options, TrainingSnapshot? Training);
+
+/// <summary>
+/// Saves and loads a language model in the checkpoint container (<see cref="CheckpointWriter"/>):
+/// <code>
+/// model.json           blob    {"format": "rnnnative.language-model", "schema": 1, config...}
+/// vocabulary           blob    Vocabulary.Write
+/// embedding.weight     [V, E]
+/// rnn.weight_ih_l{k}   ...     the stack's tensors under PyTorch's names, prefixed "rnn."
+/// output.weight        [V, H]
+/// output.bias          [V]
+/// training.json        blob    options, step, data position, clocks, best loss, loss curves   (resumable files only)
+/// training.optimizer.{i}, training.hidden, training.cell                                       (resumable files only)
+/// </code>
+/// Loading checks every section against the config it declares and rejects anything else with a
+/// <see cref="CheckpointFormatException"/> that says what is wrong.
+/// </summary>
+public static class ModelFile
+{
+    public const string FormatName = "rnnnative.language-model";
+
+    /// <summary>Version of the section layout above (the container has its own version).</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Writes the model atomically: a crash or error never leaves a partial file at <paramref name="path"/>.</summary>
+    public static void Save(string path, LanguageModel model, Vocabulary vocabulary, TrainingOptions? options = null, TrainingSnapshot? training = null) =>
+        Build(model, vocabulary, options, training).WriteFileAtomically(path);
+
+    /// <summary>The file's bytes, for hosts that store models themselves.</summary>
+    public static byte[] ToBytes(LanguageModel model, Vocabulary vocabulary, TrainingOptions? options = null, TrainingSnapshot? training = null) =>
+        Build(model, vocabulary, options, training).ToArray();
+
+    public static LoadedModel Load(string path, KernelSet? kernels = null) => Load(CheckpointReader.ReadFile(path), kernels);
+
+    /// <summary>Loads from memory (a mobile app's asset, a download).</summary>
+    public static LoadedModel Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Load(CheckpointReader.Read(bytes), kernels);
+
+    private static CheckpointWriter Build(LanguageModel model, Vocabulary vocabulary, TrainingOptions? options, TrainingSnapshot? training)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (vocabulary.Count != model.Config.VocabularySize)
+        {
+            throw new ArgumentException($"the vocabulary has {vocabulary.Count} tokens but the model {model.Config.VocabularySize}.", nameof(vocabulary));
+        }
+        if ((options is null) != (training is null))
+        {
+            throw new ArgumentException("a resumable file needs both the training options and the training snapshot.", nameof(training));
+        }
+        CheckpointWriter writer = new();
+        writer.AddBlob("model.json", ModelJson.WriteConfig(model.Config));
+        using (MemoryStream vocabularyBytes = new())
+        {
+            vocabulary.Write(vocabularyBytes);
+            writer.AddBlob("vocabulary", vocabularyBytes.ToArray());
+        }
+        foreach ((string name, int[] shape, ReadOnlyMemory<float> values) in Tensors(model))
+        {
+            writer.AddTensor(name, shape, values.Span);
+        }
+        if (options is not null && training is not null)
+        {
+            writer.AddBlob("training.json", ModelJson.WriteTraining(options, training));
+            for (int i = 0; i < training.OptimizerState.Length; i++)
+            {
+                writer.AddTensor($"training.optimizer.{i}", [training.OptimizerState[i].Length], training.OptimizerState[i]);
+            }
+            writer.AddTensor("training.hidden", [training.Hidden.Length], training.Hidden);
+            writer.AddTensor("training.cell", [training.Cell.Length], training.Cell);
+        }
+        return writer;
+    }
+
+    private static LoadedModel Load(CheckpointReader reader, KernelSet? kernels)
+    {
+        LanguageModelConfig config = ModelJson.ReadConfig(Blob(reader, "model.json"));
+        Vocabulary vocabulary;
+        try
+        {
+            using MemoryStream stream = new(Blob(reader, "vocabulary").ToArray());
+            vocabulary = Vocabulary.Read(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointFormatException($"the vocabulary section is invalid: {e.Message}");
+        }
+        if (vocabulary.Count != config.VocabularySize)
+        {
+            throw new CheckpointFormatException($"the vocabulary has {vocabulary.Count} tokens but model.json says {config.VocabularySize}.");
+        }
+        LanguageModel model = new(config, kernels);
+        foreach ((string name, int[] shape, ReadOnlyMemory<float> values) in Tensors(model))
+        {
+            ReadTensorInto(reader, name, shape, System.Runtime.InteropServices.MemoryMarshal.AsMemory(values).Span);
+        }
+        if (!reader.HasSection("training.json"))
+        {
+            return new LoadedModel(model, vocabulary, null, null);
+        }
+        (TrainingOptions options, TrainingSnapshot scalars) = ModelJson.ReadTraining(Blob(reader, "training.json"));
+        int stateVectors = options.Optimizer.Kind == OptimizerKind.Adam ? 2 : 1;
+        float[][] optimizerState = new float[model.Blocks.Count * stateVectors][];
+        for (int i = 0; i < optimizerState.Length; i++)
+        {
+            optimizerState[i] = new float[model.Blocks[i / stateVectors].Length];
+            ReadTensorInto(reader, $"training.optimizer.{i}", [optimizerState[i].Length], optimizerState[i]);
+        }
+        int state = config.Layers * options.BatchSize * config.HiddenSize;
+        float[] hidden = new float[state], cell = new float[config.Cell == CellType.Lstm ? state : 0];
+        ReadTensorInto(reader, "training.hidden", [hidden.Length], hidden);
+        ReadTensorInto(reader, "training.cell", [cell.Length], cell);
+        TrainingSnapshot training = new()
+        {
+            Step = scalars.Step,
+            Epoch = scalars.Epoch,
+            Window = scalars.Window,
+            TokensSeen = scalars.TokensSeen,
+            ElapsedSeconds = scalars.ElapsedSeconds,
+            BestValidationLoss = scalars.BestValidationLoss,
+            TrainingCurve = scalars.TrainingCurve,
+            ValidationCurve = scalars.ValidationCurve,
+            OptimizerState = optimizerState,
+            Hidden = hidden,
+            Cell = cell,
+        };
+        return new LoadedModel(model, vocabulary, options, training);
+    }
+
+    /// <summary>Every weight tensor with its file name and shape, viewing the model's own storage.</summary>
+    private static IEnumerable<(string Name, int[] Shape, ReadOnlyMemory<float> Values)> Tensors(LanguageModel model)
+    {
+        LanguageModelConfig c = model.Config;
+        float[] embedding = model.Blocks[0].Values, output = model.Blocks[2].Values;
+        yield return ("embedding.weight", [c.VocabularySize, c.EmbeddingSize], embedding);
+        foreach (ParameterTensor tensor in model.Stack.Tensors)
+        {
+            yield return ("rnn." + tensor.Name, tensor.Shape, model.Stack.Parameters.AsMemory(tensor.Offset, tensor.Length));
+        }
+        yield return ("output.weight", [c.VocabularySize, c.HiddenSize], output.AsMemory(0, c.VocabularySize * c.HiddenSize));
+        yield return ("output.bias", [c.VocabularySize], output.AsMemory(c.VocabularySize * c.HiddenSize));
+    }
+
+    private static ReadOnlySpan<byte> Blob(CheckpointReader reader, string name)
+    {
+        if (!reader.HasSection(name))
+        {
+            throw new CheckpointFormatException($"the file has no '{name}' section; it is not an RnnNative language model.");
+        }
+        return reader.GetBlob(name);
+    }
+
+    private static void ReadTensorInto(CheckpointReader reader, string name, int[] shape, Span<float> destination)
+    {
+        if (!reader.HasSection(name))
+        {
+            throw new CheckpointFormatException($"tensor '{name}' is missing.");
+        }
+        CheckpointSection section = reader.GetSection(name);
+        if (!section.Shape.SequenceEqual(shape))
+        {
+            throw new CheckpointFormatException($"tensor '{name}' has shape [{string.Join(", ", section.Shape)}] but the model needs [{string.Join(", ", shape)}].");
+        }
+        reader.ReadTensor(name, destination);
+    }
+}

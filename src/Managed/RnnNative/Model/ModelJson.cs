@@ -1,0 +1,210 @@
+using System.Text.Json;
+using RnnNative.Cells;
+using RnnNative.IO;
+using RnnNative.Training;
+
+namespace RnnNative.Model;
+
+/// <summary>
+/// The JSON sections of a model file, written and read field by field with
+/// <see cref="Utf8JsonWriter"/>/<see cref="JsonDocument"/> (no reflection, so AOT- and trim-safe).
+/// Unknown fields are ignored, so later versions may add fields; missing or mistyped ones are errors.
+/// </summary>
+internal static class ModelJson
+{
+    public static byte[] WriteConfig(LanguageModelConfig c) => Write(json =>
+    {
+        json.WriteString("format", ModelFile.FormatName);
+        json.WriteNumber("schema", ModelFile.SchemaVersion);
+        json.WriteNumber("vocabulary_size", c.VocabularySize);
+        json.WriteNumber("embedding_size", c.EmbeddingSize);
+        json.WriteString("cell", c.Cell == CellType.Lstm ? "lstm" : "elman");
+        json.WriteNumber("hidden_size", c.HiddenSize);
+        json.WriteNumber("layers", c.Layers);
+        json.WriteString("activation", c.Activation == Activation.Relu ? "relu" : "tanh");
+    });
+
+    public static LanguageModelConfig ReadConfig(ReadOnlySpan<byte> utf8) => Read(utf8, "model.json", root =>
+    {
+        string format = String(root, "format");
+        if (format != ModelFile.FormatName)
+        {
+            throw new CheckpointFormatException($"model.json describes a '{format}', not an RnnNative language model.");
+        }
+        int schema = Int(root, "schema");
+        if (schema > ModelFile.SchemaVersion)
+        {
+            throw new CheckpointFormatException($"the model was written with schema {schema}; this RnnNative reads up to {ModelFile.SchemaVersion}: update RnnNative.");
+        }
+        LanguageModelConfig config = new(
+            Int(root, "vocabulary_size"),
+            Int(root, "embedding_size"),
+            Enum(root, "cell", ("lstm", CellType.Lstm), ("elman", CellType.Elman)),
+            Int(root, "hidden_size"),
+            Int(root, "layers"),
+            Enum(root, "activation", ("tanh", Activation.Tanh), ("relu", Activation.Relu)));
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointFormatException($"model.json holds an invalid configuration: {e.Message}");
+        }
+        return config;
+    });
+
+    public static byte[] WriteTraining(TrainingOptions o, TrainingSnapshot s) => Write(json =>
+    {
+        json.WriteNumber("sequence_length", o.SequenceLength);
+        json.WriteNumber("batch_size", o.BatchSize);
+        json.WriteNumber("clip_norm", o.ClipNorm);
+        json.WriteNumber("clip_value", o.ClipValue);
+        json.WriteNumber("max_steps", o.MaxSteps);
+        json.WriteNumber("max_seconds", o.MaxSeconds);
+        json.WriteNumber("epochs", o.Epochs);
+        json.WriteNumber("evaluate_every", o.EvaluateEvery);
+        json.WriteNumber("validation_windows", o.ValidationWindows);
+        OptimizerConfig p = o.Optimizer;
+        json.WriteString("optimizer", p.Kind.ToString().ToLowerInvariant());
+        json.WriteNumber("learning_rate", p.LearningRate);
+        json.WriteNumber("momentum", p.Momentum);
+        json.WriteBoolean("nesterov", p.Nesterov);
+        json.WriteNumber("beta1", p.Beta1);
+        json.WriteNumber("beta2", p.Beta2);
+        json.WriteNumber("alpha", p.Alpha);
+        json.WriteNumber("epsilon", p.EffectiveEpsilon);
+        json.WriteNumber("weight_decay", p.WeightDecay);
+        json.WriteBoolean("decoupled_weight_decay", p.DecoupledWeightDecay);
+        LearningRateSchedule r = o.Schedule;
+        json.WriteString("schedule", r.Kind.ToString().ToLowerInvariant());
+        json.WriteNumber("schedule_step_size", r.StepSize);
+        json.WriteNumber("schedule_gamma", r.Gamma);
+        json.WriteNumber("schedule_total_steps", r.TotalSteps);
+        json.WriteNumber("schedule_minimum_rate", r.MinimumRate);
+        json.WriteNumber("step", s.Step);
+        json.WriteNumber("epoch", s.Epoch);
+        json.WriteNumber("window", s.Window);
+        json.WriteNumber("tokens_seen", s.TokensSeen);
+        json.WriteNumber("elapsed_seconds", s.ElapsedSeconds);
+        // JSON has no infinity: "no validation yet" is written as null.
+        if (double.IsFinite(s.BestValidationLoss)) json.WriteNumber("best_validation_loss", s.BestValidationLoss); else json.WriteNull("best_validation_loss");
+        WriteCurve(json, "training_curve", s.TrainingCurve);
+        WriteCurve(json, "validation_curve", s.ValidationCurve);
+    });
+
+    public static (TrainingOptions Options, TrainingSnapshot Scalars) ReadTraining(ReadOnlySpan<byte> utf8) => Read(utf8, "training.json", root =>
+    {
+        TrainingOptions options = new(
+            Int(root, "sequence_length"), Int(root, "batch_size"), Float(root, "clip_norm"), Float(root, "clip_value"),
+            Long(root, "max_steps"), Double(root, "max_seconds"), Int(root, "epochs"), Int(root, "evaluate_every"), Int(root, "validation_windows"))
+        {
+            Optimizer = new OptimizerConfig(
+                Enum(root, "optimizer", ("sgd", OptimizerKind.Sgd), ("adagrad", OptimizerKind.Adagrad), ("rmsprop", OptimizerKind.Rmsprop), ("adam", OptimizerKind.Adam)),
+                Float(root, "learning_rate"), Float(root, "momentum"), Bool(root, "nesterov"), Float(root, "beta1"), Float(root, "beta2"), Float(root, "alpha"),
+                Float(root, "epsilon"), Float(root, "weight_decay"), Bool(root, "decoupled_weight_decay")),
+            Schedule = new LearningRateSchedule(
+                Enum(root, "schedule", ("constant", ScheduleKind.Constant), ("stepdecay", ScheduleKind.StepDecay), ("cosine", ScheduleKind.Cosine)),
+                Long(root, "schedule_step_size"), Float(root, "schedule_gamma"), Long(root, "schedule_total_steps"), Float(root, "schedule_minimum_rate")),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointFormatException($"training.json holds invalid options: {e.Message}");
+        }
+        JsonElement best = Property(root, "best_validation_loss");
+        TrainingSnapshot scalars = new()
+        {
+            Step = Long(root, "step"),
+            Epoch = Long(root, "epoch"),
+            Window = Long(root, "window"),
+            TokensSeen = Long(root, "tokens_seen"),
+            ElapsedSeconds = Double(root, "elapsed_seconds"),
+            BestValidationLoss = best.ValueKind == JsonValueKind.Null ? double.PositiveInfinity : Double(root, "best_validation_loss"),
+            TrainingCurve = ReadCurve(root, "training_curve"),
+            ValidationCurve = ReadCurve(root, "validation_curve"),
+        };
+        return (options, scalars);
+    });
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        using MemoryStream stream = new();
+        using (Utf8JsonWriter json = new(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+
+    private static T Read<T>(ReadOnlySpan<byte> utf8, string section, Func<JsonElement, T> body)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(utf8.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new CheckpointFormatException($"{section} is not a JSON object.");
+            }
+            return body(document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException($"{section} is not valid JSON: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CheckpointFormatException($"{section} has a field of the wrong type: {e.Message}");
+        }
+        catch (FormatException e)
+        {
+            throw new CheckpointFormatException($"{section} has a number out of range: {e.Message}");
+        }
+    }
+
+    private static void WriteCurve(Utf8JsonWriter json, string name, (long Step, double Loss)[] curve)
+    {
+        json.WriteStartArray(name);
+        foreach ((long step, double loss) in curve)
+        {
+            json.WriteStartArray();
+            json.WriteNumberValue(step);
+            json.WriteNumberValue(loss);
+            json.WriteEndArray();
+        }
+        json.WriteEndArray();
+    }
+
+    private static (long, double)[] ReadCurve(JsonElement root, string name) =>
+        Property(root, name).EnumerateArray().Select(point => (point[0].GetInt64(), point[1].GetDouble())).ToArray();
+
+    private static JsonElement Property(JsonElement root, string name) =>
+        root.TryGetProperty(name, out JsonElement value) ? value : throw new CheckpointFormatException($"the field '{name}' is missing.");
+
+    private static string String(JsonElement root, string name) => Property(root, name).GetString() ?? throw new CheckpointFormatException($"the field '{name}' is null.");
+
+    private static int Int(JsonElement root, string name) => Property(root, name).GetInt32();
+
+    private static long Long(JsonElement root, string name) => Property(root, name).GetInt64();
+
+    private static double Double(JsonElement root, string name) => Property(root, name).GetDouble();
+
+    private static float Float(JsonElement root, string name) => Property(root, name).GetSingle();
+
+    private static bool Bool(JsonElement root, string name) => Property(root, name).GetBoolean();
+
+    private static T Enum<T>(JsonElement root, string name, params (string Text, T Value)[] choices)
+    {
+        string text = String(root, name);
+        foreach ((string choice, T value) in choices)
+        {
+            if (choice == text) return value;
+        }
+        throw new CheckpointFormatException($"the field '{name}' is '{text}'; expected one of {string.Join(", ", choices.Select(c => c.Text))}.");
+    }
+}

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using RnnNative.Data;
+using RnnNative.Model;
+using RnnNative.Reporting;
+
+namespace RnnNative.Training;
+
+/// <summary>Why <see cref="Trainer.Run"/> returned.</summary>
+public enum TrainingStop
+{
+    /// <summary>A limit of <see cref="TrainingOptions"/> was reached (steps, time or epochs).</summary>
+    Completed = 0,
+
+    /// <summary>The cancellation token fired (Ctrl-C); the state is consistent and resumable.</summary>
+    Cancelled = 1,
+}
+
+/// <summary>
+/// The char-rnn training loop: windows of T steps over B streams with the hidden state carried
+/// from window to window (reset at each epoch), gradient clipping, the optimizer and schedule,
+/// periodic validation over the held-out part, and a guard against NaN or infinite losses.
+/// Everything that decides the next update is in <see cref="Capture"/>, so a run restored from it
+/// continues bit for bit as if it had never stopped.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly StreamBatcher _batcher;
+    private readonly TokenSequence _validation;
+    private readonly int[] _inputs;
+    private readonly int[] _targets;
+    private readonly RecurrentState _state;
+    private TimeSpan _elapsedBefore;      // training time of earlier sessions of this run
+    private long _tokensSeen;
+
+    public Trainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (data.Train.VocabularyCount > model.Config.VocabularySize)
+        {
+            throw new ArgumentException($"the corpus uses {data.Train.VocabularyCount} token ids but the model knows {model.Config.VocabularySize}.", nameof(data));
+        }
+        Model = model;
+        Options = options;
+        _batcher = new StreamBatcher(data.Train, options.BatchSize, options.SequenceLength);
+        _validation = data.Validation;
+        _inputs = new int[options.SequenceLength * options.BatchSize];
+        _targets = new int[_inputs.Length];
+        _state = new RecurrentState(model.Config.Recurrent, options.BatchSize);
+        Optimizer = new Optimizer(options.Optimizer, model.Blocks, model.Kernels);
+    }
+
+    public LanguageModel Model { get; }
+
+    public TrainingOptions Options { get; }
+
+    public Optimizer Optimizer { get; }
+
+    /// <summary>Training and validation losses so far, for the loss-curve picture.</summary>
+    public LossCurve Curve { get; } = new();
+
+    /// <summary>Best validation loss so far (nats per token); +∞ before the first validation.</summary>
+    public double BestValidationLoss { get; private set; } = double.PositiveInfinity;
+
+    /// <summary>Windows per pass over the training part.</summary>
+    public long WindowsPerEpoch => _batcher.WindowsPerEpoch;
+
+    /// <summary>Called after every update and after every validation, on the training thread.</summary>
+    public Action<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>Called when a validation sets a new best loss, before training goes on (to keep the best checkpoint).</summary>
+    public Action<double>? NewBest { get; set; }
+
+    /// <summary>Trains until a limit of <see cref="Options"/> or until <paramref name="cancellation"/> fires.
+    /// Validation and the callbacks do not count against <see cref="TrainingOptions.MaxSeconds"/>.</summary>
+    /// <exception cref="TrainingDivergedException">The loss or the gradient norm became NaN or infinite; the weights are those of the last good update.</exception>
+    public TrainingStop Run(CancellationToken cancellation = default)
+    {
+        TrainingOptions o = Options;
+        Stopwatch clock = Stopwatch.StartNew();
+        TimeSpan excluded = TimeSpan.Zero;  // validation and callbacks in this session
+        double smoothed = Curve.Training.Count > 0 ? Curve.Training[^1].Loss : double.NaN;
+        long sessionTokens = 0;
+        int windowTokens = _inputs.Length;
+        long lastValidated = -1;
+        while (true)
+        {
+            TimeSpan trained = _elapsedBefore + clock.Elapsed - excluded;
+            if (LimitReached(trained))
+            {
+                break;
+            }
+            if (cancellation.IsCancellationRequested)
+            {
+                _elapsedBefore = trained;
+                return TrainingStop.Cancelled;
+            }
+            if (!_batcher.NextWindow(_inputs, _targets))
+            {
+                // A new epoch: every stream starts over from its beginning, so its state does too.
+                _state.Reset();
+                continue;
+            }
+
+            Model.ZeroGradients();
+            double loss = Model.TrainWindow(_inputs, _targets, o.SequenceLength, _state) / windowTokens;
+            double norm = o.ClipNorm > 0
+                ? GradientClipping.ClipByGlobalNorm(Model.Blocks, o.ClipNorm, Model.Kernels)
+                : GradientClipping.GlobalNorm(Model.Blocks, Model.Kernels);
+            long step = Optimizer.StepCount;
+            if (!double.IsFinite(loss) || !double.IsFinite(norm))
+            {
+                _elapsedBefore = trained;
+                throw new TrainingDivergedException($"training diverged at update {step + 1}: the loss is {loss} and the gradient norm {norm}. The update was not applied; lower the learning rate ({o.Optimizer.LearningRate}) or clip the gradients harder (--clip).");
+            }
+            if (o.ClipValue > 0)
+            {
+                GradientClipping.ClipByValue(Model.Blocks, o.ClipValue, Model.Kernels);
+            }
+            float rate = o.Schedule.RateAt(step, o.Optimizer.LearningRate);
+            Optimizer.Step(rate);
+            step++;
+            _tokensSeen += windowTokens;
+            sessionTokens += windowTokens;
+            Curve.AddTraining(step, loss);
+            smoothed = double.IsNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
+
+            TimeSpan beforeCallbacks = clock.Elapsed;
+            double? validation = null;
+            if (o.EvaluateEvery > 0 && step % o.EvaluateEvery == 0)
+            {
+                validation = ValidateAndRecord(step, o.ValidationWindows);
+                lastValidated = step;
+            }
+            trained = _elapsedBefore + beforeCallbacks - excluded;
+            Progress?.Invoke(new TrainingProgress(step, TotalSteps(), (int)_batcher.Position.Epoch, loss, smoothed, validation, BestValidationLoss,
+                sessionTokens / Math.Max(1e-9, (beforeCallbacks - excluded).TotalSeconds), trained, Fraction(trained), rate, norm));
+            excluded += clock.Elapsed - beforeCallbacks;
+        }
+        _elapsedBefore += clock.Elapsed - excluded;
+        if (lastValidated != Optimizer.StepCount && _validation.Length > 1)
+        {
+            double validation = ValidateAndRecord(Optimizer.StepCount, windows: 0);
+            Progress?.Invoke(new TrainingProgress(Optimizer.StepCount, TotalSteps(), (int)_batcher.Position.Epoch, Curve.Training.Count > 0 ? Curve.Training[^1].Loss : double.NaN,
+                smoothed, validation, BestValidationLoss, 0, _elapsedBefore, 1, o.Schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
+        }
+        return TrainingStop.Completed;
+    }
+
+    /// <summary>Mean loss in nats per token over the held-out part (or its first <paramref name="windows"/>
+    /// windows), predicting each token once; NaN when there is nothing to predict.</summary>
+    public double Validate(int windows = 0) => Evaluation.MeanLoss(Model, _validation, Options.BatchSize, Options.SequenceLength, windows);
+
+    /// <summary>Total training time, this session and earlier ones (validation excluded).</summary>
+    public TimeSpan Elapsed => _elapsedBefore;
+
+    /// <summary>Everything needed to resume: optimizer state, data position, hidden state, clocks and curve.</summary>
+    public TrainingSnapshot Capture() => new()
+    {
+        Step = Optimizer.StepCount,
+        Epoch = _batcher.Position.Epoch,
+        Window = _batcher.Position.Window,
+        TokensSeen = _tokensSeen,
+        ElapsedSeconds = _elapsedBefore.TotalSeconds,
+        BestValidationLoss = BestValidationLoss,
+        OptimizerState = Optimizer.State.Select(s => (float[])s.Clone()).ToArray(),
+        Hidden = (float[])_state.Hidden.Clone(),
+        Cell = (float[])_state.Cell.Clone(),
+        TrainingCurve = Curve.Training.ToArray(),
+        ValidationCurve = Curve.Validation.ToArray(),
+    };
+
+    /// <summary>Continues from <paramref name="snapshot"/> (the model's weights are restored separately).</summary>
+    public void Restore(TrainingSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.OptimizerState.Length != Optimizer.State.Count
+            || snapshot.OptimizerState.Where((s, i) => s.Length != Optimizer.State[i].Length).Any())
+        {
+            throw new ArgumentException("the optimizer state in the snapshot does not fit this model and optimizer.", nameof(snapshot));
+        }
+        if (snapshot.Hidden.Length != _state.Hidden.Length || snapshot.Cell.Length != _state.Cell.Length)
+        {
+            throw new ArgumentException($"the hidden state in the snapshot does not fit batch size {Options.BatchSize}; resume with the batch size it was trained with.", nameof(snapshot));
+        }
+        _batcher.Position = new BatcherPosition(snapshot.Epoch, snapshot.Window);
+        for (int i = 0; i < snapshot.OptimizerState.Length; i++)
+        {
+            snapshot.OptimizerState[i].CopyTo(Optimizer.State[i], 0);
+        }
+        Optimizer.StepCount = snapshot.Step;
+        snapshot.Hidden.CopyTo(_state.Hidden, 0);
+        snapshot.Cell.CopyTo(_state.Cell, 0);
+        _tokensSeen = snapshot.TokensSeen;
+        _elapsedBefore = TimeSpan.FromSeconds(snapshot.ElapsedSeconds);
+        BestValidationLoss = snapshot.BestValidationLoss;
+        foreach ((long step, double loss) in snapshot.TrainingCurve) Curve.AddTraining(step, loss);
+        foreach ((long step, double loss) in snapshot.ValidationCurve) Curve.AddValidation(step, loss);
+    }
+
+    private double ValidateAndRecord(long step, int windows)
+    {
+        double loss = Validate(windows);
+        Curve.AddValidation(step, loss);
+        if (loss < BestValidationLoss)
+        {
+            BestValidationLoss = loss;
+            NewBest?.Invoke(loss);
+        }
+        return loss;
+    }
+
+    private bool LimitReached(TimeSpan trained)
+    {
+        TrainingOptions o = Options;
+        return (o.MaxSteps > 0 && Optimizer.StepCount >= o.MaxSteps)
+            || (o.MaxSeconds > 0 && trained.TotalSeconds >= o.MaxSeconds)
+            || (o.Epochs > 0 && _batcher.Position.Epoch >= o.Epochs);
+    }
+
+    private long TotalSteps()
+    {
+        long byEpochs = Options.Epochs > 0 ? Options.Epochs * _batcher.WindowsPerEpoch : long.MaxValue;
+        long bySteps = Options.MaxSteps > 0 ? Options.MaxSteps : long.MaxValue;
+        long total = Math.Min(byEpochs, bySteps);
+        return total == long.MaxValue ? 0 : total;
+    }
+
+    private double Fraction(TimeSpan trained)
+    {
+        double fraction = 0;
+        long total = TotalSteps();
+        if (total > 0) fraction = Math.Max(fraction, (double)Optimizer.StepCount / total);
+        if (Options.MaxSeconds > 0) fraction = Math.Max(fraction, trained.TotalSeconds / Options.MaxSeconds);
+        return Math.Clamp(fraction, 0, 1);
+    }
+}

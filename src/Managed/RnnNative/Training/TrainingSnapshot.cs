@@ -1,0 +1,33 @@
+namespace RnnNative.Training;
+
+/// <summary>The state of a training run besides the weights: with it a run resumes exactly.</summary>
+public sealed class TrainingSnapshot
+{
+    /// <summary>Updates applied.</summary>
+    public long Step { get; init; }
+
+    /// <summary>Where the data walk stands: the next window is <see cref="Window"/> of epoch <see cref="Epoch"/>.</summary>
+    public long Epoch { get; init; }
+
+    public long Window { get; init; }
+
+    public long TokensSeen { get; init; }
+
+    /// <summary>Training time so far, validation excluded.</summary>
+    public double ElapsedSeconds { get; init; }
+
+    public double BestValidationLoss { get; init; } = double.PositiveInfinity;
+
+    /// <summary>The optimizer's per-parameter vectors, in <see cref="Optimizer.State"/> order.</summary>
+    public float[][] OptimizerState { get; init; } = [];
+
+    /// <summary>The hidden state [L, B, H] carried into the next window.</summary>
+    public float[] Hidden { get; init; } = [];
+
+    /// <summary>The LSTM cell state [L, B, H] carried into the next window; empty for Elman.</summary>
+    public float[] Cell { get; init; } = [];
+
+    public (long Step, double Loss)[] TrainingCurve { get; init; } = [];
+
+    public (long Step, double Loss)[] ValidationCurve { get; init; } = [];
+}

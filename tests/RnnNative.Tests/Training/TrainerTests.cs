@@ -1,0 +1,164 @@
+using RnnNative.Cells;
+using RnnNative.Corpora;
+using RnnNative.Data;
+using RnnNative.IO;
+using RnnNative.Model;
+using RnnNative.Text;
+using RnnNative.Training;
+
+namespace RnnNative.Tests.Training;
+
+public class TrainerTests
+{
+    private static readonly byte[] s_corpus = AdditionCorpus.Generate(3000, seed: 5);
+    private static readonly Vocabulary s_vocabulary = Utf8CharVocabulary.Build(s_corpus);
+
+    private static CorpusSplit Data() => CorpusSplit.Create(TokenSequence.FromIds(s_vocabulary.Encode(s_corpus), s_vocabulary.Count));
+
+    private static LanguageModel NewModel(CellType cell = CellType.Lstm)
+    {
+        LanguageModel model = new(new LanguageModelConfig(s_vocabulary.Count, 16, cell, 32, 2));
+        model.Initialize(new Random(7));
+        return model;
+    }
+
+    private static TrainingOptions Options(long steps) => new(SequenceLength: 16, BatchSize: 8, MaxSteps: steps, EvaluateEvery: 4, ValidationWindows: 2)
+    {
+        Optimizer = new OptimizerConfig(OptimizerKind.Adam, LearningRate: 1e-2f),
+        Schedule = new LearningRateSchedule(ScheduleKind.Cosine, TotalSteps: 30),
+    };
+
+    [Fact]
+    public void A_run_interrupted_saved_loaded_and_resumed_ends_with_the_same_weights()
+    {
+        LanguageModel straight = NewModel();
+        new Trainer(straight, Data(), Options(13)).Run();
+
+        LanguageModel first = NewModel();
+        Trainer interrupted = new(first, Data(), Options(6));
+        interrupted.Run();
+        byte[] file = ModelFile.ToBytes(first, s_vocabulary, interrupted.Options, interrupted.Capture());
+
+        LoadedModel loaded = ModelFile.Load(file);
+        Assert.NotNull(loaded.Options);
+        Trainer resumed = new(loaded.Model, Data(), loaded.Options with { MaxSteps = 13 });
+        resumed.Restore(loaded.Training!);
+        resumed.Run();
+
+        for (int b = 0; b < straight.Blocks.Count; b++)
+        {
+            Assert.Equal(straight.Blocks[b].Values, loaded.Model.Blocks[b].Values);
+        }
+        Assert.Equal(13, resumed.Optimizer.StepCount);
+    }
+
+    [Fact]
+    public void Cancellation_stops_between_updates_and_can_be_resumed()
+    {
+        using CancellationTokenSource cancel = new();
+        Trainer trainer = new(NewModel(), Data(), Options(1000));
+        trainer.Progress = p => { if (p.Step == 3) cancel.Cancel(); };
+        Assert.Equal(TrainingStop.Cancelled, trainer.Run(cancel.Token));
+        Assert.Equal(3, trainer.Optimizer.StepCount);
+    }
+
+    [Fact]
+    public void A_nan_weight_stops_training_without_applying_the_update()
+    {
+        LanguageModel model = NewModel();
+        model.Blocks[2].Values[0] = float.NaN;
+        float[] before = (float[])model.Blocks[1].Values.Clone();
+        Trainer trainer = new(model, Data(), Options(10));
+        TrainingDivergedException error = Assert.Throws<TrainingDivergedException>(() => trainer.Run());
+        Assert.Contains("update 1", error.Message);
+        Assert.Equal(before, model.Blocks[1].Values);
+        Assert.Equal(0, trainer.Optimizer.StepCount);
+    }
+
+    [Theory]
+    [InlineData(CellType.Lstm)]
+    [InlineData(CellType.Elman)]
+    public void Validation_loss_falls_on_the_addition_task(CellType cell)
+    {
+        LanguageModel model = NewModel(cell);
+        Trainer trainer = new(model, Data(), Options(150) with { EvaluateEvery = 0, Schedule = new LearningRateSchedule() });
+        double before = trainer.Validate();
+        List<double> best = [];
+        trainer.NewBest = best.Add;
+        trainer.Run();
+        double after = trainer.Validate();
+        // Uniform guessing over the 13 symbols costs ln 13 = 2.56 nats. The operands' digits are random
+        // (ln 10 = 2.3 nats each, about 6 of a line's 12 characters), so ~1.15 is the floor even with every
+        // sum right; learning the format ("+", "=", line ends, lengths) alone brings the loss under 1.9.
+        Assert.InRange(before, 2.3, 3.0);
+        Assert.True(after < 1.9, $"validation loss {before} -> {after}");
+        Assert.Equal(after, trainer.BestValidationLoss, 9);
+        Assert.Equal(after, best[^1], 9);
+    }
+
+    [Fact]
+    public void Bad_options_name_the_field()
+    {
+        Assert.Equal("MaxSteps", Assert.ThrowsAny<ArgumentException>(() => new TrainingOptions().Validate()).ParamName);
+        Assert.Equal("BatchSize", Assert.ThrowsAny<ArgumentException>(() => new TrainingOptions(BatchSize: 0, MaxSteps: 1).Validate()).ParamName);
+    }
+}
+
+public class ModelFileTests
+{
+    private static (LanguageModel Model, Vocabulary Vocabulary) Create()
+    {
+        Vocabulary vocabulary = Utf8CharVocabulary.Build("héllo wörld ✓"u8);
+        LanguageModel model = new(new LanguageModelConfig(vocabulary.Count, 5, CellType.Elman, 6, 2, Activation.Relu));
+        model.Initialize(new Random(1));
+        return (model, vocabulary);
+    }
+
+    [Fact]
+    public void Round_trip_keeps_config_weights_and_vocabulary()
+    {
+        (LanguageModel model, Vocabulary vocabulary) = Create();
+        string path = Path.Combine(Path.GetTempPath(), $"rnn-model-{Guid.NewGuid():N}.rnn");
+        try
+        {
+            ModelFile.Save(path, model, vocabulary);
+            LoadedModel loaded = ModelFile.Load(path);
+            Assert.Equal(model.Config, loaded.Model.Config);
+            for (int b = 0; b < model.Blocks.Count; b++) Assert.Equal(model.Blocks[b].Values, loaded.Model.Blocks[b].Values);
+            Assert.Equal(vocabulary.Encode("wörld ✓"), loaded.Vocabulary.Encode("wörld ✓"));
+            Assert.Null(loaded.Training);
+            Assert.Equal(File.ReadAllBytes(path), ModelFile.ToBytes(model, vocabulary));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Truncated_flipped_empty_and_foreign_files_are_rejected()
+    {
+        (LanguageModel model, Vocabulary vocabulary) = Create();
+        byte[] bytes = ModelFile.ToBytes(model, vocabulary);
+        Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(bytes.AsSpan(0, bytes.Length - 1)));
+        Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(bytes.AsSpan(0, bytes.Length / 2)));
+        Assert.Throws<CheckpointFormatException>(() => ModelFile.Load([]));
+        Assert.Throws<CheckpointFormatException>(() => ModelFile.Load("just some text, not a model"u8));
+        for (int bit = 0; bit < bytes.Length * 8; bit += 97)
+        {
+            byte[] flipped = (byte[])bytes.Clone();
+            flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(flipped));
+        }
+    }
+
+    [Fact]
+    public void A_valid_container_that_is_not_a_model_is_rejected_with_a_reason()
+    {
+        byte[] other = new CheckpointWriter().AddBlob("model.json", """{"format": "something-else", "schema": 1}"""u8).ToArray();
+        CheckpointFormatException error = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(other));
+        Assert.Contains("something-else", error.Message);
+        byte[] none = new CheckpointWriter().AddBlob("notes", "hi"u8).ToArray();
+        Assert.Contains("model.json", Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(none)).Message);
+    }
+}
