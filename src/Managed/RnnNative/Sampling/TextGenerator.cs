@@ -1,0 +1,204 @@
+using System.Text;
+using RnnNative.Model;
+using RnnNative.Randomness;
+using RnnNative.Text;
+
+namespace RnnNative.Sampling;
+
+/// <summary>
+/// Generates text from a language model: the priming text is fed through the model, then each
+/// step samples a token, feeds it back and decodes it (complete UTF-8 only). Several streams
+/// run at once as one batch, each with its own state and random generator, so stream i gives the
+/// same text whether it runs alone or beside others. Not thread-safe; one generator per thread
+/// (the model may be shared only if nothing trains it meanwhile).
+/// </summary>
+public sealed class TextGenerator
+{
+    private readonly LanguageModel _model;
+    private readonly Vocabulary _vocabulary;
+    private readonly TokenSampler[] _samplers;
+
+    public TextGenerator(LanguageModel model, Vocabulary vocabulary, SamplingOptions options, int streams = 1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(streams, 1);
+        if (vocabulary.Count != model.Config.VocabularySize)
+        {
+            throw new ArgumentException($"the vocabulary has {vocabulary.Count} tokens but the model {model.Config.VocabularySize}.", nameof(vocabulary));
+        }
+        _model = model;
+        _vocabulary = vocabulary;
+        _samplers = Enumerable.Range(0, streams).Select(_ => new TokenSampler(vocabulary.Count, options, model.Kernels)).ToArray();
+    }
+
+    /// <summary>Generates from one priming text; yields text pieces as soon as they are complete characters.
+    /// Stops after <paramref name="maxTokens"/> tokens or before a stop string (which is not yielded).</summary>
+    public IEnumerable<string> Stream(string prime, int maxTokens, ulong seed, IReadOnlyList<string>? stopStrings = null)
+    {
+        ArgumentNullException.ThrowIfNull(prime);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
+        return StreamIterator(prime, maxTokens, seed, stopStrings ?? []);
+    }
+
+    /// <summary>Generates one text per priming text (at most the streams given at construction), as one batch.
+    /// Stream i uses seed <c>seed + i</c>, so its text does not depend on the other streams.</summary>
+    public string[] Generate(IReadOnlyList<string> primes, int maxTokens, ulong seed, IReadOnlyList<string>? stopStrings = null)
+    {
+        ArgumentNullException.ThrowIfNull(primes);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
+        if (primes.Count < 1 || primes.Count > _samplers.Length)
+        {
+            throw new ArgumentException($"give between 1 and {_samplers.Length} priming texts (the generator's streams).", nameof(primes));
+        }
+        stopStrings ??= [];
+        int streams = primes.Count, vocabularySize = _vocabulary.Count;
+        RecurrentState state = new(_model.Config.Recurrent, streams);
+        float[] logits = new float[streams * vocabularySize];
+        int[] next = new int[streams];
+        SeededRandom[] randoms = new SeededRandom[streams];
+        TokenDecoder[] decoders = new TokenDecoder[streams];
+        StringBuilder[] texts = new StringBuilder[streams];
+        bool[] done = new bool[streams];
+        for (int s = 0; s < streams; s++)
+        {
+            randoms[s] = new SeededRandom(seed + (ulong)s);
+            decoders[s] = _vocabulary.CreateDecoder();
+            texts[s] = new StringBuilder();
+        }
+        Prime(primes, state, logits);
+        for (int step = 0; step < maxTokens && done.Contains(false); step++)
+        {
+            for (int s = 0; s < streams; s++)
+            {
+                next[s] = _samplers[s].Next(logits.AsSpan(s * vocabularySize, vocabularySize), randoms[s]);
+                if (!done[s])
+                {
+                    string piece = decoders[s].Append(next[s]);
+                    texts[s].Append(piece);
+                    done[s] = TrimStop(texts[s], stopStrings, piece.Length);
+                }
+            }
+            _model.Step(next, state, logits);
+        }
+        for (int s = 0; s < streams; s++)
+        {
+            if (!done[s])
+            {
+                string rest = decoders[s].Flush();
+                texts[s].Append(rest);
+                TrimStop(texts[s], stopStrings, rest.Length);
+            }
+        }
+        return texts.Select(t => t.ToString()).ToArray();
+    }
+
+    private IEnumerable<string> StreamIterator(string prime, int maxTokens, ulong seed, IReadOnlyList<string> stopStrings)
+    {
+        RecurrentState state = new(_model.Config.Recurrent, 1);
+        float[] logits = new float[_vocabulary.Count];
+        SeededRandom random = new(seed);
+        TokenDecoder decoder = _vocabulary.CreateDecoder();
+        int longestStop = stopStrings.Count == 0 ? 0 : stopStrings.Max(s => s.Length);
+        StringBuilder pending = new();   // text held back while it could still be the start of a stop string
+        Prime([prime], state, logits);
+        int[] token = new int[1];
+        for (int step = 0; step < maxTokens; step++)
+        {
+            token[0] = _samplers[0].Next(logits, random);
+            string piece = decoder.Append(token[0]);
+            pending.Append(piece);
+            if (TrimStop(pending, stopStrings, piece.Length))
+            {
+                if (pending.Length > 0) yield return pending.ToString();
+                yield break;
+            }
+            if (pending.Length > longestStop)
+            {
+                int release = pending.Length - longestStop;
+                yield return pending.ToString(0, release);
+                pending.Remove(0, release);
+            }
+            _model.Step(token, state, logits);
+        }
+        string rest = decoder.Flush();
+        pending.Append(rest);
+        TrimStop(pending, stopStrings, rest.Length);
+        if (pending.Length > 0) yield return pending.ToString();
+    }
+
+    /// <summary>Feeds each priming text through its stream and leaves the logits for the first new token.
+    /// An empty prime starts from a line break (or token 0 when the vocabulary has none), as at the start of a text.</summary>
+    private void Prime(IReadOnlyList<string> primes, RecurrentState state, float[] logits)
+    {
+        int streams = primes.Count;
+        int[][] encoded = new int[streams][];
+        int start = StartToken();
+        for (int s = 0; s < streams; s++)
+        {
+            encoded[s] = primes[s].Length == 0 ? [start] : _vocabulary.Encode(primes[s]);
+            if (encoded[s].Length == 0) encoded[s] = [start];
+        }
+        // Streams of different prime lengths are right-aligned; a shorter one repeats its first token
+        // before its start, with its state reset to zero when its real prime begins.
+        int longest = encoded.Max(e => e.Length);
+        int[] tokens = new int[streams];
+        int stateSize = _model.Config.HiddenSize;
+        for (int t = 0; t < longest; t++)
+        {
+            for (int s = 0; s < streams; s++)
+            {
+                int offset = t - (longest - encoded[s].Length);
+                tokens[s] = encoded[s][Math.Max(0, offset)];
+                if (offset == 0 && t > 0)
+                {
+                    ResetStream(state, s, stateSize);
+                }
+            }
+            _model.Step(tokens, state, logits);
+        }
+    }
+
+    private static void ResetStream(RecurrentState state, int stream, int hiddenSize)
+    {
+        int layers = state.Hidden.Length / (state.Batch * hiddenSize);
+        for (int layer = 0; layer < layers; layer++)
+        {
+            int at = (layer * state.Batch + stream) * hiddenSize;
+            state.Hidden.AsSpan(at, hiddenSize).Clear();
+            if (state.Cell.Length > 0) state.Cell.AsSpan(at, hiddenSize).Clear();
+        }
+    }
+
+    private int StartToken()
+    {
+        try
+        {
+            int[] newline = _vocabulary.Encode("\n");
+            return newline.Length == 1 ? newline[0] : 0;
+        }
+        catch (ArgumentException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>When a stop string occurs in the text, cuts the text where the earliest one starts and
+    /// returns true. Only the part a new piece can have completed is searched: the last <paramref name="added"/>
+    /// characters plus a stop string's length.</summary>
+    private static bool TrimStop(StringBuilder text, IReadOnlyList<string> stopStrings, int added)
+    {
+        int cut = -1;
+        foreach (string stop in stopStrings)
+        {
+            if (stop.Length == 0) continue;
+            int from = Math.Max(0, text.Length - added - stop.Length + 1);
+            int at = text.ToString(from, text.Length - from).IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0 && (cut < 0 || from + at < cut)) cut = from + at;
+        }
+        if (cut < 0) return false;
+        text.Length = cut;
+        return true;
+    }
+}
