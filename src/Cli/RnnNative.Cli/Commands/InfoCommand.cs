@@ -1,0 +1,41 @@
+using System.Globalization;
+using RnnNative.Cli.CommandLine;
+using RnnNative.Kernels;
+using RnnNative.Model;
+using RnnNative.Threading;
+
+namespace RnnNative.Cli.Commands;
+
+/// <summary><c>rnn info</c>: the runtime (kernel paths, threads) and, with --model, what a model file holds.</summary>
+internal static class InfoCommand
+{
+    public const string Usage = "rnn info [--model FILE]";
+
+    public static int Run(Arguments args, TextWriter output)
+    {
+        string? path = args.String("model");
+        args.RejectUnused();
+        output.WriteLine($"RnnNative {typeof(LanguageModel).Assembly.GetName().Version?.ToString(3)}, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}");
+        output.WriteLine($"kernel path: {KernelPaths.Name(KernelPaths.Active)} (available: {string.Join(", ", KernelPaths.Available.Select(KernelPaths.Name))}; set {KernelPaths.EnvironmentVariable} to force one)");
+        output.WriteLine($"threads: {Parallelism.ThreadCount}");
+        if (path is null) return 0;
+
+        LoadedModel loaded = ModelFile.Load(path);
+        LanguageModelConfig c = loaded.Model.Config;
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "model: {0} {1}x{2}{3}, embedding {4}, {5:N0} parameters",
+            c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, c.Cell == Cells.CellType.Elman ? $" ({c.Activation.ToString().ToLowerInvariant()})" : "",
+            c.EmbeddingSize, loaded.Model.Blocks.Sum(b => b.Length)));
+        output.WriteLine($"vocabulary: {loaded.Vocabulary.Kind}, {loaded.Vocabulary.Count} tokens{(loaded.Vocabulary.UnknownId is int unknown ? $" (unknown = {unknown})" : "")}");
+        if (loaded.Training is { } t && loaded.Options is { } o)
+        {
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:N0} tokens, {3:0.#} s; T={4} B={5} {6} lr {7}",
+                t.Step, t.Epoch, t.TokensSeen, t.ElapsedSeconds, o.SequenceLength, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate));
+            if (double.IsFinite(t.BestValidationLoss)) output.WriteLine(Metrics.Describe("best validation", t.BestValidationLoss, null, loaded.Vocabulary));
+        }
+        else
+        {
+            output.WriteLine("training: none saved (weights only)");
+        }
+        return 0;
+    }
+}

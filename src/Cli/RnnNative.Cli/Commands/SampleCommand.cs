@@ -1,0 +1,48 @@
+using RnnNative.Cli.CommandLine;
+using RnnNative.Model;
+using RnnNative.Sampling;
+
+namespace RnnNative.Cli.Commands;
+
+/// <summary><c>rnn sample</c>: text from a saved model, streamed as it is generated.</summary>
+internal static class SampleCommand
+{
+    public const string Usage = """
+        rnn sample --model FILE [--prime TEXT] [--length 500] [--temperature 1] [--top-k 0] [--top-p 1]
+                   [--seed 1] [--stop TEXT]... [--streams N]
+        """;
+
+    public static int Run(Arguments args, TextWriter output, CancellationToken cancellation)
+    {
+        string path = args.String("model") ?? throw new UsageException("rnn sample needs --model FILE");
+        string prime = args.String("prime", "");
+        int length = args.Int("length", 500, min: 0);
+        ulong seed = args.ULong("seed", 1);
+        SamplingOptions options = new(args.Float("temperature", 1f, min: 0f), args.Int("top-k", 0, min: 0), args.Float("top-p", 1f, min: 1e-6f, max: 1f));
+        IReadOnlyList<string> stops = args.All("stop");
+        int streams = args.Int("streams", 1, min: 1, max: 4096);
+        args.RejectUnused();
+
+        LoadedModel loaded = ModelFile.Load(path);
+        TextGenerator generator = new(loaded.Model, loaded.Vocabulary, options, streams);
+        output.Write(prime);
+        if (streams == 1)
+        {
+            foreach (string piece in generator.Stream(prime, length, seed, stops))
+            {
+                if (cancellation.IsCancellationRequested) break;
+                output.Write(piece);
+                output.Flush();
+            }
+            output.WriteLine();
+            return 0;
+        }
+        string[] texts = generator.Generate(Enumerable.Repeat(prime, streams).ToArray(), length, seed, stops);
+        for (int s = 0; s < texts.Length; s++)
+        {
+            output.WriteLine($"--- stream {s} (seed {seed + (ulong)s})");
+            output.WriteLine(prime + texts[s]);
+        }
+        return 0;
+    }
+}
