@@ -130,7 +130,7 @@ public class GemmTests
             int i = sample == 0 ? m - 1 : random.Next(m);
             int j = sample == 0 ? n - 1 : random.Next(n);
             (double expected, double scale) = GemmReference.Element(false, true, k, 1f, a, k, b, k, 0f, 0f, i, j);
-            GemmReference.AssertClose(expected, scale, c[i * n + j], $"C[{i},{j}]");
+            GemmReference.AssertClose(expected, scale, c[i * n + j], "C", i, j);
         }
     }
 
@@ -152,7 +152,7 @@ public class GemmTests
             for (int j = 0; j < n; j++)
             {
                 (_, double scale) = GemmReference.Element(true, false, k, 1.5f, a, m, b, n, 0.5f, c0[i * n + j], i, j);
-                GemmReference.AssertClose(scalar[i * n + j], 2 * scale, vector[i * n + j], $"{path} vs scalar C[{i},{j}]");
+                GemmReference.AssertClose(scalar[i * n + j], 2 * scale, vector[i * n + j], $"{path} vs scalar", i, j);
             }
         }
     }
