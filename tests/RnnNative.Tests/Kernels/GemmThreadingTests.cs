@@ -15,7 +15,7 @@ public class GemmThreadingTests
         KernelSet kernels = KernelSet.For(path);
         Random random = new(11);
         // A row split (m > n), a column split (m < n), and the recurrent step against packed B.
-        (bool TransA, bool TransB, int M, int N, int K)[] shapes = [(false, true, 301, 170, 300), (true, false, 40, 515, 260)];
+        (bool TransA, bool TransB, int M, int N, int K)[] shapes = [(false, true, 301, 170, 600), (true, false, 40, 515, 530)];
         int saved = Parallelism.ThreadCount;
         try
         {

@@ -44,11 +44,12 @@ public class GemvTests
                 }
                 float[] before = (float[])y.Clone();
                 kernels.Gemv(transA, m, n, alpha, a, lda, x, beta, y);
+                string label = $"{path} tA={transA} m={m} n={n} y";
                 for (int i = 0; i < yLength; i++)
                 {
                     // op(A) x as a GEMM with one column: x is op(B) [len, 1].
                     (double expected, double scale) = GemmReference.Element(transA, false, xLength, alpha, a, lda, x, 1, beta, before[i], i, 0);
-                    GemmReference.AssertClose(expected, scale, y[i], $"{path} tA={transA} m={m} n={n} y[{i}]");
+                    GemmReference.AssertClose(expected, scale, y[i], label, i, 0);
                 }
             }
         }

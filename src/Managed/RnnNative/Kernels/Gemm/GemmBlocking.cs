@@ -24,19 +24,17 @@ internal static class GemmBlocking<TVec, TSimd>
     /// <summary>Columns of the register tile: two vectors.</summary>
     public static int NR => 2 * TSimd.Count;
 
-    /// <summary>Depth of one K block: a B panel of NR x KC floats is 16 KB for 256-bit and
-    /// 512-bit vectors (half of the 32 KB L1), leaving room for the A panel and C lines.</summary>
-    public static int KC => TSimd.Count switch
-    {
-        16 => 128,
-        _ => 256,
-    };
+    /// <summary>Depth of one K block. Deep on purpose: every K block reads and writes the whole C
+    /// tile once, which costs more than the B panel (NR x KC: 32 KB at 256 bits, 64 KB at 512)
+    /// spilling from L1 to L2, which still feeds the two B loads per k step (measured on Zen 4:
+    /// 512 beats 128 and 256 by 10-20% on every LSTM shape, and k = 512 needs a single block).</summary>
+    public static int KC => 512;
 
-    /// <summary>Rows of one packed A block: MC x KC floats fill about half of L2.</summary>
+    /// <summary>Rows of one packed A block: MC x KC floats (about 300-500 KB) stay in L2.</summary>
     public static int MC => TSimd.Count switch
     {
-        16 => 6 * 160,
-        _ => 6 * 80,
+        16 => 6 * 24,
+        _ => 6 * 40,
     };
 
     /// <summary>Columns of one packed B block: KC x NC floats (4 MB at most) in the shared L3.</summary>

@@ -72,13 +72,20 @@ internal static unsafe class GemmPacking<TVec, TSimd>
             int cols = Math.Min(NR, nc - jr);
             if (transB)
             {
-                // Row j of the stored B holds op(B)[p0.., j]: read it straight, write every NR-th float.
-                for (int col = 0; col < cols; col++)
+                // Row j of the stored B holds op(B)[p0.., j]. A transpose, done in steps of 16 k
+                // (one cache line of each of the NR source rows, NR x 16 floats of panel) so both
+                // sides stay in L1 while a whole panel (NR x KC, up to 64 KB) does not.
+                float* src = b + (long)(j0 + jr) * ldb + p0;
+                for (int pb = 0; pb < kc; pb += 16)
                 {
-                    float* src = b + (long)(j0 + jr + col) * ldb + p0;
-                    for (int p = 0; p < kc; p++)
+                    int pEnd = Math.Min(kc, pb + 16);
+                    for (int col = 0; col < cols; col++)
                     {
-                        dst[p * NR + col] = src[p];
+                        float* row = src + (long)col * ldb;
+                        for (int p = pb; p < pEnd; p++)
+                        {
+                            dst[p * NR + col] = row[p];
+                        }
                     }
                 }
                 for (int col = cols; col < NR; col++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using RnnNative.Kernels.Simd;
 
 namespace RnnNative.Kernels.Gemm;
@@ -28,6 +29,7 @@ internal static unsafe class MicroKernel<TVec, TSimd>
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool overwrite)
     {
         int n = TSimd.Count;
+        PrefetchTile(c, ldc);
         TVec c00 = TSimd.Zero, c01 = TSimd.Zero;
         TVec c10 = TSimd.Zero, c11 = TSimd.Zero;
         TVec c20 = TSimd.Zero, c21 = TSimd.Zero;
@@ -67,6 +69,22 @@ internal static unsafe class MicroKernel<TVec, TSimd>
         Update(c + 3 * ldc, c30, c31, va, vb, overwrite);
         Update(c + 4 * ldc, c40, c41, va, vb, overwrite);
         Update(c + 5 * ldc, c50, c51, va, vb, overwrite);
+    }
+
+    /// <summary>Starts loading the C tile (first and last float of each row) so that the update
+    /// after the k loop does not wait on L3 or memory; C is touched once per K block only, so it is
+    /// rarely cached. A hint only: no-op where the ISA has no prefetch in .NET.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, int ldc)
+    {
+        if (Sse.IsSupported)
+        {
+            for (int r = 0; r < 6; r++)
+            {
+                Sse.Prefetch0(c + r * ldc);
+                Sse.Prefetch0(c + r * ldc + 2 * TSimd.Count - 1);
+            }
+        }
     }
 
     /// <summary>One tile row: <c>C[0, 0..NR) = alpha * [lo, hi] (+ beta * C)</c>.</summary>
