@@ -85,6 +85,7 @@ public sealed class Trainer
         long sessionTokens = 0;
         int windowTokens = _inputs.Length;
         long lastValidated = -1;
+        double tokensPerSecond = 0;
         while (true)
         {
             TimeSpan trained = _elapsedBefore + clock.Elapsed - excluded;
@@ -135,8 +136,9 @@ public sealed class Trainer
                 lastValidated = step;
             }
             trained = _elapsedBefore + beforeCallbacks - excluded;
+            tokensPerSecond = sessionTokens / Math.Max(1e-9, (beforeCallbacks - excluded).TotalSeconds);
             Progress?.Invoke(new TrainingProgress(step, TotalSteps(), (int)_batcher.Position.Epoch, loss, smoothed, validation, BestValidationLoss,
-                sessionTokens / Math.Max(1e-9, (beforeCallbacks - excluded).TotalSeconds), trained, Fraction(trained), rate, norm));
+                tokensPerSecond, trained, Fraction(trained), rate, norm));
             excluded += clock.Elapsed - beforeCallbacks;
         }
         _elapsedBefore += clock.Elapsed - excluded;
@@ -144,7 +146,7 @@ public sealed class Trainer
         {
             double validation = ValidateAndRecord(Optimizer.StepCount, windows: 0);
             Progress?.Invoke(new TrainingProgress(Optimizer.StepCount, TotalSteps(), (int)_batcher.Position.Epoch, Curve.Training.Count > 0 ? Curve.Training[^1].Loss : double.NaN,
-                smoothed, validation, BestValidationLoss, 0, _elapsedBefore, 1, o.Schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
+                smoothed, validation, BestValidationLoss, tokensPerSecond, _elapsedBefore, 1, o.Schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
         }
         return TrainingStop.Completed;
     }

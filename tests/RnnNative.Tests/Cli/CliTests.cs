@@ -1,0 +1,95 @@
+using System.Xml.Linq;
+using RnnNative.Cli;
+
+namespace RnnNative.Tests.Cli;
+
+/// <summary>The rnn command end to end, in process: exit codes, one-line errors, the files it writes.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("rnn-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private (int Code, string Output, string Error) Rnn(params string[] args)
+    {
+        StringWriter output = new(), error = new();
+        int code = Program.Run(args, output, error, interactive: false, CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string PathOf(string name) => Path.Combine(_directory, name);
+
+    private string WriteCorpus()
+    {
+        string path = PathOf("corpus.txt");
+        File.WriteAllText(path, string.Concat(Enumerable.Repeat("the cat sat on the mat. the dog sat on the log. ", 60)));
+        return path;
+    }
+
+    private string[] TinyTraining(string data, string model, int steps) =>
+        ["train", "--data", data, "--checkpoint", model, "--hidden", "16", "--embedding", "8", "--seq-length", "16", "--batch", "4",
+         "--steps", steps.ToString(), "--eval-every", "5", "--val-windows", "2", "--sample-length", "20", "--lr", "0.01"];
+
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "train", "--hidden", "abc" }, "--hidden expects an integer, not 'abc'")]
+    [InlineData(new[] { "train", "--steps", "5", "--bogus", "1" }, "unknown option --bogus")]
+    [InlineData(new[] { "train", "--cell", "gru" }, "--cell must be one of lstm|elman|rnn, not 'gru'")]
+    [InlineData(new[] { "sample" }, "rnn sample needs --model FILE")]
+    [InlineData(new[] { "train", "stray" }, "unexpected argument 'stray'")]
+    public void A_wrong_command_line_is_one_line_and_exit_code_2(string[] args, string message)
+    {
+        (int code, string _, string error) = Rnn(args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void Unreadable_or_corrupt_files_are_one_line_and_exit_code_1()
+    {
+        (int code, _, string error) = Rnn("train", "--data", PathOf("missing.txt"), "--steps", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("cannot read", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+
+        File.WriteAllText(PathOf("bad.rnn"), "not a model");
+        (code, _, error) = Rnn("sample", "--model", PathOf("bad.rnn"));
+        Assert.Equal(1, code);
+        Assert.Contains("not an RnnNative checkpoint", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Train_sample_eval_info_and_resume_work_together()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        (int code, string output, string error) = Rnn(TinyTraining(data, model, 10));
+        Assert.True(code == 0, error);
+        Assert.Contains("validation loss", output);
+        Assert.True(File.Exists(model) && File.Exists(PathOf("m.best.rnn")));
+        XDocument svg = XDocument.Load(PathOf("m.loss.svg"));
+        Assert.Equal("svg", svg.Root!.Name.LocalName);
+        Assert.Equal(2, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+
+        (code, output, _) = Rnn("info", "--model", model);
+        Assert.Equal(0, code);
+        Assert.Contains("training: 10 updates", output);
+
+        (int c1, string first, _) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "40", "--seed", "7");
+        (int c2, string second, _) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "40", "--seed", "7");
+        Assert.Equal(0, c1 + c2);
+        Assert.Equal(first, second);
+        Assert.StartsWith("the ", first);
+
+        (code, output, _) = Rnn("eval", "--model", model, "--data", data);
+        Assert.Equal(0, code);
+        Assert.Contains("bits per character", output);
+
+        (code, output, error) = Rnn("train", "--resume", model, "--data", data, "--steps", "15");
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 10", output);
+        (_, output, _) = Rnn("info", "--model", model);
+        Assert.Contains("training: 15 updates", output);
+    }
+}
