@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text.Json;
+using RnnNative.Cells;
+using RnnNative.IO;
+using RnnNative.Kernels;
+using RnnNative.Text;
+
+namespace RnnNative.Model;
+
+/// <summary>
+/// Exchanges language models with PyTorch as safetensors files whose tensors are the
+/// <c>state_dict</c> of this char-rnn module (reference: bindings/python/tests/charrnn_torch.py):
+/// <code>
+/// class CharRnn(nn.Module):
+///     embedding = nn.Embedding(V, E)                        embedding.weight    [V, E]
+///     rnn = nn.LSTM(E, H, L) or nn.RNN(E, H, L, nonlinearity)   rnn.weight_ih_l{k}  [G*H, I_k]   G = 4 (i, f, g, o) or 1
+///                                                           rnn.weight_hh_l{k}  [G*H, H]
+///                                                           rnn.bias_ih_l{k}    [G*H]
+///                                                           rnn.bias_hh_l{k}    [G*H]
+///     decoder = nn.Linear(H, V)                             decoder.weight      [V, H]
+///                                                           decoder.bias        [V]
+/// </code>
+/// so <c>load_state_dict(strict=True)</c> accepts an exported file unchanged (sequence-first input,
+/// <c>batch_first=False</c>; zero initial state). The layouts are this engine's own, so tensors are
+/// copied bit-exactly both ways. <c>__metadata__</c> (strings only, per the format):
+/// <code>
+/// format            "pt"                     (what Hugging Face tools expect of PyTorch weights)
+/// rnnnative.schema  "1"
+/// cell              "lstm" | "rnn"
+/// nonlinearity      "tanh" | "relu"          (rnn only, nn.RNN's argument)
+/// vocab_size, embedding_dim, hidden_size, num_layers    decimal integers, the nn constructors' names
+/// vocabulary        base64 of Vocabulary.Write: the exact vocabulary, for RnnNative
+/// vocabulary_kind   "byte" | "utf8_char" | "word"
+/// tokens            JSON list of each id's text (Vocabulary.Decode of that id alone), for Python users
+/// </code>
+/// Import takes the configuration from the caller, else from the metadata, else from the tensor
+/// shapes (LSTM only: the shapes of nn.RNN do not tell its nonlinearity); the vocabulary from the
+/// caller, else from the metadata. Any tensor missing, unexpected or of the wrong shape is a
+/// <see cref="CheckpointFormatException"/>, as <c>strict=True</c> would be.
+/// </summary>
+public static class PyTorchExchange
+{
+    public const int SchemaVersion = 1;
+
+    /// <summary>Writes the model atomically as a safetensors file.</summary>
+    public static void Export(string path, LanguageModel model, Vocabulary vocabulary) =>
+        Build(model, vocabulary, gradients: false).WriteFileAtomically(path);
+
+    /// <summary>The safetensors file's bytes (for the C ABI, the Python binding, hosts that store files themselves).</summary>
+    public static byte[] ExportToBytes(LanguageModel model, Vocabulary vocabulary) =>
+        Build(model, vocabulary, gradients: false).ToArray();
+
+    /// <summary>The model's current gradients under the same names and shapes (to compare with
+    /// PyTorch's <c>param.grad</c> after a backward pass); with config metadata, no vocabulary.</summary>
+    public static byte[] ExportGradientsToBytes(LanguageModel model) =>
+        Build(model, null, gradients: true).ToArray();
+
+    public static LoadedModel Import(string path, Vocabulary? vocabulary = null, LanguageModelConfig? config = null, KernelSet? kernels = null) =>
+        Import(SafetensorsReader.ReadFile(path), vocabulary, config, kernels);
+
+    /// <summary>Imports from the bytes of a safetensors file; <paramref name="vocabulary"/> and
+    /// <paramref name="config"/>, when given, take precedence over the file's metadata.</summary>
+    public static LoadedModel Import(ReadOnlySpan<byte> bytes, Vocabulary? vocabulary = null, LanguageModelConfig? config = null, KernelSet? kernels = null) =>
+        Import(SafetensorsReader.Read(bytes), vocabulary, config, kernels);
+
+    private static SafetensorsWriter Build(LanguageModel model, Vocabulary? vocabulary, bool gradients)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        LanguageModelConfig c = model.Config;
+        SafetensorsWriter writer = new();
+        writer.SetMetadata("format", "pt");
+        writer.SetMetadata("rnnnative.schema", SchemaVersion.ToString(CultureInfo.InvariantCulture));
+        writer.SetMetadata("cell", c.Cell == CellType.Lstm ? "lstm" : "rnn");
+        if (c.Cell == CellType.Elman)
+        {
+            writer.SetMetadata("nonlinearity", c.Activation == Activation.Relu ? "relu" : "tanh");
+        }
+        writer.SetMetadata("vocab_size", Invariant(c.VocabularySize));
+        writer.SetMetadata("embedding_dim", Invariant(c.EmbeddingSize));
+        writer.SetMetadata("hidden_size", Invariant(c.HiddenSize));
+        writer.SetMetadata("num_layers", Invariant(c.Layers));
+        if (vocabulary is not null)
+        {
+            if (vocabulary.Count != c.VocabularySize)
+            {
+                throw new ArgumentException($"the vocabulary has {vocabulary.Count} tokens but the model {c.VocabularySize}.", nameof(vocabulary));
+            }
+            using MemoryStream blob = new();
+            vocabulary.Write(blob);
+            writer.SetMetadata("vocabulary", Convert.ToBase64String(blob.ToArray()));
+            writer.SetMetadata("vocabulary_kind", vocabulary.Kind switch { VocabularyKind.Byte => "byte", VocabularyKind.Utf8Char => "utf8_char", _ => "word" });
+            writer.SetMetadata("tokens", TokensJson(vocabulary));
+        }
+        foreach ((string name, int[] shape, Memory<float> values) in Tensors(model, gradients))
+        {
+            writer.AddTensor(name, shape, values.Span);
+        }
+        return writer;
+    }
+
+    private static LoadedModel Import(SafetensorsReader reader, Vocabulary? vocabulary, LanguageModelConfig? config, KernelSet? kernels)
+    {
+        config ??= reader.Metadata.ContainsKey("cell") ? ConfigFromMetadata(reader.Metadata) : ConfigFromShapes(reader);
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointFormatException($"the safetensors file describes an invalid model: {e.Message}");
+        }
+        vocabulary ??= VocabularyFromMetadata(reader.Metadata);
+        if (vocabulary.Count != config.VocabularySize)
+        {
+            throw new CheckpointFormatException($"the vocabulary has {vocabulary.Count} tokens but the model {config.VocabularySize}.");
+        }
+
+        LanguageModel model = new(config, kernels);
+        List<(string Name, int[] Shape, Memory<float> Values)> expected = [.. Tensors(model, gradients: false)];
+        foreach (SafetensorsTensor tensor in reader.Tensors)
+        {
+            if (!expected.Exists(e => e.Name == tensor.Name))
+            {
+                throw new CheckpointFormatException($"unexpected tensor '{tensor.Name}' for a {Describe(config)}; expected exactly: {string.Join(", ", expected.Select(e => e.Name))}.");
+            }
+        }
+        foreach ((string name, int[] shape, Memory<float> values) in expected)
+        {
+            if (!reader.Contains(name))
+            {
+                throw new CheckpointFormatException($"tensor '{name}' is missing; a {Describe(config)} needs it.");
+            }
+            SafetensorsTensor tensor = reader.Get(name);
+            if (!tensor.Shape.SequenceEqual(shape.Select(d => (long)d)))
+            {
+                throw new CheckpointFormatException($"tensor '{name}' has shape {tensor.ShapeText} but a {Describe(config)} needs [{string.Join(", ", shape)}].");
+            }
+            reader.ReadFloats(name, values.Span);
+        }
+        return new LoadedModel(model, vocabulary, null, null);
+    }
+
+    /// <summary>Every tensor under its PyTorch name, viewing the model's parameters (or gradients).</summary>
+    private static IEnumerable<(string Name, int[] Shape, Memory<float> Values)> Tensors(LanguageModel model, bool gradients)
+    {
+        LanguageModelConfig c = model.Config;
+        float[] embedding = gradients ? model.Blocks[0].Gradients : model.Blocks[0].Values;
+        float[] stack = gradients ? model.Blocks[1].Gradients : model.Blocks[1].Values;
+        float[] output = gradients ? model.Blocks[2].Gradients : model.Blocks[2].Values;
+        yield return ("embedding.weight", [c.VocabularySize, c.EmbeddingSize], embedding);
+        foreach (ParameterTensor tensor in model.Stack.Tensors)
+        {
+            yield return ("rnn." + tensor.Name, tensor.Shape, stack.AsMemory(tensor.Offset, tensor.Length));
+        }
+        yield return ("decoder.weight", [c.VocabularySize, c.HiddenSize], output.AsMemory(0, c.VocabularySize * c.HiddenSize));
+        yield return ("decoder.bias", [c.VocabularySize], output.AsMemory(c.VocabularySize * c.HiddenSize));
+    }
+
+    private static LanguageModelConfig ConfigFromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (metadata.TryGetValue("rnnnative.schema", out string? schema) && (!int.TryParse(schema, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version > SchemaVersion))
+        {
+            throw new CheckpointFormatException($"the file was exported with rnnnative.schema '{schema}'; this RnnNative reads up to {SchemaVersion}: update RnnNative.");
+        }
+        CellType cell = Text(metadata, "cell") switch
+        {
+            "lstm" => CellType.Lstm,
+            "rnn" => CellType.Elman,
+            string other => throw new CheckpointFormatException($"metadata 'cell' is '{other}'; expected 'lstm' or 'rnn'."),
+        };
+        Activation activation = cell == CellType.Lstm ? Activation.Tanh : Text(metadata, "nonlinearity") switch
+        {
+            "tanh" => Activation.Tanh,
+            "relu" => Activation.Relu,
+            string other => throw new CheckpointFormatException($"metadata 'nonlinearity' is '{other}'; expected 'tanh' or 'relu'."),
+        };
+        return new LanguageModelConfig(Number(metadata, "vocab_size"), Number(metadata, "embedding_dim"), cell, Number(metadata, "hidden_size"), Number(metadata, "num_layers"), activation);
+    }
+
+    /// <summary>V, E from embedding.weight [V, E]; H and the gate count from rnn.weight_hh_l0 [G*H, H]; L from the weight_ih_l{k} present.</summary>
+    private static LanguageModelConfig ConfigFromShapes(SafetensorsReader reader)
+    {
+        const string advice = "the file has no RnnNative metadata, and";
+        if (!reader.Contains("embedding.weight") || !reader.Contains("rnn.weight_hh_l0"))
+        {
+            throw new CheckpointFormatException($"{advice} no embedding.weight and rnn.weight_hh_l0 to infer the model from: it is not a CharRnn state_dict (pass a LanguageModelConfig if the names are right).");
+        }
+        long[] embedding = reader.Get("embedding.weight").Shape, hh = reader.Get("rnn.weight_hh_l0").Shape;
+        if (embedding.Length != 2 || hh.Length != 2 || hh[1] == 0 || hh[0] % hh[1] != 0 || embedding[0] > int.MaxValue || embedding[1] > int.MaxValue || hh[1] > int.MaxValue)
+        {
+            throw new CheckpointFormatException($"{advice} embedding.weight {reader.Get("embedding.weight").ShapeText} and rnn.weight_hh_l0 {reader.Get("rnn.weight_hh_l0").ShapeText} are not [V, E] and [G*H, H].");
+        }
+        int layers = 0;
+        while (reader.Contains($"rnn.weight_ih_l{layers}")) layers++;
+        CellType cell = (hh[0] / hh[1]) switch
+        {
+            4 => CellType.Lstm,
+            1 => throw new CheckpointFormatException($"{advice} an nn.RNN's tensors do not tell its nonlinearity (tanh or relu): pass a LanguageModelConfig."),
+            long gates => throw new CheckpointFormatException($"{advice} rnn.weight_hh_l0 has {gates} gate blocks; only LSTM (4) and RNN (1) are supported (not GRU)."),
+        };
+        return new LanguageModelConfig((int)embedding[0], (int)embedding[1], cell, (int)hh[1], layers);
+    }
+
+    private static Vocabulary VocabularyFromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("vocabulary", out string? base64))
+        {
+            throw new CheckpointFormatException("the file has no vocabulary in its metadata (key 'vocabulary'): pass the Vocabulary the model was trained with.");
+        }
+        try
+        {
+            using MemoryStream blob = new(Convert.FromBase64String(base64));
+            Vocabulary vocabulary = Vocabulary.Read(blob);
+            if (blob.Position != blob.Length)
+            {
+                throw new InvalidDataException($"{blob.Length - blob.Position} bytes follow the vocabulary blob");
+            }
+            return vocabulary;
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException)
+        {
+            throw new CheckpointFormatException($"metadata 'vocabulary' is not a valid vocabulary: {e.Message}", e);
+        }
+    }
+
+    private static string TokensJson(Vocabulary vocabulary)
+    {
+        using MemoryStream buffer = new();
+        using (Utf8JsonWriter json = new(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartArray();
+            for (int id = 0; id < vocabulary.Count; id++)
+            {
+                json.WriteStringValue(vocabulary.Decode([id]));
+            }
+            json.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Text(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out string? value) ? value : throw new CheckpointFormatException($"metadata '{key}' is missing.");
+
+    private static int Number(IReadOnlyDictionary<string, string> metadata, string key) =>
+        int.TryParse(Text(metadata, key), NumberStyles.None, CultureInfo.InvariantCulture, out int value)
+            ? value
+            : throw new CheckpointFormatException($"metadata '{key}' is '{metadata[key]}'; expected a non-negative decimal integer.");
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Describe(LanguageModelConfig c) =>
+        $"{(c.Cell == CellType.Lstm ? "LSTM" : $"RNN ({(c.Activation == Activation.Relu ? "relu" : "tanh")})")} model (V={c.VocabularySize}, E={c.EmbeddingSize}, H={c.HiddenSize}, L={c.Layers})";
+}
