@@ -4,9 +4,9 @@ namespace RnnNative.Kernels.Gemm;
 
 /// <summary>
 /// Register tile and cache blocking of the GEMM for one register width (BLIS/Goto): the
-/// microkernel computes a C tile of <see cref="MR"/> x <see cref="NR"/>; a packed
-/// B panel [<see cref="KC"/>][NR] stays in L1 while the A block [<see cref="MC"/>][KC] stays in L2
-/// (1 MB per core on Zen 4) and the B block [KC][<see cref="NC"/>] in L3.
+/// microkernel computes a C tile of <see cref="MR"/> x <see cref="NR"/> from a packed B panel
+/// [<see cref="KC"/>][NR] (L1/L2) and an A panel [KC][MR] of the A block [<see cref="MC"/>][KC]
+/// (L2, 1 MB per core on Zen 4); the B block [KC][<see cref="NC"/>] sits in L3.
 /// </summary>
 /// <remarks>
 /// Every property folds to a JIT-time constant (<c>TSimd.Count</c> is one). Only <see cref="KC"/>
@@ -37,6 +37,6 @@ internal static class GemmBlocking<TVec, TSimd>
         _ => 6 * 40,
     };
 
-    /// <summary>Columns of one packed B block: KC x NC floats (4 MB at most) in the shared L3.</summary>
+    /// <summary>Columns of one packed B block: KC x NC floats (8 MB at most) in the shared L3.</summary>
     public static int NC => 4096;
 }
