@@ -36,7 +36,7 @@ public sealed class LanguageModel
         _embeddingGradient = new float[_embedding.Length];
         _output = new float[config.VocabularySize * (config.HiddenSize + 1)];
         _outputGradient = new float[_output.Length];
-        Blocks = [new ParameterBlock("embedding", _embedding, _embeddingGradient), new ParameterBlock("rnn", Stack.Parameters, Stack.Gradients), new ParameterBlock("output", _output, _outputGradient)];
+        Blocks = [new ParameterBlock("embedding", _embedding, _embeddingGradient), new ParameterBlock("rnn", Stack.Parameters, Stack.Gradients), new ParameterBlock("decoder", _output, _outputGradient)];
     }
 
     public LanguageModelConfig Config { get; }
@@ -46,7 +46,7 @@ public sealed class LanguageModel
     /// <summary>The recurrent layers (their tensors carry PyTorch's names).</summary>
     public RecurrentStack Stack { get; }
 
-    /// <summary>Every trainable vector: embedding [V, E]; the stack; output W_out [V, H] followed by b_out [V].</summary>
+    /// <summary>Every trainable vector: embedding [V, E]; the stack; the decoder W_out [V, H] followed by b_out [V].</summary>
     public IReadOnlyList<ParameterBlock> Blocks { get; }
 
     private int V => Config.VocabularySize;
@@ -72,6 +72,26 @@ public sealed class LanguageModel
         {
             _output[i] = (float)(random.NextDouble() * 2 - 1) * bound;
         }
+    }
+
+    /// <summary>
+    /// Every tensor under the name of PyTorch's <c>CharRnn</c> state_dict (embedding, rnn, decoder),
+    /// viewing the model's own parameters (or their gradients), so files and bindings share one naming:
+    /// <c>embedding.weight</c> [V, E]; <c>rnn.weight_ih_l{k}</c>, <c>rnn.weight_hh_l{k}</c>, <c>rnn.bias_ih_l{k}</c>,
+    /// <c>rnn.bias_hh_l{k}</c>; <c>decoder.weight</c> [V, H]; <c>decoder.bias</c> [V].
+    /// </summary>
+    public IEnumerable<(string Name, int[] Shape, Memory<float> Values)> NamedTensors(bool gradients = false)
+    {
+        float[] embedding = gradients ? _embeddingGradient : _embedding;
+        float[] stack = gradients ? Stack.Gradients : Stack.Parameters;
+        float[] output = gradients ? _outputGradient : _output;
+        yield return ("embedding.weight", [V, E], embedding);
+        foreach (ParameterTensor tensor in Stack.Tensors)
+        {
+            yield return ("rnn." + tensor.Name, tensor.Shape, stack.AsMemory(tensor.Offset, tensor.Length));
+        }
+        yield return ("decoder.weight", [V, H], output.AsMemory(0, V * H));
+        yield return ("decoder.bias", [V], output.AsMemory(V * H));
     }
 
     public void ZeroGradients()

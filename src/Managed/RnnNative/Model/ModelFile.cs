@@ -17,8 +17,8 @@ public sealed record LoadedModel(LanguageModel Model, Vocabulary Vocabulary, Tra
 /// vocabulary           blob    Vocabulary.Write
 /// embedding.weight     [V, E]
 /// rnn.weight_ih_l{k}   ...     the stack's tensors under PyTorch's names, prefixed "rnn."
-/// output.weight        [V, H]
-/// output.bias          [V]
+/// decoder.weight       [V, H]
+/// decoder.bias         [V]
 /// training.json        blob    options, step, data position, clocks, best loss, loss curves   (resumable files only)
 /// training.optimizer.{i}, training.hidden, training.cell                                       (resumable files only)
 /// </code>
@@ -64,7 +64,7 @@ public static class ModelFile
             vocabulary.Write(vocabularyBytes);
             writer.AddBlob("vocabulary", vocabularyBytes.ToArray());
         }
-        foreach ((string name, int[] shape, ReadOnlyMemory<float> values) in Tensors(model))
+        foreach ((string name, int[] shape, Memory<float> values) in model.NamedTensors())
         {
             writer.AddTensor(name, shape, values.Span);
         }
@@ -99,9 +99,9 @@ public static class ModelFile
             throw new CheckpointFormatException($"the vocabulary has {vocabulary.Count} tokens but model.json says {config.VocabularySize}.");
         }
         LanguageModel model = new(config, kernels);
-        foreach ((string name, int[] shape, ReadOnlyMemory<float> values) in Tensors(model))
+        foreach ((string name, int[] shape, Memory<float> values) in model.NamedTensors())
         {
-            ReadTensorInto(reader, name, shape, System.Runtime.InteropServices.MemoryMarshal.AsMemory(values).Span);
+            ReadTensorInto(reader, name, shape, values.Span);
         }
         if (!reader.HasSection("training.json"))
         {
@@ -134,20 +134,6 @@ public static class ModelFile
             Cell = cell,
         };
         return new LoadedModel(model, vocabulary, options, training);
-    }
-
-    /// <summary>Every weight tensor with its file name and shape, viewing the model's own storage.</summary>
-    private static IEnumerable<(string Name, int[] Shape, ReadOnlyMemory<float> Values)> Tensors(LanguageModel model)
-    {
-        LanguageModelConfig c = model.Config;
-        float[] embedding = model.Blocks[0].Values, output = model.Blocks[2].Values;
-        yield return ("embedding.weight", [c.VocabularySize, c.EmbeddingSize], embedding);
-        foreach (ParameterTensor tensor in model.Stack.Tensors)
-        {
-            yield return ("rnn." + tensor.Name, tensor.Shape, model.Stack.Parameters.AsMemory(tensor.Offset, tensor.Length));
-        }
-        yield return ("output.weight", [c.VocabularySize, c.HiddenSize], output.AsMemory(0, c.VocabularySize * c.HiddenSize));
-        yield return ("output.bias", [c.VocabularySize], output.AsMemory(c.VocabularySize * c.HiddenSize));
     }
 
     private static ReadOnlySpan<byte> Blob(CheckpointReader reader, string name)

@@ -91,7 +91,7 @@ public static class PyTorchExchange
             writer.SetMetadata("vocabulary_kind", vocabulary.Kind switch { VocabularyKind.Byte => "byte", VocabularyKind.Utf8Char => "utf8_char", _ => "word" });
             writer.SetMetadata("tokens", TokensJson(vocabulary));
         }
-        foreach ((string name, int[] shape, Memory<float> values) in Tensors(model, gradients))
+        foreach ((string name, int[] shape, Memory<float> values) in model.NamedTensors(gradients))
         {
             writer.AddTensor(name, shape, values.Span);
         }
@@ -116,7 +116,7 @@ public static class PyTorchExchange
         }
 
         LanguageModel model = new(config, kernels);
-        List<(string Name, int[] Shape, Memory<float> Values)> expected = [.. Tensors(model, gradients: false)];
+        List<(string Name, int[] Shape, Memory<float> Values)> expected = [.. model.NamedTensors()];
         foreach (SafetensorsTensor tensor in reader.Tensors)
         {
             if (!expected.Exists(e => e.Name == tensor.Name))
@@ -138,22 +138,6 @@ public static class PyTorchExchange
             reader.ReadFloats(name, values.Span);
         }
         return new LoadedModel(model, vocabulary, null, null);
-    }
-
-    /// <summary>Every tensor under its PyTorch name, viewing the model's parameters (or gradients).</summary>
-    private static IEnumerable<(string Name, int[] Shape, Memory<float> Values)> Tensors(LanguageModel model, bool gradients)
-    {
-        LanguageModelConfig c = model.Config;
-        float[] embedding = gradients ? model.Blocks[0].Gradients : model.Blocks[0].Values;
-        float[] stack = gradients ? model.Blocks[1].Gradients : model.Blocks[1].Values;
-        float[] output = gradients ? model.Blocks[2].Gradients : model.Blocks[2].Values;
-        yield return ("embedding.weight", [c.VocabularySize, c.EmbeddingSize], embedding);
-        foreach (ParameterTensor tensor in model.Stack.Tensors)
-        {
-            yield return ("rnn." + tensor.Name, tensor.Shape, stack.AsMemory(tensor.Offset, tensor.Length));
-        }
-        yield return ("decoder.weight", [c.VocabularySize, c.HiddenSize], output.AsMemory(0, c.VocabularySize * c.HiddenSize));
-        yield return ("decoder.bias", [c.VocabularySize], output.AsMemory(c.VocabularySize * c.HiddenSize));
     }
 
     private static LanguageModelConfig ConfigFromMetadata(IReadOnlyDictionary<string, string> metadata)
