@@ -14,7 +14,7 @@ public class GemmThreadingTests
     {
         KernelSet kernels = KernelSet.For(path);
         Random random = new(11);
-        // A row split (m > n), a column split (m < n), and the recurrent step against packed B.
+        // A row split (m > n) and a column split (m < n), each also against packed B.
         (bool TransA, bool TransB, int M, int N, int K)[] shapes = [(false, true, 301, 170, 600), (true, false, 40, 515, 530)];
         int saved = Parallelism.ThreadCount;
         try
