@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace RnnNative.Threading;
 
 /// <summary>
@@ -6,19 +8,32 @@ namespace RnnNative.Threading;
 /// thread runs a piece varies, but pieces own disjoint outputs, so results do not.
 /// </summary>
 /// <remarks>
+/// A recurrent window issues thousands of small parallel steps back to back (a GEMM and a
+/// pointwise step per time step and layer), so waking a blocked thread for each (several
+/// microseconds through the kernel) would cost as much as the step. Workers therefore spin on a
+/// generation counter for <see cref="SpinBudget"/> after their last piece and only then block.
+/// The caller never waits for a worker that has not started: pieces are claimed with tickets
+/// tagged by the call's generation, so pieces nobody claimed yet are run by the caller itself,
+/// and it waits only for pieces already running (which matters when other processes share the cores).
 /// A call made while the team is busy (another host thread, or a nested call from inside a
 /// piece) runs its pieces on the calling thread alone rather than waiting or deadlocking.
 /// Workers are background threads: they never keep a host process alive.
 /// </remarks>
 internal sealed class WorkerTeam : IDisposable
 {
+    /// <summary>How long an idle worker spins before it blocks: longer than the gap between two
+    /// steps of a window, short enough that an idle engine gives its cores back at once.</summary>
+    private static readonly long SpinBudget = Stopwatch.Frequency / 5000; // 200 us
+
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _wakeUps;
-    private int _busy; // 1 while a call owns the team; an int, not a Lock, because a Lock re-enters
+    private readonly int[] _sleeping;           // 1 while worker i is (about to be) blocked on its semaphore
+    private int _busy;                          // 1 while a call owns the team; an int, not a Lock, because a Lock re-enters
+    private int _generation;                    // bumped once per parallel call; wakes the workers
+    private long _ticket;                       // generation << 32 | next piece: claims are tagged by their call
+    private int _activeWorkers;                 // workers inside a round: the caller waits for these only
     private IParallelWork? _work;
     private int _pieceCount;
-    private int _nextPiece;
-    private int _runningWorkers;
     private Exception? _firstError;
     private volatile bool _disposed;
 
@@ -28,6 +43,7 @@ internal sealed class WorkerTeam : IDisposable
         ThreadCount = threadCount;
         _workers = new Thread[threadCount - 1];
         _wakeUps = new SemaphoreSlim[threadCount - 1];
+        _sleeping = new int[threadCount - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
             int worker = i;
@@ -61,19 +77,29 @@ internal sealed class WorkerTeam : IDisposable
         }
         try
         {
+            // Close the previous call's tickets before changing the fields they are checked against:
+            // a late worker holding an old ticket would otherwise see the new, larger piece count
+            // and claim a piece that the new call hands out again. Generation 0 is never a call's.
+            Interlocked.Exchange(ref _ticket, 0);
             _work = work;
             _pieceCount = pieceCount;
             _firstError = null;
-            Volatile.Write(ref _nextPiece, 0);
-            int helpers = Math.Min(_workers.Length, pieceCount - 1);
-            Volatile.Write(ref _runningWorkers, helpers);
-            for (int i = 0; i < helpers; i++)
+            int generation = Interlocked.Increment(ref _generation);
+            if (generation == 0)
             {
-                _wakeUps[i].Release();
+                generation = Interlocked.Increment(ref _generation);
             }
-            RunPieces();
+            Interlocked.Exchange(ref _ticket, (long)generation << 32);   // publishes the fields above to the workers
+            for (int i = 0; i < _workers.Length; i++)
+            {
+                if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
+                {
+                    _wakeUps[i].Release();
+                }
+            }
+            RunPieces(generation);
             SpinWait spin = default;
-            while (Volatile.Read(ref _runningWorkers) != 0)
+            while (Volatile.Read(ref _activeWorkers) != 0)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
@@ -99,15 +125,14 @@ internal sealed class WorkerTeam : IDisposable
         }
     }
 
-    private void RunPieces()
+    /// <summary>Claims and runs pieces of call <paramref name="generation"/> until none is left.</summary>
+    private void RunPieces(int generation)
     {
-        IParallelWork work = _work!;
-        int index;
-        while ((index = Interlocked.Increment(ref _nextPiece) - 1) < _pieceCount)
+        while (TryClaimPiece(generation, out int index))
         {
             try
             {
-                work.Run(index);
+                _work!.Run(index);
             }
             catch (Exception e)
             {
@@ -116,17 +141,69 @@ internal sealed class WorkerTeam : IDisposable
         }
     }
 
-    private void WorkerLoop(int worker)
+    /// <summary>Takes the next unclaimed piece if call <paramref name="generation"/> is still the current one.
+    /// A compare-exchange, not an increment, so a late worker never uses up a piece of a later call.</summary>
+    private bool TryClaimPiece(int generation, out int index)
     {
         while (true)
         {
-            _wakeUps[worker].Wait();
+            long ticket = Volatile.Read(ref _ticket);
+            index = (int)ticket;
+            if ((int)(ticket >> 32) != generation || index >= _pieceCount)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _ticket, ticket + 1, ticket) == ticket)
+            {
+                return true;
+            }
+        }
+    }
+
+    private void WorkerLoop(int worker)
+    {
+        int seen = 0;
+        while (true)
+        {
+            int generation = WaitForGeneration(worker, seen);
             if (_disposed)
             {
                 return;
             }
-            RunPieces();
-            Interlocked.Decrement(ref _runningWorkers);
+            seen = generation;
+            // Counted before claiming, so the caller cannot finish this call while a claimed piece runs.
+            Interlocked.Increment(ref _activeWorkers);
+            RunPieces(generation);
+            Interlocked.Decrement(ref _activeWorkers);
+        }
+    }
+
+    /// <summary>Spins until the generation moves past <paramref name="seen"/>, blocking once the spin budget is spent.</summary>
+    private int WaitForGeneration(int worker, int seen)
+    {
+        long spinUntil = Stopwatch.GetTimestamp() + SpinBudget;
+        while (true)
+        {
+            int generation = Volatile.Read(ref _generation);
+            if (generation != seen || _disposed)
+            {
+                return generation;
+            }
+            if (Stopwatch.GetTimestamp() < spinUntil)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+            // Announce the sleep, then look again: a caller that bumped the generation before it
+            // saw the flag has already moved on, one that bumps it after will release us. The
+            // exchange is a full fence, so the flag is visible before the generation is re-read.
+            Interlocked.Exchange(ref _sleeping[worker], 1);
+            if (Volatile.Read(ref _generation) == seen && !_disposed)
+            {
+                _wakeUps[worker].Wait();
+            }
+            Volatile.Write(ref _sleeping[worker], 0);
+            spinUntil = Stopwatch.GetTimestamp() + SpinBudget;
         }
     }
 
