@@ -96,6 +96,33 @@ public class LanguageModelTests
     }
 
     [Fact]
+    public void Replicas_on_several_threads_compute_the_logits_of_the_model_and_see_its_updates()
+    {
+        LanguageModel model = CreateModel(KernelPaths.Active);
+        float[] expected = StepLogits(model);
+        float[][] got = new float[4][];
+        Parallel.For(0, got.Length, i => got[i] = StepLogits(model.CreateInferenceReplica()));
+        Assert.All(got, logits => Assert.Equal(expected, logits));
+
+        LanguageModel replica = model.CreateInferenceReplica();
+        model.Blocks[2].Values[^1] += 1f;   // the last output bias: the last logit of every row moves by 1
+        float[] after = StepLogits(replica);
+        Assert.Equal(expected[^1] + 1f, after[^1], 5);
+        Assert.Throws<InvalidOperationException>(() => replica.TrainWindow(s_inputs, s_targets, Steps, new RecurrentState(s_config.Recurrent, Batch)));
+    }
+
+    private static float[] StepLogits(LanguageModel model)
+    {
+        RecurrentState state = new(s_config.Recurrent, Batch);
+        float[] logits = new float[Batch * s_config.VocabularySize];
+        for (int t = 0; t < Steps; t++)
+        {
+            model.Step(s_inputs.AsSpan(t * Batch, Batch), state, logits);
+        }
+        return logits;
+    }
+
+    [Fact]
     public void Out_of_vocabulary_tokens_are_rejected()
     {
         LanguageModel model = CreateModel(KernelPaths.Active);
