@@ -92,6 +92,16 @@ for flavour in linux-x64-v2 linux-x64-v3 linux-x64-v4; do
   unset LD_LIBRARY_PATH
 done
 
+section "loader (x64)"
+best=""
+for flavour in linux-x64-v4 linux-x64-v3 linux-x64-v2; do
+  if [ -z "$best" ] && can_run "$flavour"; then best=$flavour; fi
+done
+run_suite "loader picks $best" env RNN_NATIVE_ROOT="$native" RNN_EXPECT_FLAVOUR="$best" RNN_EXPECT_KERNEL="$(expected_kernel "$best")" \
+  "$root/artifacts/c/x64/loader_tests"
+run_suite "loader forced to linux-x64-v2" env RNN_NATIVE_ROOT="$native" RNN_NATIVE_FLAVOUR=linux-x64-v2 RNN_EXPECT_FLAVOUR=linux-x64-v2 \
+  RNN_EXPECT_KERNEL=v128 "$root/artifacts/c/x64/loader_tests" loader_picks
+
 # --- arm64 ------------------------------------------------------------------------------------
 if [ "${SKIP_ARM64:-0}" != 1 ]; then
   section "linux-arm64 (qemu-aarch64-static)"
@@ -104,6 +114,8 @@ if [ "${SKIP_ARM64:-0}" != 1 ]; then
   mkdir -p "$tmp/arm64"
   run_suite "linux-arm64" env RNN_TEST_TMP="$tmp/arm64" RNN_EXPECT_KERNEL=v128 "${qemu[@]}" "$build/rnn_tests"
   run_suite "linux-arm64 RNN_KERNEL=bogus" env RNN_KERNEL=bogus RNN_TEST_TMP="$tmp/arm64" "${qemu[@]}" "$build/rnn_tests" forced_kernel
+  run_suite "linux-arm64 loader" env RNN_EXPECT_FLAVOUR=linux-arm64 RNN_EXPECT_KERNEL=v128 \
+    qemu-aarch64-static -L /usr/aarch64-linux-gnu -E RNN_NATIVE_ROOT="$native" "$build/loader_tests"
   "${qemu[@]}" "$build/flavour_logits" dump "$model" "$tmp/arm64.logits"
   record "linux-arm64: logits dumped" $?
   if [ -n "$reference" ]; then
