@@ -151,6 +151,8 @@ public sealed class LanguageModel
     /// <summary>
     /// One step for B independent streams (sampling): reads one token per stream, advances
     /// <paramref name="state"/> and writes the next-token logits [B, V]. O(1) work per token.
+    /// With B = 1 the products are GEMVs (no weight packing), whose results differ from a batched
+    /// step's by float rounding only (about 1e-6 relative).
     /// </summary>
     public void Step(ReadOnlySpan<int> tokens, RecurrentState state, Span<float> logits)
     {
@@ -193,7 +195,15 @@ public sealed class LanguageModel
 
         // logits = h · W_outᵀ + b_out
         Span<float> logits = _logits.AsSpan(0, rows * V);
-        Kernels.Gemm(false, true, rows, V, H, 1f, Stack.Output, H, _output.AsSpan(0, V * H), H, 0f, logits, V);
+        if (rows == 1)
+        {
+            // One token of one stream: GEMV, without packing W_out (see RecurrentLayer.Forward).
+            Kernels.Gemv(false, V, H, 1f, _output.AsSpan(0, V * H), H, Stack.Output, 0f, logits);
+        }
+        else
+        {
+            Kernels.Gemm(false, true, rows, V, H, 1f, Stack.Output, H, _output.AsSpan(0, V * H), H, 0f, logits, V);
+        }
         Kernels.AddRowVector(logits, rows, _output.AsSpan(V * H, V));
         return rows;
     }
