@@ -23,7 +23,7 @@ record() {  # record NAME STATUS
 }
 
 # --- tools ------------------------------------------------------------------------------------
-packages=(make gcc clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
+packages=(make gcc pkgconf clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -91,6 +91,12 @@ for flavour in linux-x64-v2 linux-x64-v3 linux-x64-v4; do
   fi
   unset LD_LIBRARY_PATH
 done
+
+section "pkg-config (x64)"
+flags=$(PKG_CONFIG_PATH=$here pkg-config --define-variable=flavour=linux-x64-v2 --cflags --libs rnnnative) \
+  && cc -O2 -o "$tmp/example_pc" "$here/examples/train_and_sample.c" $flags \
+  && (cd "$tmp" && env -u LD_LIBRARY_PATH "$tmp/example_pc" > example_pc.log 2>&1 && grep -q "v128 kernels" example_pc.log)
+record "example built with pkg-config runs via its rpath (linux-x64-v2)" $?
 
 section "loader (x64)"
 best=""
