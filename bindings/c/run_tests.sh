@@ -23,7 +23,7 @@ record() {  # record NAME STATUS
 }
 
 # --- tools ------------------------------------------------------------------------------------
-packages=(make gcc pkgconf clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
+packages=(make gcc g++ pkgconf clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -63,6 +63,13 @@ can_run() {
 expected_kernel() { case $1 in linux-x64-v2) echo v128 ;; linux-x64-v3) echo avx2 ;; linux-x64-v4) echo avx512 ;; linux-arm64) echo v128 ;; esac; }
 
 # --- x64 --------------------------------------------------------------------------------------
+section "headers"
+printf '#include "rnn.h"\n#include "rnn_loader.h"\nint main(void) { return 0; }\n' > "$tmp/headers.c"
+cc -std=c99 -Wall -Wextra -pedantic -Werror -I"$here/include" -fsyntax-only -x c - <<< '#include "rnn.h"' \
+  && cc -std=c11 -Wall -Wextra -Werror -I"$here/include" -I"$here/loader" -fsyntax-only "$tmp/headers.c" \
+  && c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$here/include" -I"$here/loader" -fsyntax-only -x c++ "$tmp/headers.c"
+record "rnn.h compiles as C99, rnn.h + rnn_loader.h as C11 and C++11" $?
+
 section "build C tests (x64)"
 build=$root/artifacts/c/x64
 make -s -C "$here/tests" LIBDIR="$native/linux-x64-v2" BUILD="$build" || { echo "0 passed, 1 failed"; exit 1; }

@@ -93,7 +93,11 @@ extern "C" {
 
 /* One pointer per function of rnn.h, named as the function, plus where it came from. */
 typedef struct rnn_api {
+#ifdef __cplusplus
+#define RNN_LOADER_FIELD(name) decltype(&::name) name;
+#else
 #define RNN_LOADER_FIELD(name) __typeof__(&name) name;
+#endif
     RNN_LOADER_FUNCTIONS(RNN_LOADER_FIELD)
 #undef RNN_LOADER_FIELD
     const char* flavour; /* e.g. "linux-x64-v4" (static string) */
