@@ -23,3 +23,7 @@ fi
 
 echo "== xunit: engine (every kernel path this machine runs) =="
 dotnet test RnnNative.sln -c Release --nologo -v q
+
+echo
+echo "== C ABI: Native-AOT flavours (x86-64-v2/v3/v4) and linux-arm64 under qemu =="
+bindings/c/run_tests.sh

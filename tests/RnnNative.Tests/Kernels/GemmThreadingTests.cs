@@ -45,4 +45,40 @@ public class GemmThreadingTests
             Parallelism.ThreadCount = saved;
         }
     }
+
+    [Theory]
+    [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
+    public void Gemv_rows_split_over_threads_are_bit_identical_and_match_the_reference(KernelPath path)
+    {
+        // 1031 x 300 is above the size where a GEMV splits its rows; an odd m leaves uneven pieces.
+        KernelSet kernels = KernelSet.For(path);
+        Random random = new(5);
+        const int m = 1031, n = 300;
+        float[] a = GemmReference.Matrix(random, m, n, n);
+        float[] x = GemmReference.Matrix(random, 1, n, n);
+        float[] y0 = GemmReference.Matrix(random, 1, m, m);
+        int saved = Parallelism.ThreadCount;
+        try
+        {
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Parallelism.ThreadCount = threads;
+                float[] y = (float[])y0.Clone();
+                kernels.Gemv(false, m, n, 0.9f, a, n, x, 0.3f, y);
+                first ??= y;
+                Assert.Equal(first, y);
+            }
+            for (int i = 0; i < m; i++)
+            {
+                double expected = 0.3 * y0[i];
+                for (int j = 0; j < n; j++) expected += 0.9 * a[i * n + j] * x[j];
+                Assert.True(Math.Abs(first![i] - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"{path} row {i}: {first[i]} vs {expected}");
+            }
+        }
+        finally
+        {
+            Parallelism.ThreadCount = saved;
+        }
+    }
 }

@@ -95,6 +95,60 @@ public class LanguageModelTests
         Assert.Equal(windowState.Hidden, stepState.Hidden);
     }
 
+    [Theory]
+    [MemberData(nameof(Support.KernelPathData.Available), MemberType = typeof(Support.KernelPathData))]
+    public void A_single_stream_step_matches_the_same_stream_in_a_batch_within_rounding(KernelPath path)
+    {
+        // B = 1 takes the GEMV path, B = 3 the packed GEMM path: same math, other summation order.
+        LanguageModelConfig config = new(VocabularySize: 37, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 45, Layers: 2);
+        LanguageModel model = new(config, KernelSet.For(path));
+        model.Initialize(new Random(11));
+        RecurrentState alone = new(config.Recurrent, 1), together = new(config.Recurrent, 3);
+        float[] aloneLogits = new float[37], togetherLogits = new float[3 * 37];
+        int[] tokens = [3, 36, 0, 17, 17, 5, 30, 2];
+        for (int t = 0; t < tokens.Length; t++)
+        {
+            model.Step([tokens[t]], alone, aloneLogits);
+            model.Step([tokens[t], (t * 7) % 37, 1], together, togetherLogits);
+            for (int v = 0; v < 37; v++)
+            {
+                Assert.True(Math.Abs(aloneLogits[v] - togetherLogits[v]) <= 1e-5f * Math.Max(1f, Math.Abs(togetherLogits[v])), $"step {t}, logit {v}: {aloneLogits[v]} vs {togetherLogits[v]}");
+            }
+        }
+        for (int i = 0; i < alone.Hidden.Length; i++)
+        {
+            int layer = i / 45, unit = i % 45;
+            Assert.Equal(together.Hidden[layer * 3 * 45 + unit], alone.Hidden[i], 5);
+        }
+    }
+
+    [Fact]
+    public void Replicas_on_several_threads_compute_the_logits_of_the_model_and_see_its_updates()
+    {
+        LanguageModel model = CreateModel(KernelPaths.Active);
+        float[] expected = StepLogits(model);
+        float[][] got = new float[4][];
+        Parallel.For(0, got.Length, i => got[i] = StepLogits(model.CreateInferenceReplica()));
+        Assert.All(got, logits => Assert.Equal(expected, logits));
+
+        LanguageModel replica = model.CreateInferenceReplica();
+        model.Blocks[2].Values[^1] += 1f;   // the last output bias: the last logit of every row moves by 1
+        float[] after = StepLogits(replica);
+        Assert.Equal(expected[^1] + 1f, after[^1], 5);
+        Assert.Throws<InvalidOperationException>(() => replica.TrainWindow(s_inputs, s_targets, Steps, new RecurrentState(s_config.Recurrent, Batch)));
+    }
+
+    private static float[] StepLogits(LanguageModel model)
+    {
+        RecurrentState state = new(s_config.Recurrent, Batch);
+        float[] logits = new float[Batch * s_config.VocabularySize];
+        for (int t = 0; t < Steps; t++)
+        {
+            model.Step(s_inputs.AsSpan(t * Batch, Batch), state, logits);
+        }
+        return logits;
+    }
+
     [Fact]
     public void Out_of_vocabulary_tokens_are_rejected()
     {

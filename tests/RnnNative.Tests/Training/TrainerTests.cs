@@ -29,6 +29,42 @@ public class TrainerTests
     };
 
     [Fact]
+    public void Runs_of_a_few_updates_at_a_time_end_with_the_weights_of_one_run()
+    {
+        LanguageModel straight = NewModel();
+        new Trainer(straight, Data(), Options(13)).Run();
+
+        LanguageModel stepped = NewModel();
+        Trainer trainer = new(stepped, Data(), Options(13));
+        Assert.Equal(TrainingStop.UpdatesDone, trainer.Run(updates: 1));
+        Assert.Equal(1, trainer.Optimizer.StepCount);
+        Assert.Equal(TrainingStop.UpdatesDone, trainer.Run(updates: 5));
+        Assert.Equal(6, trainer.Optimizer.StepCount);
+        Assert.Equal(TrainingStop.Completed, trainer.Run(updates: 100));
+        Assert.Equal(13, trainer.Optimizer.StepCount);
+
+        for (int b = 0; b < straight.Blocks.Count; b++)
+        {
+            Assert.Equal(straight.Blocks[b].Values, stepped.Blocks[b].Values);
+        }
+    }
+
+    [Fact]
+    public void A_negative_update_budget_is_rejected_and_a_replica_cannot_train()
+    {
+        Trainer trainer = new(NewModel(), Data(), Options(3));
+        Assert.Equal("updates", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Run(updates: -1)).ParamName);
+        Assert.Equal("model", Assert.Throws<ArgumentException>(() => new Trainer(NewModel().CreateInferenceReplica(), Data(), Options(3))).ParamName);
+    }
+
+    [Fact]
+    public void Perplexity_and_bits_follow_from_the_loss_in_nats()
+    {
+        Assert.Equal(256, Evaluation.Perplexity(Math.Log(256)), 9);
+        Assert.Equal(8, Evaluation.BitsPerToken(Math.Log(256)), 12);
+    }
+
+    [Fact]
     public void A_run_interrupted_saved_loaded_and_resumed_ends_with_the_same_weights()
     {
         LanguageModel straight = NewModel();

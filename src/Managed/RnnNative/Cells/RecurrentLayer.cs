@@ -107,6 +107,19 @@ internal abstract class RecurrentLayer
 
         // gates[T*B, G*H] = X · W_ihᵀ + (b_ih + b_hh)
         Span<float> gates = Gates.AsSpan(0, rows * GateWidth);
+        if (rows == 1)
+        {
+            // One token of one stream (sampling): GEMV reads each weight once where GEMM would first
+            // pack (copy) W_ih and W_hh, which costs more than the product itself. Its dot products
+            // sum in another order than GEMM's, so results differ from the batched path by rounding.
+            // gates = W_ih x + (b_ih + b_hh) + W_hh h_0
+            Kernels.Gemv(false, GateWidth, InputSize, 1f, weightIh, InputSize, input.AsSpan(inputOffset, InputSize), 0f, gates);
+            Kernels.AddRowVector(gates, 1, _biasSum);
+            Kernels.Gemv(false, GateWidth, HiddenSize, 1f, weightHh, HiddenSize, hidden0, 1f, gates);
+            _forwardStep.Step = 0;
+            _forwardStep.Run(batch, GateWidth);
+            return;
+        }
         Kernels.Gemm(false, true, rows, GateWidth, InputSize, 1f, input.AsSpan(inputOffset, rows * InputSize), InputSize, weightIh, InputSize, 0f, gates, GateWidth);
         Kernels.AddRowVector(gates, rows, _biasSum);
 

@@ -23,6 +23,13 @@ public sealed class RecurrentStack
     private int _batch;
 
     public RecurrentStack(RecurrentConfig config, KernelSet? kernels = null)
+        : this(config, kernels, sharedParameters: null)
+    {
+    }
+
+    /// <summary>A stack over <paramref name="sharedParameters"/> (another stack's <see cref="Parameters"/>,
+    /// not copied) with its own scratch buffers and no gradients: an inference replica.</summary>
+    private RecurrentStack(RecurrentConfig config, KernelSet? kernels, float[]? sharedParameters)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -45,9 +52,13 @@ public sealed class RecurrentStack
             offset += l.ParameterCount;
         }
         Tensors = tensors;
-        Parameters = new float[offset];
-        Gradients = new float[offset];
+        Parameters = sharedParameters ?? new float[offset];
+        Gradients = sharedParameters is null ? new float[offset] : [];
     }
+
+    /// <summary>A stack that reads this one's weights (shared, so later updates show through) with
+    /// its own scratch buffers, so it can run <see cref="Forward"/> on another thread; no gradients.</summary>
+    public RecurrentStack CreateInferenceReplica() => new(Config, Kernels, Parameters);
 
     public RecurrentConfig Config { get; }
 

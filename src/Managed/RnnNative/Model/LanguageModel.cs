@@ -13,6 +13,7 @@ namespace RnnNative.Model;
 /// loss     = mean over T*B of -log softmax(logits_t)[target_t]   (nats)
 /// </code>
 /// Not thread-safe: one call at a time per instance (separate instances may run concurrently).
+/// For inference on several threads at once, give each thread a <see cref="CreateInferenceReplica"/>.
 /// </summary>
 public sealed class LanguageModel
 {
@@ -39,7 +40,24 @@ public sealed class LanguageModel
         Blocks = [new ParameterBlock("embedding", _embedding, _embeddingGradient), new ParameterBlock("rnn", Stack.Parameters, Stack.Gradients), new ParameterBlock("decoder", _output, _outputGradient)];
     }
 
+    /// <summary>A replica: shares <paramref name="source"/>'s weights, owns its scratch buffers, has no gradients.</summary>
+    private LanguageModel(LanguageModel source)
+    {
+        Config = source.Config;
+        Kernels = source.Kernels;
+        Stack = source.Stack.CreateInferenceReplica();
+        _embedding = source._embedding;
+        _embeddingGradient = [];
+        _output = source._output;
+        _outputGradient = [];
+        Blocks = [new ParameterBlock("embedding", _embedding, []), new ParameterBlock("rnn", Stack.Parameters, []), new ParameterBlock("decoder", _output, [])];
+        IsInferenceReplica = true;
+    }
+
     public LanguageModelConfig Config { get; }
+
+    /// <summary>True for a model made by <see cref="CreateInferenceReplica"/>: it cannot train.</summary>
+    public bool IsInferenceReplica { get; }
 
     public KernelSet Kernels { get; }
 
@@ -94,6 +112,14 @@ public sealed class LanguageModel
         yield return ("decoder.bias", [V], output.AsMemory(V * H));
     }
 
+    /// <summary>
+    /// A model that reads this one's weights (shared, not copied: updates made by training this model
+    /// show through) with its own scratch buffers, so <see cref="Step"/> and <see cref="EvaluateWindow"/>
+    /// can run on one replica per thread at the same time, as long as nothing trains meanwhile.
+    /// Replicas have no gradients; <see cref="TrainWindow"/> on one throws.
+    /// </summary>
+    public LanguageModel CreateInferenceReplica() => new(this);
+
     public void ZeroGradients()
     {
         foreach (ParameterBlock block in Blocks)
@@ -110,6 +136,10 @@ public sealed class LanguageModel
     /// </summary>
     public double TrainWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
     {
+        if (IsInferenceReplica)
+        {
+            throw new InvalidOperationException("an inference replica has no gradients; train the model it was made from.");
+        }
         int rows = Forward(inputs, targets, steps, state);
         double loss = Kernels.SoftmaxCrossEntropy(_logits.AsSpan(0, rows * V), rows, V, targets, _logits.AsSpan(0, rows * V), 1f / rows);
         ReadOnlySpan<float> dLogits = _logits.AsSpan(0, rows * V);
@@ -141,6 +171,8 @@ public sealed class LanguageModel
     /// <summary>
     /// One step for B independent streams (sampling): reads one token per stream, advances
     /// <paramref name="state"/> and writes the next-token logits [B, V]. O(1) work per token.
+    /// With B = 1 the products are GEMVs (no weight packing), whose results differ from a batched
+    /// step's by float rounding only (about 1e-6 relative).
     /// </summary>
     public void Step(ReadOnlySpan<int> tokens, RecurrentState state, Span<float> logits)
     {
@@ -183,7 +215,15 @@ public sealed class LanguageModel
 
         // logits = h · W_outᵀ + b_out
         Span<float> logits = _logits.AsSpan(0, rows * V);
-        Kernels.Gemm(false, true, rows, V, H, 1f, Stack.Output, H, _output.AsSpan(0, V * H), H, 0f, logits, V);
+        if (rows == 1)
+        {
+            // One token of one stream: GEMV, without packing W_out (see RecurrentLayer.Forward).
+            Kernels.Gemv(false, V, H, 1f, _output.AsSpan(0, V * H), H, Stack.Output, 0f, logits);
+        }
+        else
+        {
+            Kernels.Gemm(false, true, rows, V, H, 1f, Stack.Output, H, _output.AsSpan(0, V * H), H, 0f, logits, V);
+        }
         Kernels.AddRowVector(logits, rows, _output.AsSpan(V * H, V));
         return rows;
     }

@@ -9,7 +9,9 @@ namespace RnnNative.Sampling;
 /// Generates text from a language model: the priming text is fed through the model, then each
 /// step samples a token, feeds it back and decodes it (complete UTF-8 only). Several streams
 /// run at once as one batch, each with its own state and random generator, so stream i gives the
-/// same text whether it runs alone or beside others. Not thread-safe; one generator per thread
+/// same text whether it runs alone or beside others (alone, a stream's logits come from GEMVs and
+/// differ from the batched ones by rounding, about 1e-6 relative, which changes a draw only when it
+/// falls that close to a boundary between tokens). Not thread-safe; one generator per thread
 /// (the model may be shared only if nothing trains it meanwhile).
 /// </summary>
 public sealed class TextGenerator

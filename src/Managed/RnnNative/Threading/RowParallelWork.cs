@@ -7,9 +7,6 @@ namespace RnnNative.Threading;
 /// </summary>
 internal abstract class RowParallelWork : IParallelWork
 {
-    // Below this many elements a step runs on the caller: waking a worker costs more than it saves.
-    private const int MinimumElementsPerPiece = 8192;
-
     private int _rows;
     private int _pieces;
 
@@ -28,6 +25,9 @@ internal abstract class RowParallelWork : IParallelWork
         int end = (int)((long)_rows * (index + 1) / _pieces);
         RunRows(first, end - first);
     }
+
+    /// <summary>Below this many elements per piece the work runs on the caller: waking a worker costs more than it saves.</summary>
+    protected virtual int MinimumElementsPerPiece => 8192;
 
     /// <summary>Processes rows [first, first + count).</summary>
     protected abstract void RunRows(int first, int count);

@@ -30,4 +30,10 @@ public static class Evaluation
         }
         return predicted == 0 ? double.NaN : total / predicted;
     }
+
+    /// <summary>exp(loss): the effective number of equally likely choices per token.</summary>
+    public static double Perplexity(double meanLoss) => Math.Exp(meanLoss);
+
+    /// <summary>loss / ln 2: the mean loss in bits per token.</summary>
+    public static double BitsPerToken(double meanLoss) => meanLoss / Math.Log(2);
 }

@@ -5,7 +5,7 @@ using RnnNative.Reporting;
 
 namespace RnnNative.Training;
 
-/// <summary>Why <see cref="Trainer.Run"/> returned.</summary>
+/// <summary>Why <see cref="Trainer.Run(long, CancellationToken)"/> returned.</summary>
 public enum TrainingStop
 {
     /// <summary>A limit of <see cref="TrainingOptions"/> was reached (steps, time or epochs).</summary>
@@ -13,6 +13,10 @@ public enum TrainingStop
 
     /// <summary>The cancellation token fired (Ctrl-C); the state is consistent and resumable.</summary>
     Cancelled = 1,
+
+    /// <summary>The updates asked of this call (<see cref="Trainer.Run(long, CancellationToken)"/>) were made
+    /// before any limit of <see cref="TrainingOptions"/>; calling again continues the same run.</summary>
+    UpdatesDone = 2,
 }
 
 /// <summary>
@@ -37,6 +41,10 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
+        if (model.IsInferenceReplica)
+        {
+            throw new ArgumentException("an inference replica cannot train; train the model it was made from.", nameof(model));
+        }
         options.Validate();
         if (data.Train.VocabularyCount > model.Config.VocabularySize)
         {
@@ -76,8 +84,17 @@ public sealed class Trainer
     /// <summary>Trains until a limit of <see cref="Options"/> or until <paramref name="cancellation"/> fires.
     /// Validation and the callbacks do not count against <see cref="TrainingOptions.MaxSeconds"/>.</summary>
     /// <exception cref="TrainingDivergedException">The loss or the gradient norm became NaN or infinite; the weights are those of the last good update.</exception>
-    public TrainingStop Run(CancellationToken cancellation = default)
+    public TrainingStop Run(CancellationToken cancellation = default) => Run(updates: 0, cancellation);
+
+    /// <summary>As <see cref="Run(CancellationToken)"/>, but makes at most <paramref name="updates"/> more
+    /// updates (0: no such budget), so a host can train step by step. When the budget runs out before a
+    /// limit of <see cref="Options"/> it returns <see cref="TrainingStop.UpdatesDone"/> without the final
+    /// validation; periodic validation (<see cref="TrainingOptions.EvaluateEvery"/>) still happens.</summary>
+    /// <exception cref="TrainingDivergedException">As <see cref="Run(CancellationToken)"/>.</exception>
+    public TrainingStop Run(long updates, CancellationToken cancellation = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(updates);
+        long lastUpdate = updates == 0 ? long.MaxValue : Optimizer.StepCount + updates;
         TrainingOptions o = Options;
         Stopwatch clock = Stopwatch.StartNew();
         TimeSpan excluded = TimeSpan.Zero;  // validation and callbacks in this session
@@ -92,6 +109,11 @@ public sealed class Trainer
             if (LimitReached(trained))
             {
                 break;
+            }
+            if (Optimizer.StepCount >= lastUpdate)
+            {
+                _elapsedBefore = trained;
+                return TrainingStop.UpdatesDone;
             }
             if (cancellation.IsCancellationRequested)
             {

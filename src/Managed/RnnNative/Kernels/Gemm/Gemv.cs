@@ -4,8 +4,10 @@ namespace RnnNative.Kernels.Gemm;
 
 /// <summary>
 /// GEMV for one register width, <c>y = alpha * op(A) * x + beta * y</c> with A stored [m, n].
-/// Single-threaded; memory-bound, so it reads A once, in storage order, and keeps partial sums in
-/// registers. With beta = 0, y is only written.
+/// Memory-bound, so it reads A once, in storage order, and keeps partial sums in registers. With
+/// beta = 0, y is only written. op(A) = A splits its rows over the engine's threads when A is large
+/// (<see cref="GemvRows{TVec, TSimd}"/>); each y[i] is still one row's dot product, so results
+/// are bit-identical for any thread count.
 /// </summary>
 /// <remarks>
 /// A: each y[i] is a dot product of row i with x, summed in 4 vector accumulators then across
@@ -31,13 +33,13 @@ internal static unsafe class Gemv<TVec, TSimd>
             }
             else
             {
-                Straight(m, n, alpha, pa, lda, px, beta, py);
+                GemvRows<TVec, TSimd>.Run(m, n, alpha, pa, lda, px, beta, py);
             }
         }
     }
 
     /// <summary>y[m] = alpha * A[m, n] x[n] + beta * y: a dot product per row.</summary>
-    private static void Straight(int m, int n, float alpha, float* a, int lda, float* x, float beta, float* y)
+    internal static void Straight(int m, int n, float alpha, float* a, int lda, float* x, float beta, float* y)
     {
         int w = TSimd.Count;
         for (int i = 0; i < m; i++)

@@ -1,0 +1,506 @@
+/*
+ * rnn.h - the C ABI of RnnNative: train and sample recurrent (Elman, LSTM) language models on the CPU.
+ *
+ * This header is the specification of librnnnative. Every function states what it returns, the
+ * status codes it fails with, the state of its objects afterwards, who owns each pointer and for
+ * how long, whether it is thread-safe, and the version it appeared in.
+ *
+ * LIBRARY
+ *   Linux: librnnnative.so   macOS: librnnnative.dylib   Windows: rnnnative.dll
+ *   A Native-AOT library: it carries its own runtime and garbage collector and CANNOT BE UNLOADED;
+ *   dlclose()/FreeLibrary() do not release it. Load it once per process. Handles are 64-bit
+ *   values: 64-bit platforms only. ISA flavours (x86-64-v2/v3/v4, arm64) and how to pick one at
+ *   load time: rnn_loader.h and bindings/c/README.md.
+ *
+ * CONVENTIONS (as sqlite3.h and llama.h)
+ *   - Names: rnn_<object>_<verb>. Objects are opaque handles (rnn_model*, rnn_vocab*, ...).
+ *   - Every fallible function returns rnn_status: RNN_OK (0) or an error code. Results go to
+ *     out-parameters, which are set to NULL/0 on entry and so stay NULL/0 on failure (unless a
+ *     function says otherwise). On failure rnn_last_error() describes the problem, naming the
+ *     argument (e.g. "config->hidden_size"), and every object is left as it was before the call
+ *     unless the function says otherwise.
+ *   - Handles: a NULL, destroyed, forged or wrong-type handle fails with RNN_E_INVALID_HANDLE; it
+ *     never crashes. Handles are not pointers to memory; do not dereference them.
+ *   - rnn_<object>_destroy returns void, accepts NULL and ignores invalid handles (it then sets
+ *     rnn_last_error). A handle is invalid after its destroy. Objects made from others keep what
+ *     they need alive: destroying a model does not invalidate its states, generators or trainers.
+ *   - Config structs start with uint32_t struct_size and are filled with defaults by
+ *     rnn_<x>_config_init(&cfg) (a macro passing sizeof(cfg) to rnn_<x>_config_init_sized), so
+ *     fields can be appended in later versions without breaking hosts built against this one.
+ *     Defaults are the engine's. The library reads and writes at most struct_size bytes.
+ *   - Buffers belong to the caller; the library only borrows them during the call. Outputs use
+ *     (buf, capacity, size_t* needed): *needed (if not NULL) receives the required size; when it
+ *     exceeds capacity the call fails with RNN_E_BUFFER_TOO_SMALL and writes nothing else. Pass
+ *     (NULL, 0, &needed) to ask for the size. Text outputs are UTF-8 followed by a NUL byte, and
+ *     *needed counts that NUL. Memory the library allocates is released only with rnn_free().
+ *   - Text inputs are UTF-8. Invalid UTF-8 reads as U+FFFD (except the byte vocabulary).
+ *   - Thread safety: functions on different objects may run concurrently. One object may be used
+ *     by one thread at a time unless a function says otherwise. A model may be used concurrently
+ *     by any number of states, generators and evaluations (each computes on its own buffers), but
+ *     not while a trainer of that model is training.
+ *   - Callbacks are (function pointer, void* user_data) and run on the thread that called the
+ *     function taking them, before it returns.
+ *   - Versions: RNN_VERSION_* is the library version; RNN_ABI_VERSION changes only when a
+ *     published signature or struct layout changes incompatibly (never in practice: new functions
+ *     get a _v2 suffix). Model file format versions are separate and checked on load.
+ *   - Unless noted, every function appeared in 0.1.0.
+ */
+#ifndef RNN_H
+#define RNN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  define RNN_API __declspec(dllimport)
+#else
+#  define RNN_API __attribute__((visibility("default")))
+#endif
+
+/* The status every fallible function returns: RNN_OK (0) or an RNN_E_* code (see below). */
+typedef int32_t rnn_status;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Versions                                                                                        */
+/* ---------------------------------------------------------------------------------------------- */
+
+#define RNN_VERSION_MAJOR 0
+#define RNN_VERSION_MINOR 1
+#define RNN_VERSION_PATCH 0
+#define RNN_VERSION_STRING "0.1.0"
+/* The ABI this header describes. A host calls rnn_check_abi(RNN_ABI_VERSION) once after loading. */
+#define RNN_ABI_VERSION 1u
+
+/* The library's version, e.g. "0.1.0". Static string, never freed. Thread-safe. */
+RNN_API const char* rnn_version_string(void);
+
+/* The ABI version the library implements (compare with RNN_ABI_VERSION). Thread-safe. */
+RNN_API uint32_t rnn_abi_version(void);
+
+/* RNN_OK when the library implements ABI `expected` (pass RNN_ABI_VERSION); otherwise
+ * RNN_E_ABI_MISMATCH and rnn_last_error() names both versions. Thread-safe. */
+RNN_API rnn_status rnn_check_abi(uint32_t expected);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Errors and memory                                                                               */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Status codes. Append-only: a published code keeps its number forever. */
+enum {
+    RNN_OK = 0,
+    RNN_E_INVALID_ARGUMENT = 1,  /* an argument or config field is out of range; the message names it */
+    RNN_E_INVALID_HANDLE = 2,    /* NULL, destroyed, forged or wrong-type handle */
+    RNN_E_BUFFER_TOO_SMALL = 3,  /* *needed holds the size required */
+    RNN_E_IO = 4,                /* a file could not be opened, read or written */
+    RNN_E_FORMAT = 5,            /* not a model file, truncated, corrupt, or of a newer format */
+    RNN_E_CANCELLED = 6,         /* a progress callback or rnn_trainer_cancel stopped the call */
+    RNN_E_DIVERGED = 7,          /* training produced NaN/inf; the update was not applied */
+    RNN_E_UNSUPPORTED = 8,       /* e.g. RNN_KERNEL names a path this build or CPU cannot run */
+    RNN_E_OUT_OF_MEMORY = 9,
+    RNN_E_INTERNAL = 10,         /* a bug: please report rnn_last_error() */
+    RNN_E_ABI_MISMATCH = 11,     /* rnn_check_abi: the library implements another ABI */
+    RNN_E_INVALID_STATE = 12     /* the object cannot do this now (e.g. a trainer at its limits) */
+};
+
+/* A short static description of `status` ("invalid argument"); "unknown status" for other values.
+ * Never NULL, never freed. Thread-safe. */
+RNN_API const char* rnn_status_string(rnn_status status);
+
+/* The message of the last failed call ON THIS THREAD ("" if none failed yet). Successful calls
+ * do not clear it. The string belongs to the library and stays valid until the next failing call
+ * on this thread. Thread-safe (thread-local). */
+RNN_API const char* rnn_last_error(void);
+
+/* Frees memory the library allocated and handed to the caller (rnn_model_save_to_memory).
+ * NULL is a no-op. Thread-safe. */
+RNN_API void rnn_free(void* memory);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Runtime: kernel path and threads                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* The SIMD code path of the kernels. Numbers are stable. */
+typedef int32_t rnn_kernel;
+enum {
+    RNN_KERNEL_SCALAR = 0,
+    RNN_KERNEL_V128 = 1,    /* SSE (x64) or NEON/AdvSimd (arm64) */
+    RNN_KERNEL_AVX2 = 2,    /* AVX2 + FMA */
+    RNN_KERNEL_AVX512 = 3   /* AVX-512 F/BW/CD/DQ/VL */
+};
+
+/* The kernel path every computation uses, chosen once per process: the widest one this library
+ * flavour can run on this CPU, or the one the RNN_KERNEL environment variable names
+ * (scalar|v128|avx2|avx512). *out_path gets the rnn_kernel value and *out_name its static name
+ * ("avx512"); either may be NULL. Fails with RNN_E_UNSUPPORTED when RNN_KERNEL names an unknown
+ * path or one this flavour cannot run here. Thread-safe. */
+RNN_API rnn_status rnn_kernel_path(rnn_kernel* out_path, const char** out_name);
+
+/* Threads the kernels split work over (the calling thread included); default: the CPU count.
+ * Results are bit-identical for every count. Thread-safe. */
+RNN_API rnn_status rnn_get_thread_count(int32_t* out_count);
+
+/* Sets the thread count, 1..1024 (else RNN_E_INVALID_ARGUMENT naming "count"). Calls already
+ * running finish on the old threads. Thread-safe. */
+RNN_API rnn_status rnn_set_thread_count(int32_t count);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Vocabulary: text <-> token ids                                                                  */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef struct rnn_vocab rnn_vocab;
+
+typedef int32_t rnn_vocab_kind;
+enum {
+    RNN_VOCAB_BYTE = 0,  /* 256 ids, id = byte value; any bytes round-trip exactly */
+    RNN_VOCAB_CHAR = 1,  /* one id per Unicode character seen, most frequent first */
+    RNN_VOCAB_WORD = 2   /* one id per word, punctuation mark or line break, plus <unk> */
+};
+
+typedef struct rnn_vocab_config {
+    uint32_t struct_size;
+    rnn_vocab_kind kind;  /* default RNN_VOCAB_CHAR */
+    /* CHAR: at most this many ids, the max_size-1 most frequent characters plus <unk> (0, the
+     * default: every character seen, no <unk>; encoding an unseen one fails).
+     * WORD: the number of words kept (required, > 0); <unk> is added. BYTE: ignored. */
+    int32_t max_size;
+} rnn_vocab_config;
+
+/* Fills *config with the defaults. `struct_size` is sizeof(*config) as the caller compiled it
+ * (use the macro). Fails with RNN_E_INVALID_ARGUMENT for NULL. Thread-safe. */
+RNN_API rnn_status rnn_vocab_config_init_sized(rnn_vocab_config* config, size_t struct_size);
+#define rnn_vocab_config_init(config) rnn_vocab_config_init_sized((config), sizeof(*(config)))
+
+/* Builds a vocabulary from the UTF-8 text (text, size) (borrowed during the call; NULL only with
+ * size 0). *out_vocab receives a new handle owned by the caller (rnn_vocab_destroy).
+ * Fails: RNN_E_INVALID_ARGUMENT (NULL config/out_vocab, bad config->kind or config->max_size).
+ * Thread-safe. */
+RNN_API rnn_status rnn_vocab_build(const rnn_vocab_config* config, const void* text, size_t size, rnn_vocab** out_vocab);
+
+/* As rnn_vocab_build, reading the file at `path` (UTF-8 path) in chunks.
+ * Fails also with RNN_E_IO when the file cannot be read. Thread-safe. */
+RNN_API rnn_status rnn_vocab_build_file(const rnn_vocab_config* config, const char* path, rnn_vocab** out_vocab);
+
+/* Destroys a vocabulary; NULL is a no-op. Models, corpora and generators made with it stay valid. */
+RNN_API void rnn_vocab_destroy(rnn_vocab* vocab);
+
+/* Number of ids (valid ids are 0..size-1). A vocabulary is immutable: every rnn_vocab_* function
+ * is thread-safe on one vocabulary. */
+RNN_API rnn_status rnn_vocab_size(const rnn_vocab* vocab, int32_t* out_size);
+
+/* The rnn_vocab_kind of the vocabulary. Thread-safe. */
+RNN_API rnn_status rnn_vocab_get_kind(const rnn_vocab* vocab, rnn_vocab_kind* out_kind);
+
+/* Encodes the UTF-8 text (text, size) to ids in (ids, capacity); *needed = the number of ids.
+ * Fails: RNN_E_BUFFER_TOO_SMALL; RNN_E_INVALID_ARGUMENT when a character is not in a vocabulary
+ * without <unk>. Thread-safe. */
+RNN_API rnn_status rnn_vocab_encode(const rnn_vocab* vocab, const void* text, size_t size, int32_t* ids, size_t capacity, size_t* needed);
+
+/* Decodes (ids, count) to UTF-8 text plus NUL in (buf, capacity); *needed = bytes including the
+ * NUL (the byte vocabulary may produce NUL bytes inside the text: use *needed - 1 as its length).
+ * Fails: RNN_E_BUFFER_TOO_SMALL; RNN_E_INVALID_ARGUMENT for an id outside the vocabulary.
+ * Thread-safe. */
+RNN_API rnn_status rnn_vocab_decode(const rnn_vocab* vocab, const int32_t* ids, size_t count, char* buf, size_t capacity, size_t* needed);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Corpus: token ids to train or evaluate on                                                       */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef struct rnn_corpus rnn_corpus;
+
+/* Encodes the UTF-8 text (text, size) with `vocab` into a new in-memory corpus (the text is
+ * borrowed during the call only). Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (a character
+ * not in the vocabulary), RNN_E_OUT_OF_MEMORY. Thread-safe. */
+RNN_API rnn_status rnn_corpus_from_text(const rnn_vocab* vocab, const void* text, size_t size, rnn_corpus** out_corpus);
+
+/* Encodes the file at `path`. Corpora whose ids take more than 256 MiB are written next to the
+ * file as `path`.tokens (overwritten) and memory-mapped. Fails also with RNN_E_IO. Thread-safe. */
+RNN_API rnn_status rnn_corpus_from_file(const rnn_vocab* vocab, const char* path, rnn_corpus** out_corpus);
+
+/* A corpus of the ids (ids, count), each in [0, vocab_size) (copied). Fails: RNN_E_INVALID_ARGUMENT
+ * naming "ids" (an id out of range) or "vocab_size". Thread-safe. */
+RNN_API rnn_status rnn_corpus_from_tokens(const int32_t* ids, size_t count, int32_t vocab_size, rnn_corpus** out_corpus);
+
+/* Number of tokens. A corpus is immutable; thread-safe. */
+RNN_API rnn_status rnn_corpus_size(const rnn_corpus* corpus, int64_t* out_tokens);
+
+/* Destroys the handle; trainers made from the corpus keep reading it (a mapped file is unmapped
+ * when nothing uses it any more). NULL is a no-op. */
+RNN_API void rnn_corpus_destroy(rnn_corpus* corpus);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Model                                                                                           */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef struct rnn_model rnn_model;
+
+typedef int32_t rnn_cell;
+enum {
+    RNN_CELL_ELMAN = 0,  /* h = f(W_ih x + b_ih + W_hh h + b_hh), PyTorch nn.RNN */
+    RNN_CELL_LSTM = 1    /* PyTorch nn.LSTM gate order (i, f, g, o) */
+};
+
+typedef int32_t rnn_activation;
+enum {
+    RNN_ACTIVATION_TANH = 0,
+    RNN_ACTIVATION_RELU = 1  /* Elman only; LSTM ignores the activation */
+};
+
+typedef struct rnn_model_config {
+    uint32_t struct_size;
+    int32_t vocab_size;          /* V, 2..2^22: use rnn_vocab_size of the vocabulary (required) */
+    int32_t embedding_size;      /* E, 1..2^20 (required) */
+    rnn_cell cell;               /* default RNN_CELL_LSTM */
+    int32_t hidden_size;         /* H, 1..65536 (required) */
+    int32_t layers;              /* L, 1..64; default 1 */
+    rnn_activation activation;   /* default RNN_ACTIVATION_TANH */
+    uint32_t seed;               /* initialization seed; default 0. Not stored in the model. */
+} rnn_model_config;
+
+/* Fills *config with the defaults (see the fields). Use the macro. Thread-safe. */
+RNN_API rnn_status rnn_model_config_init_sized(rnn_model_config* config, size_t struct_size);
+#define rnn_model_config_init(config) rnn_model_config_init_sized((config), sizeof(*(config)))
+
+/* Creates a model initialized as PyTorch does (embedding N(0,1); weights U(+-1/sqrt(H))) from the
+ * seed: the same config gives the same weights on every platform. *out_model is owned by the
+ * caller. Fails: RNN_E_INVALID_ARGUMENT naming the field ("config->hidden_size"). Thread-safe. */
+RNN_API rnn_status rnn_model_create(const rnn_model_config* config, rnn_model** out_model);
+
+/* Destroys the handle. States, generators and trainers made from the model keep working. NULL is
+ * a no-op. Must not run while another thread uses the same handle. */
+RNN_API void rnn_model_destroy(rnn_model* model);
+
+/* Writes the model's shape into *out_config (whose struct_size the caller sets, or fills with
+ * rnn_model_config_init); seed is 0. Thread-safe. */
+RNN_API rnn_status rnn_model_get_config(const rnn_model* model, rnn_model_config* out_config);
+
+/* Saves the weights and `vocab` (which must have config.vocab_size ids) to `path`, atomically: on
+ * failure an existing file at path is unchanged. Fails: RNN_E_INVALID_ARGUMENT (vocabulary size
+ * mismatch, NULL path), RNN_E_IO. Not concurrently with training the model. */
+RNN_API rnn_status rnn_model_save_file(const rnn_model* model, const rnn_vocab* vocab, const char* path);
+
+/* As rnn_model_save_file, into memory: *out_data (free with rnn_free) holds *out_size bytes, the
+ * exact content of the file. On failure both are NULL/0. */
+RNN_API rnn_status rnn_model_save_to_memory(const rnn_model* model, const rnn_vocab* vocab, void** out_data, size_t* out_size);
+
+/* Loads a model file: *out_model and (when out_vocab is not NULL) *out_vocab receive new handles
+ * owned by the caller. Fails: RNN_E_IO (missing or unreadable file), RNN_E_FORMAT (not a model
+ * file, truncated, corrupt (checksums), or a newer format version; the message says which).
+ * Thread-safe. */
+RNN_API rnn_status rnn_model_load_file(const char* path, rnn_model** out_model, rnn_vocab** out_vocab);
+
+/* As rnn_model_load_file from the bytes (data, size), borrowed during the call only. */
+RNN_API rnn_status rnn_model_load_from_memory(const void* data, size_t size, rnn_model** out_model, rnn_vocab** out_vocab);
+
+typedef struct rnn_evaluation {
+    uint32_t struct_size;
+    int32_t reserved;
+    double loss;            /* mean cross-entropy, nats per predicted token (NaN: nothing to predict) */
+    double perplexity;      /* exp(loss) */
+    double bits_per_token;  /* loss / ln 2 */
+} rnn_evaluation;
+
+/* Loss of the model on `corpus`, each token predicted once from its predecessors, in windows of
+ * `steps` over `batch_size` streams (>= 1 each; the state carries across windows). The caller
+ * sets out_result->struct_size. Fails: RNN_E_INVALID_ARGUMENT (batch_size, steps, an id outside the
+ * model's vocabulary). Thread-safe with sampling from the same model; not during its training. */
+RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* corpus, int32_t batch_size, int32_t steps, rnn_evaluation* out_result);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Training                                                                                        */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef struct rnn_trainer rnn_trainer;
+
+typedef int32_t rnn_optimizer;
+enum { RNN_OPTIMIZER_SGD = 0, RNN_OPTIMIZER_ADAGRAD = 1, RNN_OPTIMIZER_RMSPROP = 2, RNN_OPTIMIZER_ADAM = 3 };
+
+typedef int32_t rnn_schedule;
+enum {
+    RNN_SCHEDULE_CONSTANT = 0,
+    RNN_SCHEDULE_STEP_DECAY = 1,  /* lr * gamma^(step / schedule_step_size) */
+    RNN_SCHEDULE_COSINE = 2       /* half a cosine to min_learning_rate over schedule_total_steps */
+};
+
+typedef struct rnn_trainer_config {
+    uint32_t struct_size;
+    int32_t seq_len;              /* T: steps per window and BPTT length (default 64) */
+    int32_t batch_size;           /* B: parallel streams (default 32) */
+    rnn_optimizer optimizer;      /* default RNN_OPTIMIZER_ADAM */
+    float learning_rate;          /* default 2e-3 */
+    float momentum;               /* SGD momentum (default 0) */
+    float beta1, beta2;           /* Adam (0.9, 0.999) */
+    float weight_decay;           /* L2 (default 0) */
+    float clip_norm;              /* global gradient-norm limit, 0: off (default 5) */
+    float clip_value;             /* per-element gradient limit, 0: off (default 0) */
+    rnn_schedule schedule;        /* default RNN_SCHEDULE_CONSTANT */
+    float schedule_gamma;         /* STEP_DECAY factor (default 0.5) */
+    float min_learning_rate;      /* COSINE floor (default 0) */
+    int32_t eval_every;           /* validate every this many updates, 0: only at the end (default 200) */
+    int32_t validation_windows;   /* windows per periodic validation, 0: the whole held-out part */
+    int32_t epochs;               /* stop after this many passes, 0: no limit (default 0) */
+    int32_t nesterov;             /* SGD Nesterov momentum, 0/1 (default 0) */
+    int64_t schedule_step_size;   /* STEP_DECAY period (default 1000) */
+    int64_t schedule_total_steps; /* COSINE length (default 10000) */
+    int64_t max_steps;            /* stop after this many updates, 0: no limit (default 0) */
+    double max_seconds;           /* stop after this much training time, 0: no limit (default 0) */
+    double validation_fraction;   /* the last fraction of the corpus is held out, [0, 1) (default 0.1) */
+} rnn_trainer_config;
+/* At least one of max_steps, max_seconds and epochs must be set (else RNN_E_INVALID_ARGUMENT
+ * naming config->max_steps): the defaults alone are rejected. */
+
+/* Fills *config with the defaults above. Use the macro. Thread-safe. */
+RNN_API rnn_status rnn_trainer_config_init_sized(rnn_trainer_config* config, size_t struct_size);
+#define rnn_trainer_config_init(config) rnn_trainer_config_init_sized((config), sizeof(*(config)))
+
+/* A report after each update and after each validation. */
+typedef struct rnn_progress {
+    uint32_t struct_size;
+    int32_t epoch;               /* passes over the training part completed */
+    int64_t step;                /* updates so far */
+    int64_t total_steps;         /* updates the run will make when known, else 0 */
+    double loss;                 /* mean loss of the last window, nats per token */
+    double smoothed_loss;        /* moving average of loss (weight 0.05) */
+    double validation_loss;      /* when this report follows a validation, else NaN */
+    double best_validation_loss; /* +inf before the first validation */
+    double tokens_per_second;
+    double elapsed_seconds;      /* training time, validation excluded */
+    double fraction;             /* progress towards the nearest limit, [0, 1] */
+    double learning_rate;
+    double gradient_norm;        /* before clipping */
+} rnn_progress;
+
+/* Progress callback: called on the thread that called rnn_trainer_train, after every update and
+ * every validation. `progress` is valid during the call only. Return 0 to go on, non-zero to stop
+ * (the train call then returns RNN_E_CANCELLED). It may call rnn_trainer_cancel and any function
+ * on other objects, but not rnn_trainer_train/step/destroy on the same trainer. */
+typedef int (*rnn_progress_fn)(const rnn_progress* progress, void* user_data);
+
+/* A trainer of `model` on `corpus` (the last validation_fraction of it held out). The trainer
+ * keeps both alive and trains the model's weights in place. *out_trainer is owned by the caller.
+ * Fails: RNN_E_INVALID_HANDLE; RNN_E_INVALID_ARGUMENT naming the config field, or "data" when the
+ * corpus has ids outside the model's vocabulary. Thread-safe. */
+RNN_API rnn_status rnn_trainer_create(rnn_model* model, const rnn_corpus* corpus, const rnn_trainer_config* config, rnn_trainer** out_trainer);
+
+/* Destroys the trainer (the model keeps its trained weights). NULL is a no-op. Not during a
+ * train call on it. */
+RNN_API void rnn_trainer_destroy(rnn_trainer* trainer);
+
+/* Trains: at most `max_updates` more updates (0: until a limit of the config), stopping earlier
+ * at a limit of the config (max_steps, max_seconds, epochs), when `progress` returns non-zero, or
+ * when another thread calls rnn_trainer_cancel. `progress` may be NULL. Calls continue the same
+ * run: N calls of 1 update give the weights of 1 call of N. *out_finished (may be NULL) is 1 when
+ * a limit of the config was reached (then the held-out part was validated), else 0.
+ * Returns RNN_OK; RNN_E_CANCELLED (the trainer is consistent and can continue); RNN_E_DIVERGED
+ * (the loss or gradient became NaN/inf: that update was not applied; lower learning_rate);
+ * RNN_E_INVALID_ARGUMENT (max_updates < 0). While it runs, the model must not be used by any
+ * other function. */
+RNN_API rnn_status rnn_trainer_train(rnn_trainer* trainer, int64_t max_updates, rnn_progress_fn progress, void* user_data, int32_t* out_finished);
+
+/* One update; *out_loss (may be NULL; NaN on failure) gets its mean training loss in nats.
+ * Fails as rnn_trainer_train, and with RNN_E_INVALID_STATE when a limit of the config is reached. */
+RNN_API rnn_status rnn_trainer_step(rnn_trainer* trainer, double* out_loss);
+
+/* Asks the train call running on `trainer` (on another thread, or from its progress callback) to
+ * stop before its next update; a request when no call runs is ignored. Thread-safe: the one
+ * trainer function that may run concurrently with rnn_trainer_train on the same trainer. */
+RNN_API rnn_status rnn_trainer_cancel(rnn_trainer* trainer);
+
+/* The last progress report (step 0, NaN losses before the first update). The caller sets
+ * out_progress->struct_size. Thread-safe: may run while rnn_trainer_train runs on another thread. */
+RNN_API rnn_status rnn_trainer_get_progress(const rnn_trainer* trainer, rnn_progress* out_progress);
+
+/* The loss on the held-out part now (NaN when it is empty). The caller sets struct_size. */
+RNN_API rnn_status rnn_trainer_validate(rnn_trainer* trainer, rnn_evaluation* out_result);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* State: the stateful step API                                                                    */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef struct rnn_state rnn_state;
+
+/* A recurrent state for one stream of `model` (zero, as at the start of a text), with its own
+ * working buffers: states of one model may step concurrently on different threads. It reads the
+ * model's current weights (training shows through) and keeps the model alive. Thread-safe. */
+RNN_API rnn_status rnn_state_create(const rnn_model* model, rnn_state** out_state);
+
+/* Destroys the state; NULL is a no-op. */
+RNN_API void rnn_state_destroy(rnn_state* state);
+
+/* Back to the zero state. */
+RNN_API rnn_status rnn_state_reset(rnn_state* state);
+
+/* Feeds `token`, advances the state and writes the next-token logits (vocab_size floats) to
+ * (logits, capacity); *needed (may be NULL) = vocab_size. Fails: RNN_E_BUFFER_TOO_SMALL,
+ * RNN_E_INVALID_ARGUMENT naming "token" (outside the vocabulary); the state is then not advanced.
+ * One thread per state at a time. */
+RNN_API rnn_status rnn_state_step(rnn_state* state, int32_t token, float* logits, size_t capacity, size_t* needed);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Sampling                                                                                        */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef struct rnn_sampler rnn_sampler;
+typedef struct rnn_generator rnn_generator;
+
+typedef struct rnn_sampling_config {
+    uint32_t struct_size;
+    float temperature;   /* divides the logits; 0: greedy (default 1) */
+    int32_t top_k;       /* keep the K most likely tokens, 0: all (default 0) */
+    float top_p;         /* nucleus: smallest set reaching mass P, (0, 1] (default 1) */
+    uint64_t seed;       /* random seed (default 0): same seed, same text */
+    int32_t max_tokens;  /* generator: tokens to generate (default 256) */
+    int32_t reserved;
+    const char* stop;    /* generator: stop before this UTF-8 string (not included); NULL: none.
+                            Copied by rnn_generator_create. */
+} rnn_sampling_config;
+
+/* Fills *config with the defaults above. Use the macro. Thread-safe. */
+RNN_API rnn_status rnn_sampling_config_init_sized(rnn_sampling_config* config, size_t struct_size);
+#define rnn_sampling_config_init(config) rnn_sampling_config_init_sized((config), sizeof(*(config)))
+
+/* A token sampler for logits of `vocab_size` tokens with its own random generator seeded with
+ * config->seed. Fails: RNN_E_INVALID_ARGUMENT naming the field. Thread-safe. */
+RNN_API rnn_status rnn_sampler_create(int32_t vocab_size, const rnn_sampling_config* config, rnn_sampler** out_sampler);
+
+/* Destroys the sampler; NULL is a no-op. */
+RNN_API void rnn_sampler_destroy(rnn_sampler* sampler);
+
+/* Draws the next token from (logits, count) (count must be vocab_size); *out_token is -1 on
+ * failure. Allocates nothing. One thread per sampler at a time. */
+RNN_API rnn_status rnn_sampler_sample(rnn_sampler* sampler, const float* logits, size_t count, int32_t* out_token);
+
+/* A text generator: `model` and `vocab` (same vocab_size) with the sampling config (copied).
+ * It has its own working buffers: generators of one model may run concurrently on different
+ * threads, each producing exactly the text it produces alone. Keeps model and vocab alive.
+ * Fails: RNN_E_INVALID_ARGUMENT (vocabulary size mismatch naming "vocab", config fields). */
+RNN_API rnn_status rnn_generator_create(const rnn_model* model, const rnn_vocab* vocab, const rnn_sampling_config* config, rnn_generator** out_generator);
+
+/* Destroys the generator; NULL is a no-op. */
+RNN_API void rnn_generator_destroy(rnn_generator* generator);
+
+/* Feeds the UTF-8 `prime` (NULL or "": start as at a line break) and generates up to max_tokens
+ * tokens, stopping before the stop string; writes the generated text (without the prime) plus
+ * NUL to (buf, capacity). Deterministic: the same generator, prime and config give the same text,
+ * so after RNN_E_BUFFER_TOO_SMALL call again with a buffer of *needed bytes.
+ * Fails: RNN_E_BUFFER_TOO_SMALL; RNN_E_INVALID_ARGUMENT (a prime character not in the vocabulary).
+ * One thread per generator at a time. */
+RNN_API rnn_status rnn_generator_generate(rnn_generator* generator, const char* prime, char* buf, size_t capacity, size_t* needed);
+
+/* Streaming callback: `text` is a NUL-terminated UTF-8 piece of `size` bytes (whole characters),
+ * valid during the call only; return 0 to go on, non-zero to stop. Called on the thread that
+ * called rnn_generator_stream. */
+typedef int (*rnn_text_fn)(const char* text, size_t size, void* user_data);
+
+/* As rnn_generator_generate, handing the text to `on_text` piece by piece as it is generated
+ * (the concatenation equals the text generate returns). Stopping early is not an error: RNN_OK. */
+RNN_API rnn_status rnn_generator_stream(rnn_generator* generator, const char* prime, rnn_text_fn on_text, void* user_data);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RNN_H */

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Tests of the C ABI: installs missing tools (apt, idempotent), publishes the library flavours
+# (reusing up-to-date ones), builds the C tests, the example and the cross-flavour tool, and runs
+#   - the symbol check (exports == rnn.h) for every flavour,
+#   - the C test suite against each x64 flavour this CPU can run, asserting its kernel path
+#     (v2 -> v128, v3 -> avx2, v4 -> avx512), and again with RNN_KERNEL=bogus,
+#   - the example program,
+#   - cross-flavour agreement: every flavour's logits of one saved model within 1e-4 relative,
+#   - all of it for linux-arm64 under qemu-aarch64-static, asserting the NEON (v128) path.
+# Prints "N passed, N failed" last and exits non-zero on any failure. SKIP_ARM64=1 skips ARM64.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+native=$root/artifacts/native
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+section() { echo; echo "== $* =="; }
+record() {  # record NAME STATUS
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
+}
+
+# --- tools ------------------------------------------------------------------------------------
+packages=(make gcc g++ pkgconf clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  section "installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" || { echo "run_tests.sh: apt-get failed" >&2; exit 1; }
+fi
+
+# --- publish ----------------------------------------------------------------------------------
+flavours=(linux-x64-v2 linux-x64-v3 linux-x64-v4)
+[ "${SKIP_ARM64:-0}" = 1 ] || flavours+=(linux-arm64)
+section "publish ${flavours[*]}"
+"$here/build.sh" "${flavours[@]}" || { echo "run_tests.sh: publishing failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+# Runs the C suite; adds its "N passed, N failed" to the totals.
+run_suite() {  # run_suite LABEL COMMAND...
+  local label=$1; shift
+  local log=$tmp/suite.log
+  "$@" 2>&1 | tee "$log" | sed 's/^/  /'
+  local line; line=$(tail -n 1 "$log")
+  if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+    echo "$label: $line"
+  else
+    failed=$((failed + 1)); echo "FAIL $label: the suite did not finish (crash?)"
+  fi
+}
+
+cpu_has() { grep -qw "$1" /proc/cpuinfo; }
+can_run() {
+  case $1 in
+    linux-x64-v2) cpu_has sse4_2 && cpu_has popcnt ;;
+    linux-x64-v3) cpu_has avx2 && cpu_has fma && cpu_has bmi2 ;;
+    linux-x64-v4) cpu_has avx512f && cpu_has avx512bw && cpu_has avx512cd && cpu_has avx512dq && cpu_has avx512vl ;;
+  esac
+}
+expected_kernel() { case $1 in linux-x64-v2) echo v128 ;; linux-x64-v3) echo avx2 ;; linux-x64-v4) echo avx512 ;; linux-arm64) echo v128 ;; esac; }
+
+# --- x64 --------------------------------------------------------------------------------------
+section "headers"
+printf '#include "rnn.h"\n#include "rnn_loader.h"\nint main(void) { return 0; }\n' > "$tmp/headers.c"
+cc -std=c99 -Wall -Wextra -pedantic -Werror -I"$here/include" -fsyntax-only -x c - <<< '#include "rnn.h"' \
+  && cc -std=c11 -Wall -Wextra -Werror -I"$here/include" -I"$here/loader" -fsyntax-only "$tmp/headers.c" \
+  && c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$here/include" -I"$here/loader" -fsyntax-only -x c++ "$tmp/headers.c"
+record "rnn.h compiles as C99, rnn.h + rnn_loader.h as C11 and C++11" $?
+
+section "build C tests (x64)"
+build=$root/artifacts/c/x64
+make -s -C "$here/tests" LIBDIR="$native/linux-x64-v2" BUILD="$build" || { echo "0 passed, 1 failed"; exit 1; }
+model=$tmp/agreement.rnn
+LD_LIBRARY_PATH=$native/linux-x64-v2 "$build/flavour_logits" make "$model"
+record "agreement model saved" $?
+reference=""
+for flavour in linux-x64-v2 linux-x64-v3 linux-x64-v4; do
+  section "$flavour"
+  "$here/tests/check_symbols.sh" "$native/$flavour/librnnnative.so" "$here/include/rnn.h"
+  record "$flavour: exports == rnn.h" $?
+  if ! can_run "$flavour"; then echo "skip $flavour: this CPU lacks its instruction set"; continue; fi
+  mkdir -p "$tmp/$flavour"
+  export LD_LIBRARY_PATH=$native/$flavour
+  run_suite "$flavour" env RNN_TEST_TMP="$tmp/$flavour" RNN_EXPECT_KERNEL="$(expected_kernel $flavour)" "$build/rnn_tests"
+  run_suite "$flavour RNN_KERNEL=bogus" env RNN_KERNEL=bogus RNN_TEST_TMP="$tmp/$flavour" "$build/rnn_tests" forced_kernel
+  (cd "$tmp/$flavour" && "$build/train_and_sample" > example.log 2>&1 && grep -q "^sample:" example.log)
+  record "$flavour: examples/train_and_sample" $?
+  "$build/flavour_logits" dump "$model" "$tmp/$flavour.logits"
+  record "$flavour: logits dumped" $?
+  if [ -z "$reference" ]; then
+    reference=$tmp/$flavour.logits
+  else
+    "$build/flavour_logits" compare "$reference" "$tmp/$flavour.logits"
+    record "$flavour agrees with linux-x64-v2" $?
+  fi
+  unset LD_LIBRARY_PATH
+done
+
+section "pkg-config (x64)"
+flags=$(PKG_CONFIG_PATH=$here pkg-config --define-variable=flavour=linux-x64-v2 --cflags --libs rnnnative) \
+  && cc -O2 -o "$tmp/example_pc" "$here/examples/train_and_sample.c" $flags \
+  && (cd "$tmp" && env -u LD_LIBRARY_PATH "$tmp/example_pc" > example_pc.log 2>&1 && grep -q "v128 kernels" example_pc.log)
+record "example built with pkg-config runs via its rpath (linux-x64-v2)" $?
+
+section "loader (x64)"
+best=""
+for flavour in linux-x64-v4 linux-x64-v3 linux-x64-v2; do
+  if [ -z "$best" ] && can_run "$flavour"; then best=$flavour; fi
+done
+run_suite "loader picks $best" env RNN_NATIVE_ROOT="$native" RNN_EXPECT_FLAVOUR="$best" RNN_EXPECT_KERNEL="$(expected_kernel "$best")" \
+  "$root/artifacts/c/x64/loader_tests"
+run_suite "loader forced to linux-x64-v2" env RNN_NATIVE_ROOT="$native" RNN_NATIVE_FLAVOUR=linux-x64-v2 RNN_EXPECT_FLAVOUR=linux-x64-v2 \
+  RNN_EXPECT_KERNEL=v128 "$root/artifacts/c/x64/loader_tests" loader_picks
+
+# --- arm64 ------------------------------------------------------------------------------------
+if [ "${SKIP_ARM64:-0}" != 1 ]; then
+  section "linux-arm64 (qemu-aarch64-static)"
+  build=$root/artifacts/c/arm64
+  lib=$native/linux-arm64
+  make -s -C "$here/tests" CC=aarch64-linux-gnu-gcc LIBDIR="$lib" BUILD="$build" || { failed=$((failed + 1)); }
+  "$here/tests/check_symbols.sh" "$lib/librnnnative.so" "$here/include/rnn.h" aarch64-linux-gnu-nm
+  record "linux-arm64: exports == rnn.h" $?
+  qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH="$lib")
+  mkdir -p "$tmp/arm64"
+  run_suite "linux-arm64" env RNN_TEST_TMP="$tmp/arm64" RNN_EXPECT_KERNEL=v128 "${qemu[@]}" "$build/rnn_tests"
+  run_suite "linux-arm64 RNN_KERNEL=bogus" env RNN_KERNEL=bogus RNN_TEST_TMP="$tmp/arm64" "${qemu[@]}" "$build/rnn_tests" forced_kernel
+  run_suite "linux-arm64 loader" env RNN_EXPECT_FLAVOUR=linux-arm64 RNN_EXPECT_KERNEL=v128 \
+    qemu-aarch64-static -L /usr/aarch64-linux-gnu -E RNN_NATIVE_ROOT="$native" "$build/loader_tests"
+  "${qemu[@]}" "$build/flavour_logits" dump "$model" "$tmp/arm64.logits"
+  record "linux-arm64: logits dumped" $?
+  if [ -n "$reference" ]; then
+    LD_LIBRARY_PATH=$native/linux-x64-v2 "$root/artifacts/c/x64/flavour_logits" compare "$reference" "$tmp/arm64.logits"
+    record "linux-arm64 agrees with linux-x64-v2" $?
+  fi
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

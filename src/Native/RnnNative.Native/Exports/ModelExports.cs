@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using RnnNative.Data;
+using RnnNative.Model;
+using RnnNative.Native.Interop;
+using RnnNative.Text;
+using RnnNative.Training;
+
+namespace RnnNative.Native.Exports;
+
+/// <summary>rnn_model: create, describe, save, load, evaluate.</summary>
+internal static unsafe class ModelExports
+{
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_config_init_sized")]
+    public static Status ConfigInit(ModelConfig* config, nuint structSize) =>
+        ExportGuard.Run(() => StructSize.Init(config, structSize, Configs.ModelDefaults(), "config"));
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_create")]
+    public static Status Create(ModelConfig* config, nint* outModel)
+    {
+        if (outModel != null) *outModel = 0;
+        return ExportGuard.Run(() =>
+        {
+            ModelConfig c = StructSize.Read(config, Configs.ModelDefaults(), "config");
+            if (outModel == null) throw new ArgumentNullException("out_model");
+            LanguageModel model = new(Configs.ToEngine(c));
+            model.Initialize(new Random(unchecked((int)c.Seed)));
+            Marshalling.SetOut(outModel, HandleKind.Model, model, "out_model");
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_destroy")]
+    public static void Destroy(nint model) => ExportGuard.Run(() => HandleTable.Remove(model, HandleKind.Model, "model"));
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_get_config")]
+    public static Status GetConfig(nint model, ModelConfig* outConfig) => ExportGuard.Run(() =>
+    {
+        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        StructSize.Write(outConfig, Configs.FromEngine(m.Config), "out_config");
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_file")]
+    public static Status SaveFile(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
+    {
+        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+        ModelFile.Save(Marshalling.String(path, "path"), m, v);
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_to_memory")]
+    public static Status SaveToMemory(nint model, nint vocab, void** outData, nuint* outSize)
+    {
+        if (outData != null) *outData = null;
+        if (outSize != null) *outSize = 0;
+        return ExportGuard.Run(() =>
+        {
+            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+            if (outData == null) throw new ArgumentNullException("out_data");
+            if (outSize == null) throw new ArgumentNullException("out_size");
+            byte[] bytes = ModelFile.ToBytes(m, v);
+            void* data = NativeMemory.Alloc((nuint)bytes.Length);
+            bytes.CopyTo(new Span<byte>(data, bytes.Length));
+            *outData = data;
+            *outSize = (nuint)bytes.Length;
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_load_file")]
+    public static Status LoadFile(byte* path, nint* outModel, nint* outVocab)
+    {
+        if (outModel != null) *outModel = 0;
+        if (outVocab != null) *outVocab = 0;
+        return ExportGuard.Run(() =>
+        {
+            if (outModel == null) throw new ArgumentNullException("out_model");
+            Publish(ModelFile.Load(Marshalling.String(path, "path")), outModel, outVocab);
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_load_from_memory")]
+    public static Status LoadFromMemory(byte* data, nuint size, nint* outModel, nint* outVocab)
+    {
+        if (outModel != null) *outModel = 0;
+        if (outVocab != null) *outVocab = 0;
+        return ExportGuard.Run(() =>
+        {
+            if (outModel == null) throw new ArgumentNullException("out_model");
+            Publish(ModelFile.Load(Marshalling.Span(data, size, "data")), outModel, outVocab);
+        });
+    }
+
+    private static void Publish(LoadedModel loaded, nint* outModel, nint* outVocab)
+    {
+        *outModel = HandleTable.Add(HandleKind.Model, loaded.Model);
+        if (outVocab != null) *outVocab = HandleTable.Add(HandleKind.Vocabulary, loaded.Vocabulary);
+    }
+
+    /// <summary>Runs on a replica, so it may overlap sampling from the same model on other threads.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_evaluate")]
+    public static Status Evaluate(nint model, nint corpus, int batchSize, int steps, EvaluationResult* outResult) => ExportGuard.Run(() =>
+    {
+        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        TokenSequence tokens = HandleTable.Get<TokenSequence>(corpus, HandleKind.Corpus, "corpus");
+        if (outResult == null) throw new ArgumentNullException("out_result");
+        if (batchSize < 1) throw new ArgumentOutOfRangeException("batch_size", batchSize, "must be >= 1");
+        if (steps < 1) throw new ArgumentOutOfRangeException("steps", steps, "must be >= 1");
+        StructSize.Write(outResult, Result(Evaluation.MeanLoss(m.CreateInferenceReplica(), tokens, batchSize, steps)), "out_result");
+    });
+
+    internal static EvaluationResult Result(double loss) => new()
+    {
+        StructSize = (uint)sizeof(EvaluationResult),
+        Loss = loss,
+        Perplexity = Evaluation.Perplexity(loss),
+        BitsPerToken = Evaluation.BitsPerToken(loss),
+    };
+}

@@ -1,0 +1,151 @@
+using System.Runtime.InteropServices;
+using RnnNative.Data;
+using RnnNative.Model;
+using RnnNative.Native.Interop;
+using RnnNative.Training;
+
+namespace RnnNative.Native.Exports;
+
+/// <summary>rnn_trainer: the engine's training loop over a corpus, N updates per call.</summary>
+internal static unsafe class TrainerExports
+{
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_config_init_sized")]
+    public static Status ConfigInit(TrainerConfig* config, nuint structSize) =>
+        ExportGuard.Run(() => StructSize.Init(config, structSize, Configs.TrainerDefaults(), "config"));
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_create")]
+    public static Status Create(nint model, nint corpus, TrainerConfig* config, nint* outTrainer)
+    {
+        if (outTrainer != null) *outTrainer = 0;
+        return ExportGuard.Run(() =>
+        {
+            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            TokenSequence tokens = HandleTable.Get<TokenSequence>(corpus, HandleKind.Corpus, "corpus");
+            TrainerConfig c = StructSize.Read(config, Configs.TrainerDefaults(), "config");
+            if (outTrainer == null) throw new ArgumentNullException("out_trainer");
+            CorpusSplit split;
+            try
+            {
+                split = CorpusSplit.Create(tokens, c.ValidationFraction);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new ArgumentOutOfRangeException("config->validation_fraction", c.ValidationFraction, e.Message.Split(" (Parameter")[0]);
+            }
+            Trainer trainer = new(m, split, Configs.ToEngine(c));
+            Marshalling.SetOut(outTrainer, HandleKind.Trainer, new TrainerSession(trainer, tokens), "out_trainer");
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_destroy")]
+    public static void Destroy(nint trainer) => ExportGuard.Run(() => HandleTable.Remove(trainer, HandleKind.Trainer, "trainer"));
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_train")]
+    public static Status Train(nint trainer, long maxUpdates, delegate* unmanaged<Progress*, void*, int> progress, void* userData, int* outFinished)
+    {
+        if (outFinished != null) *outFinished = 0;
+        return ExportGuard.Run(() =>
+        {
+            TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
+            if (maxUpdates < 0) throw new ArgumentOutOfRangeException("max_updates", maxUpdates, "must be >= 0 (0: until the config's limits)");
+            TrainingStop stop = Run(session, maxUpdates, progress, userData);
+            if (stop == TrainingStop.Cancelled)
+            {
+                return ExportGuard.Fail(Status.Cancelled, $"training was cancelled after update {session.Trainer.Optimizer.StepCount}; the trainer can continue.");
+            }
+            if (outFinished != null) *outFinished = stop == TrainingStop.Completed ? 1 : 0;
+            return Status.Ok;
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_step")]
+    public static Status Step(nint trainer, double* outLoss)
+    {
+        if (outLoss != null) *outLoss = double.NaN;
+        return ExportGuard.Run(() =>
+        {
+            TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
+            long before = session.Trainer.Optimizer.StepCount;
+            Run(session, 1, null, null);
+            if (session.Trainer.Optimizer.StepCount == before)
+            {
+                throw new InvalidOperationException("the trainer reached a limit of its config (max_steps, max_seconds or epochs); no update was made.");
+            }
+            if (outLoss != null) *outLoss = session.LastProgress!.TrainingLoss;
+        });
+    }
+
+    private static TrainingStop Run(TrainerSession session, long updates, delegate* unmanaged<Progress*, void*, int> progress, void* userData)
+    {
+        using CancellationTokenSource cancellation = new();
+        session.Cancellation = cancellation;
+        nint callback = (nint)progress, user = (nint)userData;
+        session.Trainer.Progress = p =>
+        {
+            session.LastProgress = p;
+            if (callback == 0) return;
+            Progress report = ToProgress(p);
+            if (((delegate* unmanaged<Progress*, void*, int>)callback)(&report, (void*)user) != 0)
+            {
+                cancellation.Cancel();
+            }
+        };
+        try
+        {
+            return session.Trainer.Run(updates, cancellation.Token);
+        }
+        finally
+        {
+            session.Trainer.Progress = null;
+            session.Cancellation = null;
+        }
+    }
+
+    /// <summary>Thread-safe: stops the train call in progress before its next update; ignored when none runs.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_cancel")]
+    public static Status Cancel(nint trainer) => ExportGuard.Run(() =>
+    {
+        TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
+        try
+        {
+            session.Cancellation?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call ended between the read and the cancel: nothing to stop.
+        }
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_get_progress")]
+    public static Status GetProgress(nint trainer, Progress* outProgress) => ExportGuard.Run(() =>
+    {
+        TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
+        Progress report = session.LastProgress is { } p ? ToProgress(p) : new Progress { StructSize = (uint)sizeof(Progress), ValidationLoss = double.NaN, Loss = double.NaN, SmoothedLoss = double.NaN, BestValidationLoss = double.PositiveInfinity };
+        StructSize.Write(outProgress, report, "out_progress");
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_validate")]
+    public static Status Validate(nint trainer, EvaluationResult* outResult) => ExportGuard.Run(() =>
+    {
+        TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
+        if (outResult == null) throw new ArgumentNullException("out_result");
+        StructSize.Write(outResult, ModelExports.Result(session.Trainer.Validate()), "out_result");
+    });
+
+    private static Progress ToProgress(TrainingProgress p) => new()
+    {
+        StructSize = (uint)sizeof(Progress),
+        Epoch = p.Epoch,
+        Step = p.Step,
+        TotalSteps = p.TotalSteps,
+        Loss = p.TrainingLoss,
+        SmoothedLoss = p.SmoothedLoss,
+        ValidationLoss = p.ValidationLoss ?? double.NaN,
+        BestValidationLoss = p.BestValidationLoss,
+        TokensPerSecond = p.TokensPerSecond,
+        ElapsedSeconds = p.Elapsed.TotalSeconds,
+        Fraction = p.Fraction,
+        LearningRate = p.LearningRate,
+        GradientNorm = p.GradientNorm,
+    };
+}

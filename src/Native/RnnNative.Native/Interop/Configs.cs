@@ -1,0 +1,115 @@
+using RnnNative.Cells;
+using RnnNative.Data;
+using RnnNative.Model;
+using RnnNative.Sampling;
+using RnnNative.Text;
+using RnnNative.Training;
+
+namespace RnnNative.Native.Interop;
+
+/// <summary>
+/// The config structs of rnn.h to and from the engine's records. Defaults come from the engine's
+/// records; validation is the engine's, with its field names renamed to the C fields.
+/// </summary>
+internal static unsafe class Configs
+{
+    public static ModelConfig ModelDefaults()
+    {
+        LanguageModelConfig d = new(VocabularySize: 0, EmbeddingSize: 0, CellType.Lstm, HiddenSize: 0, Layers: 1);
+        return new ModelConfig { StructSize = (uint)sizeof(ModelConfig), Cell = (int)d.Cell, Layers = d.Layers, Activation = (int)d.Activation };
+    }
+
+    public static LanguageModelConfig ToEngine(in ModelConfig c)
+    {
+        LanguageModelConfig config = new(c.VocabSize, c.EmbeddingSize, (CellType)c.Cell, c.HiddenSize, c.Layers, (Activation)c.Activation);
+        Validate(config.Validate, "config", ("VocabularySize", "vocab_size"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
+            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"));
+        return config;
+    }
+
+    public static ModelConfig FromEngine(LanguageModelConfig c) => new()
+    {
+        StructSize = (uint)sizeof(ModelConfig),
+        VocabSize = c.VocabularySize,
+        EmbeddingSize = c.EmbeddingSize,
+        Cell = (int)c.Cell,
+        HiddenSize = c.HiddenSize,
+        Layers = c.Layers,
+        Activation = (int)c.Activation,
+    };
+
+    public static VocabConfig VocabDefaults() => new() { StructSize = (uint)sizeof(VocabConfig), Kind = (int)VocabularyKind.Utf8Char };
+
+    public static TrainerConfig TrainerDefaults()
+    {
+        TrainingOptions o = new();
+        return new TrainerConfig
+        {
+            StructSize = (uint)sizeof(TrainerConfig),
+            SeqLen = o.SequenceLength,
+            BatchSize = o.BatchSize,
+            Optimizer = (int)o.Optimizer.Kind,
+            LearningRate = o.Optimizer.LearningRate,
+            Momentum = o.Optimizer.Momentum,
+            Beta1 = o.Optimizer.Beta1,
+            Beta2 = o.Optimizer.Beta2,
+            WeightDecay = o.Optimizer.WeightDecay,
+            Nesterov = o.Optimizer.Nesterov ? 1 : 0,
+            ClipNorm = o.ClipNorm,
+            ClipValue = o.ClipValue,
+            Schedule = (int)o.Schedule.Kind,
+            ScheduleGamma = o.Schedule.Gamma,
+            ScheduleStepSize = o.Schedule.StepSize,
+            ScheduleTotalSteps = o.Schedule.TotalSteps,
+            MinLearningRate = o.Schedule.MinimumRate,
+            EvalEvery = o.EvaluateEvery,
+            ValidationWindows = o.ValidationWindows,
+            Epochs = o.Epochs,
+            MaxSteps = o.MaxSteps,
+            MaxSeconds = o.MaxSeconds,
+            ValidationFraction = CorpusSplit.DefaultValidationFraction,
+        };
+    }
+
+    public static TrainingOptions ToEngine(in TrainerConfig c)
+    {
+        TrainingOptions options = new(c.SeqLen, c.BatchSize, c.ClipNorm, c.ClipValue, c.MaxSteps, c.MaxSeconds, c.Epochs, c.EvalEvery, c.ValidationWindows)
+        {
+            Optimizer = new OptimizerConfig((OptimizerKind)c.Optimizer, c.LearningRate, c.Momentum, c.Nesterov != 0, c.Beta1, c.Beta2, WeightDecay: c.WeightDecay),
+            Schedule = new LearningRateSchedule((ScheduleKind)c.Schedule, c.ScheduleStepSize, c.ScheduleGamma, c.ScheduleTotalSteps, c.MinLearningRate),
+        };
+        Validate(options.Validate, "config", ("SequenceLength", "seq_len"), ("BatchSize", "batch_size"), ("ClipNorm", "clip_norm"), ("ClipValue", "clip_value"),
+            ("MaxSteps", "max_steps"), ("MaxSeconds", "max_seconds"), ("Epochs", "epochs"), ("EvaluateEvery", "eval_every"), ("ValidationWindows", "validation_windows"),
+            ("Kind", "optimizer or schedule"), ("LearningRate", "learning_rate"), ("Momentum", "momentum"), ("Nesterov", "nesterov"), ("Beta1", "beta1"), ("Beta2", "beta2"),
+            ("WeightDecay", "weight_decay"), ("StepSize", "schedule_step_size"), ("TotalSteps", "schedule_total_steps"), ("Gamma", "schedule_gamma"), ("MinimumRate", "min_learning_rate"));
+        return options;
+    }
+
+    public static SamplingConfig SamplingDefaults()
+    {
+        SamplingOptions o = new();
+        return new SamplingConfig { StructSize = (uint)sizeof(SamplingConfig), Temperature = o.Temperature, TopK = o.TopK, TopP = o.TopP, MaxTokens = 256 };
+    }
+
+    public static SamplingOptions ToEngine(in SamplingConfig c)
+    {
+        SamplingOptions options = new(c.Temperature, c.TopK, c.TopP);
+        Validate(options.Validate, "config", ("Temperature", "temperature"), ("TopK", "top_k"), ("TopP", "top_p"));
+        return options;
+    }
+
+    /// <summary>Runs an engine validation and renames the field it names to <c>argument->c_field</c>.</summary>
+    private static void Validate(Action validate, string argument, params (string Engine, string C)[] fields)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e) when (e.ParamName is not null && fields.Any(f => f.Engine == e.ParamName))
+        {
+            string name = $"{argument}->{fields.First(f => f.Engine == e.ParamName).C}";
+            string message = e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException($"{name}: {message}", name, e);
+        }
+    }
+}

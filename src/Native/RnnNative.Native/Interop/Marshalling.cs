@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices.Marshalling;
+
+namespace RnnNative.Native.Interop;
+
+/// <summary>C arguments to .NET values and results back into caller-owned buffers.</summary>
+internal static unsafe class Marshalling
+{
+    /// <summary>A NUL-terminated UTF-8 string; NULL is an argument error unless <paramref name="nullAsEmpty"/>.</summary>
+    public static string String(byte* utf8, string argument, bool nullAsEmpty = false)
+    {
+        if (utf8 == null)
+        {
+            return nullAsEmpty ? "" : throw new ArgumentNullException(argument);
+        }
+        return Utf8StringMarshaller.ConvertToManaged(utf8)!;
+    }
+
+    /// <summary>(pointer, count) as a span; NULL is allowed only with count 0.</summary>
+    public static ReadOnlySpan<T> Span<T>(T* values, nuint count, string argument)
+        where T : unmanaged
+    {
+        if (values == null && count != 0) throw new ArgumentNullException(argument, $"{argument} is NULL but its size is {count}.");
+        if (count > int.MaxValue) throw new ArgumentOutOfRangeException(argument, count, "more than 2^31-1 elements in one call.");
+        return new ReadOnlySpan<T>(values, (int)count);
+    }
+
+    /// <summary>A read-only stream over (pointer, size), for inputs that may exceed 2 GiB.</summary>
+    public static UnmanagedMemoryStream Stream(byte* bytes, nuint size, string argument)
+    {
+        if (bytes == null && size != 0) throw new ArgumentNullException(argument, $"{argument} is NULL but its size is {size}.");
+        byte empty = 0;
+        return new UnmanagedMemoryStream(bytes == null ? &empty : bytes, (long)size);
+    }
+
+    /// <summary>
+    /// The <c>(buf, capacity, size_t* needed)</c> convention for values: <c>*needed</c> (when not NULL)
+    /// receives the count; the values are copied only when they fit, else <c>RNN_E_BUFFER_TOO_SMALL</c>.
+    /// </summary>
+    public static Status CopyOut<T>(ReadOnlySpan<T> values, T* buffer, nuint capacity, nuint* needed, string argument)
+        where T : unmanaged
+    {
+        if (needed != null) *needed = (nuint)values.Length;
+        if ((nuint)values.Length > capacity)
+        {
+            return ExportGuard.Fail(Status.BufferTooSmall, $"{argument} holds {capacity} elements but {values.Length} are needed.");
+        }
+        if (buffer == null && capacity != 0) throw new ArgumentNullException(argument, $"{argument} is NULL but its capacity is {capacity}.");
+        values.CopyTo(new Span<T>(buffer, values.Length));
+        return Status.Ok;
+    }
+
+    /// <summary>The same for text: the UTF-8 bytes and a terminating NUL; <c>*needed</c> counts the NUL.</summary>
+    public static Status CopyOutText(ReadOnlySpan<byte> utf8, byte* buffer, nuint capacity, nuint* needed, string argument)
+    {
+        nuint size = (nuint)utf8.Length + 1;
+        if (needed != null) *needed = size;
+        if (size > capacity)
+        {
+            return ExportGuard.Fail(Status.BufferTooSmall, $"{argument} holds {capacity} bytes but {size} are needed (text and its NUL).");
+        }
+        if (buffer == null) throw new ArgumentNullException(argument);
+        utf8.CopyTo(new Span<byte>(buffer, utf8.Length));
+        buffer[utf8.Length] = 0;
+        return Status.Ok;
+    }
+
+    /// <summary>Stores a new handle into an out-parameter that the export cleared on entry.</summary>
+    public static void SetOut(nint* destination, HandleKind kind, object target, string argument)
+    {
+        if (destination == null) throw new ArgumentNullException(argument);
+        *destination = HandleTable.Add(kind, target);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Runtime.InteropServices;
+
+namespace RnnNative.Native.Interop;
+
+// The structs of rnn.h, field for field. Each starts with uint32_t struct_size; fields are only
+// ever appended, and the library reads or writes no more than struct_size bytes (see StructSize).
+#pragma warning disable CS0649 // fields are written by C
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct ModelConfig
+{
+    public uint StructSize;
+    public int VocabSize;
+    public int EmbeddingSize;
+    public int Cell;
+    public int HiddenSize;
+    public int Layers;
+    public int Activation;
+    public uint Seed;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct VocabConfig
+{
+    public uint StructSize;
+    public int Kind;
+    public int MaxSize;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct TrainerConfig
+{
+    public uint StructSize;
+    public int SeqLen;
+    public int BatchSize;
+    public int Optimizer;
+    public float LearningRate;
+    public float Momentum;
+    public float Beta1;
+    public float Beta2;
+    public float WeightDecay;
+    public float ClipNorm;
+    public float ClipValue;
+    public int Schedule;
+    public float ScheduleGamma;
+    public float MinLearningRate;
+    public int EvalEvery;
+    public int ValidationWindows;
+    public int Epochs;
+    public int Nesterov;
+    public long ScheduleStepSize;
+    public long ScheduleTotalSteps;
+    public long MaxSteps;
+    public double MaxSeconds;
+    public double ValidationFraction;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SamplingConfig
+{
+    public uint StructSize;
+    public float Temperature;
+    public int TopK;
+    public float TopP;
+    public ulong Seed;
+    public int MaxTokens;
+    public int Reserved;
+    public byte* Stop;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct Progress
+{
+    public uint StructSize;
+    public int Epoch;
+    public long Step;
+    public long TotalSteps;
+    public double Loss;
+    public double SmoothedLoss;
+    public double ValidationLoss;
+    public double BestValidationLoss;
+    public double TokensPerSecond;
+    public double ElapsedSeconds;
+    public double Fraction;
+    public double LearningRate;
+    public double GradientNorm;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct EvaluationResult
+{
+    public uint StructSize;
+    public int Reserved;
+    public double Loss;
+    public double Perplexity;
+    public double BitsPerToken;
+}
+
+#pragma warning restore CS0649
+
+/// <summary>Reads and writes versioned structs: never more than the caller's struct_size bytes.</summary>
+internal static unsafe class StructSize
+{
+    /// <summary>The caller's struct over <paramref name="defaults"/>: fields past its struct_size keep their defaults.</summary>
+    public static T Read<T>(T* source, T defaults, string argument)
+        where T : unmanaged
+    {
+        if (source == null) throw new ArgumentNullException(argument);
+        uint size = *(uint*)source;
+        if (size < sizeof(uint) * 2)
+        {
+            throw new ArgumentException($"{argument}->struct_size is {size}; fill the struct with its _config_init function first.", argument);
+        }
+        T value = defaults;
+        Buffer.MemoryCopy(source, &value, sizeof(T), Math.Min(size, (uint)sizeof(T)));
+        return value;
+    }
+
+    /// <summary>Writes <paramref name="value"/> into the caller's struct, at most its struct_size bytes, keeping that size.</summary>
+    public static void Write<T>(T* destination, T value, string argument)
+        where T : unmanaged
+    {
+        if (destination == null) throw new ArgumentNullException(argument);
+        uint size = *(uint*)destination;
+        if (size < sizeof(uint) * 2)
+        {
+            throw new ArgumentException($"{argument}->struct_size is {size}; set it to sizeof the struct.", argument);
+        }
+        *(uint*)&value = size;
+        Buffer.MemoryCopy(&value, destination, size, Math.Min(size, (uint)sizeof(T)));
+    }
+
+    /// <summary><c>rnn_x_config_init_sized</c>: the defaults, limited to the caller's <paramref name="size"/>.</summary>
+    public static void Init<T>(T* destination, nuint size, T defaults, string argument)
+        where T : unmanaged
+    {
+        if (destination == null) throw new ArgumentNullException(argument);
+        if (size < sizeof(uint) * 2 || size > 1 << 16)
+        {
+            throw new ArgumentException($"struct_size {size} is not the size of a config struct; pass sizeof(*{argument}).", nameof(size));
+        }
+        *(uint*)destination = (uint)size;
+        Write(destination, defaults, argument);
+    }
+}
