@@ -310,6 +310,38 @@ typedef struct rnn_evaluation {
 RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* corpus, int32_t batch_size, int32_t steps, rnn_evaluation* out_result);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* PyTorch exchange (safetensors)                                                                  */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* The weights as a safetensors file whose tensors are the state_dict of PyTorch's CharRnn
+ * (bindings/python/tests/charrnn_torch.py; docs/pytorch-exchange.md): embedding.weight [V, E],
+ * rnn.weight_ih_l{k}, rnn.weight_hh_l{k}, rnn.bias_ih_l{k}, rnn.bias_hh_l{k} (nn.LSTM / nn.RNN),
+ * decoder.weight [V, H], decoder.bias [V]; float32; load_state_dict(strict=True) accepts it.
+ * __metadata__ holds the config (cell, nonlinearity, vocab_size, embedding_dim, hidden_size,
+ * num_layers) and, when `vocab` is not NULL (it must then have config.vocab_size ids), the exact
+ * vocabulary. Written atomically. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary
+ * size mismatch, NULL path), RNN_E_IO. Not concurrently with training the model.
+ * Appeared with the Python binding (0.1.0 series). */
+RNN_API rnn_status rnn_model_export_safetensors(const rnn_model* model, const rnn_vocab* vocab, const char* path);
+
+/* As rnn_model_export_safetensors, into memory: *out_data (free with rnn_free) holds *out_size
+ * bytes, the exact content of the file. On failure both are NULL/0. */
+RNN_API rnn_status rnn_model_export_safetensors_to_memory(const rnn_model* model, const rnn_vocab* vocab, void** out_data, size_t* out_size);
+
+/* Imports a safetensors file of a CharRnn state_dict (F32, F16 or BF16; e.g. saved from PyTorch).
+ * The model's shape comes from `config` when not NULL (its struct_size set; seed ignored), else
+ * from the file's metadata, else from the tensor shapes (LSTM only). The vocabulary is `vocab`
+ * when not NULL (borrowed; it must have vocab_size ids), else the one in the metadata.
+ * *out_model and (when out_vocab is not NULL) *out_vocab receive new handles owned by the caller.
+ * Fails: RNN_E_IO (missing or unreadable file); RNN_E_FORMAT (not safetensors, a tensor missing,
+ * unexpected or of the wrong shape, no vocabulary in the file and none given, sizes that
+ * disagree; the message says which); RNN_E_INVALID_HANDLE (vocab). Thread-safe. */
+RNN_API rnn_status rnn_model_import_safetensors(const char* path, const rnn_vocab* vocab, const rnn_model_config* config, rnn_model** out_model, rnn_vocab** out_vocab);
+
+/* As rnn_model_import_safetensors from the bytes (data, size), borrowed during the call only. */
+RNN_API rnn_status rnn_model_import_safetensors_from_memory(const void* data, size_t size, const rnn_vocab* vocab, const rnn_model_config* config, rnn_model** out_model, rnn_vocab** out_vocab);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Training                                                                                        */
 /* ---------------------------------------------------------------------------------------------- */
 
@@ -415,6 +447,22 @@ RNN_API rnn_status rnn_trainer_get_progress(const rnn_trainer* trainer, rnn_prog
 
 /* The loss on the held-out part now (NaN when it is empty). The caller sets struct_size. */
 RNN_API rnn_status rnn_trainer_validate(rnn_trainer* trainer, rnn_evaluation* out_result);
+
+/* Saves a resumable checkpoint to `path`, atomically: a model file (rnn_model_load_file reads it
+ * as any other: weights and `vocab`, which must have config.vocab_size ids) that also holds the
+ * trainer config and the training state (optimizer moments, data position, hidden state,
+ * clocks). Call it between train calls, e.g. after one returned RNN_E_CANCELLED.
+ * Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary size mismatch, NULL path),
+ * RNN_E_IO. Appeared with the Python binding (0.1.0 series). */
+RNN_API rnn_status rnn_trainer_save_checkpoint(const rnn_trainer* trainer, const rnn_vocab* vocab, const char* path);
+
+/* Continues the run saved by rnn_trainer_save_checkpoint: copies the checkpoint's weights into the
+ * trainer's model and restores its training state, so the next train call goes on as the saved
+ * run would have (bit for bit, given the same corpus and config). Call it on a new trainer,
+ * before training. Fails: RNN_E_IO; RNN_E_FORMAT (not a model file, or one without training
+ * state); RNN_E_INVALID_ARGUMENT (the checkpoint's model shape, optimizer or batch_size differs
+ * from the trainer's); the trainer and model are then unchanged. */
+RNN_API rnn_status rnn_trainer_resume(rnn_trainer* trainer, const char* path);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* State: the stateful step API                                                                    */

@@ -70,6 +70,10 @@ extern "C" {
     X(rnn_model_load_file) \
     X(rnn_model_load_from_memory) \
     X(rnn_model_evaluate) \
+    X(rnn_model_export_safetensors) \
+    X(rnn_model_export_safetensors_to_memory) \
+    X(rnn_model_import_safetensors) \
+    X(rnn_model_import_safetensors_from_memory) \
     X(rnn_trainer_config_init_sized) \
     X(rnn_trainer_create) \
     X(rnn_trainer_destroy) \
@@ -78,6 +82,8 @@ extern "C" {
     X(rnn_trainer_cancel) \
     X(rnn_trainer_get_progress) \
     X(rnn_trainer_validate) \
+    X(rnn_trainer_save_checkpoint) \
+    X(rnn_trainer_resume) \
     X(rnn_state_create) \
     X(rnn_state_destroy) \
     X(rnn_state_reset) \

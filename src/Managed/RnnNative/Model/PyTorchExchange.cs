@@ -42,12 +42,13 @@ public static class PyTorchExchange
 {
     public const int SchemaVersion = 1;
 
-    /// <summary>Writes the model atomically as a safetensors file.</summary>
-    public static void Export(string path, LanguageModel model, Vocabulary vocabulary) =>
+    /// <summary>Writes the model atomically as a safetensors file. Without a vocabulary the metadata
+    /// has no vocabulary keys (importing it then needs one).</summary>
+    public static void Export(string path, LanguageModel model, Vocabulary? vocabulary) =>
         Build(model, vocabulary, gradients: false).WriteFileAtomically(path);
 
     /// <summary>The safetensors file's bytes (for the C ABI, the Python binding, hosts that store files themselves).</summary>
-    public static byte[] ExportToBytes(LanguageModel model, Vocabulary vocabulary) =>
+    public static byte[] ExportToBytes(LanguageModel model, Vocabulary? vocabulary) =>
         Build(model, vocabulary, gradients: false).ToArray();
 
     /// <summary>The model's current gradients under the same names and shapes (to compare with

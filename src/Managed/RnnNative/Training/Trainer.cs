@@ -224,6 +224,42 @@ public sealed class Trainer
         foreach ((long step, double loss) in snapshot.ValidationCurve) Curve.AddValidation(step, loss);
     }
 
+    /// <summary>
+    /// Saves a resumable checkpoint, atomically: a model file (weights and <paramref name="vocabulary"/>)
+    /// that also holds the training options and <see cref="Capture"/>, as the CLI's checkpoints do.
+    /// <see cref="ModelFile.Load(string, Kernels.KernelSet?)"/> reads it as any model file.
+    /// </summary>
+    public void SaveCheckpoint(string path, Text.Vocabulary vocabulary) =>
+        ModelFile.Save(path, Model, vocabulary, Options, Capture());
+
+    /// <summary>
+    /// Continues the run saved in <paramref name="checkpoint"/> (from <see cref="SaveCheckpoint"/>):
+    /// copies its weights into <see cref="Model"/> and restores its optimizer state, data position,
+    /// hidden state, clocks and curve, so training goes on as if it had never stopped (given the
+    /// same corpus and batch size). Throws <see cref="IO.CheckpointFormatException"/> when the file
+    /// has no training state and <see cref="ArgumentException"/> when its model or optimizer
+    /// differs from this trainer's; nothing changes then.
+    /// </summary>
+    public void Resume(LoadedModel checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.Training is null)
+        {
+            throw new IO.CheckpointFormatException("the model file holds no training state (save it with a trainer's checkpoint).");
+        }
+        if (checkpoint.Model.Config != Model.Config)
+        {
+            throw new ArgumentException($"the checkpoint's model ({checkpoint.Model.Config}) differs from the trainer's ({Model.Config}).", nameof(checkpoint));
+        }
+        Restore(checkpoint.Training);
+        using IEnumerator<(string Name, int[] Shape, Memory<float> Values)> target = Model.NamedTensors().GetEnumerator();
+        foreach ((string _, int[] _, Memory<float> values) in checkpoint.Model.NamedTensors())
+        {
+            target.MoveNext();
+            values.Span.CopyTo(target.Current.Values.Span);
+        }
+    }
+
     private double ValidateAndRecord(long step, int windows)
     {
         double loss = Validate(windows);

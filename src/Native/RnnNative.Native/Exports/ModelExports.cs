@@ -89,6 +89,66 @@ internal static unsafe class ModelExports
         });
     }
 
+    /// <summary>PyTorch exchange: the CharRnn state_dict as safetensors (PyTorchExchange); vocab may be 0.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_export_safetensors")]
+    public static Status ExportSafetensors(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
+    {
+        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        Vocabulary? v = vocab == 0 ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+        PyTorchExchange.Export(Marshalling.String(path, "path"), m, v);
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_export_safetensors_to_memory")]
+    public static Status ExportSafetensorsToMemory(nint model, nint vocab, void** outData, nuint* outSize)
+    {
+        if (outData != null) *outData = null;
+        if (outSize != null) *outSize = 0;
+        return ExportGuard.Run(() =>
+        {
+            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            Vocabulary? v = vocab == 0 ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+            if (outData == null) throw new ArgumentNullException("out_data");
+            if (outSize == null) throw new ArgumentNullException("out_size");
+            byte[] bytes = PyTorchExchange.ExportToBytes(m, v);
+            void* data = NativeMemory.Alloc((nuint)Math.Max(bytes.Length, 1));
+            bytes.CopyTo(new Span<byte>(data, bytes.Length));
+            *outData = data;
+            *outSize = (nuint)bytes.Length;
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_import_safetensors")]
+    public static Status ImportSafetensors(byte* path, nint vocab, ModelConfig* config, nint* outModel, nint* outVocab)
+    {
+        if (outModel != null) *outModel = 0;
+        if (outVocab != null) *outVocab = 0;
+        return ExportGuard.Run(() =>
+        {
+            (Vocabulary? v, LanguageModelConfig? c) = ImportArguments(vocab, config, outModel);
+            Publish(PyTorchExchange.Import(Marshalling.String(path, "path"), v, c), outModel, outVocab);
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_import_safetensors_from_memory")]
+    public static Status ImportSafetensorsFromMemory(byte* data, nuint size, nint vocab, ModelConfig* config, nint* outModel, nint* outVocab)
+    {
+        if (outModel != null) *outModel = 0;
+        if (outVocab != null) *outVocab = 0;
+        return ExportGuard.Run(() =>
+        {
+            (Vocabulary? v, LanguageModelConfig? c) = ImportArguments(vocab, config, outModel);
+            Publish(PyTorchExchange.Import(Marshalling.Span(data, size, "data"), v, c), outModel, outVocab);
+        });
+    }
+
+    private static (Vocabulary?, LanguageModelConfig?) ImportArguments(nint vocab, ModelConfig* config, nint* outModel)
+    {
+        Vocabulary? v = vocab == 0 ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+        LanguageModelConfig? c = config == null ? null : Configs.ToEngine(StructSize.Read(config, Configs.ModelDefaults(), "config"));
+        if (outModel == null) throw new ArgumentNullException("out_model");
+        return (v, c);
+    }
+
     private static void Publish(LoadedModel loaded, nint* outModel, nint* outVocab)
     {
         *outModel = HandleTable.Add(HandleKind.Model, loaded.Model);

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using RnnNative.Data;
 using RnnNative.Model;
 using RnnNative.Native.Interop;
+using RnnNative.Text;
 using RnnNative.Training;
 
 namespace RnnNative.Native.Exports;
@@ -130,6 +131,22 @@ internal static unsafe class TrainerExports
         TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
         if (outResult == null) throw new ArgumentNullException("out_result");
         StructSize.Write(outResult, ModelExports.Result(session.Trainer.Validate()), "out_result");
+    });
+
+    /// <summary>A resumable checkpoint: a model file with the training state (Trainer.SaveCheckpoint).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_save_checkpoint")]
+    public static Status SaveCheckpoint(nint trainer, nint vocab, byte* path) => ExportGuard.Run(() =>
+    {
+        TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
+        Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+        session.Trainer.SaveCheckpoint(Marshalling.String(path, "path"), v);
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_resume")]
+    public static Status Resume(nint trainer, byte* path) => ExportGuard.Run(() =>
+    {
+        TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
+        session.Trainer.Resume(ModelFile.Load(Marshalling.String(path, "path")));
     });
 
     private static Progress ToProgress(TrainingProgress p) => new()
