@@ -1,0 +1,641 @@
+"""The Pythonic API over the C ABI: Vocabulary, Model, State, Trainer."""
+from __future__ import annotations
+
+import array
+import ctypes
+import math
+import os
+import queue
+import random
+import threading
+from ctypes import byref, c_double, c_int32, c_int64, c_size_t, c_void_p, sizeof
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional, Union
+
+from . import _native
+from ._buffers import TokenInput, float32_output, int32_input
+from ._native import lib
+from ._progress import make_bar
+from .errors import BufferTooSmallError, CancelledError, InvalidArgumentError, InvalidHandleError
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+_KINDS = {"byte": 0, "char": 1, "word": 2}
+_KIND_NAMES = {v: k for k, v in _KINDS.items()}
+_CELLS = {"elman": 0, "lstm": 1}
+_CELL_NAMES = {v: k for k, v in _CELLS.items()}
+_ACTIVATIONS = {"tanh": 0, "relu": 1}
+_ACTIVATION_NAMES = {v: k for k, v in _ACTIVATIONS.items()}
+_OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3}
+_SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
+
+
+def _path(path: PathLike) -> bytes:
+    return os.fsencode(os.fspath(path))
+
+
+def _utf8(text: Union[str, bytes]) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8")
+
+
+def _choice(value: str, choices: dict, what: str) -> int:
+    try:
+        return choices[value]
+    except (KeyError, TypeError):
+        raise InvalidArgumentError(f"{what}: {value!r} is not one of {', '.join(map(repr, choices))}") from None
+
+
+def _take_memory(data: c_void_p, size: c_size_t) -> bytes:
+    try:
+        return ctypes.string_at(data, size.value) if size.value else b""
+    finally:
+        lib.rnn_free(data)
+
+
+class _Handle:
+    """One Python object per C handle: idempotent close(), context manager, silent __del__."""
+
+    _destroy: Callable[[Any], None]
+    _kind = "object"
+    _h: Optional[int] = None
+
+    def _adopt(self, handle: c_void_p) -> None:
+        self._h = handle.value
+
+    @property
+    def _handle(self) -> int:
+        h = self._h
+        if not h:
+            raise InvalidHandleError(f"this {self._kind} is closed", 2)
+        return h
+
+    @property
+    def closed(self) -> bool:
+        return not self._h
+
+    def close(self) -> None:
+        """Releases the C object; later calls are no-ops, later use raises InvalidHandleError."""
+        h, self._h = self._h, None
+        if h:
+            type(self)._destroy(h)
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # The destroy function is a class attribute bound at import (a direct reference), so this
+        # works late in interpreter shutdown; any error there is swallowed (nothing to report to).
+        try:
+            h, self._h = self._h, None
+            if h:
+                type(self)._destroy(h)
+        except Exception:
+            pass
+
+
+# ------------------------------------------------------------------------------------------------
+# Vocabulary
+# ------------------------------------------------------------------------------------------------
+
+class Vocabulary(_Handle):
+    """Text <-> token ids. Immutable and thread-safe. Build with from_text/from_file/byte()."""
+
+    _destroy = staticmethod(lib.rnn_vocab_destroy)
+    _kind = "Vocabulary"
+
+    def __init__(self, _handle: c_void_p) -> None:
+        self._adopt(_handle)
+
+    @staticmethod
+    def _config(kind: str, max_size: Optional[int]) -> _native.VocabConfig:
+        config = _native.VocabConfig()
+        lib.rnn_vocab_config_init_sized(byref(config), sizeof(config))
+        config.kind = _choice(kind, _KINDS, "kind")
+        config.max_size = max_size or 0
+        return config
+
+    @classmethod
+    def from_text(cls, text: Union[str, bytes], kind: str = "char", max_size: Optional[int] = None) -> "Vocabulary":
+        """kind "char" (one id per character, most frequent first; max_size keeps the most frequent
+        plus <unk>), "byte" (256 ids) or "word" (max_size words plus <unk>; required)."""
+        data = _utf8(text)
+        handle = c_void_p()
+        lib.rnn_vocab_build(byref(cls._config(kind, max_size)), data, len(data), byref(handle))
+        return cls(handle)
+
+    @classmethod
+    def from_file(cls, path: PathLike, kind: str = "char", max_size: Optional[int] = None) -> "Vocabulary":
+        handle = c_void_p()
+        lib.rnn_vocab_build_file(byref(cls._config(kind, max_size)), _path(path), byref(handle))
+        return cls(handle)
+
+    @classmethod
+    def byte(cls) -> "Vocabulary":
+        """The 256-id byte vocabulary: any bytes round-trip exactly."""
+        return cls.from_text(b"", kind="byte")
+
+    def __len__(self) -> int:
+        n = c_int32()
+        lib.rnn_vocab_size(self._handle, byref(n))
+        return n.value
+
+    size = property(__len__)
+
+    @property
+    def kind(self) -> str:
+        k = c_int32()
+        lib.rnn_vocab_get_kind(self._handle, byref(k))
+        return _KIND_NAMES.get(k.value, str(k.value))
+
+    def encode(self, text: Union[str, bytes]) -> list:
+        """Token ids of the text (a list of int)."""
+        return self.encode_array(text).tolist()
+
+    def encode_array(self, text: Union[str, bytes]) -> "array.array[int]":
+        """Token ids as array.array('i') (a buffer: numpy.frombuffer(ids, numpy.int32) views it)."""
+        data = _utf8(text)
+        ids = array.array("i", bytes(4 * (len(data) + 1)))  # ids never outnumber the bytes
+        needed = c_size_t()
+        address, capacity = ids.buffer_info()
+        lib.rnn_vocab_encode(self._handle, data, len(data), address, capacity, byref(needed))
+        del ids[needed.value:]
+        return ids
+
+    def decode_bytes(self, ids: TokenInput) -> bytes:
+        """The UTF-8 bytes of the ids (list, array.array('i'), int32 numpy array: buffers are not copied)."""
+        address, count, keep = int32_input(ids, "ids")
+        needed = c_size_t()
+        capacity = 8 * count + 16
+        while True:
+            buf = ctypes.create_string_buffer(capacity)
+            try:
+                lib.rnn_vocab_decode(self._handle, address, count, buf, capacity, byref(needed))
+                break
+            except BufferTooSmallError as e:
+                capacity = e.needed
+        del keep
+        return buf.raw[: needed.value - 1]
+
+    def decode(self, ids: TokenInput) -> str:
+        """The text of the ids (invalid UTF-8 from the byte vocabulary reads as U+FFFD)."""
+        return self.decode_bytes(ids).decode("utf-8", "replace")
+
+    def __repr__(self) -> str:
+        return f"<Vocabulary {self.kind} of {len(self)}>" if not self.closed else "<Vocabulary closed>"
+
+
+# ------------------------------------------------------------------------------------------------
+# Data classes
+# ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModelConfig:
+    vocab_size: int
+    embedding: int
+    hidden: int
+    layers: int = 1
+    cell: str = "lstm"
+    activation: str = "tanh"
+
+    def _to_c(self, seed: int = 0) -> _native.ModelConfig:
+        c = _native.ModelConfig()
+        lib.rnn_model_config_init_sized(byref(c), sizeof(c))
+        c.vocab_size, c.embedding_size, c.hidden_size, c.layers = self.vocab_size, self.embedding, self.hidden, self.layers
+        c.cell = _choice(self.cell, _CELLS, "cell")
+        c.activation = _choice(self.activation, _ACTIVATIONS, "activation")
+        c.seed = seed & 0xFFFFFFFF
+        return c
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    loss: float            # mean cross-entropy, nats per predicted token
+    perplexity: float
+    bits_per_token: float
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One report of a training run (after every update and every validation)."""
+    step: int
+    total_steps: int          # 0 when not known (a time limit)
+    epoch: int
+    loss: float
+    smoothed_loss: float
+    validation_loss: float    # NaN unless this report follows a validation
+    best_validation_loss: float
+    tokens_per_second: float
+    elapsed_seconds: float
+    fraction: float
+    learning_rate: float
+    gradient_norm: float
+
+    @staticmethod
+    def _from_c(p: _native.Progress) -> "Progress":
+        return Progress(p.step, p.total_steps, p.epoch, p.loss, p.smoothed_loss, p.validation_loss,
+                        p.best_validation_loss, p.tokens_per_second, p.elapsed_seconds, p.fraction,
+                        p.learning_rate, p.gradient_norm)
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    steps: int
+    loss: float
+    smoothed_loss: float
+    validation_loss: float    # the held-out loss at the end (NaN when nothing is held out)
+    finished: bool            # a limit (steps, seconds, epochs) was reached
+    elapsed_seconds: float
+
+
+# ------------------------------------------------------------------------------------------------
+# Model
+# ------------------------------------------------------------------------------------------------
+
+class Model(_Handle):
+    """A recurrent language model (LSTM or Elman) with its vocabulary."""
+
+    _destroy = staticmethod(lib.rnn_model_destroy)
+    _kind = "Model"
+
+    def __init__(self, _handle: c_void_p, vocab: Vocabulary) -> None:
+        self._adopt(_handle)
+        self.vocab = vocab
+
+    # -- construction ------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, vocab: Vocabulary, config: ModelConfig, seed: int = 0) -> "Model":
+        handle = c_void_p()
+        lib.rnn_model_create(byref(config._to_c(seed)), byref(handle))
+        return cls(handle, vocab)
+
+    @classmethod
+    def lstm(cls, vocab: Vocabulary, hidden: int = 128, layers: int = 1, embedding: Optional[int] = None,
+             seed: int = 0) -> "Model":
+        """An LSTM (PyTorch nn.LSTM gates), initialized as PyTorch does from `seed`."""
+        return cls.create(vocab, ModelConfig(len(vocab), embedding if embedding is not None else min(hidden, 64), hidden, layers, "lstm"), seed)
+
+    @classmethod
+    def elman(cls, vocab: Vocabulary, hidden: int = 128, layers: int = 1, embedding: Optional[int] = None,
+              activation: str = "tanh", seed: int = 0) -> "Model":
+        """An Elman RNN (PyTorch nn.RNN) with activation "tanh" or "relu"."""
+        config = ModelConfig(len(vocab), embedding if embedding is not None else min(hidden, 64), hidden, layers, "elman", activation)
+        return cls.create(vocab, config, seed)
+
+    @classmethod
+    def load(cls, path: PathLike) -> "Model":
+        """Loads a model file (from save() or a training checkpoint) with its vocabulary."""
+        model, vocab = c_void_p(), c_void_p()
+        lib.rnn_model_load_file(_path(path), byref(model), byref(vocab))
+        return cls(model, Vocabulary(vocab))
+
+    @classmethod
+    def from_bytes(cls, data: Union[bytes, bytearray, memoryview]) -> "Model":
+        """Loads a model from the bytes of a model file (to_bytes())."""
+        data = bytes(data)
+        model, vocab = c_void_p(), c_void_p()
+        lib.rnn_model_load_from_memory(data, len(data), byref(model), byref(vocab))
+        return cls(model, Vocabulary(vocab))
+
+    @classmethod
+    def import_safetensors(cls, source: Union[PathLike, bytes, bytearray, memoryview], vocab: Optional[Vocabulary] = None,
+                           config: Optional[ModelConfig] = None) -> "Model":
+        """Imports PyTorch CharRnn weights (a safetensors file path, or its bytes). The vocabulary is
+        `vocab` or the one in the file's metadata; the shape `config` or the metadata's."""
+        model, out_vocab = c_void_p(), c_void_p()
+        c = byref(config._to_c()) if config is not None else None
+        v = vocab._handle if vocab is not None else None
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            data = bytes(source)
+            lib.rnn_model_import_safetensors_from_memory(data, len(data), v, c, byref(model), byref(out_vocab))
+        else:
+            lib.rnn_model_import_safetensors(_path(source), v, c, byref(model), byref(out_vocab))
+        return cls(model, Vocabulary(out_vocab))
+
+    # -- description, persistence ------------------------------------------------------------
+
+    @property
+    def config(self) -> ModelConfig:
+        c = _native.ModelConfig()
+        c.struct_size = sizeof(c)
+        lib.rnn_model_get_config(self._handle, byref(c))
+        return ModelConfig(c.vocab_size, c.embedding_size, c.hidden_size, c.layers,
+                           _CELL_NAMES.get(c.cell, str(c.cell)), _ACTIVATION_NAMES.get(c.activation, str(c.activation)))
+
+    @property
+    def vocab_size(self) -> int:
+        return self.config.vocab_size
+
+    def save(self, path: PathLike) -> None:
+        """Saves weights and vocabulary, atomically."""
+        lib.rnn_model_save_file(self._handle, self.vocab._handle, _path(path))
+
+    def to_bytes(self) -> bytes:
+        data, size = c_void_p(), c_size_t()
+        lib.rnn_model_save_to_memory(self._handle, self.vocab._handle, byref(data), byref(size))
+        return _take_memory(data, size)
+
+    def export_safetensors(self, path: Optional[PathLike] = None, include_vocab: bool = True) -> Optional[bytes]:
+        """Writes the weights as PyTorch CharRnn's state_dict in safetensors (to `path`, or returns
+        the bytes when path is None); the vocabulary rides in the metadata unless include_vocab=False."""
+        v = self.vocab._handle if include_vocab else None
+        if path is not None:
+            lib.rnn_model_export_safetensors(self._handle, v, _path(path))
+            return None
+        data, size = c_void_p(), c_size_t()
+        lib.rnn_model_export_safetensors_to_memory(self._handle, v, byref(data), byref(size))
+        return _take_memory(data, size)
+
+    # -- inference ---------------------------------------------------------------------------
+
+    def new_state(self) -> "State":
+        """A recurrent state (zero) for the step API; states of one model may run on different threads."""
+        return State(self)
+
+    def _generator(self, n: int, temperature: float, top_k: int, top_p: float, seed: Optional[int],
+                   stop: Optional[str]) -> c_void_p:
+        config = _native.SamplingConfig()
+        lib.rnn_sampling_config_init_sized(byref(config), sizeof(config))
+        config.max_tokens = n
+        config.temperature = temperature
+        config.top_k = top_k
+        config.top_p = top_p
+        config.seed = (random.getrandbits(64) if seed is None else seed) & 0xFFFFFFFFFFFFFFFF
+        config.stop = _utf8(stop) if stop else None  # copied by rnn_generator_create
+        handle = c_void_p()
+        lib.rnn_generator_create(self._handle, self.vocab._handle, byref(config), byref(handle))
+        return handle
+
+    def sample(self, prime: str = "", n: int = 256, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
+               seed: Optional[int] = None, stop: Optional[str] = None) -> str:
+        """Generates up to n tokens after `prime` (not included), stopping before `stop`.
+        temperature 0 is greedy; seed=None draws a random seed (pass one for repeatable text)."""
+        generator = self._generator(n, temperature, top_k, top_p, seed, stop)
+        try:
+            capacity, needed, prime_b = 8 * n + 64, c_size_t(), _utf8(prime)
+            while True:
+                buf = ctypes.create_string_buffer(capacity)
+                try:
+                    lib.rnn_generator_generate(generator, prime_b, buf, capacity, byref(needed))
+                    return buf.raw[: needed.value - 1].decode("utf-8", "replace")
+                except BufferTooSmallError as e:  # deterministic: the same text, now with room
+                    capacity = e.needed
+        finally:
+            lib.rnn_generator_destroy(generator)
+
+    def stream(self, prime: str = "", n: int = 256, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
+               seed: Optional[int] = None, stop: Optional[str] = None) -> Iterator[str]:
+        """As sample(), yielding the text piece by piece as it is generated (whole characters);
+        the pieces concatenate to sample()'s text. Closing the iterator early stops generation."""
+        generator = self._generator(n, temperature, top_k, top_p, seed, stop)
+        pieces: "queue.Queue[Any]" = queue.Queue()
+        stopping = threading.Event()
+        done = object()
+
+        def on_text(text: int, size: int, _user: Any) -> int:
+            if stopping.is_set():
+                return 1
+            pieces.put(ctypes.string_at(text, size).decode("utf-8", "replace"))
+            return 0
+
+        callback = _native.TEXT_FN(on_text)  # referenced here until the thread has finished
+        prime_b = _utf8(prime)
+
+        def run() -> None:
+            try:
+                lib.rnn_generator_stream(generator, prime_b, callback, None)
+                pieces.put(done)
+            except BaseException as e:  # handed to the consumer
+                pieces.put(e)
+
+        worker = threading.Thread(target=run, name="rnnnative-stream", daemon=True)
+        worker.start()
+        try:
+            while True:
+                item = pieces.get()
+                if item is done:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stopping.set()
+            worker.join()
+            lib.rnn_generator_destroy(generator)
+            del callback
+
+    def evaluate(self, text: Union[str, bytes, TokenInput], steps: int = 64) -> Evaluation:
+        """Loss of the model on `text` (or token ids): every token predicted once from its predecessors."""
+        with _Corpus.of(self.vocab, text) as corpus:
+            result = _native.Evaluation()
+            result.struct_size = sizeof(result)
+            lib.rnn_model_evaluate(self._handle, corpus._handle, 1, steps, byref(result))
+            return Evaluation(result.loss, result.perplexity, result.bits_per_token)
+
+    # -- training ----------------------------------------------------------------------------
+
+    def trainer(self, data: Union[str, bytes, "os.PathLike[str]", TokenInput], **options: Any) -> "Trainer":
+        """A Trainer on `data` (see train() for data and options) for step-by-step control."""
+        return Trainer(self, data, **options)
+
+    def train(self, data: Union[str, bytes, "os.PathLike[str]", TokenInput], *, steps: Optional[int] = None,
+              seconds: Optional[float] = None, epochs: Optional[int] = None, progress: bool = True,
+              callback: Optional[Callable[[Progress], Any]] = None, checkpoint: Optional[PathLike] = None,
+              resume: Optional[PathLike] = None, **options: Any) -> TrainingResult:
+        """Trains the model in place on `data`: a str (the text itself), bytes (UTF-8 text), an
+        os.PathLike (a text file, e.g. pathlib.Path), or token ids (list or int32 buffer).
+        Stops after `steps` updates, `seconds` of training or `epochs` passes (at least one).
+        Options: seq_length=64, batch_size=32, lr=2e-3, optimizer="adam", validation_fraction=0.1,
+        eval_every=200, clip_norm=5.0, ... (Trainer). `progress` shows a bar (tqdm when installed);
+        `callback(Progress)` runs after every update and validation; returning True stops training.
+        `checkpoint`: a path written after each validation, at the end and when interrupted;
+        Ctrl-C (KeyboardInterrupt) cancels through the library, saves it and re-raises.
+        `resume`: a checkpoint to continue from (weights, optimizer state, data position)."""
+        with Trainer(self, data, steps=steps, seconds=seconds, epochs=epochs, **options) as trainer:
+            if resume is not None:
+                trainer.resume(resume)
+            return trainer.train(progress=progress, callback=callback, checkpoint=checkpoint)
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<Model closed>"
+        c = self.config
+        return f"<Model {c.cell} {c.layers}x{c.hidden} embedding {c.embedding} vocab {c.vocab_size}>"
+
+
+# ------------------------------------------------------------------------------------------------
+# Corpus (internal), Trainer, State
+# ------------------------------------------------------------------------------------------------
+
+class _Corpus(_Handle):
+    _destroy = staticmethod(lib.rnn_corpus_destroy)
+    _kind = "corpus"
+
+    @classmethod
+    def of(cls, vocab: Vocabulary, data: Any) -> "_Corpus":
+        corpus, handle = cls(), c_void_p()
+        if isinstance(data, (str, bytes)):
+            text = _utf8(data)
+            lib.rnn_corpus_from_text(vocab._handle, text, len(text), byref(handle))
+        elif isinstance(data, os.PathLike):
+            lib.rnn_corpus_from_file(vocab._handle, _path(data), byref(handle))
+        else:
+            address, count, keep = int32_input(data, "data")
+            lib.rnn_corpus_from_tokens(address, count, len(vocab), byref(handle))
+            del keep
+        corpus._adopt(handle)
+        return corpus
+
+
+class Trainer(_Handle):
+    """Trains a model on a corpus; the model's weights change in place. One run: successive
+    train() calls continue it (optimizer state, data position)."""
+
+    _destroy = staticmethod(lib.rnn_trainer_destroy)
+    _kind = "Trainer"
+
+    def __init__(self, model: Model, data: Any, *, steps: Optional[int] = None, seconds: Optional[float] = None,
+                 epochs: Optional[int] = None, seq_length: int = 64, batch_size: int = 32, lr: float = 2e-3,
+                 optimizer: str = "adam", momentum: float = 0.0, weight_decay: float = 0.0, clip_norm: float = 5.0,
+                 schedule: str = "constant", validation_fraction: float = 0.1, eval_every: int = 200,
+                 validation_windows: int = 0) -> None:
+        if not (steps or seconds or epochs):
+            raise InvalidArgumentError("train: pass steps=, seconds= or epochs= (a limit is required)", 1)
+        self.model = model
+        c = _native.TrainerConfig()
+        lib.rnn_trainer_config_init_sized(byref(c), sizeof(c))
+        c.max_steps, c.max_seconds, c.epochs = steps or 0, seconds or 0.0, epochs or 0
+        c.seq_len, c.batch_size, c.learning_rate = seq_length, batch_size, lr
+        c.optimizer = _choice(optimizer, _OPTIMIZERS, "optimizer")
+        c.schedule = _choice(schedule, _SCHEDULES, "schedule")
+        c.momentum, c.weight_decay, c.clip_norm = momentum, weight_decay, clip_norm
+        c.validation_fraction, c.eval_every, c.validation_windows = validation_fraction, eval_every, validation_windows
+        if steps and schedule == "cosine":
+            c.schedule_total_steps = steps
+        self._limit_steps = steps or 0
+        self._cancel_requested = False
+        with _Corpus.of(model.vocab, data) as corpus:  # the trainer keeps the corpus alive itself
+            handle = c_void_p()
+            lib.rnn_trainer_create(model._handle, corpus._handle, byref(c), byref(handle))
+        self._adopt(handle)
+
+    def progress(self) -> Progress:
+        p = _native.Progress()
+        p.struct_size = sizeof(p)
+        lib.rnn_trainer_get_progress(self._handle, byref(p))
+        return Progress._from_c(p)
+
+    def validate(self) -> Evaluation:
+        r = _native.Evaluation()
+        r.struct_size = sizeof(r)
+        lib.rnn_trainer_validate(self._handle, byref(r))
+        return Evaluation(r.loss, r.perplexity, r.bits_per_token)
+
+    def step(self) -> float:
+        """One update; returns its training loss (nats per token)."""
+        loss = c_double()
+        lib.rnn_trainer_step(self._handle, byref(loss))
+        return loss.value
+
+    def cancel(self) -> None:
+        """Stops a train() running on another thread before its next update (thread-safe)."""
+        lib.rnn_trainer_cancel(self._handle)
+
+    def save_checkpoint(self, path: PathLike) -> None:
+        """A resumable checkpoint (a model file with the training state), atomically."""
+        lib.rnn_trainer_save_checkpoint(self._handle, self.model.vocab._handle, _path(path))
+
+    def resume(self, path: PathLike) -> None:
+        """Continues the run saved in a checkpoint: weights into the model, optimizer, data position."""
+        lib.rnn_trainer_resume(self._handle, _path(path))
+
+    def train(self, updates: int = 0, *, progress: bool = True, callback: Optional[Callable[[Progress], Any]] = None,
+              checkpoint: Optional[PathLike] = None) -> TrainingResult:
+        """Trains until a limit (or at most `updates` more updates when > 0). See Model.train."""
+        handle = self._handle
+        bar = make_bar(self._limit_steps or None) if progress else None
+        raised: list = []
+
+        def on_progress(report: Any, _user: Any) -> int:
+            try:
+                if raised:
+                    return 1
+                p = report.contents
+                if bar is not None:
+                    bar.update(p.step, p.fraction, p.smoothed_loss, p.tokens_per_second, force=not math.isnan(p.validation_loss))
+                if checkpoint is not None and not math.isnan(p.validation_loss):
+                    lib.rnn_trainer_save_checkpoint(handle, self.model.vocab._handle, _path(checkpoint))
+                if callback is not None and callback(Progress._from_c(p)) is True:
+                    return 1
+                return 0
+            except BaseException as e:  # KeyboardInterrupt (Ctrl-C) included: stop, re-raise after
+                raised.append(e)
+                return 1
+
+        c_callback = _native.PROGRESS_FN(on_progress)  # alive for the whole call below
+        finished = c_int32()
+        try:
+            try:
+                lib.rnn_trainer_train(handle, updates, c_callback, None, byref(finished))
+            except CancelledError:
+                if not raised:
+                    if checkpoint is not None:
+                        self.save_checkpoint(checkpoint)
+                    return self._result(False)
+            if raised:
+                if checkpoint is not None:
+                    self.save_checkpoint(checkpoint)
+                raise raised[0]
+            if checkpoint is not None:
+                self.save_checkpoint(checkpoint)
+            return self._result(bool(finished.value))
+        finally:
+            if bar is not None:
+                bar.close()
+            del c_callback
+
+    def _result(self, finished: bool) -> TrainingResult:
+        p = self.progress()
+        validation = p.validation_loss
+        if math.isnan(validation):
+            validation = self.validate().loss
+        return TrainingResult(p.step, p.loss, p.smoothed_loss, validation, finished, p.elapsed_seconds)
+
+
+class State(_Handle):
+    """The stateful step API: feed a token, get the next-token logits."""
+
+    _destroy = staticmethod(lib.rnn_state_destroy)
+    _kind = "State"
+
+    def __init__(self, model: Model) -> None:
+        handle = c_void_p()
+        lib.rnn_state_create(model._handle, byref(handle))
+        self._adopt(handle)
+        self.vocab_size = model.config.vocab_size
+        self.model = model
+
+    def reset(self) -> None:
+        """Back to the zero state (as at the start of a text)."""
+        lib.rnn_state_reset(self._handle)
+
+    def step(self, token: int, out: Any = None) -> Any:
+        """Feeds `token`; returns the next-token logits. Into `out` (any writable float32 buffer of at
+        least vocab_size items: numpy array, array.array('f'), ...; written in place, no copy) when
+        given, which is returned; else a new array.array('f')."""
+        if out is None:
+            out = array.array("f", bytes(4 * self.vocab_size))
+        address, capacity, keep = float32_output(out)
+        lib.rnn_state_step(self._handle, int(token), address, capacity, byref(c_size_t()))
+        del keep
+        return out
+
+    def feed(self, tokens: TokenInput, out: Any = None) -> Any:
+        """Steps every token in turn; returns the logits after the last one."""
+        result = None
+        for token in (tokens.tolist() if hasattr(tokens, "tolist") else tokens):
+            result = self.step(token, out)
+        return result

@@ -1,0 +1,340 @@
+"""The Pythonic API end to end: load, errors, train, sample, stream, step, save/load, threads."""
+import array
+import math
+import threading
+
+import pytest
+
+import rnnnative
+from rnnnative import Model, Vocabulary
+from conftest import run_python
+
+
+# -- loading --------------------------------------------------------------------------------------
+
+def test_library_loads_with_the_best_flavour_and_checks_the_abi():
+    assert rnnnative.abi_version() == rnnnative.ABI_VERSION == 1
+    assert rnnnative.version().count(".") == 2
+    assert rnnnative.library_path.is_file()
+    from rnnnative._native import flavours
+    assert rnnnative.flavour == flavours()[0]
+    expected = {"linux-x64-v4": "avx512", "linux-x64-v3": "avx2", "linux-x64-v2": "v128", "linux-arm64": "v128"}
+    assert rnnnative.kernel_path() == expected[rnnnative.flavour]
+
+
+def test_flavour_rule_mirrors_the_c_loader():
+    from rnnnative._native import flavours
+    v4 = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl", "avx2", "fma", "bmi1", "bmi2", "sse4_2", "popcnt"}
+    assert flavours("x86_64", v4) == ["linux-x64-v4", "linux-x64-v3", "linux-x64-v2"]
+    assert flavours("x86_64", v4 - {"avx512vl"}) == ["linux-x64-v3", "linux-x64-v2"]
+    assert flavours("x86_64", {"sse4_2", "popcnt", "avx2"}) == ["linux-x64-v2"]
+    assert flavours("aarch64", set()) == ["linux-arm64"]
+
+
+def test_rnn_lib_path_to_a_missing_file_is_a_clear_error(tmp_path):
+    missing = tmp_path / "nope" / "librnnnative.so"
+    r = run_python("import rnnnative", {"RNN_LIB_PATH": str(missing)})
+    assert r.returncode != 0
+    assert "LibraryNotFoundError" in r.stderr and str(missing) in r.stderr and "missing" in r.stderr
+
+
+def test_rnn_lib_path_override_is_used():
+    r = run_python("import rnnnative; print(rnnnative.library_path)", {"RNN_LIB_PATH": str(rnnnative.library_path)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(rnnnative.library_path)
+
+
+def test_a_file_that_is_not_a_library_is_reported_with_its_path(tmp_path):
+    bogus = tmp_path / "librnnnative.so"
+    bogus.write_text("not an ELF file")
+    r = run_python("import rnnnative", {"RNN_LIB_PATH": str(bogus)})
+    assert r.returncode != 0 and str(bogus) in r.stderr and "Tried" in r.stderr
+
+
+def test_without_any_library_every_searched_path_is_listed(tmp_path):
+    r = run_python("import rnnnative", {"RNN_NATIVE_FLAVOUR": "no-such-flavour"})
+    assert r.returncode != 0
+    assert "_lib/no-such-flavour/librnnnative.so: missing" in r.stderr
+    assert "artifacts/native/no-such-flavour/librnnnative.so: missing" in r.stderr
+
+
+# -- errors ---------------------------------------------------------------------------------------
+
+def test_bad_arguments_raise_invalid_argument_naming_the_field(text):
+    vocab = Vocabulary.from_text(text)
+    with pytest.raises(rnnnative.InvalidArgumentError, match="hidden_size") as e:
+        Model.lstm(vocab, hidden=0, embedding=8)
+    assert e.value.status == 1 and e.value.function == "rnn_model_create"
+    assert isinstance(e.value, ValueError) and isinstance(e.value, rnnnative.RnnError)
+    with pytest.raises(rnnnative.InvalidArgumentError, match="activation"):
+        Model.elman(vocab, hidden=8, activation="sigmoid")
+    with pytest.raises(rnnnative.InvalidArgumentError, match="kind"):
+        Vocabulary.from_text("abc", kind="syllable")
+    with pytest.raises(rnnnative.InvalidArgumentError):
+        vocab.encode("unseen character: \u00e9")
+    with pytest.raises(rnnnative.InvalidArgumentError, match="steps="):
+        Model.lstm(vocab, hidden=8).train(text)
+    with pytest.raises(rnnnative.InvalidArgumentError, match="top_p"):
+        Model.lstm(vocab, hidden=8).sample(top_p=2.0)
+
+
+def test_closed_objects_raise_invalid_handle_and_close_is_idempotent(text):
+    vocab = Vocabulary.from_text(text)
+    model = Model.lstm(vocab, hidden=8)
+    state = model.new_state()
+    model.close()
+    model.close()
+    assert model.closed
+    with pytest.raises(rnnnative.InvalidHandleError, match="Model is closed"):
+        model.sample(n=5)
+    state.step(0)  # the state keeps the model's weights alive
+    with state:
+        pass
+    with pytest.raises(rnnnative.InvalidHandleError, match="State is closed"):
+        state.step(0)
+    with Vocabulary.from_text("abc") as v:
+        assert len(v) == 3
+    with pytest.raises(rnnnative.InvalidHandleError):
+        len(v)
+
+
+def test_corrupt_truncated_and_missing_model_files(tmp_path, trained):
+    data = trained.to_bytes()
+    corrupt = bytearray(data)
+    corrupt[len(corrupt) // 2] ^= 0xFF
+    with pytest.raises(rnnnative.FormatError) as e:
+        Model.from_bytes(bytes(corrupt))
+    assert e.value.message
+    (tmp_path / "truncated.rnn").write_bytes(data[: len(data) // 3])
+    with pytest.raises(rnnnative.FormatError):
+        Model.load(tmp_path / "truncated.rnn")
+    with pytest.raises(rnnnative.RnnIOError) as e:
+        Model.load(tmp_path / "missing.rnn")
+    assert isinstance(e.value, OSError) and "missing.rnn" in str(e.value)
+    with pytest.raises(rnnnative.FormatError):
+        Model.from_bytes(b"definitely not a model")
+
+
+def test_a_huge_learning_rate_diverges(text):
+    vocab = Vocabulary.from_text(text)
+    with Model.elman(vocab, hidden=16, activation="relu", seed=1) as model:
+        with pytest.raises(rnnnative.DivergedError) as e:
+            model.train(text, steps=200, lr=1e9, clip_norm=0, optimizer="sgd", progress=False)
+        assert isinstance(e.value, ArithmeticError)
+
+
+# -- training, sampling ---------------------------------------------------------------------------
+
+def test_training_brings_the_loss_below_a_threshold(trained, text):
+    assert trained.result.finished and trained.result.steps == 300
+    assert trained.result.smoothed_loss < 0.3
+    ev = trained.evaluate(text[:400])
+    assert ev.loss < 0.3 and math.isclose(ev.perplexity, math.exp(ev.loss), rel_tol=1e-9)
+    assert math.isclose(ev.bits_per_token, ev.loss / math.log(2), rel_tol=1e-9)
+
+
+def test_training_from_a_file_tokens_and_elman(tmp_path, text):
+    path = tmp_path / "corpus.txt"
+    path.write_text(text)
+    vocab = Vocabulary.from_file(path)
+    model = Model.elman(vocab, hidden=32, seed=2)
+    before = model.evaluate(text).loss
+    model.train(path, steps=100, seq_length=16, batch_size=4, lr=5e-3, progress=False)
+    ids = vocab.encode_array(text)
+    model.train(ids, steps=50, seq_length=16, batch_size=4, lr=5e-3, progress=False)
+    assert model.evaluate(ids).loss < before
+
+
+def test_save_load_round_trip_file_and_bytes(tmp_path, trained):
+    path = tmp_path / "model.rnn"
+    trained.save(path)
+    with Model.load(path) as loaded, Model.from_bytes(trained.to_bytes()) as from_bytes:
+        assert loaded.config == trained.config == from_bytes.config
+        assert loaded.vocab.decode(range(len(loaded.vocab))) == trained.vocab.decode(range(len(trained.vocab)))
+        a = trained.sample(prime="the ", n=80, seed=5)
+        assert loaded.sample(prime="the ", n=80, seed=5) == a == from_bytes.sample(prime="the ", n=80, seed=5)
+    assert path.read_bytes() == trained.to_bytes()
+
+
+def test_same_seed_same_text_other_seed_other_text_and_stop(trained):
+    a = trained.sample(prime="he", n=200, temperature=1.5, seed=1)
+    assert a == trained.sample(prime="he", n=200, temperature=1.5, seed=1)
+    assert a != trained.sample(prime="he", n=200, temperature=1.5, seed=2)
+    stopped = trained.sample(prime="the quick", n=200, temperature=0, stop="lazy")
+    assert stopped == " brown fox jumps over the "
+
+
+def test_streaming_equals_sample_and_can_stop_early(trained):
+    kwargs = dict(prime="hello", n=150, temperature=0.9, top_k=5, top_p=0.95, seed=11)
+    pieces = list(trained.stream(**kwargs))
+    assert len(pieces) > 1
+    assert "".join(pieces) == trained.sample(**kwargs)
+    stream = trained.stream(**kwargs)
+    first = next(stream)
+    stream.close()  # stops the generation thread
+    assert first == pieces[0]
+
+
+def test_step_object_matches_greedy_sampling_and_reset(trained):
+    vocab = trained.vocab
+    prime = "the quick"
+    greedy = trained.sample(prime=prime, n=30, temperature=0)
+    with trained.new_state() as state:
+        logits = state.feed(vocab.encode(prime))
+        assert isinstance(logits, array.array) and len(logits) == len(vocab)
+        out = []
+        for _ in range(30):
+            token = max(range(len(logits)), key=logits.__getitem__)
+            out.append(token)
+            logits = state.step(token)
+        assert vocab.decode(out) == greedy
+        state.reset()
+        again = state.feed(vocab.encode(prime))
+        state.reset()
+        assert list(again) == list(state.feed(vocab.encode(prime)))
+        with pytest.raises(rnnnative.InvalidArgumentError, match="token"):
+            state.step(len(vocab))
+
+
+def test_numpy_zero_copy_paths(trained):
+    np = pytest.importorskip("numpy")
+    vocab = trained.vocab
+    ids = np.frombuffer(vocab.encode_array("hello world"), dtype=np.int32)
+    assert vocab.decode(ids) == "hello world"
+    ids.setflags(write=False)
+    assert vocab.decode(ids) == "hello world"  # read-only arrays too, through the array interface
+    with trained.new_state() as state:
+        out = np.zeros(len(vocab), dtype=np.float32)
+        address = out.ctypes.data
+        result = state.step(int(ids[0]), out=out)
+        assert result is out and out.ctypes.data == address and np.any(out != 0)
+        view = array.array("f", bytes(4 * len(vocab)))
+        state.reset()
+        state.step(int(ids[0]), out=memoryview(view))
+        assert list(view) == out.tolist()
+        with pytest.raises(TypeError, match="float32"):
+            state.step(0, out=np.zeros(len(vocab), dtype=np.float64))
+        with pytest.raises(rnnnative.BufferTooSmallError) as e:
+            state.step(0, out=np.zeros(2, dtype=np.float32))
+        assert e.value.needed == len(vocab)
+    with pytest.raises(TypeError, match="int32"):
+        vocab.decode(np.array([1, 2], dtype=np.int64))
+    ev = trained.evaluate(np.frombuffer(vocab.encode_array("the quick brown fox"), dtype=np.int32))
+    assert ev.loss < 1.0
+
+
+def test_threads_sample_concurrently_with_their_own_states(trained):
+    expected = {seed: trained.sample(prime="the", n=120, temperature=1.0, seed=seed) for seed in range(4)}
+    results, errors = {}, []
+
+    def work(seed):
+        try:
+            with trained.new_state() as state:
+                for token in trained.vocab.encode("hello world"):
+                    state.step(token)
+            results[seed] = trained.sample(prime="the", n=120, temperature=1.0, seed=seed)
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and results == expected
+
+
+def test_progress_callback_sees_every_update_and_can_stop(text):
+    vocab = Vocabulary.from_text(text)
+    model = Model.lstm(vocab, hidden=16, seed=3)
+    reports = []
+    result = model.train(text, steps=20, seq_length=16, batch_size=4, eval_every=10, progress=False,
+                         callback=reports.append)
+    assert sorted({r.step for r in reports}) == list(range(1, 21)) and result.finished
+    assert any(not math.isnan(r.validation_loss) for r in reports)
+    assert 0 < reports[-1].fraction <= 1 and reports[-1].total_steps == 20
+    stopped = model.train(text, steps=20, seq_length=16, batch_size=4, progress=False,
+                          callback=lambda p: p.step >= 5)
+    assert stopped.steps == 5 and not stopped.finished
+
+
+def test_text_progress_bar_without_tqdm(text, capsys, monkeypatch):
+    import builtins
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name == "tqdm":
+            raise ImportError("no tqdm here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    vocab = Vocabulary.from_text(text)
+    Model.lstm(vocab, hidden=8).train(text, steps=5, seq_length=8, batch_size=2, progress=True)
+    err = capsys.readouterr().err
+    assert "step 5/5" in err and "100.0%" in err
+
+
+def test_keyboard_interrupt_cancels_and_leaves_a_resumable_checkpoint(tmp_path, text):
+    vocab = Vocabulary.from_text(text)
+    options = dict(steps=30, seq_length=16, batch_size=4, lr=5e-3, eval_every=0, progress=False)
+    checkpoint = tmp_path / "interrupted.rnn"
+
+    def interrupt(p):
+        if p.step == 12:
+            raise KeyboardInterrupt
+
+    interrupted = Model.lstm(vocab, hidden=16, seed=4)
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.train(text, checkpoint=checkpoint, callback=interrupt, **options)
+    assert checkpoint.is_file()
+
+    resumed = Model.load(checkpoint)  # a model file: the weights at update 12
+    steps = []
+    result = resumed.train(text, resume=checkpoint, callback=lambda p: steps.append(p.step), **options)
+    assert result.finished and steps[0] == 13 and result.steps == 30
+
+    straight = Model.lstm(vocab, hidden=16, seed=4)
+    straight.train(text, **options)
+    assert resumed.to_bytes() == straight.to_bytes()  # bit for bit the uninterrupted run
+
+    straight.save(tmp_path / "plain.rnn")
+    with pytest.raises(rnnnative.FormatError, match="training state"):
+        Model.lstm(vocab, hidden=16).train(text, resume=tmp_path / "plain.rnn", **options)
+
+
+def test_trainer_object_steps_validates_and_cancels_from_another_thread(text):
+    vocab = Vocabulary.from_text(text)
+    model = Model.lstm(vocab, hidden=16, seed=5)
+    with model.trainer(text, seconds=30, seq_length=16, batch_size=4) as trainer:
+        assert trainer.step() > 0
+        assert trainer.progress().step == 1
+        assert trainer.validate().loss > 0
+        timer = threading.Timer(0.3, trainer.cancel)
+        timer.start()
+        result = trainer.train(progress=False)
+        timer.join()
+        assert not result.finished and result.steps > 1
+
+
+def test_vocabulary_kinds_round_trip():
+    words = Vocabulary.from_text("the cat sat on the mat.\n", kind="word", max_size=10)
+    assert words.kind == "word" and words.decode(words.encode("the cat sat")) == "the cat sat"
+    b = Vocabulary.byte()
+    assert len(b) == 256 and b.kind == "byte"
+    raw = "h\u00e9llo \u2603".encode()
+    assert b.decode_bytes(b.encode(raw)) == raw
+    chars = Vocabulary.from_text("aab", max_size=2)
+    assert len(chars) == 2 and chars.encode("ab")[0] != chars.encode("ab")[1]
+
+
+def test_objects_are_released_by_the_garbage_collector_silently(text):
+    import gc
+    vocab = Vocabulary.from_text(text)
+    for _ in range(20):
+        model = Model.lstm(vocab, hidden=8)
+        state = model.new_state()
+        del model, state
+    gc.collect()
+    r = run_python("import rnnnative\nv = rnnnative.Vocabulary.from_text('abc')\nm = rnnnative.Model.lstm(v, hidden=4)\n"
+                   "s = m.new_state()\nimport sys; sys.modules['rnnnative']._x = (v, m, s)\n")
+    assert r.returncode == 0 and r.stderr == ""
