@@ -22,8 +22,9 @@ def test_library_loads_with_the_best_flavour_and_checks_the_abi():
     assert rnnnative.kernel_path() == expected[rnnnative.flavour]
 
 
-def test_flavour_rule_mirrors_the_c_loader():
+def test_flavour_rule_mirrors_the_c_loader(monkeypatch):
     from rnnnative._native import flavours
+    monkeypatch.delenv("RNN_NATIVE_FLAVOUR", raising=False)
     v4 = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl", "avx2", "fma", "bmi1", "bmi2", "sse4_2", "popcnt"}
     assert flavours("x86_64", v4) == ["linux-x64-v4", "linux-x64-v3", "linux-x64-v2"]
     assert flavours("x86_64", v4 - {"avx512vl"}) == ["linux-x64-v3", "linux-x64-v2"]
