@@ -9,16 +9,17 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# The PyTorch parity tests (tests/RnnNative.Tests/PyTorch) run /usr/bin/python3 with torch and numpy.
-if ! /usr/bin/python3 -c "import torch, numpy" >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "== installing python3-torch and python3-numpy for the PyTorch parity tests =="
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-numpy python3-pytest >/dev/null
-  else
-    echo "test.sh: the PyTorch parity tests need /usr/bin/python3 with torch and numpy:" >&2
-    echo "  sudo apt-get install -y python3-torch python3-numpy" >&2
-  fi
+# Debian packages the suites need: PyTorch and numpy (parity oracles for the xunit and Python
+# tests), pytest, and venv/setuptools/pip for the offline `pip install` test. The C suite installs
+# its own cross toolchain (bindings/c/run_tests.sh).
+packages=(python3-torch python3-numpy python3-pytest python3-venv python3-setuptools python3-pip)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} =="
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 echo "== xunit: engine (every kernel path this machine runs) =="
@@ -27,3 +28,7 @@ dotnet test RnnNative.sln -c Release --nologo -v q
 echo
 echo "== C ABI: Native-AOT flavours (x86-64-v2/v3/v4) and linux-arm64 under qemu =="
 bindings/c/run_tests.sh
+
+echo
+echo "== Python binding (ctypes) with pytest, PyTorch parity, offline pip install =="
+bindings/python/run_tests.sh
