@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnNative.Kernels.Elementwise;
 
 /// <summary>The argument checks every kernel shares, so each message names the caller's parameter.</summary>
@@ -13,13 +15,35 @@ internal static class KernelArguments
     }
 
     /// <summary>A span must hold at least <paramref name="needed"/> elements (computed in long so
-    /// products of sizes cannot overflow into a pass).</summary>
-    public static void AtLeast(int length, long needed, string name, string shape)
+    /// products of sizes cannot overflow into a pass). <paramref name="shape"/> is an interpolated
+    /// string that is only formatted when the check fails: kernels run in hot loops, and formatting
+    /// it every call would allocate.</summary>
+    public static void AtLeast(int length, long needed, string name, [InterpolatedStringHandlerArgument(nameof(length), nameof(needed))] ref FailureMessage shape)
     {
         if (length < needed)
         {
-            throw new ArgumentException($"{name} has {length} elements but {shape} needs {needed}.", name);
+            throw new ArgumentException($"{name} has {length} elements but {shape.ToStringAndClear()} needs {needed}.", name);
         }
+    }
+
+    /// <summary>An interpolated string built only when <c>length &lt; needed</c>, i.e. when it will be thrown.</summary>
+    [InterpolatedStringHandler]
+    public ref struct FailureMessage
+    {
+        private DefaultInterpolatedStringHandler _text;
+        private readonly bool _failing;
+
+        public FailureMessage(int literalLength, int formattedCount, int length, long needed, out bool shouldAppend)
+        {
+            _failing = shouldAppend = length < needed;
+            _text = _failing ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        public void AppendLiteral(string value) => _text.AppendLiteral(value);
+
+        public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
+
+        public string ToStringAndClear() => _failing ? _text.ToStringAndClear() : "";
     }
 
     /// <summary>An output that may be computed in place must be the input itself or not overlap it:

@@ -19,11 +19,10 @@ internal static class LstmPointwise
     {
         CheckShapes(gates.Length, batch, hiddenSize);
         long stateSize = (long)batch * hiddenSize;
-        string shape = $"[{batch}, {hiddenSize}] (batch, hiddenSize)";
-        KernelArguments.AtLeast(cellPrev.Length, stateSize, nameof(cellPrev), shape);
-        KernelArguments.AtLeast(cell.Length, stateSize, nameof(cell), shape);
-        KernelArguments.AtLeast(tanhCell.Length, stateSize, nameof(tanhCell), shape);
-        KernelArguments.AtLeast(hidden.Length, stateSize, nameof(hidden), shape);
+        KernelArguments.AtLeast(cellPrev.Length, stateSize, nameof(cellPrev), $"[{batch}, {hiddenSize}] (batch, hiddenSize)");
+        KernelArguments.AtLeast(cell.Length, stateSize, nameof(cell), $"[{batch}, {hiddenSize}] (batch, hiddenSize)");
+        KernelArguments.AtLeast(tanhCell.Length, stateSize, nameof(tanhCell), $"[{batch}, {hiddenSize}] (batch, hiddenSize)");
+        KernelArguments.AtLeast(hidden.Length, stateSize, nameof(hidden), $"[{batch}, {hiddenSize}] (batch, hiddenSize)");
 
         int width = TSimd.Count;
         for (int b = 0; b < batch; b++)
@@ -52,12 +51,11 @@ internal static class LstmPointwise
     {
         CheckShapes(gates.Length, batch, hiddenSize);
         long stateSize = (long)batch * hiddenSize;
-        string shape = $"[{batch}, {hiddenSize}] (batch, hiddenSize)";
         KernelArguments.AtLeast(dGates.Length, 4 * stateSize, nameof(dGates), $"[{batch}, 4 * {hiddenSize}] (batch, 4 * hiddenSize)");
-        KernelArguments.AtLeast(cellPrev.Length, stateSize, nameof(cellPrev), shape);
-        KernelArguments.AtLeast(tanhCell.Length, stateSize, nameof(tanhCell), shape);
-        KernelArguments.AtLeast(dHidden.Length, stateSize, nameof(dHidden), shape);
-        KernelArguments.AtLeast(dCell.Length, stateSize, nameof(dCell), shape);
+        KernelArguments.AtLeast(cellPrev.Length, stateSize, nameof(cellPrev), $"[{batch}, {hiddenSize}] (batch, hiddenSize)");
+        KernelArguments.AtLeast(tanhCell.Length, stateSize, nameof(tanhCell), $"[{batch}, {hiddenSize}] (batch, hiddenSize)");
+        KernelArguments.AtLeast(dHidden.Length, stateSize, nameof(dHidden), $"[{batch}, {hiddenSize}] (batch, hiddenSize)");
+        KernelArguments.AtLeast(dCell.Length, stateSize, nameof(dCell), $"[{batch}, {hiddenSize}] (batch, hiddenSize)");
 
         int width = TSimd.Count;
         for (int b = 0; b < batch; b++)

@@ -20,13 +20,12 @@ internal static class SoftmaxCrossEntropy
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(classes);
         long size = (long)rows * classes;
-        string shape = $"[{rows}, {classes}] (rows, classes)";
-        KernelArguments.AtLeast(logits.Length, size, nameof(logits), shape);
+        KernelArguments.AtLeast(logits.Length, size, nameof(logits), $"[{rows}, {classes}] (rows, classes)");
         KernelArguments.AtLeast(targets.Length, rows, nameof(targets), $"{rows} rows");
         bool withGradient = !dLogits.IsEmpty;
         if (withGradient)
         {
-            KernelArguments.AtLeast(dLogits.Length, size, nameof(dLogits), shape);
+            KernelArguments.AtLeast(dLogits.Length, size, nameof(dLogits), $"[{rows}, {classes}] (rows, classes)");
             KernelArguments.InPlaceOrDisjoint(logits[..(int)size], dLogits[..(int)size], nameof(logits), nameof(dLogits));
         }
         // Every target is checked before anything is written, so a bad batch leaves dLogits untouched.
