@@ -43,7 +43,7 @@ internal static class TrainCommand
         Vocabulary vocabulary;
         TrainingOptions options;
         TrainingSnapshot? snapshot = null;
-        byte[]? builtIn = dataPath is null ? AdditionCorpus.Generate(20_000, seed) : null;
+        byte[]? builtIn = dataPath is null ? AdditionCorpus.Generate(200_000, seed) : null;
         if (resumePath is not null)
         {
             LoadedModel loaded = ModelFile.Load(resumePath);
