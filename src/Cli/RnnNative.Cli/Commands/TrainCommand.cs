@@ -89,7 +89,7 @@ internal static class TrainCommand
             bar.Report(p, force: p.ValidationLoss is not null);
             if (p.ValidationLoss is not null)
             {
-                ModelFile.Save(checkpoint, model, vocabulary, options, trainer.Capture());
+                trainer.SaveCheckpoint(checkpoint, vocabulary);
                 if (sampleLength > 0)
                 {
                     bar.Break();
@@ -98,7 +98,7 @@ internal static class TrainCommand
                 }
             }
         };
-        trainer.NewBest = _ => ModelFile.Save(bestCheckpoint, model, vocabulary, options, trainer.Capture());
+        trainer.NewBest = _ => trainer.SaveCheckpoint(bestCheckpoint, vocabulary);
 
         TrainingStop stop;
         try
@@ -111,7 +111,7 @@ internal static class TrainCommand
             throw new CliException(e.Message + (File.Exists(checkpoint) ? $" The last checkpoint, '{checkpoint}', is intact." : ""));
         }
         bar.Break();
-        ModelFile.Save(checkpoint, model, vocabulary, options, trainer.Capture());
+        trainer.SaveCheckpoint(checkpoint, vocabulary);
         File.WriteAllText(plotPath, trainer.Curve.ToSvg($"{c.Cell.ToString().ToUpperInvariant()} {c.Layers}x{c.HiddenSize} on {Path.GetFileName(dataPath ?? "addition corpus")}"));
         if (stop == TrainingStop.Cancelled)
         {
