@@ -53,7 +53,16 @@ public sealed class LossCurve
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{(left + width - right) / 2}\" y=\"{height - 10}\" text-anchor=\"middle\">update</text>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"16\" y=\"{(top + height - bottom) / 2}\" transform=\"rotate(-90 16 {(top + height - bottom) / 2})\" text-anchor=\"middle\">loss (nats/token)</text>\n");
-        AppendLine(svg, _training, "#1f77b4", X, Y);
+        if (_training.Count > 100)
+        {
+            // Per-window losses are noisy: draw them faintly under their moving average.
+            AppendLine(svg, _training, "#aec7e8", X, Y);
+            AppendLine(svg, Smoothed(_training), "#1f77b4", X, Y);
+        }
+        else
+        {
+            AppendLine(svg, _training, "#1f77b4", X, Y);
+        }
         AppendLine(svg, _validation, "#d62728", X, Y);
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width - right - 150}\" y=\"{top + 14}\" fill=\"#1f77b4\">— training</text>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width - right - 150}\" y=\"{top + 30}\" fill=\"#d62728\">— validation</text>\n");
@@ -74,6 +83,21 @@ public sealed class LossCurve
         {
             svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{x(points[0].Step):0.#}\" cy=\"{y(points[0].Loss):0.#}\" r=\"3\" fill=\"{color}\"/>\n");
         }
+    }
+
+    /// <summary>A centered moving average over about 2% of the run: no lag, unlike an exponential average.</summary>
+    private static List<(long Step, double Loss)> Smoothed(List<(long Step, double Loss)> points)
+    {
+        int half = Math.Max(1, points.Count / 100);
+        List<(long Step, double Loss)> smoothed = new(points.Count);
+        for (int i = 0; i < points.Count; i++)
+        {
+            int first = Math.Max(0, i - half), last = Math.Min(points.Count - 1, i + half);
+            double sum = 0;
+            for (int j = first; j <= last; j++) sum += points[j].Loss;
+            smoothed.Add((points[i].Step, sum / (last - first + 1)));
+        }
+        return smoothed;
     }
 
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
