@@ -289,7 +289,10 @@ def orchestrate(quick, command):
     torch_runs = {}
     for threads in TORCH_THREADS:
         print(f"PyTorch, torch.set_num_threads({threads})", file=sys.stderr)
-        torch_runs[threads] = child(["torch", "--threads", str(threads)] + (["--quick"] if quick else []), env=env)
+        # PyTorch's OpenMP threads and OpenBLAS's own pthreads add up: with 2 of each on 2 cores
+        # training runs 3-5x slower, so the 2-thread setting gets a 1-thread OpenBLAS.
+        torch_env = dict(env, OPENBLAS_NUM_THREADS=str(max(1, os.cpu_count() // threads)))
+        torch_runs[threads] = child(["torch", "--threads", str(threads)] + (["--quick"] if quick else []), env=torch_env)
     print("numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)", file=sys.stderr)
     numpy_run = child(["numpy"] + (["--quick"] if quick else []), env=env)
     print("RnnNative GemmProbe (dotnet run -c Release)", file=sys.stderr)
@@ -330,7 +333,8 @@ def orchestrate(quick, command):
         f"RnnNative {ours['version']} ({ours['flavour']}, kernel {ours['kernel']}, {ours['threads']} engine threads), "
         f"through the Python binding; SGEMM from bench/compare/GemmProbe (kernel {probe['path']}, {probe['threads']} threads). "
         f"PyTorch {torch_runs[1]['version']} (BLAS: {describe(torch_runs[1]['blas'])}): each row takes the better of torch.set_num_threads(1) and (2), "
-        "shown as (1T)/(2T). "
+        "shown as (1T)/(2T); OpenBLAS threads: "
+        + ", ".join(f"{torch_runs[t]['blas'].get('openblas_threads', '-')} with {t}T" for t in TORCH_THREADS) + ". "
         f"numpy {numpy_run['version']}, np.matmul float32, BLAS: {describe(blas)}.",
         "",
         "Training: 2 layers, embedding = hidden, vocabulary 65, random tokens, Adam lr 2e-3, global-norm clip 5, "
