@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using RnnNative.Kernels;
+using RnnNative.Kernels.Gemm;
+using RnnNative.Threading;
+
+// SGEMM GFLOP/s of the active kernel path at the shapes of a 2x512 LSTM (T=100, B=32), the same
+// products as bench/RnnNative.Benchmarks/GemmBenchmarks.cs, on 2 engine threads. Prints one JSON
+// object. Usage: dotnet run -c Release -- [seconds per shape, default 2]
+double secondsPerShape = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 2.0;
+const int T = 100, B = 32, H = 512, G = 4 * H;
+Parallelism.ThreadCount = 2;
+KernelSet kernels = KernelSet.Active;
+
+Random random = new(42);
+float[] Fill(int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+float[] x = Fill(T * B * H), weights = Fill(G * H), gates = Fill(T * B * G), hidden = Fill(B * H);
+float[] stepGates = new float[B * G], dW = new float[G * H], dX = new float[T * B * H];
+PackedMatrix packedWeights = kernels.PackB(true, H, G, weights, H);
+
+(string Name, int M, int N, int K, Action Run)[] shapes =
+[
+    ("3200x2048x512", T * B, G, H, () => kernels.Gemm(false, true, T * B, G, H, 1f, x, H, weights, H, 0f, gates, G)),           // gates = x W_ih^T
+    ("32x2048x512", B, G, H, () => kernels.Gemm(false, true, B, G, H, 1f, hidden, H, weights, H, 1f, stepGates, G)),             // gates_t += h W_hh^T
+    ("32x2048x512 packed", B, G, H, () => kernels.Gemm(false, B, 1f, hidden, H, packedWeights, 1f, stepGates, G)),             // W_hh packed once per window
+    ("2048x512x3200", G, H, T * B, () => kernels.Gemm(true, false, G, H, T * B, 1f, gates, G, x, H, 0f, dW, H)),               // dW = dGates^T x
+    ("3200x512x2048", T * B, H, G, () => kernels.Gemm(false, false, T * B, H, G, 1f, gates, G, weights, H, 0f, dX, H)),        // dX = dGates W
+];
+
+List<string> rows = [];
+foreach ((string name, int m, int n, int k, Action run) in shapes)
+{
+    for (int i = 0; i < 3; i++)
+        run(); // warm-up: tiering, packing buffers, worker threads
+    // Best of several timed batches, each of enough calls for ~1/5 of the budget.
+    Stopwatch probe = Stopwatch.StartNew();
+    run();
+    int calls = Math.Max(1, (int)(secondsPerShape / 5 / Math.Max(probe.Elapsed.TotalSeconds, 1e-7)));
+    double best = double.MaxValue;
+    for (int batch = 0; batch < 5; batch++)
+    {
+        Stopwatch watch = Stopwatch.StartNew();
+        for (int i = 0; i < calls; i++)
+            run();
+        best = Math.Min(best, watch.Elapsed.TotalSeconds / calls);
+    }
+    double gflops = 2.0 * m * n * k / best / 1e9;
+    rows.Add(string.Create(CultureInfo.InvariantCulture, $"\"{name}\": {gflops:F2}"));
+}
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{{\"path\": \"{KernelPaths.Active}\", \"threads\": {Parallelism.ThreadCount}, \"gflops\": {{{string.Join(", ", rows)}}}}}"));

@@ -1,0 +1,370 @@
+"""Side-by-side benchmark of RnnNative (through its Python binding) and PyTorch / numpy.
+
+    compare.py [--quick]                 every measurement, the table, results.md (run.sh calls this)
+    compare.py ours [--quick]            RnnNative training and sampling, JSON on stdout
+    compare.py torch --threads N [--quick]   PyTorch with torch.set_num_threads(N), JSON on stdout
+    compare.py numpy [--quick]           np.matmul float32 SGEMM, JSON on stdout
+
+Each side runs in its own process, so thread settings and allocators do not interfere; the
+orchestrator keeps PyTorch's better thread setting per row.
+"""
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VOCAB = 65
+ENGINE_THREADS = 2
+TORCH_THREADS = (1, 2)
+
+# name, cell, hidden, T, B, timed updates (full, quick). Embedding = hidden. Update counts give
+# ~5-10 s per side in full mode and ~1-2 s in --quick on the 2-core development machine.
+TRAINING = [
+    ("LSTM 2x128 T=50 B=50", "lstm", 128, 50, 50, (150, 30)),
+    ("LSTM 2x256 T=64 B=32", "lstm", 256, 64, 32, (60, 12)),
+    ("LSTM 2x512 T=100 B=32", "lstm", 512, 100, 32, (12, 3)),
+    ("Elman 2x512 T=100 B=32", "elman", 512, 100, 32, (30, 6)),
+]
+SAMPLING = [("LSTM 2x128", 128, 10.0), ("LSTM 2x256", 256, 10.0), ("LSTM 2x512", 512, 5.0)]
+SAMPLED_TOKENS = (4000, 1000)  # full, quick
+# m x n x k of the products of a 2x512 LSTM, T=100, B=32 (as bench/RnnNative.Benchmarks/GemmBenchmarks.cs).
+GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
+
+
+def corpus_ids(length=1_000_000, seed=1):
+    """Random token ids in [0, 65): the same data for both sides (speed does not depend on it)."""
+    import random
+    rng = random.Random(seed)
+    return [rng.randrange(VOCAB) for _ in range(length)]
+
+
+def alphabet():
+    """65 distinct characters, so the RnnNative vocabulary has exactly 65 symbols."""
+    return "".join(chr(c) for c in range(ord("0"), ord("0") + VOCAB))
+
+
+# ------------------------------------------------------------------------------------------------
+# RnnNative
+# ------------------------------------------------------------------------------------------------
+
+def run_ours(quick):
+    sys.path.insert(0, str(ROOT / "bindings" / "python"))
+    import array
+    import rnnnative
+    from rnnnative import Model, Vocabulary
+
+    rnnnative.set_threads(ENGINE_THREADS)
+    vocab = Vocabulary.from_text(alphabet())
+    assert len(vocab) == VOCAB
+    ids = array.array("i", corpus_ids())
+    result = {"version": rnnnative.version(), "kernel": rnnnative.kernel_path(), "flavour": rnnnative.flavour,
+              "threads": rnnnative.get_threads(), "training": {}, "sampling": {}}
+
+    for name, cell, hidden, T, B, updates in TRAINING:
+        n = updates[1] if quick else updates[0]
+        make = Model.lstm if cell == "lstm" else Model.elman
+        with make(vocab, hidden=hidden, layers=2, embedding=hidden, seed=1) as model, \
+                model.trainer(ids, steps=10**9, seq_length=T, batch_size=B, lr=2e-3, optimizer="adam",
+                              clip_norm=5.0, validation_fraction=0.0, eval_every=0) as trainer:
+            for _ in range(max(2, n // 10)):
+                trainer.step()
+            start = time.perf_counter()
+            for _ in range(n):
+                loss = trainer.step()
+            elapsed = time.perf_counter() - start
+        result["training"][name] = {"tokens_per_s": T * B * n / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
+        print(f"  ours  {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
+
+    # Sampling: the engine's generator (rnn_generator_generate) runs step, softmax and the draw of
+    # every token in native code, which is how RnnNative is meant to sample; per-token latency is
+    # the time of n tokens / n (generator creation included, amortized).
+    count = SAMPLED_TOKENS[1] if quick else SAMPLED_TOKENS[0]
+    for name, hidden, _target in SAMPLING:
+        with Model.lstm(vocab, hidden=hidden, layers=2, embedding=hidden, seed=1) as model:
+            model.sample(n=200, temperature=1.0, seed=1)  # warm-up
+            best = float("inf")
+            for repeat in range(3):
+                start = time.perf_counter()
+                text = model.sample(n=count, temperature=1.0, seed=repeat)
+                best = min(best, time.perf_counter() - start)
+            assert len(text) == count, len(text)
+        result["sampling"][name] = {"us_per_token": best / count * 1e6, "tokens": count}
+        print(f"  ours  sampling {name}: {best / count * 1e6:.1f} us/token", file=sys.stderr)
+    return result
+
+
+# ------------------------------------------------------------------------------------------------
+# PyTorch
+# ------------------------------------------------------------------------------------------------
+
+def run_torch(threads, quick):
+    import torch
+    torch.set_num_threads(threads)  # before any other torch work
+    import torch.nn.functional as F
+    sys.path.insert(0, str(ROOT / "bindings" / "python" / "tests"))
+    from charrnn_torch import CharRnn
+
+    torch.manual_seed(1)
+    data = torch.tensor(corpus_ids(), dtype=torch.long)
+    result = {"version": torch.__version__, "threads": torch.get_num_threads(), "training": {}, "sampling": {}}
+
+    for name, cell, hidden, T, B, updates in TRAINING:
+        n = updates[1] if quick else updates[0]
+        model = CharRnn(VOCAB, hidden, hidden, num_layers=2, cell="lstm" if cell == "lstm" else "rnn")
+        optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+        length = (len(data) - 1) // B
+        inputs = data[:length * B].view(B, length).t().contiguous()           # [length, B], B streams
+        targets = data[1:length * B + 1].view(B, length).t().contiguous()
+        state, position = None, 0
+
+        def update():
+            nonlocal state, position
+            if position + T > length:
+                state, position = None, 0
+            x, y = inputs[position:position + T], targets[position:position + T]   # [T, B]
+            position += T
+            logits, state = model(x, state)
+            state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+            loss = F.cross_entropy(logits.view(-1, VOCAB), y.reshape(-1))
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.step()
+            return loss.item()
+
+        for _ in range(max(2, n // 10)):
+            update()
+        start = time.perf_counter()
+        for _ in range(n):
+            loss = update()
+        elapsed = time.perf_counter() - start
+        result["training"][name] = {"tokens_per_s": T * B * n / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
+        print(f"  torch/{threads} {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
+
+    count = SAMPLED_TOKENS[1] if quick else SAMPLED_TOKENS[0]
+    for name, hidden, _target in SAMPLING:
+        model = CharRnn(VOCAB, hidden, hidden, num_layers=2, cell="lstm").eval()
+
+        def sample(n):
+            token, state = torch.zeros((1, 1), dtype=torch.long), None
+            with torch.no_grad():
+                for _ in range(n):
+                    logits, state = model(token, state)                   # one step, [1, 1, V]
+                    probabilities = torch.softmax(logits[0, 0], dim=-1)
+                    token = torch.multinomial(probabilities, 1).view(1, 1)
+
+        sample(200)  # warm-up
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            sample(count)
+            best = min(best, time.perf_counter() - start)
+        result["sampling"][name] = {"us_per_token": best / count * 1e6, "tokens": count}
+        print(f"  torch/{threads} sampling {name}: {best / count * 1e6:.1f} us/token", file=sys.stderr)
+
+    result["gemm"] = {}  # torch.mm at the same shapes, for information
+    for shape in GEMM:
+        a, b = operands(torch, shape)
+        result["gemm"][shape] = time_gemm(lambda: torch.mm(a, b), shape, 0.3 if quick else 1.0)
+    result["blas"] = blas_info()
+    return result
+
+
+# ------------------------------------------------------------------------------------------------
+# SGEMM: numpy
+# ------------------------------------------------------------------------------------------------
+
+def operands(lib, shape):
+    """The two operands of a product as the LSTM stores them (transposed views where it uses op(X)^T)."""
+    m, n, k = (int(v) for v in shape.split("x"))
+    if lib.__name__ == "torch":
+        rand = lambda *s: lib.rand(*s, dtype=lib.float32) * 2 - 1
+    else:
+        rng = lib.random.default_rng(42)
+        rand = lambda *s: (rng.random(s, dtype=lib.float32) * 2 - 1)
+    if shape in ("3200x2048x512", "32x2048x512"):
+        return rand(m, k), rand(n, k).T        # x W^T, W stored [4H, H]
+    if shape == "2048x512x3200":
+        return rand(k, m).T, rand(k, n)        # dGates^T x
+    return rand(m, k), rand(k, n)              # dGates W
+
+
+def time_gemm(run, shape, seconds):
+    """Best time of one product over repeats filling ~`seconds` (one warm-up call first), as GFLOP/s."""
+    m, n, k = (int(v) for v in shape.split("x"))
+    start = time.perf_counter()
+    run()
+    first = time.perf_counter() - start
+    best, spent = first, 0.0
+    if first < seconds:
+        while spent < seconds:
+            start = time.perf_counter()
+            run()
+            elapsed = time.perf_counter() - start
+            best, spent = min(best, elapsed), spent + elapsed
+    return 2.0 * m * n * k / best / 1e9
+
+
+def blas_info():
+    """Which BLAS library numpy loaded, and OpenBLAS's core and threads when it is OpenBLAS."""
+    import ctypes
+    libraries = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.lower() and ".so" in line})
+    info = {"libraries": libraries}
+    for path in libraries:
+        try:
+            lib = ctypes.CDLL(path)
+            get_core = getattr(lib, "openblas_get_corename", None) or getattr(lib, "scipy_openblas_get_corename64_", None)
+            if get_core is None:
+                continue
+            get_core.restype = ctypes.c_char_p
+            info["openblas_core"] = get_core().decode()
+            info["openblas_threads"] = lib.openblas_get_num_threads()
+            config = getattr(lib, "openblas_get_config")
+            config.restype = ctypes.c_char_p
+            info["openblas_config"] = config().decode()
+        except (OSError, AttributeError):
+            pass
+    if not any("openblas" in p for p in libraries):
+        info["note"] = "not OpenBLAS: " + ", ".join(os.path.realpath(p) for p in libraries)
+    return info
+
+
+def run_numpy(quick):
+    import numpy as np
+    result = {"version": np.__version__, "gemm": {}}
+    for shape in GEMM:
+        a, b = operands(np, shape)
+        result["gemm"][shape] = time_gemm(lambda: np.matmul(a, b), shape, 0.3 if quick else 1.0)
+        print(f"  numpy {shape}: {result['gemm'][shape]:.2f} GFLOP/s", file=sys.stderr)
+    result["blas"] = blas_info()
+    return result
+
+
+# ------------------------------------------------------------------------------------------------
+# Orchestration and report
+# ------------------------------------------------------------------------------------------------
+
+def child(args, env=None):
+    out = subprocess.run([sys.executable, str(Path(__file__))] + args, check=True, stdout=subprocess.PIPE, env=env, text=True)
+    return json.loads(out.stdout)
+
+
+def gemm_probe(quick):
+    project = HERE / "GemmProbe"
+    subprocess.run(["dotnet", "build", str(project), "-c", "Release", "--nologo", "-v", "q"], check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run(["dotnet", "run", "--no-build", "-c", "Release", "--project", str(project), "--", "0.5" if quick else "2"],
+                         check=True, stdout=subprocess.PIPE, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def describe(blas):
+    if "openblas_core" in blas:
+        return f"{blas['openblas_config']}, core {blas['openblas_core']}, {blas['openblas_threads']} threads"
+    return blas.get("note", "none loaded")
+
+
+def cpu_name():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def orchestrate(quick, command):
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    print("RnnNative (Python binding, 2 engine threads)", file=sys.stderr)
+    ours = child(["ours"] + (["--quick"] if quick else []))
+    # PyTorch and numpy run on the BLAS run.sh chose (COMPARE_BLAS_DIR: OpenBLAS when the system
+    # BLAS is the reference one), without the OpenBLAS tuning variables that slow current builds.
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    if os.environ.get("COMPARE_BLAS_DIR"):
+        env["LD_LIBRARY_PATH"] = os.environ["COMPARE_BLAS_DIR"] + os.pathsep + env.get("LD_LIBRARY_PATH", "")
+    torch_runs = {}
+    for threads in TORCH_THREADS:
+        print(f"PyTorch, torch.set_num_threads({threads})", file=sys.stderr)
+        # PyTorch's OpenMP threads and OpenBLAS's own pthreads add up: with 2 of each on 2 cores
+        # training runs 3-5x slower, so the 2-thread setting gets a 1-thread OpenBLAS.
+        torch_env = dict(env, OPENBLAS_NUM_THREADS=str(max(1, os.cpu_count() // threads)))
+        torch_runs[threads] = child(["torch", "--threads", str(threads)] + (["--quick"] if quick else []), env=torch_env)
+    print("numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)", file=sys.stderr)
+    numpy_run = child(["numpy"] + (["--quick"] if quick else []), env=env)
+    print("RnnNative GemmProbe (dotnet run -c Release)", file=sys.stderr)
+    probe = gemm_probe(quick)
+    load_after = os.getloadavg()
+
+    rows = []  # (workload, ours, theirs, unit, ratio, target, met, theirs label)
+    for name, *_ in TRAINING:
+        best = max(TORCH_THREADS, key=lambda t: torch_runs[t]["training"][name]["tokens_per_s"])
+        o, t = ours["training"][name]["tokens_per_s"], torch_runs[best]["training"][name]["tokens_per_s"]
+        rows.append((f"train {name}", f"{o:,.0f}", f"{t:,.0f} ({best}T)", "tokens/s", o / t, 2.0))
+    for name, hidden, target in SAMPLING:
+        best = min(TORCH_THREADS, key=lambda t: torch_runs[t]["sampling"][name]["us_per_token"])
+        o, t = ours["sampling"][name]["us_per_token"], torch_runs[best]["sampling"][name]["us_per_token"]
+        rows.append((f"sample {name} V=65 batch 1", f"{o:.1f}", f"{t:.1f} ({best}T)", "us/token", t / o, target))
+    for shape in GEMM:
+        o, t = probe["gflops"][shape], numpy_run["gemm"][shape]
+        rows.append((f"SGEMM {shape}", f"{o:.1f}", f"{t:.1f}", "GFLOP/s", o / t, 1.0))
+
+    header = ["workload", "RnnNative", "PyTorch / numpy", "unit", "ratio (>1: we are faster)", "target", "met"]
+    table = [header, ["---"] * len(header)]
+    for workload, o, t, unit, ratio, target in rows:
+        table.append([workload, o, t, unit, f"{ratio:.2f}x", f">= {target:g}x", "yes" if ratio >= target else "NO"])
+    markdown = "\n".join("| " + " | ".join(r) + " |" for r in table)
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    plain = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in table if r[0] != "---")
+
+    torch_gemm = ", ".join(f"{s} {max(torch_runs[t]['gemm'][s] for t in TORCH_THREADS):.1f}" for s in GEMM)
+    blas = numpy_run["blas"]
+    date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    notes = [
+        f"Command: `{command}`  ",
+        f"Date: {date}; CPU: {cpu_name()}, {os.cpu_count()} logical cores; load average (1/5/15 min) "
+        f"{load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f} before, "
+        f"{load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} after; "
+        f"{'quick' if quick else 'full'} mode, {time.perf_counter() - started:.0f} s.",
+        "",
+        f"RnnNative {ours['version']} ({ours['flavour']}, kernel {ours['kernel']}, {ours['threads']} engine threads), "
+        f"through the Python binding; SGEMM from bench/compare/GemmProbe (kernel {probe['path']}, {probe['threads']} threads). "
+        f"PyTorch {torch_runs[1]['version']} (BLAS: {describe(torch_runs[1]['blas'])}): each row takes the better of torch.set_num_threads(1) and (2), "
+        "shown as (1T)/(2T); OpenBLAS threads: "
+        + ", ".join(f"{torch_runs[t]['blas'].get('openblas_threads', '-')} with {t}T" for t in TORCH_THREADS) + ". "
+        f"numpy {numpy_run['version']}, np.matmul float32, BLAS: {describe(blas)}.",
+        "",
+        "Training: 2 layers, embedding = hidden, vocabulary 65, random tokens, Adam lr 2e-3, global-norm clip 5, "
+        "hidden state carried across windows; tokens/s = T*B*updates / time of the timed updates after a warm-up. "
+        "Sampling: per token, batch 1, temperature 1 (step, softmax, draw): RnnNative's generator (`Model.sample`, "
+        "the loop in native code) against a Python loop of CharRnn step + torch.softmax + torch.multinomial "
+        "under no_grad; best of 3 runs. SGEMM: best call, both threads; `32x2048x512` is unpacked (the engine packs "
+        f"W_hh once per window: {probe['gflops']['32x2048x512 packed']:.1f} GFLOP/s). "
+        f"torch.mm for information, GFLOP/s: {torch_gemm}.",
+    ]
+    report = "# RnnNative vs PyTorch / numpy\n\n" + markdown + "\n\n" + "\n".join(notes) + "\n"
+    (HERE / "results.md").write_text(report)
+    print(plain)
+    print()
+    print("Targets: training >= 2x PyTorch's best; sampling >= 10x at hidden <= 256, >= 5x at 512; SGEMM >= numpy.")
+    print(f"Written to {HERE / 'results.md'}")
+
+
+def main(argv):
+    quick = "--quick" in argv
+    mode = next((a for a in argv if not a.startswith("--") and not a.isdigit()), "all")
+    if mode == "ours":
+        print(json.dumps(run_ours(quick)))
+    elif mode == "torch":
+        print(json.dumps(run_torch(int(argv[argv.index("--threads") + 1]), quick)))
+    elif mode == "numpy":
+        print(json.dumps(run_numpy(quick)))
+    else:
+        orchestrate(quick, os.environ.get("COMPARE_COMMAND", "bench/compare/run.sh" + (" --quick" if quick else "")))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
