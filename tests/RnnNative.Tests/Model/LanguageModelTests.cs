@@ -21,15 +21,15 @@ public class LanguageModelTests
     }
 
     /// <summary>Mean cross-entropy of the window in double, from the formulas, with the stack's double reference.</summary>
-    private static double ReferenceLoss(LanguageModel model, double[][] blocks, double[] h0, double[] c0)
+    private static double ReferenceLoss(LanguageModel model, double[][] blocks, double[] h0, double[] c0, int[] inputs, int[] targets, int steps, int batch)
     {
-        int v = s_config.VocabularySize, e = s_config.EmbeddingSize, h = s_config.HiddenSize, rows = Steps * Batch;
+        int v = s_config.VocabularySize, e = s_config.EmbeddingSize, h = s_config.HiddenSize, rows = steps * batch;
         double[] x = new double[rows * e];
         for (int row = 0; row < rows; row++)
         {
-            Array.Copy(blocks[0], s_inputs[row] * e, x, row * e, e);
+            Array.Copy(blocks[0], inputs[row] * e, x, row * e, e);
         }
-        ReferenceRecurrent.Result result = ReferenceRecurrent.Forward(s_config.Recurrent, model.Stack.Tensors, blocks[1], x, Steps, Batch, h0, c0);
+        ReferenceRecurrent.Result result = ReferenceRecurrent.Forward(s_config.Recurrent, model.Stack.Tensors, blocks[1], x, steps, batch, h0, c0);
         double loss = 0;
         for (int row = 0; row < rows; row++)
         {
@@ -40,25 +40,42 @@ public class LanguageModelTests
                 for (int k = 0; k < h; k++) logits[j] += blocks[2][j * h + k] * result.Output[row * h + k];
             }
             double max = logits.Max();
-            loss += Math.Log(logits.Sum(z => Math.Exp(z - max))) + max - logits[s_targets[row]];
+            loss += Math.Log(logits.Sum(z => Math.Exp(z - max))) + max - logits[targets[row]];
         }
         return loss / rows;
     }
 
+    /// <summary>Every path, with a window of fewer rows than tokens (per-row input projections) and
+    /// one of more rows (projections gathered from a per-token table, the other backward formula).</summary>
+    public static TheoryData<KernelPath, int, int> Windows()
+    {
+        TheoryData<KernelPath, int, int> data = [];
+        foreach (KernelPath path in KernelPaths.Available)
+        {
+            data.Add(path, Steps, Batch);
+            data.Add(path, 4, 3);
+        }
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Support.KernelPathData.Available), MemberType = typeof(Support.KernelPathData))]
-    public void Window_gradients_match_central_differences_of_the_reference(KernelPath path)
+    [MemberData(nameof(Windows))]
+    public void Window_gradients_match_central_differences_of_the_reference(KernelPath path, int steps, int batch)
     {
         LanguageModel model = CreateModel(path);
-        RecurrentState state = new(s_config.Recurrent, Batch);
+        int rows = steps * batch;
+        Random tokens = new(11);
+        int[] inputs = rows == s_inputs.Length ? s_inputs : Enumerable.Range(0, rows).Select(_ => tokens.Next(s_config.VocabularySize)).ToArray();
+        int[] targets = rows == s_targets.Length ? s_targets : Enumerable.Range(0, rows).Select(_ => tokens.Next(s_config.VocabularySize)).ToArray();
+        RecurrentState state = new(s_config.Recurrent, batch);
         Random random = new(4);
         for (int i = 0; i < state.Hidden.Length; i++) { state.Hidden[i] = (float)(random.NextDouble() - 0.5); state.Cell[i] = (float)(random.NextDouble() - 0.5); }
         double[] h0 = state.Hidden.Select(f => (double)f).ToArray(), c0 = state.Cell.Select(f => (double)f).ToArray();
 
         model.ZeroGradients();
-        double loss = model.TrainWindow(s_inputs, s_targets, Steps, state);
+        double loss = model.TrainWindow(inputs, targets, steps, state);
         double[][] blocks = model.Blocks.Select(b => b.Values.Select(f => (double)f).ToArray()).ToArray();
-        Assert.Equal(ReferenceLoss(model, blocks, h0, c0), loss / (Steps * Batch), 5);
+        Assert.Equal(ReferenceLoss(model, blocks, h0, c0, inputs, targets, steps, batch), loss / rows, 5);
 
         const double epsilon = 1e-6;
         for (int b = 0; b < blocks.Length; b++)
@@ -67,9 +84,9 @@ public class LanguageModelTests
             {
                 double saved = blocks[b][i];
                 blocks[b][i] = saved + epsilon;
-                double plus = ReferenceLoss(model, blocks, h0, c0);
+                double plus = ReferenceLoss(model, blocks, h0, c0, inputs, targets, steps, batch);
                 blocks[b][i] = saved - epsilon;
-                double minus = ReferenceLoss(model, blocks, h0, c0);
+                double minus = ReferenceLoss(model, blocks, h0, c0, inputs, targets, steps, batch);
                 blocks[b][i] = saved;
                 double expected = (plus - minus) / (2 * epsilon), actual = model.Blocks[b].Gradients[i];
                 Assert.True(Math.Abs(expected - actual) <= 1e-5 + 1e-4 * Math.Abs(expected), $"{model.Blocks[b].Name}[{i}]: expected {expected:G9}, got {actual:G9}");

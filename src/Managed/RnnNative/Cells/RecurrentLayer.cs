@@ -84,6 +84,7 @@ internal abstract class RecurrentLayer
 
     private float[] _input = [];
     private int _inputOffset;
+    private bool _inputProjected;   // the last forward got X · W_ihᵀ from the caller (ForwardGathered)
 
     /// <summary>
     /// Runs the window. <paramref name="input"/> [T*B, I] starting at <paramref name="inputOffset"/>
@@ -92,18 +93,12 @@ internal abstract class RecurrentLayer
     /// </summary>
     public void Forward(float[] parameters, float[] input, int inputOffset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
     {
-        EnsureWindow(steps, batch);
+        ReadOnlySpan<float> hidden0 = BeginWindow(steps, batch, initialHidden, initialCell);
         _input = input;
         _inputOffset = inputOffset;
+        _inputProjected = false;
         int rows = steps * batch;
-        int stateSize = batch * HiddenSize;
-        Span<float> hidden0 = Hidden.AsSpan(0, stateSize);
-        if (initialHidden.IsEmpty) hidden0.Clear(); else initialHidden.CopyTo(hidden0);
-        SetInitialCell(initialCell);
-
         ReadOnlySpan<float> weightIh = parameters.AsSpan(WeightIhOffset, GateWidth * InputSize);
-        ReadOnlySpan<float> weightHh = parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize);
-        Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
 
         // gates[T*B, G*H] = X · W_ihᵀ + (b_ih + b_hh)
         Span<float> gates = Gates.AsSpan(0, rows * GateWidth);
@@ -114,14 +109,53 @@ internal abstract class RecurrentLayer
             // sum in another order than GEMM's, so results differ from the batched path by rounding.
             // gates = W_ih x + (b_ih + b_hh) + W_hh h_0
             Kernels.Gemv(false, GateWidth, InputSize, 1f, weightIh, InputSize, input.AsSpan(inputOffset, InputSize), 0f, gates);
+            Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
             Kernels.AddRowVector(gates, 1, _biasSum);
-            Kernels.Gemv(false, GateWidth, HiddenSize, 1f, weightHh, HiddenSize, hidden0, 1f, gates);
+            Kernels.Gemv(false, GateWidth, HiddenSize, 1f, parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize, hidden0, 1f, gates);
             _forwardStep.Step = 0;
             _forwardStep.Run(batch, GateWidth);
             return;
         }
         Kernels.Gemm(false, true, rows, GateWidth, InputSize, 1f, input.AsSpan(inputOffset, rows * InputSize), InputSize, weightIh, InputSize, 0f, gates, GateWidth);
-        Kernels.AddRowVector(gates, rows, _biasSum);
+        RunRecurrence(parameters, steps, batch);
+    }
+
+    /// <summary>
+    /// Runs the window from input projections the caller computed once per token:
+    /// row r of the window's X · W_ihᵀ is row <c>tokens[r]</c> of <paramref name="tokenGates"/>
+    /// [V, G*H] (no biases). A language model's inputs are embeddings of V tokens, so
+    /// embedding · W_ihᵀ costs V rows instead of T*B. <see cref="Backward"/> then leaves dW_ih and
+    /// dX to the caller, which reads <see cref="InputGateGradients"/>.
+    /// </summary>
+    public void ForwardGathered(float[] parameters, ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    {
+        BeginWindow(steps, batch, initialHidden, initialCell);
+        _input = [];
+        _inputProjected = true;
+        for (int row = 0; row < steps * batch; row++)
+        {
+            tokenGates.Slice(tokens[row] * GateWidth, GateWidth).CopyTo(Gates.AsSpan(row * GateWidth, GateWidth));
+        }
+        RunRecurrence(parameters, steps, batch);
+    }
+
+    /// <summary>Sizes the buffers and sets h_0 (and c_0); returns h_0 [B, H].</summary>
+    private ReadOnlySpan<float> BeginWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    {
+        EnsureWindow(steps, batch);
+        Span<float> hidden0 = Hidden.AsSpan(0, batch * HiddenSize);
+        if (initialHidden.IsEmpty) hidden0.Clear(); else initialHidden.CopyTo(hidden0);
+        SetInitialCell(initialCell);
+        return hidden0;
+    }
+
+    /// <summary>Adds the biases to the input projections in <see cref="Gates"/>, then runs the T steps.</summary>
+    private void RunRecurrence(float[] parameters, int steps, int batch)
+    {
+        int rows = steps * batch, stateSize = batch * HiddenSize;
+        ReadOnlySpan<float> weightHh = parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize);
+        Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
+        Kernels.AddRowVector(Gates.AsSpan(0, rows * GateWidth), rows, _biasSum);
 
         _packedRecurrent = Kernels.PackB(true, HiddenSize, GateWidth, weightHh, HiddenSize, _packedRecurrent);
         for (int t = 0; t < steps; t++)
@@ -164,7 +198,10 @@ internal abstract class RecurrentLayer
 
         ReadOnlySpan<float> dGates = DGates.AsSpan(0, rows * GateWidth);
         // dW_ih += dGatesᵀ · X ;  dW_hh += dGatesᵀ · [h_0 .. h_{T-1}]
-        Kernels.Gemm(true, false, GateWidth, InputSize, rows, 1f, dGates, GateWidth, _input.AsSpan(_inputOffset, rows * InputSize), InputSize, 1f, gradients.AsSpan(WeightIhOffset, GateWidth * InputSize), InputSize);
+        if (!_inputProjected)
+        {
+            Kernels.Gemm(true, false, GateWidth, InputSize, rows, 1f, dGates, GateWidth, _input.AsSpan(_inputOffset, rows * InputSize), InputSize, 1f, gradients.AsSpan(WeightIhOffset, GateWidth * InputSize), InputSize);
+        }
         Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
         // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates.
         _dBias.AsSpan().Clear();
@@ -172,12 +209,16 @@ internal abstract class RecurrentLayer
         Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasIhOffset, GateWidth));
         Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasHhOffset, GateWidth));
 
-        if (!dInput.IsEmpty)
+        if (!dInput.IsEmpty && !_inputProjected)
         {
             // dX[T*B, I] = dGates · W_ih
             Kernels.Gemm(false, false, rows, InputSize, GateWidth, 1f, dGates, GateWidth, weightIh, InputSize, 0f, dInput, InputSize);
         }
     }
+
+    /// <summary>dLoss/d(X · W_ihᵀ) [T*B, G*H] after <see cref="Backward"/>: for a caller that fed
+    /// <see cref="ForwardGathered"/>, the gradient it turns into dW_ih and dX itself.</summary>
+    public ReadOnlySpan<float> InputGateGradients => DGates.AsSpan(0, Steps * Batch * GateWidth);
 
     /// <summary>h_T [B, H] of the last forward pass.</summary>
     public ReadOnlySpan<float> FinalHidden => Hidden.AsSpan(Steps * Batch * HiddenSize, Batch * HiddenSize);

@@ -98,30 +98,76 @@ public sealed class RecurrentStack
     /// </summary>
     public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        int hidden = Config.HiddenSize, stateSize = batch * hidden, rows = checked(steps * batch);
-        if ((long)rows * Math.Max(Config.InputSize, Config.GateCount * hidden) > Array.MaxLength)
-        {
-            throw new ArgumentException($"a window of {steps} steps x {batch} sequences is too large for this model's buffers.", nameof(steps));
-        }
-        RequireLength(input, rows * Config.InputSize, nameof(input));
-        RequireOptionalLength(initialHidden, StateLength(batch), nameof(initialHidden));
-        RequireOptionalLength(initialCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(initialCell));
-        RequireOptionalLength(output, rows * hidden, nameof(output));
-        RequireOptionalLength(finalHidden, StateLength(batch), nameof(finalHidden));
-        RequireOptionalLength(finalCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(finalCell));
-
+        CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        RequireLength(input, steps * batch * Config.InputSize, nameof(input));
         // The first layer's input is kept for dW_ih; the others read the layer below in place.
         if (_input.Length < input.Length)
         {
             _input = new float[input.Length];
         }
         input.CopyTo(_input);
+        _layers[0].Forward(Parameters, _input, 0, steps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
+        ForwardUpperLayers(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+    }
+
+    /// <summary>
+    /// As <see cref="Forward"/> for inputs that are rows of a table of V vectors (token embeddings):
+    /// the first layer's input projections are gathered from <paramref name="tokenGates"/>
+    /// [V, G*H] = table · W_ih_l0ᵀ (no biases), which the caller computes once for V rows instead of
+    /// T*B; <paramref name="tokens"/> [T, B] picks the rows. <see cref="Backward"/> then computes no
+    /// dW_ih_l0 and no dInput; the caller turns <see cref="InputGateGradients"/> into both.
+    /// </summary>
+    public void ForwardGathered(ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    {
+        CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        RequireLength(tokens, steps * batch, nameof(tokens));
+        int gateWidth = Config.GateCount * Config.HiddenSize;
+        if (tokenGates.Length % gateWidth != 0)
+        {
+            throw new ArgumentException($"expected a multiple of {gateWidth} elements ([V, G*H]), got {tokenGates.Length}.", nameof(tokenGates));
+        }
+        int rowsInTable = tokenGates.Length / gateWidth;
+        foreach (int token in tokens)
+        {
+            if ((uint)token >= (uint)rowsInTable)
+            {
+                throw new ArgumentOutOfRangeException(nameof(tokens), token, $"a token must pick one of the {rowsInTable} rows of tokenGates.");
+            }
+        }
+        _layers[0].ForwardGathered(Parameters, tokenGates, tokens, steps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
+        ForwardUpperLayers(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+    }
+
+    /// <summary>dLoss/d(x_t · W_ih_l0ᵀ) [T, B, G*H] of the last <see cref="Backward"/>.</summary>
+    public ReadOnlySpan<float> InputGateGradients => _layers[0].InputGateGradients;
+
+    private void CheckWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        int hidden = Config.HiddenSize, rows = checked(steps * batch);
+        if ((long)rows * Math.Max(Config.InputSize, Config.GateCount * hidden) > Array.MaxLength)
+        {
+            throw new ArgumentException($"a window of {steps} steps x {batch} sequences is too large for this model's buffers.", nameof(steps));
+        }
+        RequireOptionalLength(initialHidden, StateLength(batch), nameof(initialHidden));
+        RequireOptionalLength(initialCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(initialCell));
+        RequireOptionalLength(output, rows * hidden, nameof(output));
+        RequireOptionalLength(finalHidden, StateLength(batch), nameof(finalHidden));
+        RequireOptionalLength(finalCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(finalCell));
+    }
+
+    /// <summary>Runs layers 1..L-1 after layer 0 has run, and copies out the final states and outputs.</summary>
+    private void ForwardUpperLayers(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    {
+        int stateSize = batch * Config.HiddenSize;
         for (int layer = 0; layer < _layers.Length; layer++)
         {
-            (float[] layerInput, int inputOffset) = layer == 0 ? (_input, 0) : (_layers[layer - 1].Hidden, _layers[layer - 1].OutputOffset);
-            _layers[layer].Forward(Parameters, layerInput, inputOffset, steps, batch, StateSlice(initialHidden, layer, stateSize), StateSlice(initialCell, layer, stateSize));
+            if (layer > 0)
+            {
+                RecurrentLayer below = _layers[layer - 1];
+                _layers[layer].Forward(Parameters, below.Hidden, below.OutputOffset, steps, batch, StateSlice(initialHidden, layer, stateSize), StateSlice(initialCell, layer, stateSize));
+            }
             if (!finalHidden.IsEmpty) _layers[layer].FinalHidden.CopyTo(finalHidden.Slice(layer * stateSize, stateSize));
             if (!finalCell.IsEmpty) _layers[layer].FinalCell.CopyTo(finalCell.Slice(layer * stateSize, stateSize));
         }
@@ -178,7 +224,7 @@ public sealed class RecurrentStack
     private static Span<float> StateSlice(Span<float> states, int layer, int stateSize) =>
         states.IsEmpty ? [] : states.Slice(layer * stateSize, stateSize);
 
-    private static void RequireLength(ReadOnlySpan<float> span, int length, string name)
+    private static void RequireLength<T>(ReadOnlySpan<T> span, int length, string name)
     {
         if (span.Length != length)
         {

@@ -25,6 +25,9 @@ public sealed class LanguageModel
     private float[] _dEmbedded = [];              // [T*B, E]
     private float[] _logits = [];                 // [T*B, V]
     private float[] _dHidden = [];                // [T*B, H]
+    private float[] _tokenGates = [];             // [V, G*H]: embedding · W_ih_l0ᵀ, when the window is gathered
+    private float[] _dTokenGates = [];            // [V, G*H]: dGates of layer 0 summed per token
+    private bool _gathered;                       // the last forward gathered layer 0's input projections per token
 
     public LanguageModel(LanguageModelConfig config, KernelSet? kernels = null)
     {
@@ -151,13 +154,33 @@ public sealed class LanguageModel
         Span<float> dHidden = _dHidden.AsSpan(0, rows * H);
         Kernels.Gemm(false, false, rows, H, V, 1f, dLogits, V, _output.AsSpan(0, V * H), H, 0f, dHidden, H);
 
-        Span<float> dEmbedded = _dEmbedded.AsSpan(0, rows * E);
-        Stack.Backward(dHidden, [], [], dEmbedded, [], []);
-        // The embedding gradient is a scatter-add of dx into the rows of the tokens read, in row order.
+        if (!_gathered)
+        {
+            Span<float> dEmbedded = _dEmbedded.AsSpan(0, rows * E);
+            Stack.Backward(dHidden, [], [], dEmbedded, [], []);
+            // The embedding gradient is a scatter-add of dx into the rows of the tokens read, in row order.
+            for (int row = 0; row < rows; row++)
+            {
+                Kernels.Axpy(1f, dEmbedded.Slice(row * E, E), _embeddingGradient.AsSpan(inputs[row] * E, E));
+            }
+            return loss;
+        }
+        Stack.Backward(dHidden, [], [], [], [], []);
+        // Layer 0's input was x_r = embedding[token_r], so with S[v] = Σ_{r: token_r = v} dGates_r:
+        //   dW_ih_l0 += Sᵀ · embedding      [G*H, E]
+        //   dEmbedding += S · W_ih_l0       [V, E]
+        // V rows of work where the per-row form takes T*B.
+        int gateWidth = Stack.Config.GateCount * H;
+        ReadOnlySpan<float> dGates = Stack.InputGateGradients;
+        Span<float> dTokenGates = _dTokenGates.AsSpan(0, V * gateWidth);
+        dTokenGates.Clear();
         for (int row = 0; row < rows; row++)
         {
-            Kernels.Axpy(1f, dEmbedded.Slice(row * E, E), _embeddingGradient.AsSpan(inputs[row] * E, E));
+            Kernels.Axpy(1f, dGates.Slice(row * gateWidth, gateWidth), dTokenGates.Slice(inputs[row] * gateWidth, gateWidth));
         }
+        ParameterTensor weightIh = Stack.Tensors[0];
+        Kernels.Gemm(true, false, gateWidth, E, V, 1f, dTokenGates, gateWidth, _embedding, E, 1f, Stack.Gradients.AsSpan(weightIh.Offset, weightIh.Length), E);
+        Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, Stack.Parameters.AsSpan(weightIh.Offset, weightIh.Length), E, 1f, _embeddingGradient, E);
         return loss;
     }
 
@@ -201,17 +224,34 @@ public sealed class LanguageModel
         }
         EnsureWindow(rows);
 
-        Span<float> embedded = _embedded.AsSpan(0, rows * E);
         for (int row = 0; row < rows; row++)
         {
-            int token = inputs[row];
-            if ((uint)token >= (uint)V)
+            if ((uint)inputs[row] >= (uint)V)
             {
-                throw new ArgumentOutOfRangeException(nameof(inputs), token, $"token id at position {row} is outside the vocabulary [0, {V}).");
+                throw new ArgumentOutOfRangeException(nameof(inputs), inputs[row], $"token id at position {row} is outside the vocabulary [0, {V}).");
             }
-            _embedding.AsSpan(token * E, E).CopyTo(embedded.Slice(row * E, E));
         }
-        Stack.Forward(embedded, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+        // Layer 0 sees embeddings of V tokens: when the window has more rows than the vocabulary,
+        // project the V embeddings once (embedding · W_ih_l0ᵀ) and gather rows, instead of a GEMM
+        // over all T*B rows; the dot products are the same, only fewer of them.
+        _gathered = rows > V;
+        if (_gathered)
+        {
+            int gateWidth = Stack.Config.GateCount * H;
+            ParameterTensor weightIh = Stack.Tensors[0];
+            Span<float> tokenGates = _tokenGates.AsSpan(0, V * gateWidth);
+            Kernels.Gemm(false, true, V, gateWidth, E, 1f, _embedding, E, Stack.Parameters.AsSpan(weightIh.Offset, weightIh.Length), E, 0f, tokenGates, gateWidth);
+            Stack.ForwardGathered(tokenGates, inputs, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+        }
+        else
+        {
+            Span<float> embedded = _embedded.AsSpan(0, rows * E);
+            for (int row = 0; row < rows; row++)
+            {
+                _embedding.AsSpan(inputs[row] * E, E).CopyTo(embedded.Slice(row * E, E));
+            }
+            Stack.Forward(embedded, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+        }
 
         // logits = h · W_outᵀ + b_out
         Span<float> logits = _logits.AsSpan(0, rows * V);
@@ -236,6 +276,12 @@ public sealed class LanguageModel
             _dEmbedded = new float[rows * E];
             _logits = new float[rows * V];
             _dHidden = new float[rows * H];
+        }
+        int tableSize = V * Stack.Config.GateCount * H;
+        if (rows > V && _tokenGates.Length < tableSize)
+        {
+            _tokenGates = new float[tableSize];
+            _dTokenGates = IsInferenceReplica ? [] : new float[tableSize];
         }
     }
 }
