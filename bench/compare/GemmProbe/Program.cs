@@ -6,7 +6,8 @@ using RnnNative.Threading;
 
 // SGEMM GFLOP/s of the active kernel path at the shapes of a 2x512 LSTM (T=100, B=32), the same
 // products as bench/RnnNative.Benchmarks/GemmBenchmarks.cs, on 2 engine threads. Prints one JSON
-// object. Usage: dotnet run -c Release -- [seconds per shape, default 2]
+// object, plus the single-thread rate on a cache-resident product, which bounds what the LSTM
+// shapes can reach on this CPU. Usage: dotnet run -c Release -- [seconds per shape, default 2]
 double secondsPerShape = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 2.0;
 const int T = 100, B = 32, H = 512, G = 4 * H;
 Parallelism.ThreadCount = 2;
@@ -17,6 +18,8 @@ float[] Fill(int length) => Enumerable.Range(0, length).Select(_ => (float)(rand
 float[] x = Fill(T * B * H), weights = Fill(G * H), gates = Fill(T * B * G), hidden = Fill(B * H);
 float[] stepGates = new float[B * G], dW = new float[G * H], dX = new float[T * B * H];
 PackedMatrix packedWeights = kernels.PackB(true, H, G, weights, H);
+float[] smallA = Fill(48 * 256), smallC = new float[48 * 128];
+PackedMatrix smallB = kernels.PackB(false, 256, 128, Fill(256 * 128), 128);
 
 (string Name, int M, int N, int K, Action Run)[] shapes =
 [
@@ -25,6 +28,7 @@ PackedMatrix packedWeights = kernels.PackB(true, H, G, weights, H);
     ("32x2048x512 packed", B, G, H, () => kernels.Gemm(false, B, 1f, hidden, H, packedWeights, 1f, stepGates, G)),             // W_hh packed once per window
     ("2048x512x3200", G, H, T * B, () => kernels.Gemm(true, false, G, H, T * B, 1f, gates, G, x, H, 0f, dW, H)),               // dW = dGates^T x
     ("3200x512x2048", T * B, H, G, () => kernels.Gemm(false, false, T * B, H, G, 1f, gates, G, weights, H, 0f, dX, H)),        // dX = dGates W
+    ("48x128x256 in cache, 1 thread", 48, 128, 256, () => kernels.Gemm(false, 48, 1f, smallA, 256, smallB, 0f, smallC, 128)), // below the parallel threshold: one core
 ];
 
 List<string> rows = [];
