@@ -272,16 +272,20 @@ public sealed class LanguageModel
     {
         if (_logits.Length < rows * V)
         {
-            _embedded = new float[rows * E];
-            _dEmbedded = new float[rows * E];
             _logits = new float[rows * V];
             _dHidden = new float[rows * H];
         }
+        // Only the path this window takes needs its buffers (see Forward): embedded rows, or the token table.
         int tableSize = V * Stack.Config.GateCount * H;
         if (rows > V && _tokenGates.Length < tableSize)
         {
             _tokenGates = new float[tableSize];
             _dTokenGates = IsInferenceReplica ? [] : new float[tableSize];
+        }
+        if (rows <= V && _embedded.Length < rows * E)
+        {
+            _embedded = new float[rows * E];
+            _dEmbedded = IsInferenceReplica ? [] : new float[rows * E];
         }
     }
 }
