@@ -4,7 +4,7 @@
 #   - the symbol check (exports == rnn.h) for every flavour,
 #   - the C test suite against each x64 flavour this CPU can run, asserting its kernel path
 #     (v2 -> v128, v3 -> avx2, v4 -> avx512), and again with RNN_KERNEL=bogus,
-#   - the example program,
+#   - the example program, built directly, through pkg-config and through CMake's find_package,
 #   - cross-flavour agreement: every flavour's logits of one saved model within 1e-4 relative,
 #   - all of it for linux-arm64 under qemu-aarch64-static, asserting the NEON (v128) path.
 # Prints "N passed, N failed" last and exits non-zero on any failure. SKIP_ARM64=1 skips ARM64.
@@ -23,7 +23,7 @@ record() {  # record NAME STATUS
 }
 
 # --- tools ------------------------------------------------------------------------------------
-packages=(make gcc g++ pkgconf clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
+packages=(make cmake gcc g++ pkgconf clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -104,6 +104,20 @@ flags=$(PKG_CONFIG_PATH=$here pkg-config --define-variable=flavour=linux-x64-v2 
   && cc -O2 -o "$tmp/example_pc" "$here/examples/train_and_sample.c" $flags \
   && (cd "$tmp" && env -u LD_LIBRARY_PATH "$tmp/example_pc" > example_pc.log 2>&1 && grep -q "v128 kernels" example_pc.log)
 record "example built with pkg-config runs via its rpath (linux-x64-v2)" $?
+
+section "CMake find_package (x64)"
+# tests/cmake is a CMake host as a user writes one; its log is shown only when something fails.
+cmake_build=$tmp/cmake
+{ cmake -S "$here/tests/cmake" -B "$cmake_build" -DRnnNative_DIR="$here/cmake" -DRnnNative_FLAVOUR=linux-x64-v2 \
+    && cmake --build "$cmake_build"; } > "$tmp/cmake.log" 2>&1 || sed 's/^/  /' "$tmp/cmake.log"
+(cd "$tmp" && env -u LD_LIBRARY_PATH "$cmake_build/train_and_sample" > example_cmake.log 2>&1 && grep -q "v128 kernels" example_cmake.log)
+record "example built with find_package(RnnNative) runs via its rpath (linux-x64-v2)" $?
+run_suite "loader built with RnnNative::loader" env RNN_NATIVE_ROOT="$native" RNN_NATIVE_FLAVOUR=linux-x64-v2 \
+  RNN_EXPECT_FLAVOUR=linux-x64-v2 RNN_EXPECT_KERNEL=v128 "$cmake_build/loader_tests"
+cmake -S "$here/tests/cmake" -B "$tmp/cmake_missing" -DRnnNative_DIR="$here/cmake" -DRnnNative_FLAVOUR=no-such-flavour \
+  > "$tmp/cmake_missing.log" 2>&1
+[ $? -ne 0 ] && tr -s ' \n' ' ' < "$tmp/cmake_missing.log" | grep -q "run $here/build.sh no-such-flavour first"
+record "find_package(RnnNative) without the library fails naming build.sh" $?
 
 section "loader (x64)"
 best=""
