@@ -172,7 +172,7 @@ public class LanguageModelTests
         LanguageModel model = CreateModel(KernelPaths.Active);
         RecurrentState state = new(s_config.Recurrent, 1);
         ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Step([6], state, new float[6]));
-        Assert.Equal("inputs", error.ParamName);
+        Assert.Equal("tokens", error.ParamName);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
+using RnnNative.Kernels.Step;
 using RnnNative.Training;
 
 namespace RnnNative.Model;
@@ -28,6 +29,8 @@ public sealed class LanguageModel
     private float[] _tokenGates = [];             // [V, G*H]: embedding · W_ih_l0ᵀ, when the window is gathered
     private float[] _dTokenGates = [];            // [V, G*H]: dGates of layer 0 summed per token
     private bool _gathered;                       // the last forward gathered layer 0's input projections per token
+    private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
+    private SingleTokenStep? _singleTokenStep;
 
     public LanguageModel(LanguageModelConfig config, KernelSet? kernels = null)
     {
@@ -40,7 +43,9 @@ public sealed class LanguageModel
         _embeddingGradient = new float[_embedding.Length];
         _output = new float[config.VocabularySize * (config.HiddenSize + 1)];
         _outputGradient = new float[_output.Length];
-        Blocks = [new ParameterBlock("embedding", _embedding, _embeddingGradient), new ParameterBlock("rnn", Stack.Parameters, Stack.Gradients), new ParameterBlock("decoder", _output, _outputGradient)];
+        Version = new WeightVersion();
+        _stepWeights = new StepWeightsCache();
+        Blocks = [new ParameterBlock("embedding", _embedding, _embeddingGradient) { Version = Version }, new ParameterBlock("rnn", Stack.Parameters, Stack.Gradients) { Version = Version }, new ParameterBlock("decoder", _output, _outputGradient) { Version = Version }];
     }
 
     /// <summary>A replica: shares <paramref name="source"/>'s weights, owns its scratch buffers, has no gradients.</summary>
@@ -53,7 +58,9 @@ public sealed class LanguageModel
         _embeddingGradient = [];
         _output = source._output;
         _outputGradient = [];
-        Blocks = [new ParameterBlock("embedding", _embedding, []), new ParameterBlock("rnn", Stack.Parameters, []), new ParameterBlock("decoder", _output, [])];
+        Version = source.Version;
+        _stepWeights = source._stepWeights;
+        Blocks = [new ParameterBlock("embedding", _embedding, []) { Version = Version }, new ParameterBlock("rnn", Stack.Parameters, []) { Version = Version }, new ParameterBlock("decoder", _output, []) { Version = Version }];
         IsInferenceReplica = true;
     }
 
@@ -69,6 +76,34 @@ public sealed class LanguageModel
 
     /// <summary>Every trainable vector: embedding [V, E]; the stack; the decoder W_out [V, H] followed by b_out [V].</summary>
     public IReadOnlyList<ParameterBlock> Blocks { get; }
+
+    /// <summary>
+    /// Moves whenever the weights change through the engine (optimizer updates, <see cref="Initialize"/>,
+    /// resuming a checkpoint); shared with replicas. Code that writes the weights itself (through
+    /// <see cref="Blocks"/> or <see cref="NamedTensors"/>) must call <see cref="MarkWeightsChanged"/> before
+    /// the next <see cref="Step"/>, whose packed copy of the weights is rebuilt when this moves.
+    /// </summary>
+    public WeightVersion Version { get; }
+
+    /// <summary>Tells the model its weights were changed from outside the engine (see <see cref="Version"/>).</summary>
+    public void MarkWeightsChanged() => Version.Advance();
+
+    /// <summary>
+    /// How single-stream <see cref="Step"/>s (batch 1: sampling) store the weights they stream: float32
+    /// (default) or bfloat16, which halves the bytes read per token at a small cost in accuracy.
+    /// Shared with replicas. Training and batched steps always use the float32 weights.
+    /// </summary>
+    public WeightPrecision StepPrecision
+    {
+        get => _stepWeights.Precision;
+        set => _stepWeights.Precision = value;
+    }
+
+    /// <summary>The embedding [V, E].</summary>
+    internal ReadOnlySpan<float> EmbeddingWeights => _embedding;
+
+    /// <summary>W_out [V, H] followed by b_out [V].</summary>
+    internal ReadOnlySpan<float> OutputWeights => _output;
 
     private int V => Config.VocabularySize;
 
@@ -93,6 +128,7 @@ public sealed class LanguageModel
         {
             _output[i] = (float)(random.NextDouble() * 2 - 1) * bound;
         }
+        MarkWeightsChanged();
     }
 
     /// <summary>
@@ -194,8 +230,9 @@ public sealed class LanguageModel
     /// <summary>
     /// One step for B independent streams (sampling): reads one token per stream, advances
     /// <paramref name="state"/> and writes the next-token logits [B, V]. O(1) work per token.
-    /// With B = 1 the products are GEMVs (no weight packing), whose results differ from a batched
-    /// step's by float rounding only (about 1e-6 relative).
+    /// With B = 1 the step streams a copy of the weights laid out for it (<see cref="SingleTokenStep"/>,
+    /// rebuilt when <see cref="Version"/> or <see cref="StepPrecision"/> changes): in float32 its results
+    /// differ from a batched step's by summation order only (about 1e-6 relative).
     /// </summary>
     public void Step(ReadOnlySpan<int> tokens, RecurrentState state, Span<float> logits)
     {
@@ -203,6 +240,23 @@ public sealed class LanguageModel
         if (logits.Length != state.Batch * V)
         {
             throw new ArgumentException($"expected {state.Batch * V} logits ([B, V]), got {logits.Length}.", nameof(logits));
+        }
+        if (tokens.Length != state.Batch)
+        {
+            throw new ArgumentException($"expected {state.Batch} token ids (one per stream), got {tokens.Length}.", nameof(tokens));
+        }
+        for (int stream = 0; stream < tokens.Length; stream++)
+        {
+            if ((uint)tokens[stream] >= (uint)V)
+            {
+                throw new ArgumentOutOfRangeException(nameof(tokens), tokens[stream], $"token id of stream {stream} is outside the vocabulary [0, {V}).");
+            }
+        }
+        if (state.Batch == 1)
+        {
+            _singleTokenStep ??= new SingleTokenStep(this);
+            _singleTokenStep.Run(_stepWeights.Get(this), tokens[0], state, logits);
+            return;
         }
         int rows = Forward(tokens, default, 1, state);
         _logits.AsSpan(0, rows * V).CopyTo(logits);

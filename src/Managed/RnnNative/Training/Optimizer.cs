@@ -63,6 +63,7 @@ public sealed class Optimizer
                     _kernels.AdamUpdate(block.Values, block.Gradients, State[2 * i], State[2 * i + 1], learningRate, c.Beta1, c.Beta2, epsilon, bias1, bias2, c.WeightDecay, c.DecoupledWeightDecay);
                     break;
             }
+            block.Version?.Advance();
         }
     }
 }

@@ -5,4 +5,8 @@ namespace RnnNative.Training;
 public sealed record ParameterBlock(string Name, float[] Values, float[] Gradients)
 {
     public int Length => Values.Length;
+
+    /// <summary>Advanced by <see cref="Optimizer.Step"/> after it changes <see cref="Values"/>
+    /// (the owning model's counter; null for blocks nothing derives from).</summary>
+    public WeightVersion? Version { get; init; }
 }

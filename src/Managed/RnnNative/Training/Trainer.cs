@@ -258,6 +258,7 @@ public sealed class Trainer
             target.MoveNext();
             values.Span.CopyTo(target.Current.Values.Span);
         }
+        Model.MarkWeightsChanged();
     }
 
     private double ValidateAndRecord(long step, int windows)

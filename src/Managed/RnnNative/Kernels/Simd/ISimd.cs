@@ -21,6 +21,10 @@ internal interface ISimd<TVec> where TVec : struct
 
     static abstract void Store(TVec value, ref float destination);
 
+    /// <summary>Loads <see cref="Count"/> bfloat16 values (the high 16 bits of a float) starting at
+    /// <paramref name="source"/> and widens them to floats: exact, a shift of each into the high half.</summary>
+    static abstract TVec LoadBFloat16(ref readonly ushort source);
+
     static abstract TVec Add(TVec left, TVec right);
 
     static abstract TVec Subtract(TVec left, TVec right);

@@ -16,6 +16,9 @@ internal readonly struct ScalarSimd : ISimd<float>
     public static float Load(ref readonly float source) => source;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadBFloat16(ref readonly ushort source) => BitConverter.Int32BitsToSingle(source << 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float value, ref float destination) => destination = value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

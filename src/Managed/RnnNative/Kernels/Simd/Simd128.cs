@@ -19,6 +19,10 @@ internal readonly struct Simd128 : ISimd<Vec>
     public static Vec Load(ref readonly float source) => Vector128.LoadUnsafe(in source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec LoadBFloat16(ref readonly ushort source) =>
+        Vector128.ShiftLeft(Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(in Unsafe.As<ushort, byte>(ref Unsafe.AsRef(in source)))).AsUInt16()), 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

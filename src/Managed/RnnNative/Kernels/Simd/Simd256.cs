@@ -19,6 +19,10 @@ internal readonly struct Simd256 : ISimd<Vec>
     public static Vec Load(ref readonly float source) => Vector256.LoadUnsafe(in source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec LoadBFloat16(ref readonly ushort source) =>
+        Vector256.ShiftLeft(Vector256.WidenLower(Vector128.LoadUnsafe(in source).ToVector256Unsafe()), 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

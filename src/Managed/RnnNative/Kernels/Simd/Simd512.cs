@@ -19,6 +19,10 @@ internal readonly struct Simd512 : ISimd<Vec>
     public static Vec Load(ref readonly float source) => Vector512.LoadUnsafe(in source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec LoadBFloat16(ref readonly ushort source) =>
+        Vector512.ShiftLeft(Vector512.WidenLower(Vector256.LoadUnsafe(in source).ToVector512Unsafe()), 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,89 @@
+using RnnNative.Kernels.Elementwise;
+using RnnNative.Kernels.Simd;
+
+namespace RnnNative.Kernels.Step;
+
+/// <summary>
+/// Single-token steps over the panels of a <see cref="StepMatrix"/>, written once for every register
+/// width and weight format. Each panel's sums start from <c>init</c> (biases, or a token's row of input
+/// projections, in panel order) and add <c>A · x</c> column by column; the cell's pointwise step then
+/// runs on the registers, so gates never go to memory. Panels [first, first + count) only, so threads
+/// split a layer by panels and each writes its own units.
+/// </summary>
+/// <remarks>
+/// x has <see cref="StepMatrix.Columns"/> elements (zeros past K), so the loops have no remainder.
+/// Sums run in two (LSTM: 4 registers each) or four (one gate) interleaved chains over the columns,
+/// enough independent FMAs to hide their latency, and are added at the end: results differ from the
+/// batched path (GEMM) by summation order only. The pointwise math is <see cref="LstmPointwise"/>'s
+/// (same functions, same error bounds).
+/// </remarks>
+internal static unsafe class StepKernels<TVec, TSimd, TFormat>
+    where TVec : struct
+    where TSimd : struct, ISimd<TVec>
+    where TFormat : struct, IWeightFormat
+{
+    /// <summary>
+    /// LSTM: gates = init + A · x for the panels' units, then
+    /// <c>c = σ(f) ⊙ c + σ(i) ⊙ tanh(g)</c>, <c>h = σ(o) ⊙ tanh(c)</c>; <paramref name="cell"/> is
+    /// updated in place, <paramref name="hidden"/> written (both [padded units]; x must not alias them).
+    /// </summary>
+    public static void Lstm(StepMatrix a, float* init, float* x, float* cell, float* hidden, int first, int count)
+    {
+        int w = TSimd.Count, k = a.Columns;
+        void* data = a.Data;
+        for (int p = first; p < first + count; p++)
+        {
+            float* start = init + (nint)p * 4 * w;
+            TVec i0 = TSimd.Load(in start[0]), f0 = TSimd.Load(in start[w]), g0 = TSimd.Load(in start[2 * w]), o0 = TSimd.Load(in start[3 * w]);
+            TVec i1 = TSimd.Zero, f1 = TSimd.Zero, g1 = TSimd.Zero, o1 = TSimd.Zero;
+            nint e = (nint)p * k * 4 * w;
+            for (int j = 0; j < k; j += 2, e += 8 * w)
+            {
+                TVec x0 = TSimd.Broadcast(x[j]), x1 = TSimd.Broadcast(x[j + 1]);
+                i0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e), x0, i0);
+                f0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + w), x0, f0);
+                g0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 2 * w), x0, g0);
+                o0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 3 * w), x0, o0);
+                i1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 4 * w), x1, i1);
+                f1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 5 * w), x1, f1);
+                g1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 6 * w), x1, g1);
+                o1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 7 * w), x1, o1);
+            }
+            TVec i = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(i0, i1));
+            TVec f = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(f0, f1));
+            TVec g = VectorMath.Tanh<TVec, TSimd>(TSimd.Add(g0, g1));
+            TVec o = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(o0, o1));
+            float* c = cell + (nint)p * w;
+            TVec cNext = TSimd.MultiplyAdd(f, TSimd.Load(in c[0]), TSimd.Multiply(i, g));
+            TSimd.Store(cNext, ref c[0]);
+            TSimd.Store(TSimd.Multiply(o, VectorMath.Tanh<TVec, TSimd>(cNext)), ref hidden[(nint)p * w]);
+        }
+    }
+
+    /// <summary>One gate: <c>y = activation(init + A · x)</c> for the panels' units ([padded units]; x must not alias y).</summary>
+    public static void Dense(StepMatrix a, float* init, float* x, float* y, StepActivation activation, int first, int count)
+    {
+        int w = TSimd.Count, k = a.Columns;
+        void* data = a.Data;
+        for (int p = first; p < first + count; p++)
+        {
+            TVec s0 = TSimd.Load(in init[(nint)p * w]), s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+            nint e = (nint)p * k * w;
+            for (int j = 0; j < k; j += 4, e += 4 * w)
+            {
+                s0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e), TSimd.Broadcast(x[j]), s0);
+                s1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + w), TSimd.Broadcast(x[j + 1]), s1);
+                s2 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 2 * w), TSimd.Broadcast(x[j + 2]), s2);
+                s3 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 3 * w), TSimd.Broadcast(x[j + 3]), s3);
+            }
+            TVec s = TSimd.Add(TSimd.Add(s0, s1), TSimd.Add(s2, s3));
+            s = activation switch
+            {
+                StepActivation.Tanh => VectorMath.Tanh<TVec, TSimd>(s),
+                StepActivation.Relu => TSimd.Max(s, TSimd.Zero),
+                _ => s,
+            };
+            TSimd.Store(s, ref y[(nint)p * w]);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace RnnNative.Kernels.Step;
+
+/// <summary>
+/// A weight matrix laid out for single-token steps: <c>y = A · x</c> with A [G*U, K] given as G gate
+/// blocks of U rows each (PyTorch's layout: LSTM gates i, f, g, o; G = 1 for Elman and the decoder).
+/// Rows are grouped in panels of W units (W = the kernel path's register width); panel p holds,
+/// column after column, the W rows of every gate:
+/// <code>
+/// element (p, k, g, w) = A[g*U + p*W + w, k]     at index ((p*K' + k)*G + g)*W + w
+/// </code>
+/// where K' is K rounded up to <see cref="ColumnMultiple"/> (zero columns).
+/// A step streams each panel once from start to end, broadcasting x[k] against G registers: no
+/// horizontal sums, and the G gates of the panel's W units end in registers together, ready for the
+/// cell's pointwise step. Rows past U (padding of the last panel) are zero. Threads split panels.
+/// </summary>
+/// <remarks>Storage is pinned and 64-byte aligned (loads never split a cache line) in float32 or
+/// bfloat16 (<see cref="WeightPrecision"/>). Immutable once filled; readers on any thread.</remarks>
+internal sealed unsafe class StepMatrix
+{
+    private readonly byte[] _storage;
+    private readonly byte* _data;
+
+    public StepMatrix(KernelPath path, int width, int gates, int units, int inputs, WeightPrecision precision)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(gates, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        if (!Enum.IsDefined(precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown weight precision");
+        }
+        Path = path;
+        Width = width;
+        Gates = gates;
+        Units = units;
+        Inputs = inputs;
+        Precision = precision;
+        Panels = (units + width - 1) / width;
+        Columns = (inputs + ColumnMultiple - 1) / ColumnMultiple * ColumnMultiple;
+        long bytes = (long)Panels * Columns * gates * width * ElementSize;
+        if (bytes + 63 > Array.MaxLength)
+        {
+            throw new ArgumentException($"a step matrix of {gates * (long)units} x {inputs} weights is too large.", nameof(inputs));
+        }
+        // Zeroed: the padding rows of the last panel must contribute nothing.
+        _storage = GC.AllocateArray<byte>((int)bytes + 63, pinned: true);
+        _data = (byte*)(((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage)) + 63) & ~(nuint)63);
+    }
+
+    /// <summary>The kernel path whose register width <see cref="Width"/> is.</summary>
+    public KernelPath Path { get; }
+
+    /// <summary>W: units per panel.</summary>
+    public int Width { get; }
+
+    /// <summary>G: gate blocks.</summary>
+    public int Gates { get; }
+
+    /// <summary>U: rows per gate block (hidden units, or classes for a decoder).</summary>
+    public int Units { get; }
+
+    /// <summary>K: columns of A, the length of x.</summary>
+    public int Inputs { get; }
+
+    /// <summary>Columns are stored in multiples of this (zero columns after K), so the kernels' unrolled
+    /// loops need no remainder: a remainder would hold the accumulators in memory, not registers.</summary>
+    public const int ColumnMultiple = 4;
+
+    /// <summary>K rounded up to <see cref="ColumnMultiple"/>: columns stored, and the length x must have (zeros past K).</summary>
+    public int Columns { get; }
+
+    public int Panels { get; }
+
+    /// <summary>U rounded up to whole panels: the length of outputs and states the kernels write.</summary>
+    public int PaddedUnits => Panels * Width;
+
+    public WeightPrecision Precision { get; }
+
+    /// <summary>The first element (64-byte aligned); valid as long as this object lives.</summary>
+    public void* Data => _data;
+
+    private int ElementSize => Precision == WeightPrecision.Float32 ? sizeof(float) : sizeof(ushort);
+
+    /// <summary>
+    /// Copies columns [<paramref name="firstColumn"/>, <paramref name="firstColumn"/> + <paramref name="columns"/>)
+    /// of A from <paramref name="source"/> [G*U, columns] (row-major, rows <paramref name="lda"/> apart),
+    /// converting to <see cref="Precision"/>. A matrix over [x; h] is filled with W_ih, then W_hh.
+    /// </summary>
+    public void SetColumns(ReadOnlySpan<float> source, int lda, int firstColumn, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstColumn);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstColumn + columns, Inputs, nameof(columns));
+        ArgumentOutOfRangeException.ThrowIfLessThan(lda, columns);
+        int rows = Gates * Units;
+        if (source.Length < (long)(rows - 1) * lda + columns)
+        {
+            throw new ArgumentException($"expected a [{rows}, {columns}] matrix with rows {lda} apart, got {source.Length} elements.", nameof(source));
+        }
+        for (int row = 0; row < rows; row++)
+        {
+            int gate = row / Units, unit = row % Units;
+            int panel = unit / Width, lane = unit % Width;
+            ReadOnlySpan<float> values = source.Slice(row * lda, columns);
+            for (int column = 0; column < columns; column++)
+            {
+                long index = (((long)panel * Columns + firstColumn + column) * Gates + gate) * Width + lane;
+                if (Precision == WeightPrecision.Float32)
+                {
+                    ((float*)_data)[index] = values[column];
+                }
+                else
+                {
+                    ((ushort*)_data)[index] = BFloat16.FromSingle(values[column]);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reorders a vector per row of A (a bias, or a row of input projections) [G*U] into panel order
+    /// [<see cref="Panels"/>, G, W] (padding zero), the layout the step kernels start their sums from.
+    /// </summary>
+    public void ToPanelOrder(ReadOnlySpan<float> rows, Span<float> panelOrder)
+    {
+        int length = Gates * Units;
+        if (rows.Length != length)
+        {
+            throw new ArgumentException($"expected {length} values ([G*U]), got {rows.Length}.", nameof(rows));
+        }
+        if (panelOrder.Length != Panels * Gates * Width)
+        {
+            throw new ArgumentException($"expected {Panels * Gates * Width} values ([panels, G, W]), got {panelOrder.Length}.", nameof(panelOrder));
+        }
+        panelOrder.Clear();
+        for (int row = 0; row < length; row++)
+        {
+            int gate = row / Units, unit = row % Units;
+            panelOrder[((unit / Width) * Gates + gate) * Width + unit % Width] = rows[row];
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using RnnNative.Cells;
+using RnnNative.Kernels;
+using RnnNative.Kernels.Step;
+using RnnNative.Threading;
+
+namespace RnnNative.Model;
+
+/// <summary>
+/// One token of one stream through a language model (sampling): per layer, one pass over its
+/// <see cref="StepWeights"/> panels computes the gates and the cell together (threads split panels,
+/// one parallel region per layer), then the decoder gives the logits.
+/// <code>
+/// layer 0:  gates = tokenTable[token] + W_hh · h          (or b + [W_ih | W_hh] · [embedding[token]; h])
+/// layer l:  gates = b + [W_ih | W_hh] · [h_(l-1); h]
+/// logits  = b_out + W_out · h_(L-1)
+/// </code>
+/// Per token it reads each weight once and nothing else of size; the batched path would first pack
+/// the weights. Results differ from the batched path by summation order (float32 weights) or by the
+/// rounding of the weights (bfloat16, <see cref="WeightPrecision"/>). One instance per model instance, not thread-safe.
+/// </summary>
+internal sealed class SingleTokenStep
+{
+    private readonly LanguageModel _model;
+    private readonly float[][] _inputs;     // per layer: x = [input; h_prev] (or h_prev alone for a token-table layer 0)
+    private readonly float[][] _hidden;     // per layer: h_new, [padded units]
+    private readonly float[][] _cell;       // per layer: c, updated in place, [padded units]
+    private readonly float[] _logits;       // [padded V]
+    private readonly LayerWork _work;
+
+    public SingleTokenStep(LanguageModel model)
+    {
+        _model = model;
+        LanguageModelConfig config = model.Config;
+        int width = model.Kernels.StepWidth, hidden = config.HiddenSize, layers = config.Layers;
+        // Whole panels for the layer writing h, and whole stored columns for the layers reading it
+        // (the units past H stay zero: their weights and biases are zero).
+        int padded = Math.Max((hidden + width - 1) / width * width, (hidden + StepMatrix.ColumnMultiple - 1) / StepMatrix.ColumnMultiple * StepMatrix.ColumnMultiple);
+        _inputs = new float[layers][];
+        _hidden = new float[layers][];
+        _cell = new float[layers][];
+        for (int layer = 0; layer < layers; layer++)
+        {
+            // Room for the matrix's stored columns (past K: zeros, never written).
+            _inputs[layer] = new float[config.Recurrent.LayerInputSize(layer) + hidden + StepMatrix.ColumnMultiple];
+            _hidden[layer] = new float[padded];
+            _cell[layer] = new float[padded];
+        }
+        _logits = new float[(config.VocabularySize + width - 1) / width * width];
+        _work = new LayerWork(model.Kernels);
+    }
+
+    /// <summary>Reads <paramref name="token"/> (checked by the caller), advances <paramref name="state"/> (batch 1), writes <paramref name="logits"/> [V].</summary>
+    public void Run(StepWeights weights, int token, RecurrentState state, Span<float> logits)
+    {
+        LanguageModelConfig config = _model.Config;
+        int hidden = config.HiddenSize, embedding = config.EmbeddingSize;
+        bool lstm = config.Cell == CellType.Lstm;
+        for (int layer = 0; layer < config.Layers; layer++)
+        {
+            Span<float> hiddenState = state.Hidden.AsSpan(layer * hidden, hidden);
+            StepMatrix matrix = weights.Layers[layer];
+            Memory<float> init;
+            float[] x = _inputs[layer];
+            if (layer == 0 && weights.TokenTable is { } table)
+            {
+                init = table.AsMemory(token * weights.TokenRowLength, weights.TokenRowLength);
+                hiddenState.CopyTo(x);
+            }
+            else
+            {
+                init = weights.Biases[layer];
+                ReadOnlySpan<float> input = layer == 0 ? _model.EmbeddingWeights.Slice(token * embedding, embedding) : _hidden[layer - 1].AsSpan(0, hidden);
+                input.CopyTo(x);
+                hiddenState.CopyTo(x.AsSpan(input.Length));
+            }
+            if (lstm)
+            {
+                state.Cell.AsSpan(layer * hidden, hidden).CopyTo(_cell[layer]);
+            }
+            _work.Set(matrix, init, x, _cell[layer], _hidden[layer], lstm ? null : ElmanActivation(config.Activation));
+            _work.Run(matrix.Panels, matrix.Columns * matrix.Gates * matrix.Width);
+            _hidden[layer].AsSpan(0, hidden).CopyTo(hiddenState);
+            if (lstm)
+            {
+                _cell[layer].AsSpan(0, hidden).CopyTo(state.Cell.AsSpan(layer * hidden, hidden));
+            }
+        }
+        // The decoder is V x H: one thread reads it faster than two could be handed over.
+        StepMatrix decoder = weights.Decoder;
+        _model.Kernels.DenseStep(decoder, weights.DecoderBias, _hidden[^1], _logits, StepActivation.Identity, 0, decoder.Panels);
+        _logits.AsSpan(0, config.VocabularySize).CopyTo(logits);
+    }
+
+    private static StepActivation ElmanActivation(Activation activation) => activation == Activation.Relu ? StepActivation.Relu : StepActivation.Tanh;
+
+    /// <summary>One layer's step as panel ranges for the worker team; reused token after token.</summary>
+    private sealed class LayerWork(KernelSet kernels) : RowParallelWork
+    {
+        private StepMatrix? _matrix;
+        private Memory<float> _init;
+        private float[] _x = [];
+        private float[] _cell = [];
+        private float[] _hidden = [];
+        private StepActivation? _elman;   // null: LSTM
+
+        /// <summary>A panel streams at least 128 KiB of float32 weights: less costs more to hand over than to read.</summary>
+        protected override int MinimumElementsPerPiece => 1 << 15;
+
+        public void Set(StepMatrix matrix, Memory<float> init, float[] x, float[] cell, float[] hidden, StepActivation? elman)
+        {
+            _matrix = matrix;
+            _init = init;
+            _x = x;
+            _cell = cell;
+            _hidden = hidden;
+            _elman = elman;
+        }
+
+        protected override void RunRows(int first, int count)
+        {
+            ReadOnlySpan<float> init = _init.Span;
+            if (_elman is { } activation)
+            {
+                kernels.DenseStep(_matrix!, init, _x, _hidden, activation, first, count);
+            }
+            else
+            {
+                kernels.LstmStep(_matrix!, init, _x, _cell, _hidden, first, count);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using RnnNative.Cells;
+using RnnNative.Kernels;
+using RnnNative.Kernels.Step;
+
+namespace RnnNative.Model;
+
+/// <summary>
+/// A snapshot of a language model's weights laid out for single-token steps (<see cref="StepMatrix"/>):
+/// per layer the gate rows over [x; h] with the two biases summed, the decoder, and, for small
+/// vocabularies, layer 0's input projections precomputed per token:
+/// <code>
+/// tokenTable[v] = embedding[v] · W_ih_l0ᵀ + b_ih_l0 + b_hh_l0      [V, G*H] in panel order
+/// </code>
+/// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. Built for
+/// one <see cref="Training.WeightVersion"/> and precision; immutable, shared by every replica of the model.
+/// </summary>
+internal sealed class StepWeights
+{
+    /// <summary>The token table is used when it is no larger than W_ih_l0, or has at most this many rows (a byte vocabulary).</summary>
+    private const int TokenTableRows = 256;
+
+    private StepWeights(long version, WeightPrecision precision, StepMatrix[] layers, float[][] biases, float[]? tokenTable, StepMatrix decoder, float[] decoderBias)
+    {
+        Version = version;
+        Precision = precision;
+        Layers = layers;
+        Biases = biases;
+        TokenTable = tokenTable;
+        Decoder = decoder;
+        DecoderBias = decoderBias;
+    }
+
+    public long Version { get; }
+
+    public WeightPrecision Precision { get; }
+
+    /// <summary>Per layer: gate rows over [x; h] (layer 0 with a token table: over h only).</summary>
+    public StepMatrix[] Layers { get; }
+
+    /// <summary>Per layer: b_ih + b_hh in panel order (unused for layer 0 with a token table).</summary>
+    public float[][] Biases { get; }
+
+    /// <summary>[V, panels * G * W]: see the class summary; null when the vocabulary is too large for it.</summary>
+    public float[]? TokenTable { get; }
+
+    /// <summary>W_out [V, H] as one gate of V units.</summary>
+    public StepMatrix Decoder { get; }
+
+    /// <summary>b_out in panel order.</summary>
+    public float[] DecoderBias { get; }
+
+    /// <summary>Floats of one row of <see cref="TokenTable"/>.</summary>
+    public int TokenRowLength => Layers[0].Panels * Layers[0].Gates * Layers[0].Width;
+
+    public static StepWeights Build(LanguageModel model, WeightPrecision precision, long version)
+    {
+        KernelSet kernels = model.Kernels;
+        LanguageModelConfig config = model.Config;
+        RecurrentConfig recurrent = config.Recurrent;
+        int hidden = config.HiddenSize, gates = recurrent.GateCount, gateWidth = gates * hidden, width = kernels.StepWidth;
+        ReadOnlySpan<float> parameters = model.Stack.Parameters;
+        bool useTable = config.VocabularySize <= Math.Max(config.EmbeddingSize, TokenTableRows);
+
+        StepMatrix[] layers = new StepMatrix[recurrent.Layers];
+        float[][] biases = new float[recurrent.Layers][];
+        float[] biasSum = new float[gateWidth];
+        float[]? tokenTable = null;
+        for (int layer = 0; layer < layers.Length; layer++)
+        {
+            ParameterTensor weightIh = model.Stack.Tensors[4 * layer], weightHh = model.Stack.Tensors[4 * layer + 1];
+            ParameterTensor biasIh = model.Stack.Tensors[4 * layer + 2], biasHh = model.Stack.Tensors[4 * layer + 3];
+            int inputs = recurrent.LayerInputSize(layer);
+            bool tokenInputs = layer == 0 && useTable;
+            StepMatrix matrix = new(kernels.Path, width, gates, hidden, tokenInputs ? hidden : inputs + hidden, precision);
+            if (!tokenInputs)
+            {
+                matrix.SetColumns(parameters.Slice(weightIh.Offset, weightIh.Length), inputs, 0, inputs);
+            }
+            matrix.SetColumns(parameters.Slice(weightHh.Offset, weightHh.Length), hidden, tokenInputs ? 0 : inputs, hidden);
+            kernels.Add(parameters.Slice(biasIh.Offset, biasIh.Length), parameters.Slice(biasHh.Offset, biasHh.Length), biasSum);
+            biases[layer] = new float[matrix.Panels * gates * width];
+            matrix.ToPanelOrder(biasSum, biases[layer]);
+            layers[layer] = matrix;
+            if (tokenInputs)
+            {
+                tokenTable = BuildTokenTable(model, matrix, parameters.Slice(weightIh.Offset, weightIh.Length), biasSum);
+            }
+        }
+
+        int vocabulary = config.VocabularySize;
+        ReadOnlySpan<float> output = model.OutputWeights;
+        StepMatrix decoder = new(kernels.Path, width, 1, vocabulary, hidden, precision);
+        decoder.SetColumns(output[..(vocabulary * hidden)], hidden, 0, hidden);
+        float[] decoderBias = new float[decoder.Panels * width];
+        decoder.ToPanelOrder(output.Slice(vocabulary * hidden, vocabulary), decoderBias);
+        return new StepWeights(version, precision, layers, biases, tokenTable, decoder, decoderBias);
+    }
+
+    /// <summary>embedding · W_ih_l0ᵀ + biases, one GEMM as the batched path's gathered projection, then each row in panel order.</summary>
+    private static float[] BuildTokenTable(LanguageModel model, StepMatrix layer0, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> biasSum)
+    {
+        int vocabulary = model.Config.VocabularySize, embedding = model.Config.EmbeddingSize, gateWidth = biasSum.Length;
+        float[] projections = new float[vocabulary * gateWidth];
+        model.Kernels.Gemm(false, true, vocabulary, gateWidth, embedding, 1f, model.EmbeddingWeights, embedding, weightIh, embedding, 0f, projections, gateWidth);
+        model.Kernels.AddRowVector(projections, vocabulary, biasSum);
+        int rowLength = layer0.Panels * layer0.Gates * layer0.Width;
+        float[] table = new float[vocabulary * rowLength];
+        for (int token = 0; token < vocabulary; token++)
+        {
+            layer0.ToPanelOrder(projections.AsSpan(token * gateWidth, gateWidth), table.AsSpan(token * rowLength, rowLength));
+        }
+        return table;
+    }
+}

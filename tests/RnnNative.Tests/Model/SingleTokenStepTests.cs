@@ -1,0 +1,154 @@
+using RnnNative.Cells;
+using RnnNative.Kernels;
+using RnnNative.Kernels.Step;
+using RnnNative.Model;
+using RnnNative.Training;
+
+namespace RnnNative.Tests.Model;
+
+/// <summary>
+/// Single-stream steps (batch 1: the packed step weights, fused cell, token table) against the
+/// batched path (the same stream inside a batch of 3, which runs the GEMM path), for both cells,
+/// with and without the token table, on every kernel path; bfloat16 steps against float32 steps of
+/// a model whose weights were rounded the same way; and the rebuild after the weights change.
+/// </summary>
+public class SingleTokenStepTests
+{
+    private static readonly int[] s_tokens = [3, 36, 0, 17, 17, 5, 30, 2, 36, 11];
+
+    /// <summary>V = 37 (≤ 256: layer 0 reads the token table) and V = 300 (> 256 and > E: it reads W_ih);
+    /// H = 45 is no multiple of any register width.</summary>
+    private static readonly LanguageModelConfig[] s_configs =
+    [
+        new(VocabularySize: 37, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 45, Layers: 2),
+        new(VocabularySize: 300, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 45, Layers: 3),
+        new(VocabularySize: 37, EmbeddingSize: 19, CellType.Elman, HiddenSize: 45, Layers: 2, Activation.Tanh),
+        new(VocabularySize: 300, EmbeddingSize: 19, CellType.Elman, HiddenSize: 45, Layers: 2, Activation.Relu),
+    ];
+
+    public static TheoryData<KernelPath, int> PathsAndConfigs()
+    {
+        TheoryData<KernelPath, int> data = [];
+        foreach (KernelPath path in KernelPaths.Available)
+        {
+            for (int config = 0; config < s_configs.Length; config++)
+            {
+                data.Add(path, config);
+            }
+        }
+        return data;
+    }
+
+    private static LanguageModel CreateModel(LanguageModelConfig config, KernelPath path)
+    {
+        LanguageModel model = new(config, KernelSet.For(path));
+        model.Initialize(new Random(11));
+        return model;
+    }
+
+    /// <summary>Steps <paramref name="model"/> alone and inside a batch of 3; asserts logits and states agree within rounding.</summary>
+    private static void AssertAloneMatchesBatch(LanguageModel model, string label)
+    {
+        LanguageModelConfig config = model.Config;
+        int v = config.VocabularySize, h = config.HiddenSize;
+        RecurrentState alone = new(config.Recurrent, 1), together = new(config.Recurrent, 3);
+        float[] aloneLogits = new float[v], togetherLogits = new float[3 * v];
+        foreach (int token in s_tokens)
+        {
+            model.Step([token], alone, aloneLogits);
+            model.Step([token, (token * 7) % v, 1], together, togetherLogits);
+            for (int j = 0; j < v; j++)
+            {
+                Assert.True(Math.Abs(aloneLogits[j] - togetherLogits[j]) <= 1e-5f * Math.Max(1f, Math.Abs(togetherLogits[j])), $"{label}, token {token}, logit {j}: {aloneLogits[j]} vs {togetherLogits[j]}");
+            }
+        }
+        for (int i = 0; i < alone.Hidden.Length; i++)
+        {
+            int layer = i / h, unit = i % h;
+            Assert.True(Math.Abs(together.Hidden[layer * 3 * h + unit] - alone.Hidden[i]) <= 1e-5f, $"{label}: h of layer {layer}, unit {unit}");
+            if (alone.Cell.Length > 0)
+            {
+                Assert.True(Math.Abs(together.Cell[layer * 3 * h + unit] - alone.Cell[i]) <= 1e-5f * Math.Max(1f, Math.Abs(alone.Cell[i])), $"{label}: c of layer {layer}, unit {unit}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndConfigs))]
+    public void A_single_stream_step_matches_the_same_stream_in_a_batch(KernelPath path, int config)
+    {
+        AssertAloneMatchesBatch(CreateModel(s_configs[config], path), s_configs[config].ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndConfigs))]
+    public void A_bfloat16_step_is_a_float32_step_with_the_streamed_weights_rounded(KernelPath path, int config)
+    {
+        LanguageModelConfig c = s_configs[config];
+        LanguageModel model = CreateModel(c, path), rounded = CreateModel(c, path);
+        model.StepPrecision = WeightPrecision.BFloat16;
+        // Streamed in bfloat16: W_hh of every layer, W_ih of every layer that has no token table, the
+        // decoder's weight. Biases, the embedding and the token table (computed in float32) are not.
+        bool tokenTable = c.VocabularySize <= 256;
+        foreach ((string name, int[] _, Memory<float> values) in rounded.NamedTensors())
+        {
+            bool streamed = name.StartsWith("rnn.weight_hh", StringComparison.Ordinal) || name == "decoder.weight"
+                || (name.StartsWith("rnn.weight_ih", StringComparison.Ordinal) && !(tokenTable && name == "rnn.weight_ih_l0"));
+            if (!streamed) continue;
+            Span<float> span = values.Span;
+            for (int i = 0; i < span.Length; i++) span[i] = BFloat16.ToSingle(BFloat16.FromSingle(span[i]));
+        }
+        rounded.MarkWeightsChanged();
+
+        RecurrentState state = new(c.Recurrent, 1), roundedState = new(c.Recurrent, 1);
+        float[] logits = new float[c.VocabularySize], expected = new float[c.VocabularySize];
+        double largestDifferenceFromFloat32 = 0;
+        RecurrentState float32State = new(c.Recurrent, 1);
+        float[] float32Logits = new float[c.VocabularySize];
+        LanguageModel float32 = CreateModel(c, path);
+        foreach (int token in s_tokens)
+        {
+            model.Step([token], state, logits);
+            rounded.Step([token], roundedState, expected);
+            float32.Step([token], float32State, float32Logits);
+            for (int j = 0; j < logits.Length; j++)
+            {
+                Assert.True(Math.Abs(logits[j] - expected[j]) <= 1e-5f * Math.Max(1f, Math.Abs(expected[j])), $"token {token}, logit {j}: {logits[j]} vs {expected[j]}");
+                largestDifferenceFromFloat32 = Math.Max(largestDifferenceFromFloat32, Math.Abs(logits[j] - float32Logits[j]));
+            }
+        }
+        // The rounding is real (the step did not quietly stream float32) and small.
+        Assert.InRange(largestDifferenceFromFloat32, 1e-5, 0.05);
+    }
+
+    [Theory]
+    [MemberData(nameof(Support.KernelPathData.Available), MemberType = typeof(Support.KernelPathData))]
+    public void Steps_see_every_change_of_the_weights(KernelPath path)
+    {
+        LanguageModel model = CreateModel(s_configs[0], path);
+        AssertAloneMatchesBatch(model, "initial");
+
+        // An optimizer update.
+        int v = model.Config.VocabularySize;
+        RecurrentState window = new(model.Config.Recurrent, 2);
+        Optimizer optimizer = new(new OptimizerConfig(OptimizerKind.Adam, 0.05f), model.Blocks, model.Kernels);
+        model.ZeroGradients();
+        model.TrainWindow([1, 2, 3, 4], [2, 3, 4, 5], 2, window);
+        optimizer.Step(0.05f);
+        AssertAloneMatchesBatch(model, "after an update");
+
+        // A write from outside the engine, announced.
+        model.Blocks[1].Values.AsSpan().Fill(0.01f);
+        model.MarkWeightsChanged();
+        AssertAloneMatchesBatch(model, "after a direct write");
+
+        // A replica shares the weights, their version and the precision.
+        LanguageModel replica = model.CreateInferenceReplica();
+        replica.StepPrecision = WeightPrecision.BFloat16;
+        Assert.Equal(WeightPrecision.BFloat16, model.StepPrecision);
+        model.StepPrecision = WeightPrecision.Float32;
+        Assert.Equal(WeightPrecision.Float32, replica.StepPrecision);
+        AssertAloneMatchesBatch(replica, "replica");
+        Assert.Equal(v, model.Config.VocabularySize);
+    }
+}
