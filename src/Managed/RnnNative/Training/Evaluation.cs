@@ -31,6 +31,44 @@ public static class Evaluation
         return predicted == 0 ? double.NaN : total / predicted;
     }
 
+    /// <summary>
+    /// Mean loss in nats per predicted token of one stream read token by token from the start of
+    /// <paramref name="tokens"/>, through <see cref="LanguageModel.Step"/> with batch 1: the path sampling
+    /// takes, in the model's <see cref="LanguageModel.StepPrecision"/>. Comparing precisions on the same
+    /// text measures what a reduced precision costs. NaN when there is nothing to predict.
+    /// </summary>
+    public static double StreamLoss(LanguageModel model, TokenSequence tokens)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokens);
+        RecurrentState state = new(model.Config.Recurrent, 1);
+        float[] logits = new float[model.Config.VocabularySize];
+        const int Chunk = 4096;
+        int[] ids = new int[Chunk + 1];
+        double total = 0;
+        for (long start = 0; start + 1 < tokens.Length; start += Chunk)
+        {
+            int count = (int)Math.Min(Chunk, tokens.Length - 1 - start);
+            tokens.CopyTo(start, ids.AsSpan(0, count + 1));
+            for (int i = 0; i < count; i++)
+            {
+                model.Step(ids.AsSpan(i, 1), state, logits);
+                total += CrossEntropy(logits, ids[i + 1]);
+            }
+        }
+        return tokens.Length < 2 ? double.NaN : total / (tokens.Length - 1);
+    }
+
+    /// <summary>-log softmax(logits)[target] in double.</summary>
+    private static double CrossEntropy(ReadOnlySpan<float> logits, int target)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float z in logits) max = Math.Max(max, z);
+        double sum = 0;
+        foreach (float z in logits) sum += Math.Exp(z - max);
+        return Math.Log(sum) + max - logits[target];
+    }
+
     /// <summary>exp(loss): the effective number of equally likely choices per token.</summary>
     public static double Perplexity(double meanLoss) => Math.Exp(meanLoss);
 

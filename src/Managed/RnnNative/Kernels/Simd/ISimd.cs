@@ -21,9 +21,12 @@ internal interface ISimd<TVec> where TVec : struct
 
     static abstract void Store(TVec value, ref float destination);
 
-    /// <summary>Loads <see cref="Count"/> bfloat16 values (the high 16 bits of a float) starting at
-    /// <paramref name="source"/> and widens them to floats: exact, a shift of each into the high half.</summary>
-    static abstract TVec LoadBFloat16(ref readonly ushort source);
+    /// <summary>Loads <see cref="Count"/> pairs of bfloat16 values (a bfloat16 is the high 16 bits of a
+    /// float) starting at <paramref name="source"/>, pair i = (source[2i], source[2i+1]), and widens them
+    /// exactly: <paramref name="first"/> gets the first of each pair (shifted into the high half),
+    /// <paramref name="second"/> the second (masked in place): one load and two integer operations
+    /// for two registers of weights.</summary>
+    static abstract void LoadBFloat16Pairs(ref readonly ushort source, out TVec first, out TVec second);
 
     static abstract TVec Add(TVec left, TVec right);
 

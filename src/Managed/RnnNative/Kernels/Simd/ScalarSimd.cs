@@ -16,7 +16,12 @@ internal readonly struct ScalarSimd : ISimd<float>
     public static float Load(ref readonly float source) => source;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LoadBFloat16(ref readonly ushort source) => BitConverter.Int32BitsToSingle(source << 16);
+    public static void LoadBFloat16Pairs(ref readonly ushort source, out float first, out float second)
+    {
+        uint pair = Unsafe.ReadUnaligned<uint>(in Unsafe.As<ushort, byte>(ref Unsafe.AsRef(in source)));
+        first = BitConverter.UInt32BitsToSingle(pair << 16);
+        second = BitConverter.UInt32BitsToSingle(pair & 0xFFFF0000u);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float value, ref float destination) => destination = value;

@@ -19,8 +19,12 @@ internal readonly struct Simd128 : ISimd<Vec>
     public static Vec Load(ref readonly float source) => Vector128.LoadUnsafe(in source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec LoadBFloat16(ref readonly ushort source) =>
-        Vector128.ShiftLeft(Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(in Unsafe.As<ushort, byte>(ref Unsafe.AsRef(in source)))).AsUInt16()), 16).AsSingle();
+    public static void LoadBFloat16Pairs(ref readonly ushort source, out Vec first, out Vec second)
+    {
+        Vector128<uint> pairs = Vector128.LoadUnsafe(in Unsafe.As<ushort, uint>(ref Unsafe.AsRef(in source)));
+        first = Vector128.ShiftLeft(pairs, 16).AsSingle();
+        second = (pairs & Vector128.Create(0xFFFF0000u)).AsSingle();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);

@@ -19,8 +19,12 @@ internal readonly struct Simd256 : ISimd<Vec>
     public static Vec Load(ref readonly float source) => Vector256.LoadUnsafe(in source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec LoadBFloat16(ref readonly ushort source) =>
-        Vector256.ShiftLeft(Vector256.WidenLower(Vector128.LoadUnsafe(in source).ToVector256Unsafe()), 16).AsSingle();
+    public static void LoadBFloat16Pairs(ref readonly ushort source, out Vec first, out Vec second)
+    {
+        Vector256<uint> pairs = Vector256.LoadUnsafe(in Unsafe.As<ushort, uint>(ref Unsafe.AsRef(in source)));
+        first = Vector256.ShiftLeft(pairs, 16).AsSingle();
+        second = (pairs & Vector256.Create(0xFFFF0000u)).AsSingle();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);

@@ -19,8 +19,12 @@ internal readonly struct Simd512 : ISimd<Vec>
     public static Vec Load(ref readonly float source) => Vector512.LoadUnsafe(in source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec LoadBFloat16(ref readonly ushort source) =>
-        Vector512.ShiftLeft(Vector512.WidenLower(Vector256.LoadUnsafe(in source).ToVector512Unsafe()), 16).AsSingle();
+    public static void LoadBFloat16Pairs(ref readonly ushort source, out Vec first, out Vec second)
+    {
+        Vector512<uint> pairs = Vector512.LoadUnsafe(in Unsafe.As<ushort, uint>(ref Unsafe.AsRef(in source)));
+        first = Vector512.ShiftLeft(pairs, 16).AsSingle();
+        second = (pairs & Vector512.Create(0xFFFF0000u)).AsSingle();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);

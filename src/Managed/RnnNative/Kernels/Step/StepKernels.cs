@@ -40,14 +40,18 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
             for (int j = 0; j < k; j += 2, e += 8 * w)
             {
                 TVec x0 = TSimd.Broadcast(x[j]), x1 = TSimd.Broadcast(x[j + 1]);
-                i0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e), x0, i0);
-                f0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + w), x0, f0);
-                g0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 2 * w), x0, g0);
-                o0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 3 * w), x0, o0);
-                i1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 4 * w), x1, i1);
-                f1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 5 * w), x1, f1);
-                g1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 6 * w), x1, g1);
-                o1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 7 * w), x1, o1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 0, 4, out TVec a0, out TVec a1);
+                i0 = TSimd.MultiplyAdd(a0, x0, i0);
+                i1 = TSimd.MultiplyAdd(a1, x1, i1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 1, 4, out a0, out a1);
+                f0 = TSimd.MultiplyAdd(a0, x0, f0);
+                f1 = TSimd.MultiplyAdd(a1, x1, f1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 2, 4, out a0, out a1);
+                g0 = TSimd.MultiplyAdd(a0, x0, g0);
+                g1 = TSimd.MultiplyAdd(a1, x1, g1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 3, 4, out a0, out a1);
+                o0 = TSimd.MultiplyAdd(a0, x0, o0);
+                o1 = TSimd.MultiplyAdd(a1, x1, o1);
             }
             TVec i = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(i0, i1));
             TVec f = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(f0, f1));
@@ -71,10 +75,12 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
             nint e = (nint)p * k * w;
             for (int j = 0; j < k; j += 4, e += 4 * w)
             {
-                s0 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e), TSimd.Broadcast(x[j]), s0);
-                s1 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + w), TSimd.Broadcast(x[j + 1]), s1);
-                s2 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 2 * w), TSimd.Broadcast(x[j + 2]), s2);
-                s3 = TSimd.MultiplyAdd(TFormat.Load<TVec, TSimd>(data, e + 3 * w), TSimd.Broadcast(x[j + 3]), s3);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 0, 1, out TVec a0, out TVec a1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e + 2 * w, 0, 1, out TVec a2, out TVec a3);
+                s0 = TSimd.MultiplyAdd(a0, TSimd.Broadcast(x[j]), s0);
+                s1 = TSimd.MultiplyAdd(a1, TSimd.Broadcast(x[j + 1]), s1);
+                s2 = TSimd.MultiplyAdd(a2, TSimd.Broadcast(x[j + 2]), s2);
+                s3 = TSimd.MultiplyAdd(a3, TSimd.Broadcast(x[j + 3]), s3);
             }
             TVec s = TSimd.Add(TSimd.Add(s0, s1), TSimd.Add(s2, s3));
             s = activation switch

@@ -12,6 +12,7 @@ namespace RnnNative.Kernels.Step;
 /// element (p, k, g, w) = A[g*U + p*W + w, k]     at index ((p*K' + k)*G + g)*W + w
 /// </code>
 /// where K' is K rounded up to <see cref="ColumnMultiple"/> (zero columns).
+/// (float32; bfloat16 interleaves each pair of columns row by row, see <see cref="IWeightFormat"/>).
 /// A step streams each panel once from start to end, broadcasting x[k] against G registers: no
 /// horizontal sums, and the G gates of the panel's W units end in registers together, ready for the
 /// cell's pointwise step. Rows past U (padding of the last panel) are zero. Threads split panels.
@@ -108,14 +109,15 @@ internal sealed unsafe class StepMatrix
             ReadOnlySpan<float> values = source.Slice(row * lda, columns);
             for (int column = 0; column < columns; column++)
             {
-                long index = (((long)panel * Columns + firstColumn + column) * Gates + gate) * Width + lane;
+                int k = firstColumn + column;
+                long pair = ((long)panel * Columns + (k & ~1)) * Gates * Width;
                 if (Precision == WeightPrecision.Float32)
                 {
-                    ((float*)_data)[index] = values[column];
+                    ((float*)_data)[Float32Weights.Index(pair, k & 1, gate, Gates, Width, lane)] = values[column];
                 }
                 else
                 {
-                    ((ushort*)_data)[index] = BFloat16.FromSingle(values[column]);
+                    ((ushort*)_data)[BFloat16Weights.Index(pair, k & 1, gate, Gates, Width, lane)] = BFloat16.FromSingle(values[column]);
                 }
             }
         }
