@@ -277,6 +277,25 @@ RNN_API void rnn_model_destroy(rnn_model* model);
  * rnn_model_config_init); seed is 0. Thread-safe. */
 RNN_API rnn_status rnn_model_get_config(const rnn_model* model, rnn_model_config* out_config);
 
+/* How single-stream steps (rnn_state_step, rnn_generator_generate/stream: sampling) store the
+ * weights they stream. Numbers are stable. Training and rnn_model_evaluate always use float32. */
+typedef int32_t rnn_precision;
+enum {
+    RNN_PRECISION_F32 = 0,  /* the model's float32 weights: exact up to summation order (default) */
+    RNN_PRECISION_BF16 = 1  /* bfloat16 copies: half the bytes per token, relative weight error
+                               <= 2^-8; products still sum in float32 */
+};
+
+/* Sets the step precision of `model`. It applies to the model and to all its states and
+ * generators, existing ones included, from their next step (a step in progress finishes in the
+ * precision it started with); the first step after a change converts the weights once. Fails:
+ * RNN_E_INVALID_HANDLE; RNN_E_INVALID_ARGUMENT naming "precision" (not an RNN_PRECISION_* value);
+ * the precision is then unchanged. Thread-safe, also while states of the model step. */
+RNN_API rnn_status rnn_model_set_step_precision(rnn_model* model, rnn_precision precision);
+
+/* The step precision of `model` (RNN_PRECISION_F32 until set). Thread-safe. */
+RNN_API rnn_status rnn_model_get_step_precision(const rnn_model* model, rnn_precision* out_precision);
+
 /* Saves the weights and `vocab` (which must have config.vocab_size ids) to `path`, atomically: on
  * failure an existing file at path is unchanged. Fails: RNN_E_INVALID_ARGUMENT (vocabulary size
  * mismatch, NULL path), RNN_E_IO. Not concurrently with training the model. */

@@ -65,6 +65,8 @@ extern "C" {
     X(rnn_model_create) \
     X(rnn_model_destroy) \
     X(rnn_model_get_config) \
+    X(rnn_model_set_step_precision) \
+    X(rnn_model_get_step_precision) \
     X(rnn_model_save_file) \
     X(rnn_model_save_to_memory) \
     X(rnn_model_load_file) \

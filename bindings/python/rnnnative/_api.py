@@ -28,6 +28,8 @@ _ACTIVATIONS = {"tanh": 0, "relu": 1}
 _ACTIVATION_NAMES = {v: k for k, v in _ACTIVATIONS.items()}
 _OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3}
 _SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
+_PRECISIONS = {"f32": 0, "bf16": 1}
+_PRECISION_NAMES = {v: k for k, v in _PRECISIONS.items()}
 
 
 def _path(path: PathLike) -> bytes:
@@ -328,6 +330,20 @@ class Model(_Handle):
     @property
     def vocab_size(self) -> int:
         return self.config.vocab_size
+
+    @property
+    def step_precision(self) -> str:
+        """How sampling (sample(), stream(), State.step) stores the weights it streams per token:
+        "f32" (default; exact up to summation order) or "bf16" (half the bytes per token, relative
+        weight error <= 2^-8). Applies to every state and generator of the model, existing ones
+        included, from their next step; training and evaluate() always use float32."""
+        p = c_int32()
+        lib.rnn_model_get_step_precision(self._handle, byref(p))
+        return _PRECISION_NAMES.get(p.value, str(p.value))
+
+    @step_precision.setter
+    def step_precision(self, value: str) -> None:
+        lib.rnn_model_set_step_precision(self._handle, _choice(value, _PRECISIONS, "step_precision"))
 
     def save(self, path: PathLike) -> None:
         """Saves weights and vocabulary, atomically."""

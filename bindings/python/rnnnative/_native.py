@@ -179,6 +179,8 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_model_create": (STATUS, [POINTER(ModelConfig), OUT_H]),
     "rnn_model_destroy": (None, [H]),
     "rnn_model_get_config": (STATUS, [H, POINTER(ModelConfig)]),
+    "rnn_model_set_step_precision": (STATUS, [H, c_int32]),
+    "rnn_model_get_step_precision": (STATUS, [H, POINTER(c_int32)]),
     "rnn_model_save_file": (STATUS, [H, H, c_char_p]),
     "rnn_model_save_to_memory": (STATUS, [H, H, POINTER(c_void_p), OUT_SIZE]),
     "rnn_model_load_file": (STATUS, [c_char_p, OUT_H, OUT_H]),

@@ -197,6 +197,28 @@ def test_step_object_matches_greedy_sampling_and_reset(trained):
             state.step(len(vocab))
 
 
+def test_step_precision_bf16_reaches_existing_states_and_changes_logits_slightly(text):
+    vocab = Vocabulary.from_text(text)  # a model of its own: `trained` stays float32 for the others
+    ids = vocab.encode("hello world, the quick")
+    with Model.lstm(vocab, hidden=64, layers=2, embedding=16, seed=3) as model, model.new_state() as state:
+        assert model.step_precision == "f32"
+        f32 = list(state.feed(ids))
+        model.step_precision = "bf16"
+        assert model.step_precision == "bf16"
+        state.reset()
+        bf16 = list(state.feed(ids))
+        diff = max(abs(a - b) for a, b in zip(f32, bf16))
+        assert 0 < diff < 0.05, diff
+        assert len(model.sample(prime="hello", n=20, seed=1)) > 0
+        with pytest.raises(rnnnative.InvalidArgumentError, match="step_precision: 'fp8'") as e:
+            model.step_precision = "fp8"
+        assert isinstance(e.value, ValueError)
+        assert model.step_precision == "bf16"
+        model.step_precision = "f32"
+        state.reset()
+        assert list(state.feed(ids)) == f32
+
+
 def test_numpy_zero_copy_paths(trained):
     np = pytest.importorskip("numpy")
     vocab = trained.vocab

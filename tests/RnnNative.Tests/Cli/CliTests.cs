@@ -36,6 +36,7 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "train", "--steps", "5", "--bogus", "1" }, "unknown option --bogus")]
     [InlineData(new[] { "train", "--cell", "gru" }, "--cell must be one of lstm|elman|rnn, not 'gru'")]
     [InlineData(new[] { "sample" }, "rnn sample needs --model FILE")]
+    [InlineData(new[] { "sample", "--model", "m.rnn", "--precision", "fp8" }, "--precision must be one of f32|bf16, not 'fp8'")]
     [InlineData(new[] { "train", "stray" }, "unexpected argument 'stray'")]
     public void A_wrong_command_line_is_one_line_and_exit_code_2(string[] args, string message)
     {
@@ -81,6 +82,10 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, c1 + c2);
         Assert.Equal(first, second);
         Assert.StartsWith("the ", first);
+        (code, output, error) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "40", "--seed", "7", "--precision", "bf16");
+        Assert.True(code == 0, error);
+        Assert.StartsWith("the ", output);
+        Assert.True(output.Length > "the ".Length + 1, output);
 
         (code, output, _) = Rnn("eval", "--model", model, "--data", data);
         Assert.Equal(0, code);

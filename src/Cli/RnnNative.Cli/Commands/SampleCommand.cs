@@ -1,4 +1,5 @@
 using RnnNative.Cli.CommandLine;
+using RnnNative.Kernels.Step;
 using RnnNative.Model;
 using RnnNative.Sampling;
 
@@ -9,7 +10,9 @@ internal static class SampleCommand
 {
     public const string Usage = """
         rnn sample --model FILE [--prime TEXT] [--length 500] [--temperature 1] [--top-k 0] [--top-p 1]
-                   [--seed 1] [--stop TEXT]... [--streams N]
+                   [--seed 1] [--stop TEXT]... [--streams N] [--precision f32|bf16]
+                   --precision: the weights each sampled token reads, f32 (default, exact) or bf16 (half
+                   the bytes, relative weight error <= 2^-8); --streams 2 or more always step in f32
         """;
 
     public static int Run(Arguments args, TextWriter output, CancellationToken cancellation)
@@ -21,9 +24,11 @@ internal static class SampleCommand
         SamplingOptions options = new(args.Float("temperature", 1f, min: 0f), args.Int("top-k", 0, min: 0), args.Float("top-p", 1f, min: 1e-6f, max: 1f));
         IReadOnlyList<string> stops = args.All("stop");
         int streams = args.Int("streams", 1, min: 1, max: 4096);
+        WeightPrecision precision = args.Choice("precision", WeightPrecision.Float32, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
         args.RejectUnused();
 
         LoadedModel loaded = ModelFile.Load(path);
+        loaded.Model.StepPrecision = precision;
         TextGenerator generator = new(loaded.Model, loaded.Vocabulary, options, streams);
         output.Write(prime);
         if (streams == 1)

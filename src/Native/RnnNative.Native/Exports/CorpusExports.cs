@@ -46,16 +46,8 @@ internal static unsafe class CorpusExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_corpus_size")]
-    public static Status Size(nint corpus, long* outTokens)
-    {
-        if (outTokens != null) *outTokens = 0;
-        return ExportGuard.Run(() =>
-        {
-            TokenSequence c = HandleTable.Get<TokenSequence>(corpus, HandleKind.Corpus, "corpus");
-            if (outTokens == null) throw new ArgumentNullException("out_tokens");
-            *outTokens = c.Length;
-        });
-    }
+    public static Status Size(nint corpus, long* outTokens) =>
+        Marshalling.Get(corpus, HandleKind.Corpus, "corpus", outTokens, "out_tokens", (TokenSequence c) => c.Length);
 
     /// <summary>Drops the handle only: a trainer made from the corpus keeps reading it, and a mapped
     /// token file is unmapped when neither uses it any more.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using RnnNative.Data;
+using RnnNative.Kernels.Step;
 using RnnNative.Model;
 using RnnNative.Native.Interop;
 using RnnNative.Text;
@@ -37,6 +38,25 @@ internal static unsafe class ModelExports
         LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
         StructSize.Write(outConfig, Configs.FromEngine(m.Config), "out_config");
     });
+
+    /// <summary>The engine's <see cref="LanguageModel.StepPrecision"/>, shared with the replicas of states and generators.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_set_step_precision")]
+    public static Status SetStepPrecision(nint model, int precision) => ExportGuard.Run(() =>
+    {
+        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        try
+        {
+            m.StepPrecision = (WeightPrecision)precision;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentOutOfRangeException("precision", precision, e.Message.Split(" (Parameter")[0]);
+        }
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_get_step_precision")]
+    public static Status GetStepPrecision(nint model, int* outPrecision) =>
+        Marshalling.Get(model, HandleKind.Model, "model", outPrecision, "out_precision", (LanguageModel m) => (int)m.StepPrecision);
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_file")]
     public static Status SaveFile(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>

@@ -53,28 +53,12 @@ internal static unsafe class VocabularyExports
     public static void Destroy(nint vocab) => ExportGuard.Run(() => HandleTable.Remove(vocab, HandleKind.Vocabulary, "vocab"));
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_vocab_size")]
-    public static Status Size(nint vocab, int* outSize)
-    {
-        if (outSize != null) *outSize = 0;
-        return ExportGuard.Run(() =>
-        {
-            Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
-            if (outSize == null) throw new ArgumentNullException("out_size");
-            *outSize = v.Count;
-        });
-    }
+    public static Status Size(nint vocab, int* outSize) =>
+        Marshalling.Get(vocab, HandleKind.Vocabulary, "vocab", outSize, "out_size", (Vocabulary v) => v.Count);
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_vocab_get_kind")]
-    public static Status Kind(nint vocab, int* outKind)
-    {
-        if (outKind != null) *outKind = 0;
-        return ExportGuard.Run(() =>
-        {
-            Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
-            if (outKind == null) throw new ArgumentNullException("out_kind");
-            *outKind = (int)v.Kind;
-        });
-    }
+    public static Status Kind(nint vocab, int* outKind) =>
+        Marshalling.Get(vocab, HandleKind.Vocabulary, "vocab", outKind, "out_kind", (Vocabulary v) => (int)v.Kind);
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_vocab_encode")]
     public static Status Encode(nint vocab, byte* text, nuint size, int* ids, nuint capacity, nuint* needed)

@@ -64,6 +64,23 @@ internal static unsafe class Marshalling
         return Status.Ok;
     }
 
+    /// <summary>
+    /// The whole body of a getter export: clears <c>*destination</c> (so it stays 0 on failure), looks
+    /// up the handle and stores what <paramref name="read"/> returns for its object.
+    /// </summary>
+    public static Status Get<TObject, T>(nint handle, HandleKind kind, string argument, T* destination, string destinationName, Func<TObject, T> read)
+        where TObject : class
+        where T : unmanaged
+    {
+        if (destination != null) *destination = default;
+        return ExportGuard.Run(() =>
+        {
+            TObject target = HandleTable.Get<TObject>(handle, kind, argument);
+            if (destination == null) throw new ArgumentNullException(destinationName);
+            *destination = read(target);
+        });
+    }
+
     /// <summary>Stores a new handle into an out-parameter that the export cleared on entry.</summary>
     public static void SetOut(nint* destination, HandleKind kind, object target, string argument)
     {
