@@ -33,6 +33,7 @@ TRAINING = [
 ]
 SAMPLING = [("LSTM 2x128", 128, 10.0), ("LSTM 2x256", 256, 10.0), ("LSTM 2x512", 512, 5.0)]
 SAMPLED_TOKENS = (4000, 1000)  # full, quick
+PRECISIONS = ("f32", "bf16")   # RnnNative's step weights when sampling
 # m x n x k of the products of a 2x512 LSTM, T=100, B=32 (as bench/RnnNative.Benchmarks/GemmBenchmarks.cs).
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
 
@@ -84,18 +85,22 @@ def run_ours(quick):
     # Sampling: the engine's generator (rnn_generator_generate) runs step, softmax and the draw of
     # every token in native code, which is how RnnNative is meant to sample; per-token latency is
     # the time of n tokens / n (generator creation included, amortized).
+    # Each size twice: float32 step weights (the default) and bfloat16 ones (Model.step_precision).
     count = SAMPLED_TOKENS[1] if quick else SAMPLED_TOKENS[0]
-    for name, hidden, _target in SAMPLING:
-        with Model.lstm(vocab, hidden=hidden, layers=2, embedding=hidden, seed=1) as model:
-            model.sample(n=200, temperature=1.0, seed=1)  # warm-up
-            best = float("inf")
-            for repeat in range(3):
-                start = time.perf_counter()
-                text = model.sample(n=count, temperature=1.0, seed=repeat)
-                best = min(best, time.perf_counter() - start)
-            assert len(text) == count, len(text)
-        result["sampling"][name] = {"us_per_token": best / count * 1e6, "tokens": count}
-        print(f"  ours  sampling {name}: {best / count * 1e6:.1f} us/token", file=sys.stderr)
+    for precision in PRECISIONS:
+        result["sampling"][precision] = {}
+        for name, hidden, _target in SAMPLING:
+            with Model.lstm(vocab, hidden=hidden, layers=2, embedding=hidden, seed=1) as model:
+                model.step_precision = precision
+                model.sample(n=200, temperature=1.0, seed=1)  # warm-up
+                best = float("inf")
+                for repeat in range(3):
+                    start = time.perf_counter()
+                    text = model.sample(n=count, temperature=1.0, seed=repeat)
+                    best = min(best, time.perf_counter() - start)
+                assert len(text) == count, len(text)
+            result["sampling"][precision][name] = {"us_per_token": best / count * 1e6, "tokens": count}
+            print(f"  ours  sampling {name} {precision}: {best / count * 1e6:.1f} us/token", file=sys.stderr)
     return result
 
 
@@ -304,10 +309,11 @@ def orchestrate(quick, command):
         best = max(TORCH_THREADS, key=lambda t: torch_runs[t]["training"][name]["tokens_per_s"])
         o, t = ours["training"][name]["tokens_per_s"], torch_runs[best]["training"][name]["tokens_per_s"]
         rows.append((f"train {name}", f"{o:,.0f}", f"{t:,.0f} ({best}T)", "tokens/s", o / t, 2.0))
-    for name, hidden, target in SAMPLING:
-        best = min(TORCH_THREADS, key=lambda t: torch_runs[t]["sampling"][name]["us_per_token"])
-        o, t = ours["sampling"][name]["us_per_token"], torch_runs[best]["sampling"][name]["us_per_token"]
-        rows.append((f"sample {name} V=65 batch 1", f"{o:.1f}", f"{t:.1f} ({best}T)", "us/token", t / o, target))
+    for precision in PRECISIONS:
+        for name, hidden, target in SAMPLING:
+            best = min(TORCH_THREADS, key=lambda t: torch_runs[t]["sampling"][name]["us_per_token"])
+            o, t = ours["sampling"][precision][name]["us_per_token"], torch_runs[best]["sampling"][name]["us_per_token"]
+            rows.append((f"sample {name} V=65 batch 1, {precision} weights", f"{o:.1f}", f"{t:.1f} ({best}T)", "us/token", t / o, target))
     for shape in GEMM:
         o, t = probe["gflops"][shape], numpy_run["gemm"][shape]
         rows.append((f"SGEMM {shape}", f"{o:.1f}", f"{t:.1f}", "GFLOP/s", o / t, 1.0))
@@ -341,7 +347,8 @@ def orchestrate(quick, command):
         "hidden state carried across windows; tokens/s = T*B*updates / time of the timed updates after a warm-up. "
         "Sampling: per token, batch 1, temperature 1 (step, softmax, draw): RnnNative's generator (`Model.sample`, "
         "the loop in native code) against a Python loop of CharRnn step + torch.softmax + torch.multinomial "
-        "under no_grad; best of 3 runs. SGEMM: best call, both threads; `32x2048x512` is unpacked (the engine packs "
+        "under no_grad (float32); best of 3 runs. RnnNative's rows name the weights its steps stream: float32 (default) or "
+        "bfloat16 copies (`Model.step_precision = \"bf16\"`; cost on a trained model: `rnn eval --precision bf16`, see README). SGEMM: best call, both threads; `32x2048x512` is unpacked (the engine packs "
         f"W_hh once per window: {probe['gflops']['32x2048x512 packed']:.1f} GFLOP/s). "
         f"torch.mm for information, GFLOP/s: {torch_gemm}.",
     ]

@@ -37,6 +37,7 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "train", "--cell", "gru" }, "--cell must be one of lstm|elman|rnn, not 'gru'")]
     [InlineData(new[] { "sample" }, "rnn sample needs --model FILE")]
     [InlineData(new[] { "sample", "--model", "m.rnn", "--precision", "fp8" }, "--precision must be one of f32|bf16, not 'fp8'")]
+    [InlineData(new[] { "eval", "--model", "m.rnn", "--data", "d.txt", "--precision", "int4" }, "--precision must be one of f32|bf16, not 'int4'")]
     [InlineData(new[] { "train", "stray" }, "unexpected argument 'stray'")]
     public void A_wrong_command_line_is_one_line_and_exit_code_2(string[] args, string message)
     {
@@ -90,6 +91,12 @@ public sealed class CliTests : IDisposable
         (code, output, _) = Rnn("eval", "--model", model, "--data", data);
         Assert.Equal(0, code);
         Assert.Contains("bits per character", output);
+        foreach (string precision in new[] { "f32", "bf16" })
+        {
+            (code, output, error) = Rnn("eval", "--model", model, "--data", data, "--precision", precision);
+            Assert.True(code == 0, error);
+            Assert.Contains("bits per character", output);
+        }
 
         (code, output, error) = Rnn("train", "--resume", model, "--data", data, "--steps", "15");
         Assert.True(code == 0, error);
