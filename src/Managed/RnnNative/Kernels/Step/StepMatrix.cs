@@ -91,6 +91,7 @@ internal sealed unsafe class StepMatrix
     /// of A from <paramref name="source"/> [G*U, columns] (row-major, rows <paramref name="lda"/> apart),
     /// converting to <see cref="Precision"/>. A matrix over [x; h] is filled with W_ih, then W_hh.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // runs once per weight change: worth no tiering
     public void SetColumns(ReadOnlySpan<float> source, int lda, int firstColumn, int columns)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(firstColumn);
@@ -102,22 +103,36 @@ internal sealed unsafe class StepMatrix
         {
             throw new ArgumentException($"expected a [{rows}, {columns}] matrix with rows {lda} apart, got {source.Length} elements.", nameof(source));
         }
-        for (int row = 0; row < rows; row++)
+        // Panel by panel, 16 columns at a time: the rows read (a cache line each) and the packed
+        // block written (those columns of the panel, contiguous) both stay in L1.
+        const int ColumnBlock = 16;
+        int gates = Gates, width = Width, stride = gates * width;
+        bool float32 = Precision == WeightPrecision.Float32;
+        for (int panel = 0; panel < Panels; panel++)
         {
-            int gate = row / Units, unit = row % Units;
-            int panel = unit / Width, lane = unit % Width;
-            ReadOnlySpan<float> values = source.Slice(row * lda, columns);
-            for (int column = 0; column < columns; column++)
+            long panelStart = (long)panel * Columns * stride;
+            for (int block = 0; block < columns; block += ColumnBlock)
             {
-                int k = firstColumn + column;
-                long pair = ((long)panel * Columns + (k & ~1)) * Gates * Width;
-                if (Precision == WeightPrecision.Float32)
+                int blockEnd = Math.Min(columns, block + ColumnBlock);
+                for (int gate = 0; gate < gates; gate++)
                 {
-                    ((float*)_data)[Float32Weights.Index(pair, k & 1, gate, Gates, Width, lane)] = values[column];
-                }
-                else
-                {
-                    ((ushort*)_data)[BFloat16Weights.Index(pair, k & 1, gate, Gates, Width, lane)] = BFloat16.FromSingle(values[column]);
+                    for (int lane = 0, unit = panel * width; lane < width && unit < Units; lane++, unit++)
+                    {
+                        ReadOnlySpan<float> values = source.Slice((gate * Units + unit) * lda, columns);
+                        for (int column = block; column < blockEnd; column++)
+                        {
+                            int k = firstColumn + column;
+                            long pair = panelStart + (long)(k & ~1) * stride;
+                            if (float32)
+                            {
+                                ((float*)_data)[Float32Weights.Index(pair, k & 1, gate, gates, width, lane)] = values[column];
+                            }
+                            else
+                            {
+                                ((ushort*)_data)[BFloat16Weights.Index(pair, k & 1, gate, gates, width, lane)] = BFloat16.FromSingle(values[column]);
+                            }
+                        }
+                    }
                 }
             }
         }
