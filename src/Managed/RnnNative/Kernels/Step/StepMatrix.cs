@@ -103,34 +103,31 @@ internal sealed unsafe class StepMatrix
         {
             throw new ArgumentException($"expected a [{rows}, {columns}] matrix with rows {lda} apart, got {source.Length} elements.", nameof(source));
         }
-        // Panel by panel, 16 columns at a time: the rows read (a cache line each) and the packed
-        // block written (those columns of the panel, contiguous) both stay in L1.
-        const int ColumnBlock = 16;
-        int gates = Gates, width = Width, stride = gates * width;
-        bool float32 = Precision == WeightPrecision.Float32;
-        for (int panel = 0; panel < Panels; panel++)
+        // In storage order, so the packed side is written once, sequentially; the G*W rows of a panel
+        // are read a column at a time, each from a cache line that the next 15 columns reuse.
+        int gates = Gates, width = Width, units = Units;
+        fixed (float* a = source)
         {
-            long panelStart = (long)panel * Columns * stride;
-            for (int block = 0; block < columns; block += ColumnBlock)
+            for (int panel = 0; panel < Panels; panel++)
             {
-                int blockEnd = Math.Min(columns, block + ColumnBlock);
-                for (int gate = 0; gate < gates; gate++)
+                int lanes = Math.Min(width, units - panel * width);
+                long panelStart = (long)panel * Columns * gates * width;
+                for (int column = 0; column < columns; column++)
                 {
-                    for (int lane = 0, unit = panel * width; lane < width && unit < Units; lane++, unit++)
+                    int k = firstColumn + column;
+                    long pair = panelStart + (long)(k & ~1) * gates * width;
+                    for (int gate = 0; gate < gates; gate++)
                     {
-                        ReadOnlySpan<float> values = source.Slice((gate * Units + unit) * lda, columns);
-                        for (int column = block; column < blockEnd; column++)
+                        float* row = a + ((long)gate * units + panel * width) * lda + column;
+                        if (Precision == WeightPrecision.Float32)
                         {
-                            int k = firstColumn + column;
-                            long pair = panelStart + (long)(k & ~1) * stride;
-                            if (float32)
-                            {
-                                ((float*)_data)[Float32Weights.Index(pair, k & 1, gate, gates, width, lane)] = values[column];
-                            }
-                            else
-                            {
-                                ((ushort*)_data)[BFloat16Weights.Index(pair, k & 1, gate, gates, width, lane)] = BFloat16.FromSingle(values[column]);
-                            }
+                            float* packed = (float*)_data + Float32Weights.Index(pair, k & 1, gate, gates, width, 0);
+                            for (int lane = 0; lane < lanes; lane++) packed[lane] = row[(long)lane * lda];
+                        }
+                        else
+                        {
+                            ushort* packed = (ushort*)_data + BFloat16Weights.Index(pair, k & 1, gate, gates, width, 0);
+                            for (int lane = 0; lane < lanes; lane++) packed[2 * lane] = BFloat16.FromSingle(row[(long)lane * lda]);
                         }
                     }
                 }
@@ -154,10 +151,15 @@ internal sealed unsafe class StepMatrix
             throw new ArgumentException($"expected {Panels * Gates * Width} values ([panels, G, W]), got {panelOrder.Length}.", nameof(panelOrder));
         }
         panelOrder.Clear();
-        for (int row = 0; row < length; row++)
+        int gates = Gates, units = Units, width = Width;
+        for (int gate = 0; gate < gates; gate++)
         {
-            int gate = row / Units, unit = row % Units;
-            panelOrder[((unit / Width) * Gates + gate) * Width + unit % Width] = rows[row];
+            ReadOnlySpan<float> gateRows = rows.Slice(gate * units, units);
+            for (int unit = 0; unit < units; unit += width)
+            {
+                int lanes = Math.Min(width, units - unit);
+                gateRows.Slice(unit, lanes).CopyTo(panelOrder.Slice((unit / width * gates + gate) * width, lanes));
+            }
         }
     }
 }
