@@ -10,7 +10,7 @@ namespace RnnNative.Kernels.Gemm;
 /// for jc (NC columns)                      B block [kc][nc]
 ///   for pc (KC deep)                       pack op(B) -> NR-wide panels (or use the prepacked ones)
 ///     for ic (MC rows)                     pack op(A) -> MR-tall panels
-///       for jr (NR), for ir (MR)           microkernel on a 6 x NR tile
+///       for jr (NR), for ir (MR)           microkernel on an MR x NR tile
 /// </code>
 /// Each C element gets the same operations wherever the rectangle, block and tile edges fall:
 /// its K sum is split at multiples of KC only, and edge tiles run the full microkernel on a copy.
