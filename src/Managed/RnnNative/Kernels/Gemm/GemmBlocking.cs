@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnNative.Kernels.Simd;
 
 namespace RnnNative.Kernels.Gemm;
@@ -22,7 +23,13 @@ internal static class GemmBlocking<TVec, TSimd>
     /// keep the same tile). 512-bit vectors come with 32 registers (AVX-512), enough for 8 rows
     /// (16 accumulators): the recurrent step's M = B = 32 is then 4 whole tiles instead of 6 with
     /// 4 rows computed for nothing, and each pair of B loads feeds 16 FMAs instead of 12.</summary>
-    public static int MR => TSimd.Count == 16 ? 8 : 6;
+    public static int MR
+    {
+        // Forced: a getter with a branch is not inlined into the larger packing and driver loops
+        // by default, and there every use of MR would become a call instead of a constant.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSimd.Count == 16 ? 8 : 6;
+    }
 
     /// <summary>Columns of the register tile: two vectors.</summary>
     public static int NR => 2 * TSimd.Count;
