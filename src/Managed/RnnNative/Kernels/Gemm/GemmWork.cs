@@ -32,7 +32,7 @@ internal sealed class GemmWork<TVec, TSimd> : IParallelWork
     {
         int mr = GemmBlocking<TVec, TSimd>.MR;
         int nr = GemmBlocking<TVec, TSimd>.NR;
-        int threads = Parallelism.ThreadCount;
+        int threads = Parallelism.AvailableThreads;
         int rowUnits = (problem.M + mr - 1) / mr;
         int colUnits = (problem.N + nr - 1) / nr;
         // A row cut makes every piece pack all of op(B) (k*n floats), a column cut all of op(A)
