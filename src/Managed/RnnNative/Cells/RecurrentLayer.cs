@@ -199,6 +199,8 @@ internal abstract class RecurrentLayer
         SetFinalCellGradient(dFinalCell);
 
         _packedRecurrent = Kernels.PackB(false, GateWidth, HiddenSize, weightHh, HiddenSize, _packedRecurrent);
+        // The pieces read dOutput through a pointer, past any span's bounds check: check it here.
+        ArgumentOutOfRangeException.ThrowIfLessThan(dOutput.Length, rows * HiddenSize, nameof(dOutput));
         unsafe
         {
             fixed (float* pOutput = dOutput)
