@@ -18,11 +18,20 @@ namespace RnnNative.Cells;
 ///           dX = dGates · W_ih                                        (for the layer below)
 /// </code>
 /// The buffers of the last forward pass are kept for the backward pass (BPTT truncated at the window).
+/// The B sequences of a batch only share the weights, so each thread runs all T steps, both
+/// directions, for its own group of batch rows (see <see cref="WindowWork"/>): the steps need no
+/// synchronization between threads, where splitting every step's GEMM and pointwise work would
+/// need two per step.
 /// </summary>
 internal abstract class RecurrentLayer
 {
-    private readonly StepWork _forwardStep;
-    private readonly StepWork _backwardStep;
+    /// <summary>Fewest batch rows a thread takes: one register tile's height, below which a
+    /// step's GEMM would mostly compute padding; smaller batches split each step instead.</summary>
+    private const int MinimumRowsPerGroup = 8;
+
+    private readonly WindowWork _window;
+    private StepWork[] _forwardSteps = [];
+    private StepWork[] _backwardSteps = [];
     private PackedMatrix? _packedRecurrent;
     private readonly float[] _biasSum;
     private readonly float[] _dBias;
@@ -39,8 +48,7 @@ internal abstract class RecurrentLayer
         BiasHhOffset = BiasIhOffset + GateWidth;
         _biasSum = new float[GateWidth];
         _dBias = new float[GateWidth];
-        _forwardStep = new StepWork(this, backward: false);
-        _backwardStep = new StepWork(this, backward: true);
+        _window = new WindowWork(this);
     }
 
     protected KernelSet Kernels { get; }
@@ -82,6 +90,7 @@ internal abstract class RecurrentLayer
     /// <summary>[B, H]: the gradient reaching h_{t-1} through W_hh.</summary>
     protected float[] DHiddenCarry { get; private set; } = [];
 
+    private unsafe float* _dOutput;   // dOutput of the running Backward, pinned for its pieces
     private float[] _input = [];
     private int _inputOffset;
     private bool _inputProjected;   // the last forward got X · W_ihᵀ from the caller (ForwardGathered)
@@ -112,8 +121,7 @@ internal abstract class RecurrentLayer
             Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
             Kernels.AddRowVector(gates, 1, _biasSum);
             Kernels.Gemv(false, GateWidth, HiddenSize, 1f, parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize, hidden0, 1f, gates);
-            _forwardStep.Step = 0;
-            _forwardStep.Run(batch, GateWidth);
+            ForwardRows(0, 0, 1);
             return;
         }
         Kernels.Gemm(false, true, rows, GateWidth, InputSize, 1f, input.AsSpan(inputOffset, rows * InputSize), InputSize, weightIh, InputSize, 0f, gates, GateWidth);
@@ -152,18 +160,24 @@ internal abstract class RecurrentLayer
     /// <summary>Adds the biases to the input projections in <see cref="Gates"/>, then runs the T steps.</summary>
     private void RunRecurrence(float[] parameters, int steps, int batch)
     {
-        int rows = steps * batch, stateSize = batch * HiddenSize;
+        int rows = steps * batch;
         ReadOnlySpan<float> weightHh = parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize);
         Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
         Kernels.AddRowVector(Gates.AsSpan(0, rows * GateWidth), rows, _biasSum);
 
         _packedRecurrent = Kernels.PackB(true, HiddenSize, GateWidth, weightHh, HiddenSize, _packedRecurrent);
-        for (int t = 0; t < steps; t++)
+        _window.Run(backward: false, batch);
+    }
+
+    /// <summary>The forward steps t = 0..T-1 of batch rows [first, first + count); piece <paramref name="piece"/> of the window.</summary>
+    private void ForwardSteps(int piece, int first, int count)
+    {
+        int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
+        for (int t = 0; t < Steps; t++)
         {
             // gates_t += h_{t-1} · W_hhᵀ
-            Kernels.Gemm(false, batch, 1f, Hidden.AsSpan(t * stateSize, stateSize), HiddenSize, _packedRecurrent, 1f, Gates.AsSpan(t * batch * GateWidth, batch * GateWidth), GateWidth);
-            _forwardStep.Step = t;
-            _forwardStep.Run(batch, GateWidth);
+            Kernels.Gemm(false, count, 1f, Hidden.AsSpan(t * stateSize + rowStart, length), HiddenSize, _packedRecurrent!, 1f, Gates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth);
+            _forwardSteps[piece].Run(t, first, count);
         }
     }
 
@@ -185,13 +199,23 @@ internal abstract class RecurrentLayer
         SetFinalCellGradient(dFinalCell);
 
         _packedRecurrent = Kernels.PackB(false, GateWidth, HiddenSize, weightHh, HiddenSize, _packedRecurrent);
-        for (int t = steps - 1; t >= 0; t--)
+        // The pieces read dOutput through a pointer, past any span's bounds check: check it here.
+        ArgumentOutOfRangeException.ThrowIfLessThan(dOutput.Length, rows * HiddenSize, nameof(dOutput));
+        unsafe
         {
-            Kernels.Add(dOutput.Slice(t * stateSize, stateSize), carry, DHiddenTotal.AsSpan(0, stateSize));
-            _backwardStep.Step = t;
-            _backwardStep.Run(batch, GateWidth);
-            // dh_{t-1} = dGates_t · W_hh
-            Kernels.Gemm(false, batch, 1f, DGates.AsSpan(t * batch * GateWidth, batch * GateWidth), GateWidth, _packedRecurrent, 0f, carry, HiddenSize);
+            fixed (float* pOutput = dOutput)
+            {
+                // Pinned for the pieces, which cannot hold a span; they finish before the call returns.
+                _dOutput = pOutput;
+                try
+                {
+                    _window.Run(backward: true, batch);
+                }
+                finally
+                {
+                    _dOutput = null;
+                }
+            }
         }
         if (!dInitialHidden.IsEmpty) carry.CopyTo(dInitialHidden);
         GetInitialCellGradient(dInitialCell);
@@ -213,6 +237,21 @@ internal abstract class RecurrentLayer
         {
             // dX[T*B, I] = dGates · W_ih
             Kernels.Gemm(false, false, rows, InputSize, GateWidth, 1f, dGates, GateWidth, weightIh, InputSize, 0f, dInput, InputSize);
+        }
+    }
+
+    /// <summary>The backward steps t = T-1..0 of batch rows [first, first + count); piece <paramref name="piece"/> of the window.</summary>
+    private unsafe void BackwardSteps(int piece, int first, int count)
+    {
+        int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
+        Span<float> carry = DHiddenCarry.AsSpan(rowStart, length);
+        for (int t = Steps - 1; t >= 0; t--)
+        {
+            ReadOnlySpan<float> dOutput = new(_dOutput + t * stateSize + rowStart, length);
+            Kernels.Add(dOutput, carry, DHiddenTotal.AsSpan(rowStart, length));
+            _backwardSteps[piece].Run(t, first, count);
+            // dh_{t-1} = dGates_t · W_hh
+            Kernels.Gemm(false, count, 1f, DGates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth, _packedRecurrent!, 0f, carry, HiddenSize);
         }
     }
 
@@ -274,20 +313,68 @@ internal abstract class RecurrentLayer
         Batch = batch;
     }
 
-    /// <summary>The pointwise step as row pieces for the worker team; one instance per direction, reused.</summary>
+    /// <summary>
+    /// The steps of a window, cut into groups of batch rows, one per thread; each group runs every
+    /// step of its rows (a step's GEMM and pointwise work then run on that thread alone). Rows
+    /// are computed the same whatever group they fall in, so results do not depend on the thread count.
+    /// </summary>
+    private sealed class WindowWork(RecurrentLayer layer) : IParallelWork
+    {
+        private bool _backward;
+        private int _rows;
+        private int _pieces;
+
+        public void Run(bool backward, int rows)
+        {
+            _backward = backward;
+            _rows = rows;
+            _pieces = Math.Max(1, Math.Min(Parallelism.AvailableThreads, rows / MinimumRowsPerGroup));
+            if (layer._forwardSteps.Length < _pieces)
+            {
+                layer._forwardSteps = [.. Enumerable.Range(0, _pieces).Select(_ => new StepWork(layer, backward: false))];
+                layer._backwardSteps = [.. Enumerable.Range(0, _pieces).Select(_ => new StepWork(layer, backward: true))];
+            }
+            Parallelism.Run(this, _pieces);
+        }
+
+        void IParallelWork.Run(int index)
+        {
+            int first = (int)((long)_rows * index / _pieces);
+            int end = (int)((long)_rows * (index + 1) / _pieces);
+            if (_backward)
+            {
+                layer.BackwardSteps(index, first, end - first);
+            }
+            else
+            {
+                layer.ForwardSteps(index, first, end - first);
+            }
+        }
+    }
+
+    /// <summary>The pointwise step of a group of rows, as row pieces for the worker team (they
+    /// spread over the threads only when the window has a single group); one per group and direction, reused.</summary>
     private sealed class StepWork(RecurrentLayer layer, bool backward) : RowParallelWork
     {
-        public int Step { get; set; }
+        private int _step;
+        private int _first;
+
+        public void Run(int step, int first, int count)
+        {
+            _step = step;
+            _first = first;
+            Run(count, layer.GateWidth);
+        }
 
         protected override void RunRows(int first, int count)
         {
             if (backward)
             {
-                layer.BackwardRows(Step, first, count);
+                layer.BackwardRows(_step, _first + first, count);
             }
             else
             {
-                layer.ForwardRows(Step, first, count);
+                layer.ForwardRows(_step, _first + first, count);
             }
         }
     }

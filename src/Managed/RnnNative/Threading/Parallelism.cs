@@ -30,6 +30,11 @@ public static class Parallelism
         }
     }
 
+    /// <summary>Threads a parallel call made now would run on: <see cref="ThreadCount"/>, or 1 from
+    /// inside a piece (nested calls run on their caller), so nested work is cut in one piece and
+    /// spends nothing on a split no other thread would take.</summary>
+    internal static int AvailableThreads => WorkerTeam.InsidePiece ? 1 : ThreadCount;
+
     /// <summary>Runs the pieces of <paramref name="work"/> on the engine's threads.</summary>
     internal static void Run(IParallelWork work, int pieceCount) => s_team.Run(work, pieceCount);
 }

@@ -15,7 +15,7 @@ internal abstract class RowParallelWork : IParallelWork
     {
         long elements = (long)rows * elementsPerRow;
         _rows = rows;
-        _pieces = (int)Math.Clamp(elements / MinimumElementsPerPiece, 1, Math.Min(rows, Parallelism.ThreadCount));
+        _pieces = (int)Math.Clamp(elements / MinimumElementsPerPiece, 1, Math.Min(rows, Parallelism.AvailableThreads));
         Parallelism.Run(this, _pieces);
     }
 

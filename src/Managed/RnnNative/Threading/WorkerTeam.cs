@@ -25,6 +25,10 @@ internal sealed class WorkerTeam : IDisposable
     /// steps of a window, short enough that an idle engine gives its cores back at once.</summary>
     private static readonly long SpinBudget = Stopwatch.Frequency / 5000; // 200 us
 
+    // True on a thread while it runs a piece: work it starts then has no other thread to go to.
+    [ThreadStatic]
+    private static bool t_insidePiece;
+
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _wakeUps;
     private readonly int[] _sleeping;           // 1 while worker i is (about to be) blocked on its semaphore
@@ -55,6 +59,9 @@ internal sealed class WorkerTeam : IDisposable
 
     /// <summary>Threads that run pieces, the caller included.</summary>
     public int ThreadCount { get; }
+
+    /// <summary>Whether the calling thread is running a piece: a parallel call it makes runs on it alone.</summary>
+    public static bool InsidePiece => t_insidePiece;
 
     /// <summary>Runs <c>work.Run(i)</c> for every i in [0, <paramref name="pieceCount"/>) and returns when all are done.
     /// The first exception thrown by a piece is rethrown here after every piece has finished.</summary>
@@ -121,7 +128,21 @@ internal sealed class WorkerTeam : IDisposable
     {
         for (int i = 0; i < pieceCount; i++)
         {
-            work.Run(i);
+            RunPiece(work, i);
+        }
+    }
+
+    private static void RunPiece(IParallelWork work, int index)
+    {
+        bool outer = t_insidePiece;
+        t_insidePiece = true;
+        try
+        {
+            work.Run(index);
+        }
+        finally
+        {
+            t_insidePiece = outer;
         }
     }
 
@@ -132,7 +153,7 @@ internal sealed class WorkerTeam : IDisposable
         {
             try
             {
-                _work!.Run(index);
+                RunPiece(_work!, index);
             }
             catch (Exception e)
             {

@@ -1,4 +1,5 @@
 using RnnNative.Kernels;
+using RnnNative.Threading;
 
 namespace RnnNative.Training;
 
@@ -7,10 +8,23 @@ namespace RnnNative.Training;
 /// squared-gradient averages, Adam's moments) for checkpoints. The arithmetic is the fused kernels
 /// of <see cref="KernelSet"/>, which follow <c>torch.optim</c>.
 /// </summary>
-public sealed class Optimizer
+/// <remarks>
+/// A step is a few memory-bound passes over every parameter (Adam: read four streams, write
+/// three), so it runs on all the engine's threads: the blocks are cut into chunks of whole
+/// cache lines, and the update of each element does not depend on the chunk it falls in.
+/// </remarks>
+public sealed class Optimizer : IParallelWork
 {
+    /// <summary>Floats per chunk: large enough that a chunk costs far more than handing it out,
+    /// a multiple of every vector width so chunks split no register.</summary>
+    private const int ChunkLength = 1 << 15;
+
     private readonly IReadOnlyList<ParameterBlock> _blocks;
     private readonly KernelSet _kernels;
+    private readonly (int Block, int Start, int Length)[] _chunks;
+    private float _learningRate;
+    private float _bias1;
+    private float _bias2;
 
     public Optimizer(OptimizerConfig config, IReadOnlyList<ParameterBlock> blocks, KernelSet? kernels = null)
     {
@@ -22,6 +36,10 @@ public sealed class Optimizer
         _kernels = kernels ?? KernelSet.Active;
         int stateVectors = config.Kind switch { OptimizerKind.Adam => 2, _ => 1 };
         State = blocks.SelectMany(block => Enumerable.Range(0, stateVectors).Select(_ => new float[block.Length])).ToArray();
+        _chunks = blocks
+            .SelectMany((block, i) => Enumerable.Range(0, (block.Length + ChunkLength - 1) / ChunkLength)
+                .Select(c => (i, c * ChunkLength, Math.Min(ChunkLength, block.Length - c * ChunkLength))))
+            .ToArray();
     }
 
     public OptimizerConfig Config { get; }
@@ -42,28 +60,40 @@ public sealed class Optimizer
         }
         StepCount++;
         OptimizerConfig c = Config;
-        float epsilon = c.EffectiveEpsilon;
         // Adam's bias corrections in double: beta^t underflows gracefully and loses nothing at large t.
-        float bias1 = (float)(1 - Math.Pow(c.Beta1, StepCount)), bias2 = (float)(1 - Math.Pow(c.Beta2, StepCount));
-        for (int i = 0; i < _blocks.Count; i++)
+        _bias1 = (float)(1 - Math.Pow(c.Beta1, StepCount));
+        _bias2 = (float)(1 - Math.Pow(c.Beta2, StepCount));
+        _learningRate = learningRate;
+        Parallelism.Run(this, _chunks.Length);
+        foreach (ParameterBlock block in _blocks)
         {
-            ParameterBlock block = _blocks[i];
-            switch (c.Kind)
-            {
-                case OptimizerKind.Sgd:
-                    _kernels.SgdUpdate(block.Values, block.Gradients, State[i], learningRate, c.Momentum, c.Nesterov, c.WeightDecay);
-                    break;
-                case OptimizerKind.Adagrad:
-                    _kernels.AdagradUpdate(block.Values, block.Gradients, State[i], learningRate, epsilon, c.WeightDecay);
-                    break;
-                case OptimizerKind.Rmsprop:
-                    _kernels.RmspropUpdate(block.Values, block.Gradients, State[i], learningRate, c.Alpha, epsilon, c.WeightDecay);
-                    break;
-                default:
-                    _kernels.AdamUpdate(block.Values, block.Gradients, State[2 * i], State[2 * i + 1], learningRate, c.Beta1, c.Beta2, epsilon, bias1, bias2, c.WeightDecay, c.DecoupledWeightDecay);
-                    break;
-            }
             block.Version?.Advance();
+        }
+    }
+
+    /// <summary>Updates chunk <paramref name="index"/> of <see cref="_chunks"/>.</summary>
+    void IParallelWork.Run(int index)
+    {
+        (int i, int start, int length) = _chunks[index];
+        ParameterBlock block = _blocks[i];
+        Span<float> values = block.Values.AsSpan(start, length);
+        ReadOnlySpan<float> gradients = block.Gradients.AsSpan(start, length);
+        OptimizerConfig c = Config;
+        float epsilon = c.EffectiveEpsilon;
+        switch (c.Kind)
+        {
+            case OptimizerKind.Sgd:
+                _kernels.SgdUpdate(values, gradients, State[i].AsSpan(start, length), _learningRate, c.Momentum, c.Nesterov, c.WeightDecay);
+                break;
+            case OptimizerKind.Adagrad:
+                _kernels.AdagradUpdate(values, gradients, State[i].AsSpan(start, length), _learningRate, epsilon, c.WeightDecay);
+                break;
+            case OptimizerKind.Rmsprop:
+                _kernels.RmspropUpdate(values, gradients, State[i].AsSpan(start, length), _learningRate, c.Alpha, epsilon, c.WeightDecay);
+                break;
+            default:
+                _kernels.AdamUpdate(values, gradients, State[2 * i].AsSpan(start, length), State[2 * i + 1].AsSpan(start, length), _learningRate, c.Beta1, c.Beta2, epsilon, _bias1, _bias2, c.WeightDecay, c.DecoupledWeightDecay);
+                break;
         }
     }
 }

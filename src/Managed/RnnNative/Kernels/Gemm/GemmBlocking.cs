@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnNative.Kernels.Simd;
 
 namespace RnnNative.Kernels.Gemm;
@@ -17,9 +18,18 @@ internal static class GemmBlocking<TVec, TSimd>
     where TVec : struct
     where TSimd : struct, ISimd<TVec>
 {
-    /// <summary>Rows of the register tile: 6 rows x 2 vectors = 12 accumulators, leaving
-    /// registers for the 2 B vectors and the A broadcast even with 16 registers (AVX2).</summary>
-    public static int MR => 6;
+    /// <summary>Rows of the register tile. 6 rows x 2 vectors = 12 accumulators leave registers
+    /// for the 2 B vectors and the A broadcast with 16 registers (AVX2, and the narrower paths
+    /// keep the same tile). 512-bit vectors come with 32 registers (AVX-512), enough for 8 rows
+    /// (16 accumulators): the recurrent step's M = B = 32 is then 4 whole tiles instead of 6 with
+    /// 4 rows computed for nothing, and each pair of B loads feeds 16 FMAs instead of 12.</summary>
+    public static int MR
+    {
+        // Forced: a getter with a branch is not inlined into the larger packing and driver loops
+        // by default, and there every use of MR would become a call instead of a constant.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSimd.Count == 16 ? 8 : 6;
+    }
 
     /// <summary>Columns of the register tile: two vectors.</summary>
     public static int NR => 2 * TSimd.Count;
@@ -33,7 +43,7 @@ internal static class GemmBlocking<TVec, TSimd>
     /// <summary>Rows of one packed A block: MC x KC floats (about 300-500 KB) stay in L2.</summary>
     public static int MC => TSimd.Count switch
     {
-        16 => 6 * 24,
+        16 => 8 * 18,
         _ => 6 * 40,
     };
 

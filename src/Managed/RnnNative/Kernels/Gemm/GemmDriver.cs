@@ -10,7 +10,7 @@ namespace RnnNative.Kernels.Gemm;
 /// for jc (NC columns)                      B block [kc][nc]
 ///   for pc (KC deep)                       pack op(B) -> NR-wide panels (or use the prepacked ones)
 ///     for ic (MC rows)                     pack op(A) -> MR-tall panels
-///       for jr (NR), for ir (MR)           microkernel on a 6 x NR tile
+///       for jr (NR), for ir (MR)           microkernel on an MR x NR tile
 /// </code>
 /// Each C element gets the same operations wherever the rectangle, block and tile edges fall:
 /// its K sum is split at multiples of KC only, and edge tiles run the full microkernel on a copy.
@@ -33,14 +33,17 @@ internal static unsafe class GemmDriver<TVec, TSimd>
     /// ceil(n/NR) panels [kc][NR].</summary>
     public static long PackedLength(int k, int n) => (long)k * RoundUpToPanel(n);
 
-    /// <summary>Packs all of op(B) [k, n]: the K block starting at row pc is at
-    /// <c>dst + pc * roundUp(n, NR)</c>, the layout <see cref="Run"/> reads from <see cref="GemmProblem.Packed"/>.</summary>
-    public static void PackAll(bool transB, float* b, int ldb, int k, int n, float* dst)
+    /// <summary>Packs columns [colStart, colEnd) of op(B) [k, n] (colStart a multiple of NR) in the
+    /// layout <see cref="Run"/> reads from <see cref="GemmProblem.Packed"/>: the K block starting at
+    /// row pc is at <c>dst + pc * roundUp(n, NR)</c>, its panel of column j at <c>+ j * kc</c>.</summary>
+    public static void PackAll(bool transB, float* b, int ldb, int k, int n, int colStart, int colEnd, float* dst)
     {
+        Debug.Assert(colStart % NR == 0);
         int nPadded = RoundUpToPanel(n);
         for (int pc = 0; pc < k; pc += KC)
         {
-            GemmPacking<TVec, TSimd>.PackB(transB, b, ldb, pc, Math.Min(KC, k - pc), 0, n, dst + (long)pc * nPadded);
+            int kc = Math.Min(KC, k - pc);
+            GemmPacking<TVec, TSimd>.PackB(transB, b, ldb, pc, kc, colStart, colEnd - colStart, dst + (long)pc * nPadded + (long)colStart * kc);
         }
     }
 

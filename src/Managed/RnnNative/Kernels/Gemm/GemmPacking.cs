@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnNative.Kernels.Simd;
 
 namespace RnnNative.Kernels.Gemm;
@@ -24,11 +25,17 @@ internal static unsafe class GemmPacking<TVec, TSimd>
             int rows = Math.Min(MR, mc - ir);
             if (transA)
             {
-                // Row p of the stored A holds op(A)[i0+ir.., p]: MR contiguous floats per k step.
+                // Row p of the stored A holds op(A)[i0+ir.., p]: MR contiguous floats per k step,
+                // copied as one block of constant size (a vector move or two) for a whole panel.
                 float* src = a + (long)p0 * lda + i0 + ir;
                 for (int p = 0; p < kc; p++, src += lda)
                 {
                     float* d = dst + p * MR;
+                    if (rows == MR)
+                    {
+                        Unsafe.CopyBlockUnaligned(d, src, (uint)(MR * sizeof(float)));
+                        continue;
+                    }
                     int r = 0;
                     for (; r < rows; r++)
                     {

@@ -22,6 +22,8 @@ internal unsafe struct GemmProblem
 
     /// <summary>op(B) packed by <see cref="Sgemm{TVec, TSimd}.PackB"/>, or null to pack per block.</summary>
     public float* Packed;
+
+    public readonly bool IsPrepacked => Packed != null;
     public float* C;
     public int Ldc;
 }

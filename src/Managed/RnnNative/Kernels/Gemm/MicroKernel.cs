@@ -6,10 +6,12 @@ namespace RnnNative.Kernels.Gemm;
 
 /// <summary>
 /// The register tile of the GEMM, written once for every width:
-/// <c>C[6, NR] = alpha * Apanel^T * Bpanel + beta * C</c> where Apanel is [kc][6] and Bpanel is
-/// [kc][NR = 2 * Count], both packed. The 12 accumulators (6 rows x 2 vectors) live in registers;
-/// each k step loads two B vectors and broadcasts six A values (for 512-bit vectors: a 6x32 tile,
-/// 12 FMAs per 2 loads + 6 broadcasts, which keeps both FMA pipes busy).
+/// <c>C[MR, NR] = alpha * Apanel^T * Bpanel + beta * C</c> where Apanel is [kc][MR] and Bpanel is
+/// [kc][NR = 2 * Count], both packed. The 2 * MR accumulators (MR rows x 2 vectors) live in
+/// registers; each k step loads two B vectors and broadcasts MR A values. MR is 6, or 8 with
+/// 512-bit vectors (see <see cref="GemmBlocking{TVec, TSimd}.MR"/>): rows 6 and 7 are guarded by a
+/// test of that JIT-time constant, so the 6-row instantiations carry neither their code nor their
+/// registers.
 /// </summary>
 /// <remarks>
 /// Each accumulator sums its k products in order, starting from zero, with
@@ -19,8 +21,10 @@ internal static unsafe class MicroKernel<TVec, TSimd>
     where TVec : struct
     where TSimd : struct, ISimd<TVec>
 {
+    private static int MR => GemmBlocking<TVec, TSimd>.MR;
+
     /// <param name="kc">Depth of the K block.</param>
-    /// <param name="a">Packed A panel [kc][6].</param>
+    /// <param name="a">Packed A panel [kc][MR].</param>
     /// <param name="b">Packed B panel [kc][NR].</param>
     /// <param name="c">The tile's top-left element; rows are <paramref name="ldc"/> apart.</param>
     /// <param name="overwrite">true: <c>C = alpha * AB</c> without reading C (beta = 0 on the first
@@ -29,6 +33,7 @@ internal static unsafe class MicroKernel<TVec, TSimd>
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool overwrite)
     {
         int n = TSimd.Count;
+        bool eightRows = MR == 8;
         PrefetchTile(c, ldc);
         TVec c00 = TSimd.Zero, c01 = TSimd.Zero;
         TVec c10 = TSimd.Zero, c11 = TSimd.Zero;
@@ -36,29 +41,24 @@ internal static unsafe class MicroKernel<TVec, TSimd>
         TVec c30 = TSimd.Zero, c31 = TSimd.Zero;
         TVec c40 = TSimd.Zero, c41 = TSimd.Zero;
         TVec c50 = TSimd.Zero, c51 = TSimd.Zero;
+        TVec c60 = TSimd.Zero, c61 = TSimd.Zero;
+        TVec c70 = TSimd.Zero, c71 = TSimd.Zero;
         for (int p = 0; p < kc; p++)
         {
             TVec b0 = TSimd.Load(in b[0]);
             TVec b1 = TSimd.Load(in b[n]);
-            TVec ai = TSimd.Broadcast(a[0]);
-            c00 = TSimd.MultiplyAdd(ai, b0, c00);
-            c01 = TSimd.MultiplyAdd(ai, b1, c01);
-            ai = TSimd.Broadcast(a[1]);
-            c10 = TSimd.MultiplyAdd(ai, b0, c10);
-            c11 = TSimd.MultiplyAdd(ai, b1, c11);
-            ai = TSimd.Broadcast(a[2]);
-            c20 = TSimd.MultiplyAdd(ai, b0, c20);
-            c21 = TSimd.MultiplyAdd(ai, b1, c21);
-            ai = TSimd.Broadcast(a[3]);
-            c30 = TSimd.MultiplyAdd(ai, b0, c30);
-            c31 = TSimd.MultiplyAdd(ai, b1, c31);
-            ai = TSimd.Broadcast(a[4]);
-            c40 = TSimd.MultiplyAdd(ai, b0, c40);
-            c41 = TSimd.MultiplyAdd(ai, b1, c41);
-            ai = TSimd.Broadcast(a[5]);
-            c50 = TSimd.MultiplyAdd(ai, b0, c50);
-            c51 = TSimd.MultiplyAdd(ai, b1, c51);
-            a += 6;
+            RowStep(a[0], b0, b1, ref c00, ref c01);
+            RowStep(a[1], b0, b1, ref c10, ref c11);
+            RowStep(a[2], b0, b1, ref c20, ref c21);
+            RowStep(a[3], b0, b1, ref c30, ref c31);
+            RowStep(a[4], b0, b1, ref c40, ref c41);
+            RowStep(a[5], b0, b1, ref c50, ref c51);
+            if (eightRows)
+            {
+                RowStep(a[6], b0, b1, ref c60, ref c61);
+                RowStep(a[7], b0, b1, ref c70, ref c71);
+            }
+            a += MR;
             b += 2 * n;
         }
         TVec va = TSimd.Broadcast(alpha);
@@ -69,6 +69,20 @@ internal static unsafe class MicroKernel<TVec, TSimd>
         Update(c + 3 * ldc, c30, c31, va, vb, overwrite);
         Update(c + 4 * ldc, c40, c41, va, vb, overwrite);
         Update(c + 5 * ldc, c50, c51, va, vb, overwrite);
+        if (eightRows)
+        {
+            Update(c + 6 * ldc, c60, c61, va, vb, overwrite);
+            Update(c + 7 * ldc, c70, c71, va, vb, overwrite);
+        }
+    }
+
+    /// <summary>One k step of one tile row: <c>[lo, hi] += a * [b0, b1]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowStep(float a, TVec b0, TVec b1, ref TVec lo, ref TVec hi)
+    {
+        TVec ai = TSimd.Broadcast(a);
+        lo = TSimd.MultiplyAdd(ai, b0, lo);
+        hi = TSimd.MultiplyAdd(ai, b1, hi);
     }
 
     /// <summary>Starts loading the C tile (first and last float of each row) so that the update
@@ -79,7 +93,7 @@ internal static unsafe class MicroKernel<TVec, TSimd>
     {
         if (Sse.IsSupported)
         {
-            for (int r = 0; r < 6; r++)
+            for (int r = 0; r < MR; r++)
             {
                 Sse.Prefetch0(c + r * ldc);
                 Sse.Prefetch0(c + r * ldc + 2 * TSimd.Count - 1);

@@ -61,7 +61,7 @@ internal static unsafe class Sgemm<TVec, TSimd>
         float[] panels = reuse is not null && reuse.Panels.Length >= length + AlignedBuffer.Slack ? reuse.Panels : AlignedBuffer.Allocate((int)length);
         fixed (float* pb = b, storage = panels)
         {
-            GemmDriver<TVec, TSimd>.PackAll(transB, pb, ldb, k, n, AlignedBuffer.Align(storage));
+            PackBWork<TVec, TSimd>.Run(transB, pb, ldb, k, n, AlignedBuffer.Align(storage));
         }
         if (reuse is null)
         {
