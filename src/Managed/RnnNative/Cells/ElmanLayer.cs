@@ -12,34 +12,42 @@ namespace RnnNative.Cells;
 internal sealed class ElmanLayer(KernelSet kernels, int inputSize, int hiddenSize, Activation activation, int parameterOffset)
     : RecurrentLayer(kernels, inputSize, hiddenSize, gateCount: 1, parameterOffset)
 {
+    // Row by row: where a kernel's vector body ends and its remainder begins then depends on H only,
+    // not on how many rows a thread got, so results stay bit-identical for any thread count.
     protected override void ForwardRows(int t, int first, int count)
     {
         int stateSize = Batch * HiddenSize;
-        ReadOnlySpan<float> gates = Gates.AsSpan(t * stateSize + first * HiddenSize, count * HiddenSize);
-        Span<float> hidden = Hidden.AsSpan((t + 1) * stateSize + first * HiddenSize, count * HiddenSize);
-        if (activation == Activation.Relu)
+        for (int row = first; row < first + count; row++)
         {
-            Kernels.Relu(gates, hidden);
-        }
-        else
-        {
-            Kernels.Tanh(gates, hidden);
+            ReadOnlySpan<float> gates = Gates.AsSpan(t * stateSize + row * HiddenSize, HiddenSize);
+            Span<float> hidden = Hidden.AsSpan((t + 1) * stateSize + row * HiddenSize, HiddenSize);
+            if (activation == Activation.Relu)
+            {
+                Kernels.Relu(gates, hidden);
+            }
+            else
+            {
+                Kernels.Tanh(gates, hidden);
+            }
         }
     }
 
     protected override void BackwardRows(int t, int first, int count)
     {
         int stateSize = Batch * HiddenSize;
-        ReadOnlySpan<float> hidden = Hidden.AsSpan((t + 1) * stateSize + first * HiddenSize, count * HiddenSize);
-        ReadOnlySpan<float> dHidden = DHiddenTotal.AsSpan(first * HiddenSize, count * HiddenSize);
-        Span<float> dGates = DGates.AsSpan(t * stateSize + first * HiddenSize, count * HiddenSize);
-        if (activation == Activation.Relu)
+        for (int row = first; row < first + count; row++)
         {
-            Kernels.ReluBackward(hidden, dHidden, dGates);
-        }
-        else
-        {
-            Kernels.TanhBackward(hidden, dHidden, dGates);
+            ReadOnlySpan<float> hidden = Hidden.AsSpan((t + 1) * stateSize + row * HiddenSize, HiddenSize);
+            ReadOnlySpan<float> dHidden = DHiddenTotal.AsSpan(row * HiddenSize, HiddenSize);
+            Span<float> dGates = DGates.AsSpan(t * stateSize + row * HiddenSize, HiddenSize);
+            if (activation == Activation.Relu)
+            {
+                Kernels.ReluBackward(hidden, dHidden, dGates);
+            }
+            else
+            {
+                Kernels.TanhBackward(hidden, dHidden, dGates);
+            }
         }
     }
 }
