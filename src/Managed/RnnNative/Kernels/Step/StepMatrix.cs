@@ -21,7 +21,7 @@ namespace RnnNative.Kernels.Step;
 /// bfloat16 (<see cref="WeightPrecision"/>). Immutable once filled; readers on any thread.</remarks>
 internal sealed unsafe class StepMatrix
 {
-    private readonly byte[] _storage;
+    private readonly Array _storage;   // float[] or ushort[]: the size limit counts elements, as for the model's own weights
     private readonly byte* _data;
 
     public StepMatrix(KernelPath path, int width, int gates, int units, int inputs, WeightPrecision precision)
@@ -42,13 +42,15 @@ internal sealed unsafe class StepMatrix
         Precision = precision;
         Panels = (units + width - 1) / width;
         Columns = (inputs + ColumnMultiple - 1) / ColumnMultiple * ColumnMultiple;
-        long bytes = (long)Panels * Columns * gates * width * ElementSize;
-        if (bytes + 63 > Array.MaxLength)
+        long elements = (long)Panels * Columns * gates * width;
+        if (elements + 32 > Array.MaxLength)
         {
             throw new ArgumentException($"a step matrix of {gates * (long)units} x {inputs} weights is too large.", nameof(inputs));
         }
-        // Zeroed: the padding rows of the last panel must contribute nothing.
-        _storage = GC.AllocateArray<byte>((int)bytes + 63, pinned: true);
+        // Zeroed (the padding rows of the last panel must contribute nothing), with room to start on a 64-byte boundary.
+        _storage = precision == WeightPrecision.Float32
+            ? GC.AllocateArray<float>((int)elements + 16, pinned: true)
+            : GC.AllocateArray<ushort>((int)elements + 32, pinned: true);
         _data = (byte*)(((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage)) + 63) & ~(nuint)63);
     }
 
@@ -83,8 +85,6 @@ internal sealed unsafe class StepMatrix
 
     /// <summary>The first element (64-byte aligned); valid as long as this object lives.</summary>
     public void* Data => _data;
-
-    private int ElementSize => Precision == WeightPrecision.Float32 ? sizeof(float) : sizeof(ushort);
 
     /// <summary>
     /// Copies columns [<paramref name="firstColumn"/>, <paramref name="firstColumn"/> + <paramref name="columns"/>)
