@@ -55,6 +55,24 @@ public class WorkerTeamTests
         Assert.All(after.Runs, runs => Assert.Equal(1, runs));
     }
 
+    [Fact]
+    public void Only_a_piece_among_several_runs_its_nested_calls_alone()
+    {
+        using WorkerTeam team = new(2);
+        bool[] inside = new bool[3];
+        // A call of one piece leaves the team free, so what that piece starts (a small batch's
+        // per-step GEMMs) can still be split; pieces of a larger call have no thread to spare.
+        team.Run(new ProbeWork(inside), 1);
+        Assert.False(inside[0]);
+        team.Run(new ProbeWork(inside), 3);
+        Assert.All(inside, Assert.True);
+    }
+
+    private sealed class ProbeWork(bool[] inside) : IParallelWork
+    {
+        public void Run(int index) => inside[index] = WorkerTeam.InsidePiece;
+    }
+
     private sealed class NestedWork(WorkerTeam team, CountingWork outer, CountingWork inner) : IParallelWork
     {
         public void Run(int index)

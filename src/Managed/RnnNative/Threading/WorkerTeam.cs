@@ -71,7 +71,14 @@ internal sealed class WorkerTeam : IDisposable
         {
             return;
         }
-        if (pieceCount == 1 || _workers.Length == 0 || !TryClaim())
+        if (pieceCount == 1)
+        {
+            // One piece runs on the caller as if it were not a piece: the team stays free, so
+            // parallel calls the piece makes (a small batch's per-step GEMMs) still get every thread.
+            work.Run(0);
+            return;
+        }
+        if (_workers.Length == 0 || !TryClaim())
         {
             RunAlone(work, pieceCount);
             return;
