@@ -30,8 +30,8 @@ internal abstract class RecurrentLayer
     private const int MinimumRowsPerGroup = 8;
 
     private readonly WindowWork _window;
-    private StepWork[] _forwardSteps = [];
-    private StepWork[] _backwardSteps = [];
+    private readonly StepWork _forwardStep;
+    private readonly StepWork _backwardStep;
     private PackedMatrix? _packedRecurrent;
     private readonly float[] _biasSum;
     private readonly float[] _dBias;
@@ -49,6 +49,8 @@ internal abstract class RecurrentLayer
         _biasSum = new float[GateWidth];
         _dBias = new float[GateWidth];
         _window = new WindowWork(this);
+        _forwardStep = new StepWork(this, backward: false);
+        _backwardStep = new StepWork(this, backward: true);
     }
 
     protected KernelSet Kernels { get; }
@@ -166,18 +168,19 @@ internal abstract class RecurrentLayer
         Kernels.AddRowVector(Gates.AsSpan(0, rows * GateWidth), rows, _biasSum);
 
         _packedRecurrent = Kernels.PackB(true, HiddenSize, GateWidth, weightHh, HiddenSize, _packedRecurrent);
-        _window.Run(backward: false, batch);
+        _window.Backward = false;
+        _window.Run(batch, 1);
     }
 
-    /// <summary>The forward steps t = 0..T-1 of batch rows [first, first + count); piece <paramref name="piece"/> of the window.</summary>
-    private void ForwardSteps(int piece, int first, int count)
+    /// <summary>The forward steps t = 0..T-1 of batch rows [first, first + count).</summary>
+    private void ForwardSteps(int first, int count)
     {
         int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
         for (int t = 0; t < Steps; t++)
         {
             // gates_t += h_{t-1} · W_hhᵀ
             Kernels.Gemm(false, count, 1f, Hidden.AsSpan(t * stateSize + rowStart, length), HiddenSize, _packedRecurrent!, 1f, Gates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth);
-            _forwardSteps[piece].Run(t, first, count);
+            PointwiseStep(backward: false, t, first, count);
         }
     }
 
@@ -209,7 +212,8 @@ internal abstract class RecurrentLayer
                 _dOutput = pOutput;
                 try
                 {
-                    _window.Run(backward: true, batch);
+                    _window.Backward = true;
+                    _window.Run(batch, 1);
                 }
                 finally
                 {
@@ -240,8 +244,8 @@ internal abstract class RecurrentLayer
         }
     }
 
-    /// <summary>The backward steps t = T-1..0 of batch rows [first, first + count); piece <paramref name="piece"/> of the window.</summary>
-    private unsafe void BackwardSteps(int piece, int first, int count)
+    /// <summary>The backward steps t = T-1..0 of batch rows [first, first + count).</summary>
+    private unsafe void BackwardSteps(int first, int count)
     {
         int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
         Span<float> carry = DHiddenCarry.AsSpan(rowStart, length);
@@ -249,7 +253,7 @@ internal abstract class RecurrentLayer
         {
             ReadOnlySpan<float> dOutput = new(_dOutput + t * stateSize + rowStart, length);
             Kernels.Add(dOutput, carry, DHiddenTotal.AsSpan(rowStart, length));
-            _backwardSteps[piece].Run(t, first, count);
+            PointwiseStep(backward: true, t, first, count);
             // dh_{t-1} = dGates_t · W_hh
             Kernels.Gemm(false, count, 1f, DGates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth, _packedRecurrent!, 0f, carry, HiddenSize);
         }
@@ -313,68 +317,69 @@ internal abstract class RecurrentLayer
         Batch = batch;
     }
 
-    /// <summary>
-    /// The steps of a window, cut into groups of batch rows, one per thread; each group runs every
-    /// step of its rows (a step's GEMM and pointwise work then run on that thread alone). Rows
-    /// are computed the same whatever group they fall in, so results do not depend on the thread count.
-    /// </summary>
-    private sealed class WindowWork(RecurrentLayer layer) : IParallelWork
+    /// <summary>The pointwise step t of rows [first, first + count): spread over the threads when
+    /// these are the whole batch (one group), on this thread when other groups run beside it.</summary>
+    private void PointwiseStep(bool backward, int t, int first, int count)
     {
-        private bool _backward;
-        private int _rows;
-        private int _pieces;
-
-        public void Run(bool backward, int rows)
+        if (count == Batch)
         {
-            _backward = backward;
-            _rows = rows;
-            _pieces = Math.Max(1, Math.Min(Parallelism.AvailableThreads, rows / MinimumRowsPerGroup));
-            if (layer._forwardSteps.Length < _pieces)
-            {
-                layer._forwardSteps = [.. Enumerable.Range(0, _pieces).Select(_ => new StepWork(layer, backward: false))];
-                layer._backwardSteps = [.. Enumerable.Range(0, _pieces).Select(_ => new StepWork(layer, backward: true))];
-            }
-            Parallelism.Run(this, _pieces);
+            (backward ? _backwardStep : _forwardStep).RunStep(t, count);
         }
-
-        void IParallelWork.Run(int index)
+        else if (backward)
         {
-            int first = (int)((long)_rows * index / _pieces);
-            int end = (int)((long)_rows * (index + 1) / _pieces);
-            if (_backward)
+            BackwardRows(t, first, count);
+        }
+        else
+        {
+            ForwardRows(t, first, count);
+        }
+    }
+
+    /// <summary>
+    /// The steps of a window, cut into groups of at least <see cref="MinimumRowsPerGroup"/> batch
+    /// rows, one per thread; each group runs every step of its rows (a step's GEMM and pointwise
+    /// work then run on that thread alone). Rows are computed the same whatever group they fall
+    /// in, so results do not depend on the thread count.
+    /// </summary>
+    private sealed class WindowWork(RecurrentLayer layer) : RowParallelWork
+    {
+        public bool Backward { get; set; }
+
+        protected override int MinimumElementsPerPiece => MinimumRowsPerGroup;
+
+        protected override void RunRows(int first, int count)
+        {
+            if (Backward)
             {
-                layer.BackwardSteps(index, first, end - first);
+                layer.BackwardSteps(first, count);
             }
             else
             {
-                layer.ForwardSteps(index, first, end - first);
+                layer.ForwardSteps(first, count);
             }
         }
     }
 
-    /// <summary>The pointwise step of a group of rows, as row pieces for the worker team (they
-    /// spread over the threads only when the window has a single group); one per group and direction, reused.</summary>
+    /// <summary>The pointwise step of the whole batch as row pieces for the worker team; one per direction, reused.</summary>
     private sealed class StepWork(RecurrentLayer layer, bool backward) : RowParallelWork
     {
         private int _step;
-        private int _first;
 
-        public void Run(int step, int first, int count)
+        public void RunStep(int step, int rows)
         {
             _step = step;
-            _first = first;
-            Run(count, layer.GateWidth);
+            Run(rows, layer.GateWidth);
         }
 
         protected override void RunRows(int first, int count)
         {
             if (backward)
             {
-                layer.BackwardRows(_step, _first + first, count);
+                layer.BackwardRows(_step, first, count);
             }
             else
             {
-                layer.ForwardRows(_step, _first + first, count);
+                layer.ForwardRows(_step, first, count);
             }
         }
     }
