@@ -129,7 +129,6 @@ public class SingleTokenStepTests
         AssertAloneMatchesBatch(model, "initial");
 
         // An optimizer update.
-        int v = model.Config.VocabularySize;
         RecurrentState window = new(model.Config.Recurrent, 2);
         Optimizer optimizer = new(new OptimizerConfig(OptimizerKind.Adam, 0.05f), model.Blocks, model.Kernels);
         model.ZeroGradients();
@@ -149,6 +148,5 @@ public class SingleTokenStepTests
         model.StepPrecision = WeightPrecision.Float32;
         Assert.Equal(WeightPrecision.Float32, replica.StepPrecision);
         AssertAloneMatchesBatch(replica, "replica");
-        Assert.Equal(v, model.Config.VocabularySize);
     }
 }

@@ -245,25 +245,32 @@ public sealed class LanguageModel
         {
             throw new ArgumentException($"expected {state.Batch} token ids (one per stream), got {tokens.Length}.", nameof(tokens));
         }
-        for (int stream = 0; stream < tokens.Length; stream++)
-        {
-            if ((uint)tokens[stream] >= (uint)V)
-            {
-                throw new ArgumentOutOfRangeException(nameof(tokens), tokens[stream], $"token id of stream {stream} is outside the vocabulary [0, {V}).");
-            }
-        }
         if (state.Batch == 1)
         {
+            CheckTokenIds(tokens, nameof(tokens));
             _singleTokenStep ??= new SingleTokenStep(this);
             _singleTokenStep.Run(_stepWeights.Get(this), tokens[0], state, logits);
             return;
         }
-        int rows = Forward(tokens, default, 1, state);
+        int rows = Forward(tokens, default, 1, state, nameof(tokens));
         _logits.AsSpan(0, rows * V).CopyTo(logits);
     }
 
-    /// <summary>Embeds, runs the stack and computes logits into <see cref="_logits"/>; returns T*B.</summary>
-    private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="name"/> for an id outside the vocabulary.</summary>
+    private void CheckTokenIds(ReadOnlySpan<int> ids, string name)
+    {
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if ((uint)ids[i] >= (uint)V)
+            {
+                throw new ArgumentOutOfRangeException(name, ids[i], $"token id at position {i} is outside the vocabulary [0, {V}).");
+            }
+        }
+    }
+
+    /// <summary>Embeds, runs the stack and computes logits into <see cref="_logits"/>; returns T*B.
+    /// <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
+    private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state, string inputsName = "inputs")
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
@@ -278,13 +285,7 @@ public sealed class LanguageModel
         }
         EnsureWindow(rows);
 
-        for (int row = 0; row < rows; row++)
-        {
-            if ((uint)inputs[row] >= (uint)V)
-            {
-                throw new ArgumentOutOfRangeException(nameof(inputs), inputs[row], $"token id at position {row} is outside the vocabulary [0, {V}).");
-            }
-        }
+        CheckTokenIds(inputs, inputsName);
         // Layer 0 sees embeddings of V tokens: when the window has more rows than the vocabulary,
         // project the V embeddings once (embedding · W_ih_l0ᵀ) and gather rows, instead of a GEMM
         // over all T*B rows; the dot products are the same, only fewer of them.

@@ -53,20 +53,10 @@ public static class Evaluation
             for (int i = 0; i < count; i++)
             {
                 model.Step(ids.AsSpan(i, 1), state, logits);
-                total += CrossEntropy(logits, ids[i + 1]);
+                total += model.Kernels.SoftmaxCrossEntropy(logits, 1, logits.Length, ids.AsSpan(i + 1, 1), [], 0f);
             }
         }
         return tokens.Length < 2 ? double.NaN : total / (tokens.Length - 1);
-    }
-
-    /// <summary>-log softmax(logits)[target] in double.</summary>
-    private static double CrossEntropy(ReadOnlySpan<float> logits, int target)
-    {
-        float max = float.NegativeInfinity;
-        foreach (float z in logits) max = Math.Max(max, z);
-        double sum = 0;
-        foreach (float z in logits) sum += Math.Exp(z - max);
-        return Math.Log(sum) + max - logits[target];
     }
 
     /// <summary>exp(loss): the effective number of equally likely choices per token.</summary>
