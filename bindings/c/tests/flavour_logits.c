@@ -1,6 +1,8 @@
 /* Cross-flavour agreement. `flavour_logits make MODEL` saves a fixed, seeded 2x64 LSTM over a byte
  * vocabulary; `flavour_logits dump MODEL OUT` steps it through a fixed text and writes every
- * step's logits (raw floats); `flavour_logits compare A B` checks that two dumps agree within
+ * step's logits (raw floats), then the model's loss on that text evaluated in batched windows
+ * (GEMMs over packed operands, where single steps use none) for two window shapes;
+ * `flavour_logits compare A B` checks that two dumps agree within
  * |a - b| <= 1e-4 * max(1, |a|) and prints the largest difference. Different flavours differ only
  * by FMA contraction and reduction order, so they agree to about 1e-6 here. */
 #include <math.h>
@@ -39,7 +41,8 @@ static int make(const char* path) {
 
 static int dump(const char* model_path, const char* out_path) {
     rnn_model* model;
-    rnn_status s = rnn_model_load_file(model_path, &model, NULL);
+    rnn_vocab* vocab;
+    rnn_status s = rnn_model_load_file(model_path, &model, &vocab);
     if (s) return fail("load", s);
     rnn_state* state;
     if ((s = rnn_state_create(model, &state))) return fail("state", s);
@@ -50,6 +53,16 @@ static int dump(const char* model_path, const char* out_path) {
     for (const char* c = text; *c; c++) {
         if ((s = rnn_state_step(state, (unsigned char)*c, logits, 256, NULL))) return fail("step", s);
         fwrite(logits, sizeof(float), 256, out);
+    }
+    rnn_corpus* corpus;
+    if ((s = rnn_corpus_from_text(vocab, text, strlen(text), &corpus))) return fail("corpus", s);
+    const int32_t shapes[2][2] = {{3, 7}, {2, 20}};  /* batch, steps */
+    for (int i = 0; i < 2; i++) {
+        rnn_evaluation e;
+        e.struct_size = sizeof e;
+        if ((s = rnn_model_evaluate(model, corpus, shapes[i][0], shapes[i][1], &e))) return fail("evaluate", s);
+        float loss = (float)e.loss;
+        fwrite(&loss, sizeof loss, 1, out);
     }
     fclose(out);
     const char* name;

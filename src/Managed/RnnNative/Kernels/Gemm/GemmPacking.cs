@@ -49,22 +49,37 @@ internal static unsafe class GemmPacking<TVec, TSimd>
             }
             else
             {
-                // Each row of op(A) is contiguous: read it straight, write every MR-th float.
-                for (int r = 0; r < rows; r++)
-                {
-                    float* src = a + (long)(i0 + ir + r) * lda + p0;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        dst[p * MR + r] = src[p];
-                    }
-                }
-                for (int r = rows; r < MR; r++)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        dst[p * MR + r] = 0f;
-                    }
-                }
+                PackRowsOfA(a + (long)(i0 + ir) * lda + p0, lda, rows, kc, dst);
+            }
+        }
+    }
+
+    /// <summary>One A panel from <paramref name="rows"/> stored rows of length <paramref name="kc"/> (the
+    /// panel's other rows are zeros): blocks of Count rows x Count k are transposed in registers into
+    /// <c>tile</c> (rows rounded up to whole blocks), whose first MR floats per k are the panel's.</summary>
+    [SkipLocalsInit]
+    private static void PackRowsOfA(float* src, int lda, int rows, int kc, float* dst)
+    {
+        int n = TSimd.Count;
+        int tileRows = (MR + n - 1) / n * n;
+        float* tile = stackalloc float[tileRows * n];
+        int p = 0;
+        for (; p + n <= kc; p += n)
+        {
+            for (int g = 0; g < MR; g += n)
+            {
+                TSimd.TransposeBlock(in src[(long)g * lda + p], lda, Math.Clamp(rows - g, 0, n), ref tile[g], tileRows);
+            }
+            for (int q = 0; q < n; q++)
+            {
+                Unsafe.CopyBlockUnaligned(dst + (p + q) * MR, tile + q * tileRows, (uint)(MR * sizeof(float)));
+            }
+        }
+        for (; p < kc; p++)
+        {
+            for (int r = 0; r < MR; r++)
+            {
+                dst[p * MR + r] = r < rows ? src[(long)r * lda + p] : 0f;
             }
         }
     }
@@ -79,27 +94,20 @@ internal static unsafe class GemmPacking<TVec, TSimd>
             int cols = Math.Min(NR, nc - jr);
             if (transB)
             {
-                // Row j of the stored B holds op(B)[p0.., j]. A transpose, done in steps of 16 k
-                // (one cache line of each of the NR source rows, NR x 16 floats of panel) so both
-                // sides stay in L1 while a whole panel (NR x KC, up to 64 KB) does not.
+                // Row j of the stored B holds op(B)[p0.., j]: a transpose, Count k x Count columns
+                // at a time (columns past the matrix come out as zeros).
                 float* src = b + (long)(j0 + jr) * ldb + p0;
-                for (int pb = 0; pb < kc; pb += 16)
+                int p = 0;
+                for (; p + n <= kc; p += n)
                 {
-                    int pEnd = Math.Min(kc, pb + 16);
-                    for (int col = 0; col < cols; col++)
-                    {
-                        float* row = src + (long)col * ldb;
-                        for (int p = pb; p < pEnd; p++)
-                        {
-                            dst[p * NR + col] = row[p];
-                        }
-                    }
+                    TSimd.TransposeBlock(in src[p], ldb, Math.Min(cols, n), ref dst[p * NR], NR);
+                    TSimd.TransposeBlock(in src[(long)n * ldb + p], ldb, Math.Max(cols - n, 0), ref dst[p * NR + n], NR);
                 }
-                for (int col = cols; col < NR; col++)
+                for (; p < kc; p++)
                 {
-                    for (int p = 0; p < kc; p++)
+                    for (int col = 0; col < NR; col++)
                     {
-                        dst[p * NR + col] = 0f;
+                        dst[p * NR + col] = col < cols ? src[(long)col * ldb + p] : 0f;
                     }
                 }
             }

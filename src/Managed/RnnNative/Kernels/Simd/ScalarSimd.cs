@@ -24,6 +24,10 @@ internal readonly struct ScalarSimd : ISimd<float>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride) =>
+        destination = rows > 0 ? source : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float value, ref float destination) => destination = value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

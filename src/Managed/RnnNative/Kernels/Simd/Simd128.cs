@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using Vec = System.Runtime.Intrinsics.Vector128<float>;
 
 namespace RnnNative.Kernels.Simd;
@@ -25,6 +27,45 @@ internal readonly struct Simd128 : ISimd<Vec>
         first = Vector128.ShiftLeft(pairs, 16).AsSingle();
         second = (pairs & Vector128.Create(0xFFFF0000u)).AsSingle();
     }
+
+    /// <summary>4 x 4: interleave row pairs, then pair up their 64-bit halves (SSE: unpack and
+    /// movlhps/movhlps; NEON: zip1/zip2 on 32- then 64-bit lanes).</summary>
+    public static void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride)
+    {
+        Vec r0 = Row(in source, sourceStride, rows, 0), r1 = Row(in source, sourceStride, rows, 1);
+        Vec r2 = Row(in source, sourceStride, rows, 2), r3 = Row(in source, sourceStride, rows, 3);
+        Vec c0, c1, c2, c3;
+        if (Sse.IsSupported)
+        {
+            Vec t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1), t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
+            c0 = Sse.MoveLowToHigh(t0, t2);
+            c1 = Sse.MoveHighToLow(t2, t0);
+            c2 = Sse.MoveLowToHigh(t1, t3);
+            c3 = Sse.MoveHighToLow(t3, t1);
+        }
+        else if (AdvSimd.Arm64.IsSupported)
+        {
+            Vector128<double> t0 = AdvSimd.Arm64.ZipLow(r0, r1).AsDouble(), t1 = AdvSimd.Arm64.ZipHigh(r0, r1).AsDouble();
+            Vector128<double> t2 = AdvSimd.Arm64.ZipLow(r2, r3).AsDouble(), t3 = AdvSimd.Arm64.ZipHigh(r2, r3).AsDouble();
+            c0 = AdvSimd.Arm64.ZipLow(t0, t2).AsSingle();
+            c1 = AdvSimd.Arm64.ZipHigh(t0, t2).AsSingle();
+            c2 = AdvSimd.Arm64.ZipLow(t1, t3).AsSingle();
+            c3 = AdvSimd.Arm64.ZipHigh(t1, t3).AsSingle();
+        }
+        else
+        {
+            ScalarTranspose.Block(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
+            return;
+        }
+        c0.StoreUnsafe(ref destination);
+        c1.StoreUnsafe(ref destination, (nuint)destinationStride);
+        c2.StoreUnsafe(ref destination, (nuint)(2 * destinationStride));
+        c3.StoreUnsafe(ref destination, (nuint)(3 * destinationStride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vec Row(ref readonly float source, nint stride, int rows, int row) =>
+        row < rows ? Vector128.LoadUnsafe(in source, (nuint)(row * stride)) : Vec.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);

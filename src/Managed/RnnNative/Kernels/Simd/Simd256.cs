@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Vec = System.Runtime.Intrinsics.Vector256<float>;
 
 namespace RnnNative.Kernels.Simd;
@@ -25,6 +26,41 @@ internal readonly struct Simd256 : ISimd<Vec>
         first = Vector256.ShiftLeft(pairs, 16).AsSingle();
         second = (pairs & Vector256.Create(0xFFFF0000u)).AsSingle();
     }
+
+    /// <summary>8 x 8 (AVX): interleave row pairs, combine 64-bit pairs within 128-bit lanes
+    /// (shufps), then exchange the lanes (vperm2f128).</summary>
+    public static void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride)
+    {
+        if (!Avx.IsSupported)
+        {
+            ScalarTranspose.Block(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
+            return;
+        }
+        Vec r0 = Row(in source, sourceStride, rows, 0), r1 = Row(in source, sourceStride, rows, 1);
+        Vec r2 = Row(in source, sourceStride, rows, 2), r3 = Row(in source, sourceStride, rows, 3);
+        Vec r4 = Row(in source, sourceStride, rows, 4), r5 = Row(in source, sourceStride, rows, 5);
+        Vec r6 = Row(in source, sourceStride, rows, 6), r7 = Row(in source, sourceStride, rows, 7);
+        // Lane L of u(s) (rows 0-3) and w(s) (rows 4-7) holds column s + 4L.
+        Vec t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vec t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vec u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vec w0 = Avx.Shuffle(t4, t6, 0x44), w1 = Avx.Shuffle(t4, t6, 0xEE), w2 = Avx.Shuffle(t5, t7, 0x44), w3 = Avx.Shuffle(t5, t7, 0xEE);
+        Store(Avx.Permute2x128(u0, w0, 0x20), ref destination, 0, destinationStride);
+        Store(Avx.Permute2x128(u1, w1, 0x20), ref destination, 1, destinationStride);
+        Store(Avx.Permute2x128(u2, w2, 0x20), ref destination, 2, destinationStride);
+        Store(Avx.Permute2x128(u3, w3, 0x20), ref destination, 3, destinationStride);
+        Store(Avx.Permute2x128(u0, w0, 0x31), ref destination, 4, destinationStride);
+        Store(Avx.Permute2x128(u1, w1, 0x31), ref destination, 5, destinationStride);
+        Store(Avx.Permute2x128(u2, w2, 0x31), ref destination, 6, destinationStride);
+        Store(Avx.Permute2x128(u3, w3, 0x31), ref destination, 7, destinationStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vec Row(ref readonly float source, nint stride, int rows, int row) =>
+        row < rows ? Vector256.LoadUnsafe(in source, (nuint)(row * stride)) : Vec.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vec column, ref float destination, int index, nint stride) => column.StoreUnsafe(ref destination, (nuint)(index * stride));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);

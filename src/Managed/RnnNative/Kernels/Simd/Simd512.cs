@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Vec = System.Runtime.Intrinsics.Vector512<float>;
 
 namespace RnnNative.Kernels.Simd;
@@ -25,6 +26,55 @@ internal readonly struct Simd512 : ISimd<Vec>
         first = Vector512.ShiftLeft(pairs, 16).AsSingle();
         second = (pairs & Vector512.Create(0xFFFF0000u)).AsSingle();
     }
+
+    /// <summary>16 x 16 (AVX-512): within each group of four rows, interleave row pairs and combine
+    /// 64-bit pairs inside the 128-bit lanes (unpcklps/unpckhps, shufps); then two rounds of 128-bit
+    /// lane exchanges (vshuff32x4) between the four groups.</summary>
+    public static void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride)
+    {
+        if (!Avx512F.IsSupported)
+        {
+            ScalarTranspose.Block(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
+            return;
+        }
+        // Lane L of group g's register s holds column s + 4L of rows 4g..4g+3.
+        FourRows(in source, sourceStride, rows, 0, out Vec a0, out Vec a1, out Vec a2, out Vec a3);
+        FourRows(in source, sourceStride, rows, 4, out Vec b0, out Vec b1, out Vec b2, out Vec b3);
+        FourRows(in source, sourceStride, rows, 8, out Vec c0, out Vec c1, out Vec c2, out Vec c3);
+        FourRows(in source, sourceStride, rows, 12, out Vec d0, out Vec d1, out Vec d2, out Vec d3);
+        FourColumns(a0, b0, c0, d0, ref destination, 0, destinationStride);
+        FourColumns(a1, b1, c1, d1, ref destination, 1, destinationStride);
+        FourColumns(a2, b2, c2, d2, ref destination, 2, destinationStride);
+        FourColumns(a3, b3, c3, d3, ref destination, 3, destinationStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourRows(ref readonly float source, nint stride, int rows, int first, out Vec s0, out Vec s1, out Vec s2, out Vec s3)
+    {
+        Vec r0 = Row(in source, stride, rows, first), r1 = Row(in source, stride, rows, first + 1);
+        Vec r2 = Row(in source, stride, rows, first + 2), r3 = Row(in source, stride, rows, first + 3);
+        Vec t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+        s0 = Avx512F.Shuffle(t0, t2, 0x44);
+        s1 = Avx512F.Shuffle(t0, t2, 0xEE);
+        s2 = Avx512F.Shuffle(t1, t3, 0x44);
+        s3 = Avx512F.Shuffle(t1, t3, 0xEE);
+    }
+
+    /// <summary>Columns s, s + 4, s + 8 and s + 12 from register s of the four row groups.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourColumns(Vec a, Vec b, Vec c, Vec d, ref float destination, int s, nint stride)
+    {
+        Vec ab0 = Avx512F.Shuffle4x128(a, b, 0x88), ab1 = Avx512F.Shuffle4x128(a, b, 0xDD);
+        Vec cd0 = Avx512F.Shuffle4x128(c, d, 0x88), cd1 = Avx512F.Shuffle4x128(c, d, 0xDD);
+        Avx512F.Shuffle4x128(ab0, cd0, 0x88).StoreUnsafe(ref destination, (nuint)(s * stride));
+        Avx512F.Shuffle4x128(ab1, cd1, 0x88).StoreUnsafe(ref destination, (nuint)((s + 4) * stride));
+        Avx512F.Shuffle4x128(ab0, cd0, 0xDD).StoreUnsafe(ref destination, (nuint)((s + 8) * stride));
+        Avx512F.Shuffle4x128(ab1, cd1, 0xDD).StoreUnsafe(ref destination, (nuint)((s + 12) * stride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vec Row(ref readonly float source, nint stride, int rows, int row) =>
+        row < rows ? Vector512.LoadUnsafe(in source, (nuint)(row * stride)) : Vec.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);
