@@ -30,6 +30,7 @@ internal abstract class RecurrentLayer
     private const int MinimumRowsPerGroup = 8;
 
     private readonly WindowWork _window;
+    private readonly GateRowsWork _gateRows;
     private readonly StepWork _forwardStep;
     private readonly StepWork _backwardStep;
     private PackedMatrix? _packedRecurrent;
@@ -49,6 +50,7 @@ internal abstract class RecurrentLayer
         _biasSum = new float[GateWidth];
         _dBias = new float[GateWidth];
         _window = new WindowWork(this);
+        _gateRows = new GateRowsWork(kernels);
         _forwardStep = new StepWork(this, backward: false);
         _backwardStep = new StepWork(this, backward: true);
     }
@@ -120,13 +122,13 @@ internal abstract class RecurrentLayer
             // sum in another order than GEMM's, so results differ from the batched path by rounding.
             // gates = W_ih x + (b_ih + b_hh) + W_hh h_0
             Kernels.Gemv(false, GateWidth, InputSize, 1f, weightIh, InputSize, input.AsSpan(inputOffset, InputSize), 0f, gates);
-            Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
-            Kernels.AddRowVector(gates, 1, _biasSum);
+            Kernels.AddRowVector(gates, 1, SumBiases(parameters));
             Kernels.Gemv(false, GateWidth, HiddenSize, 1f, parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize, hidden0, 1f, gates);
             ForwardRows(0, 0, 1);
             return;
         }
         Kernels.Gemm(false, true, rows, GateWidth, InputSize, 1f, input.AsSpan(inputOffset, rows * InputSize), InputSize, weightIh, InputSize, 0f, gates, GateWidth);
+        _gateRows.AddBias(gates, rows, SumBiases(parameters));
         RunRecurrence(parameters, steps, batch);
     }
 
@@ -142,10 +144,8 @@ internal abstract class RecurrentLayer
         BeginWindow(steps, batch, initialHidden, initialCell);
         _input = [];
         _inputProjected = true;
-        for (int row = 0; row < steps * batch; row++)
-        {
-            tokenGates.Slice(tokens[row] * GateWidth, GateWidth).CopyTo(Gates.AsSpan(row * GateWidth, GateWidth));
-        }
+        int rows = steps * batch;
+        _gateRows.GatherAddBias(Gates.AsSpan(0, rows * GateWidth), tokenGates, tokens[..rows], SumBiases(parameters));
         RunRecurrence(parameters, steps, batch);
     }
 
@@ -159,13 +159,17 @@ internal abstract class RecurrentLayer
         return hidden0;
     }
 
-    /// <summary>Adds the biases to the input projections in <see cref="Gates"/>, then runs the T steps.</summary>
+    /// <summary>b_ih + b_hh, the bias every gate row gets.</summary>
+    private ReadOnlySpan<float> SumBiases(float[] parameters)
+    {
+        Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
+        return _biasSum;
+    }
+
+    /// <summary>Runs the T steps from the input gates (projections and biases) in <see cref="Gates"/>.</summary>
     private void RunRecurrence(float[] parameters, int steps, int batch)
     {
-        int rows = steps * batch;
         ReadOnlySpan<float> weightHh = parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize);
-        Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
-        Kernels.AddRowVector(Gates.AsSpan(0, rows * GateWidth), rows, _biasSum);
 
         _packedRecurrent = Kernels.PackB(true, HiddenSize, GateWidth, weightHh, HiddenSize, _packedRecurrent);
         _window.Backward = false;
@@ -233,7 +237,7 @@ internal abstract class RecurrentLayer
         Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
         // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates.
         _dBias.AsSpan().Clear();
-        Kernels.AccumulateColumnSums(dGates, rows, _dBias);
+        _gateRows.AccumulateColumnSums(dGates, rows, _dBias);
         Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasIhOffset, GateWidth));
         Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasHhOffset, GateWidth));
 
