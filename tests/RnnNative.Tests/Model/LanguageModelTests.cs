@@ -2,6 +2,7 @@ using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Model;
 using RnnNative.Tests.Cells;
+using RnnNative.Threading;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Model;
@@ -191,5 +192,52 @@ public class LanguageModelTests
             optimizer.Step(optimizer.Config.LearningRate);
         }
         Assert.True(first > 1.0 && last < 0.05, $"loss went from {first} to {last}");
+    }
+}
+
+[Collection("Parallelism")]
+public class LanguageModelThreadingTests
+{
+    /// <summary>A whole training window, loss and every gradient, bit for bit with one thread and with
+    /// several, in both forms of layer 0's input: per-row projections and the per-token table (whose
+    /// gather, fused with the bias add, is split across threads by rows).</summary>
+    [Theory]
+    [InlineData(3, 2)]     // fewer rows than tokens: per-row input projections
+    [InlineData(16, 24)]   // more: the token table
+    public void One_thread_and_several_give_identical_bits(int steps, int batch)
+    {
+        LanguageModelConfig config = new(VocabularySize: 67, EmbeddingSize: 40, CellType.Lstm, HiddenSize: 131, Layers: 2);
+        Random tokens = new(5);
+        int[] inputs = Enumerable.Range(0, steps * batch).Select(_ => tokens.Next(config.VocabularySize)).ToArray();
+        int[] targets = Enumerable.Range(0, steps * batch).Select(_ => tokens.Next(config.VocabularySize)).ToArray();
+
+        (double Loss, float[][] Gradients) Run(int threads)
+        {
+            int saved = Parallelism.ThreadCount;
+            try
+            {
+                Parallelism.ThreadCount = threads;
+                LanguageModel model = new(config, KernelSet.Active);
+                model.Initialize(new Random(3));
+                model.ZeroGradients();
+                double loss = model.TrainWindow(inputs, targets, steps, new RecurrentState(config.Recurrent, batch));
+                return (loss, model.Blocks.Select(block => block.Gradients.ToArray()).ToArray());
+            }
+            finally
+            {
+                Parallelism.ThreadCount = saved;
+            }
+        }
+
+        var single = Run(1);
+        foreach (int threads in new[] { Environment.ProcessorCount, 3 })
+        {
+            var multi = Run(threads);
+            Assert.Equal(single.Loss, multi.Loss);
+            for (int block = 0; block < single.Gradients.Length; block++)
+            {
+                Assert.Equal(single.Gradients[block], multi.Gradients[block]);
+            }
+        }
     }
 }
