@@ -188,6 +188,9 @@ internal sealed class WorkerTeam : IDisposable
         }
     }
 
+    // Entered once and never left: under tiered compilation it would run for good as the
+    // on-stack-replacement variant of its first, unoptimized compilation.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void WorkerLoop(int worker)
     {
         int seen = 0;
