@@ -1,6 +1,6 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
-using RnnNative.Threading;
+using RnnNative.Tests.Support;
 
 namespace RnnNative.Tests.Cells;
 
@@ -110,24 +110,15 @@ public class RecurrentThreadingTests
         float[] x = RecurrentStackTests.RandomArray(new Random(7), steps * batch * input);
         float[] dOutput = RecurrentStackTests.RandomArray(new Random(8), steps * batch * hidden);
 
-        (float[] Output, float[] Gradients, float[] DInput) Run(int threads)
+        (float[] Output, float[] Gradients, float[] DInput) Run(int threads) => WithThreads.Run(threads, () =>
         {
-            int saved = Parallelism.ThreadCount;
-            try
-            {
-                Parallelism.ThreadCount = threads;
-                RecurrentStack stack = new(new RecurrentConfig(cell, input, hidden, 2), KernelSet.Active);
-                stack.InitializeUniform(new Random(9));
-                float[] output = new float[steps * batch * hidden], dInput = new float[x.Length];
-                stack.Forward(x, steps, batch, [], [], output, [], []);
-                stack.Backward(dOutput, [], [], dInput, [], []);
-                return (output, stack.Gradients, dInput);
-            }
-            finally
-            {
-                Parallelism.ThreadCount = saved;
-            }
-        }
+            RecurrentStack stack = new(new RecurrentConfig(cell, input, hidden, 2), KernelSet.Active);
+            stack.InitializeUniform(new Random(9));
+            float[] output = new float[steps * batch * hidden], dInput = new float[x.Length];
+            stack.Forward(x, steps, batch, [], [], output, [], []);
+            stack.Backward(dOutput, [], [], dInput, [], []);
+            return (output, stack.Gradients, dInput);
+        });
 
         var single = Run(1);
         foreach (int threads in new[] { Environment.ProcessorCount, 3 })

@@ -2,7 +2,7 @@ using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Model;
 using RnnNative.Tests.Cells;
-using RnnNative.Threading;
+using RnnNative.Tests.Support;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Model;
@@ -211,23 +211,14 @@ public class LanguageModelThreadingTests
         int[] inputs = Enumerable.Range(0, steps * batch).Select(_ => tokens.Next(config.VocabularySize)).ToArray();
         int[] targets = Enumerable.Range(0, steps * batch).Select(_ => tokens.Next(config.VocabularySize)).ToArray();
 
-        (double Loss, float[][] Gradients) Run(int threads)
+        (double Loss, float[][] Gradients) Run(int threads) => WithThreads.Run(threads, () =>
         {
-            int saved = Parallelism.ThreadCount;
-            try
-            {
-                Parallelism.ThreadCount = threads;
-                LanguageModel model = new(config, KernelSet.Active);
-                model.Initialize(new Random(3));
-                model.ZeroGradients();
-                double loss = model.TrainWindow(inputs, targets, steps, new RecurrentState(config.Recurrent, batch));
-                return (loss, model.Blocks.Select(block => block.Gradients.ToArray()).ToArray());
-            }
-            finally
-            {
-                Parallelism.ThreadCount = saved;
-            }
-        }
+            LanguageModel model = new(config, KernelSet.Active);
+            model.Initialize(new Random(3));
+            model.ZeroGradients();
+            double loss = model.TrainWindow(inputs, targets, steps, new RecurrentState(config.Recurrent, batch));
+            return (loss, model.Blocks.Select(block => block.Gradients.ToArray()).ToArray());
+        });
 
         var single = Run(1);
         foreach (int threads in new[] { Environment.ProcessorCount, 3 })
