@@ -6,8 +6,8 @@ namespace RnnNative.Kernels.Gemm;
 /// <summary>
 /// Splits one GEMM over the engine's threads: C is cut into rectangles along M (in whole MR-row
 /// tiles) or along N (in whole NR-column panels), and each piece runs the serial blocked GEMM on
-/// its rectangle with its own thread's packing buffers. The cut never touches K, so every element
-/// is computed by the same operations for any thread count.
+/// its rectangle with its own thread's packing buffers (a row cut shares one packed op(B)). The
+/// cut never touches K, so every element is computed by the same operations for any thread count.
 /// </summary>
 internal sealed unsafe class GemmWork<TVec, TSimd> : IParallelWork
     where TVec : struct
@@ -37,12 +37,12 @@ internal sealed unsafe class GemmWork<TVec, TSimd> : IParallelWork
         int threads = Parallelism.AvailableThreads;
         int rowUnits = (problem.M + mr - 1) / mr;
         int colUnits = (problem.N + nr - 1) / nr;
-        // A row cut makes every piece pack all of op(B) (k*n floats), a column cut all of op(A)
-        // (m*k): cut the longer side, unless it has too few tiles to go around. With op(B)
-        // prepacked, a row cut packs nothing of B and only streams all of it, which pays once
-        // op(A) is the deep side (k > n), as in the backward recurrent step dh = dGates · W_hh
-        // (m = B, k = 4H, n = H; measured on a 2x256 LSTM: 10% less time in those steps). The
-        // forward step (k = H, n = 4H) stays faster cut by columns.
+        // A column cut makes every piece pack all of op(A) (m*k floats); a row cut makes every
+        // piece stream all of op(B) (k*n), packed once for all of them (below) or prepacked: cut
+        // the longer side, unless it has too few tiles to go around. With op(B) prepacked, a row
+        // cut pays once op(A) is the deep side (k > n), as in the backward recurrent step
+        // dh = dGates · W_hh (m = B, k = 4H, n = H; measured on a 2x256 LSTM: 10% less time in
+        // those steps). The forward step (k = H, n = 4H) stays faster cut by columns.
         bool splitColumns = problem.IsPrepacked && problem.K > problem.N
             ? rowUnits < 2
             : problem.N > problem.M ? colUnits > 1 : rowUnits < 2;
