@@ -237,7 +237,7 @@ internal abstract class RecurrentLayer
         Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
         // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates.
         _dBias.AsSpan().Clear();
-        _gateRows.AccumulateColumnSums(dGates, rows, _dBias);
+        Kernels.AccumulateColumnSums(dGates, rows, _dBias);
         Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasIhOffset, GateWidth));
         Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasHhOffset, GateWidth));
 

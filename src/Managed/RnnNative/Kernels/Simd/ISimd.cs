@@ -32,7 +32,7 @@ internal interface ISimd<TVec> where TVec : struct
     /// <c>source + r * sourceStride</c> for r &lt; <paramref name="rows"/>, and zeros (never read) from
     /// there on; column q is written as Count floats at <c>destination + q * destinationStride</c>. GEMM
     /// packing turns rows of a matrix into k-major panels with it: register shuffles where the ISA has
-    /// them (<see cref="ScalarTranspose"/> otherwise) instead of a scalar load and store per element.</summary>
+    /// them (<see cref="BlockTranspose.ElementByElement"/> otherwise) instead of a scalar load and store per element.</summary>
     static abstract void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride);
 
     static abstract TVec Add(TVec left, TVec right);

@@ -32,8 +32,8 @@ internal readonly struct Simd128 : ISimd<Vec>
     /// movlhps/movhlps; NEON: zip1/zip2 on 32- then 64-bit lanes).</summary>
     public static void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride)
     {
-        Vec r0 = Row(in source, sourceStride, rows, 0), r1 = Row(in source, sourceStride, rows, 1);
-        Vec r2 = Row(in source, sourceStride, rows, 2), r3 = Row(in source, sourceStride, rows, 3);
+        Vec r0 = BlockTranspose.Row<Vec, Simd128>(in source, sourceStride, rows, 0), r1 = BlockTranspose.Row<Vec, Simd128>(in source, sourceStride, rows, 1);
+        Vec r2 = BlockTranspose.Row<Vec, Simd128>(in source, sourceStride, rows, 2), r3 = BlockTranspose.Row<Vec, Simd128>(in source, sourceStride, rows, 3);
         Vec c0, c1, c2, c3;
         if (Sse.IsSupported)
         {
@@ -54,7 +54,7 @@ internal readonly struct Simd128 : ISimd<Vec>
         }
         else
         {
-            ScalarTranspose.Block(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
+            BlockTranspose.ElementByElement(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
             return;
         }
         c0.StoreUnsafe(ref destination);
@@ -62,10 +62,6 @@ internal readonly struct Simd128 : ISimd<Vec>
         c2.StoreUnsafe(ref destination, (nuint)(2 * destinationStride));
         c3.StoreUnsafe(ref destination, (nuint)(3 * destinationStride));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vec Row(ref readonly float source, nint stride, int rows, int row) =>
-        row < rows ? Vector128.LoadUnsafe(in source, (nuint)(row * stride)) : Vec.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);

@@ -33,13 +33,13 @@ internal readonly struct Simd256 : ISimd<Vec>
     {
         if (!Avx.IsSupported)
         {
-            ScalarTranspose.Block(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
+            BlockTranspose.ElementByElement(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
             return;
         }
-        Vec r0 = Row(in source, sourceStride, rows, 0), r1 = Row(in source, sourceStride, rows, 1);
-        Vec r2 = Row(in source, sourceStride, rows, 2), r3 = Row(in source, sourceStride, rows, 3);
-        Vec r4 = Row(in source, sourceStride, rows, 4), r5 = Row(in source, sourceStride, rows, 5);
-        Vec r6 = Row(in source, sourceStride, rows, 6), r7 = Row(in source, sourceStride, rows, 7);
+        Vec r0 = BlockTranspose.Row<Vec, Simd256>(in source, sourceStride, rows, 0), r1 = BlockTranspose.Row<Vec, Simd256>(in source, sourceStride, rows, 1);
+        Vec r2 = BlockTranspose.Row<Vec, Simd256>(in source, sourceStride, rows, 2), r3 = BlockTranspose.Row<Vec, Simd256>(in source, sourceStride, rows, 3);
+        Vec r4 = BlockTranspose.Row<Vec, Simd256>(in source, sourceStride, rows, 4), r5 = BlockTranspose.Row<Vec, Simd256>(in source, sourceStride, rows, 5);
+        Vec r6 = BlockTranspose.Row<Vec, Simd256>(in source, sourceStride, rows, 6), r7 = BlockTranspose.Row<Vec, Simd256>(in source, sourceStride, rows, 7);
         // Lane L of u(s) (rows 0-3) and w(s) (rows 4-7) holds column s + 4L.
         Vec t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vec t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
@@ -54,10 +54,6 @@ internal readonly struct Simd256 : ISimd<Vec>
         Store(Avx.Permute2x128(u2, w2, 0x31), ref destination, 6, destinationStride);
         Store(Avx.Permute2x128(u3, w3, 0x31), ref destination, 7, destinationStride);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vec Row(ref readonly float source, nint stride, int rows, int row) =>
-        row < rows ? Vector256.LoadUnsafe(in source, (nuint)(row * stride)) : Vec.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Vec column, ref float destination, int index, nint stride) => column.StoreUnsafe(ref destination, (nuint)(index * stride));

@@ -34,7 +34,7 @@ internal readonly struct Simd512 : ISimd<Vec>
     {
         if (!Avx512F.IsSupported)
         {
-            ScalarTranspose.Block(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
+            BlockTranspose.ElementByElement(Vec.Count, in source, sourceStride, rows, ref destination, destinationStride);
             return;
         }
         // Lane L of group g's register s holds column s + 4L of rows 4g..4g+3.
@@ -51,8 +51,8 @@ internal readonly struct Simd512 : ISimd<Vec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FourRows(ref readonly float source, nint stride, int rows, int first, out Vec s0, out Vec s1, out Vec s2, out Vec s3)
     {
-        Vec r0 = Row(in source, stride, rows, first), r1 = Row(in source, stride, rows, first + 1);
-        Vec r2 = Row(in source, stride, rows, first + 2), r3 = Row(in source, stride, rows, first + 3);
+        Vec r0 = BlockTranspose.Row<Vec, Simd512>(in source, stride, rows, first), r1 = BlockTranspose.Row<Vec, Simd512>(in source, stride, rows, first + 1);
+        Vec r2 = BlockTranspose.Row<Vec, Simd512>(in source, stride, rows, first + 2), r3 = BlockTranspose.Row<Vec, Simd512>(in source, stride, rows, first + 3);
         Vec t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
         s0 = Avx512F.Shuffle(t0, t2, 0x44);
         s1 = Avx512F.Shuffle(t0, t2, 0xEE);
@@ -71,10 +71,6 @@ internal readonly struct Simd512 : ISimd<Vec>
         Avx512F.Shuffle4x128(ab0, cd0, 0xDD).StoreUnsafe(ref destination, (nuint)((s + 8) * stride));
         Avx512F.Shuffle4x128(ab1, cd1, 0xDD).StoreUnsafe(ref destination, (nuint)((s + 12) * stride));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vec Row(ref readonly float source, nint stride, int rows, int row) =>
-        row < rows ? Vector512.LoadUnsafe(in source, (nuint)(row * stride)) : Vec.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vec value, ref float destination) => value.StoreUnsafe(ref destination);
