@@ -102,23 +102,39 @@ internal static unsafe class GemmDriver<TVec, TSimd>
                 int mr = Math.Min(MR, mc - ir);
                 float* aPanel = aPacked + ir * kc;
                 float* cTile = c + (long)ir * ldc + jr;
-                if (mr == MR && nr == NR)
+                // A tile of at most EdgeRows rows runs the short microkernel: the same operations
+                // per element as the full one, on fewer rows.
+                bool edgeRows = mr <= MicroKernel<TVec, TSimd>.EdgeRows;
+                if (nr == NR && mr == (edgeRows ? MicroKernel<TVec, TSimd>.EdgeRows : MR))
                 {
-                    MicroKernel<TVec, TSimd>.Run(kc, aPanel, bPanel, cTile, ldc, alpha, beta, overwrite);
+                    Tile(edgeRows, kc, aPanel, bPanel, cTile, ldc, alpha, beta, overwrite);
                 }
                 else
                 {
-                    // Edge tile: the full microkernel on a copy, so these elements are computed
-                    // exactly as they would be inside the matrix; only the valid part is kept.
+                    // Edge tile: the microkernel on a copy, so these elements are computed exactly
+                    // as they would be inside the matrix; only the valid part is kept.
                     new Span<float>(tile, MR * NR).Clear();
                     if (!overwrite)
                     {
                         CopyTile(cTile, ldc, tile, NR, mr, nr);
                     }
-                    MicroKernel<TVec, TSimd>.Run(kc, aPanel, bPanel, tile, NR, alpha, beta, overwrite);
+                    Tile(edgeRows, kc, aPanel, bPanel, tile, NR, alpha, beta, overwrite);
                     CopyTile(tile, NR, cTile, ldc, mr, nr);
                 }
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(bool edgeRows, int kc, float* aPanel, float* bPanel, float* c, int ldc, float alpha, float beta, bool overwrite)
+    {
+        if (edgeRows)
+        {
+            MicroKernel<TVec, TSimd>.RunEdge(kc, aPanel, bPanel, c, ldc, alpha, beta, overwrite);
+        }
+        else
+        {
+            MicroKernel<TVec, TSimd>.Run(kc, aPanel, bPanel, c, ldc, alpha, beta, overwrite);
         }
     }
 
