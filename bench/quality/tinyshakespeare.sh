@@ -3,6 +3,7 @@
 # tinyshakespeare (first 90% train, last 10% validation, validated over the whole held-out part),
 # T=64, B=32, Adam 2e-3, global-norm clipping 5, no dropout, for 300 s of training time.
 # Targets on the 2-core machine: validation loss <= 1.55 within 100 s, best <= 1.51 within 300 s.
+# PyTorch's curve for the same job on the same machine: bench/quality/torch_reference.sh.
 # Usage: bench/quality/tinyshakespeare.sh [seconds] [path/to/tinyshakespeare.txt]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
