@@ -39,6 +39,7 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "sample", "--model", "m.rnn", "--precision", "fp8" }, "--precision must be one of f32|bf16, not 'fp8'")]
     [InlineData(new[] { "eval", "--model", "m.rnn", "--data", "d.txt", "--precision", "int4" }, "--precision must be one of f32|bf16, not 'int4'")]
     [InlineData(new[] { "train", "stray" }, "unexpected argument 'stray'")]
+    [InlineData(new[] { "info", "--curve" }, "--curve needs --model FILE")]
     public void A_wrong_command_line_is_one_line_and_exit_code_2(string[] args, string message)
     {
         (int code, string _, string error) = Rnn(args);
@@ -77,6 +78,11 @@ public sealed class CliTests : IDisposable
         (code, output, _) = Rnn("info", "--model", model);
         Assert.Equal(0, code);
         Assert.Contains("training: 10 updates", output);
+        Assert.DoesNotContain("validation curve", output);
+        (code, output, _) = Rnn("info", "--model", model, "--curve");
+        Assert.Equal(0, code);
+        string[] curve = output[output.IndexOf("validation curve", StringComparison.Ordinal)..].TrimEnd().Split('\n');
+        Assert.Equal(["5", "10"], curve.Skip(1).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]));
 
         (int c1, string first, _) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "40", "--seed", "7");
         (int c2, string second, _) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "40", "--seed", "7");

@@ -1,8 +1,11 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using RnnNative.Cells;
 using RnnNative.Corpora;
 using RnnNative.Data;
 using RnnNative.IO;
 using RnnNative.Model;
+using RnnNative.Reporting;
 using RnnNative.Text;
 using RnnNative.Training;
 
@@ -86,6 +89,47 @@ public class TrainerTests
             Assert.Equal(straight.Blocks[b].Values, loaded.Model.Blocks[b].Values);
         }
         Assert.Equal(13, resumed.Optimizer.StepCount);
+    }
+
+    [Fact]
+    public void The_curve_records_training_time_and_a_checkpoint_keeps_it()
+    {
+        Trainer trainer = new(NewModel(), Data(), Options(12));
+        trainer.Run();
+        IReadOnlyList<CurvePoint> validation = trainer.Curve.Validation;
+        Assert.Equal([4L, 8L, 12L], validation.Select(p => p.Step));
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), trainer.Curve.Training.Select(p => p.Step));
+        foreach (IReadOnlyList<CurvePoint> curve in new[] { trainer.Curve.Training, validation })
+        {
+            Assert.All(curve, p => Assert.InRange(p.Seconds, 1e-9, trainer.Elapsed.TotalSeconds));
+            Assert.True(curve.Zip(curve.Skip(1)).All(pair => pair.First.Seconds <= pair.Second.Seconds), "training time never goes back");
+        }
+        // A validation point and the training point of its update were taken at the same time (validation itself is not counted).
+        Assert.All(validation, p => Assert.Equal(trainer.Curve.Training[(int)p.Step - 1].Seconds, p.Seconds));
+
+        LoadedModel loaded = ModelFile.Load(ModelFile.ToBytes(trainer.Model, s_vocabulary, trainer.Options, trainer.Capture()));
+        Assert.Equal(validation, loaded.Training!.ValidationCurve);
+        Assert.Equal(trainer.Curve.Training, loaded.Training.TrainingCurve);
+    }
+
+    [Fact]
+    public void Curve_points_without_a_time_load_as_nan_and_malformed_points_are_rejected()
+    {
+        TrainingOptions options = Options(4);
+        // [step, loss]: how points were written before training time was recorded.
+        TrainingSnapshot old = new() { ValidationCurve = [new CurvePoint(4, 2.5, double.NaN)], TrainingCurve = [new CurvePoint(1, 3.0, double.NaN)] };
+        byte[] json = ModelJson.WriteTraining(options, old);
+        JsonNode root = JsonNode.Parse(json)!;
+        Assert.Equal(2, root["validation_curve"]![0]!.AsArray().Count);
+        TrainingSnapshot read = ModelJson.ReadTraining(json).Scalars;
+        Assert.Equal(4, read.ValidationCurve.Single().Step);
+        Assert.Equal(2.5, read.ValidationCurve.Single().Loss);
+        Assert.True(double.IsNaN(read.ValidationCurve.Single().Seconds));
+
+        root["validation_curve"]![0]!.AsArray().Add(1.0);
+        root["validation_curve"]![0]!.AsArray().Add(2.0);
+        CheckpointFormatException error = Assert.Throws<CheckpointFormatException>(() => ModelJson.ReadTraining(Encoding.UTF8.GetBytes(root.ToJsonString())));
+        Assert.Contains("validation_curve", error.Message);
     }
 
     [Fact]

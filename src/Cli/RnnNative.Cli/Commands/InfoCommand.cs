@@ -2,19 +2,23 @@ using System.Globalization;
 using RnnNative.Cli.CommandLine;
 using RnnNative.Kernels;
 using RnnNative.Model;
+using RnnNative.Reporting;
 using RnnNative.Threading;
 
 namespace RnnNative.Cli.Commands;
 
-/// <summary><c>rnn info</c>: the runtime (kernel paths, threads) and, with --model, what a model file holds.</summary>
+/// <summary><c>rnn info</c>: the runtime (kernel paths, threads) and, with --model, what a model file holds;
+/// with --curve also its validation curve.</summary>
 internal static class InfoCommand
 {
-    public const string Usage = "rnn info [--model FILE]";
+    public const string Usage = "rnn info [--model FILE [--curve]]";
 
     public static int Run(Arguments args, TextWriter output)
     {
         string? path = args.String("model");
+        bool curve = args.Flag("curve");
         args.RejectUnused();
+        if (curve && path is null) throw new UsageException("--curve needs --model FILE");
         output.WriteLine($"RnnNative {typeof(LanguageModel).Assembly.GetName().Version?.ToString(3)}, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}");
         output.WriteLine($"kernel path: {KernelPaths.Name(KernelPaths.Active)} (available: {string.Join(", ", KernelPaths.Available.Select(KernelPaths.Name))}; set {KernelPaths.EnvironmentVariable} to force one)");
         output.WriteLine($"threads: {Parallelism.ThreadCount}");
@@ -31,11 +35,28 @@ internal static class InfoCommand
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:N0} tokens, {3:0.#} s; T={4} B={5} {6} lr {7}",
                 t.Step, t.Epoch, t.TokensSeen, t.ElapsedSeconds, o.SequenceLength, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate));
             if (double.IsFinite(t.BestValidationLoss)) output.WriteLine(Metrics.Describe("best validation", t.BestValidationLoss, null, loaded.Vocabulary));
+            if (curve) WriteValidationCurve(t.ValidationCurve, output);
         }
         else
         {
             output.WriteLine("training: none saved (weights only)");
         }
         return 0;
+    }
+
+    /// <summary>One line per validation: update, training seconds before it (validation not counted), loss.</summary>
+    private static void WriteValidationCurve(IReadOnlyList<CurvePoint> points, TextWriter output)
+    {
+        if (points.Count == 0)
+        {
+            output.WriteLine("validation curve: none recorded");
+            return;
+        }
+        output.WriteLine("validation curve: update, seconds of training, loss in nats/token");
+        foreach (CurvePoint point in points)
+        {
+            string seconds = double.IsFinite(point.Seconds) ? point.Seconds.ToString("0.0", CultureInfo.InvariantCulture) : "?";
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8} {1,9} {2,9:0.0000}", point.Step, seconds, point.Loss));
+        }
     }
 }

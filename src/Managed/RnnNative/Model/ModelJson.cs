@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RnnNative.Cells;
 using RnnNative.IO;
+using RnnNative.Reporting;
 using RnnNative.Training;
 
 namespace RnnNative.Model;
@@ -167,21 +168,29 @@ internal static class ModelJson
         }
     }
 
-    private static void WriteCurve(Utf8JsonWriter json, string name, (long Step, double Loss)[] curve)
+    /// <summary>A curve as [[step, loss, seconds], ...]; a point without a known time is [step, loss].</summary>
+    private static void WriteCurve(Utf8JsonWriter json, string name, CurvePoint[] curve)
     {
         json.WriteStartArray(name);
-        foreach ((long step, double loss) in curve)
+        foreach (CurvePoint point in curve)
         {
             json.WriteStartArray();
-            json.WriteNumberValue(step);
-            json.WriteNumberValue(loss);
+            json.WriteNumberValue(point.Step);
+            json.WriteNumberValue(point.Loss);
+            if (double.IsFinite(point.Seconds)) json.WriteNumberValue(point.Seconds);
             json.WriteEndArray();
         }
         json.WriteEndArray();
     }
 
-    private static (long, double)[] ReadCurve(JsonElement root, string name) =>
-        Property(root, name).EnumerateArray().Select(point => (point[0].GetInt64(), point[1].GetDouble())).ToArray();
+    /// <summary>Reads <see cref="WriteCurve"/>'s points, and the [step, loss] points of files written before times were recorded.</summary>
+    private static CurvePoint[] ReadCurve(JsonElement root, string name) =>
+        Property(root, name).EnumerateArray().Select(point => point.GetArrayLength() switch
+        {
+            2 => new CurvePoint(point[0].GetInt64(), point[1].GetDouble(), double.NaN),
+            3 => new CurvePoint(point[0].GetInt64(), point[1].GetDouble(), point[2].GetDouble()),
+            int length => throw new CheckpointFormatException($"a point of '{name}' has {length} numbers; expected [step, loss] or [step, loss, seconds]."),
+        }).ToArray();
 
     private static JsonElement Property(JsonElement root, string name) =>
         root.TryGetProperty(name, out JsonElement value) ? value : throw new CheckpointFormatException($"the field '{name}' is missing.");

@@ -3,32 +3,33 @@ using System.Text;
 
 namespace RnnNative.Reporting;
 
-/// <summary>A loss curve: training and validation loss against the update number.</summary>
+/// <summary>A loss curve: training and validation loss against the update number and the training time.</summary>
 public sealed class LossCurve
 {
-    private readonly List<(long Step, double Loss)> _training = [];
-    private readonly List<(long Step, double Loss)> _validation = [];
+    private readonly List<CurvePoint> _training = [];
+    private readonly List<CurvePoint> _validation = [];
 
-    public IReadOnlyList<(long Step, double Loss)> Training => _training;
+    public IReadOnlyList<CurvePoint> Training => _training;
 
-    public IReadOnlyList<(long Step, double Loss)> Validation => _validation;
+    public IReadOnlyList<CurvePoint> Validation => _validation;
 
     /// <summary>Adds a training point; non-finite losses are skipped (they would break the scale).</summary>
-    public void AddTraining(long step, double loss)
+    public void AddTraining(CurvePoint point)
     {
-        if (double.IsFinite(loss)) _training.Add((step, loss));
+        if (double.IsFinite(point.Loss)) _training.Add(point);
     }
 
-    public void AddValidation(long step, double loss)
+    /// <summary>Adds a validation point; non-finite losses are skipped.</summary>
+    public void AddValidation(CurvePoint point)
     {
-        if (double.IsFinite(loss)) _validation.Add((step, loss));
+        if (double.IsFinite(point.Loss)) _validation.Add(point);
     }
 
     /// <summary>A self-contained SVG picture of both curves (nats per token on the y axis).</summary>
     public string ToSvg(string title = "loss")
     {
         const int width = 720, height = 420, left = 64, right = 16, top = 36, bottom = 48;
-        IEnumerable<(long Step, double Loss)> all = _training.Concat(_validation);
+        IEnumerable<CurvePoint> all = _training.Concat(_validation);
         long maxStep = Math.Max(1, all.Select(p => p.Step).DefaultIfEmpty(1).Max());
         double minLoss = all.Select(p => p.Loss).DefaultIfEmpty(0).Min(), maxLoss = all.Select(p => p.Loss).DefaultIfEmpty(1).Max();
         if (maxLoss - minLoss < 1e-9)
@@ -70,13 +71,13 @@ public sealed class LossCurve
         return svg.ToString();
     }
 
-    private static void AppendLine(StringBuilder svg, List<(long Step, double Loss)> points, string color, Func<long, double> x, Func<double, double> y)
+    private static void AppendLine(StringBuilder svg, List<CurvePoint> points, string color, Func<long, double> x, Func<double, double> y)
     {
         if (points.Count == 0) return;
         svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\" points=\"");
-        foreach ((long step, double loss) in points)
+        foreach (CurvePoint point in points)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"{x(step):0.#},{y(loss):0.#} ");
+            svg.Append(CultureInfo.InvariantCulture, $"{x(point.Step):0.#},{y(point.Loss):0.#} ");
         }
         svg.Append("\"/>\n");
         if (points.Count == 1)
@@ -86,16 +87,16 @@ public sealed class LossCurve
     }
 
     /// <summary>A centered moving average over about 2% of the run: no lag, unlike an exponential average.</summary>
-    private static List<(long Step, double Loss)> Smoothed(List<(long Step, double Loss)> points)
+    private static List<CurvePoint> Smoothed(List<CurvePoint> points)
     {
         int half = Math.Max(1, points.Count / 100);
-        List<(long Step, double Loss)> smoothed = new(points.Count);
+        List<CurvePoint> smoothed = new(points.Count);
         for (int i = 0; i < points.Count; i++)
         {
             int first = Math.Max(0, i - half), last = Math.Min(points.Count - 1, i + half);
             double sum = 0;
             for (int j = first; j <= last; j++) sum += points[j].Loss;
-            smoothed.Add((points[i].Step, sum / (last - first + 1)));
+            smoothed.Add(points[i] with { Loss = sum / (last - first + 1) });
         }
         return smoothed;
     }

@@ -147,17 +147,17 @@ public sealed class Trainer
             step++;
             _tokensSeen += windowTokens;
             sessionTokens += windowTokens;
-            Curve.AddTraining(step, loss);
+            TimeSpan beforeCallbacks = clock.Elapsed;
+            trained = _elapsedBefore + beforeCallbacks - excluded;
+            Curve.AddTraining(new CurvePoint(step, loss, trained.TotalSeconds));
             smoothed = double.IsNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
 
-            TimeSpan beforeCallbacks = clock.Elapsed;
             double? validation = null;
             if (o.EvaluateEvery > 0 && step % o.EvaluateEvery == 0)
             {
-                validation = ValidateAndRecord(step, o.ValidationWindows);
+                validation = ValidateAndRecord(step, o.ValidationWindows, trained);
                 lastValidated = step;
             }
-            trained = _elapsedBefore + beforeCallbacks - excluded;
             tokensPerSecond = sessionTokens / Math.Max(1e-9, (beforeCallbacks - excluded).TotalSeconds);
             Progress?.Invoke(new TrainingProgress(step, TotalSteps(), (int)_batcher.Position.Epoch, loss, smoothed, validation, BestValidationLoss,
                 tokensPerSecond, trained, Fraction(trained), rate, norm));
@@ -166,7 +166,7 @@ public sealed class Trainer
         _elapsedBefore += clock.Elapsed - excluded;
         if (lastValidated != Optimizer.StepCount && _validation.Length > 1)
         {
-            double validation = ValidateAndRecord(Optimizer.StepCount, windows: 0);
+            double validation = ValidateAndRecord(Optimizer.StepCount, windows: 0, _elapsedBefore);
             Progress?.Invoke(new TrainingProgress(Optimizer.StepCount, TotalSteps(), (int)_batcher.Position.Epoch, Curve.Training.Count > 0 ? Curve.Training[^1].Loss : double.NaN,
                 smoothed, validation, BestValidationLoss, tokensPerSecond, _elapsedBefore, 1, o.Schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
         }
@@ -220,8 +220,8 @@ public sealed class Trainer
         _tokensSeen = snapshot.TokensSeen;
         _elapsedBefore = TimeSpan.FromSeconds(snapshot.ElapsedSeconds);
         BestValidationLoss = snapshot.BestValidationLoss;
-        foreach ((long step, double loss) in snapshot.TrainingCurve) Curve.AddTraining(step, loss);
-        foreach ((long step, double loss) in snapshot.ValidationCurve) Curve.AddValidation(step, loss);
+        foreach (CurvePoint point in snapshot.TrainingCurve) Curve.AddTraining(point);
+        foreach (CurvePoint point in snapshot.ValidationCurve) Curve.AddValidation(point);
     }
 
     /// <summary>
@@ -261,10 +261,11 @@ public sealed class Trainer
         Model.MarkWeightsChanged();
     }
 
-    private double ValidateAndRecord(long step, int windows)
+    /// <summary>Validates and records the point of update <paramref name="step"/>, reached after <paramref name="trained"/> of training.</summary>
+    private double ValidateAndRecord(long step, int windows, TimeSpan trained)
     {
         double loss = Validate(windows);
-        Curve.AddValidation(step, loss);
+        Curve.AddValidation(new CurvePoint(step, loss, trained.TotalSeconds));
         if (loss < BestValidationLoss)
         {
             BestValidationLoss = loss;

@@ -1,3 +1,5 @@
+using RnnNative.Reporting;
+
 namespace RnnNative.Training;
 
 /// <summary>The state of a training run besides the weights: with it a run resumes exactly.</summary>
@@ -27,7 +29,7 @@ public sealed class TrainingSnapshot
     /// <summary>The LSTM cell state [L, B, H] carried into the next window; empty for Elman.</summary>
     public float[] Cell { get; init; } = [];
 
-    public (long Step, double Loss)[] TrainingCurve { get; init; } = [];
+    public CurvePoint[] TrainingCurve { get; init; } = [];
 
-    public (long Step, double Loss)[] ValidationCurve { get; init; } = [];
+    public CurvePoint[] ValidationCurve { get; init; } = [];
 }
