@@ -94,6 +94,10 @@ internal abstract class RecurrentLayer
     /// <summary>[B, H]: the gradient reaching h_{t-1} through W_hh.</summary>
     protected float[] DHiddenCarry { get; private set; } = [];
 
+    // [B, G*H]: per batch row b, Σ_t dGates[t, b] (t = T-1..0), summed by the thread that undoes
+    // row b's steps while dGates_t is still in its cache; the bias gradient is their column sums.
+    private float[] _dBiasRows = [];
+
     private unsafe float* _dOutput;   // dOutput of the running Backward, pinned for its pieces
     private float[] _input = [];
     private int _inputOffset;
@@ -235,9 +239,11 @@ internal abstract class RecurrentLayer
             Kernels.Gemm(true, false, GateWidth, InputSize, rows, 1f, dGates, GateWidth, _input.AsSpan(_inputOffset, rows * InputSize), InputSize, 1f, gradients.AsSpan(WeightIhOffset, GateWidth * InputSize), InputSize);
         }
         Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
-        // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates.
+        // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates, summed per
+        // batch row during the steps (BackwardSteps) and over the B rows here: an order that does
+        // not depend on how the rows were split between threads.
         _dBias.AsSpan().Clear();
-        Kernels.AccumulateColumnSums(dGates, rows, _dBias);
+        Kernels.AccumulateColumnSums(_dBiasRows.AsSpan(0, batch * GateWidth), batch, _dBias);
         Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasIhOffset, GateWidth));
         Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasHhOffset, GateWidth));
 
@@ -253,11 +259,14 @@ internal abstract class RecurrentLayer
     {
         int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
         Span<float> carry = DHiddenCarry.AsSpan(rowStart, length);
+        Span<float> dBiasRows = _dBiasRows.AsSpan(first * GateWidth, count * GateWidth);
+        dBiasRows.Clear();
         for (int t = Steps - 1; t >= 0; t--)
         {
             ReadOnlySpan<float> dOutput = new(_dOutput + t * stateSize + rowStart, length);
             Kernels.Add(dOutput, carry, DHiddenTotal.AsSpan(rowStart, length));
             PointwiseStep(backward: true, t, first, count);
+            Kernels.Add(DGates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), dBiasRows, dBiasRows);
             // dh_{t-1} = dGates_t · W_hh
             Kernels.Gemm(false, count, 1f, DGates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth, _packedRecurrent!, 0f, carry, HiddenSize);
         }
@@ -315,6 +324,7 @@ internal abstract class RecurrentLayer
             DGates = new float[rows * GateWidth];
             DHiddenTotal = new float[batch * HiddenSize];
             DHiddenCarry = new float[batch * HiddenSize];
+            _dBiasRows = new float[batch * GateWidth];
             AllocateCellBuffers(rows, batch);
         }
         Steps = steps;
