@@ -8,7 +8,7 @@ embedding, nn.LSTM, linear) with PyTorch's default initialization, mean cross-en
 clip_grad_norm_(5). Prints one line per validation: update, seconds of training (validation not
 counted, as `rnn train` counts), validation loss in nats per character.
 
-Usage: torch_reference.py DATA [--updates 2000] [--eval-every 100] [--threads 2] [--seed 1]
+Usage: torch_reference.py DATA [--updates 2000] [--eval-every 100] [--threads 1] [--seed 1]
 """
 import argparse
 import pathlib
@@ -51,7 +51,7 @@ def main():
     parser.add_argument("data")
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--eval-every", type=int, default=100)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)   # before any other torch work
