@@ -21,8 +21,9 @@ internal static class GemmBlocking<TVec, TSimd>
     /// <summary>Rows of the register tile. 6 rows x 2 vectors = 12 accumulators leave registers
     /// for the 2 B vectors and the A broadcast with 16 registers (AVX2, and the narrower paths
     /// keep the same tile). 512-bit vectors come with 32 registers (AVX-512), enough for 8 rows
-    /// (16 accumulators): the recurrent step's M = B = 32 is then 4 whole tiles instead of 6 with
-    /// 4 rows computed for nothing, and each pair of B loads feeds 16 FMAs instead of 12.</summary>
+    /// (16 accumulators): each pair of B loads then feeds 16 FMAs instead of 12, and the
+    /// recurrent step's 16 batch rows per thread (B = 32) are 2 whole tiles, where 6-row tiles
+    /// need 6 + 6 + a four-row edge tile (see <see cref="MicroKernel{TVec, TSimd}"/>).</summary>
     public static int MR
     {
         // Forced: a getter with a branch is not inlined into the larger packing and driver loops

@@ -13,7 +13,8 @@ namespace RnnNative.Kernels.Gemm;
 ///       for jr (NR), for ir (MR)           microkernel on an MR x NR tile
 /// </code>
 /// Each C element gets the same operations wherever the rectangle, block and tile edges fall:
-/// its K sum is split at multiples of KC only, and edge tiles run the full microkernel on a copy.
+/// its K sum is split at multiples of KC only, and an edge tile runs the same microkernel (its
+/// four-row instantiation when it has at most four rows), on a copy when it is not a whole tile.
 /// </summary>
 internal static unsafe class GemmDriver<TVec, TSimd>
     where TVec : struct
