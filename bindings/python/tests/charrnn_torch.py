@@ -2,7 +2,8 @@
 
 CharRnn's state_dict has exactly the tensors RnnNative exports (Model/PyTorchExchange.cs):
 embedding.weight [V, E], rnn.{weight_ih,weight_hh,bias_ih,bias_hh}_l{k}, decoder.weight [V, H],
-decoder.bias [V]. Files are safetensors, read and written here in pure Python (json + struct +
+decoder.bias [V]. With embedding_dim=0 the input is one-hot (F.one_hot, [V] per token) and there is
+no embedding.weight. Files are safetensors, read and written here in pure Python (json + struct +
 torch.frombuffer) so nothing beyond python3-torch is needed.
 
     model, metadata = CharRnn.load("model.safetensors")     # strict=True
@@ -58,24 +59,29 @@ def write_safetensors(tensors, metadata=None):
 
 
 class CharRnn(nn.Module):
-    """Embedding -> nn.LSTM or nn.RNN (sequence-first) -> Linear, as RnnNative's LanguageModel."""
+    """Embedding (or one-hot, embedding_dim=0) -> nn.LSTM or nn.RNN (sequence-first) -> Linear, as RnnNative's LanguageModel."""
 
     def __init__(self, vocab_size, embedding_dim, hidden_size, num_layers=1, cell="lstm", nonlinearity="tanh"):
         super().__init__()
         self.config = dict(vocab_size=vocab_size, embedding_dim=embedding_dim, hidden_size=hidden_size,
                            num_layers=num_layers, cell=cell, nonlinearity=nonlinearity)
-        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.embedding = nn.Embedding(vocab_size, embedding_dim) if embedding_dim > 0 else None
+        inputs = embedding_dim if embedding_dim > 0 else vocab_size
         if cell == "lstm":
-            self.rnn = nn.LSTM(embedding_dim, hidden_size, num_layers, batch_first=False)
+            self.rnn = nn.LSTM(inputs, hidden_size, num_layers, batch_first=False)
         elif cell == "rnn":
-            self.rnn = nn.RNN(embedding_dim, hidden_size, num_layers, nonlinearity=nonlinearity, batch_first=False)
+            self.rnn = nn.RNN(inputs, hidden_size, num_layers, nonlinearity=nonlinearity, batch_first=False)
         else:
             raise ValueError(f"cell {cell!r}: expected 'lstm' or 'rnn'")
         self.decoder = nn.Linear(hidden_size, vocab_size)
 
     def forward(self, tokens, state=None):
         """tokens [T, B] -> logits [T, B, V], final state."""
-        output, state = self.rnn(self.embedding(tokens), state)
+        if self.embedding is None:
+            x = nn.functional.one_hot(tokens, self.config["vocab_size"]).to(torch.float32)
+        else:
+            x = self.embedding(tokens)
+        output, state = self.rnn(x, state)
         return self.decoder(output), state
 
     def metadata(self):
@@ -85,6 +91,8 @@ class CharRnn(nn.Module):
              "hidden_size": c["hidden_size"], "num_layers": c["num_layers"]}
         if c["cell"] == "rnn":
             m["nonlinearity"] = c["nonlinearity"]
+        if c["embedding_dim"] == 0:
+            m["input"] = "one_hot"
         return m
 
     @staticmethod

@@ -110,4 +110,24 @@ public sealed class CliTests : IDisposable
         (_, output, _) = Rnn("info", "--model", model);
         Assert.Contains("training: 15 updates", output);
     }
+
+    [Fact]
+    public void Embedding_0_trains_a_one_hot_model_that_samples_and_resumes()
+    {
+        string data = WriteCorpus(), model = PathOf("onehot.rnn");
+        string[] training = TinyTraining(data, model, 6);
+        training[Array.IndexOf(training, "--embedding") + 1] = "0";
+        (int code, string output, string error) = Rnn(training);
+        Assert.True(code == 0, error);
+        Assert.Contains("one-hot input", output);
+        (code, output, _) = Rnn("info", "--model", model);
+        Assert.Equal(0, code);
+        Assert.Contains("one-hot input", output);
+        (code, output, error) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "20", "--seed", "3");
+        Assert.True(code == 0, error);
+        Assert.StartsWith("the ", output);
+        (code, output, error) = Rnn("train", "--resume", model, "--data", data, "--steps", "8");
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 6", output);
+    }
 }

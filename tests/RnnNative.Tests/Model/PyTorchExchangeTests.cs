@@ -204,7 +204,8 @@ public class PyTorchExchangeTests
         }
         Assert.Contains("metadata 'cell' is 'gru'", Rejects(WithMetadata("cell", "gru")));
         Assert.Contains("metadata 'hidden_size' is '6.0'", Rejects(WithMetadata("hidden_size", "6.0")));
-        Assert.Contains("rnnnative.schema '2'", Rejects(WithMetadata("rnnnative.schema", "2")));
+        Assert.Contains("rnnnative.schema '3'", Rejects(WithMetadata("rnnnative.schema", "3")));
+        Assert.Contains("metadata 'input' is 'two_hot'", Rejects(WithMetadata("input", "two_hot")));
         Assert.Contains("metadata 'vocabulary' is not a valid vocabulary", Rejects(WithMetadata("vocabulary", "not base64!")));
         Assert.Contains("metadata 'vocabulary' is not a valid vocabulary", Rejects(WithMetadata("vocabulary", Convert.ToBase64String(new byte[12]))));
         Assert.Contains("invalid model", Rejects(WithMetadata("num_layers", "0")));

@@ -45,6 +45,7 @@ public sealed class PyTorchParityFixture : IDisposable
             ["random-rnn-tanh-2"] = Random(CellType.Elman, 2),
             ["random-rnn-relu-1"] = Random(CellType.Elman, 1, Activation.Relu),
             ["random-rnn-relu-2"] = Random(CellType.Elman, 2, Activation.Relu),
+            ["random-lstm-onehot-2"] = Random(CellType.Lstm, 2) with { EmbeddingSize = 0, Input = InputEncoding.OneHot },
         };
         List<string> jobs = [];
         Dictionary<string, (LanguageModel Model, int[] Inputs, int[] Targets)> ours = [];
@@ -67,12 +68,14 @@ public sealed class PyTorchParityFixture : IDisposable
         int[] inputs = RandomTokens(90, s_letters.Count), targets = RandomTokens(91, s_letters.Count);
         jobs.Add(CreateJob("torch-lstm-2", """{"vocab_size": 11, "embedding_dim": 6, "hidden_size": 9, "num_layers": 2, "cell": "lstm"}""", metadata: false, inputs, targets));
         jobs.Add(CreateJob("torch-rnn-relu-2", """{"vocab_size": 11, "embedding_dim": 4, "hidden_size": 7, "num_layers": 2, "cell": "rnn", "nonlinearity": "relu"}""", metadata: true, inputs, targets));
+        jobs.Add(CreateJob("torch-lstm-onehot-1", """{"vocab_size": 11, "embedding_dim": 0, "hidden_size": 9, "num_layers": 1, "cell": "lstm"}""", metadata: false, inputs, targets));
 
         File.WriteAllText(PathOf("jobs.json"), "[" + string.Join(",\n", jobs) + "]");
         TorchScript.Run(PathOf("jobs.json"), TimeSpan.FromMinutes(3));
 
-        // Files PyTorch wrote come back without our metadata: a bare LSTM state_dict, and an RNN with config only.
-        foreach (string name in new[] { "torch-lstm-2", "torch-rnn-relu-2" })
+        // Files PyTorch wrote come back without our metadata: bare LSTM state_dicts (one without an
+        // embedding: one-hot input), and an RNN with config only.
+        foreach (string name in new[] { "torch-lstm-2", "torch-rnn-relu-2", "torch-lstm-onehot-1" })
         {
             ours[name] = (PyTorchExchange.Import(PathOf(name + ".model.safetensors"), s_letters).Model, inputs, targets);
         }

@@ -49,7 +49,7 @@ public sealed class PyTorchParityTests(PyTorchParityFixture fixture, ITestOutput
         return largest;
     }
 
-    public static TheoryData<string> RandomCases => new(["random-lstm-1", "random-lstm-2", "random-rnn-tanh-1", "random-rnn-tanh-2", "random-rnn-relu-1", "random-rnn-relu-2"]);
+    public static TheoryData<string> RandomCases => new(["random-lstm-1", "random-lstm-2", "random-rnn-tanh-1", "random-rnn-tanh-2", "random-rnn-relu-1", "random-rnn-relu-2", "random-lstm-onehot-2"]);
 
     [Theory]
     [MemberData(nameof(RandomCases))]
@@ -71,6 +71,7 @@ public sealed class PyTorchParityTests(PyTorchParityFixture fixture, ITestOutput
     [Theory]
     [InlineData("torch-lstm-2")]      // a bare state_dict: config inferred from shapes, vocabulary passed
     [InlineData("torch-rnn-relu-2")]  // config from metadata, vocabulary passed
+    [InlineData("torch-lstm-onehot-1")]  // a bare one-hot state_dict (no embedding.weight), vocabulary passed
     public void A_model_initialized_by_pytorch_imports_here_with_the_same_logits(string name)
     {
         ParityCase c = fixture.Cases[name];

@@ -17,7 +17,7 @@ internal static class TrainCommand
     public const string Usage = """
         rnn train [--data FILE] [options]       train a model (no --data: the built-in addition corpus)
           data     --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
-          model    --cell lstm|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding 64
+          model    --cell lstm|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding 64 (0: one-hot input)
           training --seq-length 50  --batch 50  --optimizer adam|adamw|sgd|momentum|adagrad|rmsprop
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0
                    --schedule constant|step|cosine  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
@@ -75,8 +75,8 @@ internal static class TrainCommand
             "data: {0} ({1:N0} tokens train, {2:N0} validation), {3} vocabulary of {4}",
             dataPath ?? "built-in addition corpus", data.Train.Length, data.Validation.Length, vocabulary.Kind, vocabulary.Count));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "model: {0} {1}x{2}, embedding {3}, {4:N0} parameters; kernels {5}, {6} threads",
-            c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, c.EmbeddingSize, model.Blocks.Sum(b => b.Length),
+            "model: {0} {1}x{2}, {3}, {4:N0} parameters; kernels {5}, {6} threads",
+            c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, ModelText.Input(c), model.Blocks.Sum(b => b.Length),
             Kernels.KernelPaths.Name(model.Kernels.Path), Threading.Parallelism.ThreadCount));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "training: T={0} B={1} {2} lr {3} clip {4}; {5}{6}",
@@ -163,13 +163,19 @@ internal static class TrainCommand
         }
     }
 
-    private static LanguageModelConfig ReadModelConfig(Arguments args, int vocabularySize) => new(
-        vocabularySize,
-        args.Int("embedding", 64, min: 1),
-        args.Choice("cell", CellType.Lstm, ("lstm", CellType.Lstm), ("elman", CellType.Elman), ("rnn", CellType.Elman)),
-        args.Int("hidden", 128, min: 1),
-        args.Int("layers", 2, min: 1, max: 64),
-        args.Choice("activation", Activation.Tanh, ("tanh", Activation.Tanh), ("relu", Activation.Relu)));
+    /// <summary>The model options; <c>--embedding 0</c> asks for one-hot input (char-rnn's), which has no embedding.</summary>
+    private static LanguageModelConfig ReadModelConfig(Arguments args, int vocabularySize)
+    {
+        int embedding = args.Int("embedding", 64, min: 0);
+        return new(
+            vocabularySize,
+            embedding,
+            args.Choice("cell", CellType.Lstm, ("lstm", CellType.Lstm), ("elman", CellType.Elman), ("rnn", CellType.Elman)),
+            args.Int("hidden", 128, min: 1),
+            args.Int("layers", 2, min: 1, max: 64),
+            args.Choice("activation", Activation.Tanh, ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
+            embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding);
+    }
 
     private static TrainingOptions ReadTrainingOptions(Arguments args)
     {

@@ -8,6 +8,9 @@ namespace RnnNative.Cells;
 /// <param name="Activation">f of an Elman cell (ignored for LSTM, whose nonlinearities are fixed).</param>
 public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSize, int Layers = 1, Activation Activation = Activation.Tanh)
 {
+    /// <summary>The largest <see cref="InputSize"/>.</summary>
+    public const int MaxInputSize = 1 << 20;
+
     /// <summary>Gate blocks per layer: 4 for LSTM (i, f, g, o), 1 for Elman.</summary>
     public int GateCount => Cell == CellType.Lstm ? 4 : 1;
 
@@ -29,7 +32,7 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
         ArgumentOutOfRangeException.ThrowIfLessThan(HiddenSize, 1, nameof(HiddenSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Layers, 1, nameof(Layers));
         // Keeps every buffer index (up to T*B*4H) comfortably inside int for sensible windows.
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(InputSize, 1 << 20, nameof(InputSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(InputSize, MaxInputSize, nameof(InputSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(HiddenSize, 1 << 16, nameof(HiddenSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Layers, 64, nameof(Layers));
     }

@@ -8,7 +8,7 @@ namespace RnnNative.Model;
 /// <summary>
 /// A char-rnn style language model over windows of T steps and B parallel streams:
 /// <code>
-/// x_t      = embedding[token_t]                       [T*B, E]
+/// x_t      = embedding[token_t]                       [T*B, E]    (one-hot input: onehot(token_t) [T*B, V])
 /// h_t      = stack(x_t, state)                        [T*B, H]
 /// logits_t = h_t · W_outᵀ + b_out                     [T*B, V]
 /// loss     = mean over T*B of -log softmax(logits_t)[target_t]   (nats)
@@ -26,8 +26,10 @@ public sealed class LanguageModel
     private float[] _dEmbedded = [];              // [T*B, E]
     private float[] _logits = [];                 // [T*B, V]
     private float[] _dHidden = [];                // [T*B, H]
-    private float[] _tokenGates = [];             // [V, G*H]: embedding · W_ih_l0ᵀ, when the window is gathered
+    private float[] _tokenGates = [];             // [V, G*H]: embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ), when the window is gathered;
+                                                  // one-hot windows of at most V rows: [T*B, G*H], row r = W_ih_l0ᵀ[token_r]
     private float[] _dTokenGates = [];            // [V, G*H]: dGates of layer 0 summed per token
+    private int[] _rowIds = [];                   // 0, 1, 2, ...: table rows for windows whose table has a row per window row
     private bool _gathered;                       // the last forward gathered layer 0's input projections per token
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
     private SingleTokenStep? _singleTokenStep;
@@ -39,13 +41,13 @@ public sealed class LanguageModel
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
         Stack = new RecurrentStack(config.Recurrent, Kernels);
-        _embedding = new float[config.VocabularySize * config.EmbeddingSize];
+        _embedding = new float[config.VocabularySize * config.EmbeddingSize];   // empty with one-hot input (E = 0)
         _embeddingGradient = new float[_embedding.Length];
         _output = new float[config.VocabularySize * (config.HiddenSize + 1)];
         _outputGradient = new float[_output.Length];
         Version = new WeightVersion();
         _stepWeights = new StepWeightsCache();
-        Blocks = [new ParameterBlock("embedding", _embedding, _embeddingGradient) { Version = Version }, new ParameterBlock("rnn", Stack.Parameters, Stack.Gradients) { Version = Version }, new ParameterBlock("decoder", _output, _outputGradient) { Version = Version }];
+        Blocks = CreateBlocks(_embeddingGradient, Stack.Gradients, _outputGradient);
     }
 
     /// <summary>A replica: shares <paramref name="source"/>'s weights, owns its scratch buffers, has no gradients.</summary>
@@ -60,8 +62,17 @@ public sealed class LanguageModel
         _outputGradient = [];
         Version = source.Version;
         _stepWeights = source._stepWeights;
-        Blocks = [new ParameterBlock("embedding", _embedding, []) { Version = Version }, new ParameterBlock("rnn", Stack.Parameters, []) { Version = Version }, new ParameterBlock("decoder", _output, []) { Version = Version }];
+        Blocks = CreateBlocks([], [], []);
         IsInferenceReplica = true;
+    }
+
+    /// <summary>The trainable blocks over this model's weights and the given gradients (empty in a
+    /// replica); a one-hot model has no embedding block.</summary>
+    private ParameterBlock[] CreateBlocks(float[] embeddingGradient, float[] stackGradients, float[] outputGradient)
+    {
+        ParameterBlock rnn = new("rnn", Stack.Parameters, stackGradients) { Version = Version };
+        ParameterBlock decoder = new("decoder", _output, outputGradient) { Version = Version };
+        return OneHot ? [rnn, decoder] : [new ParameterBlock("embedding", _embedding, embeddingGradient) { Version = Version }, rnn, decoder];
     }
 
     public LanguageModelConfig Config { get; }
@@ -74,7 +85,7 @@ public sealed class LanguageModel
     /// <summary>The recurrent layers (their tensors carry PyTorch's names).</summary>
     public RecurrentStack Stack { get; }
 
-    /// <summary>Every trainable vector: embedding [V, E]; the stack; the decoder W_out [V, H] followed by b_out [V].</summary>
+    /// <summary>Every trainable vector: embedding [V, E] (not with one-hot input); the stack; the decoder W_out [V, H] followed by b_out [V].</summary>
     public IReadOnlyList<ParameterBlock> Blocks { get; }
 
     /// <summary>
@@ -111,8 +122,10 @@ public sealed class LanguageModel
 
     private int E => Config.EmbeddingSize;
 
-    /// <summary>Embedding ~ N(0, 1) as PyTorch's nn.Embedding; the stack and the output layer
-    /// uniform in ±1/sqrt(fan-in) as nn.LSTM and nn.Linear.</summary>
+    private bool OneHot => Config.Input == InputEncoding.OneHot;
+
+    /// <summary>Embedding ~ N(0, 1) as PyTorch's nn.Embedding (none with one-hot input); the stack
+    /// and the output layer uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN and nn.Linear.</summary>
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
@@ -134,7 +147,7 @@ public sealed class LanguageModel
     /// <summary>
     /// Every tensor under the name of PyTorch's <c>CharRnn</c> state_dict (embedding, rnn, decoder),
     /// viewing the model's own parameters (or their gradients), so files and bindings share one naming:
-    /// <c>embedding.weight</c> [V, E]; <c>rnn.weight_ih_l{k}</c>, <c>rnn.weight_hh_l{k}</c>, <c>rnn.bias_ih_l{k}</c>,
+    /// <c>embedding.weight</c> [V, E] (absent with one-hot input); <c>rnn.weight_ih_l{k}</c>, <c>rnn.weight_hh_l{k}</c>, <c>rnn.bias_ih_l{k}</c>,
     /// <c>rnn.bias_hh_l{k}</c>; <c>decoder.weight</c> [V, H]; <c>decoder.bias</c> [V].
     /// </summary>
     public IEnumerable<(string Name, int[] Shape, Memory<float> Values)> NamedTensors(bool gradients = false)
@@ -142,7 +155,10 @@ public sealed class LanguageModel
         float[] embedding = gradients ? _embeddingGradient : _embedding;
         float[] stack = gradients ? Stack.Gradients : Stack.Parameters;
         float[] output = gradients ? _outputGradient : _output;
-        yield return ("embedding.weight", [V, E], embedding);
+        if (!OneHot)
+        {
+            yield return ("embedding.weight", [V, E], embedding);
+        }
         foreach (ParameterTensor tensor in Stack.Tensors)
         {
             yield return ("rnn." + tensor.Name, tensor.Shape, stack.AsMemory(tensor.Offset, tensor.Length));
@@ -202,19 +218,25 @@ public sealed class LanguageModel
             return loss;
         }
         Stack.Backward(dHidden, [], [], [], [], []);
+        int gateWidth = Stack.Config.GateCount * H;
+        ReadOnlySpan<float> dGates = Stack.InputGateGradients;
+        ParameterTensor weightIh = Stack.Tensors[0];
+        if (OneHot)
+        {
+            // x_r = onehot(token_r): dW_ih_l0[:, token_r] += dGates_r, and no embedding.
+            OneHotColumns.ScatterAdd(dGates, gateWidth, V, inputs, Stack.Gradients.AsSpan(weightIh.Offset, weightIh.Length));
+            return loss;
+        }
         // Layer 0's input was x_r = embedding[token_r], so with S[v] = Σ_{r: token_r = v} dGates_r:
         //   dW_ih_l0 += Sᵀ · embedding      [G*H, E]
         //   dEmbedding += S · W_ih_l0       [V, E]
         // V rows of work where the per-row form takes T*B.
-        int gateWidth = Stack.Config.GateCount * H;
-        ReadOnlySpan<float> dGates = Stack.InputGateGradients;
         Span<float> dTokenGates = _dTokenGates.AsSpan(0, V * gateWidth);
         dTokenGates.Clear();
         for (int row = 0; row < rows; row++)
         {
             Kernels.Axpy(1f, dGates.Slice(row * gateWidth, gateWidth), dTokenGates.Slice(inputs[row] * gateWidth, gateWidth));
         }
-        ParameterTensor weightIh = Stack.Tensors[0];
         Kernels.Gemm(true, false, gateWidth, E, V, 1f, dTokenGates, gateWidth, _embedding, E, 1f, Stack.Gradients.AsSpan(weightIh.Offset, weightIh.Length), E);
         Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, Stack.Parameters.AsSpan(weightIh.Offset, weightIh.Length), E, 1f, _embeddingGradient, E);
         return loss;
@@ -288,15 +310,22 @@ public sealed class LanguageModel
         CheckTokenIds(inputs, inputsName);
         // Layer 0 sees embeddings of V tokens: when the window has more rows than the vocabulary,
         // project the V embeddings once (embedding · W_ih_l0ᵀ) and gather rows, instead of a GEMM
-        // over all T*B rows; the dot products are the same, only fewer of them.
-        _gathered = rows > V;
-        if (_gathered)
+        // over all T*B rows; the dot products are the same, only fewer of them. One-hot input
+        // projects to columns of W_ih_l0: always gathered, from W_ih_l0ᵀ or, for at most V rows,
+        // from the window's own columns (a table of T*B rows instead of V).
+        _gathered = rows > V || OneHot;
+        if (rows > V)
+        {
+            Span<float> tokenGates = _tokenGates.AsSpan(0, V * Stack.Config.GateCount * H);
+            ProjectTokens(tokenGates);
+            Stack.ForwardGathered(tokenGates, inputs, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+        }
+        else if (OneHot)
         {
             int gateWidth = Stack.Config.GateCount * H;
-            ParameterTensor weightIh = Stack.Tensors[0];
-            Span<float> tokenGates = _tokenGates.AsSpan(0, V * gateWidth);
-            Kernels.Gemm(false, true, V, gateWidth, E, 1f, _embedding, E, Stack.Parameters.AsSpan(weightIh.Offset, weightIh.Length), E, 0f, tokenGates, gateWidth);
-            Stack.ForwardGathered(tokenGates, inputs, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+            Span<float> rowGates = _tokenGates.AsSpan(0, rows * gateWidth);
+            OneHotColumns.Gather(Stack.Parameters.AsSpan(Stack.Tensors[0].Offset, Stack.Tensors[0].Length), gateWidth, V, inputs, rowGates);
+            Stack.ForwardGathered(rowGates, _rowIds.AsSpan(0, rows), steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
         }
         else
         {
@@ -323,6 +352,33 @@ public sealed class LanguageModel
         return rows;
     }
 
+    /// <summary>Layer 0's input projection of every token, without biases: <paramref name="table"/>
+    /// [V, G*H] = embedding · W_ih_l0ᵀ, or W_ih_l0ᵀ with one-hot input.</summary>
+    internal void ProjectTokens(Span<float> table)
+    {
+        int gateWidth = Stack.Config.GateCount * H;
+        ParameterTensor weightIh = Stack.Tensors[0];
+        ReadOnlySpan<float> weights = Stack.Parameters.AsSpan(weightIh.Offset, weightIh.Length);
+        if (OneHot)
+        {
+            EnsureRowIds(V);
+            OneHotColumns.Gather(weights, gateWidth, V, _rowIds.AsSpan(0, V), table);
+        }
+        else
+        {
+            Kernels.Gemm(false, true, V, gateWidth, E, 1f, _embedding, E, weights, E, 0f, table, gateWidth);
+        }
+    }
+
+    private void EnsureRowIds(int count)
+    {
+        if (_rowIds.Length < count)
+        {
+            _rowIds = new int[count];
+            for (int i = 0; i < count; i++) _rowIds[i] = i;
+        }
+    }
+
     private void EnsureWindow(int rows)
     {
         if (_logits.Length < rows * V)
@@ -330,14 +386,20 @@ public sealed class LanguageModel
             _logits = new float[rows * V];
             _dHidden = new float[rows * H];
         }
-        // Only the path this window takes needs its buffers (see Forward): embedded rows, or the token table.
-        int tableSize = V * Stack.Config.GateCount * H;
-        if (rows > V && _tokenGates.Length < tableSize)
+        // Only the path this window takes needs its buffers (see Forward): embedded rows, or the token
+        // table (with one-hot input: W_ih_l0ᵀ, or a row per window row and no per-token sums).
+        int gateWidth = Stack.Config.GateCount * H;
+        if (rows > V && _tokenGates.Length < V * gateWidth)
         {
-            _tokenGates = new float[tableSize];
-            _dTokenGates = IsInferenceReplica ? [] : new float[tableSize];
+            _tokenGates = new float[V * gateWidth];
+            _dTokenGates = IsInferenceReplica || OneHot ? [] : new float[V * gateWidth];
         }
-        if (rows <= V && _embedded.Length < rows * E)
+        if (rows <= V && OneHot)
+        {
+            if (_tokenGates.Length < rows * gateWidth) _tokenGates = new float[rows * gateWidth];
+            EnsureRowIds(rows);
+        }
+        if (rows <= V && !OneHot && _embedded.Length < rows * E)
         {
             _embedded = new float[rows * E];
             _dEmbedded = IsInferenceReplica ? [] : new float[rows * E];

@@ -13,9 +13,9 @@ public sealed record LoadedModel(LanguageModel Model, Vocabulary Vocabulary, Tra
 /// <summary>
 /// Saves and loads a language model in the checkpoint container (<see cref="CheckpointWriter"/>):
 /// <code>
-/// model.json           blob    {"format": "rnnnative.language-model", "schema": 1, config...}
+/// model.json           blob    {"format": "rnnnative.language-model", "schema": 1 or 2, config...}
 /// vocabulary           blob    Vocabulary.Write
-/// embedding.weight     [V, E]
+/// embedding.weight     [V, E]  (not with one-hot input)
 /// rnn.weight_ih_l{k}   ...     the stack's tensors under PyTorch's names, prefixed "rnn."
 /// decoder.weight       [V, H]
 /// decoder.bias         [V]
@@ -29,8 +29,14 @@ public static class ModelFile
 {
     public const string FormatName = "rnnnative.language-model";
 
-    /// <summary>Version of the section layout above (the container has its own version).</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The newest version of the section layout above that this build reads (the container
+    /// has its own version). Schema 2 added one-hot input (model.json "input": "one_hot", no
+    /// embedding.weight); a model with an embedding is still written as schema 1, which older
+    /// builds read, and a one-hot model as 2, which they reject with "update RnnNative".</summary>
+    public const int SchemaVersion = 2;
+
+    /// <summary>The oldest schema that describes a model of <paramref name="config"/>.</summary>
+    internal static int SchemaFor(LanguageModelConfig config) => config.Input == InputEncoding.OneHot ? 2 : 1;
 
     /// <summary>Writes the model atomically: a crash or error never leaves a partial file at <paramref name="path"/>.</summary>
     public static void Save(string path, LanguageModel model, Vocabulary vocabulary, TrainingOptions? options = null, TrainingSnapshot? training = null) =>

@@ -16,9 +16,13 @@ internal static class ModelJson
     public static byte[] WriteConfig(LanguageModelConfig c) => Write(json =>
     {
         json.WriteString("format", ModelFile.FormatName);
-        json.WriteNumber("schema", ModelFile.SchemaVersion);
+        json.WriteNumber("schema", ModelFile.SchemaFor(c));
         json.WriteNumber("vocabulary_size", c.VocabularySize);
         json.WriteNumber("embedding_size", c.EmbeddingSize);
+        if (c.Input == InputEncoding.OneHot)
+        {
+            json.WriteString("input", "one_hot");
+        }
         json.WriteString("cell", c.Cell == CellType.Lstm ? "lstm" : "elman");
         json.WriteNumber("hidden_size", c.HiddenSize);
         json.WriteNumber("layers", c.Layers);
@@ -43,7 +47,9 @@ internal static class ModelJson
             Enum(root, "cell", ("lstm", CellType.Lstm), ("elman", CellType.Elman)),
             Int(root, "hidden_size"),
             Int(root, "layers"),
-            Enum(root, "activation", ("tanh", Activation.Tanh), ("relu", Activation.Relu)));
+            Enum(root, "activation", ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
+            // Schema 1 had no "input": every model then had an embedding.
+            root.TryGetProperty("input", out _) ? Enum(root, "input", ("embedding", InputEncoding.Embedding), ("one_hot", InputEncoding.OneHot)) : InputEncoding.Embedding);
         try
         {
             config.Validate();

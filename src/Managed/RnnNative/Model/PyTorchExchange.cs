@@ -12,8 +12,9 @@ namespace RnnNative.Model;
 /// <c>state_dict</c> of this char-rnn module (reference: bindings/python/tests/charrnn_torch.py):
 /// <code>
 /// class CharRnn(nn.Module):
-///     embedding = nn.Embedding(V, E)                        embedding.weight    [V, E]
-///     rnn = nn.LSTM(E, H, L) or nn.RNN(E, H, L, nonlinearity)   rnn.weight_ih_l{k}  [G*H, I_k]   G = 4 (i, f, g, o) or 1
+///     embedding = nn.Embedding(V, E)                        embedding.weight    [V, E]        (none with one-hot input)
+///     rnn = nn.LSTM(I, H, L) or nn.RNN(I, H, L, nonlinearity)   rnn.weight_ih_l{k}  [G*H, I_k]   G = 4 (i, f, g, o) or 1;
+///                                                                                  I_0 = E, or V with one-hot input
 ///                                                           rnn.weight_hh_l{k}  [G*H, H]
 ///                                                           rnn.bias_ih_l{k}    [G*H]
 ///                                                           rnn.bias_hh_l{k}    [G*H]
@@ -21,26 +22,29 @@ namespace RnnNative.Model;
 ///                                                           decoder.bias        [V]
 /// </code>
 /// so <c>load_state_dict(strict=True)</c> accepts an exported file unchanged (sequence-first input,
-/// <c>batch_first=False</c>; zero initial state). The layouts are this engine's own, so tensors are
+/// <c>batch_first=False</c>; zero initial state; one-hot models feed <c>F.one_hot(tokens, V)</c>). The layouts are this engine's own, so tensors are
 /// copied bit-exactly both ways. <c>__metadata__</c> (strings only, per the format):
 /// <code>
 /// format            "pt"                     (what Hugging Face tools expect of PyTorch weights)
-/// rnnnative.schema  "1"
+/// rnnnative.schema  "1", or "2" with one-hot input (which schema-1 readers cannot load)
 /// cell              "lstm" | "rnn"
 /// nonlinearity      "tanh" | "relu"          (rnn only, nn.RNN's argument)
-/// vocab_size, embedding_dim, hidden_size, num_layers    decimal integers, the nn constructors' names
+/// input             "one_hot"                (one-hot input only; absent: an embedding)
+/// vocab_size, embedding_dim, hidden_size, num_layers    decimal integers, the nn constructors' names (embedding_dim 0 with one-hot input)
 /// vocabulary        base64 of Vocabulary.Write: the exact vocabulary, for RnnNative
 /// vocabulary_kind   "byte" | "utf8_char" | "word"
 /// tokens            JSON list of each id's text (Vocabulary.Decode of that id alone), for Python users
 /// </code>
 /// Import takes the configuration from the caller, else from the metadata, else from the tensor
-/// shapes (LSTM only: the shapes of nn.RNN do not tell its nonlinearity); the vocabulary from the
+/// shapes (LSTM only: the shapes of nn.RNN do not tell its nonlinearity; no embedding.weight means
+/// one-hot input, V then from decoder.weight); the vocabulary from the
 /// caller, else from the metadata. Any tensor missing, unexpected or of the wrong shape is a
 /// <see cref="CheckpointFormatException"/>, as <c>strict=True</c> would be.
 /// </summary>
 public static class PyTorchExchange
 {
-    public const int SchemaVersion = 1;
+    /// <summary>The newest rnnnative.schema this build reads; files are written with the oldest that describes the model.</summary>
+    public const int SchemaVersion = 2;
 
     /// <summary>Writes the model atomically as a safetensors file. Without a vocabulary the metadata
     /// has no vocabulary keys (importing it then needs one).</summary>
@@ -70,11 +74,15 @@ public static class PyTorchExchange
         LanguageModelConfig c = model.Config;
         SafetensorsWriter writer = new();
         writer.SetMetadata("format", "pt");
-        writer.SetMetadata("rnnnative.schema", SchemaVersion.ToString(CultureInfo.InvariantCulture));
+        writer.SetMetadata("rnnnative.schema", Invariant(ModelFile.SchemaFor(c)));
         writer.SetMetadata("cell", c.Cell == CellType.Lstm ? "lstm" : "rnn");
         if (c.Cell == CellType.Elman)
         {
             writer.SetMetadata("nonlinearity", c.Activation == Activation.Relu ? "relu" : "tanh");
+        }
+        if (c.Input == InputEncoding.OneHot)
+        {
+            writer.SetMetadata("input", "one_hot");
         }
         writer.SetMetadata("vocab_size", Invariant(c.VocabularySize));
         writer.SetMetadata("embedding_dim", Invariant(c.EmbeddingSize));
@@ -159,21 +167,30 @@ public static class PyTorchExchange
             "relu" => Activation.Relu,
             string other => throw new CheckpointFormatException($"metadata 'nonlinearity' is '{other}'; expected 'tanh' or 'relu'."),
         };
-        return new LanguageModelConfig(Number(metadata, "vocab_size"), Number(metadata, "embedding_dim"), cell, Number(metadata, "hidden_size"), Number(metadata, "num_layers"), activation);
+        InputEncoding input = !metadata.TryGetValue("input", out string? inputText) ? InputEncoding.Embedding : inputText switch
+        {
+            "one_hot" => InputEncoding.OneHot,
+            "embedding" => InputEncoding.Embedding,
+            _ => throw new CheckpointFormatException($"metadata 'input' is '{inputText}'; expected 'one_hot' or 'embedding'."),
+        };
+        return new LanguageModelConfig(Number(metadata, "vocab_size"), Number(metadata, "embedding_dim"), cell, Number(metadata, "hidden_size"), Number(metadata, "num_layers"), activation, input);
     }
 
-    /// <summary>V, E from embedding.weight [V, E]; H and the gate count from rnn.weight_hh_l0 [G*H, H]; L from the weight_ih_l{k} present.</summary>
+    /// <summary>V, E from embedding.weight [V, E] (absent: one-hot input, V from decoder.weight [V, H]);
+    /// H and the gate count from rnn.weight_hh_l0 [G*H, H]; L from the weight_ih_l{k} present.</summary>
     private static LanguageModelConfig ConfigFromShapes(SafetensorsReader reader)
     {
         const string advice = "the file has no RnnNative metadata, and";
-        if (!reader.Contains("embedding.weight") || !reader.Contains("rnn.weight_hh_l0"))
+        bool oneHot = !reader.Contains("embedding.weight");
+        string vocabularyTensor = oneHot ? "decoder.weight" : "embedding.weight";
+        if (!reader.Contains(vocabularyTensor) || !reader.Contains("rnn.weight_hh_l0"))
         {
-            throw new CheckpointFormatException($"{advice} no embedding.weight and rnn.weight_hh_l0 to infer the model from: it is not a CharRnn state_dict (pass a LanguageModelConfig if the names are right).");
+            throw new CheckpointFormatException($"{advice} no embedding.weight (or decoder.weight) and rnn.weight_hh_l0 to infer the model from: it is not a CharRnn state_dict (pass a LanguageModelConfig if the names are right).");
         }
-        long[] embedding = reader.Get("embedding.weight").Shape, hh = reader.Get("rnn.weight_hh_l0").Shape;
+        long[] embedding = reader.Get(vocabularyTensor).Shape, hh = reader.Get("rnn.weight_hh_l0").Shape;
         if (embedding.Length != 2 || hh.Length != 2 || hh[1] == 0 || hh[0] % hh[1] != 0 || embedding[0] > int.MaxValue || embedding[1] > int.MaxValue || hh[1] > int.MaxValue)
         {
-            throw new CheckpointFormatException($"{advice} embedding.weight {reader.Get("embedding.weight").ShapeText} and rnn.weight_hh_l0 {reader.Get("rnn.weight_hh_l0").ShapeText} are not [V, E] and [G*H, H].");
+            throw new CheckpointFormatException($"{advice} {vocabularyTensor} {reader.Get(vocabularyTensor).ShapeText} and rnn.weight_hh_l0 {reader.Get("rnn.weight_hh_l0").ShapeText} are not [V, {(oneHot ? "H" : "E")}] and [G*H, H].");
         }
         int layers = 0;
         while (reader.Contains($"rnn.weight_ih_l{layers}")) layers++;
@@ -183,7 +200,9 @@ public static class PyTorchExchange
             1 => throw new CheckpointFormatException($"{advice} an nn.RNN's tensors do not tell its nonlinearity (tanh or relu): pass a LanguageModelConfig."),
             long gates => throw new CheckpointFormatException($"{advice} rnn.weight_hh_l0 has {gates} gate blocks; only LSTM (4) and RNN (1) are supported (not GRU)."),
         };
-        return new LanguageModelConfig((int)embedding[0], (int)embedding[1], cell, (int)hh[1], layers);
+        return oneHot
+            ? new LanguageModelConfig((int)embedding[0], 0, cell, (int)hh[1], layers, Input: InputEncoding.OneHot)
+            : new LanguageModelConfig((int)embedding[0], (int)embedding[1], cell, (int)hh[1], layers);
     }
 
     private static Vocabulary VocabularyFromMetadata(IReadOnlyDictionary<string, string> metadata)
@@ -234,5 +253,5 @@ public static class PyTorchExchange
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Describe(LanguageModelConfig c) =>
-        $"{(c.Cell == CellType.Lstm ? "LSTM" : $"RNN ({(c.Activation == Activation.Relu ? "relu" : "tanh")})")} model (V={c.VocabularySize}, E={c.EmbeddingSize}, H={c.HiddenSize}, L={c.Layers})";
+        $"{(c.Cell == CellType.Lstm ? "LSTM" : $"RNN ({(c.Activation == Activation.Relu ? "relu" : "tanh")})")} model (V={c.VocabularySize}, {(c.Input == InputEncoding.OneHot ? "one-hot input" : $"E={c.EmbeddingSize}")}, H={c.HiddenSize}, L={c.Layers})";
 }

@@ -7,9 +7,10 @@ namespace RnnNative.Model;
 /// <summary>
 /// A snapshot of a language model's weights laid out for single-token steps (<see cref="StepMatrix"/>):
 /// per layer the gate rows over [x; h] with the two biases summed, the decoder, and, for small
-/// vocabularies, layer 0's input projections precomputed per token:
+/// vocabularies and always with one-hot input, layer 0's input projections precomputed per token:
 /// <code>
 /// tokenTable[v] = embedding[v] · W_ih_l0ᵀ + b_ih_l0 + b_hh_l0      [V, G*H] in panel order
+/// tokenTable[v] = W_ih_l0[:, v] + b_ih_l0 + b_hh_l0                 (one-hot input)
 /// </code>
 /// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. Built for
 /// one <see cref="Training.WeightVersion"/> and precision; immutable, shared by every replica of the model.
@@ -59,7 +60,8 @@ internal sealed class StepWeights
         RecurrentConfig recurrent = config.Recurrent;
         int hidden = config.HiddenSize, gates = recurrent.GateCount, gateWidth = gates * hidden, width = kernels.StepWidth;
         ReadOnlySpan<float> parameters = model.Stack.Parameters;
-        bool useTable = config.VocabularySize <= Math.Max(config.EmbeddingSize, TokenTableRows);
+        // With one-hot input the table is W_ih_l0ᵀ plus biases: never larger than W_ih_l0.
+        bool useTable = config.Input == InputEncoding.OneHot || config.VocabularySize <= Math.Max(config.EmbeddingSize, TokenTableRows);
 
         StepMatrix[] layers = new StepMatrix[recurrent.Layers];
         float[][] biases = new float[recurrent.Layers][];
@@ -83,7 +85,7 @@ internal sealed class StepWeights
             layers[layer] = matrix;
             if (tokenInputs)
             {
-                tokenTable = BuildTokenTable(model, matrix, parameters.Slice(weightIh.Offset, weightIh.Length), biasSum);
+                tokenTable = BuildTokenTable(model, matrix, biasSum);
             }
         }
 
@@ -96,12 +98,12 @@ internal sealed class StepWeights
         return new StepWeights(version, precision, layers, biases, tokenTable, decoder, decoderBias);
     }
 
-    /// <summary>embedding · W_ih_l0ᵀ + biases, one GEMM as the batched path's gathered projection, then each row in panel order.</summary>
-    private static float[] BuildTokenTable(LanguageModel model, StepMatrix layer0, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> biasSum)
+    /// <summary>embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ) + biases, as the batched path's gathered projection, then each row in panel order.</summary>
+    private static float[] BuildTokenTable(LanguageModel model, StepMatrix layer0, ReadOnlySpan<float> biasSum)
     {
-        int vocabulary = model.Config.VocabularySize, embedding = model.Config.EmbeddingSize, gateWidth = biasSum.Length;
+        int vocabulary = model.Config.VocabularySize, gateWidth = biasSum.Length;
         float[] projections = new float[vocabulary * gateWidth];
-        model.Kernels.Gemm(false, true, vocabulary, gateWidth, embedding, 1f, model.EmbeddingWeights, embedding, weightIh, embedding, 0f, projections, gateWidth);
+        model.ProjectTokens(projections);
         model.Kernels.AddRowVector(projections, vocabulary, biasSum);
         int rowLength = layer0.Panels * layer0.Gates * layer0.Width;
         float[] table = new float[vocabulary * rowLength];

@@ -1,0 +1,12 @@
+namespace RnnNative.Model;
+
+/// <summary>How a language model's first layer sees a token. Numbers are stable (C ABI, checkpoints).</summary>
+public enum InputEncoding
+{
+    /// <summary>A learned vector per token: <c>x_t = embedding[token_t]</c> [E] (PyTorch's <c>nn.Embedding</c>).</summary>
+    Embedding = 0,
+
+    /// <summary>The one-hot vector of the token, [V], as char-rnn: no embedding, layer 0's
+    /// <c>W_ih</c> is [G*H, V] and its column <c>token_t</c> is the token's input projection.</summary>
+    OneHot = 1,
+}
