@@ -249,22 +249,29 @@ enum {
     RNN_ACTIVATION_RELU = 1  /* Elman only; LSTM ignores the activation */
 };
 
+typedef int32_t rnn_input;
+enum {
+    RNN_INPUT_EMBEDDING = 0,  /* layer 0 reads a learned embedding of the token, [E] */
+    RNN_INPUT_ONE_HOT = 1     /* layer 0 reads the token's one-hot vector, [V] (char-rnn): no embedding */
+};
+
 typedef struct rnn_model_config {
     uint32_t struct_size;
-    int32_t vocab_size;          /* V, 2..2^22: use rnn_vocab_size of the vocabulary (required) */
-    int32_t embedding_size;      /* E, 1..2^20 (required) */
+    int32_t vocab_size;          /* V, 2..2^22 (2..2^20 with one-hot input): use rnn_vocab_size of the vocabulary (required) */
+    int32_t embedding_size;      /* E, 1..2^20 (required); 0 with RNN_INPUT_ONE_HOT */
     rnn_cell cell;               /* default RNN_CELL_LSTM */
     int32_t hidden_size;         /* H, 1..65536 (required) */
     int32_t layers;              /* L, 1..64; default 1 */
     rnn_activation activation;   /* default RNN_ACTIVATION_TANH */
     uint32_t seed;               /* initialization seed; default 0. Not stored in the model. */
+    rnn_input input;             /* default RNN_INPUT_EMBEDDING. Appeared in 0.1.0 with one-hot input. */
 } rnn_model_config;
 
 /* Fills *config with the defaults (see the fields). Use the macro. Thread-safe. */
 RNN_API rnn_status rnn_model_config_init_sized(rnn_model_config* config, size_t struct_size);
 #define rnn_model_config_init(config) rnn_model_config_init_sized((config), sizeof(*(config)))
 
-/* Creates a model initialized as PyTorch does (embedding N(0,1); weights U(+-1/sqrt(H))) from the
+/* Creates a model initialized as PyTorch does (embedding N(0,1), if any; weights U(+-1/sqrt(H))) from the
  * seed: the same config gives the same weights on every platform. *out_model is owned by the
  * caller. Fails: RNN_E_INVALID_ARGUMENT naming the field ("config->hidden_size"). Thread-safe. */
 RNN_API rnn_status rnn_model_create(const rnn_model_config* config, rnn_model** out_model);
@@ -333,11 +340,11 @@ RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* 
 /* ---------------------------------------------------------------------------------------------- */
 
 /* The weights as a safetensors file whose tensors are the state_dict of PyTorch's CharRnn
- * (bindings/python/tests/charrnn_torch.py; docs/pytorch-exchange.md): embedding.weight [V, E],
- * rnn.weight_ih_l{k}, rnn.weight_hh_l{k}, rnn.bias_ih_l{k}, rnn.bias_hh_l{k} (nn.LSTM / nn.RNN),
- * decoder.weight [V, H], decoder.bias [V]; float32; load_state_dict(strict=True) accepts it.
- * __metadata__ holds the config (cell, nonlinearity, vocab_size, embedding_dim, hidden_size,
- * num_layers) and, when `vocab` is not NULL (it must then have config.vocab_size ids), the exact
+ * (bindings/python/tests/charrnn_torch.py; docs/pytorch-exchange.md): embedding.weight [V, E]
+ * (none with one-hot input), rnn.weight_ih_l{k}, rnn.weight_hh_l{k}, rnn.bias_ih_l{k},
+ * rnn.bias_hh_l{k} (nn.LSTM / nn.RNN), decoder.weight [V, H], decoder.bias [V]; float32;
+ * load_state_dict(strict=True) accepts it. __metadata__ holds the config (cell, nonlinearity,
+ * input "one_hot" when so, vocab_size, embedding_dim, hidden_size, num_layers) and, when `vocab` is not NULL (it must then have config.vocab_size ids), the exact
  * vocabulary. Written atomically. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary
  * size mismatch, NULL path), RNN_E_IO. Not concurrently with training the model.
  * Appeared with the Python binding (0.1.0 series). */

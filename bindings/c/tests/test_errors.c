@@ -1,4 +1,5 @@
 /* Every error path: handles, arguments, buffers, files, and the ABI check. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,23 @@ TEST(bad_arguments_name_the_argument_and_leave_outputs_null) {
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_create(&zeroed, &model));
     CHECK_ERROR_MENTIONS("struct_size");
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_config_init_sized(&mc, 2));
+    mc.input = RNN_INPUT_ONE_HOT;
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_create(&mc, &model));
+    CHECK_ERROR_MENTIONS("config->embedding_size");
+    CHECK_ERROR_MENTIONS("one-hot");
+    mc.input = 7;
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_create(&mc, &model));
+    CHECK_ERROR_MENTIONS("config->input");
+    /* A host compiled before `input` existed passes the shorter struct: an embedding model. */
+    mc.struct_size = (uint32_t)offsetof(rnn_model_config, input);
+    CHECK_OK(rnn_model_create(&mc, &model));
+    rnn_model_config got;
+    CHECK_OK(rnn_model_config_init(&got));
+    CHECK_OK(rnn_model_get_config(model, &got));
+    CHECK(got.input == RNN_INPUT_EMBEDDING && got.embedding_size == 4);
+    rnn_model_destroy(model);
+    mc.struct_size = sizeof mc;
+    mc.input = RNN_INPUT_EMBEDDING;
     CHECK_OK(rnn_model_create(&mc, &model));
 
     rnn_corpus* corpus;

@@ -297,6 +297,66 @@ TEST(elman_models_train_from_a_token_array_and_a_file) {
     rnn_vocab_destroy(vocab);
 }
 
+TEST(one_hot_models_train_sample_and_keep_their_input_through_save_and_load) {
+    rnn_vocab_config vc;
+    CHECK_OK(rnn_vocab_config_init(&vc));
+    rnn_vocab* vocab;
+    CHECK_OK(rnn_vocab_build(&vc, fixture_text, strlen(fixture_text), &vocab));
+    rnn_corpus* corpus;
+    CHECK_OK(rnn_corpus_from_text(vocab, fixture_text, strlen(fixture_text), &corpus));
+    rnn_model_config mc;
+    CHECK_OK(rnn_model_config_init(&mc));
+    CHECK(mc.input == RNN_INPUT_EMBEDDING);
+    CHECK_OK(rnn_vocab_size(vocab, &mc.vocab_size));
+    mc.input = RNN_INPUT_ONE_HOT;
+    mc.embedding_size = 0;
+    mc.hidden_size = 32;
+    rnn_model* model;
+    CHECK_OK(rnn_model_create(&mc, &model));
+    rnn_trainer_config tc;
+    CHECK_OK(rnn_trainer_config_init(&tc));
+    tc.seq_len = 16;
+    tc.batch_size = 4;
+    tc.learning_rate = 0.01f;
+    tc.max_steps = 60;
+    tc.eval_every = 0;
+    tc.validation_fraction = 0;
+    rnn_trainer* trainer;
+    CHECK_OK(rnn_trainer_create(model, corpus, &tc, &trainer));
+    double first;
+    CHECK_OK(rnn_trainer_step(trainer, &first));
+    int32_t finished = 0;
+    CHECK_OK(rnn_trainer_train(trainer, 0, NULL, NULL, &finished));
+    rnn_progress p;
+    p.struct_size = sizeof p;
+    CHECK_OK(rnn_trainer_get_progress(trainer, &p));
+    printf("  one-hot LSTM: first loss %.3f, smoothed loss after %lld updates %.3f\n", first, (long long)p.step, p.smoothed_loss);
+    CHECK(finished == 1 && p.smoothed_loss < first - 0.5);
+    rnn_trainer_destroy(trainer);
+
+    void* bytes;
+    size_t size;
+    CHECK_OK(rnn_model_save_to_memory(model, vocab, &bytes, &size));
+    rnn_model* loaded;
+    rnn_vocab* loaded_vocab;
+    CHECK_OK(rnn_model_load_from_memory(bytes, size, &loaded, &loaded_vocab));
+    rnn_free(bytes);
+    rnn_model_config back;
+    CHECK_OK(rnn_model_config_init(&back));
+    CHECK_OK(rnn_model_get_config(loaded, &back));
+    CHECK(back.input == RNN_INPUT_ONE_HOT && back.embedding_size == 0 && back.vocab_size == mc.vocab_size);
+    char* a = generate(model, vocab, 5, "the ", NULL);
+    char* b = generate(loaded, loaded_vocab, 5, "the ", NULL);
+    CHECK(a != NULL && b != NULL && strcmp(a, b) == 0 && strlen(a) > 0);
+    free(a);
+    free(b);
+    rnn_model_destroy(loaded);
+    rnn_vocab_destroy(loaded_vocab);
+    rnn_model_destroy(model);
+    rnn_corpus_destroy(corpus);
+    rnn_vocab_destroy(vocab);
+}
+
 static int stop_at_three(const rnn_progress* p, void* user_data) {
     int* calls = user_data;
     (*calls)++;

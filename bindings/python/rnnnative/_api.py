@@ -26,6 +26,8 @@ _CELLS = {"elman": 0, "lstm": 1}
 _CELL_NAMES = {v: k for k, v in _CELLS.items()}
 _ACTIVATIONS = {"tanh": 0, "relu": 1}
 _ACTIVATION_NAMES = {v: k for k, v in _ACTIVATIONS.items()}
+_INPUTS = {"embedding": 0, "one-hot": 1}
+_INPUT_NAMES = {v: k for k, v in _INPUTS.items()}
 _OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3}
 _SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
 _PRECISIONS = {"f32": 0, "bf16": 1}
@@ -45,6 +47,13 @@ def _choice(value: str, choices: dict, what: str) -> int:
         return choices[value]
     except (KeyError, TypeError):
         raise InvalidArgumentError(f"{what}: {value!r} is not one of {', '.join(map(repr, choices))}") from None
+
+
+def _shape(vocab_size: int, embedding: Optional[int], hidden: int, layers: int, cell: str, activation: str) -> "ModelConfig":
+    """The convenience constructors' config: embedding None picks min(hidden, 64); 0 means one-hot input."""
+    if embedding == 0:
+        return ModelConfig(vocab_size, 0, hidden, layers, cell, activation, "one-hot")
+    return ModelConfig(vocab_size, embedding if embedding is not None else min(hidden, 64), hidden, layers, cell, activation)
 
 
 def _take_memory(data: c_void_p, size: c_size_t) -> bytes:
@@ -196,11 +205,12 @@ class Vocabulary(_Handle):
 @dataclass(frozen=True)
 class ModelConfig:
     vocab_size: int
-    embedding: int
+    embedding: int            # 0 with input="one-hot"
     hidden: int
     layers: int = 1
     cell: str = "lstm"
     activation: str = "tanh"
+    input: str = "embedding"  # or "one-hot": layer 0 reads the token's one-hot vector (char-rnn), no embedding
 
     def _to_c(self, seed: int = 0) -> _native.ModelConfig:
         c = _native.ModelConfig()
@@ -208,6 +218,7 @@ class ModelConfig:
         c.vocab_size, c.embedding_size, c.hidden_size, c.layers = self.vocab_size, self.embedding, self.hidden, self.layers
         c.cell = _choice(self.cell, _CELLS, "cell")
         c.activation = _choice(self.activation, _ACTIVATIONS, "activation")
+        c.input = _choice(self.input, _INPUTS, "input")
         c.seed = seed & 0xFFFFFFFF
         return c
 
@@ -277,15 +288,15 @@ class Model(_Handle):
     @classmethod
     def lstm(cls, vocab: Vocabulary, hidden: int = 128, layers: int = 1, embedding: Optional[int] = None,
              seed: int = 0) -> "Model":
-        """An LSTM (PyTorch nn.LSTM gates), initialized as PyTorch does from `seed`."""
-        return cls.create(vocab, ModelConfig(len(vocab), embedding if embedding is not None else min(hidden, 64), hidden, layers, "lstm"), seed)
+        """An LSTM (PyTorch nn.LSTM gates), initialized as PyTorch does from `seed`.
+        embedding=0: one-hot input (char-rnn's), no embedding."""
+        return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "lstm", "tanh"), seed)
 
     @classmethod
     def elman(cls, vocab: Vocabulary, hidden: int = 128, layers: int = 1, embedding: Optional[int] = None,
               activation: str = "tanh", seed: int = 0) -> "Model":
-        """An Elman RNN (PyTorch nn.RNN) with activation "tanh" or "relu"."""
-        config = ModelConfig(len(vocab), embedding if embedding is not None else min(hidden, 64), hidden, layers, "elman", activation)
-        return cls.create(vocab, config, seed)
+        """An Elman RNN (PyTorch nn.RNN) with activation "tanh" or "relu"; embedding=0: one-hot input."""
+        return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "elman", activation), seed)
 
     @classmethod
     def load(cls, path: PathLike) -> "Model":
@@ -325,7 +336,8 @@ class Model(_Handle):
         c.struct_size = sizeof(c)
         lib.rnn_model_get_config(self._handle, byref(c))
         return ModelConfig(c.vocab_size, c.embedding_size, c.hidden_size, c.layers,
-                           _CELL_NAMES.get(c.cell, str(c.cell)), _ACTIVATION_NAMES.get(c.activation, str(c.activation)))
+                           _CELL_NAMES.get(c.cell, str(c.cell)), _ACTIVATION_NAMES.get(c.activation, str(c.activation)),
+                           _INPUT_NAMES.get(c.input, str(c.input)))
 
     @property
     def vocab_size(self) -> int:
@@ -479,7 +491,8 @@ class Model(_Handle):
         if self.closed:
             return "<Model closed>"
         c = self.config
-        return f"<Model {c.cell} {c.layers}x{c.hidden} embedding {c.embedding} vocab {c.vocab_size}>"
+        shown = "one-hot input" if c.input == "one-hot" else f"embedding {c.embedding}"
+        return f"<Model {c.cell} {c.layers}x{c.hidden} {shown} vocab {c.vocab_size}>"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 import rnnnative
-from rnnnative import Model, Vocabulary
+from rnnnative import Model, ModelConfig, Vocabulary
 from conftest import run_python
 
 
@@ -144,6 +144,23 @@ def test_training_from_a_file_tokens_and_elman(tmp_path, text):
     ids = vocab.encode_array(text)
     model.train(ids, steps=50, seq_length=16, batch_size=4, lr=5e-3, progress=False)
     assert model.evaluate(ids).loss < before
+
+
+def test_one_hot_models_train_and_keep_their_input(text):
+    vocab = Vocabulary.from_text(text)
+    with Model.lstm(vocab, hidden=24, embedding=0, seed=4) as model:
+        assert model.config == ModelConfig(len(vocab), 0, 24, 1, "lstm", "tanh", "one-hot")
+        assert "one-hot input" in repr(model)
+        before = model.evaluate(text).loss
+        model.train(text, steps=60, seq_length=16, batch_size=4, lr=1e-2, progress=False)
+        assert model.evaluate(text).loss < before - 0.5
+        with Model.from_bytes(model.to_bytes()) as loaded:
+            assert loaded.config == model.config
+            assert loaded.sample(prime="the ", n=40, seed=2) == model.sample(prime="the ", n=40, seed=2)
+    with pytest.raises(rnnnative.InvalidArgumentError, match="embedding_size"):
+        Model.create(vocab, ModelConfig(len(vocab), 8, 16, input="one-hot"))
+    with pytest.raises(rnnnative.InvalidArgumentError, match="input"):
+        Model.create(vocab, ModelConfig(len(vocab), 0, 16, input="two-hot"))
 
 
 def test_save_load_round_trip_file_and_bytes(tmp_path, trained):

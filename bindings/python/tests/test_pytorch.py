@@ -73,6 +73,21 @@ def test_a_torch_model_imports_with_the_same_logits(tmp_path, trained):
     assert isinstance(text, str)
 
 
+def test_one_hot_models_exchange_with_torch_with_the_same_logits(text):
+    vocab = Vocabulary.from_text(text)
+    ids = vocab.encode(PRIME)
+    with Model.lstm(vocab, hidden=20, layers=2, embedding=0, seed=6) as model:
+        model.train(text, steps=20, seq_length=16, batch_size=4, progress=False)
+        module, metadata = CharRnn.from_bytes(model.export_safetensors())  # strict: no embedding.weight
+        assert metadata["input"] == "one_hot" and module.embedding is None
+        assert_close(engine_logits(model, ids), torch_logits(module, ids))
+    torch.manual_seed(2)
+    module = CharRnn(len(vocab), 0, 12, num_layers=1, cell="lstm")
+    with Model.import_safetensors(write_safetensors(module.state_dict()), vocab=vocab) as imported:
+        assert imported.config == ModelConfig(len(vocab), 0, 12, 1, "lstm", "tanh", "one-hot")
+        assert_close(engine_logits(imported, ids), torch_logits(module, ids))
+
+
 def test_round_trip_through_safetensors_keeps_the_vocabulary(trained):
     with Model.import_safetensors(trained.export_safetensors()) as again:
         assert again.vocab.decode(range(len(again.vocab))) == trained.vocab.decode(range(len(trained.vocab)))

@@ -16,14 +16,14 @@ internal static unsafe class Configs
     public static ModelConfig ModelDefaults()
     {
         LanguageModelConfig d = new(VocabularySize: 0, EmbeddingSize: 0, CellType.Lstm, HiddenSize: 0, Layers: 1);
-        return new ModelConfig { StructSize = (uint)sizeof(ModelConfig), Cell = (int)d.Cell, Layers = d.Layers, Activation = (int)d.Activation };
+        return new ModelConfig { StructSize = (uint)sizeof(ModelConfig), Cell = (int)d.Cell, Layers = d.Layers, Activation = (int)d.Activation, Input = (int)d.Input };
     }
 
     public static LanguageModelConfig ToEngine(in ModelConfig c)
     {
-        LanguageModelConfig config = new(c.VocabSize, c.EmbeddingSize, (CellType)c.Cell, c.HiddenSize, c.Layers, (Activation)c.Activation);
+        LanguageModelConfig config = new(c.VocabSize, c.EmbeddingSize, (CellType)c.Cell, c.HiddenSize, c.Layers, (Activation)c.Activation, (InputEncoding)c.Input);
         Validate(config.Validate, "config", ("VocabularySize", "vocab_size"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
-            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"));
+            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"), ("Input", "input"));
         return config;
     }
 
@@ -36,6 +36,7 @@ internal static unsafe class Configs
         HiddenSize = c.HiddenSize,
         Layers = c.Layers,
         Activation = (int)c.Activation,
+        Input = (int)c.Input,
     };
 
     public static VocabConfig VocabDefaults() => new() { StructSize = (uint)sizeof(VocabConfig), Kind = (int)VocabularyKind.Utf8Char };

@@ -17,6 +17,7 @@ internal struct ModelConfig
     public int Layers;
     public int Activation;
     public uint Seed;
+    public int Input;
 }
 
 [StructLayout(LayoutKind.Sequential)]
