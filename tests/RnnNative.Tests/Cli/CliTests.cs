@@ -112,6 +112,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Without_data_it_trains_on_the_addition_corpus_and_answers_new_sums()
+    {
+        (int code, string output, string error) = Rnn("train", "--checkpoint", PathOf("add.rnn"), "--steps", "3", "--eval-every", "0", "--sample-length", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains("built-in addition corpus", output);
+        Assert.Contains("model: LSTM 1x256", output);
+        Assert.Contains("lr 0.01", output);
+        Assert.Contains("greedy answers to 200 new sums", output);
+    }
+
+    [Fact]
     public void Embedding_0_trains_a_one_hot_model_that_samples_and_resumes()
     {
         string data = WriteCorpus(), model = PathOf("onehot.rnn");

@@ -6,7 +6,8 @@ using RnnNative.Text;
 
 namespace RnnNative.Cli.Commands;
 
-/// <summary>Shows what a model trained on the addition corpus learned: greedy answers to new sums.</summary>
+/// <summary>Shows what a model trained on the addition corpus learned: greedy answers to new sums,
+/// printed in the usual notation (the corpus writes digits least-significant first).</summary>
 internal static class AdditionDemo
 {
     public static void Print(LanguageModel model, Vocabulary vocabulary, ulong seed, TextWriter output)
@@ -16,7 +17,7 @@ internal static class AdditionDemo
         string[] primes = new string[questions];
         for (int i = 0; i < questions; i++)
         {
-            primes[i] = $"\n{random.NextInt(1000)}+{random.NextInt(1000)}=";
+            primes[i] = "\n" + AdditionCorpus.Question(random.NextInt(AdditionCorpus.MaxOperand + 1), random.NextInt(AdditionCorpus.MaxOperand + 1));
         }
         string[] answers = new TextGenerator(model, vocabulary, new SamplingOptions(Temperature: 0f), streams: questions).Generate(primes, 6, seed, ["\n"]);
         int correct = 0;
@@ -25,7 +26,7 @@ internal static class AdditionDemo
             string line = primes[i][1..] + answers[i];
             bool right = AdditionCorpus.IsCorrect(line);
             if (right) correct++;
-            if (i < 6) output.WriteLine($"  {line,-16} {(right ? "right" : "wrong")}");
+            if (i < 6) output.WriteLine($"  {AdditionCorpus.ToUsualNotation(line),-16} {(right ? "right" : "wrong")}");
         }
         output.WriteLine(string.Format(CultureInfo.InvariantCulture, "greedy answers to {0} new sums: {1} right ({2:0.#}%)", questions, correct, 100.0 * correct / questions));
     }

@@ -18,6 +18,7 @@ internal static class TrainCommand
         rnn train [--data FILE] [options]       train a model (no --data: the built-in addition corpus)
           data     --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
           model    --cell lstm|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding 64 (0: one-hot input)
+                   (built-in corpus: --hidden 256 --layers 1 --lr 1e-2 unless given)
           training --seq-length 50  --batch 50  --optimizer adam|adamw|sgd|momentum|adagrad|rmsprop
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0
                    --schedule constant|step|cosine  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
@@ -57,9 +58,9 @@ internal static class TrainCommand
         else
         {
             vocabulary = BuildVocabulary(args, dataPath, builtIn);
-            model = new LanguageModel(ReadModelConfig(args, vocabulary.Count));
+            model = new LanguageModel(ReadModelConfig(args, vocabulary.Count, builtIn is not null));
             model.Initialize(new Random((int)(seed & 0x7FFFFFFF)));
-            options = ReadLimits(args, ReadTrainingOptions(args), builtIn is not null);
+            options = ReadLimits(args, ReadTrainingOptions(args, builtIn is not null), builtIn is not null);
         }
         args.RejectUnused();
 
@@ -73,7 +74,7 @@ internal static class TrainCommand
         LanguageModelConfig c = model.Config;
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "data: {0} ({1:N0} tokens train, {2:N0} validation), {3} vocabulary of {4}",
-            dataPath ?? "built-in addition corpus", data.Train.Length, data.Validation.Length, vocabulary.Kind, vocabulary.Count));
+            dataPath ?? "built-in addition corpus [digits least-significant first: 53+16=69 is 35+61=96]", data.Train.Length, data.Validation.Length, vocabulary.Kind, vocabulary.Count));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "model: {0} {1}x{2}, {3}, {4:N0} parameters; kernels {5}, {6} threads",
             c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, ModelText.Input(c), model.Blocks.Sum(b => b.Length),
@@ -163,21 +164,24 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>The model options; <c>--embedding 0</c> asks for one-hot input (char-rnn's), which has no embedding.</summary>
-    private static LanguageModelConfig ReadModelConfig(Arguments args, int vocabularySize)
+    /// <summary>The model options; <c>--embedding 0</c> asks for one-hot input (char-rnn's), which has no embedding.
+    /// The built-in corpus defaults to one wider layer, which learns its sums several times faster than 2x128.</summary>
+    private static LanguageModelConfig ReadModelConfig(Arguments args, int vocabularySize, bool builtIn)
     {
         int embedding = args.Int("embedding", 64, min: 0);
         return new(
             vocabularySize,
             embedding,
             args.Choice("cell", CellType.Lstm, ("lstm", CellType.Lstm), ("elman", CellType.Elman), ("rnn", CellType.Elman)),
-            args.Int("hidden", 128, min: 1),
-            args.Int("layers", 2, min: 1, max: 64),
+            args.Int("hidden", builtIn ? 256 : 128, min: 1),
+            args.Int("layers", builtIn ? 1 : 2, min: 1, max: 64),
             args.Choice("activation", Activation.Tanh, ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
             embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding);
     }
 
-    private static TrainingOptions ReadTrainingOptions(Arguments args)
+    /// <summary>The training options; the built-in corpus defaults to a learning rate of 1e-2 (its 45 s
+    /// end with most sums right at 1e-2, with few at the 2e-3 that suits text).</summary>
+    private static TrainingOptions ReadTrainingOptions(Arguments args, bool builtIn)
     {
         (OptimizerKind kind, float momentum, bool decoupled) = args.Choice("optimizer", (OptimizerKind.Adam, 0f, false),
             ("adam", (OptimizerKind.Adam, 0f, false)), ("adamw", (OptimizerKind.Adam, 0f, true)), ("sgd", (OptimizerKind.Sgd, 0f, false)),
@@ -190,7 +194,7 @@ internal static class TrainCommand
             EvaluateEvery: args.Int("eval-every", 200, min: 0),
             ValidationWindows: args.Int("val-windows", 0, min: 0))
         {
-            Optimizer = new OptimizerConfig(kind, args.Float("lr", 2e-3f, min: 0f), args.Float("momentum", momentum, min: 0f),
+            Optimizer = new OptimizerConfig(kind, args.Float("lr", builtIn ? 1e-2f : 2e-3f, min: 0f), args.Float("momentum", momentum, min: 0f),
                 WeightDecay: args.Float("weight-decay", 0f, min: 0f), DecoupledWeightDecay: decoupled),
             Schedule = new LearningRateSchedule(
                 args.Choice("schedule", ScheduleKind.Constant, ("constant", ScheduleKind.Constant), ("step", ScheduleKind.StepDecay), ("cosine", ScheduleKind.Cosine)),
