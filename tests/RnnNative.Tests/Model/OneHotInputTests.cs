@@ -61,7 +61,8 @@ public class OneHotInputTests
     {
         RecurrentState state = new(config.Recurrent, batch);
         Random random = new(8);
-        for (int i = 0; i < state.Hidden.Length; i++) { state.Hidden[i] = (float)(random.NextDouble() - 0.5); state.Cell[i] = (float)(random.NextDouble() - 0.5); }
+        for (int i = 0; i < state.Hidden.Length; i++) state.Hidden[i] = (float)(random.NextDouble() - 0.5);
+        for (int i = 0; i < state.Cell.Length; i++) state.Cell[i] = (float)(random.NextDouble() - 0.5);
         return state;
     }
 
@@ -119,16 +120,32 @@ public class OneHotInputTests
         }
     }
 
+    /// <summary><see cref="Windows"/> for an LSTM and a ReLU Elman stack.</summary>
+    public static TheoryData<KernelPath, int, int, CellType> WindowsAndCells()
+    {
+        TheoryData<KernelPath, int, int, CellType> data = [];
+        foreach (KernelPath path in KernelPaths.Available)
+        {
+            foreach (CellType cell in new[] { CellType.Lstm, CellType.Elman })
+            {
+                data.Add(path, 3, 2, cell);
+                data.Add(path, 4, 3, cell);
+            }
+        }
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Windows))]
-    public void A_one_hot_model_computes_exactly_what_the_identity_embedding_computes(KernelPath path, int steps, int batch)
+    [MemberData(nameof(WindowsAndCells))]
+    public void A_one_hot_model_computes_exactly_what_the_identity_embedding_computes(KernelPath path, int steps, int batch, CellType cell)
     {
         // The identity's products are exact (1·w plus zeros) and both sum a weight's rows in row
         // order from zero, so losses, states and the shared weights' gradients agree to the bit, on
         // both layer-0 paths, window after window with the state carried.
-        LanguageModel oneHot = OneHotModel(path), twin = IdentityEmbeddingTwin(oneHot);
+        LanguageModelConfig config = s_oneHot with { Cell = cell, Activation = cell == CellType.Elman ? Activation.Relu : Activation.Tanh };
+        LanguageModel oneHot = OneHotModel(path, config), twin = IdentityEmbeddingTwin(oneHot);
         (int[] inputs, int[] targets) = Tokens(steps * batch);
-        RecurrentState oneHotState = RandomState(s_oneHot, batch), twinState = RandomState(twin.Config, batch);
+        RecurrentState oneHotState = RandomState(config, batch), twinState = RandomState(twin.Config, batch);
         for (int window = 0; window < 2; window++)
         {
             oneHot.ZeroGradients();
