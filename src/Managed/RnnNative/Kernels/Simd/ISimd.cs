@@ -58,7 +58,10 @@ internal interface ISimd<TVec> where TVec : struct
     /// <summary>Rounds to the nearest integer, ties to even.</summary>
     static abstract TVec Round(TVec value);
 
-    /// <summary>2^n for integral <paramref name="n"/> in [-126, 127], built from the exponent bits.</summary>
+    /// <summary>2^n for integral <paramref name="n"/> in [-126, 127], built from the exponent bits. The
+    /// float-to-int conversion is the ISA's own (x86 does not saturate): outside that range, including
+    /// NaN, the result is unspecified, so callers clamp first (exp does), which saves the four
+    /// instructions of .NET's saturating conversion in every exp.</summary>
     static abstract TVec Pow2(TVec n);
 
     /// <summary>A lane mask: all ones where <c>left &gt; right</c>, zero elsewhere.</summary>

@@ -98,7 +98,7 @@ internal readonly struct Simd128 : ISimd<Vec>
     public static Vec Round(Vec value) => Vector128.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec Pow2(Vec n) => Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+    public static Vec Pow2(Vec n) => Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n) + Vector128.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec GreaterThan(Vec left, Vec right) => Vector128.GreaterThan(left, right);

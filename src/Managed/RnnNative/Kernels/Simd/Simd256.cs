@@ -93,7 +93,7 @@ internal readonly struct Simd256 : ISimd<Vec>
     public static Vec Round(Vec value) => Vector256.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec Pow2(Vec n) => Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+    public static Vec Pow2(Vec n) => Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec GreaterThan(Vec left, Vec right) => Vector256.GreaterThan(left, right);

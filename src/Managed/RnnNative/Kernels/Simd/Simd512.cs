@@ -107,7 +107,7 @@ internal readonly struct Simd512 : ISimd<Vec>
     public static Vec Round(Vec value) => Vector512.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec Pow2(Vec n) => Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+    public static Vec Pow2(Vec n) => Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n) + Vector512.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec GreaterThan(Vec left, Vec right) => Vector512.GreaterThan(left, right);
