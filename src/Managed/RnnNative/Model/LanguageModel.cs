@@ -124,6 +124,12 @@ public sealed class LanguageModel
 
     private bool OneHot => Config.Input == InputEncoding.OneHot;
 
+    /// <summary>G*H: the width of a row of gates.</summary>
+    private int GateWidth => Stack.Config.GateCount * H;
+
+    /// <summary>W_ih_l0 [G*H, E or V] inside the stack's parameters or gradients.</summary>
+    private Span<float> InputWeights(float[] stackVector) => stackVector.AsSpan(Stack.Tensors[0].Offset, Stack.Tensors[0].Length);
+
     /// <summary>Embedding ~ N(0, 1) as PyTorch's nn.Embedding (none with one-hot input); the stack
     /// and the output layer uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN and nn.Linear.</summary>
     public void Initialize(Random random)
@@ -218,13 +224,12 @@ public sealed class LanguageModel
             return loss;
         }
         Stack.Backward(dHidden, [], [], [], [], []);
-        int gateWidth = Stack.Config.GateCount * H;
+        int gateWidth = GateWidth;
         ReadOnlySpan<float> dGates = Stack.InputGateGradients;
-        ParameterTensor weightIh = Stack.Tensors[0];
         if (OneHot)
         {
             // x_r = onehot(token_r): dW_ih_l0[:, token_r] += dGates_r, and no embedding.
-            OneHotColumns.ScatterAdd(dGates, gateWidth, V, inputs, Stack.Gradients.AsSpan(weightIh.Offset, weightIh.Length));
+            OneHotColumns.ScatterAdd(dGates, gateWidth, V, inputs, InputWeights(Stack.Gradients));
             return loss;
         }
         // Layer 0's input was x_r = embedding[token_r], so with S[v] = Σ_{r: token_r = v} dGates_r:
@@ -237,8 +242,8 @@ public sealed class LanguageModel
         {
             Kernels.Axpy(1f, dGates.Slice(row * gateWidth, gateWidth), dTokenGates.Slice(inputs[row] * gateWidth, gateWidth));
         }
-        Kernels.Gemm(true, false, gateWidth, E, V, 1f, dTokenGates, gateWidth, _embedding, E, 1f, Stack.Gradients.AsSpan(weightIh.Offset, weightIh.Length), E);
-        Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, Stack.Parameters.AsSpan(weightIh.Offset, weightIh.Length), E, 1f, _embeddingGradient, E);
+        Kernels.Gemm(true, false, gateWidth, E, V, 1f, dTokenGates, gateWidth, _embedding, E, 1f, InputWeights(Stack.Gradients), E);
+        Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, InputWeights(Stack.Parameters), E, 1f, _embeddingGradient, E);
         return loss;
     }
 
@@ -316,15 +321,14 @@ public sealed class LanguageModel
         _gathered = rows > V || OneHot;
         if (rows > V)
         {
-            Span<float> tokenGates = _tokenGates.AsSpan(0, V * Stack.Config.GateCount * H);
+            Span<float> tokenGates = _tokenGates.AsSpan(0, V * GateWidth);
             ProjectTokens(tokenGates);
             Stack.ForwardGathered(tokenGates, inputs, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
         }
         else if (OneHot)
         {
-            int gateWidth = Stack.Config.GateCount * H;
-            Span<float> rowGates = _tokenGates.AsSpan(0, rows * gateWidth);
-            OneHotColumns.Gather(Stack.Parameters.AsSpan(Stack.Tensors[0].Offset, Stack.Tensors[0].Length), gateWidth, V, inputs, rowGates);
+            Span<float> rowGates = _tokenGates.AsSpan(0, rows * GateWidth);
+            OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, inputs, rowGates);
             Stack.ForwardGathered(rowGates, _rowIds.AsSpan(0, rows), steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
         }
         else
@@ -356,17 +360,14 @@ public sealed class LanguageModel
     /// [V, G*H] = embedding · W_ih_l0ᵀ, or W_ih_l0ᵀ with one-hot input.</summary>
     internal void ProjectTokens(Span<float> table)
     {
-        int gateWidth = Stack.Config.GateCount * H;
-        ParameterTensor weightIh = Stack.Tensors[0];
-        ReadOnlySpan<float> weights = Stack.Parameters.AsSpan(weightIh.Offset, weightIh.Length);
         if (OneHot)
         {
             EnsureRowIds(V);
-            OneHotColumns.Gather(weights, gateWidth, V, _rowIds.AsSpan(0, V), table);
+            OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, _rowIds.AsSpan(0, V), table);
         }
         else
         {
-            Kernels.Gemm(false, true, V, gateWidth, E, 1f, _embedding, E, weights, E, 0f, table, gateWidth);
+            Kernels.Gemm(false, true, V, GateWidth, E, 1f, _embedding, E, InputWeights(Stack.Parameters), E, 0f, table, GateWidth);
         }
     }
 
@@ -388,7 +389,7 @@ public sealed class LanguageModel
         }
         // Only the path this window takes needs its buffers (see Forward): embedded rows, or the token
         // table (with one-hot input: W_ih_l0ᵀ, or a row per window row and no per-token sums).
-        int gateWidth = Stack.Config.GateCount * H;
+        int gateWidth = GateWidth;
         if (rows > V && _tokenGates.Length < V * gateWidth)
         {
             _tokenGates = new float[V * gateWidth];
