@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator, Optional, Union
 
 from . import _native
 from ._buffers import TokenInput, float32_output, int32_input
+from ._interrupt import SigintCancels
 from ._native import lib
 from ._progress import make_bar
 from .errors import BufferTooSmallError, CancelledError, InvalidArgumentError, InvalidHandleError
@@ -599,27 +600,26 @@ class Trainer(_Handle):
                     lib.rnn_trainer_save_checkpoint(handle, self.model.vocab._handle, _path(checkpoint))
                 if callback is not None and callback(Progress._from_c(p)) is True:
                     return 1
-                return 0
-            except BaseException as e:  # KeyboardInterrupt (Ctrl-C) included: stop, re-raise after
+                return 1 if sigint.interrupted else 0
+            except BaseException as e:  # the user's callback failed (or raised KeyboardInterrupt): stop, re-raise after
                 raised.append(e)
                 return 1
 
         c_callback = _native.PROGRESS_FN(on_progress)  # alive for the whole call below
         finished = c_int32()
         try:
-            try:
-                lib.rnn_trainer_train(handle, updates, c_callback, None, byref(finished))
-            except CancelledError:
-                if not raised:
-                    if checkpoint is not None:
-                        self.save_checkpoint(checkpoint)
-                    return self._result(False)
-            if raised:
+            # Ctrl-C cancels after the current update and is raised below, after the checkpoint.
+            with SigintCancels(lambda: lib.rnn_trainer_cancel(handle)) as sigint:
+                try:
+                    lib.rnn_trainer_train(handle, updates, c_callback, None, byref(finished))
+                except CancelledError:
+                    pass  # by Ctrl-C, the callback or cancel(): the trainer can continue
                 if checkpoint is not None:
                     self.save_checkpoint(checkpoint)
+            if sigint.interrupted:
+                raise KeyboardInterrupt
+            if raised:
                 raise raised[0]
-            if checkpoint is not None:
-                self.save_checkpoint(checkpoint)
             return self._result(bool(finished.value))
         finally:
             if bar is not None:
