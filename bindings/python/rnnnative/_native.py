@@ -2,7 +2,7 @@
 
 Lookup order (the first that exists and loads wins; the error lists every path tried):
   1. RNN_LIB_PATH, a path to the library file: used alone when set.
-  2. The package's own folder: rnnnative/_lib/<flavour>/librnnnative.so (bundle_native.sh).
+  2. The package's own folder: rnnnative/_lib/<flavour>/librnnnative.so (the wheel's, build_wheel.py).
   3. The repository checkout: <repo>/artifacts/native/<flavour>/librnnnative.so (bindings/c/build.sh).
 In 2 and 3 the flavours are tried best first for this CPU, the rule of bindings/c/loader/rnn_loader.c:
 on x86-64 linux-x64-v4 (avx512f/bw/cd/dq/vl), linux-x64-v3 (avx2 fma bmi1 bmi2), linux-x64-v2
@@ -91,8 +91,8 @@ def _open() -> Tuple[ctypes.CDLL, Path]:
         tried.append(f"no library flavour for this CPU ({platform.machine()})")
     raise LibraryNotFoundError(
         "rnnnative: cannot load librnnnative. Tried:\n  " + "\n  ".join(tried)
-        + "\nSet RNN_LIB_PATH to the library file, install the package with its bundled libraries "
-          "(bindings/python/bundle_native.sh), or build them in the checkout (bindings/c/build.sh).")
+        + "\nSet RNN_LIB_PATH to the library file, install the wheel of this machine's architecture "
+          "(bindings/python/build_wheel.py), or build the libraries in the checkout (bindings/c/build.sh).")
 
 
 # ------------------------------------------------------------------------------------------------
