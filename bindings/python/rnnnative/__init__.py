@@ -17,11 +17,11 @@ from typing import Tuple
 
 from ._api import Evaluation, Model, ModelConfig, Progress, State, Trainer, TrainingResult, Vocabulary
 from ._native import ABI_VERSION, lib
-from .errors import (AbiMismatchError, BufferTooSmallError, CancelledError, DivergedError, FormatError,
-                     InternalError, InvalidArgumentError, InvalidHandleError, InvalidStateError,
+from .errors import (AbiMismatchError, ArgumentTypeError, BufferTooSmallError, CancelledError, DivergedError,
+                     FormatError, InternalError, InvalidArgumentError, InvalidHandleError, InvalidStateError,
                      LibraryNotFoundError, RnnError, RnnIOError, RnnMemoryError, UnsupportedError)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: The loaded library file and its ISA flavour folder (e.g. "linux-x64-v4").
 library_path = lib.path
@@ -57,8 +57,8 @@ def set_threads(count: int) -> None:
 
 __all__ = [
     "Vocabulary", "Model", "ModelConfig", "State", "Trainer", "Progress", "TrainingResult", "Evaluation",
-    "RnnError", "InvalidArgumentError", "InvalidHandleError", "BufferTooSmallError", "RnnIOError", "FormatError",
-    "CancelledError", "DivergedError", "UnsupportedError", "RnnMemoryError", "InternalError", "AbiMismatchError",
-    "InvalidStateError", "LibraryNotFoundError", "ABI_VERSION", "library_path", "flavour", "version",
+    "RnnError", "InvalidArgumentError", "ArgumentTypeError", "InvalidHandleError", "BufferTooSmallError", "RnnIOError",
+    "FormatError", "CancelledError", "DivergedError", "UnsupportedError", "RnnMemoryError", "InternalError",
+    "AbiMismatchError", "InvalidStateError", "LibraryNotFoundError", "ABI_VERSION", "library_path", "flavour", "version",
     "abi_version", "kernel_path", "get_threads", "set_threads",
 ]

@@ -14,9 +14,10 @@ from typing import Any, Callable, Iterator, Optional, Union
 
 from . import _native
 from ._buffers import TokenInput, float32_output, int32_input
+from ._interrupt import SigintCancels
 from ._native import lib
 from ._progress import make_bar
-from .errors import BufferTooSmallError, CancelledError, InvalidArgumentError, InvalidHandleError
+from .errors import ArgumentTypeError, BufferTooSmallError, CancelledError, InvalidArgumentError, InvalidHandleError
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -38,8 +39,12 @@ def _path(path: PathLike) -> bytes:
     return os.fsencode(os.fspath(path))
 
 
-def _utf8(text: Union[str, bytes]) -> bytes:
-    return text if isinstance(text, bytes) else text.encode("utf-8")
+def _utf8(text: Union[str, bytes], what: str) -> bytes:
+    if isinstance(text, bytes):
+        return text
+    if isinstance(text, str):
+        return text.encode("utf-8")
+    raise ArgumentTypeError(f"{what}: expected str or bytes, got {type(text).__name__}")
 
 
 def _choice(value: str, choices: dict, what: str) -> int:
@@ -132,7 +137,7 @@ class Vocabulary(_Handle):
     def from_text(cls, text: Union[str, bytes], kind: str = "char", max_size: Optional[int] = None) -> "Vocabulary":
         """kind "char" (one id per character, most frequent first; max_size keeps the most frequent
         plus <unk>), "byte" (256 ids) or "word" (max_size words plus <unk>; required)."""
-        data = _utf8(text)
+        data = _utf8(text, "text")
         handle = c_void_p()
         lib.rnn_vocab_build(byref(cls._config(kind, max_size)), data, len(data), byref(handle))
         return cls(handle)
@@ -167,7 +172,7 @@ class Vocabulary(_Handle):
 
     def encode_array(self, text: Union[str, bytes]) -> "array.array[int]":
         """Token ids as array.array('i') (a buffer: numpy.frombuffer(ids, numpy.int32) views it)."""
-        data = _utf8(text)
+        data = _utf8(text, "text")
         ids = array.array("i", bytes(4 * (len(data) + 1)))  # ids never outnumber the bytes
         needed = c_size_t()
         address, capacity = ids.buffer_info()
@@ -392,7 +397,7 @@ class Model(_Handle):
         config.top_k = top_k
         config.top_p = top_p
         config.seed = (random.getrandbits(64) if seed is None else seed) & 0xFFFFFFFFFFFFFFFF
-        config.stop = _utf8(stop) if stop else None  # copied by rnn_generator_create
+        config.stop = _utf8(stop, "stop") if stop else None  # copied by rnn_generator_create
         handle = c_void_p()
         lib.rnn_generator_create(self._handle, self.vocab._handle, byref(config), byref(handle))
         return handle
@@ -401,9 +406,10 @@ class Model(_Handle):
                seed: Optional[int] = None, stop: Optional[str] = None) -> str:
         """Generates up to n tokens after `prime` (not included), stopping before `stop`.
         temperature 0 is greedy; seed=None draws a random seed (pass one for repeatable text)."""
+        prime_b = _utf8(prime, "prime")
         generator = self._generator(n, temperature, top_k, top_p, seed, stop)
         try:
-            capacity, needed, prime_b = 8 * n + 64, c_size_t(), _utf8(prime)
+            capacity, needed = 8 * n + 64, c_size_t()
             while True:
                 buf = ctypes.create_string_buffer(capacity)
                 try:
@@ -418,6 +424,7 @@ class Model(_Handle):
                seed: Optional[int] = None, stop: Optional[str] = None) -> Iterator[str]:
         """As sample(), yielding the text piece by piece as it is generated (whole characters);
         the pieces concatenate to sample()'s text. Closing the iterator early stops generation."""
+        prime_b = _utf8(prime, "prime")
         generator = self._generator(n, temperature, top_k, top_p, seed, stop)
         pieces: "queue.Queue[Any]" = queue.Queue()
         stopping = threading.Event()
@@ -430,7 +437,6 @@ class Model(_Handle):
             return 0
 
         callback = _native.TEXT_FN(on_text)  # referenced here until the thread has finished
-        prime_b = _utf8(prime)
 
         def run() -> None:
             try:
@@ -457,7 +463,10 @@ class Model(_Handle):
 
     def evaluate(self, text: Union[str, bytes, TokenInput], steps: int = 64) -> Evaluation:
         """Loss of the model on `text` (or token ids): every token predicted once from its predecessors."""
-        with _Corpus.of(self.vocab, text) as corpus:
+        with _Corpus.of(self.vocab, text, "text") as corpus:
+            if corpus.size < 2:
+                raise InvalidArgumentError(f"text: {corpus.size} token(s); evaluate needs at least 2 "
+                                           "(each token after the first is predicted)")
             result = _native.Evaluation()
             result.struct_size = sizeof(result)
             lib.rnn_model_evaluate(self._handle, corpus._handle, 1, steps, byref(result))
@@ -504,19 +513,26 @@ class _Corpus(_Handle):
     _kind = "corpus"
 
     @classmethod
-    def of(cls, vocab: Vocabulary, data: Any) -> "_Corpus":
+    def of(cls, vocab: Vocabulary, data: Any, what: str = "data") -> "_Corpus":
         corpus, handle = cls(), c_void_p()
         if isinstance(data, (str, bytes)):
-            text = _utf8(data)
+            text = _utf8(data, what)
             lib.rnn_corpus_from_text(vocab._handle, text, len(text), byref(handle))
         elif isinstance(data, os.PathLike):
             lib.rnn_corpus_from_file(vocab._handle, _path(data), byref(handle))
         else:
-            address, count, keep = int32_input(data, "data")
+            address, count, keep = int32_input(data, what)
             lib.rnn_corpus_from_tokens(address, count, len(vocab), byref(handle))
             del keep
         corpus._adopt(handle)
         return corpus
+
+    @property
+    def size(self) -> int:
+        """The number of tokens."""
+        n = c_int64()
+        lib.rnn_corpus_size(self._handle, byref(n))
+        return n.value
 
 
 class Trainer(_Handle):
@@ -599,27 +615,26 @@ class Trainer(_Handle):
                     lib.rnn_trainer_save_checkpoint(handle, self.model.vocab._handle, _path(checkpoint))
                 if callback is not None and callback(Progress._from_c(p)) is True:
                     return 1
-                return 0
-            except BaseException as e:  # KeyboardInterrupt (Ctrl-C) included: stop, re-raise after
+                return 1 if sigint.interrupted else 0
+            except BaseException as e:  # the user's callback failed (or raised KeyboardInterrupt): stop, re-raise after
                 raised.append(e)
                 return 1
 
         c_callback = _native.PROGRESS_FN(on_progress)  # alive for the whole call below
         finished = c_int32()
         try:
-            try:
-                lib.rnn_trainer_train(handle, updates, c_callback, None, byref(finished))
-            except CancelledError:
-                if not raised:
-                    if checkpoint is not None:
-                        self.save_checkpoint(checkpoint)
-                    return self._result(False)
-            if raised:
+            # Ctrl-C cancels after the current update and is raised below, after the checkpoint.
+            with SigintCancels(lambda: lib.rnn_trainer_cancel(handle)) as sigint:
+                try:
+                    lib.rnn_trainer_train(handle, updates, c_callback, None, byref(finished))
+                except CancelledError:
+                    pass  # by Ctrl-C, the callback or cancel(): the trainer can continue
                 if checkpoint is not None:
                     self.save_checkpoint(checkpoint)
+            if sigint.interrupted:
+                raise KeyboardInterrupt
+            if raised:
                 raise raised[0]
-            if checkpoint is not None:
-                self.save_checkpoint(checkpoint)
             return self._result(bool(finished.value))
         finally:
             if bar is not None:

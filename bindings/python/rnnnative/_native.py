@@ -2,7 +2,7 @@
 
 Lookup order (the first that exists and loads wins; the error lists every path tried):
   1. RNN_LIB_PATH, a path to the library file: used alone when set.
-  2. The package's own folder: rnnnative/_lib/<flavour>/librnnnative.so (bundle_native.sh).
+  2. The package's own folder: rnnnative/_lib/<flavour>/librnnnative.so (the wheel's, build_wheel.py).
   3. The repository checkout: <repo>/artifacts/native/<flavour>/librnnnative.so (bindings/c/build.sh).
 In 2 and 3 the flavours are tried best first for this CPU, the rule of bindings/c/loader/rnn_loader.c:
 on x86-64 linux-x64-v4 (avx512f/bw/cd/dq/vl), linux-x64-v3 (avx2 fma bmi1 bmi2), linux-x64-v2
@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import platform
+import re
 import sys
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_float, c_int, c_int32, c_int64,
                     c_size_t, c_uint32, c_uint64, c_void_p)
@@ -90,8 +91,8 @@ def _open() -> Tuple[ctypes.CDLL, Path]:
         tried.append(f"no library flavour for this CPU ({platform.machine()})")
     raise LibraryNotFoundError(
         "rnnnative: cannot load librnnnative. Tried:\n  " + "\n  ".join(tried)
-        + "\nSet RNN_LIB_PATH to the library file, install the package with its bundled libraries "
-          "(bindings/python/bundle_native.sh), or build them in the checkout (bindings/c/build.sh).")
+        + "\nSet RNN_LIB_PATH to the library file, install the wheel of this machine's architecture "
+          "(bindings/python/build_wheel.py), or build the libraries in the checkout (bindings/c/build.sh).")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -222,6 +223,19 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
 
 _CARG = type(ctypes.byref(c_size_t()))
 
+# The library's messages name the C config fields ("config->hidden_size"); the user passed Python
+# keywords. Fields not listed here have the same name in Python (batch_size, top_k, layers, ...).
+PYTHON_NAMES = {
+    "embedding_size": "embedding", "hidden_size": "hidden", "seq_len": "seq_length", "learning_rate": "lr",
+    "max_steps": "steps", "max_seconds": "seconds", "max_tokens": "n",
+}
+_C_NAMES = re.compile(r"\bconfig->|\b(" + "|".join(PYTHON_NAMES) + r")\b")
+
+
+def python_message(message: str) -> str:
+    """The library's message in the names of the Python API."""
+    return _C_NAMES.sub(lambda m: PYTHON_NAMES[m.group(1)] if m.group(1) else "", message)
+
 
 def _declare(library: ctypes.CDLL) -> None:
     last_error = library.rnn_last_error
@@ -232,7 +246,7 @@ def _declare(library: ctypes.CDLL) -> None:
             return status
         message = (last_error() or b"").decode("utf-8", "replace") or f"status {status}"
         cls = STATUS_ERRORS.get(status, RnnError)
-        error = cls(f"{function.__name__}: {message}", status, function.__name__)
+        error = cls(python_message(message), status, function.__name__)
         if isinstance(error, BufferTooSmallError):
             for argument in reversed(arguments):  # the size_t* needed out-parameter, when given
                 if isinstance(argument, _CARG):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Dict, Type
 
 __all__ = [
-    "RnnError", "InvalidArgumentError", "InvalidHandleError", "BufferTooSmallError", "RnnIOError",
+    "RnnError", "InvalidArgumentError", "ArgumentTypeError", "InvalidHandleError", "BufferTooSmallError", "RnnIOError",
     "FormatError", "CancelledError", "DivergedError", "UnsupportedError", "RnnMemoryError",
     "InternalError", "AbiMismatchError", "InvalidStateError", "LibraryNotFoundError",
 ]
@@ -31,6 +31,10 @@ class RnnError(Exception):
 class InvalidArgumentError(RnnError, ValueError):
     """RNN_E_INVALID_ARGUMENT: an argument or config field is out of range; the message names it."""
     status = 1
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type (detected in Python, before any C call); the message names it."""
 
 
 class InvalidHandleError(RnnError, ValueError):

@@ -29,11 +29,16 @@ def trained(text):
     vocab.close()
 
 
+def python_env(env=None):
+    """The environment of a child interpreter that imports this checkout's package."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    full_env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + full_env.get("PYTHONPATH", "")
+    return full_env
+
+
 def run_python(code, env=None):
     """Runs code in a fresh interpreter (the library cannot be unloaded, so load tests need one)."""
     import subprocess
 
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    full_env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + full_env.get("PYTHONPATH", "")
-    return subprocess.run([sys.executable, "-c", code], env=full_env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-c", code], env=python_env(env), capture_output=True, text=True, timeout=60)

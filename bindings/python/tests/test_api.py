@@ -1,6 +1,8 @@
 """The Pythonic API end to end: load, errors, train, sample, stream, step, save/load, threads."""
 import array
+import io
 import math
+import re
 import threading
 
 import pytest
@@ -63,7 +65,7 @@ def test_without_any_library_every_searched_path_is_listed(tmp_path):
 
 def test_bad_arguments_raise_invalid_argument_naming_the_field(text):
     vocab = Vocabulary.from_text(text)
-    with pytest.raises(rnnnative.InvalidArgumentError, match="hidden_size") as e:
+    with pytest.raises(rnnnative.InvalidArgumentError, match="hidden") as e:
         Model.lstm(vocab, hidden=0, embedding=8)
     assert e.value.status == 1 and e.value.function == "rnn_model_create"
     assert isinstance(e.value, ValueError) and isinstance(e.value, rnnnative.RnnError)
@@ -77,6 +79,38 @@ def test_bad_arguments_raise_invalid_argument_naming_the_field(text):
         Model.lstm(vocab, hidden=8).train(text)
     with pytest.raises(rnnnative.InvalidArgumentError, match="top_p"):
         Model.lstm(vocab, hidden=8).sample(top_p=2.0)
+
+
+@pytest.mark.parametrize("call, keyword, c_field", [
+    (lambda v, t: Model.lstm(v, hidden=0, embedding=8), "hidden", "hidden_size"),
+    (lambda v, t: Model.lstm(v, hidden=8, embedding=-1), "embedding", "embedding_size"),
+    (lambda v, t: Model.lstm(v, hidden=8).train(t, steps=5, seq_length=0), "seq_length", "seq_len"),
+    (lambda v, t: Model.lstm(v, hidden=8).train(t, steps=5, lr=-1.0), "lr", "learning_rate"),
+    (lambda v, t: Model.lstm(v, hidden=8).train(t, steps=-5), "steps", "max_steps"),
+    (lambda v, t: Model.lstm(v, hidden=8).train(t, seconds=-5.0), "seconds", "max_seconds"),
+    (lambda v, t: Model.lstm(v, hidden=8).sample(n=-1), "n", "max_tokens"),
+    (lambda v, t: Model.lstm(v, hidden=8).train(t, steps=5, batch_size=0), "batch_size", "batch_size"),
+])
+def test_errors_name_the_python_keyword_not_the_c_field(text, call, keyword, c_field):
+    with pytest.raises(rnnnative.InvalidArgumentError) as e:
+        call(Vocabulary.from_text(text), text)
+    message = str(e.value)
+    assert re.search(rf"\b{keyword}\b", message) and "config->" not in message and "rnn_" not in message
+    assert keyword == c_field or not re.search(rf"\b{c_field}\b", message)
+    assert e.value.function in ("rnn_model_create", "rnn_trainer_create", "rnn_generator_create")
+
+
+def test_wrong_types_and_empty_texts_raise_the_bindings_errors_naming_the_argument(trained):
+    for call, name in [(lambda: trained.sample(prime=5), "prime"), (lambda: trained.sample(stop=3.5), "stop"),
+                       (lambda: list(trained.stream(prime=["a"])), "prime"),
+                       (lambda: Vocabulary.from_text(None), "text"), (lambda: trained.vocab.encode(7), "text")]:
+        with pytest.raises(rnnnative.ArgumentTypeError, match=rf"^{name}: expected str or bytes, got ") as e:
+            call()
+        assert isinstance(e.value, TypeError) and isinstance(e.value, rnnnative.RnnError)
+    for text in ("", "h", b"", []):
+        with pytest.raises(rnnnative.InvalidArgumentError, match=r"^text: [01] token\(s\); evaluate needs at least 2"):
+            trained.evaluate(text)
+    assert trained.evaluate("he").loss > 0
 
 
 def test_closed_objects_raise_invalid_handle_and_close_is_idempotent(text):
@@ -157,7 +191,7 @@ def test_one_hot_models_train_and_keep_their_input(text):
         with Model.from_bytes(model.to_bytes()) as loaded:
             assert loaded.config == model.config
             assert loaded.sample(prime="the ", n=40, seed=2) == model.sample(prime="the ", n=40, seed=2)
-    with pytest.raises(rnnnative.InvalidArgumentError, match="embedding_size"):
+    with pytest.raises(rnnnative.InvalidArgumentError, match="embedding"):
         Model.create(vocab, ModelConfig(len(vocab), 8, 16, input="one-hot"))
     with pytest.raises(rnnnative.InvalidArgumentError, match="input"):
         Model.create(vocab, ModelConfig(len(vocab), 0, 16, input="two-hot"))
@@ -378,3 +412,32 @@ def test_objects_are_released_by_the_garbage_collector_silently(text):
     r = run_python("import rnnnative\nv = rnnnative.Vocabulary.from_text('abc')\nm = rnnnative.Model.lstm(v, hidden=4)\n"
                    "s = m.new_state()\nimport sys; sys.modules['rnnnative']._x = (v, m, s)\n")
     assert r.returncode == 0 and r.stderr == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_text_progress_bar_fits_the_terminal_and_writes_plain_lines_elsewhere(monkeypatch):
+    from rnnnative._progress import TextBar
+
+    for columns in (80, 40):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        screen = _Terminal()
+        bar = TextBar(total=987654321, stream=screen)
+        for step, fraction in ((1, 0.0), (123456789, 0.5), (987654321, 1.0)):
+            bar.update(step, fraction, loss=12345.6789, tokens_per_second=9.9e9, force=True)
+        bar.close()
+        drawn = screen.getvalue().split("\r")[1:]
+        assert len(drawn) == 3 and drawn[-1].endswith("\n") and "step 987654321/987654321" in drawn[-1]
+        assert all(len(line.rstrip("\n")) <= columns - 1 for line in drawn), (columns, drawn)
+        assert drawn[1].startswith("[") == (columns == 80)  # the bar only where it has room
+
+    log = io.StringIO()  # not a terminal: whole lines, no carriage returns, at most every `every` seconds
+    bar = TextBar(total=300, stream=log, every=3600)
+    for step in range(1, 301):
+        bar.update(step, step / 300, loss=2.0, tokens_per_second=1e5, force=step == 200)
+    bar.close()
+    assert "\r" not in log.getvalue()
+    assert [line.split()[2] for line in log.getvalue().splitlines()] == ["1/300", "200/300", "300/300"]
