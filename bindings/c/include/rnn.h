@@ -477,7 +477,8 @@ RNN_API rnn_status rnn_trainer_validate(rnn_trainer* trainer, rnn_evaluation* ou
 /* Saves a resumable checkpoint to `path`, atomically: a model file (rnn_model_load_file reads it
  * as any other: weights and `vocab`, which must have config.vocab_size ids) that also holds the
  * trainer config and the training state (optimizer moments, data position, hidden state,
- * clocks). Call it between train calls, e.g. after one returned RNN_E_CANCELLED.
+ * clocks) and, since 0.2.0, a fingerprint of its corpus (token counts and CRC-32C). Call it
+ * between train calls, e.g. after one returned RNN_E_CANCELLED.
  * Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary size mismatch, NULL path),
  * RNN_E_IO. Appeared with the Python binding (0.1.0 series). */
 RNN_API rnn_status rnn_trainer_save_checkpoint(const rnn_trainer* trainer, const rnn_vocab* vocab, const char* path);
@@ -487,7 +488,9 @@ RNN_API rnn_status rnn_trainer_save_checkpoint(const rnn_trainer* trainer, const
  * run would have (bit for bit, given the same corpus and config). Call it on a new trainer,
  * before training. Fails: RNN_E_IO; RNN_E_FORMAT (not a model file, or one without training
  * state); RNN_E_INVALID_ARGUMENT (the checkpoint's model shape, optimizer or batch_size differs
- * from the trainer's); the trainer and model are then unchanged. */
+ * from the trainer's, or, since 0.2.0, the trainer's corpus is not the one the checkpoint records:
+ * other token counts, split or content); the trainer and model are then unchanged. Checkpoints
+ * written before 0.2.0 record no corpus and resume on any. */
 RNN_API rnn_status rnn_trainer_resume(rnn_trainer* trainer, const char* path);
 
 /* ---------------------------------------------------------------------------------------------- */

@@ -141,4 +141,136 @@ public sealed class CliTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("resumed at update 6", output);
     }
+
+    private void AssertOneLine(string error)
+    {
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("Parameter", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Resume_without_data_reuses_the_recorded_file_and_refuses_other_text()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 10)).Code);
+        byte[] saved = File.ReadAllBytes(model);
+
+        // The same words in another order: the same vocabulary, another text.
+        string other = PathOf("other.txt");
+        File.WriteAllText(other, string.Concat(Enumerable.Repeat("the dog sat on the log. the cat sat on the mat. ", 60)));
+        (int code, string output, string error) = Rnn("train", "--resume", model, "--data", other, "--steps", "15");
+        Assert.Equal(1, code);
+        Assert.Contains($"'{other}' is not the data '{model}' was trained on", error);
+        Assert.Contains("not the same ones; to continue the run on it anyway, add --data-changed-ok", error);
+        AssertOneLine(error);
+        Assert.Equal(saved, File.ReadAllBytes(model));
+
+        // A shorter file is refused by its size, and with --data-changed-ok trains on from a new epoch.
+        string shorter = PathOf("shorter.txt");
+        File.WriteAllText(shorter, string.Concat(Enumerable.Repeat("the cat sat on the mat. ", 20)));
+        (code, _, error) = Rnn("train", "--resume", model, "--data", shorter, "--steps", "15");
+        Assert.Equal(1, code);
+        Assert.Contains("it has 480 bytes; to continue the run on it anyway, add --data-changed-ok", error);
+        AssertOneLine(error);
+        Assert.Equal(saved, File.ReadAllBytes(model));
+
+        (code, output, error) = Rnn("train", "--resume", model, "--steps", "15", "--eval-every", "3", "--hidden", "16");
+        Assert.True(code == 0, error);
+        Assert.Contains($"data: {data} (", output);
+        Assert.Contains("resumed at update 10", output);
+
+        (code, output, error) = Rnn("train", "--resume", model, "--data", shorter, "--data-changed-ok", "--steps", "18", "--checkpoint", PathOf("changed.rnn"));
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 15", output);
+        (_, output, _) = Rnn("info", "--model", PathOf("changed.rnn"));
+        Assert.Contains("training: 18 updates", output);
+    }
+
+    [Theory]
+    [InlineData("--hidden", "32", "--hidden cannot change when resuming: '{0}' has --hidden 16, not 32; leave it out")]
+    [InlineData("--cell", "elman", "--cell cannot change when resuming: '{0}' has --cell lstm, not elman")]
+    [InlineData("--embedding", "0", "--embedding cannot change when resuming: '{0}' has --embedding 8, not 0")]
+    [InlineData("--batch", "8", "--batch cannot change when resuming: '{0}' has --batch 4, not 8")]
+    [InlineData("--optimizer", "sgd", "--optimizer cannot change when resuming: '{0}' has --optimizer adam, not sgd")]
+    [InlineData("--vocab", "byte", "--vocab cannot change when resuming: '{0}' has --vocab char, not byte")]
+    [InlineData("--val-fraction", "0.2", "--val-fraction cannot change when resuming: '{0}' has --val-fraction 0.1, not 0.2")]
+    public void Options_the_saved_run_fixes_cannot_change_when_resuming(string option, string value, string message)
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 4)).Code);
+        (int code, _, string error) = Rnn("train", "--resume", model, "--steps", "8", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(string.Format(message, model), error);
+        AssertOneLine(error);
+    }
+
+    [Fact]
+    public void A_resume_with_nothing_left_to_do_says_so_and_keeps_the_file()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 6)).Code);
+        byte[] saved = File.ReadAllBytes(model);
+        (int code, string output, string error) = Rnn("train", "--resume", model);
+        Assert.True(code == 0, error);
+        Assert.Equal($"'{model}' has already reached its limits (6 updates) at update 6: nothing to do. Raise --steps, --time or --epochs (totals of the run) to train further.", output.Trim());
+        Assert.Equal(saved, File.ReadAllBytes(model));
+    }
+
+    [Fact]
+    public void Weights_only_files_point_at_init_from_which_starts_a_new_run_from_them()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn"), weights = PathOf("weights.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 6)).Code);
+        RnnNative.Model.LoadedModel loaded = RnnNative.Model.ModelFile.Load(model);
+        RnnNative.Model.ModelFile.Save(weights, loaded.Model, loaded.Vocabulary);
+
+        (int code, _, string error) = Rnn("train", "--resume", weights, "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains($"'{weights}' holds weights only, no training state to resume; start a new run from its weights with --init-from {weights}", error);
+
+        (code, _, error) = Rnn("train", "--init-from", weights, "--checkpoint", weights, "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains($"--checkpoint '{weights}' is the --init-from file, which the new run would overwrite", error);
+        (code, _, error) = Rnn("train", "--init-from", weights, "--data", data, "--checkpoint", PathOf("new.rnn"), "--hidden", "64");
+        Assert.Equal(2, code);
+        Assert.Contains($"--hidden cannot change with --init-from: '{weights}' has --hidden 16, not 64", error);
+
+        // Without --data a new run from a resumable file trains on the data that file records.
+        (code, string output, error) = Rnn("train", "--init-from", model, "--checkpoint", PathOf("new.rnn"), "--steps", "3", "--seq-length", "8", "--batch", "2", "--sample-length", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains($"data: {data} (", output);
+        Assert.Contains($"weights from '{model}'", output);
+        Assert.DoesNotContain("resumed", output);
+        (_, output, _) = Rnn("info", "--model", PathOf("new.rnn"));
+        Assert.Contains("training: 3 updates", output);
+        Assert.Contains("T=8 B=2", output);
+    }
+
+    [Fact]
+    public void A_run_on_the_built_in_corpus_resumes_on_the_corpus_of_its_own_seed()
+    {
+        string model = PathOf("add.rnn");
+        string[] tiny = ["--hidden", "16", "--seq-length", "8", "--batch", "4", "--eval-every", "0", "--sample-length", "0"];
+        (int code, _, string error) = Rnn(["train", "--checkpoint", model, "--steps", "2", "--seed", "5", .. tiny]);
+        Assert.True(code == 0, error);
+        (code, string output, error) = Rnn("train", "--resume", model, "--steps", "3");
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 2", output);
+        Assert.Contains("built-in addition corpus", output);
+    }
+
+    [Fact]
+    public void A_checkpoint_saved_before_the_data_record_resumes_with_data_and_asks_for_it_without()
+    {
+        string fixture = PathOf("old.rnn"), data = PathOf("old.txt");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resumable-0.1.rnn"), fixture);
+        File.WriteAllText(data, string.Concat(Enumerable.Repeat("the cat sat on the mat.\n", 20)));
+        (int code, _, string error) = Rnn("train", "--resume", fixture, "--steps", "5");
+        Assert.Equal(2, code);
+        Assert.Contains($"'{fixture}' does not record the data it was trained on (it was saved before 0.2.0); pass --data FILE", error);
+        (code, string output, error) = Rnn("train", "--resume", fixture, "--data", data, "--steps", "5", "--sample-length", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 3", output);
+    }
 }

@@ -29,12 +29,15 @@ public enum TrainingStop
 public sealed class Trainer
 {
     private readonly StreamBatcher _batcher;
+    private readonly CorpusSplit _data;
     private readonly TokenSequence _validation;
     private readonly int[] _inputs;
     private readonly int[] _targets;
     private readonly RecurrentState _state;
     private TimeSpan _elapsedBefore;      // training time of earlier sessions of this run
     private long _tokensSeen;
+    private DataOrigin _dataOrigin = DataOrigin.Host;
+    private TrainingData? _dataRecord;     // computed at the first checkpoint or resume: it reads every token
 
     public Trainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
     {
@@ -52,6 +55,7 @@ public sealed class Trainer
         }
         Model = model;
         Options = options;
+        _data = data;
         _batcher = new StreamBatcher(data.Train, options.BatchSize, options.SequenceLength);
         _validation = data.Validation;
         _inputs = new int[options.SequenceLength * options.BatchSize];
@@ -71,6 +75,25 @@ public sealed class Trainer
 
     /// <summary>Best validation loss so far (nats per token); +∞ before the first validation.</summary>
     public double BestValidationLoss { get; private set; } = double.PositiveInfinity;
+
+    /// <summary>Where the corpus came from, recorded in checkpoints with <see cref="Data"/> (default: <see cref="DataOrigin.Host"/>).</summary>
+    public DataOrigin DataOrigin
+    {
+        get => _dataOrigin;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _dataOrigin = value;
+            _dataRecord = _dataRecord is null ? null : _dataRecord with { Origin = value };
+        }
+    }
+
+    /// <summary>The record of the corpus this trainer reads (its first use reads every token once).</summary>
+    public TrainingData Data => _dataRecord ??= TrainingData.Of(_data, _dataOrigin);
+
+    /// <summary>True when a limit of <see cref="Options"/> is reached: <see cref="Run(CancellationToken)"/> would make no update.
+    /// The limits are totals of the run, counted from its first update, so a resumed run may already be finished.</summary>
+    public bool Finished => LimitReached(_elapsedBefore);
 
     /// <summary>Windows per pass over the training part.</summary>
     public long WindowsPerEpoch => _batcher.WindowsPerEpoch;
@@ -189,6 +212,7 @@ public sealed class Trainer
         TokensSeen = _tokensSeen,
         ElapsedSeconds = _elapsedBefore.TotalSeconds,
         BestValidationLoss = BestValidationLoss,
+        Data = Data,
         OptimizerState = Optimizer.State.Select(s => (float[])s.Clone()).ToArray(),
         Hidden = (float[])_state.Hidden.Clone(),
         Cell = (float[])_state.Cell.Clone(),
@@ -196,8 +220,13 @@ public sealed class Trainer
         ValidationCurve = Curve.Validation.ToArray(),
     };
 
-    /// <summary>Continues from <paramref name="snapshot"/> (the model's weights are restored separately).</summary>
-    public void Restore(TrainingSnapshot snapshot)
+    /// <summary>Continues from <paramref name="snapshot"/> (the model's weights are restored separately).
+    /// A snapshot that records other data than this trainer's (<see cref="TrainingSnapshot.Data"/>) is refused
+    /// unless <paramref name="acceptOtherData"/>; then, as when the saved data position does not fit this
+    /// corpus, weights, optimizer state, update count and curves carry over and the data walk starts a new
+    /// epoch from its first window with a zero state.</summary>
+    /// <exception cref="ArgumentException">The snapshot does not fit this model, optimizer or batch size, or records other data; nothing changes then.</exception>
+    public void Restore(TrainingSnapshot snapshot, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.OptimizerState.Length != Optimizer.State.Count
@@ -209,14 +238,33 @@ public sealed class Trainer
         {
             throw new ArgumentException($"the hidden state in the snapshot does not fit batch size {Options.BatchSize}; resume with the batch size it was trained with.", nameof(snapshot));
         }
-        _batcher.Position = new BatcherPosition(snapshot.Epoch, snapshot.Window);
+        if (snapshot.Epoch < 0 || snapshot.Window < 0 || snapshot.Step < 0)
+        {
+            throw new ArgumentException($"the snapshot's position (update {snapshot.Step}, epoch {snapshot.Epoch}, window {snapshot.Window}) is negative.", nameof(snapshot));
+        }
+        string? difference = snapshot.Data?.DifferenceTo(Data);
+        if (difference is not null && !acceptOtherData)
+        {
+            throw new ArgumentException($"the corpus is not the one the checkpoint was trained on, {snapshot.Data!.Origin}: {difference}. Resume with that corpus.", nameof(snapshot));
+        }
+        bool newEpoch = difference is not null || snapshot.Window > _batcher.WindowsPerEpoch;
+        _batcher.Position = newEpoch
+            ? new BatcherPosition(snapshot.Window == 0 ? snapshot.Epoch : snapshot.Epoch + 1, 0)
+            : new BatcherPosition(snapshot.Epoch, snapshot.Window);
         for (int i = 0; i < snapshot.OptimizerState.Length; i++)
         {
             snapshot.OptimizerState[i].CopyTo(Optimizer.State[i], 0);
         }
         Optimizer.StepCount = snapshot.Step;
-        snapshot.Hidden.CopyTo(_state.Hidden, 0);
-        snapshot.Cell.CopyTo(_state.Cell, 0);
+        if (newEpoch)
+        {
+            _state.Reset();
+        }
+        else
+        {
+            snapshot.Hidden.CopyTo(_state.Hidden, 0);
+            snapshot.Cell.CopyTo(_state.Cell, 0);
+        }
         _tokensSeen = snapshot.TokensSeen;
         _elapsedBefore = TimeSpan.FromSeconds(snapshot.ElapsedSeconds);
         BestValidationLoss = snapshot.BestValidationLoss;
@@ -238,9 +286,10 @@ public sealed class Trainer
     /// hidden state, clocks and curve, so training goes on as if it had never stopped (given the
     /// same corpus and batch size). Throws <see cref="IO.CheckpointFormatException"/> when the file
     /// has no training state and <see cref="ArgumentException"/> when its model or optimizer
-    /// differs from this trainer's; nothing changes then.
+    /// differs from this trainer's, or its recorded data from this trainer's corpus (unless
+    /// <paramref name="acceptOtherData"/>, see <see cref="Restore"/>); nothing changes then.
     /// </summary>
-    public void Resume(LoadedModel checkpoint)
+    public void Resume(LoadedModel checkpoint, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         if (checkpoint.Training is null)
@@ -251,7 +300,7 @@ public sealed class Trainer
         {
             throw new ArgumentException($"the checkpoint's model ({checkpoint.Model.Config}) differs from the trainer's ({Model.Config}).", nameof(checkpoint));
         }
-        Restore(checkpoint.Training);
+        Restore(checkpoint.Training, acceptOtherData);
         using IEnumerator<(string Name, int[] Shape, Memory<float> Values)> target = Model.NamedTensors().GetEnumerator();
         foreach ((string _, int[] _, Memory<float> values) in checkpoint.Model.NamedTensors())
         {
