@@ -273,4 +273,75 @@ public sealed class CliTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("resumed at update 3", output);
     }
+
+    [Theory]
+    [InlineData("", "'{0}' is empty: there is nothing to train on")]
+    [InlineData("a", "'{0}' holds a single distinct character, which a model cannot learn anything from; train on a text with at least two")]
+    [InlineData("hello world, this is short", "'{0}' has 24 tokens to train on (2 more are held out for validation); --batch 50 streams of --seq-length 50 need at least 2,550: use a longer text or a smaller --batch or --seq-length")]
+    public void Texts_too_small_to_train_on_are_named_with_what_to_do(string text, string message)
+    {
+        string path = PathOf("small.txt");
+        File.WriteAllText(path, text);
+        (int code, string output, string error) = Rnn("train", "--data", path, "--checkpoint", PathOf("m.rnn"), "--steps", "2");
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: {string.Format(message, path)}", error.Trim());
+        Assert.False(File.Exists(PathOf("m.rnn")), output);
+    }
+
+    [Fact]
+    public void A_binary_file_trained_as_text_is_refused_with_a_pointer_to_vocab_byte()
+    {
+        string path = PathOf("data.bin");
+        File.WriteAllBytes(path, [.. Enumerable.Range(0, 4000).Select(i => (byte)(i * 7))]);
+        (int code, _, string error) = Rnn("train", "--data", path, "--steps", "2");
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: '{path}' does not look like UTF-8 text (a NUL byte at offset 0); train on it with --vocab byte, which reads any bytes", error.Trim());
+        (code, _, error) = Rnn("train", "--data", path, "--vocab", "byte", "--checkpoint", PathOf("b.rnn"), "--steps", "2", "--batch", "4", "--seq-length", "8", "--sample-length", "0");
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void Eval_names_the_file_line_and_column_of_a_character_the_model_does_not_know()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn"), other = PathOf("other.txt");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 2)).Code);
+        File.WriteAllText(other, "the cat\nthe dög\n");
+        (int code, _, string error) = Rnn("eval", "--model", model, "--data", other);
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: '{other}' line 1, column 8: character U+000A is not in the vocabulary of '{model}'; use text of its characters, or train a model with --vocab-size N (unseen characters become <unk>) or --vocab byte", error.Trim());
+        File.WriteAllText(other, "the cat the dög");
+        (_, _, error) = Rnn("eval", "--model", model, "--data", other);
+        Assert.Contains($"'{other}' line 1, column 14: character 'ö' (U+00F6) is not in the vocabulary of '{model}'", error);
+    }
+
+    [Fact]
+    public void Output_folders_are_created_and_unwritable_outputs_refused_before_training()
+    {
+        string data = WriteCorpus();
+        string nested = Path.Combine(_directory, "runs", "today", "m.rnn");
+        (int code, _, string error) = Rnn(TinyTraining(data, nested, 2));
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(nested) && File.Exists(Path.Combine(_directory, "runs", "today", "m.best.rnn")));
+
+        string underAFile = Path.Combine(data, "m.rnn");
+        (code, string output, error) = Rnn(TinyTraining(data, underAFile, 2));
+        Assert.Equal(1, code);
+        Assert.StartsWith($"rnn: cannot write --checkpoint '{underAFile}': ", error);
+        AssertOneLine(error);
+        Assert.DoesNotContain("trained", output);
+        (code, _, error) = Rnn([.. TinyTraining(data, PathOf("m.rnn"), 2), "--plot", _directory]);
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: --plot '{_directory}' is a folder; name a file in it", error.Trim());
+        Assert.False(File.Exists(PathOf("m.rnn")));
+    }
+
+    [Theory]
+    [InlineData("--batch", "0", "--batch must be at least 1, not 0")]
+    [InlineData("--layers", "65", "--layers must be between 1 and 64, not 65")]
+    public void Ranges_read_as_users_say_them(string option, string value, string message)
+    {
+        (int code, _, string error) = Rnn("train", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+    }
 }

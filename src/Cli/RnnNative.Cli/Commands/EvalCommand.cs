@@ -25,8 +25,7 @@ internal static class EvalCommand
         args.RejectUnused();
 
         LoadedModel loaded = ModelFile.Load(path);
-        if (!File.Exists(dataPath)) throw new CliException($"cannot read '{dataPath}': file not found");
-        using TokenSequence tokens = CorpusEncoder.EncodeFile(dataPath, loaded.Vocabulary);
+        using TokenSequence tokens = DataFiles.Encode(dataPath, loaded.Vocabulary, path);
         if (precision is { } stepPrecision)
         {
             loaded.Model.StepPrecision = stepPrecision;

@@ -54,8 +54,9 @@ internal static class TrainCommand
             (start.Model, start.Vocabulary, start.Options, start.Snapshot, start.DataPath);
         using TokenSequence tokens = dataPath is null
             ? CorpusEncoder.EncodeToMemory(new MemoryStream(AdditionCorpus.Generate(AdditionLines, start.Origin.Seed)), vocabulary)
-            : CorpusEncoder.EncodeFile(dataPath, vocabulary);
+            : DataFiles.Encode(dataPath, vocabulary, start.ResumePath ?? start.InitPath);
         CorpusSplit data = CorpusSplit.Create(tokens, start.ValidationFraction);
+        DataFiles.RequireOneWindow(dataPath is null ? "the built-in addition corpus" : $"'{dataPath}'", data, options.BatchSize, options.SequenceLength);
         Trainer trainer = new(model, data, options) { DataOrigin = start.Origin };
         if (snapshot is not null)
         {
@@ -80,6 +81,8 @@ internal static class TrainCommand
             options.SequenceLength, options.BatchSize, options.Optimizer.Kind.ToString().ToLowerInvariant(), options.Optimizer.LearningRate, options.ClipNorm,
             Limits(options), snapshot is null ? "" : $"; resumed at update {snapshot.Step}"));
 
+        OutputFiles.Prepare(checkpoint, "checkpoint");
+        OutputFiles.Prepare(plotPath, "plot");
         ProgressBar bar = new(output, interactive);
         trainer.Progress = p =>
         {

@@ -210,25 +210,18 @@ internal sealed class TrainingStart
     {
         VocabularyKind kind = args.Choice("vocab", VocabularyKind.Utf8Char, VocabularyWords);
         int? cap = args.Has("vocab-size") ? args.Int("vocab-size", 0, min: 2) : null;
-        using Stream corpus = dataPath is null ? new MemoryStream(AdditionCorpus.Generate(TrainCommand.AdditionLines, origin.Seed)) : OpenData(dataPath);
-        return kind switch
+        Vocabulary vocabulary;
+        using (Stream corpus = dataPath is null ? new MemoryStream(AdditionCorpus.Generate(TrainCommand.AdditionLines, origin.Seed)) : DataFiles.OpenText(dataPath, kind))
         {
-            VocabularyKind.Byte => ByteVocabulary.Instance,
-            VocabularyKind.Word => WordVocabulary.Build(corpus, cap ?? 10_000),
-            _ => Utf8CharVocabulary.Build(corpus, cap),
-        };
-    }
-
-    private static Stream OpenData(string path)
-    {
-        try
-        {
-            return File.OpenRead(path);
+            vocabulary = kind switch
+            {
+                VocabularyKind.Byte => ByteVocabulary.Instance,
+                VocabularyKind.Word => WordVocabulary.Build(corpus, cap ?? 10_000),
+                _ => Utf8CharVocabulary.Build(corpus, cap),
+            };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"cannot read '{path}': {e.Message}");
-        }
+        if (dataPath is not null) DataFiles.RequireTwoTokens(dataPath, vocabulary);
+        return vocabulary;
     }
 
     /// <summary>A new model's shape. The built-in corpus defaults to one wider layer (with lr 1e-2: in 45 s on

@@ -29,7 +29,7 @@ public abstract class Vocabulary
     /// that the next bytes could still extend; pass those bytes again with the next chunk. Encoding a
     /// text in chunks this way gives exactly the ids of encoding it whole.
     /// </summary>
-    /// <exception cref="ArgumentException">A character is not in the vocabulary and there is no <see cref="UnknownId"/>.</exception>
+    /// <exception cref="CharacterNotInVocabularyException">A character is not in the vocabulary and there is no <see cref="UnknownId"/>.</exception>
     public abstract int EncodeChunk(ReadOnlySpan<byte> utf8, bool isFinalBlock, List<int> ids);
 
     /// <summary>Encodes a whole UTF-8 text.</summary>
