@@ -117,7 +117,8 @@ public sealed class CliTests : IDisposable
         (int code, string output, string error) = Rnn("train", "--checkpoint", PathOf("add.rnn"), "--steps", "3", "--eval-every", "0", "--sample-length", "0");
         Assert.True(code == 0, error);
         Assert.Contains("built-in addition corpus", output);
-        Assert.Contains("model: LSTM 1x256", output);
+        Assert.Contains("model: LSTM 1x256, embedding 64", output);
+        Assert.Contains("training: T=50 B=50 adam lr 0.01", output);
         Assert.Contains("lr 0.01", output);
         Assert.Contains("greedy answers to 200 new sums", output);
     }
@@ -343,5 +344,27 @@ public sealed class CliTests : IDisposable
         (int code, _, string error) = Rnn("train", option, value);
         Assert.Equal(2, code);
         Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void A_seed_above_2_to_the_31_gives_the_engines_weights_and_the_optimizer_options_reach_the_run()
+    {
+        string data = WriteCorpus(), model = PathOf("seed.rnn");
+        const ulong seed = (1UL << 32) + 5;
+        (int code, string output, string error) = Rnn("train", "--data", data, "--checkpoint", model, "--hidden", "8", "--seq-length", "8", "--batch", "4",
+            "--steps", "1", "--lr", "0", "--eval-every", "0", "--sample-length", "0", "--seed", seed.ToString(),
+            "--optimizer", "adamw", "--beta1", "0.8", "--beta2", "0.99", "--eps", "1e-6", "--clip-value", "0.5");
+        Assert.True(code == 0, error);
+        Assert.Contains("adam lr 0", output);
+        RnnNative.Model.LoadedModel saved = RnnNative.Model.ModelFile.Load(model);
+        Assert.Equal(8, saved.Model.Config.EmbeddingSize);                 // min(hidden, 64)
+        RnnNative.Model.LanguageModel expected = new(saved.Model.Config);
+        expected.Initialize(seed);                                         // what C (seed, seed_high) and Python's seed= give
+        for (int b = 0; b < expected.Blocks.Count; b++)
+        {
+            Assert.Equal(expected.Blocks[b].Values, saved.Model.Blocks[b].Values);   // lr 0: the initial weights
+        }
+        RnnNative.Training.OptimizerConfig optimizer = saved.Options!.Optimizer;
+        Assert.Equal((true, 0.8f, 0.99f, 1e-6f, 0.5f), (optimizer.DecoupledWeightDecay, optimizer.Beta1, optimizer.Beta2, optimizer.EffectiveEpsilon, saved.Options.ClipValue));
     }
 }

@@ -17,11 +17,12 @@ internal static class TrainCommand
     public const string Usage = """
         rnn train [--data FILE] [options]       train a model (no --data: the built-in addition corpus)
           data     --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
-          model    --cell lstm|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding 64 (0: one-hot input)
+          model    --cell lstm|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
                    (built-in corpus: --hidden 256 --layers 1 --lr 1e-2 unless given)
           training --seq-length 50  --batch 50  --optimizer adam|adamw|sgd|momentum|adagrad|rmsprop
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0
-                   --schedule constant|step|cosine  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
+                   --beta1 0.9  --beta2 0.999  --eps 1e-8 (1e-10 adagrad)
+                   --schedule constant|step|cosine (over the run's updates)  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
                    --eval-every 200  --val-windows 0 (0: whole held-out part)  --seed 1  --threads N
           limits   --steps N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus);
                    totals of the run counted from its first update, so a resumed run stops where a straight one would
@@ -29,7 +30,7 @@ internal static class TrainCommand
           resume   --resume FILE   continue a run saved by Ctrl-C or a checkpoint, exactly where it stopped, on the
                    data it records (no --data needed); a changed or other --data file is refused unless
                    --data-changed-ok (then the walk over it starts a new epoch). Limits given replace the saved
-                   ones; --lr, --momentum, --weight-decay, --clip*, --schedule, --lr-*, --eval-every,
+                   ones; --lr, --momentum, --beta*, --eps, --weight-decay, --clip*, --schedule, --lr-*, --eval-every,
                    --val-windows and the output options may change; the model, --vocab*, --seq-length,
                    --batch, --optimizer and --val-fraction cannot
           new run  --init-from FILE   start a new run from FILE's weights and vocabulary (fresh optimizer,
@@ -43,7 +44,7 @@ internal static class TrainCommand
     {
         TrainingStart start = TrainingStart.Read(args);
         string checkpoint = start.Checkpoint;
-        string bestCheckpoint = Path.ChangeExtension(checkpoint, null) + ".best" + Path.GetExtension(checkpoint);
+        string bestCheckpoint = CheckpointFiles.BestPathFor(checkpoint);
         string plotPath = args.String("plot", Path.ChangeExtension(checkpoint, null) + ".loss.svg");
         int sampleLength = args.Int("sample-length", 200, min: 0);
         ulong seed = start.Seed;
@@ -89,7 +90,6 @@ internal static class TrainCommand
             bar.Report(p, force: p.ValidationLoss is not null);
             if (p.ValidationLoss is not null)
             {
-                trainer.SaveCheckpoint(checkpoint, vocabulary);
                 if (sampleLength > 0)
                 {
                     bar.Break();
@@ -98,7 +98,7 @@ internal static class TrainCommand
                 }
             }
         };
-        trainer.NewBest = _ => trainer.SaveCheckpoint(bestCheckpoint, vocabulary);
+        trainer.Checkpoints = new CheckpointFiles(checkpoint, vocabulary);
 
         TrainingStop stop;
         try
@@ -111,7 +111,6 @@ internal static class TrainCommand
             throw new CliException(e.Message + (File.Exists(checkpoint) ? $" The last checkpoint, '{checkpoint}', is intact." : ""));
         }
         bar.Break();
-        trainer.SaveCheckpoint(checkpoint, vocabulary);
         File.WriteAllText(plotPath, trainer.Curve.ToSvg($"{c.Cell.ToString().ToUpperInvariant()} {c.Layers}x{c.HiddenSize} on {Path.GetFileName(dataPath ?? "addition corpus")}"));
         if (stop == TrainingStop.Cancelled)
         {

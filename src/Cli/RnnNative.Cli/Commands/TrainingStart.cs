@@ -77,7 +77,7 @@ internal sealed class TrainingStart
         {
             vocabulary = BuildVocabulary(args, dataPath, origin);
             model = new LanguageModel(ReadModelConfig(args, NewModel(vocabulary.Count, builtIn)));
-            model.Initialize(new Random((int)(seed & 0x7FFFFFFF)));
+            model.Initialize(seed);
         }
         else
         {
@@ -209,16 +209,11 @@ internal sealed class TrainingStart
     private static Vocabulary BuildVocabulary(Arguments args, string? dataPath, DataOrigin origin)
     {
         VocabularyKind kind = args.Choice("vocab", VocabularyKind.Utf8Char, VocabularyWords);
-        int? cap = args.Has("vocab-size") ? args.Int("vocab-size", 0, min: 2) : null;
+        int cap = args.Int("vocab-size", 0, min: 2);
         Vocabulary vocabulary;
         using (Stream corpus = dataPath is null ? new MemoryStream(AdditionCorpus.Generate(TrainCommand.AdditionLines, origin.Seed)) : DataFiles.OpenText(dataPath, kind))
         {
-            vocabulary = kind switch
-            {
-                VocabularyKind.Byte => ByteVocabulary.Instance,
-                VocabularyKind.Word => WordVocabulary.Build(corpus, cap ?? 10_000),
-                _ => Utf8CharVocabulary.Build(corpus, cap),
-            };
+            vocabulary = Vocabulary.Build(kind, corpus, cap);
         }
         if (dataPath is not null) DataFiles.RequireTwoTokens(dataPath, vocabulary);
         return vocabulary;
@@ -227,30 +222,32 @@ internal sealed class TrainingStart
     /// <summary>A new model's shape. The built-in corpus defaults to one wider layer (with lr 1e-2: in 45 s on
     /// a 2-core Zen 3, a 1x256 LSTM answered 79.5-99.5% of new sums right over three seeds, a 2x128 at lr 2e-3 28.5%).</summary>
     private static LanguageModelConfig NewModel(int vocabularySize, bool builtIn) =>
-        new(vocabularySize, 64, CellType.Lstm, builtIn ? 256 : 128, builtIn ? 1 : 2);
+        new(vocabularySize, EmbeddingSize: 0, CellType.Lstm, builtIn ? 256 : 128, builtIn ? 1 : 2);
 
-    /// <summary>The model options, each defaulting to <paramref name="d"/>'s; <c>--embedding 0</c> asks for
-    /// one-hot input (char-rnn's), which has no embedding.</summary>
+    /// <summary>The model options, each defaulting to <paramref name="d"/>'s (its embedding size 0: the engine's
+    /// default for the hidden size); <c>--embedding 0</c> asks for one-hot input (char-rnn's), which has no embedding.</summary>
     private static LanguageModelConfig ReadModelConfig(Arguments args, LanguageModelConfig d)
     {
-        int embedding = args.Int("embedding", d.Input == InputEncoding.OneHot ? 0 : d.EmbeddingSize, min: 0);
+        int hidden = args.Int("hidden", d.HiddenSize, min: 1);
+        int embedding = args.Int("embedding", d.Input == InputEncoding.OneHot ? 0 : (d with { HiddenSize = hidden }).WithDefaults().EmbeddingSize, min: 0);
         return d with
         {
             EmbeddingSize = embedding,
             Cell = args.Choice("cell", d.Cell, ("lstm", CellType.Lstm), ("elman", CellType.Elman), ("rnn", CellType.Elman)),
-            HiddenSize = args.Int("hidden", d.HiddenSize, min: 1),
+            HiddenSize = hidden,
             Layers = args.Int("layers", d.Layers, min: 1, max: 64),
             Activation = args.Choice("activation", d.Activation, ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
             Input = embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding,
         };
     }
 
-    /// <summary>A new run's training options: char-rnn's T = B = 50 and lr 2e-3, but 1e-2 on the built-in
-    /// corpus (for its figures see <see cref="NewModel"/>).</summary>
-    private static TrainingOptions NewRun(bool builtIn) => new(SequenceLength: 50, BatchSize: 50)
+    /// <summary>A new run's training options: the engine's, but lr 1e-2 on the built-in corpus (for its
+    /// figures see <see cref="NewModel"/>).</summary>
+    private static TrainingOptions NewRun(bool builtIn)
     {
-        Optimizer = new OptimizerConfig(OptimizerKind.Adam, builtIn ? 1e-2f : 2e-3f),
-    };
+        TrainingOptions defaults = new();
+        return builtIn ? defaults with { Optimizer = defaults.Optimizer with { LearningRate = 1e-2f } } : defaults;
+    }
 
     /// <summary>The training options, each defaulting to <paramref name="d"/>'s (a new run's, or the resumed run's).</summary>
     private static TrainingOptions ReadTrainingOptions(Arguments args, TrainingOptions d)
@@ -275,13 +272,15 @@ internal sealed class TrainingStart
                 Momentum = args.Float("momentum", momentum, min: 0f),
                 WeightDecay = args.Float("weight-decay", p.WeightDecay, min: 0f),
                 DecoupledWeightDecay = decoupled,
+                Beta1 = args.Float("beta1", p.Beta1, min: 0f, max: 1f),
+                Beta2 = args.Float("beta2", p.Beta2, min: 0f, max: 1f),
+                Epsilon = args.Has("eps") ? args.Float("eps", 0f, min: float.Epsilon) : p.Epsilon,
             },
             Schedule = r with
             {
                 Kind = args.Choice("schedule", r.Kind, ("constant", ScheduleKind.Constant), ("step", ScheduleKind.StepDecay), ("cosine", ScheduleKind.Cosine)),
                 StepSize = args.Long("lr-step", r.StepSize, min: 1),
                 Gamma = args.Float("lr-gamma", r.Gamma, min: 1e-6f, max: 1f),
-                TotalSteps = args.Long("steps", r.TotalSteps, min: 1),
                 MinimumRate = args.Float("lr-min", r.MinimumRate, min: 0f),
             },
         };

@@ -34,6 +34,7 @@ public sealed class Trainer
     private readonly int[] _inputs;
     private readonly int[] _targets;
     private readonly RecurrentState _state;
+    private readonly LearningRateSchedule _schedule;   // the options' with the cosine's length resolved for this run
     private TimeSpan _elapsedBefore;      // training time of earlier sessions of this run
     private long _tokensSeen;
     private DataOrigin _dataOrigin = DataOrigin.Host;
@@ -62,6 +63,7 @@ public sealed class Trainer
         _targets = new int[_inputs.Length];
         _state = new RecurrentState(model.Config.Recurrent, options.BatchSize);
         Optimizer = new Optimizer(options.Optimizer, model.Blocks, model.Kernels);
+        _schedule = options.Schedule.ForRun(TotalSteps());
     }
 
     public LanguageModel Model { get; }
@@ -101,8 +103,11 @@ public sealed class Trainer
     /// <summary>Called after every update and after every validation, on the training thread.</summary>
     public Action<TrainingProgress>? Progress { get; set; }
 
-    /// <summary>Called when a validation sets a new best loss, before training goes on (to keep the best checkpoint).</summary>
+    /// <summary>Called when a validation sets a new best loss, before training goes on.</summary>
     public Action<double>? NewBest { get; set; }
+
+    /// <summary>Where and when this trainer saves checkpoints by itself (see <see cref="CheckpointFiles"/>); null: never.</summary>
+    public CheckpointFiles? Checkpoints { get; set; }
 
     /// <summary>Trains until a limit of <see cref="Options"/> or until <paramref name="cancellation"/> fires.
     /// Validation and the callbacks do not count against <see cref="TrainingOptions.MaxSeconds"/>.</summary>
@@ -136,12 +141,12 @@ public sealed class Trainer
             if (Optimizer.StepCount >= lastUpdate)
             {
                 _elapsedBefore = trained;
-                return TrainingStop.UpdatesDone;
+                return Saved(TrainingStop.UpdatesDone);
             }
             if (cancellation.IsCancellationRequested)
             {
                 _elapsedBefore = trained;
-                return TrainingStop.Cancelled;
+                return Saved(TrainingStop.Cancelled);
             }
             if (!_batcher.NextWindow(_inputs, _targets))
             {
@@ -165,7 +170,7 @@ public sealed class Trainer
             {
                 GradientClipping.ClipByValue(Model.Blocks, o.ClipValue, Model.Kernels);
             }
-            float rate = o.Schedule.RateAt(step, o.Optimizer.LearningRate);
+            float rate = _schedule.RateAt(step, o.Optimizer.LearningRate);
             Optimizer.Step(rate);
             step++;
             _tokensSeen += windowTokens;
@@ -180,6 +185,7 @@ public sealed class Trainer
             {
                 validation = ValidateAndRecord(step, o.ValidationWindows, trained);
                 lastValidated = step;
+                SaveLatest();
             }
             tokensPerSecond = sessionTokens / Math.Max(1e-9, (beforeCallbacks - excluded).TotalSeconds);
             Progress?.Invoke(new TrainingProgress(step, TotalSteps(), (int)_batcher.Position.Epoch, loss, smoothed, validation, BestValidationLoss,
@@ -191,9 +197,21 @@ public sealed class Trainer
         {
             double validation = ValidateAndRecord(Optimizer.StepCount, windows: 0, _elapsedBefore);
             Progress?.Invoke(new TrainingProgress(Optimizer.StepCount, TotalSteps(), (int)_batcher.Position.Epoch, Curve.Training.Count > 0 ? Curve.Training[^1].Loss : double.NaN,
-                smoothed, validation, BestValidationLoss, tokensPerSecond, _elapsedBefore, 1, o.Schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
+                smoothed, validation, BestValidationLoss, tokensPerSecond, _elapsedBefore, 1, _schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
         }
-        return TrainingStop.Completed;
+        return Saved(TrainingStop.Completed);
+    }
+
+    /// <summary>Saves the resumable checkpoint of <see cref="Checkpoints"/>, if any, and returns <paramref name="stop"/>.</summary>
+    private TrainingStop Saved(TrainingStop stop)
+    {
+        SaveLatest();
+        return stop;
+    }
+
+    private void SaveLatest()
+    {
+        if (Checkpoints is { } files) SaveCheckpoint(files.Path, files.Vocabulary);
     }
 
     /// <summary>Mean loss in nats per token over the held-out part (or its first <paramref name="windows"/>
@@ -318,6 +336,7 @@ public sealed class Trainer
         if (loss < BestValidationLoss)
         {
             BestValidationLoss = loss;
+            if (Checkpoints is { } files) SaveCheckpoint(files.BestPath, files.Vocabulary);
             NewBest?.Invoke(loss);
         }
         return loss;
