@@ -195,6 +195,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--batch", "8", "--batch cannot change when resuming: '{0}' has --batch 4, not 8")]
     [InlineData("--optimizer", "sgd", "--optimizer cannot change when resuming: '{0}' has --optimizer adam, not sgd")]
     [InlineData("--vocab", "byte", "--vocab cannot change when resuming: '{0}' has --vocab char, not byte")]
+    [InlineData("--vocab-size", "40", "--vocab-size cannot change when resuming: '{0}' has a vocabulary of no cap (no <unk>), which --vocab-size 40 would not give")]
     [InlineData("--val-fraction", "0.2", "--val-fraction cannot change when resuming: '{0}' has --val-fraction 0.1, not 0.2")]
     public void Options_the_saved_run_fixes_cannot_change_when_resuming(string option, string value, string message)
     {
@@ -230,6 +231,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains($"'{weights}' holds weights only, no training state to resume; start a new run from its weights with --init-from {weights}", error);
 
+        (code, _, error) = Rnn("train", "--init-from", weights, "--checkpoint", PathOf("new.rnn"));
+        Assert.Equal(2, code);
+        Assert.Contains($"'{weights}' does not record the data it was trained on; pass --data FILE", error);
         (code, _, error) = Rnn("train", "--init-from", weights, "--checkpoint", weights, "--data", data);
         Assert.Equal(2, code);
         Assert.Contains($"--checkpoint '{weights}' is the --init-from file, which the new run would overwrite", error);
@@ -366,5 +370,17 @@ public sealed class CliTests : IDisposable
         }
         RnnNative.Training.OptimizerConfig optimizer = saved.Options!.Optimizer;
         Assert.Equal((true, 0.8f, 0.99f, 1e-6f, 0.5f), (optimizer.DecoupledWeightDecay, optimizer.Beta1, optimizer.Beta2, optimizer.EffectiveEpsilon, saved.Options.ClipValue));
+    }
+
+    [Fact]
+    public void The_vocabulary_size_cap_a_run_was_made_with_may_be_given_again_when_resuming()
+    {
+        string data = WriteCorpus(), model = PathOf("capped.rnn");
+        string[] training = [.. TinyTraining(data, model, 4), "--vocab-size", "40"];
+        Assert.Equal(0, Rnn(training).Code);
+        training[Array.IndexOf(training, "--steps") + 1] = "6";
+        (int code, string output, string error) = Rnn([.. training, "--resume", model]);
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 4", output);
     }
 }

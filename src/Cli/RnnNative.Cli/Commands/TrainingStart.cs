@@ -82,8 +82,8 @@ internal sealed class TrainingStart
         else
         {
             (vocabulary, model) = (saved.Vocabulary, saved.Model);
-            Keep(from!, when, VocabularyOptions(vocabulary.Kind, vocabulary.Count),
-                VocabularyOptions(args.Choice("vocab", vocabulary.Kind, VocabularyWords), args.Int("vocab-size", vocabulary.Count, min: 2)));
+            Keep(from!, when, [("vocab", Word(vocabulary.Kind))], [("vocab", Word(args.Choice("vocab", vocabulary.Kind, VocabularyWords)))]);
+            KeepVocabularySize(args, vocabulary, from!, when);
             Keep(from!, when, ModelOptions(model.Config), ModelOptions(ReadModelConfig(args, model.Config)));
         }
 
@@ -149,6 +149,8 @@ internal sealed class TrainingStart
                     throw new UsageException($"'{from}' was trained on a corpus a program gave it, which rnn cannot find again; pass --data FILE");
                 case null when resumePath is not null && !dataChangedOk:
                     throw new UsageException($"'{from}' does not record the data it was trained on (it was saved before 0.2.0); pass --data FILE with that text, or --data-changed-ok to resume on the built-in addition corpus");
+                case null when resumePath is null:
+                    throw new UsageException($"'{from}' does not record the data it was trained on; pass --data FILE");
             }
         }
         if (dataPath is null)
@@ -184,8 +186,18 @@ internal sealed class TrainingStart
         }
     }
 
-    private static (string, string)[] VocabularyOptions(VocabularyKind kind, int size) =>
-        [("vocab", VocabularyWords.First(w => w.Value == kind).Word), ("vocab-size", Text(size))];
+    /// <summary>--vocab-size given again must be one the saved vocabulary can have come from: a cap of N
+    /// keeps at most N-1 characters or N words plus &lt;unk&gt;, so any N from its size less one up fits.</summary>
+    private static void KeepVocabularySize(Arguments args, Vocabulary vocabulary, string from, string when)
+    {
+        if (!args.Has("vocab-size") || vocabulary.Kind == VocabularyKind.Byte) return;
+        int cap = args.Int("vocab-size", 0, min: 2);
+        if (vocabulary.UnknownId is null || cap < vocabulary.Count - 1)
+        {
+            string saved = vocabulary.UnknownId is null ? "no cap (no <unk>)" : $"{vocabulary.Count} tokens";
+            throw new UsageException($"--vocab-size cannot change {when}: '{from}' has a vocabulary of {saved}, which --vocab-size {cap} would not give; leave it out");
+        }
+    }
 
     private static (string, string)[] ModelOptions(LanguageModelConfig c) =>
     [
@@ -201,6 +213,8 @@ internal sealed class TrainingStart
     ];
 
     private static string Word<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
+
+    private static string Word(VocabularyKind kind) => VocabularyWords.First(w => w.Value == kind).Word;
 
     private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
 
