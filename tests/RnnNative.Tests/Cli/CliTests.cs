@@ -61,6 +61,12 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("not an RnnNative checkpoint", error);
         Assert.DoesNotContain("   at ", error);
+        foreach (string[] command in new[] { new[] { "train", "--resume" }, ["train", "--init-from"], ["eval", "--data", PathOf("missing.txt"), "--model"], ["info", "--model"] })
+        {
+            (code, _, error) = Rnn([.. command, PathOf("bad.rnn")]);
+            Assert.Equal(1, code);
+            Assert.StartsWith($"rnn: '{PathOf("bad.rnn")}' is not a model rnn can read: ", error);
+        }
     }
 
     [Fact]

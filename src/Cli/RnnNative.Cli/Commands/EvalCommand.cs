@@ -24,7 +24,7 @@ internal static class EvalCommand
         WeightPrecision? precision = args.Choice<WeightPrecision?>("precision", null, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
         args.RejectUnused();
 
-        LoadedModel loaded = ModelFile.Load(path);
+        LoadedModel loaded = ModelFiles.Load(path);
         using TokenSequence tokens = DataFiles.Encode(dataPath, loaded.Vocabulary, path);
         if (precision is { } stepPrecision)
         {

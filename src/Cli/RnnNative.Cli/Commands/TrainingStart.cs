@@ -61,7 +61,7 @@ internal sealed class TrainingStart
         bool dataChangedOk = args.Flag("data-changed-ok");
         ulong seed = args.ULong("seed", 1);
         string? from = resumePath ?? initPath;
-        LoadedModel? saved = from is null ? null : ModelFile.Load(from);
+        LoadedModel? saved = from is null ? null : ModelFiles.Load(from);
         if (resumePath is not null && saved!.Training is null)
         {
             throw new UsageException($"'{resumePath}' holds weights only, no training state to resume; start a new run from its weights with --init-from {resumePath}");
