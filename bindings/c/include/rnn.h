@@ -509,7 +509,8 @@ RNN_API rnn_status rnn_trainer_resume(rnn_trainer* trainer, const char* path);
  * validation and whenever a train or step call returns (limit, cancel or update budget), and one at
  * path's ".best" sibling ("model.best.rnn" for "model.rnn") whenever a validation sets a new best
  * loss. A diverged update writes nothing. NULL path: no more automatic saves (vocab may be NULL).
- * A failed save makes that train call fail with RNN_E_IO. Fails: RNN_E_INVALID_HANDLE. */
+ * A failed save makes that train call fail with RNN_E_IO. Fails: RNN_E_INVALID_HANDLE,
+ * RNN_E_INVALID_ARGUMENT (vocab's size is not the model's vocab_size). */
 RNN_API rnn_status rnn_trainer_set_checkpoint(rnn_trainer* trainer, const rnn_vocab* vocab, const char* path);
 
 /* ---------------------------------------------------------------------------------------------- */

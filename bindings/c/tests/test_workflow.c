@@ -544,6 +544,12 @@ TEST(front_doors_share_the_engine_defaults_seed_optimizers_and_checkpoint_policy
     strcpy(strstr(best, ".rnn"), ".best.rnn");
     remove(path);
     remove(best);
+    rnn_vocab* bytes_vocab;
+    vc.kind = RNN_VOCAB_BYTE;
+    CHECK_OK(rnn_vocab_build(&vc, "", 0, &bytes_vocab));
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_set_checkpoint(trainer, bytes_vocab, path));
+    CHECK_ERROR_MENTIONS("vocab: the vocabulary has 256 ids but the model 5");
+    rnn_vocab_destroy(bytes_vocab);
     CHECK_OK(rnn_trainer_set_checkpoint(trainer, vocab, path));
     CHECK_OK(rnn_trainer_train(trainer, 0, NULL, NULL, NULL));
     rnn_model* saved;

@@ -100,6 +100,9 @@ public sealed class FrontDoorPolicyTests : IDisposable
         Assert.Equal([2L, 4L, 6L], savedAt);                          // each validation saw its own checkpoint
         LoadedModel best = ModelFile.Load(trainer.Checkpoints.BestPath);
         Assert.Equal(trainer.BestValidationLoss, best.Training!.BestValidationLoss);
+
+        ArgumentException wrong = Assert.Throws<ArgumentException>(() => trainer.Checkpoints = new CheckpointFiles(path, ByteVocabulary.Instance));
+        Assert.StartsWith("the vocabulary has 256 ids but the model 11.", wrong.Message);
     }
 
     private static (Trainer, Vocabulary) NewTrainer(TrainingOptions options)

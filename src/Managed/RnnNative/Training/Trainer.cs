@@ -38,6 +38,7 @@ public sealed class Trainer
     private TimeSpan _elapsedBefore;      // training time of earlier sessions of this run
     private long _tokensSeen;
     private DataOrigin _dataOrigin = DataOrigin.Host;
+    private CheckpointFiles? _checkpoints;
     private TrainingData? _dataRecord;     // computed at the first checkpoint or resume: it reads every token
 
     public Trainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
@@ -107,7 +108,19 @@ public sealed class Trainer
     public Action<double>? NewBest { get; set; }
 
     /// <summary>Where and when this trainer saves checkpoints by itself (see <see cref="CheckpointFiles"/>); null: never.</summary>
-    public CheckpointFiles? Checkpoints { get; set; }
+    /// <exception cref="ArgumentException">The files' vocabulary does not have the model's V ids (checked now, not at the first save).</exception>
+    public CheckpointFiles? Checkpoints
+    {
+        get => _checkpoints;
+        set
+        {
+            if (value is not null && value.Vocabulary.Count != Model.Config.VocabularySize)
+            {
+                throw new ArgumentException($"the vocabulary has {value.Vocabulary.Count} ids but the model {Model.Config.VocabularySize}.", "vocab");
+            }
+            _checkpoints = value;
+        }
+    }
 
     /// <summary>Trains until a limit of <see cref="Options"/> or until <paramref name="cancellation"/> fires.
     /// Validation and the callbacks do not count against <see cref="TrainingOptions.MaxSeconds"/>.</summary>
