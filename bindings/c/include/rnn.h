@@ -165,7 +165,8 @@ typedef struct rnn_vocab_config {
     rnn_vocab_kind kind;  /* default RNN_VOCAB_CHAR */
     /* CHAR: at most this many ids, the max_size-1 most frequent characters plus <unk> (0, the
      * default: every character seen, no <unk>; encoding an unseen one fails).
-     * WORD: the number of words kept (required, > 0); <unk> is added. BYTE: ignored. */
+     * WORD: the number of words kept (0: 10000 since 0.2.0, as the CLI; before, 0 failed); <unk>
+     * is added. BYTE: ignored. 1 fails. One factory serves the CLI, C and Python. */
     int32_t max_size;
 } rnn_vocab_config;
 
@@ -258,13 +259,18 @@ enum {
 typedef struct rnn_model_config {
     uint32_t struct_size;
     int32_t vocab_size;          /* V, 2..2^22 (2..2^20 with one-hot input): use rnn_vocab_size of the vocabulary (required) */
-    int32_t embedding_size;      /* E, 1..2^20 (required); 0 with RNN_INPUT_ONE_HOT */
+    int32_t embedding_size;      /* E, 1..2^20; 0 with RNN_INPUT_ONE_HOT. Since 0.2.0, 0 with
+                                  * RNN_INPUT_EMBEDDING (the default) picks min(hidden_size, 64), the
+                                  * default of every front door; before, it failed. */
     rnn_cell cell;               /* default RNN_CELL_LSTM */
     int32_t hidden_size;         /* H, 1..65536 (required) */
     int32_t layers;              /* L, 1..64; default 1 */
     rnn_activation activation;   /* default RNN_ACTIVATION_TANH */
-    uint32_t seed;               /* initialization seed; default 0. Not stored in the model. */
+    uint32_t seed;               /* initialization seed (low 32 bits); default 0. Not stored in the model. */
     rnn_input input;             /* default RNN_INPUT_EMBEDDING. Appeared in 0.1.0 with one-hot input. */
+    uint32_t seed_high;          /* high 32 bits of a 64-bit seed; default 0. Since 0.2.0: the seed
+                                  * (seed_high << 32 | seed) gives the same weights as `rnn train --seed`
+                                  * and Python's seed= of that value. */
 } rnn_model_config;
 
 /* Fills *config with the defaults (see the fields). Use the macro. Thread-safe. */
@@ -385,8 +391,8 @@ enum {
 
 typedef struct rnn_trainer_config {
     uint32_t struct_size;
-    int32_t seq_len;              /* T: steps per window and BPTT length (default 64) */
-    int32_t batch_size;           /* B: parallel streams (default 32) */
+    int32_t seq_len;              /* T: steps per window and BPTT length (default 50; 64 before 0.2.0) */
+    int32_t batch_size;           /* B: parallel streams (default 50; 32 before 0.2.0) */
     rnn_optimizer optimizer;      /* default RNN_OPTIMIZER_ADAM */
     float learning_rate;          /* default 2e-3 */
     float momentum;               /* SGD momentum (default 0) */
@@ -402,10 +408,15 @@ typedef struct rnn_trainer_config {
     int32_t epochs;               /* stop after this many passes, 0: no limit (default 0) */
     int32_t nesterov;             /* SGD Nesterov momentum, 0/1 (default 0) */
     int64_t schedule_step_size;   /* STEP_DECAY period (default 1000) */
-    int64_t schedule_total_steps; /* COSINE length (default 10000) */
+    int64_t schedule_total_steps; /* COSINE length; 0 (the default since 0.2.0, before 10000): the run's
+                                   * updates (max_steps, else epochs x windows per epoch, else 10000) */
     int64_t max_steps;            /* stop after this many updates, 0: no limit (default 0) */
     double max_seconds;           /* stop after this much training time, 0: no limit (default 0) */
     double validation_fraction;   /* the last fraction of the corpus is held out, [0, 1) (default 0.1) */
+    int32_t decoupled_weight_decay; /* ADAM: 1 = AdamW (decay the weights, not the gradient); 0/1,
+                                     * default 0. Since 0.2.0. */
+    float epsilon;                /* Adam/RMSprop/Adagrad denominator term; 0 (default): the rule's
+                                   * (1e-8, Adagrad 1e-10). Since 0.2.0. */
 } rnn_trainer_config;
 /* At least one of max_steps, max_seconds and epochs must be set (else RNN_E_INVALID_ARGUMENT
  * naming config->max_steps): the defaults alone are rejected. */
@@ -477,7 +488,8 @@ RNN_API rnn_status rnn_trainer_validate(rnn_trainer* trainer, rnn_evaluation* ou
 /* Saves a resumable checkpoint to `path`, atomically: a model file (rnn_model_load_file reads it
  * as any other: weights and `vocab`, which must have config.vocab_size ids) that also holds the
  * trainer config and the training state (optimizer moments, data position, hidden state,
- * clocks). Call it between train calls, e.g. after one returned RNN_E_CANCELLED.
+ * clocks) and, since 0.2.0, a fingerprint of its corpus (token counts and CRC-32C). Call it
+ * between train calls, e.g. after one returned RNN_E_CANCELLED.
  * Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary size mismatch, NULL path),
  * RNN_E_IO. Appeared with the Python binding (0.1.0 series). */
 RNN_API rnn_status rnn_trainer_save_checkpoint(const rnn_trainer* trainer, const rnn_vocab* vocab, const char* path);
@@ -487,8 +499,19 @@ RNN_API rnn_status rnn_trainer_save_checkpoint(const rnn_trainer* trainer, const
  * run would have (bit for bit, given the same corpus and config). Call it on a new trainer,
  * before training. Fails: RNN_E_IO; RNN_E_FORMAT (not a model file, or one without training
  * state); RNN_E_INVALID_ARGUMENT (the checkpoint's model shape, optimizer or batch_size differs
- * from the trainer's); the trainer and model are then unchanged. */
+ * from the trainer's, or, since 0.2.0, the trainer's corpus is not the one the checkpoint records:
+ * other token counts, split or content); the trainer and model are then unchanged. Checkpoints
+ * written before 0.2.0 record no corpus and resume on any. */
 RNN_API rnn_status rnn_trainer_resume(rnn_trainer* trainer, const char* path);
+
+/* Since 0.2.0. The checkpoint policy the CLI and Python use: from now on the trainer saves a
+ * resumable checkpoint (as rnn_trainer_save_checkpoint, with `vocab`) at `path` after every
+ * validation and whenever a train or step call returns (limit, cancel or update budget), and one at
+ * path's ".best" sibling ("model.best.rnn" for "model.rnn") whenever a validation sets a new best
+ * loss. A diverged update writes nothing. NULL path: no more automatic saves (vocab may be NULL).
+ * A failed save makes that train call fail with RNN_E_IO. Fails: RNN_E_INVALID_HANDLE,
+ * RNN_E_INVALID_ARGUMENT (vocab's size is not the model's vocab_size). */
+RNN_API rnn_status rnn_trainer_set_checkpoint(rnn_trainer* trainer, const rnn_vocab* vocab, const char* path);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* State: the stateful step API                                                                    */

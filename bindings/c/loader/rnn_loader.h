@@ -86,6 +86,7 @@ extern "C" {
     X(rnn_trainer_validate) \
     X(rnn_trainer_save_checkpoint) \
     X(rnn_trainer_resume) \
+    X(rnn_trainer_set_checkpoint) \
     X(rnn_state_create) \
     X(rnn_state_destroy) \
     X(rnn_state_reset) \

@@ -152,7 +152,7 @@ TEST(bad_arguments_name_the_argument_and_leave_outputs_null) {
 
     rnn_trainer_config tc;
     CHECK_OK(rnn_trainer_config_init(&tc));
-    CHECK(tc.seq_len == 64 && tc.batch_size == 32 && tc.optimizer == RNN_OPTIMIZER_ADAM);
+    CHECK(tc.seq_len == 50 && tc.batch_size == 50 && tc.optimizer == RNN_OPTIMIZER_ADAM);
     rnn_trainer* trainer = (rnn_trainer*)0x1;
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_create(model, corpus, &tc, &trainer));
     CHECK(trainer == NULL);
@@ -160,7 +160,8 @@ TEST(bad_arguments_name_the_argument_and_leave_outputs_null) {
     tc.max_steps = 10;
     tc.seq_len = 0;
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_create(model, corpus, &tc, &trainer));
-    CHECK_ERROR_MENTIONS("config->seq_len");
+    CHECK_ERROR_MENTIONS("config->seq_len: must be at least 1, not 0"); /* one line, no .NET wording */
+    CHECK(strstr(rnn_last_error(), "Parameter") == NULL && strchr(rnn_last_error(), '\n') == NULL);
     tc.seq_len = 4;
     tc.learning_rate = -1;
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_create(model, corpus, &tc, &trainer));
@@ -204,9 +205,17 @@ TEST(bad_arguments_name_the_argument_and_leave_outputs_null) {
     CHECK_OK(rnn_vocab_config_init(&vc));
     vc.kind = RNN_VOCAB_WORD;
     rnn_vocab* words = (rnn_vocab*)0x1;
+    vc.max_size = 1;
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_vocab_build(&vc, "a b", 3, &words));
     CHECK(words == NULL);
-    CHECK_ERROR_MENTIONS("config->max_size");
+    CHECK_ERROR_MENTIONS("config->max_size: must be 0 (no cap) or at least 2, not 1");
+    /* 0 keeps the engine's default number of words, as the CLI does (since 0.2.0). */
+    vc.max_size = 0;
+    CHECK_OK(rnn_vocab_build(&vc, "a b", 3, &words));
+    int32_t word_count;
+    CHECK_OK(rnn_vocab_size(words, &word_count));
+    CHECK(word_count == 3); /* "a", "b", <unk> */
+    rnn_vocab_destroy(words);
     vc.kind = 9;
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_vocab_build(&vc, "a b", 3, &words));
     CHECK_ERROR_MENTIONS("config->kind");

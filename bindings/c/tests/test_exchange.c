@@ -174,6 +174,23 @@ TEST(a_checkpoint_saved_after_cancelling_resumes_the_run_exactly) {
     CHECK_ERROR_MENTIONS("batch size");
     CHECK_STATUS(RNN_E_IO, rnn_trainer_resume(t3, temp_path("missing.rnn")));
     CHECK_STATUS(RNN_E_INVALID_HANDLE, rnn_trainer_save_checkpoint(t3, NULL, path));
+    rnn_trainer_destroy(t3);
+
+    /* Another corpus of the same vocabulary and length is not the run's data: refused, nothing changes. */
+    for (size_t i = 0; big[i + 1] != '\0'; i += 2) {
+        char c = big[i];
+        big[i] = big[i + 1];
+        big[i + 1] = c;
+    }
+    rnn_corpus* other;
+    CHECK_OK(rnn_corpus_from_text(vocab, big, strlen(big), &other));
+    tc.batch_size = 2;
+    CHECK_OK(rnn_trainer_create(loaded, other, &tc, &t3));
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_resume(t3, path));
+    CHECK_ERROR_MENTIONS("not the one the checkpoint was trained on");
+    CHECK_OK(rnn_trainer_get_progress(t3, &p));
+    CHECK(p.step == 0);
+    rnn_corpus_destroy(other);
 
     rnn_trainer_destroy(t3);
     rnn_trainer_destroy(resumed);

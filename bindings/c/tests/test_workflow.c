@@ -450,3 +450,116 @@ TEST(a_huge_learning_rate_diverges_without_applying_the_update) {
     rnn_model_destroy(model);
     rnn_corpus_destroy(corpus);
 }
+
+/* The weights of a model made from `mc` after `tc`'s training on a fixed corpus (freed by the caller). */
+static void* trained_bytes(rnn_model_config mc, rnn_trainer_config tc, size_t* size) {
+    int32_t ids[400];
+    for (int i = 0; i < 400; i++) ids[i] = (i * 7) % 5;
+    rnn_corpus* corpus;
+    rnn_model* model;
+    rnn_vocab* vocab;
+    rnn_vocab_config vc;
+    rnn_trainer* trainer;
+    void* bytes = NULL;
+    *size = 0;
+    if (rnn_vocab_config_init(&vc) != RNN_OK || rnn_vocab_build(&vc, "abcde", 5, &vocab) != RNN_OK) return NULL;
+    if (rnn_corpus_from_tokens(ids, 400, 5, &corpus) == RNN_OK && rnn_model_create(&mc, &model) == RNN_OK) {
+        if (tc.max_steps == 0 || (rnn_trainer_create(model, corpus, &tc, &trainer) == RNN_OK
+                                  && rnn_trainer_train(trainer, 0, NULL, NULL, NULL) == RNN_OK)) {
+            rnn_model_save_to_memory(model, vocab, &bytes, size);
+        }
+        if (tc.max_steps != 0) rnn_trainer_destroy(trainer);
+        rnn_model_destroy(model);
+        rnn_corpus_destroy(corpus);
+    }
+    rnn_vocab_destroy(vocab);
+    return bytes;
+}
+
+static int same_bytes(void* a, size_t a_size, void* b, size_t b_size) {
+    int same = a != NULL && b != NULL && a_size == b_size && memcmp(a, b, a_size) == 0;
+    rnn_free(a);
+    rnn_free(b);
+    return same;
+}
+
+TEST(front_doors_share_the_engine_defaults_seed_optimizers_and_checkpoint_policy) {
+    /* The engine's defaults: T = B = 50, the cosine over the run's length, embedding min(H, 64). */
+    rnn_trainer_config tc;
+    CHECK_OK(rnn_trainer_config_init(&tc));
+    CHECK(tc.seq_len == 50 && tc.batch_size == 50 && tc.schedule_total_steps == 0);
+    CHECK(tc.decoupled_weight_decay == 0 && tc.epsilon == 0);
+    rnn_model_config mc;
+    CHECK_OK(rnn_model_config_init(&mc));
+    mc.vocab_size = 5;
+    mc.hidden_size = 12;
+    rnn_model* model;
+    CHECK_OK(rnn_model_create(&mc, &model));
+    rnn_model_config got;
+    got.struct_size = sizeof got;
+    CHECK_OK(rnn_model_get_config(model, &got));
+    CHECK(got.embedding_size == 12);
+    rnn_model_destroy(model);
+
+    /* A 64-bit seed: its high half changes the weights. */
+    rnn_trainer_config none;
+    memset(&none, 0, sizeof none);
+    size_t a_size, b_size;
+    void* a = trained_bytes(mc, none, &a_size);
+    mc.seed_high = 1;
+    void* b = trained_bytes(mc, none, &b_size);
+    CHECK(a != NULL && b != NULL && !same_bytes(a, a_size, b, b_size));
+
+    /* AdamW and epsilon reach the optimizer. */
+    tc.seq_len = 8;
+    tc.batch_size = 4;
+    tc.max_steps = 4;
+    tc.weight_decay = 0.5f;
+    tc.learning_rate = 0.05f;
+    a = trained_bytes(mc, tc, &a_size);
+    tc.decoupled_weight_decay = 1;
+    b = trained_bytes(mc, tc, &b_size);
+    CHECK(!same_bytes(a, a_size, b, b_size));
+    a = trained_bytes(mc, tc, &a_size);
+    tc.epsilon = 0.5f;
+    b = trained_bytes(mc, tc, &b_size);
+    CHECK(!same_bytes(a, a_size, b, b_size));
+
+    /* The checkpoint policy: the latest and the best file, written by the trainer itself. */
+    int32_t ids[400];
+    for (int i = 0; i < 400; i++) ids[i] = (i * 7) % 5;
+    rnn_corpus* corpus;
+    CHECK_OK(rnn_corpus_from_tokens(ids, 400, 5, &corpus));
+    rnn_vocab_config vc;
+    CHECK_OK(rnn_vocab_config_init(&vc));
+    rnn_vocab* vocab;
+    CHECK_OK(rnn_vocab_build(&vc, "abcde", 5, &vocab));
+    CHECK_OK(rnn_model_create(&mc, &model));
+    tc.eval_every = 2;
+    rnn_trainer* trainer;
+    CHECK_OK(rnn_trainer_create(model, corpus, &tc, &trainer));
+    char path[512], best[512];
+    snprintf(path, sizeof path, "%s", model_path());
+    snprintf(best, sizeof best, "%s", model_path());
+    strcpy(strstr(best, ".rnn"), ".best.rnn");
+    remove(path);
+    remove(best);
+    rnn_vocab* bytes_vocab;
+    vc.kind = RNN_VOCAB_BYTE;
+    CHECK_OK(rnn_vocab_build(&vc, "", 0, &bytes_vocab));
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_set_checkpoint(trainer, bytes_vocab, path));
+    CHECK_ERROR_MENTIONS("vocab: the vocabulary has 256 ids but the model 5");
+    rnn_vocab_destroy(bytes_vocab);
+    CHECK_OK(rnn_trainer_set_checkpoint(trainer, vocab, path));
+    CHECK_OK(rnn_trainer_train(trainer, 0, NULL, NULL, NULL));
+    rnn_model* saved;
+    CHECK_OK(rnn_model_load_file(path, &saved, NULL));
+    rnn_model_destroy(saved);
+    CHECK_OK(rnn_model_load_file(best, &saved, NULL));
+    rnn_model_destroy(saved);
+    CHECK_OK(rnn_trainer_set_checkpoint(trainer, NULL, NULL));
+    rnn_trainer_destroy(trainer);
+    rnn_model_destroy(model);
+    rnn_vocab_destroy(vocab);
+    rnn_corpus_destroy(corpus);
+}

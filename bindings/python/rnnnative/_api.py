@@ -29,7 +29,7 @@ _ACTIVATIONS = {"tanh": 0, "relu": 1}
 _ACTIVATION_NAMES = {v: k for k, v in _ACTIVATIONS.items()}
 _INPUTS = {"embedding": 0, "one-hot": 1}
 _INPUT_NAMES = {v: k for k, v in _INPUTS.items()}
-_OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3}
+_OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3, "adamw": 3}
 _SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
 _PRECISIONS = {"f32": 0, "bf16": 1}
 _PRECISION_NAMES = {v: k for k, v in _PRECISIONS.items()}
@@ -55,10 +55,11 @@ def _choice(value: str, choices: dict, what: str) -> int:
 
 
 def _shape(vocab_size: int, embedding: Optional[int], hidden: int, layers: int, cell: str, activation: str) -> "ModelConfig":
-    """The convenience constructors' config: embedding None picks min(hidden, 64); 0 means one-hot input."""
+    """The convenience constructors' config: embedding None leaves the size 0, which the engine fills with its
+    default (min(hidden, 64)); 0 means one-hot input."""
     if embedding == 0:
         return ModelConfig(vocab_size, 0, hidden, layers, cell, activation, "one-hot")
-    return ModelConfig(vocab_size, embedding if embedding is not None else min(hidden, 64), hidden, layers, cell, activation)
+    return ModelConfig(vocab_size, embedding or 0, hidden, layers, cell, activation)
 
 
 def _take_memory(data: c_void_p, size: c_size_t) -> bytes:
@@ -224,7 +225,7 @@ class ModelConfig:
         c.cell = _choice(self.cell, _CELLS, "cell")
         c.activation = _choice(self.activation, _ACTIVATIONS, "activation")
         c.input = _choice(self.input, _INPUTS, "input")
-        c.seed = seed & 0xFFFFFFFF
+        c.seed, c.seed_high = seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF
         return c
 
 
@@ -485,10 +486,12 @@ class Model(_Handle):
         """Trains the model in place on `data`: a str (the text itself), bytes (UTF-8 text), an
         os.PathLike (a text file, e.g. pathlib.Path), or token ids (list or int32 buffer).
         Stops after `steps` updates, `seconds` of training or `epochs` passes (at least one).
-        Options: seq_length=64, batch_size=32, lr=2e-3, optimizer="adam", validation_fraction=0.1,
-        eval_every=200, clip_norm=5.0, ... (Trainer). `progress` shows a bar (tqdm when installed);
+        Options (None or absent: the engine's default): seq_length=50, batch_size=50, lr=2e-3,
+        optimizer="adam" ("adamw", "sgd", "adagrad", "rmsprop"), beta1=0.9, beta2=0.999, epsilon,
+        validation_fraction=0.1, eval_every=200, clip_norm=5.0, clip_value=0, ... (Trainer). `progress` shows a bar (tqdm when installed);
         `callback(Progress)` runs after every update and validation; returning True stops training.
-        `checkpoint`: a path written after each validation, at the end and when interrupted;
+        `checkpoint`: a path written after each validation, at the end and when interrupted, and its
+        ".best" sibling (model.best.rnn) at each new best validation loss - the engine's policy;
         Ctrl-C (KeyboardInterrupt) cancels through the library, saves it and re-raises.
         `resume`: a checkpoint to continue from (weights, optimizer state, data position)."""
         with Trainer(self, data, steps=steps, seconds=seconds, epochs=epochs, **options) as trainer:
@@ -543,23 +546,29 @@ class Trainer(_Handle):
     _kind = "Trainer"
 
     def __init__(self, model: Model, data: Any, *, steps: Optional[int] = None, seconds: Optional[float] = None,
-                 epochs: Optional[int] = None, seq_length: int = 64, batch_size: int = 32, lr: float = 2e-3,
-                 optimizer: str = "adam", momentum: float = 0.0, weight_decay: float = 0.0, clip_norm: float = 5.0,
-                 schedule: str = "constant", validation_fraction: float = 0.1, eval_every: int = 200,
-                 validation_windows: int = 0) -> None:
+                 epochs: Optional[int] = None, seq_length: Optional[int] = None, batch_size: Optional[int] = None,
+                 lr: Optional[float] = None, optimizer: str = "adam", momentum: Optional[float] = None,
+                 weight_decay: Optional[float] = None, clip_norm: Optional[float] = None,
+                 clip_value: Optional[float] = None, beta1: Optional[float] = None, beta2: Optional[float] = None,
+                 epsilon: Optional[float] = None, schedule: str = "constant",
+                 validation_fraction: Optional[float] = None, eval_every: Optional[int] = None,
+                 validation_windows: Optional[int] = None) -> None:
         if not (steps or seconds or epochs):
             raise InvalidArgumentError("train: pass steps=, seconds= or epochs= (a limit is required)", 1)
         self.model = model
         c = _native.TrainerConfig()
         lib.rnn_trainer_config_init_sized(byref(c), sizeof(c))
         c.max_steps, c.max_seconds, c.epochs = steps or 0, seconds or 0.0, epochs or 0
-        c.seq_len, c.batch_size, c.learning_rate = seq_length, batch_size, lr
         c.optimizer = _choice(optimizer, _OPTIMIZERS, "optimizer")
+        c.decoupled_weight_decay = optimizer == "adamw"
         c.schedule = _choice(schedule, _SCHEDULES, "schedule")
-        c.momentum, c.weight_decay, c.clip_norm = momentum, weight_decay, clip_norm
-        c.validation_fraction, c.eval_every, c.validation_windows = validation_fraction, eval_every, validation_windows
-        if steps and schedule == "cosine":
-            c.schedule_total_steps = steps
+        given = dict(seq_len=seq_length, batch_size=batch_size, learning_rate=lr, momentum=momentum,
+                     weight_decay=weight_decay, clip_norm=clip_norm, clip_value=clip_value, beta1=beta1, beta2=beta2,
+                     epsilon=epsilon, validation_fraction=validation_fraction, eval_every=eval_every,
+                     validation_windows=validation_windows)
+        for field, value in given.items():  # the others keep rnn_trainer_config_init's, the engine's defaults
+            if value is not None:
+                setattr(c, field, value)
         self._limit_steps = steps or 0
         self._cancel_requested = False
         with _Corpus.of(model.vocab, data) as corpus:  # the trainer keeps the corpus alive itself
@@ -611,8 +620,6 @@ class Trainer(_Handle):
                 p = report.contents
                 if bar is not None:
                     bar.update(p.step, p.fraction, p.smoothed_loss, p.tokens_per_second, force=not math.isnan(p.validation_loss))
-                if checkpoint is not None and not math.isnan(p.validation_loss):
-                    lib.rnn_trainer_save_checkpoint(handle, self.model.vocab._handle, _path(checkpoint))
                 if callback is not None and callback(Progress._from_c(p)) is True:
                     return 1
                 return 1 if sigint.interrupted else 0
@@ -622,15 +629,15 @@ class Trainer(_Handle):
 
         c_callback = _native.PROGRESS_FN(on_progress)  # alive for the whole call below
         finished = c_int32()
+        # The engine saves the checkpoints (after validations, when the call returns, the best one).
+        lib.rnn_trainer_set_checkpoint(handle, self.model.vocab._handle, None if checkpoint is None else _path(checkpoint))
         try:
-            # Ctrl-C cancels after the current update and is raised below, after the checkpoint.
+            # Ctrl-C cancels after the current update and is raised below, after the engine saved the checkpoint.
             with SigintCancels(lambda: lib.rnn_trainer_cancel(handle)) as sigint:
                 try:
                     lib.rnn_trainer_train(handle, updates, c_callback, None, byref(finished))
                 except CancelledError:
                     pass  # by Ctrl-C, the callback or cancel(): the trainer can continue
-                if checkpoint is not None:
-                    self.save_checkpoint(checkpoint)
             if sigint.interrupted:
                 raise KeyboardInterrupt
             if raised:

@@ -106,7 +106,7 @@ class VocabConfig(Structure):
 class ModelConfig(Structure):
     _fields_ = [("struct_size", c_uint32), ("vocab_size", c_int32), ("embedding_size", c_int32), ("cell", c_int32),
                 ("hidden_size", c_int32), ("layers", c_int32), ("activation", c_int32), ("seed", c_uint32),
-                ("input", c_int32)]
+                ("input", c_int32), ("seed_high", c_uint32)]
 
 
 class Evaluation(Structure):
@@ -121,7 +121,8 @@ class TrainerConfig(Structure):
                 ("schedule_gamma", c_float), ("min_learning_rate", c_float), ("eval_every", c_int32),
                 ("validation_windows", c_int32), ("epochs", c_int32), ("nesterov", c_int32),
                 ("schedule_step_size", c_int64), ("schedule_total_steps", c_int64), ("max_steps", c_int64),
-                ("max_seconds", c_double), ("validation_fraction", c_double)]
+                ("max_seconds", c_double), ("validation_fraction", c_double),
+                ("decoupled_weight_decay", c_int32), ("epsilon", c_float)]
 
 
 class Progress(Structure):
@@ -204,6 +205,7 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_trainer_validate": (STATUS, [H, POINTER(Evaluation)]),
     "rnn_trainer_save_checkpoint": (STATUS, [H, H, c_char_p]),
     "rnn_trainer_resume": (STATUS, [H, c_char_p]),
+    "rnn_trainer_set_checkpoint": (STATUS, [H, H, c_char_p]),
     # State
     "rnn_state_create": (STATUS, [H, OUT_H]),
     "rnn_state_destroy": (None, [H]),

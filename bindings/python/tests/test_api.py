@@ -154,7 +154,7 @@ def test_a_huge_learning_rate_diverges(text):
     vocab = Vocabulary.from_text(text)
     with Model.elman(vocab, hidden=16, activation="relu", seed=1) as model:
         with pytest.raises(rnnnative.DivergedError) as e:
-            model.train(text, steps=200, lr=1e9, clip_norm=0, optimizer="sgd", progress=False)
+            model.train(text, steps=200, lr=1e9, clip_norm=0, optimizer="sgd", seq_length=16, batch_size=4, progress=False)
         assert isinstance(e.value, ArithmeticError)
 
 

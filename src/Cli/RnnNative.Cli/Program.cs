@@ -56,7 +56,7 @@ public static class Program
         catch (Exception e) when (e is CliException or CheckpointFormatException or IOException or UnauthorizedAccessException
             or ArgumentException or NotSupportedException or InvalidDataException)
         {
-            error.WriteLine($"rnn: {e.Message}");
+            error.WriteLine($"rnn: {Diagnostics.ErrorText.OneLine(e)}");
             return 1;
         }
     }

@@ -61,6 +61,12 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("not an RnnNative checkpoint", error);
         Assert.DoesNotContain("   at ", error);
+        foreach (string[] command in new[] { new[] { "train", "--resume" }, ["train", "--init-from"], ["eval", "--data", PathOf("missing.txt"), "--model"], ["info", "--model"] })
+        {
+            (code, _, error) = Rnn([.. command, PathOf("bad.rnn")]);
+            Assert.Equal(1, code);
+            Assert.StartsWith($"rnn: '{PathOf("bad.rnn")}' is not a model rnn can read: ", error);
+        }
     }
 
     [Fact]
@@ -117,7 +123,8 @@ public sealed class CliTests : IDisposable
         (int code, string output, string error) = Rnn("train", "--checkpoint", PathOf("add.rnn"), "--steps", "3", "--eval-every", "0", "--sample-length", "0");
         Assert.True(code == 0, error);
         Assert.Contains("built-in addition corpus", output);
-        Assert.Contains("model: LSTM 1x256", output);
+        Assert.Contains("model: LSTM 1x256, embedding 64", output);
+        Assert.Contains("training: T=50 B=50 adam lr 0.01", output);
         Assert.Contains("lr 0.01", output);
         Assert.Contains("greedy answers to 200 new sums", output);
     }
@@ -140,5 +147,246 @@ public sealed class CliTests : IDisposable
         (code, output, error) = Rnn("train", "--resume", model, "--data", data, "--steps", "8");
         Assert.True(code == 0, error);
         Assert.Contains("resumed at update 6", output);
+    }
+
+    private void AssertOneLine(string error)
+    {
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("Parameter", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Resume_without_data_reuses_the_recorded_file_and_refuses_other_text()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 10)).Code);
+        byte[] saved = File.ReadAllBytes(model);
+
+        // The same words in another order: the same vocabulary, another text.
+        string other = PathOf("other.txt");
+        File.WriteAllText(other, string.Concat(Enumerable.Repeat("the dog sat on the log. the cat sat on the mat. ", 60)));
+        (int code, string output, string error) = Rnn("train", "--resume", model, "--data", other, "--steps", "15");
+        Assert.Equal(1, code);
+        Assert.Contains($"'{other}' is not the data '{model}' was trained on", error);
+        Assert.Contains("not the same ones; to continue the run on it anyway, add --data-changed-ok", error);
+        AssertOneLine(error);
+        Assert.Equal(saved, File.ReadAllBytes(model));
+
+        // A shorter file is refused by its size, and with --data-changed-ok trains on from a new epoch.
+        string shorter = PathOf("shorter.txt");
+        File.WriteAllText(shorter, string.Concat(Enumerable.Repeat("the cat sat on the mat. ", 20)));
+        (code, _, error) = Rnn("train", "--resume", model, "--data", shorter, "--steps", "15");
+        Assert.Equal(1, code);
+        Assert.Contains("it has 480 bytes; to continue the run on it anyway, add --data-changed-ok", error);
+        AssertOneLine(error);
+        Assert.Equal(saved, File.ReadAllBytes(model));
+
+        (code, output, error) = Rnn("train", "--resume", model, "--steps", "15", "--eval-every", "3", "--hidden", "16");
+        Assert.True(code == 0, error);
+        Assert.Contains($"data: {data} (", output);
+        Assert.Contains("resumed at update 10", output);
+
+        (code, output, error) = Rnn("train", "--resume", model, "--data", shorter, "--data-changed-ok", "--steps", "18", "--checkpoint", PathOf("changed.rnn"));
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 15", output);
+        (_, output, _) = Rnn("info", "--model", PathOf("changed.rnn"));
+        Assert.Contains("training: 18 updates", output);
+    }
+
+    [Theory]
+    [InlineData("--hidden", "32", "--hidden cannot change when resuming: '{0}' has --hidden 16, not 32; leave it out")]
+    [InlineData("--cell", "elman", "--cell cannot change when resuming: '{0}' has --cell lstm, not elman")]
+    [InlineData("--embedding", "0", "--embedding cannot change when resuming: '{0}' has --embedding 8, not 0")]
+    [InlineData("--batch", "8", "--batch cannot change when resuming: '{0}' has --batch 4, not 8")]
+    [InlineData("--optimizer", "sgd", "--optimizer cannot change when resuming: '{0}' has --optimizer adam, not sgd")]
+    [InlineData("--vocab", "byte", "--vocab cannot change when resuming: '{0}' has --vocab char, not byte")]
+    [InlineData("--vocab-size", "40", "--vocab-size cannot change when resuming: '{0}' has a vocabulary of no cap (no <unk>), which --vocab-size 40 would not give")]
+    [InlineData("--val-fraction", "0.2", "--val-fraction cannot change when resuming: '{0}' has --val-fraction 0.1, not 0.2")]
+    public void Options_the_saved_run_fixes_cannot_change_when_resuming(string option, string value, string message)
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 4)).Code);
+        (int code, _, string error) = Rnn("train", "--resume", model, "--steps", "8", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(string.Format(message, model), error);
+        AssertOneLine(error);
+    }
+
+    [Fact]
+    public void A_resume_with_nothing_left_to_do_says_so_and_keeps_the_file()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 6)).Code);
+        byte[] saved = File.ReadAllBytes(model);
+        (int code, string output, string error) = Rnn("train", "--resume", model);
+        Assert.True(code == 0, error);
+        Assert.Equal($"'{model}' has already reached its limits (6 updates) at update 6: nothing to do. Raise --steps, --time or --epochs (totals of the run) to train further.", output.Trim());
+        Assert.Equal(saved, File.ReadAllBytes(model));
+    }
+
+    [Fact]
+    public void Weights_only_files_point_at_init_from_which_starts_a_new_run_from_them()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn"), weights = PathOf("weights.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 6)).Code);
+        RnnNative.Model.LoadedModel loaded = RnnNative.Model.ModelFile.Load(model);
+        RnnNative.Model.ModelFile.Save(weights, loaded.Model, loaded.Vocabulary);
+
+        (int code, _, string error) = Rnn("train", "--resume", weights, "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains($"'{weights}' holds weights only, no training state to resume; start a new run from its weights with --init-from {weights}", error);
+
+        (code, _, error) = Rnn("train", "--init-from", weights, "--checkpoint", PathOf("new.rnn"));
+        Assert.Equal(2, code);
+        Assert.Contains($"'{weights}' does not record the data it was trained on; pass --data FILE", error);
+        (code, _, error) = Rnn("train", "--init-from", weights, "--checkpoint", weights, "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains($"--checkpoint '{weights}' is the --init-from file, which the new run would overwrite", error);
+        (code, _, error) = Rnn("train", "--init-from", weights, "--data", data, "--checkpoint", PathOf("new.rnn"), "--hidden", "64");
+        Assert.Equal(2, code);
+        Assert.Contains($"--hidden cannot change with --init-from: '{weights}' has --hidden 16, not 64", error);
+
+        // Without --data a new run from a resumable file trains on the data that file records.
+        (code, string output, error) = Rnn("train", "--init-from", model, "--checkpoint", PathOf("new.rnn"), "--steps", "3", "--seq-length", "8", "--batch", "2", "--sample-length", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains($"data: {data} (", output);
+        Assert.Contains($"weights from '{model}'", output);
+        Assert.DoesNotContain("resumed", output);
+        (_, output, _) = Rnn("info", "--model", PathOf("new.rnn"));
+        Assert.Contains("training: 3 updates", output);
+        Assert.Contains("T=8 B=2", output);
+    }
+
+    [Fact]
+    public void A_run_on_the_built_in_corpus_resumes_on_the_corpus_of_its_own_seed()
+    {
+        string model = PathOf("add.rnn");
+        string[] tiny = ["--hidden", "16", "--seq-length", "8", "--batch", "4", "--eval-every", "0", "--sample-length", "0"];
+        (int code, _, string error) = Rnn(["train", "--checkpoint", model, "--steps", "2", "--seed", "5", .. tiny]);
+        Assert.True(code == 0, error);
+        (code, string output, error) = Rnn("train", "--resume", model, "--steps", "3");
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 2", output);
+        Assert.Contains("built-in addition corpus", output);
+    }
+
+    [Fact]
+    public void A_checkpoint_saved_before_the_data_record_resumes_with_data_and_asks_for_it_without()
+    {
+        string fixture = PathOf("old.rnn"), data = PathOf("old.txt");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resumable-0.1.rnn"), fixture);
+        File.WriteAllText(data, string.Concat(Enumerable.Repeat("the cat sat on the mat.\n", 20)));
+        (int code, _, string error) = Rnn("train", "--resume", fixture, "--steps", "5");
+        Assert.Equal(2, code);
+        Assert.Contains($"'{fixture}' does not record the data it was trained on (it was saved before 0.2.0); pass --data FILE", error);
+        (code, string output, error) = Rnn("train", "--resume", fixture, "--data", data, "--steps", "5", "--sample-length", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 3", output);
+    }
+
+    [Theory]
+    [InlineData("", "'{0}' is empty: there is nothing to train on")]
+    [InlineData("a", "'{0}' holds a single distinct character, which a model cannot learn anything from; train on a text with at least two")]
+    [InlineData("hello world, this is short", "'{0}' has 24 tokens to train on (2 more are held out for validation); --batch 50 streams of --seq-length 50 need at least 2,550: use a longer text or a smaller --batch or --seq-length")]
+    public void Texts_too_small_to_train_on_are_named_with_what_to_do(string text, string message)
+    {
+        string path = PathOf("small.txt");
+        File.WriteAllText(path, text);
+        (int code, string output, string error) = Rnn("train", "--data", path, "--checkpoint", PathOf("m.rnn"), "--steps", "2");
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: {string.Format(message, path)}", error.Trim());
+        Assert.False(File.Exists(PathOf("m.rnn")), output);
+    }
+
+    [Fact]
+    public void A_binary_file_trained_as_text_is_refused_with_a_pointer_to_vocab_byte()
+    {
+        string path = PathOf("data.bin");
+        File.WriteAllBytes(path, [.. Enumerable.Range(0, 4000).Select(i => (byte)(i * 7))]);
+        (int code, _, string error) = Rnn("train", "--data", path, "--steps", "2");
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: '{path}' does not look like UTF-8 text (a NUL byte at offset 0); train on it with --vocab byte, which reads any bytes", error.Trim());
+        (code, _, error) = Rnn("train", "--data", path, "--vocab", "byte", "--checkpoint", PathOf("b.rnn"), "--steps", "2", "--batch", "4", "--seq-length", "8", "--sample-length", "0");
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void Eval_names_the_file_line_and_column_of_a_character_the_model_does_not_know()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn"), other = PathOf("other.txt");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 2)).Code);
+        File.WriteAllText(other, "the cat\nthe dög\n");
+        (int code, _, string error) = Rnn("eval", "--model", model, "--data", other);
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: '{other}' line 1, column 8: character U+000A is not in the vocabulary of '{model}'; use text of its characters, or train a model with --vocab-size N (unseen characters become <unk>) or --vocab byte", error.Trim());
+        File.WriteAllText(other, "the cat the dög");
+        (_, _, error) = Rnn("eval", "--model", model, "--data", other);
+        Assert.Contains($"'{other}' line 1, column 14: character 'ö' (U+00F6) is not in the vocabulary of '{model}'", error);
+    }
+
+    [Fact]
+    public void Output_folders_are_created_and_unwritable_outputs_refused_before_training()
+    {
+        string data = WriteCorpus();
+        string nested = Path.Combine(_directory, "runs", "today", "m.rnn");
+        (int code, _, string error) = Rnn(TinyTraining(data, nested, 2));
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(nested) && File.Exists(Path.Combine(_directory, "runs", "today", "m.best.rnn")));
+
+        string underAFile = Path.Combine(data, "m.rnn");
+        (code, string output, error) = Rnn(TinyTraining(data, underAFile, 2));
+        Assert.Equal(1, code);
+        Assert.StartsWith($"rnn: cannot write --checkpoint '{underAFile}': ", error);
+        AssertOneLine(error);
+        Assert.DoesNotContain("trained", output);
+        (code, _, error) = Rnn([.. TinyTraining(data, PathOf("m.rnn"), 2), "--plot", _directory]);
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: --plot '{_directory}' is a folder; name a file in it", error.Trim());
+        Assert.False(File.Exists(PathOf("m.rnn")));
+    }
+
+    [Theory]
+    [InlineData("--batch", "0", "--batch must be at least 1, not 0")]
+    [InlineData("--layers", "65", "--layers must be between 1 and 64, not 65")]
+    public void Ranges_read_as_users_say_them(string option, string value, string message)
+    {
+        (int code, _, string error) = Rnn("train", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void A_seed_above_2_to_the_31_gives_the_engines_weights_and_the_optimizer_options_reach_the_run()
+    {
+        string data = WriteCorpus(), model = PathOf("seed.rnn");
+        const ulong seed = (1UL << 32) + 5;
+        (int code, string output, string error) = Rnn("train", "--data", data, "--checkpoint", model, "--hidden", "8", "--seq-length", "8", "--batch", "4",
+            "--steps", "1", "--lr", "0", "--eval-every", "0", "--sample-length", "0", "--seed", seed.ToString(),
+            "--optimizer", "adamw", "--beta1", "0.8", "--beta2", "0.99", "--eps", "1e-6", "--clip-value", "0.5");
+        Assert.True(code == 0, error);
+        Assert.Contains("adam lr 0", output);
+        RnnNative.Model.LoadedModel saved = RnnNative.Model.ModelFile.Load(model);
+        Assert.Equal(8, saved.Model.Config.EmbeddingSize);                 // min(hidden, 64)
+        RnnNative.Model.LanguageModel expected = new(saved.Model.Config);
+        expected.Initialize(seed);                                         // what C (seed, seed_high) and Python's seed= give
+        for (int b = 0; b < expected.Blocks.Count; b++)
+        {
+            Assert.Equal(expected.Blocks[b].Values, saved.Model.Blocks[b].Values);   // lr 0: the initial weights
+        }
+        RnnNative.Training.OptimizerConfig optimizer = saved.Options!.Optimizer;
+        Assert.Equal((true, 0.8f, 0.99f, 1e-6f, 0.5f), (optimizer.DecoupledWeightDecay, optimizer.Beta1, optimizer.Beta2, optimizer.EffectiveEpsilon, saved.Options.ClipValue));
+    }
+
+    [Fact]
+    public void The_vocabulary_size_cap_a_run_was_made_with_may_be_given_again_when_resuming()
+    {
+        string data = WriteCorpus(), model = PathOf("capped.rnn");
+        string[] training = [.. TinyTraining(data, model, 4), "--vocab-size", "40"];
+        Assert.Equal(0, Rnn(training).Code);
+        training[Array.IndexOf(training, "--steps") + 1] = "6";
+        (int code, string output, string error) = Rnn([.. training, "--resume", model]);
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 4", output);
     }
 }

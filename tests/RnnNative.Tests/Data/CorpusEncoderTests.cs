@@ -60,6 +60,27 @@ public sealed class CorpusEncoderTests : IDisposable
     }
 
     [Fact]
+    public void A_character_not_in_the_vocabulary_is_located_in_the_text_and_in_the_file_whatever_the_chunks()
+    {
+        Vocabulary vocabulary = Utf8CharVocabulary.Build("ab\nc"u8);
+        byte[] text = Encoding.UTF8.GetBytes("ab\nabc\ncabé");
+        string path = Path.Combine(_directory, "text.txt");
+        File.WriteAllBytes(path, text);
+        foreach (int chunkBytes in new[] { 1, 2, 5, 64 })
+        {
+            CharacterNotInVocabularyException inMemory = Assert.Throws<CharacterNotInVocabularyException>(
+                () => CorpusEncoder.EncodeToMemory(new MemoryStream(text), vocabulary, chunkBytes));
+            Assert.Equal(10, inMemory.ByteOffset);
+            Assert.StartsWith("byte 10 of the text: character 'é' (U+00E9) is not in the vocabulary, which has no <unk>;", inMemory.Message);
+
+            CharacterNotInVocabularyException inFile = Assert.Throws<CharacterNotInVocabularyException>(
+                () => CorpusEncoder.EncodeFile(path, vocabulary, chunkBytes: chunkBytes));
+            Assert.Equal((path, 3L, 4L), (inFile.Path, inFile.Line, inFile.Column));
+            Assert.StartsWith($"'{path}' line 3, column 4: character 'é' (U+00E9)", inFile.Message);
+        }
+    }
+
+    [Fact]
     public void Reading_a_disposed_mapping_throws()
     {
         string path = Path.Combine(_directory, "a.tokens");

@@ -66,7 +66,8 @@ public class Utf8CharVocabularyTests
     public void Without_cap_an_unseen_character_throws_naming_it()
     {
         Utf8CharVocabulary vocabulary = Utf8CharVocabulary.Build("ab"u8);
-        ArgumentException error = Assert.Throws<ArgumentException>(() => vocabulary.Encode("a€"u8));
+        CharacterNotInVocabularyException error = Assert.Throws<CharacterNotInVocabularyException>(() => vocabulary.Encode("a€"u8));
+        Assert.Equal((new System.Text.Rune(0x20AC), 1L), (error.Character, error.ByteOffset));
         Assert.Contains("U+20AC", error.Message);
     }
 

@@ -92,6 +92,71 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_checkpoint_records_its_data_and_a_resume_on_other_data_is_refused_unless_accepted()
+    {
+        Trainer trainer = new(NewModel(), Data(), Options(6)) { DataOrigin = DataOrigin.Addition(5) };
+        trainer.Run();
+        LoadedModel saved = ModelFile.Load(ModelFile.ToBytes(trainer.Model, s_vocabulary, trainer.Options, trainer.Capture()));
+        TrainingData recorded = saved.Training!.Data!;
+        Assert.Equal(trainer.Data, recorded);
+        Assert.Equal(DataOrigin.Addition(5), recorded.Origin);
+        Assert.Equal(0.1, recorded.ValidationFraction);
+        Assert.Equal(s_corpus.Length, recorded.TrainTokens + recorded.ValidationTokens);
+        Assert.Equal(Crc32C.Compute(System.Runtime.InteropServices.MemoryMarshal.AsBytes(s_vocabulary.Encode(s_corpus).AsSpan())), recorded.Checksum);
+
+        // The same text read from elsewhere is the same data; the same ids in another order are not.
+        Trainer same = new(NewModel(), Data(), Options(8)) { DataOrigin = DataOrigin.Host };
+        same.Restore(saved.Training);
+        Assert.Equal(6, same.Optimizer.StepCount);
+        int[] swapped = s_vocabulary.Encode(s_corpus);
+        (swapped[10], swapped[11]) = (swapped[11], swapped[10]);
+        Trainer other = new(NewModel(), CorpusSplit.Create(TokenSequence.FromIds(swapped, s_vocabulary.Count)), Options(8));
+        ArgumentException refused = Assert.Throws<ArgumentException>(() => other.Restore(saved.Training));
+        Assert.StartsWith("the corpus is not the one the checkpoint was trained on, the built-in addition corpus (seed 5): it has as many tokens as the run's data but not the same ones.", refused.Message);
+        Assert.Equal(0, other.Optimizer.StepCount);
+
+        // Shorter data, accepted: the walk starts the next epoch at its first window.
+        int[] shorter = s_vocabulary.Encode(s_corpus)[..400];
+        Trainer changed = new(NewModel(), CorpusSplit.Create(TokenSequence.FromIds(shorter, s_vocabulary.Count)), Options(8));
+        Assert.Contains("it has 400 tokens where the run's data had", Assert.Throws<ArgumentException>(() => changed.Restore(saved.Training)).Message);
+        changed.Restore(saved.Training, acceptOtherData: true);
+        TrainingSnapshot state = changed.Capture();
+        Assert.Equal((6L, 0L), (state.Step, state.Window));
+        Assert.Equal(saved.Training.Window == 0 ? saved.Training.Epoch : saved.Training.Epoch + 1, state.Epoch);
+        Assert.All(state.Hidden, h => Assert.Equal(0f, h));
+        Assert.Equal(TrainingStop.Completed, changed.Run());
+        Assert.Equal(8, changed.Optimizer.StepCount);
+    }
+
+    [Fact]
+    public void A_checkpoint_written_before_the_data_record_loads_and_resumes_on_any_data()
+    {
+        // Written by 0.1 (commit 8855337): LSTM 1x4, E = 3, T = 4, B = 2, three updates on this text.
+        byte[] text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("the cat sat on the mat.\n", 20)));
+        LoadedModel old = ModelFile.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resumable-0.1.rnn"));
+        Assert.Null(old.Training!.Data);
+        Assert.Equal(3, old.Training.Step);
+        Assert.Equal(new LanguageModelConfig(old.Vocabulary.Count, 3, CellType.Lstm, 4, 1), old.Model.Config);
+        Trainer trainer = new(old.Model, CorpusSplit.Create(TokenSequence.FromIds(old.Vocabulary.Encode(text), old.Vocabulary.Count)), old.Options! with { MaxSteps = 5 });
+        trainer.Restore(old.Training);
+        Assert.Equal(TrainingStop.Completed, trainer.Run());
+        Assert.Equal(5, trainer.Optimizer.StepCount);
+        Assert.NotNull(trainer.Capture().Data);
+    }
+
+    [Fact]
+    public void Finished_says_whether_the_run_has_reached_its_limits()
+    {
+        Trainer trainer = new(NewModel(), Data(), Options(3));
+        Assert.False(trainer.Finished);
+        trainer.Run();
+        Assert.True(trainer.Finished);
+        Trainer resumed = new(NewModel(), Data(), Options(3));
+        resumed.Restore(trainer.Capture());
+        Assert.True(resumed.Finished);
+    }
+
+    [Fact]
     public void The_curve_records_training_time_and_a_checkpoint_keeps_it()
     {
         Trainer trainer = new(NewModel(), Data(), Options(12));

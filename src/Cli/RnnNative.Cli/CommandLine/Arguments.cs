@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace RnnNative.Cli.CommandLine;
 
@@ -112,14 +113,16 @@ internal sealed class Arguments
 
     private delegate bool TryParser<T>(string text, out T value);
 
-    private T Parse<T>(string name, T fallback, TryParser<T> parse, string what, T min, T max) where T : IComparable<T>
+    private T Parse<T>(string name, T fallback, TryParser<T> parse, string what, T min, T max) where T : IComparable<T>, IMinMaxValue<T>
     {
         string? text = String(name);
         if (text is null) return fallback;
         if (!parse(text, out T value)) throw new UsageException($"--{name} expects {what}, not '{text}'");
         if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
         {
-            throw new UsageException($"--{name} must be between {min} and {max}, not {text}");
+            // A bound that is only the type's limit is no rule the user needs to read.
+            string range = max.CompareTo(T.MaxValue) == 0 ? $"at least {min}" : min.CompareTo(T.MinValue) == 0 ? $"at most {max}" : $"between {min} and {max}";
+            throw new UsageException($"--{name} must be {range}, not {text}");
         }
         return value;
     }

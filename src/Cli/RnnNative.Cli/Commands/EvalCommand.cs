@@ -24,9 +24,8 @@ internal static class EvalCommand
         WeightPrecision? precision = args.Choice<WeightPrecision?>("precision", null, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
         args.RejectUnused();
 
-        LoadedModel loaded = ModelFile.Load(path);
-        if (!File.Exists(dataPath)) throw new CliException($"cannot read '{dataPath}': file not found");
-        using TokenSequence tokens = CorpusEncoder.EncodeFile(dataPath, loaded.Vocabulary);
+        LoadedModel loaded = ModelFiles.Load(path);
+        using TokenSequence tokens = DataFiles.Encode(dataPath, loaded.Vocabulary, path);
         if (precision is { } stepPrecision)
         {
             loaded.Model.StepPrecision = stepPrecision;

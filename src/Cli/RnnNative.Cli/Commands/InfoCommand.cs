@@ -24,7 +24,7 @@ internal static class InfoCommand
         output.WriteLine($"threads: {Parallelism.ThreadCount}");
         if (path is null) return 0;
 
-        LoadedModel loaded = ModelFile.Load(path);
+        LoadedModel loaded = ModelFiles.Load(path);
         LanguageModelConfig c = loaded.Model.Config;
         output.WriteLine(string.Format(CultureInfo.InvariantCulture, "model: {0} {1}x{2}{3}, {4}, {5:N0} parameters",
             c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, c.Cell == Cells.CellType.Elman ? $" ({c.Activation.ToString().ToLowerInvariant()})" : "",

@@ -27,7 +27,7 @@ internal static class SampleCommand
         WeightPrecision precision = args.Choice("precision", WeightPrecision.Float32, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
         args.RejectUnused();
 
-        LoadedModel loaded = ModelFile.Load(path);
+        LoadedModel loaded = ModelFiles.Load(path);
         loaded.Model.StepPrecision = precision;
         TextGenerator generator = new(loaded.Model, loaded.Vocabulary, options, streams);
         output.Write(prime);

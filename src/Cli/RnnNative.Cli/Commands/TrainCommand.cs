@@ -17,80 +17,79 @@ internal static class TrainCommand
     public const string Usage = """
         rnn train [--data FILE] [options]       train a model (no --data: the built-in addition corpus)
           data     --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
-          model    --cell lstm|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding 64 (0: one-hot input)
+          model    --cell lstm|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
                    (built-in corpus: --hidden 256 --layers 1 --lr 1e-2 unless given)
           training --seq-length 50  --batch 50  --optimizer adam|adamw|sgd|momentum|adagrad|rmsprop
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0
-                   --schedule constant|step|cosine  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
-                   --steps N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus)
+                   --beta1 0.9  --beta2 0.999  --eps 1e-8 (1e-10 adagrad)
+                   --schedule constant|step|cosine (over the run's updates)  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
                    --eval-every 200  --val-windows 0 (0: whole held-out part)  --seed 1  --threads N
+          limits   --steps N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus);
+                   totals of the run counted from its first update, so a resumed run stops where a straight one would
           output   --checkpoint model.rnn (also model.best.rnn)  --plot FILE.svg  --sample-length 200
-          resume   --resume FILE   continue a run saved by Ctrl-C or a checkpoint, exactly where it stopped
+          resume   --resume FILE   continue a run saved by Ctrl-C or a checkpoint, exactly where it stopped, on the
+                   data it records (no --data needed); a changed or other --data file is refused unless
+                   --data-changed-ok (then the walk over it starts a new epoch). Limits given replace the saved
+                   ones; --lr, --momentum, --beta*, --eps, --weight-decay, --clip*, --schedule, --lr-*, --eval-every,
+                   --val-windows and the output options may change; the model, --vocab*, --seq-length,
+                   --batch, --optimizer and --val-fraction cannot
+          new run  --init-from FILE   start a new run from FILE's weights and vocabulary (fresh optimizer,
+                   options as for a new run; no --data: the data FILE records, if any)
         """;
+
+    /// <summary>Lines of the built-in addition corpus.</summary>
+    public const int AdditionLines = 200_000;
 
     public static int Run(Arguments args, TextWriter output, bool interactive, CancellationToken cancellation)
     {
-        string? resumePath = args.String("resume");
-        string? dataPath = args.String("data");
-        double validationFraction = args.Double("val-fraction", CorpusSplit.DefaultValidationFraction, min: 0);
-        string checkpoint = args.String("checkpoint", resumePath ?? "model.rnn");
-        string bestCheckpoint = Path.ChangeExtension(checkpoint, null) + ".best" + Path.GetExtension(checkpoint);
+        TrainingStart start = TrainingStart.Read(args);
+        string checkpoint = start.Checkpoint;
+        string bestCheckpoint = CheckpointFiles.BestPathFor(checkpoint);
         string plotPath = args.String("plot", Path.ChangeExtension(checkpoint, null) + ".loss.svg");
         int sampleLength = args.Int("sample-length", 200, min: 0);
-        ulong seed = args.ULong("seed", 1);
+        ulong seed = start.Seed;
         if (args.Has("threads")) Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
-
-        LanguageModel model;
-        Vocabulary vocabulary;
-        TrainingOptions options;
-        TrainingSnapshot? snapshot = null;
-        byte[]? builtIn = dataPath is null ? AdditionCorpus.Generate(200_000, seed) : null;
-        if (resumePath is not null)
-        {
-            LoadedModel loaded = ModelFile.Load(resumePath);
-            if (loaded.Training is null || loaded.Options is null)
-            {
-                throw new UsageException($"'{resumePath}' holds weights only, no training state to resume; train from it with a new run instead");
-            }
-            (model, vocabulary, snapshot) = (loaded.Model, loaded.Vocabulary, loaded.Training);
-            options = ReadLimits(args, loaded.Options, builtIn is not null);
-        }
-        else
-        {
-            vocabulary = BuildVocabulary(args, dataPath, builtIn);
-            model = new LanguageModel(ReadModelConfig(args, vocabulary.Count, builtIn is not null));
-            model.Initialize(new Random((int)(seed & 0x7FFFFFFF)));
-            options = ReadLimits(args, ReadTrainingOptions(args, builtIn is not null), builtIn is not null);
-        }
         args.RejectUnused();
 
+        (LanguageModel model, Vocabulary vocabulary, TrainingOptions options, TrainingSnapshot? snapshot, string? dataPath) =
+            (start.Model, start.Vocabulary, start.Options, start.Snapshot, start.DataPath);
         using TokenSequence tokens = dataPath is null
-            ? CorpusEncoder.EncodeToMemory(new MemoryStream(builtIn!), vocabulary)
-            : CorpusEncoder.EncodeFile(dataPath, vocabulary);
-        CorpusSplit data = CorpusSplit.Create(tokens, validationFraction);
-        Trainer trainer = new(model, data, options);
-        if (snapshot is not null) trainer.Restore(snapshot);
+            ? CorpusEncoder.EncodeToMemory(new MemoryStream(AdditionCorpus.Generate(AdditionLines, start.Origin.Seed)), vocabulary)
+            : DataFiles.Encode(dataPath, vocabulary, start.ResumePath ?? start.InitPath);
+        CorpusSplit data = CorpusSplit.Create(tokens, start.ValidationFraction);
+        DataFiles.RequireOneWindow(dataPath is null ? "the built-in addition corpus" : $"'{dataPath}'", data, options.BatchSize, options.SequenceLength);
+        Trainer trainer = new(model, data, options) { DataOrigin = start.Origin };
+        if (snapshot is not null)
+        {
+            start.Restore(trainer);
+            if (trainer.Finished)
+            {
+                output.WriteLine($"'{start.ResumePath}' has already reached its limits ({Limits(options)}) at update {snapshot.Step}: nothing to do. Raise --steps, --time or --epochs (totals of the run) to train further.");
+                return 0;
+            }
+        }
 
         LanguageModelConfig c = model.Config;
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "data: {0} ({1:N0} tokens train, {2:N0} validation), {3} vocabulary of {4}",
             dataPath ?? "built-in addition corpus [digits least-significant first: 53+16=69 is 35+61=96]", data.Train.Length, data.Validation.Length, vocabulary.Kind, vocabulary.Count));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "model: {0} {1}x{2}, {3}, {4:N0} parameters; kernels {5}, {6} threads",
+            "model: {0} {1}x{2}, {3}, {4:N0} parameters; kernels {5}, {6} threads{7}",
             c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, ModelText.Input(c), model.Blocks.Sum(b => b.Length),
-            Kernels.KernelPaths.Name(model.Kernels.Path), Threading.Parallelism.ThreadCount));
+            Kernels.KernelPaths.Name(model.Kernels.Path), Threading.Parallelism.ThreadCount, start.InitPath is null ? "" : $"; weights from '{start.InitPath}'"));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "training: T={0} B={1} {2} lr {3} clip {4}; {5}{6}",
+            "training: T={0} B={1} {2} lr {3} clip {4}; until {5}{6}",
             options.SequenceLength, options.BatchSize, options.Optimizer.Kind.ToString().ToLowerInvariant(), options.Optimizer.LearningRate, options.ClipNorm,
             Limits(options), snapshot is null ? "" : $"; resumed at update {snapshot.Step}"));
 
+        OutputFiles.Prepare(checkpoint, "checkpoint");
+        OutputFiles.Prepare(plotPath, "plot");
         ProgressBar bar = new(output, interactive);
         trainer.Progress = p =>
         {
             bar.Report(p, force: p.ValidationLoss is not null);
             if (p.ValidationLoss is not null)
             {
-                trainer.SaveCheckpoint(checkpoint, vocabulary);
                 if (sampleLength > 0)
                 {
                     bar.Break();
@@ -99,7 +98,7 @@ internal static class TrainCommand
                 }
             }
         };
-        trainer.NewBest = _ => trainer.SaveCheckpoint(bestCheckpoint, vocabulary);
+        trainer.Checkpoints = new CheckpointFiles(checkpoint, vocabulary);
 
         TrainingStop stop;
         try
@@ -112,11 +111,10 @@ internal static class TrainCommand
             throw new CliException(e.Message + (File.Exists(checkpoint) ? $" The last checkpoint, '{checkpoint}', is intact." : ""));
         }
         bar.Break();
-        trainer.SaveCheckpoint(checkpoint, vocabulary);
         File.WriteAllText(plotPath, trainer.Curve.ToSvg($"{c.Cell.ToString().ToUpperInvariant()} {c.Layers}x{c.HiddenSize} on {Path.GetFileName(dataPath ?? "addition corpus")}"));
         if (stop == TrainingStop.Cancelled)
         {
-            output.WriteLine($"stopped at update {trainer.Optimizer.StepCount}; saved '{checkpoint}'. Continue with: rnn train --resume {checkpoint}{(dataPath is null ? "" : $" --data {dataPath}")}");
+            output.WriteLine($"stopped at update {trainer.Optimizer.StepCount}; saved '{checkpoint}'. Continue with: rnn train --resume {checkpoint}");
             return 130;
         }
 
@@ -127,7 +125,7 @@ internal static class TrainCommand
             double loss = trainer.Curve.Validation[^1].Loss;
             output.WriteLine(Metrics.Describe("validation", loss, trainer.BestValidationLoss, vocabulary));
         }
-        if (builtIn is not null)
+        if (dataPath is null)
         {
             AdditionDemo.Print(model, vocabulary, seed, output);
         }
@@ -139,94 +137,14 @@ internal static class TrainCommand
         return 0;
     }
 
-    private static Vocabulary BuildVocabulary(Arguments args, string? dataPath, byte[]? builtIn)
-    {
-        string kind = args.Choice("vocab", "char", ("char", "char"), ("byte", "byte"), ("word", "word"));
-        int? cap = args.Has("vocab-size") ? args.Int("vocab-size", 0, min: 2) : null;
-        using Stream corpus = dataPath is null ? new MemoryStream(builtIn!) : OpenData(dataPath);
-        return kind switch
-        {
-            "byte" => ByteVocabulary.Instance,
-            "word" => WordVocabulary.Build(corpus, cap ?? 10_000),
-            _ => Utf8CharVocabulary.Build(corpus, cap),
-        };
-    }
-
-    private static Stream OpenData(string path)
-    {
-        try
-        {
-            return File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"cannot read '{path}': {e.Message}");
-        }
-    }
-
-    /// <summary>The model options; <c>--embedding 0</c> asks for one-hot input (char-rnn's), which has no embedding.
-    /// The built-in corpus defaults to one wider layer (with lr 1e-2: in 45 s on a 2-core Zen 3, a 1x256
-    /// LSTM answered 79.5-99.5% of new sums right over three seeds, a 2x128 at lr 2e-3 28.5%).</summary>
-    private static LanguageModelConfig ReadModelConfig(Arguments args, int vocabularySize, bool builtIn)
-    {
-        int embedding = args.Int("embedding", 64, min: 0);
-        return new(
-            vocabularySize,
-            embedding,
-            args.Choice("cell", CellType.Lstm, ("lstm", CellType.Lstm), ("elman", CellType.Elman), ("rnn", CellType.Elman)),
-            args.Int("hidden", builtIn ? 256 : 128, min: 1),
-            args.Int("layers", builtIn ? 1 : 2, min: 1, max: 64),
-            args.Choice("activation", Activation.Tanh, ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
-            embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding);
-    }
-
-    /// <summary>The training options; the built-in corpus defaults to a learning rate of 1e-2, text to
-    /// char-rnn's 2e-3 (for the corpus's figures see <see cref="ReadModelConfig"/>).</summary>
-    private static TrainingOptions ReadTrainingOptions(Arguments args, bool builtIn)
-    {
-        (OptimizerKind kind, float momentum, bool decoupled) = args.Choice("optimizer", (OptimizerKind.Adam, 0f, false),
-            ("adam", (OptimizerKind.Adam, 0f, false)), ("adamw", (OptimizerKind.Adam, 0f, true)), ("sgd", (OptimizerKind.Sgd, 0f, false)),
-            ("momentum", (OptimizerKind.Sgd, 0.9f, false)), ("adagrad", (OptimizerKind.Adagrad, 0f, false)), ("rmsprop", (OptimizerKind.Rmsprop, 0f, false)));
-        return new TrainingOptions(
-            SequenceLength: args.Int("seq-length", 50, min: 1),
-            BatchSize: args.Int("batch", 50, min: 1),
-            ClipNorm: args.Float("clip", 5f, min: 0f),
-            ClipValue: args.Float("clip-value", 0f, min: 0f),
-            EvaluateEvery: args.Int("eval-every", 200, min: 0),
-            ValidationWindows: args.Int("val-windows", 0, min: 0))
-        {
-            Optimizer = new OptimizerConfig(kind, args.Float("lr", builtIn ? 1e-2f : 2e-3f, min: 0f), args.Float("momentum", momentum, min: 0f),
-                WeightDecay: args.Float("weight-decay", 0f, min: 0f), DecoupledWeightDecay: decoupled),
-            Schedule = new LearningRateSchedule(
-                args.Choice("schedule", ScheduleKind.Constant, ("constant", ScheduleKind.Constant), ("step", ScheduleKind.StepDecay), ("cosine", ScheduleKind.Cosine)),
-                StepSize: args.Long("lr-step", 1000, min: 1), Gamma: args.Float("lr-gamma", 0.5f, min: 1e-6f, max: 1f),
-                TotalSteps: args.Long("steps", 10_000, min: 1), MinimumRate: args.Float("lr-min", 0f, min: 0f)),
-        };
-    }
-
-    /// <summary>Stopping limits: given on the command line, else those of the resumed run, else the defaults.</summary>
-    private static TrainingOptions ReadLimits(Arguments args, TrainingOptions options, bool builtIn)
-    {
-        bool any = args.Has("steps") || args.Has("time") || args.Has("epochs");
-        if (!any && (options.MaxSteps > 0 || options.MaxSeconds > 0 || options.Epochs > 0))
-        {
-            return options;
-        }
-        return options with
-        {
-            MaxSteps = args.Long("steps", 0, min: 0),
-            MaxSeconds = args.Double("time", any ? 0 : builtIn ? 45 : 0, min: 0),
-            Epochs = args.Int("epochs", any || builtIn ? 0 : 10, min: 0),
-        };
-    }
-
+    /// <summary>"1000 updates or 45 s".</summary>
     private static string Limits(TrainingOptions o)
     {
         List<string> limits = [];
         if (o.MaxSteps > 0) limits.Add($"{o.MaxSteps} updates");
         if (o.MaxSeconds > 0) limits.Add(string.Format(CultureInfo.InvariantCulture, "{0:0.#} s", o.MaxSeconds));
         if (o.Epochs > 0) limits.Add($"{o.Epochs} epochs");
-        return "until " + string.Join(" or ", limits);
+        return string.Join(" or ", limits);
     }
 
     public static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t") + "\"";

@@ -23,15 +23,22 @@ public static class CorpusEncoder
     public static TokenSequence EncodeFile(string textPath, Vocabulary vocabulary, long inMemoryLimitBytes = DefaultInMemoryLimitBytes, string? tokenFilePath = null, int chunkBytes = DefaultChunkBytes)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        using FileStream text = new(textPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        long bound = text.Length * TokenSequence.BytesPerTokenFor(vocabulary.Count);
-        if (bound <= inMemoryLimitBytes)
+        try
         {
-            return EncodeToMemory(text, vocabulary, chunkBytes);
+            using FileStream text = new(textPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            long bound = text.Length * TokenSequence.BytesPerTokenFor(vocabulary.Count);
+            if (bound <= inMemoryLimitBytes)
+            {
+                return EncodeToMemory(text, vocabulary, chunkBytes);
+            }
+            tokenFilePath ??= textPath + ".tokens";
+            EncodeToTokenFile(text, vocabulary, tokenFilePath, chunkBytes);
+            return MappedTokenSequence.Open(tokenFilePath);
         }
-        tokenFilePath ??= textPath + ".tokens";
-        EncodeToTokenFile(text, vocabulary, tokenFilePath, chunkBytes);
-        return MappedTokenSequence.Open(tokenFilePath);
+        catch (CharacterNotInVocabularyException e)
+        {
+            throw e.InFile(textPath);
+        }
     }
 
     /// <summary>Encodes a UTF-8 stream to its end into an in-memory sequence of the smallest storage.</summary>
@@ -69,11 +76,21 @@ public static class CorpusEncoder
     private static void Encode(Stream utf8, Vocabulary vocabulary, int chunkBytes, IdSink sink)
     {
         List<int> ids = [];
+        long bytesBefore = 0;   // of the text, before this chunk: makes an error's position the text's, not the chunk's
         Utf8ChunkReader.ReadAll(utf8, chunkBytes, (chunk, isFinalBlock) =>
         {
             ids.Clear();
-            int consumed = vocabulary.EncodeChunk(chunk, isFinalBlock, ids);
+            int consumed;
+            try
+            {
+                consumed = vocabulary.EncodeChunk(chunk, isFinalBlock, ids);
+            }
+            catch (CharacterNotInVocabularyException e)
+            {
+                throw e.After(bytesBefore);
+            }
             sink(CollectionsMarshal.AsSpan(ids));
+            bytesBefore += consumed;
             return consumed;
         });
     }

@@ -5,6 +5,9 @@ public sealed record CorpusSplit(TokenSequence Train, TokenSequence Validation)
 {
     public const double DefaultValidationFraction = 0.1;
 
+    /// <summary>The fraction <see cref="Create"/> held out; NaN for a split the host made itself.</summary>
+    public double ValidationFraction { get; init; } = double.NaN;
+
     /// <summary>
     /// The last floor(N·<paramref name="validationFraction"/>) tokens are validation, the rest training.
     /// Both are slices sharing <paramref name="tokens"/>' storage.
@@ -18,6 +21,6 @@ public sealed record CorpusSplit(TokenSequence Train, TokenSequence Validation)
         }
         long validation = (long)Math.Floor(tokens.Length * validationFraction);
         long train = tokens.Length - validation;
-        return new CorpusSplit(tokens.Slice(0, train), tokens.Slice(train, validation));
+        return new CorpusSplit(tokens.Slice(0, train), tokens.Slice(train, validation)) { ValidationFraction = validationFraction };
     }
 }

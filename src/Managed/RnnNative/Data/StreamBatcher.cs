@@ -32,10 +32,13 @@ public sealed class StreamBatcher
         WindowsPerEpoch = Math.Max(0, StreamLength - 1) / steps;
         if (WindowsPerEpoch == 0)
         {
-            throw new ArgumentException($"{tokens.Length} tokens are too few for {batchSize} streams of windows of {steps} steps; at least {(long)batchSize * (steps + 1)} are needed", nameof(tokens));
+            throw new ArgumentException($"{tokens.Length} tokens are too few for {batchSize} streams of windows of {steps} steps; at least {MinimumTokens(batchSize, steps)} are needed", nameof(tokens));
         }
         _window = new int[steps + 1];
     }
+
+    /// <summary>The fewest tokens that make one window of <paramref name="batchSize"/> streams of <paramref name="steps"/> steps: B·(T+1).</summary>
+    public static long MinimumTokens(int batchSize, int steps) => (long)batchSize * (steps + 1);
 
     /// <summary>B: parallel streams, the batch size.</summary>
     public int BatchSize { get; }

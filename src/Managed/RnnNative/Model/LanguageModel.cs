@@ -89,7 +89,7 @@ public sealed class LanguageModel
     public IReadOnlyList<ParameterBlock> Blocks { get; }
 
     /// <summary>
-    /// Moves whenever the weights change through the engine (optimizer updates, <see cref="Initialize"/>,
+    /// Moves whenever the weights change through the engine (optimizer updates, <see cref="Initialize(Random)"/>,
     /// resuming a checkpoint); shared with replicas. Code that writes the weights itself (through
     /// <see cref="Blocks"/> or <see cref="NamedTensors"/>) must call <see cref="MarkWeightsChanged"/> before
     /// the next <see cref="Step"/>, whose packed copy of the weights is rebuilt when this moves.
@@ -132,6 +132,17 @@ public sealed class LanguageModel
 
     /// <summary>Embedding ~ N(0, 1) as PyTorch's nn.Embedding (none with one-hot input); the stack
     /// and the output layer uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN and nn.Linear.</summary>
+    /// <summary>
+    /// The one mapping from a seed to initial weights, shared by every front door (CLI --seed, rnn_model_config's
+    /// seed and seed_high, Python's seed=): <see cref="Initialize(Random)"/> with <see cref="System.Random"/>
+    /// seeded by <see cref="InitializationSeed"/>, so seeds below 2^31 keep the weights they gave before 0.2.0.
+    /// </summary>
+    public void Initialize(ulong seed) => Initialize(new Random(InitializationSeed(seed)));
+
+    /// <summary><see cref="System.Random"/>'s 31-bit seed for <paramref name="seed"/>: itself below 2^31, above
+    /// that all 64 bits folded in (xor of its 31-bit parts), so high bits still change the weights.</summary>
+    public static int InitializationSeed(ulong seed) => (int)((seed ^ (seed >> 31) ^ (seed >> 62)) & int.MaxValue);
+
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);

@@ -11,6 +11,13 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
     /// <summary>The recurrent stack between the input and the output layer; its input size is E, or V for one-hot input.</summary>
     public RecurrentConfig Recurrent => new(Cell, Input == InputEncoding.OneHot ? VocabularySize : EmbeddingSize, HiddenSize, Layers, Activation);
 
+    /// <summary>E when none is given, for every front door (CLI --embedding, C embedding_size 0, Python embedding=None): min(H, 64).</summary>
+    public static int DefaultEmbeddingSize(int hiddenSize) => Math.Min(hiddenSize, 64);
+
+    /// <summary>This config with <see cref="DefaultEmbeddingSize"/> filled in when it asks for an embedding of size 0.</summary>
+    public LanguageModelConfig WithDefaults() =>
+        Input == InputEncoding.Embedding && EmbeddingSize == 0 ? this with { EmbeddingSize = DefaultEmbeddingSize(HiddenSize) } : this;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
     public void Validate()
     {

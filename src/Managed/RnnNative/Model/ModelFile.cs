@@ -19,7 +19,7 @@ public sealed record LoadedModel(LanguageModel Model, Vocabulary Vocabulary, Tra
 /// rnn.weight_ih_l{k}   ...     the stack's tensors under PyTorch's names, prefixed "rnn."
 /// decoder.weight       [V, H]
 /// decoder.bias         [V]
-/// training.json        blob    options, step, data position, clocks, best loss, loss curves   (resumable files only)
+/// training.json        blob    options, step, data position, clocks, best loss, loss curves, the data's record (resumable files only)
 /// training.optimizer.{i}, training.hidden, training.cell                                       (resumable files only)
 /// </code>
 /// Loading checks every section against the config it declares and rejects anything else with a
@@ -133,6 +133,7 @@ public static class ModelFile
             TokensSeen = scalars.TokensSeen,
             ElapsedSeconds = scalars.ElapsedSeconds,
             BestValidationLoss = scalars.BestValidationLoss,
+            Data = scalars.Data,
             TrainingCurve = scalars.TrainingCurve,
             ValidationCurve = scalars.ValidationCurve,
             OptimizerState = optimizerState,

@@ -98,6 +98,7 @@ internal static class ModelJson
         if (double.IsFinite(s.BestValidationLoss)) json.WriteNumber("best_validation_loss", s.BestValidationLoss); else json.WriteNull("best_validation_loss");
         WriteCurve(json, "training_curve", s.TrainingCurve);
         WriteCurve(json, "validation_curve", s.ValidationCurve);
+        if (s.Data is not null) WriteData(json, s.Data);
     });
 
     public static (TrainingOptions Options, TrainingSnapshot Scalars) ReadTraining(ReadOnlySpan<byte> utf8) => Read(utf8, "training.json", root =>
@@ -133,6 +134,8 @@ internal static class ModelJson
             BestValidationLoss = best.ValueKind == JsonValueKind.Null ? double.PositiveInfinity : Double(root, "best_validation_loss"),
             TrainingCurve = ReadCurve(root, "training_curve"),
             ValidationCurve = ReadCurve(root, "validation_curve"),
+            // Files written before 0.2.0 do not record their data.
+            Data = root.TryGetProperty("data", out JsonElement data) ? ReadData(data) : null,
         };
         return (options, scalars);
     });
@@ -173,6 +176,39 @@ internal static class ModelJson
             throw new CheckpointFormatException($"{section} has a number out of range: {e.Message}");
         }
     }
+
+    /// <summary>The run's data (docs/checkpoint-format.md, "training.json: data"): where it came from and its fingerprint.</summary>
+    private static void WriteData(Utf8JsonWriter json, TrainingData d)
+    {
+        json.WriteStartObject("data");
+        json.WriteString("source", SourceNames.First(n => n.Source == d.Origin.Source).Name);
+        if (d.Origin.Source == DataSource.File)
+        {
+            json.WriteString("path", d.Origin.Path);
+            json.WriteNumber("bytes", d.Origin.FileBytes);
+        }
+        if (d.Origin.Source == DataSource.AdditionCorpus) json.WriteNumber("seed", d.Origin.Seed);
+        if (double.IsFinite(d.ValidationFraction)) json.WriteNumber("validation_fraction", d.ValidationFraction);
+        json.WriteNumber("train_tokens", d.TrainTokens);
+        json.WriteNumber("validation_tokens", d.ValidationTokens);
+        json.WriteNumber("crc32c", d.Checksum);
+        json.WriteEndObject();
+    }
+
+    private static TrainingData ReadData(JsonElement data)
+    {
+        DataSource source = Enum(data, "source", SourceNames.Select(n => (n.Name, n.Source)).ToArray());
+        DataOrigin origin = source switch
+        {
+            DataSource.File => new DataOrigin(source, String(data, "path"), Long(data, "bytes")),
+            DataSource.AdditionCorpus => new DataOrigin(source, Seed: Property(data, "seed").GetUInt64()),
+            _ => DataOrigin.Host,
+        };
+        double fraction = data.TryGetProperty("validation_fraction", out _) ? Double(data, "validation_fraction") : double.NaN;
+        return new TrainingData(origin, fraction, Long(data, "train_tokens"), Long(data, "validation_tokens"), Property(data, "crc32c").GetUInt32());
+    }
+
+    private static readonly (string Name, DataSource Source)[] SourceNames = [("host", DataSource.Host), ("file", DataSource.File), ("addition", DataSource.AdditionCorpus)];
 
     /// <summary>A curve as [[step, loss, seconds], ...]; a point without a known time is [step, loss].</summary>
     private static void WriteCurve(Utf8JsonWriter json, string name, CurvePoint[] curve)

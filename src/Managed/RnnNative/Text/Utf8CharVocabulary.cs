@@ -172,7 +172,7 @@ public sealed class Utf8CharVocabulary : Vocabulary
     {
         if (!_hasUnknown)
         {
-            throw new ArgumentException($"character U+{rune.Value:X4} at byte {position} of the chunk is not in the vocabulary, which has no <unk>");
+            throw new CharacterNotInVocabularyException(rune, position);
         }
         return _characters.Length;
     }

@@ -29,8 +29,32 @@ public abstract class Vocabulary
     /// that the next bytes could still extend; pass those bytes again with the next chunk. Encoding a
     /// text in chunks this way gives exactly the ids of encoding it whole.
     /// </summary>
-    /// <exception cref="ArgumentException">A character is not in the vocabulary and there is no <see cref="UnknownId"/>.</exception>
+    /// <exception cref="CharacterNotInVocabularyException">A character is not in the vocabulary and there is no <see cref="UnknownId"/>.</exception>
     public abstract int EncodeChunk(ReadOnlySpan<byte> utf8, bool isFinalBlock, List<int> ids);
+
+    /// <summary>Words a word vocabulary keeps when no size is given.</summary>
+    public const int DefaultWordCount = 10_000;
+
+    /// <summary>
+    /// The one vocabulary factory of every front door (CLI --vocab/--vocab-size, rnn_vocab_build, Python):
+    /// a vocabulary of <paramref name="kind"/> for the UTF-8 text read from <paramref name="utf8Corpus"/> to its end.
+    /// <paramref name="maxSize"/> caps the ids: characters: the maxSize-1 most frequent plus &lt;unk&gt;
+    /// (0: every character seen, no &lt;unk&gt;); words: the maxSize most frequent plus &lt;unk&gt;
+    /// (0: <see cref="DefaultWordCount"/>); bytes: ignored (always 256).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An unknown <paramref name="kind"/>, or <paramref name="maxSize"/> negative or 1.</exception>
+    public static Vocabulary Build(VocabularyKind kind, Stream utf8Corpus, int maxSize = 0)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Corpus);
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown vocabulary kind");
+        if (maxSize is < 0 or 1) throw new ArgumentOutOfRangeException(nameof(maxSize), maxSize, "must be 0 (no cap) or at least 2");
+        return kind switch
+        {
+            VocabularyKind.Byte => ByteVocabulary.Instance,
+            VocabularyKind.Word => WordVocabulary.Build(utf8Corpus, maxSize == 0 ? DefaultWordCount : maxSize),
+            _ => Utf8CharVocabulary.Build(utf8Corpus, maxSize == 0 ? null : maxSize),
+        };
+    }
 
     /// <summary>Encodes a whole UTF-8 text.</summary>
     public int[] Encode(ReadOnlySpan<byte> utf8Text)

@@ -8,14 +8,28 @@ public enum ScheduleKind
     /// <summary>Multiplied by <see cref="LearningRateSchedule.Gamma"/> every <see cref="LearningRateSchedule.StepSize"/> steps.</summary>
     StepDecay = 1,
 
-    /// <summary>Half a cosine from the base rate down to <see cref="LearningRateSchedule.MinimumRate"/> over <see cref="LearningRateSchedule.TotalSteps"/>.</summary>
+    /// <summary>Half a cosine from the base rate down to <see cref="LearningRateSchedule.MinimumRate"/> over <see cref="LearningRateSchedule.TotalSteps"/>
+    /// (0: the run's length, see <see cref="LearningRateSchedule.ForRun"/>).</summary>
     Cosine = 2,
 }
 
 /// <summary>A learning-rate schedule: a pure function of the step number, so a resumed run gets
 /// exactly the rates the uninterrupted one would have.</summary>
-public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Constant, long StepSize = 1000, float Gamma = 0.5f, long TotalSteps = 10000, float MinimumRate = 0f)
+/// <param name="TotalSteps">The cosine's length in updates; 0 (the default): the run's, <see cref="ForRun"/>.</param>
+public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Constant, long StepSize = 1000, float Gamma = 0.5f, long TotalSteps = 0, float MinimumRate = 0f)
 {
+    /// <summary>The cosine's length when neither <see cref="TotalSteps"/> nor the run's limits give one (a time limit only).</summary>
+    public const long FallbackTotalSteps = 10_000;
+
+    /// <summary>
+    /// The one rule for the cosine's length, used by every front door: <see cref="TotalSteps"/> when set,
+    /// else the run's length in updates (<paramref name="runUpdates"/>: its update limit, or its epochs
+    /// times the windows per epoch; 0 when only time limits it), else <see cref="FallbackTotalSteps"/>.
+    /// Limits are totals of the run, so a resumed run whose limits were raised stretches the cosine to them.
+    /// </summary>
+    public LearningRateSchedule ForRun(long runUpdates) =>
+        TotalSteps > 0 ? this : this with { TotalSteps = runUpdates > 0 ? runUpdates : FallbackTotalSteps };
+
     /// <summary>The rate for update number <paramref name="step"/> (0-based) given the base rate.</summary>
     public float RateAt(long step, float baseRate)
     {
@@ -23,17 +37,20 @@ public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Const
         return Kind switch
         {
             ScheduleKind.StepDecay => (float)(baseRate * Math.Pow(Gamma, step / StepSize)),
-            ScheduleKind.Cosine => (float)(MinimumRate + (baseRate - MinimumRate) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, TotalSteps) / TotalSteps))),
+            ScheduleKind.Cosine => Cosine(step, baseRate, TotalSteps > 0 ? TotalSteps : FallbackTotalSteps),
             _ => baseRate,
         };
     }
+
+    private float Cosine(long step, float baseRate, long length) =>
+        (float)(MinimumRate + (baseRate - MinimumRate) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, length) / length)));
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
     public void Validate()
     {
         if (!Enum.IsDefined(Kind)) throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown schedule");
         ArgumentOutOfRangeException.ThrowIfLessThan(StepSize, 1, nameof(StepSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(TotalSteps, 1, nameof(TotalSteps));
+        ArgumentOutOfRangeException.ThrowIfNegative(TotalSteps, nameof(TotalSteps));
         if (!(Gamma > 0f && Gamma <= 1f)) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "must be in (0, 1]");
         if (!(MinimumRate >= 0f) || !float.IsFinite(MinimumRate)) throw new ArgumentOutOfRangeException(nameof(MinimumRate), MinimumRate, "must be a finite number >= 0");
     }

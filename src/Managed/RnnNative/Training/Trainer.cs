@@ -29,12 +29,17 @@ public enum TrainingStop
 public sealed class Trainer
 {
     private readonly StreamBatcher _batcher;
+    private readonly CorpusSplit _data;
     private readonly TokenSequence _validation;
     private readonly int[] _inputs;
     private readonly int[] _targets;
     private readonly RecurrentState _state;
+    private readonly LearningRateSchedule _schedule;   // the options' with the cosine's length resolved for this run
     private TimeSpan _elapsedBefore;      // training time of earlier sessions of this run
     private long _tokensSeen;
+    private DataOrigin _dataOrigin = DataOrigin.Host;
+    private CheckpointFiles? _checkpoints;
+    private TrainingData? _dataRecord;     // computed at the first checkpoint or resume: it reads every token
 
     public Trainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
     {
@@ -52,12 +57,14 @@ public sealed class Trainer
         }
         Model = model;
         Options = options;
+        _data = data;
         _batcher = new StreamBatcher(data.Train, options.BatchSize, options.SequenceLength);
         _validation = data.Validation;
         _inputs = new int[options.SequenceLength * options.BatchSize];
         _targets = new int[_inputs.Length];
         _state = new RecurrentState(model.Config.Recurrent, options.BatchSize);
         Optimizer = new Optimizer(options.Optimizer, model.Blocks, model.Kernels);
+        _schedule = options.Schedule.ForRun(TotalSteps());
     }
 
     public LanguageModel Model { get; }
@@ -72,14 +79,48 @@ public sealed class Trainer
     /// <summary>Best validation loss so far (nats per token); +∞ before the first validation.</summary>
     public double BestValidationLoss { get; private set; } = double.PositiveInfinity;
 
+    /// <summary>Where the corpus came from, recorded in checkpoints with <see cref="Data"/> (default: <see cref="DataOrigin.Host"/>).</summary>
+    public DataOrigin DataOrigin
+    {
+        get => _dataOrigin;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _dataOrigin = value;
+            _dataRecord = _dataRecord is null ? null : _dataRecord with { Origin = value };
+        }
+    }
+
+    /// <summary>The record of the corpus this trainer reads (its first use reads every token once).</summary>
+    public TrainingData Data => _dataRecord ??= TrainingData.Of(_data, _dataOrigin);
+
+    /// <summary>True when a limit of <see cref="Options"/> is reached: <see cref="Run(CancellationToken)"/> would make no update.
+    /// The limits are totals of the run, counted from its first update, so a resumed run may already be finished.</summary>
+    public bool Finished => LimitReached(_elapsedBefore);
+
     /// <summary>Windows per pass over the training part.</summary>
     public long WindowsPerEpoch => _batcher.WindowsPerEpoch;
 
     /// <summary>Called after every update and after every validation, on the training thread.</summary>
     public Action<TrainingProgress>? Progress { get; set; }
 
-    /// <summary>Called when a validation sets a new best loss, before training goes on (to keep the best checkpoint).</summary>
+    /// <summary>Called when a validation sets a new best loss, before training goes on.</summary>
     public Action<double>? NewBest { get; set; }
+
+    /// <summary>Where and when this trainer saves checkpoints by itself (see <see cref="CheckpointFiles"/>); null: never.</summary>
+    /// <exception cref="ArgumentException">The files' vocabulary does not have the model's V ids (checked now, not at the first save).</exception>
+    public CheckpointFiles? Checkpoints
+    {
+        get => _checkpoints;
+        set
+        {
+            if (value is not null && value.Vocabulary.Count != Model.Config.VocabularySize)
+            {
+                throw new ArgumentException($"the vocabulary has {value.Vocabulary.Count} ids but the model {Model.Config.VocabularySize}.", "vocab");
+            }
+            _checkpoints = value;
+        }
+    }
 
     /// <summary>Trains until a limit of <see cref="Options"/> or until <paramref name="cancellation"/> fires.
     /// Validation and the callbacks do not count against <see cref="TrainingOptions.MaxSeconds"/>.</summary>
@@ -113,12 +154,12 @@ public sealed class Trainer
             if (Optimizer.StepCount >= lastUpdate)
             {
                 _elapsedBefore = trained;
-                return TrainingStop.UpdatesDone;
+                return Saved(TrainingStop.UpdatesDone);
             }
             if (cancellation.IsCancellationRequested)
             {
                 _elapsedBefore = trained;
-                return TrainingStop.Cancelled;
+                return Saved(TrainingStop.Cancelled);
             }
             if (!_batcher.NextWindow(_inputs, _targets))
             {
@@ -142,7 +183,7 @@ public sealed class Trainer
             {
                 GradientClipping.ClipByValue(Model.Blocks, o.ClipValue, Model.Kernels);
             }
-            float rate = o.Schedule.RateAt(step, o.Optimizer.LearningRate);
+            float rate = _schedule.RateAt(step, o.Optimizer.LearningRate);
             Optimizer.Step(rate);
             step++;
             _tokensSeen += windowTokens;
@@ -157,6 +198,7 @@ public sealed class Trainer
             {
                 validation = ValidateAndRecord(step, o.ValidationWindows, trained);
                 lastValidated = step;
+                SaveLatest();
             }
             tokensPerSecond = sessionTokens / Math.Max(1e-9, (beforeCallbacks - excluded).TotalSeconds);
             Progress?.Invoke(new TrainingProgress(step, TotalSteps(), (int)_batcher.Position.Epoch, loss, smoothed, validation, BestValidationLoss,
@@ -168,9 +210,21 @@ public sealed class Trainer
         {
             double validation = ValidateAndRecord(Optimizer.StepCount, windows: 0, _elapsedBefore);
             Progress?.Invoke(new TrainingProgress(Optimizer.StepCount, TotalSteps(), (int)_batcher.Position.Epoch, Curve.Training.Count > 0 ? Curve.Training[^1].Loss : double.NaN,
-                smoothed, validation, BestValidationLoss, tokensPerSecond, _elapsedBefore, 1, o.Schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
+                smoothed, validation, BestValidationLoss, tokensPerSecond, _elapsedBefore, 1, _schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
         }
-        return TrainingStop.Completed;
+        return Saved(TrainingStop.Completed);
+    }
+
+    /// <summary>Saves the resumable checkpoint of <see cref="Checkpoints"/>, if any, and returns <paramref name="stop"/>.</summary>
+    private TrainingStop Saved(TrainingStop stop)
+    {
+        SaveLatest();
+        return stop;
+    }
+
+    private void SaveLatest()
+    {
+        if (Checkpoints is { } files) SaveCheckpoint(files.Path, files.Vocabulary);
     }
 
     /// <summary>Mean loss in nats per token over the held-out part (or its first <paramref name="windows"/>
@@ -189,6 +243,7 @@ public sealed class Trainer
         TokensSeen = _tokensSeen,
         ElapsedSeconds = _elapsedBefore.TotalSeconds,
         BestValidationLoss = BestValidationLoss,
+        Data = Data,
         OptimizerState = Optimizer.State.Select(s => (float[])s.Clone()).ToArray(),
         Hidden = (float[])_state.Hidden.Clone(),
         Cell = (float[])_state.Cell.Clone(),
@@ -196,8 +251,13 @@ public sealed class Trainer
         ValidationCurve = Curve.Validation.ToArray(),
     };
 
-    /// <summary>Continues from <paramref name="snapshot"/> (the model's weights are restored separately).</summary>
-    public void Restore(TrainingSnapshot snapshot)
+    /// <summary>Continues from <paramref name="snapshot"/> (the model's weights are restored separately).
+    /// A snapshot that records other data than this trainer's (<see cref="TrainingSnapshot.Data"/>) is refused
+    /// unless <paramref name="acceptOtherData"/>; then, as when the saved data position does not fit this
+    /// corpus, weights, optimizer state, update count and curves carry over and the data walk starts a new
+    /// epoch from its first window with a zero state.</summary>
+    /// <exception cref="ArgumentException">The snapshot does not fit this model, optimizer or batch size, or records other data; nothing changes then.</exception>
+    public void Restore(TrainingSnapshot snapshot, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.OptimizerState.Length != Optimizer.State.Count
@@ -209,14 +269,33 @@ public sealed class Trainer
         {
             throw new ArgumentException($"the hidden state in the snapshot does not fit batch size {Options.BatchSize}; resume with the batch size it was trained with.", nameof(snapshot));
         }
-        _batcher.Position = new BatcherPosition(snapshot.Epoch, snapshot.Window);
+        if (snapshot.Epoch < 0 || snapshot.Window < 0 || snapshot.Step < 0)
+        {
+            throw new ArgumentException($"the snapshot's position (update {snapshot.Step}, epoch {snapshot.Epoch}, window {snapshot.Window}) is negative.", nameof(snapshot));
+        }
+        string? difference = snapshot.Data?.DifferenceTo(Data);
+        if (difference is not null && !acceptOtherData)
+        {
+            throw new ArgumentException($"the corpus is not the one the checkpoint was trained on, {snapshot.Data!.Origin}: {difference}. Resume with that corpus.", nameof(snapshot));
+        }
+        bool newEpoch = difference is not null || snapshot.Window > _batcher.WindowsPerEpoch;
+        _batcher.Position = newEpoch
+            ? new BatcherPosition(snapshot.Window == 0 ? snapshot.Epoch : snapshot.Epoch + 1, 0)
+            : new BatcherPosition(snapshot.Epoch, snapshot.Window);
         for (int i = 0; i < snapshot.OptimizerState.Length; i++)
         {
             snapshot.OptimizerState[i].CopyTo(Optimizer.State[i], 0);
         }
         Optimizer.StepCount = snapshot.Step;
-        snapshot.Hidden.CopyTo(_state.Hidden, 0);
-        snapshot.Cell.CopyTo(_state.Cell, 0);
+        if (newEpoch)
+        {
+            _state.Reset();
+        }
+        else
+        {
+            snapshot.Hidden.CopyTo(_state.Hidden, 0);
+            snapshot.Cell.CopyTo(_state.Cell, 0);
+        }
         _tokensSeen = snapshot.TokensSeen;
         _elapsedBefore = TimeSpan.FromSeconds(snapshot.ElapsedSeconds);
         BestValidationLoss = snapshot.BestValidationLoss;
@@ -238,9 +317,10 @@ public sealed class Trainer
     /// hidden state, clocks and curve, so training goes on as if it had never stopped (given the
     /// same corpus and batch size). Throws <see cref="IO.CheckpointFormatException"/> when the file
     /// has no training state and <see cref="ArgumentException"/> when its model or optimizer
-    /// differs from this trainer's; nothing changes then.
+    /// differs from this trainer's, or its recorded data from this trainer's corpus (unless
+    /// <paramref name="acceptOtherData"/>, see <see cref="Restore"/>); nothing changes then.
     /// </summary>
-    public void Resume(LoadedModel checkpoint)
+    public void Resume(LoadedModel checkpoint, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         if (checkpoint.Training is null)
@@ -251,7 +331,7 @@ public sealed class Trainer
         {
             throw new ArgumentException($"the checkpoint's model ({checkpoint.Model.Config}) differs from the trainer's ({Model.Config}).", nameof(checkpoint));
         }
-        Restore(checkpoint.Training);
+        Restore(checkpoint.Training, acceptOtherData);
         using IEnumerator<(string Name, int[] Shape, Memory<float> Values)> target = Model.NamedTensors().GetEnumerator();
         foreach ((string _, int[] _, Memory<float> values) in checkpoint.Model.NamedTensors())
         {
@@ -269,6 +349,7 @@ public sealed class Trainer
         if (loss < BestValidationLoss)
         {
             BestValidationLoss = loss;
+            if (Checkpoints is { } files) SaveCheckpoint(files.BestPath, files.Vocabulary);
             NewBest?.Invoke(loss);
         }
         return loss;

@@ -1,6 +1,7 @@
 namespace RnnNative.Training;
 
-/// <summary>What a training run does and when it stops; char-rnn-like defaults.</summary>
+/// <summary>What a training run does and when it stops. The defaults are every front door's (CLI, C's
+/// rnn_trainer_config_init, Python): char-rnn's T = B = 50, Adam at 2e-3, clipping at norm 5.</summary>
 /// <param name="SequenceLength">T: steps per window, also the BPTT truncation.</param>
 /// <param name="BatchSize">B: parallel streams the corpus is cut into.</param>
 /// <param name="ClipNorm">Global gradient-norm limit (0: off).</param>
@@ -11,8 +12,8 @@ namespace RnnNative.Training;
 /// <param name="EvaluateEvery">Validate every this many updates (0: only at the end).</param>
 /// <param name="ValidationWindows">Windows of the validation part read per periodic validation (0: all of it).</param>
 public sealed record TrainingOptions(
-    int SequenceLength = 64,
-    int BatchSize = 32,
+    int SequenceLength = 50,
+    int BatchSize = 50,
     float ClipNorm = 5f,
     float ClipValue = 0f,
     long MaxSteps = 0,

@@ -20,6 +20,9 @@ public sealed class TrainingSnapshot
 
     public double BestValidationLoss { get; init; } = double.PositiveInfinity;
 
+    /// <summary>The data the run trained on; null in checkpoints written before 0.2.0, which did not record it.</summary>
+    public TrainingData? Data { get; init; }
+
     /// <summary>The optimizer's per-parameter vectors, in <see cref="Optimizer.State"/> order.</summary>
     public float[][] OptimizerState { get; init; } = [];
 

@@ -24,7 +24,7 @@ internal static unsafe class ModelExports
             ModelConfig c = StructSize.Read(config, Configs.ModelDefaults(), "config");
             if (outModel == null) throw new ArgumentNullException("out_model");
             LanguageModel model = new(Configs.ToEngine(c));
-            model.Initialize(new Random(unchecked((int)c.Seed)));
+            model.Initialize((ulong)c.SeedHigh << 32 | c.Seed);
             Marshalling.SetOut(outModel, HandleKind.Model, model, "out_model");
         });
     }
@@ -44,14 +44,7 @@ internal static unsafe class ModelExports
     public static Status SetStepPrecision(nint model, int precision) => ExportGuard.Run(() =>
     {
         LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
-        try
-        {
-            m.StepPrecision = (WeightPrecision)precision;
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new ArgumentOutOfRangeException("precision", precision, e.Message.Split(" (Parameter")[0]);
-        }
+        Configs.Validate(() => m.StepPrecision = (WeightPrecision)precision, "precision");
     });
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_get_step_precision")]

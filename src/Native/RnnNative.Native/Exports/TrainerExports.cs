@@ -24,16 +24,9 @@ internal static unsafe class TrainerExports
             TokenSequence tokens = HandleTable.Get<TokenSequence>(corpus, HandleKind.Corpus, "corpus");
             TrainerConfig c = StructSize.Read(config, Configs.TrainerDefaults(), "config");
             if (outTrainer == null) throw new ArgumentNullException("out_trainer");
-            CorpusSplit split;
-            try
-            {
-                split = CorpusSplit.Create(tokens, c.ValidationFraction);
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                throw new ArgumentOutOfRangeException("config->validation_fraction", c.ValidationFraction, e.Message.Split(" (Parameter")[0]);
-            }
-            Trainer trainer = new(m, split, Configs.ToEngine(c));
+            CorpusSplit? split = null;
+            Configs.Validate(() => split = CorpusSplit.Create(tokens, c.ValidationFraction), "config->validation_fraction");
+            Trainer trainer = new(m, split!, Configs.ToEngine(c));
             Marshalling.SetOut(outTrainer, HandleKind.Trainer, new TrainerSession(trainer, tokens), "out_trainer");
         });
     }
@@ -147,6 +140,16 @@ internal static unsafe class TrainerExports
     {
         TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
         session.Trainer.Resume(ModelFile.Load(Marshalling.String(path, "path")));
+    });
+
+    /// <summary>The engine's checkpoint policy (<see cref="CheckpointFiles"/>) for this trainer; a NULL path turns it off.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_set_checkpoint")]
+    public static Status SetCheckpoint(nint trainer, nint vocab, byte* path) => ExportGuard.Run(() =>
+    {
+        TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
+        session.Trainer.Checkpoints = path == null
+            ? null
+            : new CheckpointFiles(Marshalling.String(path, "path"), HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab"));
     });
 
     private static Progress ToProgress(TrainingProgress p) => new()

@@ -38,15 +38,9 @@ internal static unsafe class VocabularyExports
 
     private static Vocabulary Build(VocabConfig c, Stream text)
     {
-        if (c.MaxSize < 0) throw new ArgumentOutOfRangeException("config->max_size", c.MaxSize, "must be >= 0 (0: no cap)");
-        return (VocabularyKind)c.Kind switch
-        {
-            VocabularyKind.Byte => ByteVocabulary.Instance,
-            VocabularyKind.Utf8Char => Utf8CharVocabulary.Build(text, c.MaxSize == 0 ? null : c.MaxSize),
-            VocabularyKind.Word when c.MaxSize > 0 => WordVocabulary.Build(text, c.MaxSize),
-            VocabularyKind.Word => throw new ArgumentOutOfRangeException("config->max_size", c.MaxSize, "a word vocabulary needs a cap: the number of words to keep"),
-            _ => throw new ArgumentOutOfRangeException("config->kind", c.Kind, "unknown vocabulary kind"),
-        };
+        Vocabulary? vocabulary = null;
+        Configs.Validate(() => vocabulary = Vocabulary.Build((VocabularyKind)c.Kind, text, c.MaxSize), "config", ("kind", "kind"), ("maxSize", "max_size"));
+        return vocabulary!;
     }
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_vocab_destroy")]

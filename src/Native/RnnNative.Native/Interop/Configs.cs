@@ -1,5 +1,6 @@
 using RnnNative.Cells;
 using RnnNative.Data;
+using RnnNative.Diagnostics;
 using RnnNative.Model;
 using RnnNative.Sampling;
 using RnnNative.Text;
@@ -21,7 +22,7 @@ internal static unsafe class Configs
 
     public static LanguageModelConfig ToEngine(in ModelConfig c)
     {
-        LanguageModelConfig config = new(c.VocabSize, c.EmbeddingSize, (CellType)c.Cell, c.HiddenSize, c.Layers, (Activation)c.Activation, (InputEncoding)c.Input);
+        LanguageModelConfig config = new LanguageModelConfig(c.VocabSize, c.EmbeddingSize, (CellType)c.Cell, c.HiddenSize, c.Layers, (Activation)c.Activation, (InputEncoding)c.Input).WithDefaults();
         Validate(config.Validate, "config", ("VocabularySize", "vocab_size"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
             ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"), ("Input", "input"));
         return config;
@@ -69,6 +70,8 @@ internal static unsafe class Configs
             MaxSteps = o.MaxSteps,
             MaxSeconds = o.MaxSeconds,
             ValidationFraction = CorpusSplit.DefaultValidationFraction,
+            DecoupledWeightDecay = o.Optimizer.DecoupledWeightDecay ? 1 : 0,
+            Epsilon = o.Optimizer.Epsilon ?? 0f,
         };
     }
 
@@ -76,13 +79,14 @@ internal static unsafe class Configs
     {
         TrainingOptions options = new(c.SeqLen, c.BatchSize, c.ClipNorm, c.ClipValue, c.MaxSteps, c.MaxSeconds, c.Epochs, c.EvalEvery, c.ValidationWindows)
         {
-            Optimizer = new OptimizerConfig((OptimizerKind)c.Optimizer, c.LearningRate, c.Momentum, c.Nesterov != 0, c.Beta1, c.Beta2, WeightDecay: c.WeightDecay),
+            Optimizer = new OptimizerConfig((OptimizerKind)c.Optimizer, c.LearningRate, c.Momentum, c.Nesterov != 0, c.Beta1, c.Beta2,
+                Epsilon: c.Epsilon == 0f ? null : c.Epsilon, WeightDecay: c.WeightDecay, DecoupledWeightDecay: c.DecoupledWeightDecay != 0),
             Schedule = new LearningRateSchedule((ScheduleKind)c.Schedule, c.ScheduleStepSize, c.ScheduleGamma, c.ScheduleTotalSteps, c.MinLearningRate),
         };
         Validate(options.Validate, "config", ("SequenceLength", "seq_len"), ("BatchSize", "batch_size"), ("ClipNorm", "clip_norm"), ("ClipValue", "clip_value"),
             ("MaxSteps", "max_steps"), ("MaxSeconds", "max_seconds"), ("Epochs", "epochs"), ("EvaluateEvery", "eval_every"), ("ValidationWindows", "validation_windows"),
             ("Kind", "optimizer or schedule"), ("LearningRate", "learning_rate"), ("Momentum", "momentum"), ("Nesterov", "nesterov"), ("Beta1", "beta1"), ("Beta2", "beta2"),
-            ("WeightDecay", "weight_decay"), ("StepSize", "schedule_step_size"), ("TotalSteps", "schedule_total_steps"), ("Gamma", "schedule_gamma"), ("MinimumRate", "min_learning_rate"));
+            ("WeightDecay", "weight_decay"), ("Epsilon", "epsilon"), ("DecoupledWeightDecay", "decoupled_weight_decay"), ("StepSize", "schedule_step_size"), ("TotalSteps", "schedule_total_steps"), ("Gamma", "schedule_gamma"), ("MinimumRate", "min_learning_rate"));
         return options;
     }
 
@@ -100,7 +104,7 @@ internal static unsafe class Configs
     }
 
     /// <summary>Runs an engine validation and renames the field it names to <c>argument->c_field</c>.</summary>
-    private static void Validate(Action validate, string argument, params (string Engine, string C)[] fields)
+    public static void Validate(Action validate, string argument, params (string Engine, string C)[] fields)
     {
         try
         {
@@ -108,9 +112,22 @@ internal static unsafe class Configs
         }
         catch (ArgumentException e) when (e.ParamName is not null && fields.Any(f => f.Engine == e.ParamName))
         {
-            string name = $"{argument}->{fields.First(f => f.Engine == e.ParamName).C}";
-            string message = e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
-            throw new ArgumentException($"{name}: {message}", name, e);
+            throw Renamed(e, $"{argument}->{fields.First(f => f.Engine == e.ParamName).C}");
         }
     }
+
+    /// <summary>Runs <paramref name="body"/>, reporting any argument it rejects as the C argument <paramref name="name"/>.</summary>
+    public static void Validate(Action body, string name)
+    {
+        try
+        {
+            body();
+        }
+        catch (ArgumentException e) when (e.ParamName is not null)
+        {
+            throw Renamed(e, name);
+        }
+    }
+
+    private static ArgumentException Renamed(ArgumentException e, string name) => new($"{name}: {ErrorText.Reason(e)}", name, e);
 }

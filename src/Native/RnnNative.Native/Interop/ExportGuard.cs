@@ -1,3 +1,4 @@
+using RnnNative.Diagnostics;
 using RnnNative.IO;
 using RnnNative.Training;
 
@@ -48,5 +49,5 @@ internal static class ExportGuard
         _ => Status.Internal,
     };
 
-    private static string Describe(Exception e) => Map(e) == Status.Internal ? $"{e.GetType().Name}: {e.Message}" : e.Message;
+    private static string Describe(Exception e) => Map(e) == Status.Internal ? $"{e.GetType().Name}: {ErrorText.OneLine(e)}" : ErrorText.OneLine(e);
 }

@@ -18,6 +18,7 @@ internal struct ModelConfig
     public int Activation;
     public uint Seed;
     public int Input;
+    public uint SeedHigh;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -54,6 +55,8 @@ internal struct TrainerConfig
     public long MaxSteps;
     public double MaxSeconds;
     public double ValidationFraction;
+    public int DecoupledWeightDecay;
+    public float Epsilon;
 }
 
 [StructLayout(LayoutKind.Sequential)]
