@@ -23,12 +23,12 @@ internal static class TrainCommand
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0
                    --schedule constant|step|cosine  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
                    --steps N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus)
-                   --eval-every 200  --val-windows 0 (0: whole held-out part)  --seed 1  --threads N
+                   --eval-every 200  --val-windows 0 (0: whole held-out part)  --seed N (default: random)  --threads N
           output   --checkpoint model.rnn (also model.best.rnn)  --plot FILE.svg  --sample-length 200
           resume   --resume FILE   continue a run saved by Ctrl-C or a checkpoint, exactly where it stopped
         """;
 
-    public static int Run(Arguments args, TextWriter output, bool interactive, CancellationToken cancellation)
+    public static int Run(Arguments args, TextWriter output, ProgressBar bar, CancellationToken cancellation)
     {
         string? resumePath = args.String("resume");
         string? dataPath = args.String("data");
@@ -37,14 +37,15 @@ internal static class TrainCommand
         string bestCheckpoint = Path.ChangeExtension(checkpoint, null) + ".best" + Path.GetExtension(checkpoint);
         string plotPath = args.String("plot", Path.ChangeExtension(checkpoint, null) + ".loss.svg");
         int sampleLength = args.Int("sample-length", 200, min: 0);
-        ulong seed = args.ULong("seed", 1);
+        ulong seed = SeedOption.Read(args, output);
         if (args.Has("threads")) Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
 
         LanguageModel model;
         Vocabulary vocabulary;
         TrainingOptions options;
         TrainingSnapshot? snapshot = null;
-        byte[]? builtIn = dataPath is null ? AdditionCorpus.Generate(200_000, seed) : null;
+        // The built-in corpus is the same on every run, like a file, whatever the seed.
+        byte[]? builtIn = dataPath is null ? AdditionCorpus.Generate(200_000) : null;
         if (resumePath is not null)
         {
             LoadedModel loaded = ModelFile.Load(resumePath);
@@ -84,7 +85,6 @@ internal static class TrainCommand
             options.SequenceLength, options.BatchSize, options.Optimizer.Kind.ToString().ToLowerInvariant(), options.Optimizer.LearningRate, options.ClipNorm,
             Limits(options), snapshot is null ? "" : $"; resumed at update {snapshot.Step}"));
 
-        ProgressBar bar = new(output, interactive);
         trainer.Progress = p =>
         {
             bar.Report(p, force: p.ValidationLoss is not null);
