@@ -11,5 +11,6 @@ namespace RnnNative;
 /// <param name="Split">The training part and the held-out part that follows it, slices of <paramref name="Tokens"/>.</param>
 public sealed record TextData(Vocabulary Vocabulary, TokenSequence Tokens, CorpusSplit Split) : IDisposable
 {
+    /// <summary>Releases the tokens (and a mapped token file); the split's parts must not be used afterwards.</summary>
     public void Dispose() => Tokens.Dispose();
 }

@@ -36,6 +36,7 @@ public sealed class Trainer
     private TimeSpan _elapsedBefore;      // training time of earlier sessions of this run
     private long _tokensSeen;
 
+    /// <summary>A run that trains <paramref name="model"/> on <paramref name="data"/>'s training part and validates on its held-out part, with <paramref name="options"/> (validated).</summary>
     public Trainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -60,10 +61,13 @@ public sealed class Trainer
         Optimizer = new Optimizer(options.Optimizer, model.Blocks, model.Kernels);
     }
 
+    /// <summary>The model being trained.</summary>
     public LanguageModel Model { get; }
 
+    /// <summary>The options of the run.</summary>
     public TrainingOptions Options { get; }
 
+    /// <summary>The optimizer; its <see cref="Training.Optimizer.StepCount"/> is the number of updates applied.</summary>
     public Optimizer Optimizer { get; }
 
     /// <summary>Training and validation losses so far, for the loss-curve picture.</summary>
