@@ -77,7 +77,7 @@ public static class Program
         }
         catch (UsageException e)
         {
-            error.WriteLine($"rnn: {e.Message} (see rnn {syntax?.Name + " "}--help)");
+            error.WriteLine($"rnn: {e.Message} (see {(syntax is null ? "rnn" : "rnn " + syntax.Name)} --help)");
             return 2;
         }
         catch (Exception e) when (e is CliException or CheckpointFormatException or IOException or UnauthorizedAccessException

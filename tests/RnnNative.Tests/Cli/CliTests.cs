@@ -35,7 +35,8 @@ public sealed class CliTests : IDisposable
          "--steps", steps.ToString(), "--eval-every", "5", "--val-windows", "2", "--sample-length", "20", "--lr", "0.01"];
 
     [Theory]
-    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate' (see rnn --help)")]
+    [InlineData(new[] { "help", "frobnicate" }, "unknown command 'frobnicate' (see rnn --help)")]
     [InlineData(new[] { "train", "--hidden", "abc" }, "--hidden expects an integer, not 'abc'")]
     [InlineData(new[] { "train", "--steps", "5", "--bogus", "1" }, "unknown option --bogus")]
     [InlineData(new[] { "train", "--cell", "gru" }, "--cell must be one of lstm|elman|rnn, not 'gru'")]
