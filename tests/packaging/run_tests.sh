@@ -61,6 +61,12 @@ expect consumer-run "^updates 60$"
 expect consumer-run '^sample "the '
 # The package's buildTransitive props reached the app's runtime settings.
 check consumer-runtimeconfig grep -q '"System.Runtime.TieredCompilation.QuickJitForLoops": false' "$app/bin/Release/net10.0/Consumer.runtimeconfig.json"
+# The README's .NET example compiles against the package as printed.
+readme_app=$work/readme-app
+mkdir -p "$readme_app" && cp "$app/Consumer.csproj" "$app/nuget.config" "$readme_app/"
+awk '/^## Using the engine from .NET/ { section = 1 } section && /^```csharp/ { code = 1; next }
+     code && /^```/ { exit } code { print }' "$root/README.md" >"$readme_app/Program.cs"
+check readme-example-builds dotnet build "$readme_app" -c Release --nologo
 unset NUGET_PACKAGES
 
 # The CLI as one Native-AOT binary, with the README's command, in an intermediate folder of its own
