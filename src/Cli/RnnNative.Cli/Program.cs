@@ -37,13 +37,13 @@ public static class Program
                 Console.Error.WriteLine("\nstopping after this update (Ctrl-C again to kill)...");
             }
         };
-        bool interactive = !Console.IsOutputRedirected;
-        return Run(args, Console.Out, Console.Error, interactive, cancel.Token, interactive ? TerminalWidth() : ProgressBar.DefaultWidth);
+        return Run(args, Console.Out, Console.Error, !Console.IsOutputRedirected, cancel.Token, TerminalWidth);
     }
 
     /// <param name="interactive">Output is a terminal: the progress line redraws in place.</param>
-    /// <param name="width">The terminal's columns, which the progress line never reaches.</param>
-    internal static int Run(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellation, int width = ProgressBar.DefaultWidth)
+    /// <param name="width">The terminal's columns now (asked at each redraw, so a resized terminal is
+    /// followed), which the progress line never reaches; null: <see cref="ProgressBar.DefaultWidth"/>.</param>
+    internal static int Run(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellation, Func<int>? width = null)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" || args is ["help"])
         {
@@ -69,7 +69,7 @@ public static class Program
             Arguments options = new(args.Skip(1), syntax);
             return name switch
             {
-                "train" => TrainCommand.Run(options, output, new ProgressBar(output, interactive, width), cancellation),
+                "train" => TrainCommand.Run(options, output, new ProgressBar(output, interactive, width ?? (() => ProgressBar.DefaultWidth)), cancellation),
                 "sample" => SampleCommand.Run(options, output, error, cancellation),
                 "eval" => EvalCommand.Run(options, output),
                 _ => InfoCommand.Run(options, output),

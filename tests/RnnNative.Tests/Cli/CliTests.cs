@@ -17,7 +17,7 @@ public sealed class CliTests : IDisposable
     private static (int Code, string Output, string Error) RnnOn(bool interactive, int width, params string[] args)
     {
         StringWriter output = new(), error = new();
-        int code = Program.Run(args, output, error, interactive, CancellationToken.None, width);
+        int code = Program.Run(args, output, error, interactive, CancellationToken.None, () => width);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -245,6 +245,20 @@ public sealed class CliTests : IDisposable
         Assert.All(redrawn, line => Assert.True(line.Length < width, $"{line.Length} columns: '{line}'"));
         Assert.Contains(redrawn, line => line.Contains("step 10/10 100%"));
         Assert.Equal(width >= 80, redrawn.Any(line => line.StartsWith('[')));
+    }
+
+    [Fact]
+    public void The_progress_line_follows_a_terminal_that_narrows()
+    {
+        int draws = 0;
+        StringWriter output = new(), error = new();
+        int code = Program.Run(TinyTraining(WriteCorpus(), PathOf("narrow.rnn"), 10), output, error, interactive: true, CancellationToken.None,
+            () => ++draws == 1 ? 200 : 40);
+        Assert.True(code == 0, error.ToString());
+        string[] redrawn = output.ToString().Split('\r').Skip(1).Select(s => s.Split('\n')[0]).ToArray();
+        Assert.True(redrawn.Length >= 2 && draws == redrawn.Length, $"{draws} widths asked for {redrawn.Length} lines");
+        Assert.StartsWith("[", redrawn[0]);
+        Assert.All(redrawn.Skip(1), line => Assert.True(line.Length < 40, $"{line.Length} columns: '{line}'"));
     }
 
     [Fact]

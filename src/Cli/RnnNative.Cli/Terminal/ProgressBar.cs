@@ -6,11 +6,11 @@ namespace RnnNative.Cli.Terminal;
 /// <summary>
 /// Training's status: the update, the smoothed loss, the last validation loss, tokens/s, the
 /// elapsed time and the ETA. On a terminal one line redraws in place a few times a second, with a
-/// bar when there is room, and always fits the terminal's width (a line that wraps cannot be
-/// redrawn); what does not fit is left out, least useful first. When output is redirected (logs,
+/// bar when there is room, and always fits the terminal's width, read at each redraw (a line that
+/// wraps cannot be redrawn); what does not fit is left out, least useful first. When output is redirected (logs,
 /// CI) a plain line is printed every few seconds and at each validation, with no carriage return.
 /// </summary>
-internal sealed class ProgressBar(TextWriter output, bool interactive, int width = ProgressBar.DefaultWidth)
+internal sealed class ProgressBar(TextWriter output, bool interactive, Func<int> width)
 {
     public const int DefaultWidth = 80;
     private const int MaxBarWidth = 30, MinBarWidth = 10;
@@ -28,8 +28,10 @@ internal sealed class ProgressBar(TextWriter output, bool interactive, int width
         if (interactive)
         {
             // The last column stays empty: writing into it wraps the cursor on many terminals.
-            string line = Fit(Parts(p), p.Fraction, Math.Max(width - 1, 1));
-            output.Write("\r" + line.PadRight(_lastLength));
+            int room = Math.Max(width() - 1, 1);
+            string line = Fit(Parts(p), p.Fraction, room);
+            // Spaces clear the rest of the previous line, up to the width: after the terminal narrowed, more would wrap.
+            output.Write("\r" + line.PadRight(Math.Min(_lastLength, room)));
             _lastLength = line.Length;
         }
         else
