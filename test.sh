@@ -26,6 +26,10 @@ echo "== xunit: engine (every kernel path this machine runs) =="
 dotnet test RnnNative.sln -c Release --nologo -v q
 
 echo
+echo "== .NET packages: the engine in a new console app, the CLI as a .NET tool and a Native-AOT binary =="
+tests/packaging/run_tests.sh
+
+echo
 echo "== C ABI: Native-AOT flavours (x86-64-v2/v3/v4) and linux-arm64 under qemu =="
 bindings/c/run_tests.sh
 

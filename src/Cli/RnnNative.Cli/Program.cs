@@ -1,5 +1,7 @@
+using System.Reflection;
 using RnnNative.Cli.CommandLine;
 using RnnNative.Cli.Commands;
+using RnnNative.Cli.Terminal;
 using RnnNative.IO;
 
 namespace RnnNative.Cli;
@@ -11,7 +13,16 @@ namespace RnnNative.Cli;
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage:\n" + TrainCommand.Usage + "\n" + SampleCommand.Usage + "\n" + EvalCommand.Usage + "\n" + InfoCommand.Usage + "\n";
+    private static readonly CommandSyntax[] Commands =
+    [
+        new("train", TrainCommand.Usage),
+        new("sample", SampleCommand.Usage),
+        new("eval", EvalCommand.Usage),
+        new("info", InfoCommand.Usage),
+    ];
+
+    private static readonly string Usage = "usage:\n" + string.Concat(Commands.Select(c => c.Usage.TrimEnd() + "\n")) +
+        "rnn COMMAND --help      one command's options and short aliases\nrnn --version\n";
 
     public static int Main(string[] args)
     {
@@ -26,31 +37,47 @@ public static class Program
                 Console.Error.WriteLine("\nstopping after this update (Ctrl-C again to kill)...");
             }
         };
-        return Run(args, Console.Out, Console.Error, !Console.IsOutputRedirected, cancel.Token);
+        return Run(args, Console.Out, Console.Error, !Console.IsOutputRedirected, cancel.Token, TerminalWidth);
     }
 
-    internal static int Run(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellation)
+    /// <param name="interactive">Output is a terminal: the progress line redraws in place.</param>
+    /// <param name="width">The terminal's columns now (asked at each redraw, so a resized terminal is
+    /// followed), which the progress line never reaches; null: <see cref="ProgressBar.DefaultWidth"/>.</param>
+    internal static int Run(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellation, Func<int>? width = null)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0 || args[0] is "-h" or "--help" || args is ["help"])
         {
             output.Write(Usage);
             return args.Length == 0 ? 2 : 0;
         }
+        if (args[0] is "--version")
+        {
+            output.WriteLine($"rnn {Version()}");
+            InfoCommand.WriteRuntime(output);
+            return 0;
+        }
+        string name = args is ["help", string topic, ..] ? topic : args[0];
+        CommandSyntax? syntax = Commands.FirstOrDefault(c => c.Name == name);
         try
         {
-            Arguments options = new(args.Skip(1));
-            return args[0] switch
+            if (syntax is null) throw new UsageException($"unknown command '{name}'");
+            if (args[0] is "help" || args.Skip(1).Any(a => a is "-h" or "--help"))
             {
-                "train" => TrainCommand.Run(options, output, interactive, cancellation),
-                "sample" => SampleCommand.Run(options, output, cancellation),
+                output.Write(syntax.Help);
+                return 0;
+            }
+            Arguments options = new(args.Skip(1), syntax);
+            return name switch
+            {
+                "train" => TrainCommand.Run(options, output, new ProgressBar(output, interactive, width ?? (() => ProgressBar.DefaultWidth)), cancellation),
+                "sample" => SampleCommand.Run(options, output, error, cancellation),
                 "eval" => EvalCommand.Run(options, output),
-                "info" => InfoCommand.Run(options, output),
-                _ => throw new UsageException($"unknown command '{args[0]}'"),
+                _ => InfoCommand.Run(options, output),
             };
         }
         catch (UsageException e)
         {
-            error.WriteLine($"rnn: {e.Message} (see rnn --help)");
+            error.WriteLine($"rnn: {e.Message} (see {(syntax is null ? "rnn" : "rnn " + syntax.Name)} --help)");
             return 2;
         }
         catch (Exception e) when (e is CliException or CheckpointFormatException or IOException or UnauthorizedAccessException
@@ -58,6 +85,26 @@ public static class Program
         {
             error.WriteLine($"rnn: {Diagnostics.ErrorText.OneLine(e)}");
             return 1;
+        }
+    }
+
+    /// <summary>"0.1.0 (8855337)": the version the build stamped, with its commit when built from a clone.</summary>
+    private static string Version()
+    {
+        string stamped = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+        int plus = stamped.IndexOf('+');
+        return plus < 0 ? stamped : $"{stamped[..plus]} ({stamped[(plus + 1)..Math.Min(stamped.Length, plus + 8)]})";
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : ProgressBar.DefaultWidth;
+        }
+        catch (IOException)
+        {
+            return ProgressBar.DefaultWidth;
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Xml.Linq;
+using System.Text.RegularExpressions;
 using RnnNative.Cli;
+using RnnNative.Cli.Terminal;
 
 namespace RnnNative.Tests.Cli;
 
@@ -10,10 +12,12 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private (int Code, string Output, string Error) Rnn(params string[] args)
+    private (int Code, string Output, string Error) Rnn(params string[] args) => RnnOn(interactive: false, ProgressBar.DefaultWidth, args);
+
+    private static (int Code, string Output, string Error) RnnOn(bool interactive, int width, params string[] args)
     {
         StringWriter output = new(), error = new();
-        int code = Program.Run(args, output, error, interactive: false, CancellationToken.None);
+        int code = Program.Run(args, output, error, interactive, CancellationToken.None, () => width);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -31,7 +35,8 @@ public sealed class CliTests : IDisposable
          "--steps", steps.ToString(), "--eval-every", "5", "--val-windows", "2", "--sample-length", "20", "--lr", "0.01"];
 
     [Theory]
-    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate' (see rnn --help)")]
+    [InlineData(new[] { "help", "frobnicate" }, "unknown command 'frobnicate' (see rnn --help)")]
     [InlineData(new[] { "train", "--hidden", "abc" }, "--hidden expects an integer, not 'abc'")]
     [InlineData(new[] { "train", "--steps", "5", "--bogus", "1" }, "unknown option --bogus")]
     [InlineData(new[] { "train", "--cell", "gru" }, "--cell must be one of lstm|elman|rnn, not 'gru'")]
@@ -40,6 +45,15 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "eval", "--model", "m.rnn", "--data", "d.txt", "--precision", "int4" }, "--precision must be one of f32|bf16, not 'int4'")]
     [InlineData(new[] { "train", "stray" }, "unexpected argument 'stray'")]
     [InlineData(new[] { "info", "--curve" }, "--curve needs --model FILE")]
+    [InlineData(new[] { "train", "--hiden", "5" }, "unknown option --hiden for rnn train; did you mean --hidden?")]
+    [InlineData(new[] { "train", "--hidden", "8", "--lyaers", "2" }, "did you mean --layers?")]
+    [InlineData(new[] { "train", "-seq_length", "5" }, "did you mean --seq-length?")]
+    [InlineData(new[] { "train", "--seq-len", "5" }, "did you mean --seq-length?")]
+    [InlineData(new[] { "sample", "-m", "m.rnn", "--temprature", "1" }, "did you mean --temperature?")]
+    [InlineData(new[] { "sample", "-m", "m.rnn", "-x" }, "unknown option -x for rnn sample (see rnn sample --help)")]
+    [InlineData(new[] { "eval", "-m", "m.rnn", "-n", "5" }, "unknown option -n for rnn eval")]
+    [InlineData(new[] { "sample", "-m", "m.rnn", "-t", "0" }, "--threads must be between 1 and 1024, not 0")]
+    [InlineData(new[] { "sample", "-m", "m.rnn", "-p" }, "--prime needs a value")]
     public void A_wrong_command_line_is_one_line_and_exit_code_2(string[] args, string message)
     {
         (int code, string _, string error) = Rnn(args);
@@ -219,7 +233,7 @@ public sealed class CliTests : IDisposable
         string data = WriteCorpus(), model = PathOf("m.rnn");
         Assert.Equal(0, Rnn(TinyTraining(data, model, 6)).Code);
         byte[] saved = File.ReadAllBytes(model);
-        (int code, string output, string error) = Rnn("train", "--resume", model);
+        (int code, string output, string error) = Rnn("train", "--resume", model, "--seed", "1");
         Assert.True(code == 0, error);
         Assert.Equal($"'{model}' has already reached its limits (6 updates) at update 6: nothing to do. Raise --steps, --time or --epochs (totals of the run) to train further.", output.Trim());
         Assert.Equal(saved, File.ReadAllBytes(model));
@@ -388,5 +402,123 @@ public sealed class CliTests : IDisposable
         (int code, string output, string error) = Rnn([.. training, "--resume", model]);
         Assert.True(code == 0, error);
         Assert.Contains("resumed at update 4", output);
+    }
+
+    [Fact]
+    public void Version_names_the_assembly_version_and_the_kernel_path()
+    {
+        (int code, string output, string error) = Rnn("--version");
+        Assert.True(code == 0, error);
+        string version = typeof(Program).Assembly.GetName().Version!.ToString(3);
+        Assert.StartsWith($"rnn {version}", output);
+        Assert.Contains($"kernel path: {RnnNative.Kernels.KernelPaths.Name(RnnNative.Kernels.KernelPaths.Active)}", output);
+    }
+
+    [Theory]
+    [InlineData("train", "--help")]
+    [InlineData("sample", "-h")]
+    [InlineData("eval", "--help")]
+    [InlineData("info", "-h")]
+    public void Help_after_a_command_prints_only_that_command_and_exits_0(string command, string help)
+    {
+        foreach (string[] args in new[] { new[] { command, help }, new[] { command, "--model", "x.rnn", help }, new[] { "help", command } })
+        {
+            (int code, string output, string error) = Rnn(args);
+            Assert.True(code == 0, error);
+            Assert.StartsWith($"rnn {command} ", output);
+            string[] others = new[] { "train", "sample", "eval", "info" }.Where(c => c != command).ToArray();
+            Assert.All(others, other => Assert.DoesNotContain($"rnn {other} ", output));
+        }
+        Assert.Contains("-m = --model", Rnn("sample", "-h").Output);
+        Assert.Contains("--temp = --temperature", Rnn("sample", "-h").Output);
+        Assert.EndsWith("short    -m = --model\n", Rnn("eval", "-h").Output);
+    }
+
+    [Fact]
+    public void Short_aliases_of_llama_cpp_mean_the_same_as_the_long_options()
+    {
+        string data = WriteCorpus(), model = PathOf("alias.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 4)).Code);
+        (int code, string longForm, string error) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "30", "--seed", "5", "--temperature", "0.7");
+        Assert.True(code == 0, error);
+        (code, string shortForm, error) = Rnn("sample", "-m", model, "-p", "the ", "-n", "30", "-s", "5", "--temp", "0.7");
+        Assert.True(code == 0, error);
+        Assert.Equal(longForm, shortForm);
+        (code, string prompt, error) = Rnn("sample", "-m", model, "--prompt", "the ", "-n=30", "-s", "5", "--temp=0.7");
+        Assert.True(code == 0, error);
+        Assert.Equal(longForm, prompt);
+        Assert.Equal(0, Rnn("info", "-m", model).Code);
+        Assert.Equal(0, Rnn("eval", "-m", model, "--data", data).Code);
+    }
+
+    [Fact]
+    public void Without_seed_train_and_sample_draw_one_and_print_how_to_repeat_the_run()
+    {
+        string data = WriteCorpus();
+        string[] training = TinyTraining(data, PathOf("r1.rnn"), 4);
+        (int code, string output, string error) = Rnn(training);
+        Assert.True(code == 0, error);
+        Match drawn = Regex.Match(output, @"^seed (\d+) \(repeat with --seed \1\)$", RegexOptions.Multiline);
+        Assert.True(drawn.Success, output);
+        string seed = drawn.Groups[1].Value;
+
+        training[Array.IndexOf(training, "--checkpoint") + 1] = PathOf("r2.rnn");
+        (code, output, error) = Rnn([.. training, "--seed", seed]);
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("repeat with", output);
+        string[] sampling = ["sample", "--prime", "the ", "--length", "40", "--seed", "3"];
+        Assert.Equal(Rnn([.. sampling, "--model", PathOf("r1.rnn")]).Output, Rnn([.. sampling, "--model", PathOf("r2.rnn")]).Output);
+
+        (code, string first, error) = Rnn("sample", "--model", PathOf("r1.rnn"), "--length", "60");
+        Assert.Equal(0, code);
+        drawn = Regex.Match(error, @"^seed (\d+) \(repeat with --seed \1\)$", RegexOptions.Multiline);
+        Assert.True(drawn.Success, error);
+        (_, string again, error) = Rnn("sample", "--model", PathOf("r1.rnn"), "--length", "60", "--seed", drawn.Groups[1].Value);
+        Assert.Equal(first, again);
+        Assert.Equal("", error);
+    }
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(60)]
+    [InlineData(80)]
+    [InlineData(200)]
+    public void On_a_terminal_the_progress_line_redraws_within_its_width(int width)
+    {
+        string data = WriteCorpus();
+        (int code, string output, string error) = RnnOn(interactive: true, width, TinyTraining(data, PathOf("w.rnn"), 10));
+        Assert.True(code == 0, error);
+        string[] redrawn = output.Split('\r').Skip(1).Select(s => s.Split('\n')[0]).ToArray();
+        Assert.NotEmpty(redrawn);
+        Assert.All(redrawn, line => Assert.True(line.Length < width, $"{line.Length} columns: '{line}'"));
+        Assert.Contains(redrawn, line => line.Contains("step 10/10 100%"));
+        Assert.Equal(width >= 80, redrawn.Any(line => line.StartsWith('[')));
+    }
+
+    [Fact]
+    public void The_progress_line_follows_a_terminal_that_narrows()
+    {
+        int draws = 0;
+        StringWriter output = new(), error = new();
+        int code = Program.Run(TinyTraining(WriteCorpus(), PathOf("narrow.rnn"), 10), output, error, interactive: true, CancellationToken.None,
+            () => ++draws == 1 ? 200 : 40);
+        Assert.True(code == 0, error.ToString());
+        string[] redrawn = output.ToString().Split('\r').Skip(1).Select(s => s.Split('\n')[0]).ToArray();
+        Assert.True(redrawn.Length >= 2 && draws == redrawn.Length, $"{draws} widths asked for {redrawn.Length} lines");
+        Assert.StartsWith("[", redrawn[0]);
+        Assert.All(redrawn.Skip(1), line => Assert.True(line.Length < 40, $"{line.Length} columns: '{line}'"));
+    }
+
+    [Fact]
+    public void Redirected_output_gets_plain_lines_one_at_each_validation()
+    {
+        string data = WriteCorpus();
+        (int code, string output, string error) = Rnn(TinyTraining(data, PathOf("plain.rnn"), 10));
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain('\r', output);
+        Assert.DoesNotContain("[#", output);
+        string[] progress = output.Split('\n').Where(l => l.StartsWith("step ", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(progress, l => l.StartsWith("step 5/10 50% | loss") && l.Contains(" val "));
+        Assert.Contains(progress, l => l.StartsWith("step 10/10 100% | loss") && l.Contains(" val "));
     }
 }

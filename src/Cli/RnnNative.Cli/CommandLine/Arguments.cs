@@ -4,34 +4,37 @@ using System.Numerics;
 namespace RnnNative.Cli.CommandLine;
 
 /// <summary>
-/// <c>--name value</c> and <c>--flag</c> options after a command. Each option is read once by the
-/// command; <see cref="RejectUnused"/> then turns anything left over (a typo) into an error
-/// instead of silently ignoring it.
+/// <c>--name value</c>, <c>--name=value</c>, <c>--flag</c> and short aliases (<c>-m FILE</c>) after a
+/// command. A word that names no option of the command is an error at once, with the closest
+/// option; each option is then read once by the command, and <see cref="RejectUnused"/> turns one
+/// the command did not read on this path into an error instead of silently ignoring it.
 /// </summary>
 internal sealed class Arguments
 {
     private readonly Dictionary<string, List<string?>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-    public Arguments(IEnumerable<string> args)
+    public Arguments(IEnumerable<string> args, CommandSyntax syntax)
     {
         List<string> list = args.ToList();
         for (int i = 0; i < list.Count; i++)
         {
             string arg = list[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            if (!LooksLikeOption(arg))
             {
                 throw new UsageException($"unexpected argument '{arg}' (options look like --name value)");
             }
-            string name = arg[2..];
+            string word = arg;
             string? value = null;
-            int equals = name.IndexOf('=');
+            int equals = arg.IndexOf('=');
             if (equals >= 0)
             {
-                value = name[(equals + 1)..];
-                name = name[..equals];
+                (word, value) = (arg[..equals], arg[(equals + 1)..]);
             }
-            else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal))
+            string name = syntax.Resolve(word) ?? throw syntax.Unknown(word);
+            // The next word is this option's value unless it is itself an option: "-0.5" and
+            // "-hello" are values, "--top-k" and "-n" are not.
+            if (equals < 0 && i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal) && syntax.Resolve(list[i + 1]) is null)
             {
                 value = list[++i];
             }
@@ -42,6 +45,10 @@ internal sealed class Arguments
             values.Add(value);
         }
     }
+
+    /// <summary>"--name" or "-x": a dash and then a letter, so negative numbers stay values.</summary>
+    private static bool LooksLikeOption(string word) =>
+        word.Length >= 2 && word[0] == '-' && (char.IsAsciiLetter(word[1]) || (word[1] == '-' && word.Length > 2));
 
     public bool Has(string name) => _options.ContainsKey(name);
 
@@ -101,13 +108,13 @@ internal sealed class Arguments
         throw new UsageException($"--{name} must be one of {string.Join("|", choices.Select(c => c.Word))}, not '{text}'");
     }
 
-    /// <summary>Fails on any option the command did not read.</summary>
+    /// <summary>Fails on any option the command did not read (e.g. one that does not apply to a resumed run).</summary>
     public void RejectUnused()
     {
         string? unknown = _options.Keys.FirstOrDefault(k => !_used.Contains(k));
         if (unknown is not null)
         {
-            throw new UsageException($"unknown option --{unknown}");
+            throw new UsageException($"--{unknown} does not apply to this run");
         }
     }
 

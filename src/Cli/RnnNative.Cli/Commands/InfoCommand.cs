@@ -19,8 +19,7 @@ internal static class InfoCommand
         bool curve = args.Flag("curve");
         args.RejectUnused();
         if (curve && path is null) throw new UsageException("--curve needs --model FILE");
-        output.WriteLine($"RnnNative {typeof(LanguageModel).Assembly.GetName().Version?.ToString(3)}, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}");
-        output.WriteLine($"kernel path: {KernelPaths.Name(KernelPaths.Active)} (available: {string.Join(", ", KernelPaths.Available.Select(KernelPaths.Name))}; set {KernelPaths.EnvironmentVariable} to force one)");
+        WriteRuntime(output);
         output.WriteLine($"threads: {Parallelism.ThreadCount}");
         if (path is null) return 0;
 
@@ -42,6 +41,13 @@ internal static class InfoCommand
             output.WriteLine("training: none saved (weights only)");
         }
         return 0;
+    }
+
+    /// <summary>The engine's version, the runtime and the kernel path this machine runs (also <c>rnn --version</c>).</summary>
+    public static void WriteRuntime(TextWriter output)
+    {
+        output.WriteLine($"RnnNative {typeof(LanguageModel).Assembly.GetName().Version?.ToString(3)}, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}");
+        output.WriteLine($"kernel path: {KernelPaths.Name(KernelPaths.Active)} (available: {string.Join(", ", KernelPaths.Available.Select(KernelPaths.Name))}; set {KernelPaths.EnvironmentVariable} to force one)");
     }
 
     /// <summary>One line per validation: update, training seconds before it (validation not counted), loss.</summary>

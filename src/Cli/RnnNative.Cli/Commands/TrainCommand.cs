@@ -23,7 +23,7 @@ internal static class TrainCommand
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0
                    --beta1 0.9  --beta2 0.999  --eps 1e-8 (1e-10 adagrad)
                    --schedule constant|step|cosine (over the run's updates)  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
-                   --eval-every 200  --val-windows 0 (0: whole held-out part)  --seed 1  --threads N
+                   --eval-every 200  --val-windows 0 (0: whole held-out part)  --seed N (default: random)  --threads N
           limits   --steps N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus);
                    totals of the run counted from its first update, so a resumed run stops where a straight one would
           output   --checkpoint model.rnn (also model.best.rnn)  --plot FILE.svg  --sample-length 200
@@ -40,9 +40,9 @@ internal static class TrainCommand
     /// <summary>Lines of the built-in addition corpus.</summary>
     public const int AdditionLines = 200_000;
 
-    public static int Run(Arguments args, TextWriter output, bool interactive, CancellationToken cancellation)
+    public static int Run(Arguments args, TextWriter output, ProgressBar bar, CancellationToken cancellation)
     {
-        TrainingStart start = TrainingStart.Read(args);
+        TrainingStart start = TrainingStart.Read(args, output);
         string checkpoint = start.Checkpoint;
         string bestCheckpoint = CheckpointFiles.BestPathFor(checkpoint);
         string plotPath = args.String("plot", Path.ChangeExtension(checkpoint, null) + ".loss.svg");
@@ -84,7 +84,6 @@ internal static class TrainCommand
 
         OutputFiles.Prepare(checkpoint, "checkpoint");
         OutputFiles.Prepare(plotPath, "plot");
-        ProgressBar bar = new(output, interactive);
         trainer.Progress = p =>
         {
             bar.Report(p, force: p.ValidationLoss is not null);

@@ -51,7 +51,7 @@ internal sealed class TrainingStart
 
     private bool DataChangedOk { get; init; }
 
-    public static TrainingStart Read(Arguments args)
+    public static TrainingStart Read(Arguments args, TextWriter log)
     {
         string? resumePath = args.String("resume"), initPath = args.String("init-from");
         if (resumePath is not null && initPath is not null)
@@ -59,7 +59,7 @@ internal sealed class TrainingStart
             throw new UsageException("--resume continues a run and --init-from starts a new one from saved weights: give one of them");
         }
         bool dataChangedOk = args.Flag("data-changed-ok");
-        ulong seed = args.ULong("seed", 1);
+        ulong seed = SeedOption.Read(args, log);
         string? from = resumePath ?? initPath;
         LoadedModel? saved = from is null ? null : ModelFiles.Load(from);
         if (resumePath is not null && saved!.Training is null)

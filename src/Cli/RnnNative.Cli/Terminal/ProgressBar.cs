@@ -4,13 +4,16 @@ using RnnNative.Training;
 namespace RnnNative.Cli.Terminal;
 
 /// <summary>
-/// One status line for training: a bar when the run's length is known, the smoothed loss, the
-/// last validation loss, tokens/s and the ETA. On a terminal the line redraws in place a few
-/// times a second; when output is redirected (logs, CI) it prints a plain line every few seconds.
+/// Training's status: the update, the smoothed loss, the last validation loss, tokens/s, the
+/// elapsed time and the ETA. On a terminal one line redraws in place a few times a second, with a
+/// bar when there is room, and always fits the terminal's width, read at each redraw (a line that
+/// wraps cannot be redrawn); what does not fit is left out, least useful first. When output is redirected (logs,
+/// CI) a plain line is printed every few seconds and at each validation, with no carriage return.
 /// </summary>
-internal sealed class ProgressBar(TextWriter output, bool interactive)
+internal sealed class ProgressBar(TextWriter output, bool interactive, Func<int> width)
 {
-    private const int BarWidth = 24;
+    public const int DefaultWidth = 80;
+    private const int MaxBarWidth = 30, MinBarWidth = 10;
     private readonly TimeSpan _interval = interactive ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5);
     private DateTime _lastDrawn = DateTime.MinValue;
     private double? _lastValidation;
@@ -22,15 +25,18 @@ internal sealed class ProgressBar(TextWriter output, bool interactive)
         DateTime now = DateTime.UtcNow;
         if (!force && now - _lastDrawn < _interval) return;
         _lastDrawn = now;
-        string line = Format(p);
         if (interactive)
         {
-            output.Write("\r" + line.PadRight(_lastLength));
+            // The last column stays empty: writing into it wraps the cursor on many terminals.
+            int room = Math.Max(width() - 1, 1);
+            string line = Fit(Parts(p), p.Fraction, room);
+            // Spaces clear the rest of the previous line, up to the width: after the terminal narrowed, more would wrap.
+            output.Write("\r" + line.PadRight(Math.Min(_lastLength, room)));
             _lastLength = line.Length;
         }
         else
         {
-            output.WriteLine(line);
+            output.WriteLine(string.Join(" | ", Parts(p)));
         }
     }
 
@@ -44,16 +50,33 @@ internal sealed class ProgressBar(TextWriter output, bool interactive)
         }
     }
 
-    private string Format(TrainingProgress p)
+    /// <summary>The status, most useful part first.</summary>
+    private List<string> Parts(TrainingProgress p)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
-        int filled = (int)Math.Round(p.Fraction * BarWidth);
-        string bar = "[" + new string('#', filled) + new string('.', BarWidth - filled) + "]";
-        string steps = p.TotalSteps > 0 ? $"{p.Step}/{p.TotalSteps}" : p.Step.ToString(c);
-        string validation = _lastValidation is double v ? string.Format(c, " val {0:0.000}", v) : "";
-        string eta = p.Remaining is TimeSpan r ? " ETA " + Duration(r) : "";
-        return string.Format(c, "{0} {1,3:0}% step {2} loss {3:0.000}{4} | {5} tok/s | {6}{7}",
-            bar, p.Fraction * 100, steps, p.SmoothedLoss, validation, Rate(p.TokensPerSecond), Duration(p.Elapsed), eta);
+        string steps = p.TotalSteps > 0 ? string.Format(c, "step {0}/{1} {2:0}%", p.Step, p.TotalSteps, p.Fraction * 100) : string.Format(c, "step {0} {1:0}%", p.Step, p.Fraction * 100);
+        string loss = string.Format(c, "loss {0:0.000}", p.SmoothedLoss) + (_lastValidation is double v ? string.Format(c, " val {0:0.000}", v) : "");
+        string time = Duration(p.Elapsed) + (p.Remaining is TimeSpan r ? " ETA " + Duration(r) : "");
+        return [steps, loss, time, Rate(p.TokensPerSecond) + " tok/s"];
+    }
+
+    /// <summary>All parts behind a bar when a bar of at least <see cref="MinBarWidth"/> fits in
+    /// <paramref name="room"/> columns too; else the parts that fit (a single one too long is cut).</summary>
+    private static string Fit(List<string> parts, double fraction, int room)
+    {
+        string text = string.Join(" | ", parts);
+        int barWidth = Math.Min(MaxBarWidth, room - text.Length - 3);
+        if (barWidth >= MinBarWidth)
+        {
+            int filled = (int)Math.Round(Math.Clamp(fraction, 0, 1) * barWidth);
+            return "[" + new string('#', filled) + new string('.', barWidth - filled) + "] " + text;
+        }
+        while (text.Length > room && parts.Count > 1)
+        {
+            parts.RemoveAt(parts.Count - 1);
+            text = string.Join(" | ", parts);
+        }
+        return text.Length > room ? text[..room] : text;
     }
 
     private static string Rate(double tokensPerSecond) => tokensPerSecond >= 1000

@@ -13,6 +13,8 @@ public enum CellType
 /// <summary>The nonlinearity f of an Elman cell. Numbers are stable (C ABI, checkpoints).</summary>
 public enum Activation
 {
+    /// <summary>f = tanh, PyTorch's default.</summary>
     Tanh = 0,
+    /// <summary>f = max(0, x), PyTorch's <c>nonlinearity="relu"</c>.</summary>
     Relu = 1,
 }

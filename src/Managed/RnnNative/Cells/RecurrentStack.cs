@@ -22,6 +22,7 @@ public sealed class RecurrentStack
     private int _steps;                   // T and B of the last forward pass; 0 before the first
     private int _batch;
 
+    /// <summary>A stack with its own parameters (zero until initialized) and gradients, computed with <paramref name="kernels"/> (default: this machine's best path).</summary>
     public RecurrentStack(RecurrentConfig config, KernelSet? kernels = null)
         : this(config, kernels, sharedParameters: null)
     {
@@ -60,6 +61,7 @@ public sealed class RecurrentStack
     /// its own scratch buffers, so it can run <see cref="Forward"/> on another thread; no gradients.</summary>
     public RecurrentStack CreateInferenceReplica() => new(Config, Kernels, Parameters);
 
+    /// <summary>The cell, sizes and layer count the stack was built with.</summary>
     public RecurrentConfig Config { get; }
 
     /// <summary>The kernels every computation of this stack runs.</summary>
@@ -88,6 +90,7 @@ public sealed class RecurrentStack
         }
     }
 
+    /// <summary>Sets every gradient to zero (backward passes add to them).</summary>
     public void ZeroGradients() => Gradients.AsSpan().Clear();
 
     /// <summary>

@@ -16,7 +16,9 @@ namespace RnnNative.Data;
 /// </summary>
 public static class CorpusEncoder
 {
+    /// <summary>Token storage up to which <see cref="EncodeFile"/> keeps the tokens in memory: 256 MiB.</summary>
     public const long DefaultInMemoryLimitBytes = 256L << 20;
+    /// <summary>Bytes of text read and encoded at a time.</summary>
     public const int DefaultChunkBytes = Utf8ChunkReader.DefaultChunkBytes;
 
     /// <summary>Encodes the file at <paramref name="textPath"/> in memory or to a mapped token file, per the policy above.</summary>

@@ -3,6 +3,7 @@ namespace RnnNative.Data;
 /// <summary>A corpus cut into a training part and the held-out validation part that follows it.</summary>
 public sealed record CorpusSplit(TokenSequence Train, TokenSequence Validation)
 {
+    /// <summary>The share of a corpus held out for validation by default: its last 10%.</summary>
     public const double DefaultValidationFraction = 0.1;
 
     /// <summary>The fraction <see cref="Create"/> held out; NaN for a split the host made itself.</summary>

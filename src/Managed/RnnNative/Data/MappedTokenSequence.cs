@@ -56,6 +56,7 @@ public sealed unsafe class MappedTokenSequence : TokenSequence
         }
     }
 
+    /// <inheritdoc/>
     public override void Dispose()
     {
         if (!_disposed)

@@ -24,7 +24,9 @@ namespace RnnNative.Data;
 /// </summary>
 public static class TokenFile
 {
+    /// <summary>The version written at offset 4; files of other versions are refused.</summary>
     public const ushort FormatVersion = 1;
+    /// <summary>Bytes before the first token.</summary>
     public const int HeaderBytes = 32;
     private static ReadOnlySpan<byte> Magic => "RNTK"u8;
 

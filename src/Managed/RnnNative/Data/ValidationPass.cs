@@ -18,6 +18,7 @@ public sealed class ValidationPass
     private readonly int[] _window;
     private long _nextWindow;
 
+    /// <summary>A pass over <paramref name="tokens"/> in <paramref name="batchSize"/> streams (B) and windows of <paramref name="steps"/> (T).</summary>
     public ValidationPass(TokenSequence tokens, int batchSize, int steps)
     {
         ArgumentNullException.ThrowIfNull(tokens);
@@ -32,6 +33,7 @@ public sealed class ValidationPass
         _window = new int[steps + 1];
     }
 
+    /// <summary>B: streams the pairs are cut into.</summary>
     public int BatchSize { get; }
 
     /// <summary>T: steps of every window but possibly the last.</summary>

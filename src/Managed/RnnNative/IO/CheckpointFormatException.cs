@@ -7,7 +7,9 @@ namespace RnnNative.IO;
 /// so one <c>catch (IOException)</c> around a load handles both a missing and a bad file.</remarks>
 public sealed class CheckpointFormatException : IOException
 {
+    /// <summary>A rejection whose <paramref name="message"/> says what is wrong with the file.</summary>
     public CheckpointFormatException(string message) : base(message) { }
 
+    /// <summary>A rejection caused by <paramref name="innerException"/> (e.g. a JSON or UTF-8 error inside a section).</summary>
     public CheckpointFormatException(string message, Exception innerException) : base(message, innerException) { }
 }

@@ -78,6 +78,7 @@ public sealed class CheckpointReader
 
     private CheckpointReader(byte[] file) : this(file, ReadVersion(file), ParseSections(file)) { }
 
+    /// <summary>Whether the file has a section named <paramref name="name"/>.</summary>
     public bool HasSection(string name) => _byName.ContainsKey(name);
 
     /// <summary>The section called <paramref name="name"/>; a missing one is a format error, since

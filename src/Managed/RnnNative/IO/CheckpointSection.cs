@@ -13,7 +13,9 @@ public enum CheckpointSectionKind : byte
 /// <summary>Element type of a section's payload, as stored in the file.</summary>
 public enum CheckpointDataType : byte
 {
+    /// <summary>Bytes (blobs).</summary>
     UInt8 = 0,
+    /// <summary>IEEE 754 binary32, little-endian.</summary>
     Float32 = 1,
 }
 
@@ -26,10 +28,13 @@ public sealed class CheckpointSection(
     long offset,
     long length)
 {
+    /// <summary>The section's name, unique in its file (e.g. a tensor name such as <c>W_ih_l0</c>).</summary>
     public string Name { get; } = name;
 
+    /// <summary>Blob or tensor.</summary>
     public CheckpointSectionKind Kind { get; } = kind;
 
+    /// <summary>The element type of the payload.</summary>
     public CheckpointDataType DataType { get; } = dataType;
 
     /// <summary>A tensor's dimensions, row-major (empty for a scalar and for blobs).</summary>
@@ -44,5 +49,6 @@ public sealed class CheckpointSection(
     /// <summary>Elements of a tensor (1 for a scalar, 0 if any dimension is 0); bytes of a blob.</summary>
     public long ElementCount => Kind == CheckpointSectionKind.Tensor ? Length / sizeof(float) : Length;
 
+    /// <summary>Name, kind, type, shape and where the payload lies, for messages and debugging.</summary>
     public override string ToString() => $"{Name}: {Kind} {DataType} [{string.Join(", ", Shape)}] at {Offset}, {Length} bytes";
 }

@@ -60,12 +60,16 @@ public sealed class SafetensorsReader
     /// <summary>The <c>__metadata__</c> strings; empty when the file has none.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>Reads and validates the safetensors file at <paramref name="path"/>.</summary>
     public static SafetensorsReader ReadFile(string path) => new(File.ReadAllBytes(path));
 
+    /// <summary>Reads and validates a safetensors file held in memory (the bytes are copied).</summary>
     public static SafetensorsReader Read(ReadOnlySpan<byte> bytes) => new(bytes.ToArray());
 
+    /// <summary>Whether the file has a tensor named <paramref name="name"/>.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <summary>The tensor named <paramref name="name"/>; a <see cref="CheckpointFormatException"/> naming it when it is missing.</summary>
     public SafetensorsTensor Get(string name) =>
         _byName.TryGetValue(name, out SafetensorsTensor? tensor) ? tensor : throw new CheckpointFormatException($"tensor '{name}' is missing from the safetensors file.");
 

@@ -51,6 +51,7 @@ public sealed class SafetensorsWriter
         return this;
     }
 
+    /// <summary>Writes the file: the 8-byte header length, the JSON header, then the tensors' bytes.</summary>
     public void WriteTo(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -74,6 +75,7 @@ public sealed class SafetensorsWriter
         }
     }
 
+    /// <summary>The file's bytes, as <see cref="WriteTo"/> writes them.</summary>
     public byte[] ToArray()
     {
         using MemoryStream stream = new();

@@ -34,6 +34,7 @@ public sealed class LanguageModel
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
     private SingleTokenStep? _singleTokenStep;
 
+    /// <summary>A model of <paramref name="config"/> (validated) with zero weights until <see cref="Initialize(ulong)"/> or a load, computed with <paramref name="kernels"/> (default: this machine's best path).</summary>
     public LanguageModel(LanguageModelConfig config, KernelSet? kernels = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -75,11 +76,13 @@ public sealed class LanguageModel
         return OneHot ? [rnn, decoder] : [new ParameterBlock("embedding", _embedding, embeddingGradient) { Version = Version }, rnn, decoder];
     }
 
+    /// <summary>Vocabulary size, input encoding, cell, sizes and layers.</summary>
     public LanguageModelConfig Config { get; }
 
     /// <summary>True for a model made by <see cref="CreateInferenceReplica"/>: it cannot train.</summary>
     public bool IsInferenceReplica { get; }
 
+    /// <summary>The kernel path every computation of this model runs on.</summary>
     public KernelSet Kernels { get; }
 
     /// <summary>The recurrent layers (their tensors carry PyTorch's names).</summary>
@@ -143,6 +146,8 @@ public sealed class LanguageModel
     /// that all 64 bits folded in (xor of its 31-bit parts), so high bits still change the weights.</summary>
     public static int InitializationSeed(ulong seed) => (int)((seed ^ (seed >> 31) ^ (seed >> 62)) & int.MaxValue);
 
+    /// <summary>PyTorch's initialization drawn from <paramref name="random"/>: embedding ~ N(0, 1), every
+    /// recurrent and decoder weight and bias ~ U(-1/sqrt(H), 1/sqrt(H)).</summary>
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
@@ -192,6 +197,7 @@ public sealed class LanguageModel
     /// </summary>
     public LanguageModel CreateInferenceReplica() => new(this);
 
+    /// <summary>Sets every gradient to zero (a training window adds to them).</summary>
     public void ZeroGradients()
     {
         foreach (ParameterBlock block in Blocks)

@@ -27,6 +27,7 @@ public sealed record LoadedModel(LanguageModel Model, Vocabulary Vocabulary, Tra
 /// </summary>
 public static class ModelFile
 {
+    /// <summary>The format name written in every model file's config section; files with another are refused.</summary>
     public const string FormatName = "rnnnative.language-model";
 
     /// <summary>The newest version of the section layout above that this build reads (the container
@@ -46,6 +47,7 @@ public static class ModelFile
     public static byte[] ToBytes(LanguageModel model, Vocabulary vocabulary, TrainingOptions? options = null, TrainingSnapshot? training = null) =>
         Build(model, vocabulary, options, training).ToArray();
 
+    /// <summary>Loads a model file or checkpoint: the model, its vocabulary and, when saved, its training options and state.</summary>
     public static LoadedModel Load(string path, KernelSet? kernels = null) => Load(CheckpointReader.ReadFile(path), kernels);
 
     /// <summary>Loads from memory (a mobile app's asset, a download).</summary>

@@ -60,6 +60,7 @@ public static class PyTorchExchange
     public static byte[] ExportGradientsToBytes(LanguageModel model) =>
         Build(model, null, gradients: true).ToArray();
 
+    /// <summary>Reads a safetensors file at <paramref name="path"/>; see the reader overload for the arguments.</summary>
     public static LoadedModel Import(string path, Vocabulary? vocabulary = null, LanguageModelConfig? config = null, KernelSet? kernels = null) =>
         Import(SafetensorsReader.ReadFile(path), vocabulary, config, kernels);
 

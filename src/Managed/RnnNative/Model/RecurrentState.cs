@@ -6,6 +6,7 @@ namespace RnnNative.Model;
 /// streams, [L, B, H] each, carried from one window or one token to the next.</summary>
 public sealed class RecurrentState
 {
+    /// <summary>A zero state for <paramref name="batch"/> streams of a stack of <paramref name="config"/>.</summary>
     public RecurrentState(RecurrentConfig config, int batch)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -15,6 +16,7 @@ public sealed class RecurrentState
         Cell = config.Cell == CellType.Lstm ? new float[Hidden.Length] : [];
     }
 
+    /// <summary>B: the number of streams.</summary>
     public int Batch { get; }
 
     /// <summary>h [L, B, H].</summary>

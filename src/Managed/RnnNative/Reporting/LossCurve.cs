@@ -6,8 +6,10 @@ public sealed class LossCurve
     private readonly List<CurvePoint> _training = [];
     private readonly List<CurvePoint> _validation = [];
 
+    /// <summary>Training loss points, in update order.</summary>
     public IReadOnlyList<CurvePoint> Training => _training;
 
+    /// <summary>Validation loss points, in update order.</summary>
     public IReadOnlyList<CurvePoint> Validation => _validation;
 
     /// <summary>Adds a training point; non-finite losses are skipped (they would break the scale).</summary>

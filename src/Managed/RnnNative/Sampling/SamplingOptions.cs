@@ -6,6 +6,7 @@ namespace RnnNative.Sampling;
 /// <param name="TopP">Keep the smallest set of most likely tokens whose probability reaches P (nucleus sampling; 1: all).</param>
 public sealed record SamplingOptions(float Temperature = 1f, int TopK = 0, float TopP = 1f)
 {
+    /// <summary>Temperature 0: always the most likely token.</summary>
     public bool IsGreedy => Temperature == 0f;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>

@@ -20,6 +20,7 @@ public sealed class TextGenerator
     private readonly Vocabulary _vocabulary;
     private readonly TokenSampler[] _samplers;
 
+    /// <summary>A generator of text from <paramref name="model"/> over <paramref name="vocabulary"/>, drawing with <paramref name="options"/>, for up to <paramref name="streams"/> texts at once.</summary>
     public TextGenerator(LanguageModel model, Vocabulary vocabulary, SamplingOptions options, int streams = 1)
     {
         ArgumentNullException.ThrowIfNull(model);

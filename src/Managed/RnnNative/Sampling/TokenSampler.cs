@@ -15,6 +15,7 @@ public sealed class TokenSampler
     private readonly int[] _order;
     private readonly Comparison<int> _byProbabilityDescending;
 
+    /// <summary>A sampler over <paramref name="vocabularySize"/> logits with <paramref name="options"/> (validated).</summary>
     public TokenSampler(int vocabularySize, SamplingOptions options, KernelSet? kernels = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
@@ -28,6 +29,7 @@ public sealed class TokenSampler
         _byProbabilityDescending = (a, b) => _probabilities[b].CompareTo(_probabilities[a]) is var c && c != 0 ? c : a.CompareTo(b);
     }
 
+    /// <summary>Temperature, top-k and top-p.</summary>
     public SamplingOptions Options { get; }
 
     /// <summary>The next token for <paramref name="logits"/> [V], drawing from <paramref name="random"/>

@@ -8,18 +8,23 @@ namespace RnnNative.Text;
 /// </summary>
 public sealed class ByteVocabulary : Vocabulary
 {
+    /// <summary>The one instance: the vocabulary holds no data.</summary>
     public static ByteVocabulary Instance { get; } = new();
 
     private ByteVocabulary()
     {
     }
 
+    /// <inheritdoc/>
     public override VocabularyKind Kind => VocabularyKind.Byte;
 
+    /// <inheritdoc/>
     public override int Count => 256;
 
+    /// <inheritdoc/>
     public override int? UnknownId => null;
 
+    /// <inheritdoc/>
     public override int EncodeChunk(ReadOnlySpan<byte> utf8, bool isFinalBlock, List<int> ids)
     {
         ids.EnsureCapacity(ids.Count + utf8.Length);

@@ -11,6 +11,7 @@ namespace RnnNative.Text;
 /// </summary>
 public static class TextSniffer
 {
+    /// <summary>How many bytes from the start of a file are looked at (64 KiB).</summary>
     public const int SampleBytes = 64 << 10;
 
     /// <summary>Why the start of the file at <paramref name="path"/> is not UTF-8 text ("a NUL byte at

@@ -38,8 +38,10 @@ public sealed class Utf8CharVocabulary : Vocabulary
         }
     }
 
+    /// <inheritdoc/>
     public override VocabularyKind Kind => VocabularyKind.Utf8Char;
 
+    /// <inheritdoc/>
     public override int Count => _characters.Length + (_hasUnknown ? 1 : 0);
 
     /// <summary>The last id when the vocabulary was built with a size cap; null otherwise.</summary>
@@ -72,6 +74,7 @@ public sealed class Utf8CharVocabulary : Vocabulary
     /// <summary>A vocabulary of exactly these characters in this id order, plus <c>&lt;unk&gt;</c> last if asked.</summary>
     public static Utf8CharVocabulary FromCharacters(IEnumerable<Rune> characters, bool withUnknown) => new([.. characters], withUnknown);
 
+    /// <inheritdoc/>
     public override int EncodeChunk(ReadOnlySpan<byte> utf8, bool isFinalBlock, List<int> ids)
     {
         int position = 0;

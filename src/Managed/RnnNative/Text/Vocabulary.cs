@@ -15,6 +15,7 @@ public abstract class Vocabulary
     {
     }
 
+    /// <summary>Which kind of tokens the ids stand for (bytes, characters or words).</summary>
     public abstract VocabularyKind Kind { get; }
 
     /// <summary>Number of ids; valid ids are 0..Count-1.</summary>

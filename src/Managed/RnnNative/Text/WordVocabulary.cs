@@ -38,8 +38,10 @@ public sealed class WordVocabulary : Vocabulary
         _newlineId = ids.GetValueOrDefault("\n", -1);
     }
 
+    /// <inheritdoc/>
     public override VocabularyKind Kind => VocabularyKind.Word;
 
+    /// <inheritdoc/>
     public override int Count => _tokens.Length + 1;
 
     /// <summary>Always the last id.</summary>
@@ -69,6 +71,7 @@ public sealed class WordVocabulary : Vocabulary
     /// <summary>A vocabulary of exactly these tokens in this id order, plus <c>&lt;unk&gt;</c>; each must be one token.</summary>
     public static WordVocabulary FromTokens(IEnumerable<string> tokens) => new([.. tokens]);
 
+    /// <inheritdoc/>
     public override int EncodeChunk(ReadOnlySpan<byte> utf8, bool isFinalBlock, List<int> ids)
     {
         Encoder encoder = new(this, ids);

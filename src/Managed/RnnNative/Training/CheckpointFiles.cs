@@ -11,6 +11,7 @@ namespace RnnNative.Training;
 /// </summary>
 public sealed class CheckpointFiles
 {
+    /// <summary>Checkpoints at <paramref name="path"/> and its best file, saved with <paramref name="vocabulary"/>.</summary>
     public CheckpointFiles(string path, Vocabulary vocabulary)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

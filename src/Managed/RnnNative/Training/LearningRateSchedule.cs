@@ -3,6 +3,7 @@ namespace RnnNative.Training;
 /// <summary>How the learning rate changes over training. Numbers are stable (C ABI, checkpoints).</summary>
 public enum ScheduleKind
 {
+    /// <summary>The base rate throughout.</summary>
     Constant = 0,
 
     /// <summary>Multiplied by <see cref="LearningRateSchedule.Gamma"/> every <see cref="LearningRateSchedule.StepSize"/> steps.</summary>

@@ -26,6 +26,7 @@ public sealed class Optimizer : IParallelWork
     private float _bias1;
     private float _bias2;
 
+    /// <summary>An optimizer of <paramref name="config"/> (validated) over <paramref name="blocks"/>, with zero state, computed with <paramref name="kernels"/> (default: this machine's best path).</summary>
     public Optimizer(OptimizerConfig config, IReadOnlyList<ParameterBlock> blocks, KernelSet? kernels = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -42,6 +43,7 @@ public sealed class Optimizer : IParallelWork
             .ToArray();
     }
 
+    /// <summary>The update rule and its hyperparameters.</summary>
     public OptimizerConfig Config { get; }
 
     /// <summary>Updates applied so far (Adam's t); restored from a checkpoint with the state.</summary>

@@ -5,8 +5,11 @@ public enum OptimizerKind
 {
     /// <summary>Plain SGD (with <see cref="OptimizerConfig.Momentum"/> &gt; 0: SGD with momentum).</summary>
     Sgd = 0,
+    /// <summary>Adagrad: each parameter's rate divided by the root of its summed squared gradients.</summary>
     Adagrad = 1,
+    /// <summary>RMSprop: the rate divided by a running root mean square of the gradients (<see cref="OptimizerConfig.Alpha"/>).</summary>
     Rmsprop = 2,
+    /// <summary>Adam (with <see cref="OptimizerConfig.DecoupledWeightDecay"/>: AdamW).</summary>
     Adam = 3,
 }
 

@@ -4,6 +4,7 @@ namespace RnnNative.Training;
 /// optimizer updates as one vector.</summary>
 public sealed record ParameterBlock(string Name, float[] Values, float[] Gradients)
 {
+    /// <summary>Number of parameters.</summary>
     public int Length => Values.Length;
 
     /// <summary>Advanced by <see cref="Optimizer.Step"/> after it changes <see cref="Values"/>

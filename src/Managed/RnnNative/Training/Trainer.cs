@@ -41,6 +41,7 @@ public sealed class Trainer
     private CheckpointFiles? _checkpoints;
     private TrainingData? _dataRecord;     // computed at the first checkpoint or resume: it reads every token
 
+    /// <summary>A run that trains <paramref name="model"/> on <paramref name="data"/>'s training part and validates on its held-out part, with <paramref name="options"/> (validated).</summary>
     public Trainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -67,10 +68,13 @@ public sealed class Trainer
         _schedule = options.Schedule.ForRun(TotalSteps());
     }
 
+    /// <summary>The model being trained.</summary>
     public LanguageModel Model { get; }
 
+    /// <summary>The options of the run.</summary>
     public TrainingOptions Options { get; }
 
+    /// <summary>The optimizer; its <see cref="Training.Optimizer.StepCount"/> is the number of updates applied.</summary>
     public Optimizer Optimizer { get; }
 
     /// <summary>Training and validation losses so far, for the loss-curve picture.</summary>

@@ -22,8 +22,10 @@ public sealed record TrainingOptions(
     int EvaluateEvery = 200,
     int ValidationWindows = 0)
 {
+    /// <summary>The update rule and its hyperparameters (default: Adam, lr 2e-3).</summary>
     public OptimizerConfig Optimizer { get; init; } = new();
 
+    /// <summary>How the learning rate changes over the run (default: constant).</summary>
     public LearningRateSchedule Schedule { get; init; } = new();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>

@@ -11,13 +11,16 @@ public sealed class TrainingSnapshot
     /// <summary>Where the data walk stands: the next window is <see cref="Window"/> of epoch <see cref="Epoch"/>.</summary>
     public long Epoch { get; init; }
 
+    /// <summary>The next window's index within its epoch (see <see cref="Epoch"/>).</summary>
     public long Window { get; init; }
 
+    /// <summary>Tokens trained on so far.</summary>
     public long TokensSeen { get; init; }
 
     /// <summary>Training time so far, validation excluded.</summary>
     public double ElapsedSeconds { get; init; }
 
+    /// <summary>The lowest validation loss so far (infinity before the first validation).</summary>
     public double BestValidationLoss { get; init; } = double.PositiveInfinity;
 
     /// <summary>The data the run trained on; null in checkpoints written before 0.2.0, which did not record it.</summary>
@@ -32,7 +35,9 @@ public sealed class TrainingSnapshot
     /// <summary>The LSTM cell state [L, B, H] carried into the next window; empty for Elman.</summary>
     public float[] Cell { get; init; } = [];
 
+    /// <summary>The training loss curve so far.</summary>
     public CurvePoint[] TrainingCurve { get; init; } = [];
 
+    /// <summary>The validation loss curve so far.</summary>
     public CurvePoint[] ValidationCurve { get; init; } = [];
 }

@@ -9,6 +9,7 @@ public sealed class WeightVersion
 {
     private long _value;
 
+    /// <summary>The current version; it only grows.</summary>
     public long Value => Volatile.Read(ref _value);
 
     /// <summary>Marks the weights as changed.</summary>
