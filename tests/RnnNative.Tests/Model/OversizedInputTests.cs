@@ -151,6 +151,25 @@ public class OversizedInputTests
     }
 
     [Fact]
+    public void Rnn_info_on_a_crafted_checkpoint_prints_one_line_naming_the_file()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"rnn-crafted-{Guid.NewGuid():N}.rnn");
+        File.WriteAllBytes(path, Resumable(new TrainingOptions(BatchSize: int.MaxValue, MaxSteps: 10)));
+        try
+        {
+            StringWriter output = new(), error = new();
+            int code = RnnNative.Cli.Program.Run(["info", "--model", path], output, error, interactive: false, CancellationToken.None);
+            Assert.Equal(1, code);
+            string line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"rnn: {path}: training.json's batch size 2147483647 is impossibly large", line);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_small_safetensors_file_declaring_a_large_model_is_refused_before_the_model_is_allocated()
     {
         SafetensorsWriter writer = new();

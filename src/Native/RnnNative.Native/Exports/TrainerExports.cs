@@ -33,7 +33,7 @@ internal static unsafe class TrainerExports
             {
                 throw new ArgumentOutOfRangeException("config->validation_fraction", c.ValidationFraction, e.Message.Split(" (Parameter")[0]);
             }
-            Trainer trainer = new(m, split, Configs.ToEngine(c));
+            Trainer trainer = Configs.CreateTrainer(m, split, Configs.ToEngine(c));
             Marshalling.SetOut(outTrainer, HandleKind.Trainer, new TrainerSession(trainer, tokens), "out_trainer");
         });
     }
