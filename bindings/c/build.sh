@@ -46,10 +46,12 @@ for flavour in "${flavours[@]}"; do
   fi
   echo "build.sh: publishing $flavour"
   start=$SECONDS
-  # Each flavour compiles in its own intermediate folder: ILC's incremental build does not track
-  # the instruction set, so sharing obj/ would hand one flavour's code to another.
+  # Each flavour compiles and links in its own folders: ILC's incremental build does not track the
+  # instruction set, so a shared obj/ would hand one flavour's code to another, and a shared bin/
+  # (where the linked library lands before it is copied to $out) would let a flavour whose own
+  # objects are up to date publish the library another flavour linked last.
   dotnet publish "$project" -c Release "${args[@]}" --nologo -v q \
-    -p:IntermediateOutputPath="$root/artifacts/obj/$flavour/" -o "$out"
+    -p:IntermediateOutputPath="$root/artifacts/obj/$flavour/" -p:OutputPath="$root/artifacts/bin/$flavour/" -o "$out"
   rm -f "$out"/*.pdb "$out"/*.xml
   link_soname "$out"
   echo "build.sh: $flavour published in $((SECONDS - start)) s"
