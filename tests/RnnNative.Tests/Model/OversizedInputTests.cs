@@ -69,6 +69,15 @@ public class OversizedInputTests
         Assert.Equal(field, Assert.Throws<ArgumentOutOfRangeException>(() => Evaluation.MeanLoss(new LanguageModel(Small), tokens, batch, steps)).ParamName);
     }
 
+    [Fact]
+    public void A_generator_of_more_streams_than_its_buffers_hold_names_streams()
+    {
+        LanguageModelConfig wide = new(1 << 22, 4, CellType.Elman, 8, 1);   // V = 4M: logits [B, V] of 1024 streams exceed a buffer
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new RnnNative.Sampling.TextGenerator(new LanguageModel(wide), ByteVocabulary.Instance, new RnnNative.Sampling.SamplingOptions(), streams: 1024));
+        Assert.Equal("streams", error.ParamName);
+    }
+
     /// <summary>A checkpoint of model.json (as written for <paramref name="config"/>), the vocabulary and <paramref name="more"/> sections.</summary>
     private static byte[] Checkpoint(LanguageModelConfig config, Action<CheckpointWriter>? more = null, byte[]? vocabulary = null)
     {
