@@ -153,7 +153,8 @@ public static class ModelFile
         {
             optimizerState[i] = ReadTensor(reader, $"training.optimizer.{i}", model.Blocks[i / stateVectors].Length);
         }
-        TrainingSnapshot snapshot = new()
+        float[] hidden = ReadTensor(reader, "training.hidden", stateLength), cell = ReadTensor(reader, "training.cell", config.Cell == CellType.Lstm ? stateLength : 0);
+        TrainingSnapshot training = new()
         {
             Step = scalars.Step,
             Epoch = scalars.Epoch,
@@ -164,10 +165,10 @@ public static class ModelFile
             TrainingCurve = scalars.TrainingCurve,
             ValidationCurve = scalars.ValidationCurve,
             OptimizerState = optimizerState,
-            Hidden = ReadTensor(reader, "training.hidden", stateLength),
-            Cell = ReadTensor(reader, "training.cell", config.Cell == CellType.Lstm ? stateLength : 0),
+            Hidden = hidden,
+            Cell = cell,
         };
-        return new LoadedModel(model, vocabulary, options, snapshot);
+        return new LoadedModel(model, vocabulary, options, training);
     }
 
     private static ReadOnlySpan<byte> Blob(CheckpointReader reader, string name)
