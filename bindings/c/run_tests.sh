@@ -141,6 +141,10 @@ cc -O2 -o "$tmp/example_pc" "$here/examples/train_and_sample.c" $(pc --cflags --
   && runs_from_prefix "$tmp/example_pc" "$tmp/example_pc.log" && grep -q "v128 kernels" "$tmp/example_pc.log"
 record "example built with pkg-config against the prefix runs from it" $?
 
+cc -O2 -o "$tmp/loader_pc" "$here/tests/check_main.c" "$here/tests/test_loader.c" $(pc --cflags --libs rnnnative-loader)
+run_suite "loader built with pkg-config rnnnative-loader, flavours from the prefix" env RNN_NATIVE_ROOT="$(pc --variable=flavourdir rnnnative-loader)" \
+  RNN_NATIVE_FLAVOUR=linux-x64-v2 RNN_EXPECT_FLAVOUR=linux-x64-v2 RNN_EXPECT_KERNEL=v128 "$tmp/loader_pc"
+
 # tests/cmake is a CMake host as a user writes one; its log is shown only when something fails.
 cmake_build=$tmp/cmake
 { cmake -S "$here/tests/cmake" -B "$cmake_build" -DCMAKE_PREFIX_PATH="$prefix" && cmake --build "$cmake_build"; } > "$tmp/cmake.log" 2>&1 \
