@@ -20,6 +20,14 @@ up_to_date() {
       \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$library" -print -quit)" ]
 }
 
+# Programs linked against a flavour record its SONAME (librnnnative.so.<major>, see the csproj):
+# a link by that name next to the library lets them run from here with LD_LIBRARY_PATH.
+link_soname() {
+  local soname
+  soname=$(readelf -d "$1/librnnnative.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+  [ -z "$soname" ] || ln -sfn librnnnative.so "$1/$soname"
+}
+
 for flavour in "${flavours[@]}"; do
   case $flavour in
     linux-x64-v2) args=(-r linux-x64 -p:IlcInstructionSet=x86-64-v2) ;;
@@ -33,14 +41,18 @@ for flavour in "${flavours[@]}"; do
   out=$root/artifacts/native/$flavour
   if up_to_date "$out/librnnnative.so"; then
     echo "build.sh: $flavour is up to date"
+    link_soname "$out"
     continue
   fi
   echo "build.sh: publishing $flavour"
   start=$SECONDS
-  # Each flavour compiles in its own intermediate folder: ILC's incremental build does not track
-  # the instruction set, so sharing obj/ would hand one flavour's code to another.
+  # Each flavour compiles and links in its own folders: ILC's incremental build does not track the
+  # instruction set, so a shared obj/ would hand one flavour's code to another, and a shared bin/
+  # (where the linked library lands before it is copied to $out) would let a flavour whose own
+  # objects are up to date publish the library another flavour linked last.
   dotnet publish "$project" -c Release "${args[@]}" --nologo -v q \
-    -p:IntermediateOutputPath="$root/artifacts/obj/$flavour/" -o "$out"
+    -p:IntermediateOutputPath="$root/artifacts/obj/$flavour/" -p:OutputPath="$root/artifacts/bin/$flavour/" -o "$out"
   rm -f "$out"/*.pdb "$out"/*.xml
+  link_soname "$out"
   echo "build.sh: $flavour published in $((SECONDS - start)) s"
 done

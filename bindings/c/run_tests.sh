@@ -4,7 +4,9 @@
 #   - the symbol check (exports == rnn.h) for every flavour,
 #   - the C test suite against each x64 flavour this CPU can run, asserting its kernel path
 #     (v2 -> v128, v3 -> avx2, v4 -> avx512), and again with RNN_KERNEL=bogus,
-#   - the example program, built directly, through pkg-config and through CMake's find_package,
+#   - the install (cmake --install into a prefix that is then moved): SONAME and links, the example
+#     built through pkg-config and through CMake's find_package, the C++ wrapper's tests (rnn.hpp),
+#     the loader with the installed flavours; no installed file or program names the clone,
 #   - cross-flavour agreement: every flavour's logits of one saved model within 1e-4 relative,
 #   - all of it for linux-arm64 under qemu-aarch64-static, asserting the NEON (v128) path.
 # Prints "N passed, N failed" last and exits non-zero on any failure. SKIP_ARM64=1 skips ARM64.
@@ -23,7 +25,7 @@ record() {  # record NAME STATUS
 }
 
 # --- tools ------------------------------------------------------------------------------------
-packages=(make cmake gcc g++ pkgconf clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
+packages=(make cmake gcc g++ pkgconf binutils clang lld llvm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -67,8 +69,9 @@ section "headers"
 printf '#include "rnn.h"\n#include "rnn_loader.h"\nint main(void) { return 0; }\n' > "$tmp/headers.c"
 cc -std=c99 -Wall -Wextra -pedantic -Werror -I"$here/include" -fsyntax-only -x c - <<< '#include "rnn.h"' \
   && cc -std=c11 -Wall -Wextra -Werror -I"$here/include" -I"$here/loader" -fsyntax-only "$tmp/headers.c" \
-  && c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$here/include" -I"$here/loader" -fsyntax-only -x c++ "$tmp/headers.c"
-record "rnn.h compiles as C99, rnn.h + rnn_loader.h as C11 and C++11" $?
+  && c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$here/include" -I"$here/loader" -fsyntax-only -x c++ "$tmp/headers.c" \
+  && c++ -std=c++20 -Wall -Wextra -pedantic -Werror -I"$here/include" -fsyntax-only -x c++ - <<< '#include "rnn.hpp"'
+record "rnn.h compiles as C99, rnn.h + rnn_loader.h as C11 and C++11, rnn.hpp as C++20" $?
 
 section "build C tests (x64)"
 build=$root/artifacts/c/x64
@@ -88,6 +91,11 @@ for flavour in linux-x64-v2 linux-x64-v3 linux-x64-v4; do
   run_suite "$flavour RNN_KERNEL=bogus" env RNN_KERNEL=bogus RNN_TEST_TMP="$tmp/$flavour" "$build/rnn_tests" forced_kernel
   (cd "$tmp/$flavour" && "$build/train_and_sample" > example.log 2>&1 && grep -q "^sample:" example.log)
   record "$flavour: examples/train_and_sample" $?
+  if [ "$flavour" = linux-x64-v2 ]; then
+    # Too little virtual memory for 1023 thread stacks, enough for the runtime: thread starts fail for real.
+    (ulimit -v 2000000 && "$build/thread_limit") 2>&1 | sed 's/^/  /'
+    record "$flavour: rnn_set_thread_count failing for lack of memory leaves no threads and the old count" "${PIPESTATUS[0]}"
+  fi
   "$build/flavour_logits" dump "$model" "$tmp/$flavour.logits"
   record "$flavour: logits dumped" $?
   if [ -z "$reference" ]; then
@@ -99,25 +107,59 @@ for flavour in linux-x64-v2 linux-x64-v3 linux-x64-v4; do
   unset LD_LIBRARY_PATH
 done
 
-section "pkg-config (x64)"
-flags=$(PKG_CONFIG_PATH=$here pkg-config --define-variable=flavour=linux-x64-v2 --cflags --libs rnnnative) \
-  && cc -O2 -o "$tmp/example_pc" "$here/examples/train_and_sample.c" $flags \
-  && (cd "$tmp" && env -u LD_LIBRARY_PATH "$tmp/example_pc" > example_pc.log 2>&1 && grep -q "v128 kernels" example_pc.log)
-record "example built with pkg-config runs via its rpath (linux-x64-v2)" $?
+section "install (x64): cmake --install, then pkg-config and find_package against the prefix"
+# Installed as a user would (README), into a prefix that is then moved: the installed files must
+# find each other relative to themselves, and nothing may point back into this clone.
+version=$(sed -n 's/^#define RNN_VERSION_STRING "\(.*\)"/\1/p' "$here/include/rnn.h")
+major=${version%%.*}
+{ cmake -S "$here" -B "$tmp/install-build" -DRNN_FLAVOUR=linux-x64-v2 && cmake --build "$tmp/install-build" \
+    && cmake --install "$tmp/install-build" --prefix "$tmp/prefix"; } > "$tmp/install.log" 2>&1 || sed 's/^/  /' "$tmp/install.log"
+mv "$tmp/prefix" "$tmp/moved-prefix" 2>/dev/null
+prefix=$tmp/moved-prefix
+[ -f "$prefix/lib/librnnnative.so.$version" ] \
+  && [ "$(readlink "$prefix/lib/librnnnative.so.$major")" = "librnnnative.so.$version" ] \
+  && [ "$(readlink "$prefix/lib/librnnnative.so")" = "librnnnative.so.$major" ] \
+  && [[ $(readelf -d "$prefix/lib/librnnnative.so.$version") == *"Library soname: [librnnnative.so.$major]"* ]] \
+  && [ -f "$prefix/include/rnnnative/rnn.h" ] && [ -f "$prefix/include/rnnnative/rnn.hpp" ] && [ -f "$prefix/include/rnnnative/rnn_loader.h" ] \
+  && [ -f "$prefix/lib/librnnnative_loader.a" ] && [ -f "$prefix/lib/rnnnative/linux-x64-v2/librnnnative.so" ] \
+  && [ -f "$prefix/lib/pkgconfig/rnnnative.pc" ] && [ -f "$prefix/lib/pkgconfig/rnnnative-loader.pc" ] \
+  && [ -f "$prefix/lib/cmake/RnnNative/RnnNativeConfig.cmake" ] && ! grep -rqs "$root" "$prefix"
+record "installed: headers, librnnnative.so.$version (SONAME librnnnative.so.$major) and its links, loader, pkg-config and CMake files, none naming the clone" $?
 
-section "CMake find_package (x64)"
+# A program built against the prefix: needs librnnnative.so.<major>, finds it in the prefix
+# through its rpath, and names nothing in the clone. runs_from_prefix PROGRAM LOG
+runs_from_prefix() {
+  local dynamic resolved   # captured first: grep -q ending a pipeline early fails it under pipefail
+  dynamic=$(readelf -d "$1") && resolved=$(env -u LD_LIBRARY_PATH ldd "$1") \
+    && grep -q "Shared library: \[librnnnative.so.$major\]" <<< "$dynamic" \
+    && ! grep -E 'RPATH|RUNPATH' <<< "$dynamic" | grep -q "$root" \
+    && grep -q "librnnnative.so.$major => $prefix/lib/" <<< "$resolved" \
+    && (cd "$tmp" && env -u LD_LIBRARY_PATH "$1" > "$2" 2>&1)
+}
+pc() { PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config "$@"; }
+cc -O2 -o "$tmp/example_pc" "$here/examples/train_and_sample.c" $(pc --cflags --libs rnnnative) -Wl,-rpath,"$(pc --variable=libdir rnnnative)" \
+  && runs_from_prefix "$tmp/example_pc" "$tmp/example_pc.log" && grep -q "v128 kernels" "$tmp/example_pc.log"
+record "example built with pkg-config against the prefix runs from it" $?
+
+cc -O2 -o "$tmp/loader_pc" "$here/tests/check_main.c" "$here/tests/test_loader.c" $(pc --cflags --libs rnnnative-loader)
+run_suite "loader built with pkg-config rnnnative-loader, flavours from the prefix" env RNN_NATIVE_ROOT="$(pc --variable=flavourdir rnnnative-loader)" \
+  RNN_NATIVE_FLAVOUR=linux-x64-v2 RNN_EXPECT_FLAVOUR=linux-x64-v2 RNN_EXPECT_KERNEL=v128 "$tmp/loader_pc"
+
 # tests/cmake is a CMake host as a user writes one; its log is shown only when something fails.
 cmake_build=$tmp/cmake
-{ cmake -S "$here/tests/cmake" -B "$cmake_build" -DRnnNative_DIR="$here/cmake" -DRnnNative_FLAVOUR=linux-x64-v2 \
-    && cmake --build "$cmake_build"; } > "$tmp/cmake.log" 2>&1 || sed 's/^/  /' "$tmp/cmake.log"
-(cd "$tmp" && env -u LD_LIBRARY_PATH "$cmake_build/train_and_sample" > example_cmake.log 2>&1 && grep -q "v128 kernels" example_cmake.log)
-record "example built with find_package(RnnNative) runs via its rpath (linux-x64-v2)" $?
-run_suite "loader built with RnnNative::loader" env RNN_NATIVE_ROOT="$native" RNN_NATIVE_FLAVOUR=linux-x64-v2 \
+{ cmake -S "$here/tests/cmake" -B "$cmake_build" -DCMAKE_PREFIX_PATH="$prefix" && cmake --build "$cmake_build"; } > "$tmp/cmake.log" 2>&1 \
+  || sed 's/^/  /' "$tmp/cmake.log"
+runs_from_prefix "$cmake_build/train_and_sample" "$tmp/example_cmake.log" && grep -q "v128 kernels" "$tmp/example_cmake.log"
+record "example built with find_package(RnnNative) against the prefix runs from it" $?
+runs_from_prefix "$cmake_build/rnn_hpp_tests" "$tmp/rnn_hpp.log"
+status=$?
+sed 's/^/  /' "$tmp/rnn_hpp.log"
+record "rnn.hpp (C++20): vocab, model, training, sampling, evaluation and errors through the wrapper" $status
+run_suite "loader built with RnnNative::loader, flavours from the prefix" env RNN_NATIVE_ROOT="$prefix/lib/rnnnative" RNN_NATIVE_FLAVOUR=linux-x64-v2 \
   RNN_EXPECT_FLAVOUR=linux-x64-v2 RNN_EXPECT_KERNEL=v128 "$cmake_build/loader_tests"
-cmake -S "$here/tests/cmake" -B "$tmp/cmake_missing" -DRnnNative_DIR="$here/cmake" -DRnnNative_FLAVOUR=no-such-flavour \
-  > "$tmp/cmake_missing.log" 2>&1
-[ $? -ne 0 ] && tr -s ' \n' ' ' < "$tmp/cmake_missing.log" | grep -q "run $here/build.sh no-such-flavour first"
-record "find_package(RnnNative) without the library fails naming build.sh" $?
+cmake -S "$here" -B "$tmp/install_missing" -DRNN_FLAVOUR=no-such-flavour > "$tmp/install_missing.log" 2>&1
+[ $? -ne 0 ] && tr -s ' \n' ' ' < "$tmp/install_missing.log" | grep -q "run $here/build.sh no-such-flavour first"
+record "installing a flavour that was not published fails naming build.sh" $?
 
 section "loader (x64)"
 best=""

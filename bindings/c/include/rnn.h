@@ -144,7 +144,9 @@ RNN_API rnn_status rnn_kernel_path(rnn_kernel* out_path, const char** out_name);
 RNN_API rnn_status rnn_get_thread_count(int32_t* out_count);
 
 /* Sets the thread count, 1..1024 (else RNN_E_INVALID_ARGUMENT naming "count"). Calls already
- * running finish on the old threads. Thread-safe. */
+ * running finish on the old threads. Thread-safe. Since 0.2.0: RNN_E_OUT_OF_MEMORY when the
+ * system cannot start that many threads; the threads already started then exit and the previous
+ * count stays in force. */
 RNN_API rnn_status rnn_set_thread_count(int32_t count);
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -218,7 +220,11 @@ typedef struct rnn_corpus rnn_corpus;
 RNN_API rnn_status rnn_corpus_from_text(const rnn_vocab* vocab, const void* text, size_t size, rnn_corpus** out_corpus);
 
 /* Encodes the file at `path`. Corpora whose ids take more than 256 MiB are written next to the
- * file as `path`.tokens (overwritten) and memory-mapped. Fails also with RNN_E_IO. Thread-safe. */
+ * file as `path`.tokens (overwritten) and memory-mapped. Fails also with RNN_E_IO. Thread-safe.
+ * A mapped `path`.tokens must not be truncated or rewritten while the corpus (or a trainer made
+ * from it) is alive: reading a page past the new end raises SIGBUS in the host process, which no
+ * library can turn into an error code (as SQLite documents for its memory-mapped I/O). Replacing
+ * the file by renaming a new one over it is safe. (Note since 0.2.0.) */
 RNN_API rnn_status rnn_corpus_from_file(const rnn_vocab* vocab, const char* path, rnn_corpus** out_corpus);
 
 /* A corpus of the ids (ids, count), each in [0, vocab_size) (copied). Fails: RNN_E_INVALID_ARGUMENT
@@ -279,7 +285,10 @@ RNN_API rnn_status rnn_model_config_init_sized(rnn_model_config* config, size_t 
 
 /* Creates a model initialized as PyTorch does (embedding N(0,1), if any; weights U(+-1/sqrt(H))) from the
  * seed: the same config gives the same weights on every platform. *out_model is owned by the
- * caller. Fails: RNN_E_INVALID_ARGUMENT naming the field ("config->hidden_size"). Thread-safe. */
+ * caller. Fails: RNN_E_INVALID_ARGUMENT naming the field ("config->hidden_size"); since 0.2.0 also
+ * when a weight buffer would exceed 2^31 - 57 floats (e.g. an LSTM with hidden_size 65536, or
+ * vocab_size x embedding_size 65536 x 65536), naming the field that makes it too large;
+ * RNN_E_OUT_OF_MEMORY when the weights do not fit in memory. Thread-safe. */
 RNN_API rnn_status rnn_model_create(const rnn_model_config* config, rnn_model** out_model);
 
 /* Destroys the handle. States, generators and trainers made from the model keep working. NULL is
@@ -311,7 +320,10 @@ RNN_API rnn_status rnn_model_get_step_precision(const rnn_model* model, rnn_prec
 
 /* Saves the weights and `vocab` (which must have config.vocab_size ids) to `path`, atomically: on
  * failure an existing file at path is unchanged. Fails: RNN_E_INVALID_ARGUMENT (vocabulary size
- * mismatch, NULL path), RNN_E_IO. Not concurrently with training the model. */
+ * mismatch, NULL path), RNN_E_IO. Not concurrently with training the model. The new content is
+ * written to `.NAME.<32 hex digits>.tmp` next to the file and renamed over it; since 0.2.0 a
+ * successful save also deletes such files left by killed saves of the same path (untouched for
+ * 10 minutes and held open by no process; any saving function of this library does). */
 RNN_API rnn_status rnn_model_save_file(const rnn_model* model, const rnn_vocab* vocab, const char* path);
 
 /* As rnn_model_save_file, into memory: *out_data (free with rnn_free) holds *out_size bytes, the
@@ -321,7 +333,9 @@ RNN_API rnn_status rnn_model_save_to_memory(const rnn_model* model, const rnn_vo
 /* Loads a model file: *out_model and (when out_vocab is not NULL) *out_vocab receive new handles
  * owned by the caller. Fails: RNN_E_IO (missing or unreadable file), RNN_E_FORMAT (not a model
  * file, truncated, corrupt (checksums), or a newer format version; the message says which).
- * Thread-safe. */
+ * Thread-safe. Since 0.2.0 every tensor (and a checkpoint's training state) is checked against
+ * the model the file declares before the model is allocated, a vocabulary section with trailing
+ * bytes is RNN_E_FORMAT, and format messages start with `path`. */
 RNN_API rnn_status rnn_model_load_file(const char* path, rnn_model** out_model, rnn_vocab** out_vocab);
 
 /* As rnn_model_load_file from the bytes (data, size), borrowed during the call only. */
@@ -338,7 +352,9 @@ typedef struct rnn_evaluation {
 /* Loss of the model on `corpus`, each token predicted once from its predecessors, in windows of
  * `steps` over `batch_size` streams (>= 1 each; the state carries across windows). The caller
  * sets out_result->struct_size. Fails: RNN_E_INVALID_ARGUMENT (batch_size, steps, an id outside the
- * model's vocabulary). Thread-safe with sampling from the same model; not during its training. */
+ * model's vocabulary; since 0.2.0 also naming steps or batch_size when a window's buffers, e.g. its
+ * logits [steps x batch_size, V], would exceed 2^31 - 57 floats). Thread-safe with sampling from
+ * the same model; not during its training. */
 RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* corpus, int32_t batch_size, int32_t steps, rnn_evaluation* out_result);
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -367,7 +383,10 @@ RNN_API rnn_status rnn_model_export_safetensors_to_memory(const rnn_model* model
  * *out_model and (when out_vocab is not NULL) *out_vocab receive new handles owned by the caller.
  * Fails: RNN_E_IO (missing or unreadable file); RNN_E_FORMAT (not safetensors, a tensor missing,
  * unexpected or of the wrong shape, no vocabulary in the file and none given, sizes that
- * disagree; the message says which); RNN_E_INVALID_HANDLE (vocab). Thread-safe. */
+ * disagree; the message says which); RNN_E_INVALID_HANDLE (vocab). Thread-safe. Since 0.2.0: the
+ * file is read by the length its file system reports (a device such as /dev/zero fails at once),
+ * every tensor is checked against the model before the model is allocated, a header that is not
+ * UTF-8 is RNN_E_FORMAT, and format messages start with `path`. */
 RNN_API rnn_status rnn_model_import_safetensors(const char* path, const rnn_vocab* vocab, const rnn_model_config* config, rnn_model** out_model, rnn_vocab** out_vocab);
 
 /* As rnn_model_import_safetensors from the bytes (data, size), borrowed during the call only. */
@@ -451,7 +470,9 @@ typedef int (*rnn_progress_fn)(const rnn_progress* progress, void* user_data);
 /* A trainer of `model` on `corpus` (the last validation_fraction of it held out). The trainer
  * keeps both alive and trains the model's weights in place. *out_trainer is owned by the caller.
  * Fails: RNN_E_INVALID_HANDLE; RNN_E_INVALID_ARGUMENT naming the config field, or "data" when the
- * corpus has ids outside the model's vocabulary. Thread-safe. */
+ * corpus has ids outside the model's vocabulary; since 0.2.0 also naming config->seq_len when a
+ * window of seq_len x batch_size is too large for the model's buffers (instead of failing every
+ * later train call). Thread-safe. */
 RNN_API rnn_status rnn_trainer_create(rnn_model* model, const rnn_corpus* corpus, const rnn_trainer_config* config, rnn_trainer** out_trainer);
 
 /* Destroys the trainer (the model keeps its trained weights). NULL is a no-op. Not during a

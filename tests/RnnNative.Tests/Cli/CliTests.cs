@@ -79,7 +79,7 @@ public sealed class CliTests : IDisposable
         {
             (code, _, error) = Rnn([.. command, PathOf("bad.rnn")]);
             Assert.Equal(1, code);
-            Assert.StartsWith($"rnn: '{PathOf("bad.rnn")}' is not a model rnn can read: ", error);
+            Assert.StartsWith($"rnn: {PathOf("bad.rnn")}: not an RnnNative checkpoint", error);
         }
     }
 

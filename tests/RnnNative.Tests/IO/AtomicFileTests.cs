@@ -79,4 +79,33 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Throws<DirectoryNotFoundException>(() => CheckpointSamples.SmallWriter().WriteFileAtomically(path));
         Assert.Empty(Files());
     }
+
+    /// <summary>A file named as a save's temporary file, last written <paramref name="age"/> ago.</summary>
+    private string Leftover(string name, TimeSpan age)
+    {
+        string path = Path.Combine(_directory, name);
+        File.WriteAllBytes(path, new byte[1000]);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow - age);
+        return name;
+    }
+
+    [Fact]
+    public void A_save_removes_stale_temporary_files_of_killed_saves_of_the_same_file_only()
+    {
+        TimeSpan old = AtomicFile.StaleAfter + TimeSpan.FromMinutes(5);
+        string killed = Leftover($".model.rnn.{Guid.NewGuid():N}.tmp", old);
+        string killedEarlier = Leftover($".model.rnn.{Guid.NewGuid():N}.tmp", TimeSpan.FromDays(3));
+        string recent = Leftover($".model.rnn.{Guid.NewGuid():N}.tmp", TimeSpan.FromSeconds(5));        // a concurrent save about to rename
+        string otherFile = Leftover($".other.rnn.{Guid.NewGuid():N}.tmp", old);
+        string notOurs = Leftover(".model.rnn.backup.tmp", old);
+        string upperCase = Leftover($".model.rnn.{Guid.NewGuid().ToString("N").ToUpperInvariant()}.tmp", old);
+        string locked = Leftover($".model.rnn.{Guid.NewGuid():N}.tmp", old);
+        using (new FileStream(Path.Combine(_directory, locked), FileMode.Open, FileAccess.ReadWrite, FileShare.None))   // a live save holds its file
+        {
+            CheckpointSamples.SmallWriter().WriteFileAtomically(Path.Combine(_directory, "model.rnn"));
+        }
+        Assert.DoesNotContain(killed, Files());
+        Assert.DoesNotContain(killedEarlier, Files());
+        Assert.Equal(new[] { recent, otherFile, notOurs, upperCase, locked, "model.rnn" }.Order(StringComparer.Ordinal), Files());
+    }
 }

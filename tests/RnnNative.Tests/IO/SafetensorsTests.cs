@@ -105,6 +105,22 @@ public class SafetensorsTests
         Assert.Contains("absurdly large", Rejects(Forge("{}", 0, headerLength: 100_000_001)));
     }
 
+    [Fact]
+    public void Invalid_utf8_in_the_header_is_a_format_error()
+    {
+        byte[] file = Forge("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
+        file[8 + 2] = 0xFF;   // inside the name "a"
+        Assert.Contains("not valid UTF-8", Rejects(file));
+    }
+
+    [Fact]
+    public void A_device_without_end_is_read_by_its_length_not_forever()
+    {
+        if (!File.Exists("/dev/zero")) return;
+        string message = Assert.Throws<CheckpointFormatException>(() => SafetensorsReader.ReadFile("/dev/zero")).Message;
+        Assert.Contains("shorter than the 8-byte header length", message);
+    }
+
     [Theory]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}", "not valid JSON")]
     [InlineData("not json at all!", "not valid JSON")]

@@ -91,3 +91,52 @@ public class WorkerTeamTests
         }
     }
 }
+
+/// <summary>A team whose workers cannot all start (memory or the thread limit runs out) leaves no
+/// thread behind, and the engine keeps its previous team.</summary>
+[Collection("Parallelism")]
+public class WorkerTeamStartFailureTests
+{
+    /// <summary>Starts the first <paramref name="allowed"/> threads it is given, then fails as Thread.Start does without memory.</summary>
+    private sealed class FailingStarter(int allowed)
+    {
+        public List<Thread> Started { get; } = [];
+
+        public void Start(Thread thread)
+        {
+            if (Started.Count == allowed) throw new OutOfMemoryException("Thread failed to start.");
+            thread.Start();
+            Started.Add(thread);
+        }
+    }
+
+    [Fact]
+    public void Workers_started_before_a_failed_start_exit()
+    {
+        FailingStarter starter = new(allowed: 5);
+        OutOfMemoryException error = Assert.Throws<OutOfMemoryException>(() => new WorkerTeam(64, starter.Start));
+        Assert.Contains("could not start worker thread 6 of 63", error.Message);
+        Assert.Equal(5, starter.Started.Count);
+        Assert.All(starter.Started, thread => Assert.True(thread.Join(TimeSpan.FromSeconds(10)), $"{thread.Name} is still running"));
+    }
+
+    [Fact]
+    public void The_engine_keeps_its_team_when_a_new_one_cannot_start()
+    {
+        int before = Parallelism.ThreadCount;
+        int wanted = before == 7 ? 9 : 7;
+        FailingStarter starter = new(allowed: 3);
+        Assert.Throws<OutOfMemoryException>(() => Parallelism.SetThreadCount(wanted, starter.Start));
+        Assert.Equal(before, Parallelism.ThreadCount);
+        Assert.All(starter.Started, thread => Assert.True(thread.Join(TimeSpan.FromSeconds(10)), $"{thread.Name} is still running"));
+        // The old team still runs work: every piece exactly once.
+        int[] runs = new int[16];
+        Parallelism.Run(new CountingPieces(runs), runs.Length);
+        Assert.All(runs, count => Assert.Equal(1, count));
+    }
+
+    private sealed class CountingPieces(int[] runs) : IParallelWork
+    {
+        public void Run(int index) => Interlocked.Increment(ref runs[index]);
+    }
+}

@@ -4,7 +4,7 @@ using RnnNative.Model;
 
 namespace RnnNative.Cli.Commands;
 
-/// <summary>Model files read by every command: a failure names the file.</summary>
+/// <summary>Model files read by every command: a failure names the file (format errors name it in the engine).</summary>
 internal static class ModelFiles
 {
     public static LoadedModel Load(string path)
@@ -15,7 +15,8 @@ internal static class ModelFiles
         }
         catch (CheckpointFormatException e)
         {
-            throw new CliException($"'{path}' is not a model rnn can read: {e.Message}");
+            // The engine's message already starts with the path ("PATH: what is wrong").
+            throw new CliException(e.Message);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {

@@ -1,3 +1,5 @@
+using RnnNative.Sizes;
+
 namespace RnnNative.Cells;
 
 /// <summary>The shape of a stack of recurrent layers.</summary>
@@ -17,6 +19,21 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
     /// <summary>Features of the input of layer <paramref name="layer"/>.</summary>
     public int LayerInputSize(int layer) => layer == 0 ? InputSize : HiddenSize;
 
+    /// <summary>PyTorch's names and shapes of every layer k's tensors, in the order of the stack's flat
+    /// parameter vector: <c>weight_ih_l{k}</c> [G*H, I_k], <c>weight_hh_l{k}</c> [G*H, H],
+    /// <c>bias_ih_l{k}</c> [G*H], <c>bias_hh_l{k}</c> [G*H]. Describes a valid config without allocating it.</summary>
+    public IEnumerable<(string Name, int[] Shape)> TensorShapes()
+    {
+        int gateWidth = GateCount * HiddenSize;
+        for (int layer = 0; layer < Layers; layer++)
+        {
+            yield return ($"weight_ih_l{layer}", [gateWidth, LayerInputSize(layer)]);
+            yield return ($"weight_hh_l{layer}", [gateWidth, HiddenSize]);
+            yield return ($"bias_ih_l{layer}", [gateWidth]);
+            yield return ($"bias_hh_l{layer}", [gateWidth]);
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
     public void Validate()
     {
@@ -35,5 +52,12 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
         ArgumentOutOfRangeException.ThrowIfGreaterThan(InputSize, MaxInputSize, nameof(InputSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(HiddenSize, 1 << 16, nameof(HiddenSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Layers, 64, nameof(Layers));
+        // Every layer's G*H*(I_k + H + 2) parameters live in one flat vector (and as many gradients):
+        // blame H when one layer alone is too large, else the number of layers.
+        long gateWidth = GateCount * (long)HiddenSize;
+        long firstLayer = BufferLength.Product(gateWidth, InputSize + HiddenSize + 2L), upperLayer = BufferLength.Product(gateWidth, 2L * HiddenSize + 2);
+        string field = firstLayer < 0 || upperLayer < 0 ? nameof(HiddenSize) : nameof(Layers);
+        BufferLength.Sum(field, $"the recurrent weights of {Layers} {(Layers == 1 ? "layer" : "layers")} of {HiddenSize} {Cell} units (input {InputSize})",
+            firstLayer, upperLayer * (Layers - 1));
     }
 }

@@ -1,4 +1,5 @@
 using RnnNative.Kernels;
+using RnnNative.Sizes;
 
 namespace RnnNative.Cells;
 
@@ -37,20 +38,21 @@ public sealed class RecurrentStack
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
         _layers = new RecurrentLayer[config.Layers];
+        for (int layer = 0, layerOffset = 0; layer < config.Layers; layer++)
+        {
+            _layers[layer] = config.Cell == CellType.Lstm
+                ? new LstmLayer(Kernels, config.LayerInputSize(layer), config.HiddenSize, layerOffset)
+                : new ElmanLayer(Kernels, config.LayerInputSize(layer), config.HiddenSize, config.Activation, layerOffset);
+            layerOffset += _layers[layer].ParameterCount;
+        }
+        // The layers lay their tensors out in the order config.TensorShapes lists them.
         List<ParameterTensor> tensors = [];
         int offset = 0;
-        for (int layer = 0; layer < config.Layers; layer++)
+        foreach ((string name, int[] shape) in config.TensorShapes())
         {
-            int inputSize = config.LayerInputSize(layer);
-            _layers[layer] = config.Cell == CellType.Lstm
-                ? new LstmLayer(Kernels, inputSize, config.HiddenSize, offset)
-                : new ElmanLayer(Kernels, inputSize, config.HiddenSize, config.Activation, offset);
-            RecurrentLayer l = _layers[layer];
-            tensors.Add(new ParameterTensor($"weight_ih_l{layer}", l.WeightIhOffset, [l.GateWidth, inputSize]));
-            tensors.Add(new ParameterTensor($"weight_hh_l{layer}", l.WeightHhOffset, [l.GateWidth, config.HiddenSize]));
-            tensors.Add(new ParameterTensor($"bias_ih_l{layer}", l.BiasIhOffset, [l.GateWidth]));
-            tensors.Add(new ParameterTensor($"bias_hh_l{layer}", l.BiasHhOffset, [l.GateWidth]));
-            offset += l.ParameterCount;
+            ParameterTensor tensor = new(name, offset, shape);
+            tensors.Add(tensor);
+            offset += tensor.Length;
         }
         Tensors = tensors;
         Parameters = sharedParameters ?? new float[offset];
@@ -148,11 +150,9 @@ public sealed class RecurrentStack
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        int hidden = Config.HiddenSize, rows = checked(steps * batch);
-        if ((long)rows * Math.Max(Config.InputSize, Config.GateCount * hidden) > Array.MaxLength)
-        {
-            throw new ArgumentException($"a window of {steps} steps x {batch} sequences is too large for this model's buffers.", nameof(steps));
-        }
+        int hidden = Config.HiddenSize;
+        int rows = BufferLength.Of(nameof(steps), $"a window of {steps} timesteps x {batch} streams", steps, batch);
+        BufferLength.Of(nameof(steps), $"the inputs and gates of a window of {steps} timesteps x {batch} streams", rows, Math.Max(Config.InputSize, Config.GateCount * hidden));
         RequireOptionalLength(initialHidden, StateLength(batch), nameof(initialHidden));
         RequireOptionalLength(initialCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(initialCell));
         RequireOptionalLength(output, rows * hidden, nameof(output));

@@ -41,37 +41,10 @@ public sealed class CheckpointReader
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>Loads a checkpoint from a file.</summary>
-    public static CheckpointReader ReadFile(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Read(stream);
-    }
+    public static CheckpointReader ReadFile(string path) => new(FileBytes.Read(path, "checkpoint"));
 
     /// <summary>Loads a checkpoint from the stream's current position to its end.</summary>
-    public static CheckpointReader Read(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek)
-        {
-            var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            return new CheckpointReader(copy.ToArray());
-        }
-        long length = stream.Length - stream.Position;
-        if (length > Array.MaxLength)
-            throw new CheckpointFormatException($"the checkpoint is {length} bytes; at most {Array.MaxLength} bytes can be loaded.");
-        byte[] file = new byte[length];
-        try
-        {
-            stream.ReadExactly(file);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new CheckpointFormatException("truncated: the file shrank while it was being read.", e);
-        }
-        return new CheckpointReader(file);
-    }
+    public static CheckpointReader Read(Stream stream) => new(FileBytes.Read(stream, "checkpoint"));
 
     /// <summary>Loads a checkpoint from memory, e.g. an app's embedded asset (the bytes are copied).</summary>
     public static CheckpointReader Read(ReadOnlySpan<byte> data) => new(data.ToArray());

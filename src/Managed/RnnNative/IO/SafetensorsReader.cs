@@ -60,8 +60,8 @@ public sealed class SafetensorsReader
     /// <summary>The <c>__metadata__</c> strings; empty when the file has none.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    /// <summary>Reads and validates the safetensors file at <paramref name="path"/>.</summary>
-    public static SafetensorsReader ReadFile(string path) => new(File.ReadAllBytes(path));
+    /// <summary>Reads a file by the length its file system reports (see <see cref="FileBytes"/>).</summary>
+    public static SafetensorsReader ReadFile(string path) => new(FileBytes.Read(path, "safetensors file"));
 
     /// <summary>Reads and validates a safetensors file held in memory (the bytes are copied).</summary>
     public static SafetensorsReader Read(ReadOnlySpan<byte> bytes) => new(bytes.ToArray());
@@ -123,6 +123,12 @@ public sealed class SafetensorsReader
 
     private static (List<SafetensorsTensor>, Dictionary<string, string>) ParseHeader(ReadOnlySpan<byte> header)
     {
+        // The format requires UTF-8; System.Text.Json checks it only when a string is decoded, which
+        // would surface as an InvalidOperationException while reading names.
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw new CheckpointFormatException("the safetensors header is not valid UTF-8: damaged or not a safetensors file.");
+        }
         JsonDocument document;
         try
         {

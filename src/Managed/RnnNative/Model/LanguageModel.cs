@@ -30,6 +30,7 @@ public sealed class LanguageModel
                                                   // one-hot windows of at most V rows: [T*B, G*H], row r = W_ih_l0ᵀ[token_r]
     private float[] _dTokenGates = [];            // [V, G*H]: dGates of layer 0 summed per token
     private int[] _rowIds = [];                   // 0, 1, 2, ...: table rows for windows whose table has a row per window row
+    private int _largestWindow;                   // T*B of the largest window whose buffer sizes were validated
     private bool _gathered;                       // the last forward gathered layer 0's input projections per token
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
     private SingleTokenStep? _singleTokenStep;
@@ -177,16 +178,14 @@ public sealed class LanguageModel
         float[] embedding = gradients ? _embeddingGradient : _embedding;
         float[] stack = gradients ? Stack.Gradients : Stack.Parameters;
         float[] output = gradients ? _outputGradient : _output;
-        if (!OneHot)
-        {
-            yield return ("embedding.weight", [V, E], embedding);
-        }
-        foreach (ParameterTensor tensor in Stack.Tensors)
-        {
-            yield return ("rnn." + tensor.Name, tensor.Shape, stack.AsMemory(tensor.Offset, tensor.Length));
-        }
-        yield return ("decoder.weight", [V, H], output.AsMemory(0, V * H));
-        yield return ("decoder.bias", [V], output.AsMemory(V * H));
+        // The views in the order Config.TensorShapes names them.
+        IEnumerable<Memory<float>> views = [
+            .. OneHot ? Array.Empty<Memory<float>>() : [embedding.AsMemory()],
+            .. Stack.Tensors.Select(tensor => stack.AsMemory(tensor.Offset, tensor.Length)),
+            output.AsMemory(0, V * H),
+            output.AsMemory(V * H),
+        ];
+        return Config.TensorShapes().Zip(views, (tensor, values) => (tensor.Name, tensor.Shape, values));
     }
 
     /// <summary>
@@ -318,16 +317,17 @@ public sealed class LanguageModel
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        int batch = state.Batch, rows = steps * batch;
-        if (inputs.Length != rows)
+        int batch = state.Batch;
+        if (inputs.Length != (long)steps * batch)
         {
-            throw new ArgumentException($"expected {rows} token ids ([T={steps}, B={batch}]), got {inputs.Length}.", nameof(inputs));
+            throw new ArgumentException($"expected {(long)steps * batch} token ids ([T={steps}, B={batch}]), got {inputs.Length}.", nameof(inputs));
         }
+        int rows = inputs.Length;
         if (!targets.IsEmpty && targets.Length != rows)
         {
             throw new ArgumentException($"expected {rows} target ids ([T={steps}, B={batch}]), got {targets.Length}.", nameof(targets));
         }
-        EnsureWindow(rows);
+        EnsureWindow(steps, batch);
 
         CheckTokenIds(inputs, inputsName);
         // Layer 0 sees embeddings of V tokens: when the window has more rows than the vocabulary,
@@ -397,8 +397,14 @@ public sealed class LanguageModel
         }
     }
 
-    private void EnsureWindow(int rows)
+    private void EnsureWindow(int steps, int batch)
     {
+        int rows = steps * batch;   // the length of the caller's inputs: no overflow
+        if (rows > _largestWindow)
+        {
+            Config.ValidateWindow(steps, batch, nameof(steps), nameof(batch));
+            _largestWindow = rows;
+        }
         if (_logits.Length < rows * V)
         {
             _logits = new float[rows * V];

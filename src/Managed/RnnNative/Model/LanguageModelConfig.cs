@@ -1,4 +1,5 @@
 using RnnNative.Cells;
+using RnnNative.Sizes;
 
 namespace RnnNative.Model;
 
@@ -37,5 +38,48 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
             ArgumentOutOfRangeException.ThrowIfGreaterThan(VocabularySize, RecurrentConfig.MaxInputSize, nameof(VocabularySize));
         }
         Recurrent.Validate();
+        BufferLength.Of(nameof(EmbeddingSize), $"the embedding [V={VocabularySize}, E={EmbeddingSize}]", VocabularySize, EmbeddingSize);
+        BufferLength.Of(nameof(HiddenSize), $"the decoder [V={VocabularySize}, H+1={HiddenSize + 1}]", VocabularySize, HiddenSize + 1L);
+    }
+
+    /// <summary>PyTorch's <c>CharRnn</c> state_dict names and shapes, in file order: <c>embedding.weight</c>
+    /// [V, E] (absent with one-hot input), <c>rnn.*</c> (<see cref="RecurrentConfig.TensorShapes"/>),
+    /// <c>decoder.weight</c> [V, H], <c>decoder.bias</c> [V]. Lets loaders check a file against a
+    /// config before allocating the model.</summary>
+    public IEnumerable<(string Name, int[] Shape)> TensorShapes()
+    {
+        if (Input != InputEncoding.OneHot)
+        {
+            yield return ("embedding.weight", [VocabularySize, EmbeddingSize]);
+        }
+        foreach ((string name, int[] shape) in Recurrent.TensorShapes())
+        {
+            yield return ("rnn." + name, shape);
+        }
+        yield return ("decoder.weight", [VocabularySize, HiddenSize]);
+        yield return ("decoder.bias", [VocabularySize]);
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="stepsName"/>
+    /// (or <paramref name="batchName"/>) when a window of <paramref name="steps"/> timesteps by
+    /// <paramref name="batch"/> streams needs a buffer larger than <see cref="BufferLength.Max"/>:
+    /// logits [T*B, V], gates [T*B, G*H], hidden states [(T+1)*B, H], inputs [T*B, I], the token table
+    /// [V, G*H] (windows of more than V rows) and the state [L, B, H]. Trainers and evaluations call it
+    /// when they are created, so a window too large fails there, naming the caller's argument.</summary>
+    public void ValidateWindow(int steps, int batch, string stepsName, string batchName)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1, stepsName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1, batchName);
+        BufferLength.Of(batchName, $"the recurrent state [L={Layers}, B={batch}, H={HiddenSize}]", Layers, batch, HiddenSize);
+        long rows = (long)steps * batch, gateWidth = Recurrent.GateCount * (long)HiddenSize;
+        string window = $"a window of {steps} timesteps x {batch} streams";
+        BufferLength.Of(stepsName, $"{window}: its logits [T*B, V={VocabularySize}]", rows, VocabularySize);
+        BufferLength.Of(stepsName, $"{window}: its gates [T*B, G*H={gateWidth}]", rows, gateWidth);
+        BufferLength.Of(stepsName, $"{window}: its hidden states [(T+1)*B, H={HiddenSize}]", rows + batch, HiddenSize);
+        BufferLength.Of(stepsName, $"{window}: its inputs [T*B, I={Recurrent.InputSize}]", rows, Recurrent.InputSize);
+        if (rows > VocabularySize)
+        {
+            BufferLength.Of(stepsName, $"{window}: its token table [V={VocabularySize}, G*H={gateWidth}]", VocabularySize, gateWidth);
+        }
     }
 }

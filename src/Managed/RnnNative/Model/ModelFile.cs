@@ -2,6 +2,7 @@ using System.Text.Json;
 using RnnNative.Cells;
 using RnnNative.IO;
 using RnnNative.Kernels;
+using RnnNative.Sizes;
 using RnnNative.Text;
 using RnnNative.Training;
 
@@ -47,8 +48,18 @@ public static class ModelFile
     public static byte[] ToBytes(LanguageModel model, Vocabulary vocabulary, TrainingOptions? options = null, TrainingSnapshot? training = null) =>
         Build(model, vocabulary, options, training).ToArray();
 
-    /// <summary>Loads a model file or checkpoint: the model, its vocabulary and, when saved, its training options and state.</summary>
-    public static LoadedModel Load(string path, KernelSet? kernels = null) => Load(CheckpointReader.ReadFile(path), kernels);
+    /// <summary>Loads a file; a <see cref="CheckpointFormatException"/> starts with <paramref name="path"/>.</summary>
+    public static LoadedModel Load(string path, KernelSet? kernels = null)
+    {
+        try
+        {
+            return Load(CheckpointReader.ReadFile(path), kernels);
+        }
+        catch (CheckpointFormatException e)
+        {
+            throw new CheckpointFormatException($"{path}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Loads from memory (a mobile app's asset, a download).</summary>
     public static LoadedModel Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Load(CheckpointReader.Read(bytes), kernels);
@@ -89,14 +100,15 @@ public static class ModelFile
         return writer;
     }
 
+    /// <summary>Checks every section against the config before allocating anything of the config's
+    /// size: a small forged file cannot make the loader allocate a large model.</summary>
     private static LoadedModel Load(CheckpointReader reader, KernelSet? kernels)
     {
         LanguageModelConfig config = ModelJson.ReadConfig(Blob(reader, "model.json"));
         Vocabulary vocabulary;
         try
         {
-            using MemoryStream stream = new(Blob(reader, "vocabulary").ToArray());
-            vocabulary = Vocabulary.Read(stream);
+            vocabulary = Vocabulary.FromBlob(Blob(reader, "vocabulary"));
         }
         catch (InvalidDataException e)
         {
@@ -106,27 +118,43 @@ public static class ModelFile
         {
             throw new CheckpointFormatException($"the vocabulary has {vocabulary.Count} tokens but model.json says {config.VocabularySize}.");
         }
-        LanguageModel model = new(config, kernels);
-        foreach ((string name, int[] shape, Memory<float> values) in model.NamedTensors())
+        foreach ((string name, int[] shape) in config.TensorShapes())
         {
-            ReadTensorInto(reader, name, shape, values.Span);
+            ExpectTensor(reader, name, shape);
         }
-        if (!reader.HasSection("training.json"))
+        bool resumable = reader.HasSection("training.json");
+        (TrainingOptions options, TrainingSnapshot scalars) = resumable ? ModelJson.ReadTraining(Blob(reader, "training.json")) : default;
+        int stateLength = 0;
+        if (resumable)
+        {
+            try
+            {
+                stateLength = BufferLength.Of("batch_size", "the training state [L, B, H]", config.Layers, options.BatchSize, config.HiddenSize);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                throw new CheckpointFormatException($"training.json's batch size {options.BatchSize} is impossibly large for {config.Layers} layers of {config.HiddenSize} units.");
+            }
+            ExpectTensor(reader, "training.hidden", [stateLength]);
+            ExpectTensor(reader, "training.cell", [config.Cell == CellType.Lstm ? stateLength : 0]);
+        }
+
+        LanguageModel model = new(config, kernels);
+        foreach ((string name, int[] _, Memory<float> values) in model.NamedTensors())
+        {
+            reader.ReadTensor(name, values.Span);
+        }
+        if (!resumable)
         {
             return new LoadedModel(model, vocabulary, null, null);
         }
-        (TrainingOptions options, TrainingSnapshot scalars) = ModelJson.ReadTraining(Blob(reader, "training.json"));
         int stateVectors = options.Optimizer.Kind == OptimizerKind.Adam ? 2 : 1;
         float[][] optimizerState = new float[model.Blocks.Count * stateVectors][];
         for (int i = 0; i < optimizerState.Length; i++)
         {
-            optimizerState[i] = new float[model.Blocks[i / stateVectors].Length];
-            ReadTensorInto(reader, $"training.optimizer.{i}", [optimizerState[i].Length], optimizerState[i]);
+            optimizerState[i] = ReadTensor(reader, $"training.optimizer.{i}", model.Blocks[i / stateVectors].Length);
         }
-        int state = config.Layers * options.BatchSize * config.HiddenSize;
-        float[] hidden = new float[state], cell = new float[config.Cell == CellType.Lstm ? state : 0];
-        ReadTensorInto(reader, "training.hidden", [hidden.Length], hidden);
-        ReadTensorInto(reader, "training.cell", [cell.Length], cell);
+        float[] hidden = ReadTensor(reader, "training.hidden", stateLength), cell = ReadTensor(reader, "training.cell", config.Cell == CellType.Lstm ? stateLength : 0);
         TrainingSnapshot training = new()
         {
             Step = scalars.Step,
@@ -154,7 +182,9 @@ public static class ModelFile
         return reader.GetBlob(name);
     }
 
-    private static void ReadTensorInto(CheckpointReader reader, string name, int[] shape, Span<float> destination)
+    /// <summary>Throws unless the file has tensor <paramref name="name"/> of exactly <paramref name="shape"/>
+    /// (the reader has already checked that its payload is that large).</summary>
+    private static void ExpectTensor(CheckpointReader reader, string name, int[] shape)
     {
         if (!reader.HasSection(name))
         {
@@ -165,6 +195,14 @@ public static class ModelFile
         {
             throw new CheckpointFormatException($"tensor '{name}' has shape [{string.Join(", ", section.Shape)}] but the model needs [{string.Join(", ", shape)}].");
         }
-        reader.ReadTensor(name, destination);
+    }
+
+    /// <summary>A vector tensor of <paramref name="length"/> elements, checked before it is allocated.</summary>
+    private static float[] ReadTensor(CheckpointReader reader, string name, int length)
+    {
+        ExpectTensor(reader, name, [length]);
+        float[] values = new float[length];
+        reader.ReadTensor(name, values);
+        return values;
     }
 }

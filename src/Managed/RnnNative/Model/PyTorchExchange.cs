@@ -60,9 +60,19 @@ public static class PyTorchExchange
     public static byte[] ExportGradientsToBytes(LanguageModel model) =>
         Build(model, null, gradients: true).ToArray();
 
-    /// <summary>Reads a safetensors file at <paramref name="path"/>; see the reader overload for the arguments.</summary>
-    public static LoadedModel Import(string path, Vocabulary? vocabulary = null, LanguageModelConfig? config = null, KernelSet? kernels = null) =>
-        Import(SafetensorsReader.ReadFile(path), vocabulary, config, kernels);
+    /// <summary>Imports a file, as <see cref="Import(ReadOnlySpan{byte}, Vocabulary?, LanguageModelConfig?, KernelSet?)"/>;
+    /// a <see cref="CheckpointFormatException"/> starts with <paramref name="path"/>.</summary>
+    public static LoadedModel Import(string path, Vocabulary? vocabulary = null, LanguageModelConfig? config = null, KernelSet? kernels = null)
+    {
+        try
+        {
+            return Import(SafetensorsReader.ReadFile(path), vocabulary, config, kernels);
+        }
+        catch (CheckpointFormatException e)
+        {
+            throw new CheckpointFormatException($"{path}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Imports from the bytes of a safetensors file; <paramref name="vocabulary"/> and
     /// <paramref name="config"/>, when given, take precedence over the file's metadata.</summary>
@@ -125,8 +135,9 @@ public static class PyTorchExchange
             throw new CheckpointFormatException($"the vocabulary has {vocabulary.Count} tokens but the model {config.VocabularySize}.");
         }
 
-        LanguageModel model = new(config, kernels);
-        List<(string Name, int[] Shape, Memory<float> Values)> expected = [.. model.NamedTensors()];
+        // Every tensor is checked against the config before the model is allocated: a small file
+        // declaring a large model fails here, not after allocating it.
+        List<(string Name, int[] Shape)> expected = [.. config.TensorShapes()];
         foreach (SafetensorsTensor tensor in reader.Tensors)
         {
             if (!expected.Exists(e => e.Name == tensor.Name))
@@ -134,7 +145,7 @@ public static class PyTorchExchange
                 throw new CheckpointFormatException($"unexpected tensor '{tensor.Name}' for a {Describe(config)}; expected exactly: {string.Join(", ", expected.Select(e => e.Name))}.");
             }
         }
-        foreach ((string name, int[] shape, Memory<float> values) in expected)
+        foreach ((string name, int[] shape) in expected)
         {
             if (!reader.Contains(name))
             {
@@ -145,6 +156,11 @@ public static class PyTorchExchange
             {
                 throw new CheckpointFormatException($"tensor '{name}' has shape {tensor.ShapeText} but a {Describe(config)} needs [{string.Join(", ", shape)}].");
             }
+        }
+
+        LanguageModel model = new(config, kernels);
+        foreach ((string name, int[] _, Memory<float> values) in model.NamedTensors())
+        {
             reader.ReadFloats(name, values.Span);
         }
         return new LoadedModel(model, vocabulary, null, null);
@@ -214,13 +230,7 @@ public static class PyTorchExchange
         }
         try
         {
-            using MemoryStream blob = new(Convert.FromBase64String(base64));
-            Vocabulary vocabulary = Vocabulary.Read(blob);
-            if (blob.Position != blob.Length)
-            {
-                throw new InvalidDataException($"{blob.Length - blob.Position} bytes follow the vocabulary blob");
-            }
-            return vocabulary;
+            return Vocabulary.FromBlob(Convert.FromBase64String(base64));
         }
         catch (Exception e) when (e is FormatException or InvalidDataException)
         {

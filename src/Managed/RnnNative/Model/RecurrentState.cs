@@ -1,4 +1,5 @@
 using RnnNative.Cells;
+using RnnNative.Sizes;
 
 namespace RnnNative.Model;
 
@@ -12,7 +13,7 @@ public sealed class RecurrentState
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         Batch = batch;
-        Hidden = new float[config.Layers * batch * config.HiddenSize];
+        Hidden = new float[BufferLength.Of(nameof(batch), $"the recurrent state [L={config.Layers}, B={batch}, H={config.HiddenSize}]", config.Layers, batch, config.HiddenSize)];
         Cell = config.Cell == CellType.Lstm ? new float[Hidden.Length] : [];
     }
 

@@ -26,7 +26,9 @@ public sealed class TextGenerator
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(streams, 1);
+        // A batch of streams steps as a window of one timestep (so the streams are the cause of any
+        // buffer too large): its logits [B, V] and state [L, B, H] must fit.
+        model.Config.ValidateWindow(1, streams, nameof(streams), nameof(streams));
         if (vocabulary.Count != model.Config.VocabularySize)
         {
             throw new ArgumentException($"the vocabulary has {vocabulary.Count} tokens but the model {model.Config.VocabularySize}.", nameof(vocabulary));

@@ -121,6 +121,20 @@ public abstract class Vocabulary
         VocabularyBlob.Write(stream, Kind, WritePayload);
     }
 
+    /// <summary>Reads a blob written by <see cref="Write"/> that fills <paramref name="blob"/> exactly
+    /// (a file's vocabulary section): bytes after it are an error, not ignored.</summary>
+    /// <exception cref="InvalidDataException">As <see cref="Read(Stream)"/>, or bytes follow the blob.</exception>
+    public static Vocabulary FromBlob(ReadOnlySpan<byte> blob)
+    {
+        using MemoryStream stream = new(blob.ToArray());
+        Vocabulary vocabulary = Read(stream);
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException($"{stream.Length - stream.Position} bytes follow the vocabulary blob");
+        }
+        return vocabulary;
+    }
+
     /// <summary>
     /// Reads a blob written by <see cref="Write"/>, consuming exactly its bytes from the stream.
     /// </summary>

@@ -14,18 +14,23 @@ public static class Parallelism
     public static int ThreadCount
     {
         get => s_team.ThreadCount;
-        set
+        set => SetThreadCount(value, startThread: null);
+    }
+
+    /// <summary>Sets <see cref="ThreadCount"/>, starting the new team's workers with
+    /// <paramref name="startThread"/> (tests make it fail). When the new team cannot start
+    /// (<see cref="OutOfMemoryException"/>), the old team stays in place, unchanged.</summary>
+    internal static void SetThreadCount(int value, Action<Thread>? startThread)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1024);
+        lock (s_gate)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1024);
-            lock (s_gate)
+            if (value != s_team.ThreadCount)
             {
-                if (value != s_team.ThreadCount)
-                {
-                    WorkerTeam old = s_team;
-                    s_team = new WorkerTeam(value);
-                    old.Dispose();
-                }
+                WorkerTeam old = s_team;
+                s_team = new WorkerTeam(value, startThread);
+                old.Dispose();
             }
         }
     }

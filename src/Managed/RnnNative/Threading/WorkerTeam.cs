@@ -41,7 +41,15 @@ internal sealed class WorkerTeam : IDisposable
     private Exception? _firstError;
     private volatile bool _disposed;
 
-    public WorkerTeam(int threadCount)
+    public WorkerTeam(int threadCount) : this(threadCount, startThread: null)
+    {
+    }
+
+    /// <summary>A team whose workers are started by <paramref name="startThread"/> (default
+    /// <see cref="Thread.Start()"/>), so tests can make a start fail as a lack of memory would.
+    /// If a worker cannot start, the workers already started exit and an
+    /// <see cref="OutOfMemoryException"/> says so: a failed team leaves no threads behind.</summary>
+    internal WorkerTeam(int threadCount, Action<Thread>? startThread)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
         ThreadCount = threadCount;
@@ -53,7 +61,25 @@ internal sealed class WorkerTeam : IDisposable
             int worker = i;
             _wakeUps[i] = new SemaphoreSlim(0);
             _workers[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"rnn-worker-{i + 1}" };
-            _workers[i].Start();
+            try
+            {
+                (startThread ?? (thread => thread.Start()))(_workers[i]);
+            }
+            catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
+            {
+                StopStartedWorkers(i);
+                throw new OutOfMemoryException($"could not start worker thread {i + 1} of {threadCount - 1} (out of memory or the system's thread limit); try fewer threads.", e);
+            }
+        }
+    }
+
+    /// <summary>Lets the first <paramref name="started"/> workers exit, as <see cref="Dispose"/> does for a whole team.</summary>
+    private void StopStartedWorkers(int started)
+    {
+        _disposed = true;
+        for (int i = 0; i < started; i++)
+        {
+            _wakeUps[i].Release();
         }
     }
 

@@ -13,6 +13,7 @@ public static class Evaluation
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokens);
+        model.Config.ValidateWindow(steps, batchSize, nameof(steps), nameof(batchSize));
         ValidationPass pass = new(tokens, batchSize, steps);
         RecurrentState state = new(model.Config.Recurrent, batchSize);
         int[] inputs = new int[steps * batchSize], targets = new int[steps * batchSize];

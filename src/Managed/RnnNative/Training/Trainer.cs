@@ -52,6 +52,7 @@ public sealed class Trainer
             throw new ArgumentException("an inference replica cannot train; train the model it was made from.", nameof(model));
         }
         options.Validate();
+        model.Config.ValidateWindow(options.SequenceLength, options.BatchSize, nameof(options.SequenceLength), nameof(options.BatchSize));
         if (data.Train.VocabularyCount > model.Config.VocabularySize)
         {
             throw new ArgumentException($"the corpus uses {data.Train.VocabularyCount} token ids but the model knows {model.Config.VocabularySize}.", nameof(data));

@@ -26,7 +26,7 @@ internal static unsafe class TrainerExports
             if (outTrainer == null) throw new ArgumentNullException("out_trainer");
             CorpusSplit? split = null;
             Configs.Validate(() => split = CorpusSplit.Create(tokens, c.ValidationFraction), "config->validation_fraction");
-            Trainer trainer = new(m, split!, Configs.ToEngine(c));
+            Trainer trainer = Configs.CreateTrainer(m, split!, Configs.ToEngine(c));
             Marshalling.SetOut(outTrainer, HandleKind.Trainer, new TrainerSession(trainer, tokens), "out_trainer");
         });
     }

@@ -83,12 +83,26 @@ internal static unsafe class Configs
                 Epsilon: c.Epsilon == 0f ? null : c.Epsilon, WeightDecay: c.WeightDecay, DecoupledWeightDecay: c.DecoupledWeightDecay != 0),
             Schedule = new LearningRateSchedule((ScheduleKind)c.Schedule, c.ScheduleStepSize, c.ScheduleGamma, c.ScheduleTotalSteps, c.MinLearningRate),
         };
-        Validate(options.Validate, "config", ("SequenceLength", "seq_len"), ("BatchSize", "batch_size"), ("ClipNorm", "clip_norm"), ("ClipValue", "clip_value"),
-            ("MaxSteps", "max_steps"), ("MaxSeconds", "max_seconds"), ("Epochs", "epochs"), ("EvaluateEvery", "eval_every"), ("ValidationWindows", "validation_windows"),
-            ("Kind", "optimizer or schedule"), ("LearningRate", "learning_rate"), ("Momentum", "momentum"), ("Nesterov", "nesterov"), ("Beta1", "beta1"), ("Beta2", "beta2"),
-            ("WeightDecay", "weight_decay"), ("Epsilon", "epsilon"), ("DecoupledWeightDecay", "decoupled_weight_decay"), ("StepSize", "schedule_step_size"), ("TotalSteps", "schedule_total_steps"), ("Gamma", "schedule_gamma"), ("MinimumRate", "min_learning_rate"));
+        Validate(options.Validate, "config", TrainerFields);
         return options;
     }
+
+    /// <summary>Creates the engine's trainer, which also checks the window against the model
+    /// (seq_len x batch_size), with the fields it names renamed to the C fields.</summary>
+    public static Trainer CreateTrainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
+    {
+        Trainer? trainer = null;
+        Validate(() => trainer = new Trainer(model, data, options), "config", TrainerFields);
+        return trainer!;
+    }
+
+    private static readonly (string Engine, string C)[] TrainerFields =
+    [
+        ("SequenceLength", "seq_len"), ("BatchSize", "batch_size"), ("ClipNorm", "clip_norm"), ("ClipValue", "clip_value"),
+        ("MaxSteps", "max_steps"), ("MaxSeconds", "max_seconds"), ("Epochs", "epochs"), ("EvaluateEvery", "eval_every"), ("ValidationWindows", "validation_windows"),
+        ("Kind", "optimizer or schedule"), ("LearningRate", "learning_rate"), ("Momentum", "momentum"), ("Nesterov", "nesterov"), ("Beta1", "beta1"), ("Beta2", "beta2"),
+        ("WeightDecay", "weight_decay"), ("Epsilon", "epsilon"), ("DecoupledWeightDecay", "decoupled_weight_decay"), ("StepSize", "schedule_step_size"), ("TotalSteps", "schedule_total_steps"), ("Gamma", "schedule_gamma"), ("MinimumRate", "min_learning_rate"),
+    ];
 
     public static SamplingConfig SamplingDefaults()
     {

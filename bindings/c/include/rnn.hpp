@@ -1,0 +1,297 @@
+/*
+ * rnn.hpp - a header-only C++20 wrapper of rnn.h (since 0.2.0).
+ *
+ * Each handle is a move-only RAII object that destroys its rnn_* handle; every failing call throws
+ * rnn::error, which carries the rnn_status and rnn_last_error()'s message; text goes in as
+ * std::string_view and ids and logits as std::span. Nothing else is added: the C functions are
+ * the specification (rnn.h says what each does, its failures and its thread-safety), and get()
+ * hands the C handle to any function this wrapper does not cover.
+ *
+ *     rnn::vocab vocab = rnn::vocab::build(rnn::vocab_config(), text);
+ *     rnn_model_config mc = rnn::model_config();
+ *     mc.vocab_size = vocab.size(); mc.embedding_size = 16; mc.hidden_size = 64;
+ *     rnn::model model = rnn::model::create(mc);
+ *     rnn::corpus corpus = rnn::corpus::from_text(vocab, text);
+ *     rnn_trainer_config tc = rnn::trainer_config(); tc.max_steps = 100;
+ *     rnn::trainer(model, corpus, tc).train();
+ *     std::string more = rnn::generator(model, vocab, rnn::sampling_config()).generate("Once");
+ *
+ * The library throws nothing across its boundary; only this header throws, after a call returned.
+ */
+#ifndef RNN_HPP
+#define RNN_HPP
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "rnn.h"
+
+namespace rnn {
+
+/* A failed call: what() is rnn_last_error()'s message, status() the code it returned. */
+class error : public std::runtime_error {
+public:
+    error(rnn_status status, const char* message) : std::runtime_error(message), status_(status) {}
+    rnn_status status() const noexcept { return status_; }
+
+private:
+    rnn_status status_;
+};
+
+/* Throws rnn::error unless `status` is RNN_OK. */
+inline void check(rnn_status status) {
+    if (status != RNN_OK) throw error(status, rnn_last_error());
+}
+
+/* Configs filled with the library's defaults (rnn_x_config_init), to change field by field. */
+inline rnn_vocab_config vocab_config() { rnn_vocab_config c; check(rnn_vocab_config_init(&c)); return c; }
+inline rnn_model_config model_config() { rnn_model_config c; check(rnn_model_config_init(&c)); return c; }
+inline rnn_trainer_config trainer_config() { rnn_trainer_config c; check(rnn_trainer_config_init(&c)); return c; }
+inline rnn_sampling_config sampling_config() { rnn_sampling_config c; check(rnn_sampling_config_init(&c)); return c; }
+
+/* Owns one handle of type T, destroyed with Destroy; movable, not copyable. */
+template <typename T, void (*Destroy)(T*)>
+class handle {
+public:
+    handle() noexcept = default;
+    explicit handle(T* raw) noexcept : raw_(raw) {}
+    handle(handle&& other) noexcept : raw_(std::exchange(other.raw_, nullptr)) {}
+    handle& operator=(handle&& other) noexcept {
+        if (this != &other) Destroy(std::exchange(raw_, std::exchange(other.raw_, nullptr)));
+        return *this;
+    }
+    handle(const handle&) = delete;
+    handle& operator=(const handle&) = delete;
+    ~handle() { Destroy(raw_); }
+
+    /* The C handle, still owned by this object. */
+    T* get() const noexcept { return raw_; }
+
+private:
+    T* raw_ = nullptr;
+};
+
+/* Text through the rnn.h protocol for outputs: fill(buf, capacity, &needed) once for the size
+ * (text plus its NUL), once for the text. */
+template <typename Fill>
+std::string read_text(Fill fill) {
+    size_t needed = 0;
+    rnn_status status = fill(nullptr, 0, &needed);
+    if (status != RNN_E_BUFFER_TOO_SMALL) check(status);
+    std::string text(needed, '\0');
+    check(fill(text.data(), text.size(), &needed));
+    text.resize(needed - 1);
+    return text;
+}
+
+class vocab : public handle<rnn_vocab, rnn_vocab_destroy> {
+public:
+    using handle::handle;
+
+    static vocab build(const rnn_vocab_config& config, std::string_view text) {
+        rnn_vocab* raw = nullptr;
+        check(rnn_vocab_build(&config, text.data(), text.size(), &raw));
+        return vocab(raw);
+    }
+    static vocab build_file(const rnn_vocab_config& config, const std::string& path) {
+        rnn_vocab* raw = nullptr;
+        check(rnn_vocab_build_file(&config, path.c_str(), &raw));
+        return vocab(raw);
+    }
+
+    int32_t size() const { int32_t n = 0; check(rnn_vocab_size(get(), &n)); return n; }
+
+    std::vector<int32_t> encode(std::string_view text) const {
+        size_t needed = 0;
+        rnn_status status = rnn_vocab_encode(get(), text.data(), text.size(), nullptr, 0, &needed);
+        if (status != RNN_E_BUFFER_TOO_SMALL) check(status);
+        std::vector<int32_t> ids(needed);
+        check(rnn_vocab_encode(get(), text.data(), text.size(), ids.data(), ids.size(), &needed));
+        ids.resize(needed);
+        return ids;
+    }
+
+    std::string decode(std::span<const int32_t> ids) const {
+        return read_text([&](char* buf, size_t capacity, size_t* needed) {
+            return rnn_vocab_decode(get(), ids.data(), ids.size(), buf, capacity, needed);
+        });
+    }
+};
+
+class corpus : public handle<rnn_corpus, rnn_corpus_destroy> {
+public:
+    using handle::handle;
+
+    static corpus from_text(const vocab& v, std::string_view text) {
+        rnn_corpus* raw = nullptr;
+        check(rnn_corpus_from_text(v.get(), text.data(), text.size(), &raw));
+        return corpus(raw);
+    }
+    static corpus from_file(const vocab& v, const std::string& path) {
+        rnn_corpus* raw = nullptr;
+        check(rnn_corpus_from_file(v.get(), path.c_str(), &raw));
+        return corpus(raw);
+    }
+    static corpus from_tokens(std::span<const int32_t> ids, int32_t vocab_size) {
+        rnn_corpus* raw = nullptr;
+        check(rnn_corpus_from_tokens(ids.data(), ids.size(), vocab_size, &raw));
+        return corpus(raw);
+    }
+
+    int64_t size() const { int64_t n = 0; check(rnn_corpus_size(get(), &n)); return n; }
+};
+
+class model : public handle<rnn_model, rnn_model_destroy> {
+public:
+    using handle::handle;
+
+    static model create(const rnn_model_config& config) {
+        rnn_model* raw = nullptr;
+        check(rnn_model_create(&config, &raw));
+        return model(raw);
+    }
+
+    /* A model file's weights and vocabulary. */
+    static std::pair<model, vocab> load_file(const std::string& path) {
+        rnn_model* raw_model = nullptr;
+        rnn_vocab* raw_vocab = nullptr;
+        check(rnn_model_load_file(path.c_str(), &raw_model, &raw_vocab));
+        return {model(raw_model), vocab(raw_vocab)};
+    }
+
+    void save_file(const vocab& v, const std::string& path) const { check(rnn_model_save_file(get(), v.get(), path.c_str())); }
+
+    rnn_model_config config() const {
+        rnn_model_config c = model_config();
+        check(rnn_model_get_config(get(), &c));
+        return c;
+    }
+
+    rnn_evaluation evaluate(const corpus& c, int32_t batch_size, int32_t steps) const {
+        rnn_evaluation e{};
+        e.struct_size = sizeof e;
+        check(rnn_model_evaluate(get(), c.get(), batch_size, steps, &e));
+        return e;
+    }
+};
+
+class trainer : public handle<rnn_trainer, rnn_trainer_destroy> {
+public:
+    /* Return false to stop training after the current update (train() then throws RNN_E_CANCELLED). */
+    using progress_fn = std::function<bool(const rnn_progress&)>;
+
+    trainer(model& m, const corpus& c, const rnn_trainer_config& config) : handle(create(m, c, config)) {}
+
+    /* Trains up to max_updates updates (0: until the config's limits); true when a limit was reached.
+     * An exception thrown by on_progress stops training and is rethrown here. */
+    bool train(int64_t max_updates = 0, const progress_fn& on_progress = {}) {
+        call_context context{&on_progress, nullptr};
+        int32_t finished = 0;
+        rnn_status status = rnn_trainer_train(get(), max_updates, on_progress ? &trampoline : nullptr, &context, &finished);
+        if (context.thrown) std::rethrow_exception(context.thrown);
+        check(status);
+        return finished != 0;
+    }
+
+    /* One update; its training loss. */
+    double step() { double loss = 0; check(rnn_trainer_step(get(), &loss)); return loss; }
+
+    rnn_evaluation validate() {
+        rnn_evaluation e{};
+        e.struct_size = sizeof e;
+        check(rnn_trainer_validate(get(), &e));
+        return e;
+    }
+
+private:
+    struct call_context {
+        const progress_fn* on_progress;
+        std::exception_ptr thrown;
+    };
+
+    static rnn_trainer* create(model& m, const corpus& c, const rnn_trainer_config& config) {
+        rnn_trainer* raw = nullptr;
+        check(rnn_trainer_create(m.get(), c.get(), &config, &raw));
+        return raw;
+    }
+
+    /* No exception may unwind through the library's frames: keep it, cancel, rethrow after the call. */
+    static int trampoline(const rnn_progress* progress, void* user_data) {
+        auto* context = static_cast<call_context*>(user_data);
+        try {
+            return (*context->on_progress)(*progress) ? 0 : 1;
+        } catch (...) {
+            context->thrown = std::current_exception();
+            return 1;
+        }
+    }
+};
+
+/* The recurrent state of one stream, for step-by-step use (rnn_state_step). */
+class state : public handle<rnn_state, rnn_state_destroy> {
+public:
+    explicit state(const model& m) : handle(create(m)) {}
+
+    /* Feeds `token`, writes the next token's logits (vocab_size floats) into `logits`. */
+    void step(int32_t token, std::span<float> logits) {
+        size_t needed = 0;
+        check(rnn_state_step(get(), token, logits.data(), logits.size(), &needed));
+    }
+    void reset() { check(rnn_state_reset(get())); }
+
+private:
+    static rnn_state* create(const model& m) {
+        rnn_state* raw = nullptr;
+        check(rnn_state_create(m.get(), &raw));
+        return raw;
+    }
+};
+
+class sampler : public handle<rnn_sampler, rnn_sampler_destroy> {
+public:
+    sampler(int32_t vocab_size, const rnn_sampling_config& config) : handle(create(vocab_size, config)) {}
+
+    int32_t sample(std::span<const float> logits) {
+        int32_t token = 0;
+        check(rnn_sampler_sample(get(), logits.data(), logits.size(), &token));
+        return token;
+    }
+
+private:
+    static rnn_sampler* create(int32_t vocab_size, const rnn_sampling_config& config) {
+        rnn_sampler* raw = nullptr;
+        check(rnn_sampler_create(vocab_size, &config, &raw));
+        return raw;
+    }
+};
+
+class generator : public handle<rnn_generator, rnn_generator_destroy> {
+public:
+    generator(const model& m, const vocab& v, const rnn_sampling_config& config) : handle(create(m, v, config)) {}
+
+    /* The text generated after `prime` (which is not repeated). */
+    std::string generate(std::string_view prime) {
+        std::string primed(prime);   /* rnn.h takes a NUL-terminated string */
+        return read_text([&](char* buf, size_t capacity, size_t* needed) {
+            return rnn_generator_generate(get(), primed.c_str(), buf, capacity, needed);
+        });
+    }
+
+private:
+    static rnn_generator* create(const model& m, const vocab& v, const rnn_sampling_config& config) {
+        rnn_generator* raw = nullptr;
+        check(rnn_generator_create(m.get(), v.get(), &config, &raw));
+        return raw;
+    }
+};
+
+}  // namespace rnn
+
+#endif

@@ -1,0 +1,110 @@
+// rnn.hpp in use: the whole job through the C++ wrapper, and its error and ownership rules.
+// Prints one line per failed check and exits non-zero on any (run_tests.sh builds it against the
+// installed prefix with find_package and runs it).
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "rnn.hpp"
+
+static int failures = 0;
+#define EXPECT(cond)                                                                   \
+    do {                                                                               \
+        if (!(cond)) {                                                                 \
+            std::printf("  %s:%d: EXPECT(%s) failed\n", __FILE__, __LINE__, #cond);    \
+            failures++;                                                                \
+        }                                                                              \
+    } while (0)
+
+// Handles own their C handle: they move, they do not copy.
+static_assert(!std::is_copy_constructible_v<rnn::model> && std::is_nothrow_move_constructible_v<rnn::model>);
+static_assert(!std::is_copy_assignable_v<rnn::vocab> && std::is_nothrow_move_assignable_v<rnn::vocab>);
+
+int main() {
+    rnn::check(rnn_check_abi(RNN_ABI_VERSION));
+    std::string text;
+    for (int i = 0; i < 40; i++) text += "the cat sat on the mat. ";
+
+    rnn::vocab vocab = rnn::vocab::build(rnn::vocab_config(), text);
+    std::vector<int32_t> ids = vocab.encode("the mat");
+    EXPECT(ids.size() == 7);
+    EXPECT(vocab.decode(ids) == "the mat");
+
+    rnn_model_config mc = rnn::model_config();
+    mc.vocab_size = vocab.size();
+    mc.embedding_size = 8;
+    mc.hidden_size = 32;
+    mc.seed = 7;
+    rnn::model model = rnn::model::create(mc);
+    EXPECT(model.config().hidden_size == 32);
+
+    rnn::corpus corpus = rnn::corpus::from_text(vocab, text);
+    EXPECT(corpus.size() == (int64_t)text.size());
+    rnn_evaluation before = model.evaluate(corpus, 4, 16);
+
+    rnn_trainer_config tc = rnn::trainer_config();
+    tc.seq_len = 16;
+    tc.batch_size = 4;
+    tc.learning_rate = 1e-2f;
+    tc.max_steps = 60;
+    rnn::trainer trainer(model, corpus, tc);
+    int reports = 0;
+    bool finished = trainer.train(0, [&](const rnn_progress&) { reports++; return true; });
+    EXPECT(finished);
+    EXPECT(reports >= 60);
+    rnn_evaluation after = model.evaluate(corpus, 4, 16);
+    std::printf("  loss %.3f -> %.3f nats/char after 60 updates\n", before.loss, after.loss);
+    EXPECT(after.loss < before.loss - 0.5);
+
+    // An exception thrown by the progress callback stops training and reaches the caller.
+    rnn::trainer more(model, corpus, tc);
+    bool rethrown = false;
+    try {
+        more.train(0, [](const rnn_progress&) -> bool { throw std::runtime_error("stop here"); });
+    } catch (const std::runtime_error& e) {
+        rethrown = std::string(e.what()) == "stop here";
+    }
+    EXPECT(rethrown);
+
+    rnn_sampling_config sc = rnn::sampling_config();
+    sc.seed = 42;
+    sc.max_tokens = 40;
+    rnn::generator generator(model, vocab, sc);
+    std::string sample = generator.generate("the ");
+    std::printf("  sample: the %s\n", sample.c_str());
+    EXPECT(!sample.empty() && sample.size() <= 40);
+    EXPECT(generator.generate("the ") == sample);   // same seed, same text
+
+    rnn::state state(model);
+    std::vector<float> logits(vocab.size());
+    state.step(ids[0], logits);
+    rnn::sampler sampler(vocab.size(), sc);
+    int32_t next = sampler.sample(logits);
+    EXPECT(next >= 0 && next < vocab.size());
+
+    // Errors throw rnn::error with the status and rnn_last_error()'s message naming the argument.
+    rnn_model_config bad = mc;
+    bad.hidden_size = 0;
+    try {
+        rnn::model::create(bad);
+        EXPECT(!"rnn::model::create accepted hidden_size 0");
+    } catch (const rnn::error& e) {
+        EXPECT(e.status() == RNN_E_INVALID_ARGUMENT);
+        EXPECT(std::string(e.what()).find("config->hidden_size") != std::string::npos);
+    }
+    try {
+        rnn::model::load_file("/nonexistent/model.rnn");
+        EXPECT(!"rnn::model::load_file loaded a missing file");
+    } catch (const rnn::error& e) {
+        EXPECT(e.status() == RNN_E_IO);
+    }
+
+    // A moved-from handle is empty; destroying it is a no-op.
+    rnn::model moved = std::move(model);
+    EXPECT(model.get() == nullptr && moved.get() != nullptr);
+
+    std::printf("%s\n", failures == 0 ? "rnn.hpp: all checks passed" : "rnn.hpp: FAILED");
+    return failures == 0 ? 0 : 1;
+}
