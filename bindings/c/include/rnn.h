@@ -69,13 +69,13 @@ typedef int32_t rnn_status;
 /* ---------------------------------------------------------------------------------------------- */
 
 #define RNN_VERSION_MAJOR 0
-#define RNN_VERSION_MINOR 1
+#define RNN_VERSION_MINOR 2
 #define RNN_VERSION_PATCH 0
-#define RNN_VERSION_STRING "0.1.0"
+#define RNN_VERSION_STRING "0.2.0"
 /* The ABI this header describes. A host calls rnn_check_abi(RNN_ABI_VERSION) once after loading. */
 #define RNN_ABI_VERSION 1u
 
-/* The library's version, e.g. "0.1.0". Static string, never freed. Thread-safe. */
+/* The library's version, e.g. "0.2.0". Static string, never freed. Thread-safe. */
 RNN_API const char* rnn_version_string(void);
 
 /* The ABI version the library implements (compare with RNN_ABI_VERSION). Thread-safe. */
