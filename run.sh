@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 dotnet build src/Cli/RnnNative.Cli -c Release --nologo -v q -o artifacts/cli >/dev/null
 mkdir -p out
-artifacts/cli/rnn train --checkpoint out/model.rnn "$@"
+artifacts/cli/rnn train --checkpoint out/model.rnn --overwrite "$@"
 echo
 artifacts/cli/rnn info --model out/model.rnn

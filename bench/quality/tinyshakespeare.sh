@@ -14,6 +14,6 @@ dotnet build src/Cli/RnnNative.Cli -c Release --nologo -v q -o artifacts/cli >/d
 mkdir -p out/quality
 artifacts/cli/rnn train --data "$data" --vocab char --cell lstm --layers 2 --hidden 256 --embedding 256 \
   --seq-length 64 --batch 32 --optimizer adam --lr 2e-3 --clip 5 --time "$seconds" --eval-every 100 \
-  --sample-length 0 --seed 1 --checkpoint out/quality/shakespeare.rnn
+  --sample-length 0 --seed 1 --checkpoint out/quality/shakespeare.rnn --overwrite
 # The validation curve as a table (update, seconds of training, loss) for the closing note.
 artifacts/cli/rnn info --model out/quality/shakespeare.rnn --curve

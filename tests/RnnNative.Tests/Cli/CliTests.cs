@@ -228,6 +228,39 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_new_run_does_not_replace_another_runs_checkpoint_unless_told_to()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn"), best = PathOf("m.best.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 6)).Code);
+        byte[] saved = File.ReadAllBytes(model), savedBest = File.ReadAllBytes(best);
+
+        (int code, string output, string error) = Rnn(TinyTraining(data, model, 3));
+        Assert.Equal(1, code);
+        Assert.Equal($"rnn: '{model}' already exists and this run would replace it; continue its run with --resume {model}, choose another --checkpoint, or add --overwrite to replace it", error.Trim());
+        Assert.DoesNotContain("training:", output);
+        Assert.Equal(saved, File.ReadAllBytes(model));
+
+        // The best file alone is another run's too; a resume into another existing file is refused as well.
+        File.Delete(model);
+        (code, _, error) = Rnn(TinyTraining(data, model, 3));
+        Assert.Equal(1, code);
+        Assert.Contains($"'{best}' already exists", error);
+        Assert.Equal(savedBest, File.ReadAllBytes(best));
+        File.Copy(best, model);
+        File.WriteAllBytes(PathOf("other.rnn"), saved);
+        (code, _, error) = Rnn("train", "--resume", model, "--checkpoint", PathOf("other.rnn"), "--steps", "8", "--seed", "1");
+        Assert.Equal(1, code);
+        Assert.Contains($"'{PathOf("other.rnn")}' already exists", error);
+
+        // Resuming into its own file, and --overwrite, write as before.
+        (code, _, error) = Rnn("train", "--resume", model, "--steps", "8", "--seed", "1");
+        Assert.True(code == 0, error);
+        (code, _, error) = Rnn([.. TinyTraining(data, model, 3), "--overwrite"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("training: 3 updates", Rnn("info", "--model", model).Output);
+    }
+
+    [Fact]
     public void A_resume_with_nothing_left_to_do_says_so_and_keeps_the_file()
     {
         string data = WriteCorpus(), model = PathOf("m.rnn");

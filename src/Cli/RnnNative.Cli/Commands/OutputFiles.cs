@@ -1,4 +1,5 @@
 using RnnNative.Cli.CommandLine;
+using RnnNative.Training;
 
 namespace RnnNative.Cli.Commands;
 
@@ -24,4 +25,25 @@ internal static class OutputFiles
             throw new CliException($"cannot write --{option} '{path}': {e.Message}");
         }
     }
+
+    /// <summary>
+    /// A run never replaces another run's checkpoint or best file unasked: a second <c>rnn train</c>
+    /// with the default --checkpoint would otherwise write over the first run's model.rnn. The run's
+    /// own files (resumed into the same checkpoint) are its to update.
+    /// </summary>
+    public static void RefuseToReplace(string checkpoint, string? resumed, bool overwrite)
+    {
+        if (overwrite) return;
+        if (resumed is not null && SameFile(checkpoint, resumed)) return;
+        foreach (string path in new[] { checkpoint, CheckpointFiles.BestPathFor(checkpoint) })
+        {
+            if (File.Exists(path))
+            {
+                throw new CliException($"'{path}' already exists and this run would replace it; continue its run with --resume {path}, " +
+                    "choose another --checkpoint, or add --overwrite to replace it");
+            }
+        }
+    }
+
+    private static bool SameFile(string a, string b) => Path.GetFullPath(a) == Path.GetFullPath(b);
 }

@@ -27,6 +27,7 @@ internal static class TrainCommand
           limits   --steps N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus);
                    totals of the run counted from its first update, so a resumed run stops where a straight one would
           output   --checkpoint model.rnn (also model.best.rnn)  --plot FILE.svg  --sample-length 200
+                   --overwrite   let a new run replace existing checkpoint files (refused without it)
           resume   --resume FILE   continue a run saved by Ctrl-C or a checkpoint, exactly where it stopped, on the
                    data it records (no --data needed); a changed or other --data file is refused unless
                    --data-changed-ok (then the walk over it starts a new epoch). Limits given replace the saved
@@ -49,7 +50,9 @@ internal static class TrainCommand
         int sampleLength = args.Int("sample-length", 200, min: 0);
         ulong seed = start.Seed;
         if (args.Has("threads")) Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
+        bool overwrite = args.Flag("overwrite");
         args.RejectUnused();
+        OutputFiles.RefuseToReplace(checkpoint, start.ResumePath, overwrite);
 
         (LanguageModel model, Vocabulary vocabulary, TrainingOptions options, TrainingSnapshot? snapshot, string? dataPath) =
             (start.Model, start.Vocabulary, start.Options, start.Snapshot, start.DataPath);
