@@ -261,6 +261,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_prime_with_a_character_the_model_does_not_know_names_the_option_before_any_output()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 2)).Code);
+        (int code, string output, string error) = Rnn("sample", "-m", model, "-p", "the c\u00e4t", "-n", "10", "-s", "1");
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Equal($"rnn: --prime: character '\u00e4' (U+00E4) (character 6 of the prime) is not in the vocabulary of '{model}'; prime with text of its characters", error.Trim());
+    }
+
+    [Fact]
     public void A_resume_with_nothing_left_to_do_says_so_and_keeps_the_file()
     {
         string data = WriteCorpus(), model = PathOf("m.rnn");

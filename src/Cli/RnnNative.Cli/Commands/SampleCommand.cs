@@ -1,7 +1,9 @@
+using System.Text;
 using RnnNative.Cli.CommandLine;
 using RnnNative.Kernels.Step;
 using RnnNative.Model;
 using RnnNative.Sampling;
+using RnnNative.Text;
 using RnnNative.Threading;
 
 namespace RnnNative.Cli.Commands;
@@ -31,6 +33,7 @@ internal static class SampleCommand
         args.RejectUnused();
 
         LoadedModel loaded = ModelFiles.Load(path);
+        RequireKnownCharacters(prime, loaded, path);
         loaded.Model.StepPrecision = precision;
         TextGenerator generator = new(loaded.Model, loaded.Vocabulary, options, streams);
         output.Write(prime);
@@ -52,5 +55,20 @@ internal static class SampleCommand
             output.WriteLine(prime + texts[s]);
         }
         return 0;
+    }
+
+    /// <summary>Checks --prime before anything is written, so a character the model cannot read is named
+    /// by the option and its position rather than by a byte offset after the prime was printed.</summary>
+    private static void RequireKnownCharacters(string prime, LoadedModel loaded, string modelPath)
+    {
+        try
+        {
+            loaded.Vocabulary.Encode(prime);
+        }
+        catch (CharacterNotInVocabularyException e)
+        {
+            int column = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(prime), 0, (int)e.ByteOffset).EnumerateRunes().Count() + 1;
+            throw new CliException($"--prime: character {e.CharacterText} (character {column} of the prime) is not in the vocabulary of '{modelPath}'; prime with text of its characters");
+        }
     }
 }
