@@ -177,13 +177,14 @@ TEST(a_checkpoint_saved_after_cancelling_resumes_the_run_exactly) {
     rnn_trainer_destroy(t3);
 
     /* Another corpus of the same vocabulary and length is not the run's data: refused, nothing changes. */
-    for (size_t i = 0; big[i + 1] != '\0'; i += 2) {
+    size_t length = strlen(big);
+    for (size_t i = 0; i + 1 < length; i += 2) {
         char c = big[i];
         big[i] = big[i + 1];
         big[i + 1] = c;
     }
     rnn_corpus* other;
-    CHECK_OK(rnn_corpus_from_text(vocab, big, strlen(big), &other));
+    CHECK_OK(rnn_corpus_from_text(vocab, big, length, &other));
     tc.batch_size = 2;
     CHECK_OK(rnn_trainer_create(loaded, other, &tc, &t3));
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_resume(t3, path));
