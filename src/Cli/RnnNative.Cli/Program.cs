@@ -80,6 +80,11 @@ public static class Program
             error.WriteLine($"rnn: {e.Message} (see {(syntax is null ? "rnn" : "rnn " + syntax.Name)} --help)");
             return 2;
         }
+        catch (ArgumentException e) when (e.ParamName is { } field && EngineFieldOptions.For(field, syntax) is { } option)
+        {
+            error.WriteLine($"rnn: --{option}: {Diagnostics.ErrorText.Reason(e)} (see rnn {syntax!.Name} --help)");
+            return 2;
+        }
         catch (Exception e) when (e is CliException or CheckpointFormatException or IOException or UnauthorizedAccessException
             or ArgumentException or NotSupportedException or InvalidDataException)
         {

@@ -272,6 +272,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Values_the_engine_refuses_are_named_by_the_option_that_set_them()
+    {
+        string data = WriteCorpus();
+        (int code, _, string error) = Rnn([.. TinyTraining(data, PathOf("h.rnn"), 2), "--hidden", "100000", "--seed", "1"]);
+        Assert.Equal(2, code);
+        Assert.Equal("rnn: --hidden: must be at most 65536, not 100000 (see rnn train --help)", error.Trim());
+        (code, _, error) = Rnn([.. TinyTraining(data, PathOf("b.rnn"), 2), "--beta1", "1", "--seed", "1"]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("rnn: --beta1: must be in [0, 1)", error.Trim());
+        Assert.False(File.Exists(PathOf("h.rnn")) || File.Exists(PathOf("b.rnn")));
+    }
+
+    [Fact]
     public void A_resume_with_nothing_left_to_do_says_so_and_keeps_the_file()
     {
         string data = WriteCorpus(), model = PathOf("m.rnn");
