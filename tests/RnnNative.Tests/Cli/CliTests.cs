@@ -488,7 +488,7 @@ public sealed class CliTests : IDisposable
         }
         Assert.Contains("-m = --model", Rnn("sample", "-h").Output);
         Assert.Contains("--temp = --temperature", Rnn("sample", "-h").Output);
-        Assert.EndsWith("short    -m = --model\n", Rnn("eval", "-h").Output);
+        Assert.EndsWith("short    -m = --model  -t = --threads\n", Rnn("eval", "-h").Output);
     }
 
     [Fact]
@@ -506,6 +506,10 @@ public sealed class CliTests : IDisposable
         Assert.Equal(longForm, prompt);
         Assert.Equal(0, Rnn("info", "-m", model).Code);
         Assert.Equal(0, Rnn("eval", "-m", model, "--data", data).Code);
+        // -t as in sample and train (the engine's thread count, which this process keeps as it is).
+        (code, string threaded, error) = Rnn("eval", "-m", model, "--data", data, "-t", RnnNative.Threading.Parallelism.ThreadCount.ToString());
+        Assert.True(code == 0, error);
+        Assert.Equal(Rnn("eval", "-m", model, "--data", data).Output, threaded);
     }
 
     [Fact]

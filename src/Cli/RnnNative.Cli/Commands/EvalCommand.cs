@@ -11,7 +11,7 @@ namespace RnnNative.Cli.Commands;
 internal static class EvalCommand
 {
     public const string Usage = """
-        rnn eval --model FILE --data FILE [--batch 50] [--seq-length 100] [--precision f32|bf16]
+        rnn eval --model FILE --data FILE [--batch 50] [--seq-length 100] [--precision f32|bf16] [--threads N]
                    every token of the file predicted once; with --precision, by one stream token by token
                    as sampling reads them, with f32 or bf16 step weights (compare the two for bf16's cost)
         """;
@@ -22,6 +22,7 @@ internal static class EvalCommand
         string dataPath = args.String("data") ?? throw new UsageException("rnn eval needs --data FILE");
         int batch = args.Int("batch", 50, min: 1), steps = args.Int("seq-length", 100, min: 1);
         WeightPrecision? precision = args.Choice<WeightPrecision?>("precision", null, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
+        if (args.Has("threads")) Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
         args.RejectUnused();
 
         LoadedModel loaded = ModelFiles.Load(path);
