@@ -269,8 +269,8 @@ typedef struct rnn_model_config {
                                   * RNN_INPUT_EMBEDDING (the default) picks min(hidden_size, 64), the
                                   * default of every front door; before, it failed. */
     rnn_cell cell;               /* default RNN_CELL_LSTM */
-    int32_t hidden_size;         /* H, 1..65536 (required) */
-    int32_t layers;              /* L, 1..64; default 1 */
+    int32_t hidden_size;         /* H, 1..65536; default 128 (since 0.2.0, as the CLI and Python; required before) */
+    int32_t layers;              /* L, 1..64; default 2 (since 0.2.0, as the CLI and Python; 1 before) */
     rnn_activation activation;   /* default RNN_ACTIVATION_TANH */
     uint32_t seed;               /* initialization seed (low 32 bits); default 0. Not stored in the model. */
     rnn_input input;             /* default RNN_INPUT_EMBEDDING. Appeared in 0.1.0 with one-hot input. */

@@ -101,7 +101,7 @@ TEST(null_freed_forged_and_wrong_type_handles_are_rejected) {
 TEST(bad_arguments_name_the_argument_and_leave_outputs_null) {
     rnn_model_config mc;
     CHECK_OK(rnn_model_config_init(&mc));
-    CHECK(mc.struct_size == sizeof mc && mc.cell == RNN_CELL_LSTM && mc.layers == 1);
+    CHECK(mc.struct_size == sizeof mc && mc.cell == RNN_CELL_LSTM && mc.layers == 2 && mc.hidden_size == 128);
     mc.vocab_size = 10;
     mc.embedding_size = 4;
     mc.hidden_size = 0;

@@ -484,7 +484,8 @@ static int same_bytes(void* a, size_t a_size, void* b, size_t b_size) {
 }
 
 TEST(front_doors_share_the_engine_defaults_seed_optimizers_and_checkpoint_policy) {
-    /* The engine's defaults: T = B = 50, the cosine over the run's length, embedding min(H, 64). */
+    /* The engine's defaults: T = B = 50, the cosine over the run's length, embedding min(H, 64),
+     * char-rnn's 2 x 128 LSTM (rnn train's and Python's too). */
     rnn_trainer_config tc;
     CHECK_OK(rnn_trainer_config_init(&tc));
     CHECK(tc.seq_len == 50 && tc.batch_size == 50 && tc.schedule_total_steps == 0);

@@ -54,9 +54,16 @@ def _choice(value: str, choices: dict, what: str) -> int:
         raise InvalidArgumentError(f"{what}: {value!r} is not one of {', '.join(map(repr, choices))}") from None
 
 
-def _shape(vocab_size: int, embedding: Optional[int], hidden: int, layers: int, cell: str, activation: str) -> "ModelConfig":
-    """The convenience constructors' config: embedding None leaves the size 0, which the engine fills with its
-    default (min(hidden, 64)); 0 means one-hot input."""
+def _shape(vocab_size: int, embedding: Optional[int], hidden: Optional[int], layers: Optional[int], cell: str,
+           activation: str) -> "ModelConfig":
+    """The convenience constructors' config: hidden and layers None take the engine's defaults (those of
+    rnn_model_config_init: char-rnn's 2 x 128, as the CLI's); embedding None leaves the size 0, which the
+    engine fills with its default (min(hidden, 64)); 0 means one-hot input."""
+    if hidden is None or layers is None:
+        defaults = _native.ModelConfig()
+        lib.rnn_model_config_init_sized(byref(defaults), sizeof(defaults))
+        hidden = defaults.hidden_size if hidden is None else hidden
+        layers = defaults.layers if layers is None else layers
     if embedding == 0:
         return ModelConfig(vocab_size, 0, hidden, layers, cell, activation, "one-hot")
     return ModelConfig(vocab_size, embedding or 0, hidden, layers, cell, activation)
@@ -213,7 +220,7 @@ class ModelConfig:
     vocab_size: int
     embedding: int            # 0 with input="one-hot"
     hidden: int
-    layers: int = 1
+    layers: int = 2           # the engine's default (rnn_model_config_init), as Model.lstm's and rnn train's
     cell: str = "lstm"
     activation: str = "tanh"
     input: str = "embedding"  # or "one-hot": layer 0 reads the token's one-hot vector (char-rnn), no embedding
@@ -292,15 +299,15 @@ class Model(_Handle):
         return cls(handle, vocab)
 
     @classmethod
-    def lstm(cls, vocab: Vocabulary, hidden: int = 128, layers: int = 1, embedding: Optional[int] = None,
-             seed: int = 0) -> "Model":
-        """An LSTM (PyTorch nn.LSTM gates), initialized as PyTorch does from `seed`.
-        embedding=0: one-hot input (char-rnn's), no embedding."""
+    def lstm(cls, vocab: Vocabulary, hidden: Optional[int] = None, layers: Optional[int] = None,
+             embedding: Optional[int] = None, seed: int = 0) -> "Model":
+        """An LSTM (PyTorch nn.LSTM gates), initialized as PyTorch does from `seed`. hidden and layers
+        default to the engine's 128 and 2 (char-rnn's, as `rnn train`); embedding=0: one-hot input, no embedding."""
         return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "lstm", "tanh"), seed)
 
     @classmethod
-    def elman(cls, vocab: Vocabulary, hidden: int = 128, layers: int = 1, embedding: Optional[int] = None,
-              activation: str = "tanh", seed: int = 0) -> "Model":
+    def elman(cls, vocab: Vocabulary, hidden: Optional[int] = None, layers: Optional[int] = None,
+              embedding: Optional[int] = None, activation: str = "tanh", seed: int = 0) -> "Model":
         """An Elman RNN (PyTorch nn.RNN) with activation "tanh" or "relu"; embedding=0: one-hot input."""
         return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "elman", activation), seed)
 

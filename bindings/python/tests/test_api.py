@@ -182,7 +182,7 @@ def test_training_from_a_file_tokens_and_elman(tmp_path, text):
 
 def test_one_hot_models_train_and_keep_their_input(text):
     vocab = Vocabulary.from_text(text)
-    with Model.lstm(vocab, hidden=24, embedding=0, seed=4) as model:
+    with Model.lstm(vocab, hidden=24, layers=1, embedding=0, seed=4) as model:
         assert model.config == ModelConfig(len(vocab), 0, 24, 1, "lstm", "tanh", "one-hot")
         assert "one-hot input" in repr(model)
         before = model.evaluate(text).loss

@@ -21,6 +21,13 @@ def test_embedding_none_is_the_engines_default(text):
     assert Model.lstm(vocab, hidden=128).config.embedding == 64
 
 
+def test_hidden_and_layers_default_to_the_engines_as_in_the_cli(text):
+    vocab = Vocabulary.from_text(text)
+    for model in (Model.lstm(vocab), Model.elman(vocab)):
+        assert (model.config.hidden, model.config.layers, model.config.embedding) == (128, 2, 64)
+    assert Model.lstm(vocab, layers=1).config.hidden == 128
+
+
 def test_adamw_betas_epsilon_and_clipping_by_value_reach_the_optimizer(text):
     vocab = Vocabulary.from_text(text)
 

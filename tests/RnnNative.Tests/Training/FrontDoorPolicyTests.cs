@@ -51,6 +51,8 @@ public sealed class FrontDoorPolicyTests : IDisposable
         Assert.Equal(64, new LanguageModelConfig(5, 0, CellType.Lstm, 256, 1).WithDefaults().EmbeddingSize);
         Assert.Equal(0, new LanguageModelConfig(5, 0, CellType.Lstm, 32, 1, Input: InputEncoding.OneHot).WithDefaults().EmbeddingSize);
         Assert.Equal(16, new LanguageModelConfig(5, 16, CellType.Lstm, 256, 1).WithDefaults().EmbeddingSize);
+        LanguageModelConfig model = LanguageModelConfig.Default(5).WithDefaults();
+        Assert.Equal((CellType.Lstm, 128, 2, 64), (model.Cell, model.HiddenSize, model.Layers, model.EmbeddingSize));   // char-rnn's
     }
 
     [Fact]

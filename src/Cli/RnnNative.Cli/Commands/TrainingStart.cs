@@ -236,7 +236,7 @@ internal sealed class TrainingStart
     /// <summary>A new model's shape. The built-in corpus defaults to one wider layer (with lr 1e-2: in 45 s on
     /// a 2-core Zen 3, a 1x256 LSTM answered 79.5-99.5% of new sums right over three seeds, a 2x128 at lr 2e-3 28.5%).</summary>
     private static LanguageModelConfig NewModel(int vocabularySize, bool builtIn) =>
-        new(vocabularySize, EmbeddingSize: 0, CellType.Lstm, builtIn ? 256 : 128, builtIn ? 1 : 2);
+        builtIn ? LanguageModelConfig.Default(vocabularySize) with { HiddenSize = 256, Layers = 1 } : LanguageModelConfig.Default(vocabularySize);
 
     /// <summary>The model options, each defaulting to <paramref name="d"/>'s (its embedding size 0: the engine's
     /// default for the hidden size); <c>--embedding 0</c> asks for one-hot input (char-rnn's), which has no embedding.</summary>

@@ -12,6 +12,17 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
     /// <summary>The recurrent stack between the input and the output layer; its input size is E, or V for one-hot input.</summary>
     public RecurrentConfig Recurrent => new(Cell, Input == InputEncoding.OneHot ? VocabularySize : EmbeddingSize, HiddenSize, Layers, Activation);
 
+    /// <summary>H when none is given, for every front door (CLI --hidden, C hidden_size, Python hidden=None): char-rnn's 128.</summary>
+    public const int DefaultHiddenSize = 128;
+
+    /// <summary>L when none is given, for every front door: char-rnn's 2.</summary>
+    public const int DefaultLayers = 2;
+
+    /// <summary>The model every front door makes when told only the vocabulary size: char-rnn's LSTM of
+    /// <see cref="DefaultLayers"/> x <see cref="DefaultHiddenSize"/>, embedding left to <see cref="WithDefaults"/>.</summary>
+    public static LanguageModelConfig Default(int vocabularySize) =>
+        new(vocabularySize, EmbeddingSize: 0, CellType.Lstm, DefaultHiddenSize, DefaultLayers);
+
     /// <summary>E when none is given, for every front door (CLI --embedding, C embedding_size 0, Python embedding=None): min(H, 64).</summary>
     public static int DefaultEmbeddingSize(int hiddenSize) => Math.Min(hiddenSize, 64);
 

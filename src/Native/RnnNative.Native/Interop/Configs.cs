@@ -16,8 +16,8 @@ internal static unsafe class Configs
 {
     public static ModelConfig ModelDefaults()
     {
-        LanguageModelConfig d = new(VocabularySize: 0, EmbeddingSize: 0, CellType.Lstm, HiddenSize: 0, Layers: 1);
-        return new ModelConfig { StructSize = (uint)sizeof(ModelConfig), Cell = (int)d.Cell, Layers = d.Layers, Activation = (int)d.Activation, Input = (int)d.Input };
+        LanguageModelConfig d = LanguageModelConfig.Default(vocabularySize: 0);
+        return new ModelConfig { StructSize = (uint)sizeof(ModelConfig), Cell = (int)d.Cell, HiddenSize = d.HiddenSize, Layers = d.Layers, Activation = (int)d.Activation, Input = (int)d.Input };
     }
 
     public static LanguageModelConfig ToEngine(in ModelConfig c)
