@@ -353,7 +353,8 @@ typedef struct rnn_evaluation {
  * `steps` over `batch_size` streams (>= 1 each; the state carries across windows). The caller
  * sets out_result->struct_size. Fails: RNN_E_INVALID_ARGUMENT (batch_size, steps, an id outside the
  * model's vocabulary; since 0.2.0 also naming steps or batch_size when a window's buffers, e.g. its
- * logits [steps x batch_size, V], would exceed 2^31 - 57 floats). Thread-safe with sampling from
+ * logits [steps x batch_size, V], would exceed 2^31 - 57 floats; since 0.2.0 also naming corpus
+ * when it holds fewer than 2 tokens, where the loss was NaN before). Thread-safe with sampling from
  * the same model; not during its training. */
 RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* corpus, int32_t batch_size, int32_t steps, rnn_evaluation* out_result);
 

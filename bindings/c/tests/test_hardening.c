@@ -49,6 +49,12 @@ TEST(windows_too_large_are_refused_naming_the_argument) {
     CHECK_ERROR_MENTIONS("steps");
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_evaluate(model, corpus, INT32_MAX - 1, 1, &e));
     CHECK_ERROR_MENTIONS("batch_size");
+    /* One token has nothing to predict: refused since 0.2.0 (the loss was NaN). */
+    rnn_corpus* one = NULL;
+    CHECK_OK(rnn_corpus_from_text(vocab, fixture_text, 1, &one));
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_evaluate(model, one, 1, 8, &e));
+    CHECK_ERROR_MENTIONS("corpus: 1 token(s); evaluate needs at least 2");
+    rnn_corpus_destroy(one);
 
     rnn_trainer_config tc;
     CHECK_OK(rnn_trainer_config_init(&tc));

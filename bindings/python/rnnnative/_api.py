@@ -472,9 +472,6 @@ class Model(_Handle):
     def evaluate(self, text: Union[str, bytes, TokenInput], steps: int = 64) -> Evaluation:
         """Loss of the model on `text` (or token ids): every token predicted once from its predecessors."""
         with _Corpus.of(self.vocab, text, "text") as corpus:
-            if corpus.size < 2:
-                raise InvalidArgumentError(f"text: {corpus.size} token(s); evaluate needs at least 2 "
-                                           "(each token after the first is predicted)")
             result = _native.Evaluation()
             result.struct_size = sizeof(result)
             lib.rnn_model_evaluate(self._handle, corpus._handle, 1, steps, byref(result))
@@ -536,13 +533,6 @@ class _Corpus(_Handle):
             del keep
         corpus._adopt(handle)
         return corpus
-
-    @property
-    def size(self) -> int:
-        """The number of tokens."""
-        n = c_int64()
-        lib.rnn_corpus_size(self._handle, byref(n))
-        return n.value
 
 
 class Trainer(_Handle):

@@ -232,10 +232,15 @@ PYTHON_NAMES = {
     "max_steps": "steps", "max_seconds": "seconds", "max_tokens": "n",
 }
 _C_NAMES = re.compile(r"\bconfig->|\b(" + "|".join(PYTHON_NAMES) + r")\b")
+# C arguments the binding fills from a differently named Python argument, per function.
+PYTHON_ARGUMENTS = {"rnn_model_evaluate": {"corpus": "text"}}
 
 
-def python_message(message: str) -> str:
+def python_message(message: str, function: str = "") -> str:
     """The library's message in the names of the Python API."""
+    for c_name, python_name in PYTHON_ARGUMENTS.get(function, {}).items():
+        if message.startswith(c_name + ":"):
+            message = python_name + message[len(c_name):]
     return _C_NAMES.sub(lambda m: PYTHON_NAMES[m.group(1)] if m.group(1) else "", message)
 
 
@@ -248,7 +253,7 @@ def _declare(library: ctypes.CDLL) -> None:
             return status
         message = (last_error() or b"").decode("utf-8", "replace") or f"status {status}"
         cls = STATUS_ERRORS.get(status, RnnError)
-        error = cls(python_message(message), status, function.__name__)
+        error = cls(python_message(message, function.__name__), status, function.__name__)
         if isinstance(error, BufferTooSmallError):
             for argument in reversed(arguments):  # the size_t* needed out-parameter, when given
                 if isinstance(argument, _CARG):

@@ -60,6 +60,18 @@ public static class Evaluation
         return tokens.Length < 2 ? double.NaN : total / (tokens.Length - 1);
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when <paramref name="tokens"/>
+    /// holds fewer than 2 tokens: each token after the first is predicted, so there is no loss to report.
+    /// (<see cref="MeanLoss"/> returns NaN then, as an empty validation part legitimately gives.)</summary>
+    public static void RequireTokensToPredict(TokenSequence tokens, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (tokens.Length < 2)
+        {
+            throw new ArgumentException($"{tokens.Length} token(s); evaluate needs at least 2 (each token after the first is predicted)", paramName);
+        }
+    }
+
     /// <summary>exp(loss): the effective number of equally likely choices per token.</summary>
     public static double Perplexity(double meanLoss) => Math.Exp(meanLoss);
 
