@@ -134,8 +134,6 @@ public sealed class LanguageModel
     /// <summary>W_ih_l0 [G*H, E or V] inside the stack's parameters or gradients.</summary>
     private Span<float> InputWeights(float[] stackVector) => stackVector.AsSpan(Stack.Tensors[0].Offset, Stack.Tensors[0].Length);
 
-    /// <summary>Embedding ~ N(0, 1) as PyTorch's nn.Embedding (none with one-hot input); the stack
-    /// and the output layer uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN and nn.Linear.</summary>
     /// <summary>
     /// The one mapping from a seed to initial weights, shared by every front door (CLI --seed, rnn_model_config's
     /// seed and seed_high, Python's seed=): <see cref="Initialize(Random)"/> with <see cref="System.Random"/>
@@ -147,8 +145,8 @@ public sealed class LanguageModel
     /// that all 64 bits folded in (xor of its 31-bit parts), so high bits still change the weights.</summary>
     public static int InitializationSeed(ulong seed) => (int)((seed ^ (seed >> 31) ^ (seed >> 62)) & int.MaxValue);
 
-    /// <summary>PyTorch's initialization drawn from <paramref name="random"/>: embedding ~ N(0, 1), every
-    /// recurrent and decoder weight and bias ~ U(-1/sqrt(H), 1/sqrt(H)).</summary>
+    /// <summary>Drawn from <paramref name="random"/>: embedding ~ N(0, 1) as PyTorch's nn.Embedding (none with
+    /// one-hot input); the stack and the output layer uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN and nn.Linear.</summary>
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
