@@ -176,8 +176,6 @@ internal static unsafe class ModelExports
         TokenSequence tokens = HandleTable.Get<TokenSequence>(corpus, HandleKind.Corpus, "corpus");
         if (outResult == null) throw new ArgumentNullException("out_result");
         Evaluation.RequireTokensToPredict(tokens, "corpus");
-        if (batchSize < 1) throw new ArgumentOutOfRangeException("batch_size", batchSize, "must be >= 1");
-        if (steps < 1) throw new ArgumentOutOfRangeException("steps", steps, "must be >= 1");
         m.Config.ValidateWindow(steps, batchSize, "steps", "batch_size");
         StructSize.Write(outResult, Result(Evaluation.MeanLoss(m.CreateInferenceReplica(), tokens, batchSize, steps)), "out_result");
     });
