@@ -171,7 +171,7 @@ TEST(a_checkpoint_saved_after_cancelling_resumes_the_run_exactly) {
     tc.batch_size = 3;
     CHECK_OK(rnn_trainer_create(loaded, corpus, &tc, &t3));
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_resume(t3, path));
-    CHECK_ERROR_MENTIONS("batch size");
+    CHECK_ERROR_MENTIONS("path: the hidden state in the snapshot does not fit batch size");
     CHECK_STATUS(RNN_E_IO, rnn_trainer_resume(t3, temp_path("missing.rnn")));
     CHECK_STATUS(RNN_E_INVALID_HANDLE, rnn_trainer_save_checkpoint(t3, NULL, path));
     rnn_trainer_destroy(t3);
@@ -188,7 +188,7 @@ TEST(a_checkpoint_saved_after_cancelling_resumes_the_run_exactly) {
     tc.batch_size = 2;
     CHECK_OK(rnn_trainer_create(loaded, other, &tc, &t3));
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_resume(t3, path));
-    CHECK_ERROR_MENTIONS("not the one the checkpoint was trained on");
+    CHECK_ERROR_MENTIONS("path: the corpus is not the one the checkpoint was trained on");
     CHECK_OK(rnn_trainer_get_progress(t3, &p));
     CHECK(p.step == 0);
     rnn_corpus_destroy(other);

@@ -111,14 +111,15 @@ public class TrainerTests
         int[] swapped = s_vocabulary.Encode(s_corpus);
         (swapped[10], swapped[11]) = (swapped[11], swapped[10]);
         Trainer other = new(NewModel(), CorpusSplit.Create(TokenSequence.FromIds(swapped, s_vocabulary.Count)), Options(8));
-        ArgumentException refused = Assert.Throws<ArgumentException>(() => other.Restore(saved.Training));
+        OtherDataException refused = Assert.Throws<OtherDataException>(() => other.Restore(saved.Training));
         Assert.StartsWith("the corpus is not the one the checkpoint was trained on, the built-in addition corpus (seed 5): it has as many tokens as the run's data but not the same ones.", refused.Message);
+        Assert.Equal((DataSource.AdditionCorpus, 5UL, "it has as many tokens as the run's data but not the same ones"), (refused.TrainedOn.Source, refused.TrainedOn.Seed, refused.Difference));
         Assert.Equal(0, other.Optimizer.StepCount);
 
         // Shorter data, accepted: the walk starts the next epoch at its first window.
         int[] shorter = s_vocabulary.Encode(s_corpus)[..400];
         Trainer changed = new(NewModel(), CorpusSplit.Create(TokenSequence.FromIds(shorter, s_vocabulary.Count)), Options(8));
-        Assert.Contains("it has 400 tokens where the run's data had", Assert.Throws<ArgumentException>(() => changed.Restore(saved.Training)).Message);
+        Assert.Contains("it has 400 tokens where the run's data had", Assert.Throws<OtherDataException>(() => changed.Restore(saved.Training)).Message);
         changed.Restore(saved.Training, acceptOtherData: true);
         TrainingSnapshot state = changed.Capture();
         Assert.Equal((6L, 0L), (state.Step, state.Window));

@@ -119,12 +119,14 @@ internal sealed class TrainingStart
     /// unless --data-changed-ok (then the walk over the new data starts a new epoch).</summary>
     public void Restore(Trainer trainer)
     {
-        string? difference = Snapshot!.Data?.DifferenceTo(trainer.Data);
-        if (difference is not null && !DataChangedOk)
+        try
         {
-            throw DataRefused(DataName, ResumePath!, Snapshot.Data!.Origin, difference);
+            trainer.Restore(Snapshot!, acceptOtherData: DataChangedOk);
         }
-        trainer.Restore(Snapshot, acceptOtherData: DataChangedOk);
+        catch (OtherDataException e)
+        {
+            throw DataRefused(DataName, ResumePath!, e.TrainedOn, e.Difference);
+        }
     }
 
     private string DataName => DataPath is null ? Origin.ToString() : $"'{DataPath}'";

@@ -261,7 +261,8 @@ public sealed class Trainer
     /// unless <paramref name="acceptOtherData"/>; then, as when the saved data position does not fit this
     /// corpus, weights, optimizer state, update count and curves carry over and the data walk starts a new
     /// epoch from its first window with a zero state.</summary>
-    /// <exception cref="ArgumentException">The snapshot does not fit this model, optimizer or batch size, or records other data; nothing changes then.</exception>
+    /// <exception cref="ArgumentException">The snapshot does not fit this model, optimizer or batch size; nothing changes then.</exception>
+    /// <exception cref="OtherDataException">The snapshot records other data (and <paramref name="acceptOtherData"/> is false); nothing changes then.</exception>
     public void Restore(TrainingSnapshot snapshot, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -281,7 +282,7 @@ public sealed class Trainer
         string? difference = snapshot.Data?.DifferenceTo(Data);
         if (difference is not null && !acceptOtherData)
         {
-            throw new ArgumentException($"the corpus is not the one the checkpoint was trained on, {snapshot.Data!.Origin}: {difference}. Resume with that corpus.", nameof(snapshot));
+            throw new OtherDataException(snapshot.Data!.Origin, difference, nameof(snapshot));
         }
         bool newEpoch = difference is not null || snapshot.Window > _batcher.WindowsPerEpoch;
         _batcher.Position = newEpoch

@@ -139,7 +139,9 @@ internal static unsafe class TrainerExports
     public static Status Resume(nint trainer, byte* path) => ExportGuard.Run(() =>
     {
         TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
-        session.Trainer.Resume(ModelFile.Load(Marshalling.String(path, "path")));
+        LoadedModel checkpoint = ModelFile.Load(Marshalling.String(path, "path"));
+        // The engine names its own parameters (checkpoint, snapshot); to the host the file is `path`.
+        Configs.Validate(() => session.Trainer.Resume(checkpoint), "path");
     });
 
     /// <summary>The engine's checkpoint policy (<see cref="CheckpointFiles"/>) for this trainer; a NULL path turns it off.</summary>
