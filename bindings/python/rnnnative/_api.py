@@ -8,7 +8,7 @@ import os
 import queue
 import random
 import threading
-from ctypes import byref, c_double, c_int32, c_int64, c_size_t, c_void_p, sizeof
+from ctypes import byref, c_double, c_int32, c_size_t, c_void_p, sizeof
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional, Union
 
