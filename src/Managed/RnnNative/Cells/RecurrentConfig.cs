@@ -13,8 +13,11 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
     /// <summary>The largest <see cref="InputSize"/>.</summary>
     public const int MaxInputSize = 1 << 20;
 
-    /// <summary>Gate blocks per layer: 4 for LSTM (i, f, g, o), 1 for Elman.</summary>
-    public int GateCount => Cell == CellType.Lstm ? 4 : 1;
+    /// <summary>The entry of <see cref="Cell"/> in the table of cell kinds.</summary>
+    public CellKind Kind => CellKind.Of(Cell);
+
+    /// <summary>Gate blocks per layer: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for Elman.</summary>
+    public int GateCount => Kind.GateCount;
 
     /// <summary>Features of the input of layer <paramref name="layer"/>.</summary>
     public int LayerInputSize(int layer) => layer == 0 ? InputSize : HiddenSize;

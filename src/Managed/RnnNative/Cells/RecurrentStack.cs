@@ -40,9 +40,7 @@ public sealed class RecurrentStack
         _layers = new RecurrentLayer[config.Layers];
         for (int layer = 0, layerOffset = 0; layer < config.Layers; layer++)
         {
-            _layers[layer] = config.Cell == CellType.Lstm
-                ? new LstmLayer(Kernels, config.LayerInputSize(layer), config.HiddenSize, layerOffset)
-                : new ElmanLayer(Kernels, config.LayerInputSize(layer), config.HiddenSize, config.Activation, layerOffset);
+            _layers[layer] = config.Kind.CreateLayer(Kernels, config, layer, layerOffset);
             layerOffset += _layers[layer].ParameterCount;
         }
         // The layers lay their tensors out in the order config.TensorShapes lists them.
@@ -80,6 +78,9 @@ public sealed class RecurrentStack
 
     /// <summary>Elements of a state tensor [L, B, H] for a batch of <paramref name="batch"/>.</summary>
     public int StateLength(int batch) => Config.Layers * batch * Config.HiddenSize;
+
+    /// <summary>Elements of a cell-state tensor [L, B, H] for a batch of <paramref name="batch"/>: 0 for a cell without one.</summary>
+    public int CellStateLength(int batch) => Config.Kind.HasCellState ? StateLength(batch) : 0;
 
     /// <summary>PyTorch's default initialization: every parameter uniform in [-1/sqrt(H), 1/sqrt(H)].</summary>
     public void InitializeUniform(Random random)
@@ -154,10 +155,10 @@ public sealed class RecurrentStack
         int rows = BufferLength.Of(nameof(steps), $"a window of {steps} timesteps x {batch} streams", steps, batch);
         BufferLength.Of(nameof(steps), $"the inputs and gates of a window of {steps} timesteps x {batch} streams", rows, Math.Max(Config.InputSize, Config.GateCount * hidden));
         RequireOptionalLength(initialHidden, StateLength(batch), nameof(initialHidden));
-        RequireOptionalLength(initialCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(initialCell));
+        RequireOptionalLength(initialCell, CellStateLength(batch), nameof(initialCell));
         RequireOptionalLength(output, rows * hidden, nameof(output));
         RequireOptionalLength(finalHidden, StateLength(batch), nameof(finalHidden));
-        RequireOptionalLength(finalCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(finalCell));
+        RequireOptionalLength(finalCell, CellStateLength(batch), nameof(finalCell));
     }
 
     /// <summary>Runs layers 1..L-1 after layer 0 has run, and copies out the final states and outputs.</summary>
@@ -199,10 +200,10 @@ public sealed class RecurrentStack
         int hidden = Config.HiddenSize, stateSize = batch * hidden, rows = steps * batch;
         RequireLength(dOutput, rows * hidden, nameof(dOutput));
         RequireOptionalLength(dFinalHidden, StateLength(batch), nameof(dFinalHidden));
-        RequireOptionalLength(dFinalCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(dFinalCell));
+        RequireOptionalLength(dFinalCell, CellStateLength(batch), nameof(dFinalCell));
         RequireOptionalLength(dInput, rows * Config.InputSize, nameof(dInput));
         RequireOptionalLength(dInitialHidden, StateLength(batch), nameof(dInitialHidden));
-        RequireOptionalLength(dInitialCell, Config.Cell == CellType.Lstm ? StateLength(batch) : 0, nameof(dInitialCell));
+        RequireOptionalLength(dInitialCell, CellStateLength(batch), nameof(dInitialCell));
 
         if (_dLayerOutput.Length < rows * hidden)
         {

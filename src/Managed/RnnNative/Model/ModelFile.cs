@@ -136,7 +136,7 @@ public static class ModelFile
                 throw new CheckpointFormatException($"training.json's batch size {options.BatchSize} is impossibly large for {config.Layers} layers of {config.HiddenSize} units.");
             }
             ExpectTensor(reader, "training.hidden", [stateLength]);
-            ExpectTensor(reader, "training.cell", [config.Cell == CellType.Lstm ? stateLength : 0]);
+            ExpectTensor(reader, "training.cell", [config.Recurrent.Kind.HasCellState ? stateLength : 0]);
         }
 
         LanguageModel model = new(config, kernels);
@@ -154,7 +154,7 @@ public static class ModelFile
         {
             optimizerState[i] = ReadTensor(reader, $"training.optimizer.{i}", model.Blocks[i / stateVectors].Length);
         }
-        float[] hidden = ReadTensor(reader, "training.hidden", stateLength), cell = ReadTensor(reader, "training.cell", config.Cell == CellType.Lstm ? stateLength : 0);
+        float[] hidden = ReadTensor(reader, "training.hidden", stateLength), cell = ReadTensor(reader, "training.cell", config.Recurrent.Kind.HasCellState ? stateLength : 0);
         TrainingSnapshot training = new()
         {
             Step = scalars.Step,

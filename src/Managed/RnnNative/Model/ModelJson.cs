@@ -23,7 +23,7 @@ internal static class ModelJson
         {
             json.WriteString("input", "one_hot");
         }
-        json.WriteString("cell", c.Cell == CellType.Lstm ? "lstm" : "elman");
+        json.WriteString("cell", CellKind.Of(c.Cell).Name);
         json.WriteNumber("hidden_size", c.HiddenSize);
         json.WriteNumber("layers", c.Layers);
         json.WriteString("activation", c.Activation == Activation.Relu ? "relu" : "tanh");
@@ -44,7 +44,7 @@ internal static class ModelJson
         LanguageModelConfig config = new(
             Int(root, "vocabulary_size"),
             Int(root, "embedding_size"),
-            Enum(root, "cell", ("lstm", CellType.Lstm), ("elman", CellType.Elman)),
+            Enum(root, "cell", [.. CellKind.All.Select(kind => (kind.Name, kind.Type))]),
             Int(root, "hidden_size"),
             Int(root, "layers"),
             Enum(root, "activation", ("tanh", Activation.Tanh), ("relu", Activation.Relu)),

@@ -86,8 +86,9 @@ public static class PyTorchExchange
         SafetensorsWriter writer = new();
         writer.SetMetadata("format", "pt");
         writer.SetMetadata("rnnnative.schema", Invariant(ModelFile.SchemaFor(c)));
-        writer.SetMetadata("cell", c.Cell == CellType.Lstm ? "lstm" : "rnn");
-        if (c.Cell == CellType.Elman)
+        CellKind cell = CellKind.Of(c.Cell);
+        writer.SetMetadata("cell", cell.PyTorchName);
+        if (cell.HasActivation)
         {
             writer.SetMetadata("nonlinearity", c.Activation == Activation.Relu ? "relu" : "tanh");
         }
@@ -172,13 +173,10 @@ public static class PyTorchExchange
         {
             throw new CheckpointFormatException($"the file was exported with rnnnative.schema '{schema}'; this RnnNative reads up to {SchemaVersion}: update RnnNative.");
         }
-        CellType cell = Text(metadata, "cell") switch
-        {
-            "lstm" => CellType.Lstm,
-            "rnn" => CellType.Elman,
-            string other => throw new CheckpointFormatException($"metadata 'cell' is '{other}'; expected 'lstm' or 'rnn'."),
-        };
-        Activation activation = cell == CellType.Lstm ? Activation.Tanh : Text(metadata, "nonlinearity") switch
+        string cellName = Text(metadata, "cell");
+        CellKind cell = CellKind.All.FirstOrDefault(kind => kind.PyTorchName == cellName)
+            ?? throw new CheckpointFormatException($"metadata 'cell' is '{cellName}'; expected one of {string.Join(", ", CellKind.All.Select(kind => $"'{kind.PyTorchName}'"))}.");
+        Activation activation = !cell.HasActivation ? Activation.Tanh : Text(metadata, "nonlinearity") switch
         {
             "tanh" => Activation.Tanh,
             "relu" => Activation.Relu,
@@ -190,7 +188,7 @@ public static class PyTorchExchange
             "embedding" => InputEncoding.Embedding,
             _ => throw new CheckpointFormatException($"metadata 'input' is '{inputText}'; expected 'one_hot' or 'embedding'."),
         };
-        return new LanguageModelConfig(Number(metadata, "vocab_size"), Number(metadata, "embedding_dim"), cell, Number(metadata, "hidden_size"), Number(metadata, "num_layers"), activation, input);
+        return new LanguageModelConfig(Number(metadata, "vocab_size"), Number(metadata, "embedding_dim"), cell.Type, Number(metadata, "hidden_size"), Number(metadata, "num_layers"), activation, input);
     }
 
     /// <summary>V, E from embedding.weight [V, E] (absent: one-hot input, V from decoder.weight [V, H]);
@@ -211,12 +209,14 @@ public static class PyTorchExchange
         }
         int layers = 0;
         while (reader.Contains($"rnn.weight_ih_l{layers}")) layers++;
-        CellType cell = (hh[0] / hh[1]) switch
+        long gates = hh[0] / hh[1];
+        CellKind kind = CellKind.All.FirstOrDefault(kind => kind.GateCount == gates)
+            ?? throw new CheckpointFormatException($"{advice} rnn.weight_hh_l0 has {gates} gate blocks; expected {string.Join(" or ", CellKind.All.Select(kind => $"{kind.GateCount} ({kind.DisplayName})"))}.");
+        if (kind.HasActivation)
         {
-            4 => CellType.Lstm,
-            1 => throw new CheckpointFormatException($"{advice} an nn.RNN's tensors do not tell its nonlinearity (tanh or relu): pass a LanguageModelConfig."),
-            long gates => throw new CheckpointFormatException($"{advice} rnn.weight_hh_l0 has {gates} gate blocks; only LSTM (4) and RNN (1) are supported (not GRU)."),
-        };
+            throw new CheckpointFormatException($"{advice} an nn.{kind.DisplayName}'s tensors do not tell its nonlinearity (tanh or relu): pass a LanguageModelConfig.");
+        }
+        CellType cell = kind.Type;
         return oneHot
             ? new LanguageModelConfig((int)embedding[0], 0, cell, (int)hh[1], layers, Input: InputEncoding.OneHot)
             : new LanguageModelConfig((int)embedding[0], (int)embedding[1], cell, (int)hh[1], layers);
@@ -264,5 +264,5 @@ public static class PyTorchExchange
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Describe(LanguageModelConfig c) =>
-        $"{(c.Cell == CellType.Lstm ? "LSTM" : $"RNN ({(c.Activation == Activation.Relu ? "relu" : "tanh")})")} model (V={c.VocabularySize}, {(c.Input == InputEncoding.OneHot ? "one-hot input" : $"E={c.EmbeddingSize}")}, H={c.HiddenSize}, L={c.Layers})";
+        $"{CellKind.Of(c.Cell).Describe(c.Activation)} model (V={c.VocabularySize}, {(c.Input == InputEncoding.OneHot ? "one-hot input" : $"E={c.EmbeddingSize}")}, H={c.HiddenSize}, L={c.Layers})";
 }

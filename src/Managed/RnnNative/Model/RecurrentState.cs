@@ -14,7 +14,7 @@ public sealed class RecurrentState
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         Batch = batch;
         Hidden = new float[BufferLength.Of(nameof(batch), $"the recurrent state [L={config.Layers}, B={batch}, H={config.HiddenSize}]", config.Layers, batch, config.HiddenSize)];
-        Cell = config.Cell == CellType.Lstm ? new float[Hidden.Length] : [];
+        Cell = config.Kind.HasCellState ? new float[Hidden.Length] : [];
     }
 
     /// <summary>B: the number of streams.</summary>
@@ -23,7 +23,7 @@ public sealed class RecurrentState
     /// <summary>h [L, B, H].</summary>
     public float[] Hidden { get; }
 
-    /// <summary>c [L, B, H] for LSTM; empty for Elman.</summary>
+    /// <summary>c [L, B, H] for a cell with a cell state (LSTM); empty for the others.</summary>
     public float[] Cell { get; }
 
     /// <summary>Back to the zero state, as at the start of a text.</summary>

@@ -1,0 +1,72 @@
+using RnnNative.Kernels;
+
+namespace RnnNative.Cells;
+
+/// <summary>
+/// Everything the engine knows of one cell kind, in one table (<see cref="All"/>): its names in every
+/// front door and file, its gate count and state tensors, and the layer that runs it. Nothing else
+/// switches on <see cref="CellType"/>; a new cell is one entry here plus its kernels.
+/// </summary>
+public sealed class CellKind
+{
+    private readonly Func<KernelSet, RecurrentConfig, int, int, RecurrentLayer> _createLayer;
+
+    private CellKind(CellType type, string name, string pyTorchName, string displayName, int gateCount, bool hasCellState, bool hasActivation,
+        Func<KernelSet, RecurrentConfig, int, int, RecurrentLayer> createLayer)
+    {
+        Type = type;
+        Name = name;
+        PyTorchName = pyTorchName;
+        DisplayName = displayName;
+        GateCount = gateCount;
+        HasCellState = hasCellState;
+        HasActivation = hasActivation;
+        _createLayer = createLayer;
+    }
+
+    /// <summary>Every cell kind, in <see cref="CellType"/> order.</summary>
+    public static IReadOnlyList<CellKind> All { get; } =
+    [
+        new(CellType.Elman, "elman", "rnn", "RNN", gateCount: 1, hasCellState: false, hasActivation: true,
+            (kernels, config, layer, offset) => new ElmanLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, config.Activation, offset)),
+        new(CellType.Lstm, "lstm", "lstm", "LSTM", gateCount: 4, hasCellState: true, hasActivation: false,
+            (kernels, config, layer, offset) => new LstmLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset)),
+    ];
+
+    /// <summary>The entry of <paramref name="type"/>.</summary>
+    public static CellKind Of(CellType type) =>
+        (uint)type < (uint)All.Count ? All[(int)type] : throw new ArgumentOutOfRangeException(nameof(type), type, "unknown cell type");
+
+    /// <summary>The entry named <paramref name="name"/> (<see cref="Name"/>, or <see cref="PyTorchName"/> as an alias), or null.</summary>
+    public static CellKind? Find(string name) => All.FirstOrDefault(kind => kind.Name == name || kind.PyTorchName == name);
+
+    /// <summary>The names <see cref="Find"/> accepts, for messages: "elman, lstm, ...".</summary>
+    public static string Names => string.Join(", ", All.Select(kind => kind.Name));
+
+    /// <summary>The stable number (C ABI, checkpoints).</summary>
+    public CellType Type { get; }
+
+    /// <summary>The engine's name: CLI <c>--cell</c>, model.json <c>"cell"</c>, Python's <c>cell=</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The cell's name in PyTorch exchange files (metadata <c>"cell"</c>): the lower-case nn module, <c>nn.RNN</c> → "rnn".</summary>
+    public string PyTorchName { get; }
+
+    /// <summary>For people: "LSTM", "RNN", "GRU".</summary>
+    public string DisplayName { get; }
+
+    /// <summary>G: gate blocks in the rows of W_ih, W_hh and the biases, in PyTorch's order.</summary>
+    public int GateCount { get; }
+
+    /// <summary>True when the cell carries a cell state c next to h (LSTM): states, checkpoints and C/Python state buffers then hold both.</summary>
+    public bool HasCellState { get; }
+
+    /// <summary>True when the cell's nonlinearity is a choice (<see cref="Activation"/>, Elman); the others ignore it.</summary>
+    public bool HasActivation { get; }
+
+    /// <summary>The layer running this cell for layer <paramref name="layer"/> of <paramref name="config"/>, its parameters from <paramref name="parameterOffset"/>.</summary>
+    internal RecurrentLayer CreateLayer(KernelSet kernels, RecurrentConfig config, int layer, int parameterOffset) => _createLayer(kernels, config, layer, parameterOffset);
+
+    /// <summary>"LSTM", or "RNN (relu)" for a cell with an activation choice.</summary>
+    public string Describe(Activation activation) => HasActivation ? $"{DisplayName} ({(activation == Activation.Relu ? "relu" : "tanh")})" : DisplayName;
+}
