@@ -10,6 +10,19 @@ namespace RnnNative.Cells;
 /// <param name="Activation">f of an Elman cell (ignored for LSTM, whose nonlinearities are fixed).</param>
 public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSize, int Layers = 1, Activation Activation = Activation.Tanh)
 {
+    /// <summary>Runs every layer over time in both directions (PyTorch's <c>bidirectional=True</c>): each
+    /// layer's output is [h_forward; h_backward] (2H), which the layer above reads.</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>p of dropout on every layer's output except the last's, in training only (PyTorch's <c>dropout=p</c>).</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>How the weights start (<see cref="RecurrentInitialization.Identity"/>: IRNN, Elman only).</summary>
+    public RecurrentInitialization Initialization { get; init; }
+
+    /// <summary>The scale of the identity W_hh of <see cref="RecurrentInitialization.Identity"/> (1 in Le et al.).</summary>
+    public float IdentityScale { get; init; } = 1f;
+
     /// <summary>The largest <see cref="InputSize"/>.</summary>
     public const int MaxInputSize = 1 << 20;
 
@@ -48,6 +61,7 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
         {
             throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "unknown activation");
         }
+        ValidateOptions(Cell, Dropout, Initialization, IdentityScale);
         ArgumentOutOfRangeException.ThrowIfLessThan(InputSize, 1, nameof(InputSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(HiddenSize, 1, nameof(HiddenSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Layers, 1, nameof(Layers));
@@ -62,5 +76,27 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
         string field = firstLayer < 0 || upperLayer < 0 ? nameof(HiddenSize) : nameof(Layers);
         BufferLength.Sum(field, $"the recurrent weights of {Layers} {(Layers == 1 ? "layer" : "layers")} of {HiddenSize} {Cell} units (input {InputSize})",
             firstLayer, upperLayer * (Layers - 1));
+    }
+
+    /// <summary>The checks of the options a stack and a model share: dropout in [0, 1), a known
+    /// initialization that fits the cell, a finite positive identity scale.</summary>
+    internal static void ValidateOptions(CellType cell, float dropout, RecurrentInitialization initialization, float identityScale)
+    {
+        if (!(dropout >= 0 && dropout < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Dropout), dropout, "dropout must be at least 0 and below 1.");
+        }
+        if (!Enum.IsDefined(initialization))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Initialization), initialization, "unknown initialization");
+        }
+        if (initialization == RecurrentInitialization.Identity && !CellKind.Of(cell).HasActivation)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Initialization), initialization, $"identity initialization (IRNN) is for Elman cells, not {CellKind.Of(cell).DisplayName}.");
+        }
+        if (!(float.IsFinite(identityScale) && identityScale > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdentityScale), identityScale, "the identity scale must be a positive number.");
+        }
     }
 }

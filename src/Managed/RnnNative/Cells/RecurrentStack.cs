@@ -35,6 +35,10 @@ public sealed class RecurrentStack
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        if (config.Bidirectional)
+        {
+            throw new NotSupportedException("bidirectional stacks are not implemented yet.");
+        }
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
         _layers = new RecurrentLayer[config.Layers];

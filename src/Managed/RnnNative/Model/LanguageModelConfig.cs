@@ -10,7 +10,27 @@ namespace RnnNative.Model;
 public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, CellType Cell, int HiddenSize, int Layers, Activation Activation = Activation.Tanh, InputEncoding Input = InputEncoding.Embedding)
 {
     /// <summary>The recurrent stack between the input and the output layer; its input size is E, or V for one-hot input.</summary>
-    public RecurrentConfig Recurrent => new(Cell, Input == InputEncoding.OneHot ? VocabularySize : EmbeddingSize, HiddenSize, Layers, Activation);
+    public RecurrentConfig Recurrent => new(Cell, Input == InputEncoding.OneHot ? VocabularySize : EmbeddingSize, HiddenSize, Layers, Activation)
+    {
+        Bidirectional = Bidirectional,
+        Dropout = Dropout,
+        Initialization = Initialization,
+        IdentityScale = IdentityScale,
+    };
+
+    /// <summary>A bidirectional stack (<see cref="RecurrentConfig.Bidirectional"/>): a language model refuses it
+    /// (<see cref="Validate"/>), since its backward direction would read the tokens it is to predict.</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>p of non-recurrent dropout in training (Zaremba et al. 2014): on the input embedding, between
+    /// stacked layers and before the output layer; 0 turns it off.</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>How the stack's weights start (<see cref="RecurrentInitialization.Identity"/>: IRNN, Elman only).</summary>
+    public RecurrentInitialization Initialization { get; init; }
+
+    /// <summary>The scale of the identity W_hh of <see cref="RecurrentInitialization.Identity"/>.</summary>
+    public float IdentityScale { get; init; } = 1f;
 
     /// <summary>H when none is given, for every front door (CLI --hidden, C hidden_size, Python hidden=None): char-rnn's 128.</summary>
     public const int DefaultHiddenSize = 128;
@@ -47,6 +67,10 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
             }
             // The first layer reads V features: the stack's input limit applies to V.
             ArgumentOutOfRangeException.ThrowIfGreaterThan(VocabularySize, RecurrentConfig.MaxInputSize, nameof(VocabularySize));
+        }
+        if (Bidirectional)
+        {
+            throw new ArgumentException("a language model predicts each token from the ones before it, so its stack cannot be bidirectional (the backward direction would read the token to predict); bidirectional stacks are for whole-sequence tasks.", nameof(Bidirectional));
         }
         Recurrent.Validate();
         BufferLength.Of(nameof(EmbeddingSize), $"the embedding [V={VocabularySize}, E={EmbeddingSize}]", VocabularySize, EmbeddingSize);

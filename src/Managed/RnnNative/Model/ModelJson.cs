@@ -27,6 +27,13 @@ internal static class ModelJson
         json.WriteNumber("hidden_size", c.HiddenSize);
         json.WriteNumber("layers", c.Layers);
         json.WriteString("activation", c.Activation == Activation.Relu ? "relu" : "tanh");
+        // Written when not the default, so files of models without them read as before.
+        if (c.Dropout > 0) json.WriteNumber("dropout", c.Dropout);
+        if (c.Initialization == RecurrentInitialization.Identity)
+        {
+            json.WriteString("initialization", "identity");
+            json.WriteNumber("identity_scale", c.IdentityScale);
+        }
     });
 
     public static LanguageModelConfig ReadConfig(ReadOnlySpan<byte> utf8) => Read(utf8, "model.json", root =>
@@ -49,7 +56,13 @@ internal static class ModelJson
             Int(root, "layers"),
             Enum(root, "activation", ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
             // Schema 1 had no "input": every model then had an embedding.
-            root.TryGetProperty("input", out _) ? Enum(root, "input", ("embedding", InputEncoding.Embedding), ("one_hot", InputEncoding.OneHot)) : InputEncoding.Embedding);
+            root.TryGetProperty("input", out _) ? Enum(root, "input", ("embedding", InputEncoding.Embedding), ("one_hot", InputEncoding.OneHot)) : InputEncoding.Embedding)
+        {
+            // Absent before 0.3.0: no dropout, PyTorch's initialization.
+            Dropout = root.TryGetProperty("dropout", out _) ? Float(root, "dropout") : 0f,
+            Initialization = root.TryGetProperty("initialization", out _) ? Enum(root, "initialization", ("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity)) : RecurrentInitialization.Default,
+            IdentityScale = root.TryGetProperty("identity_scale", out _) ? Float(root, "identity_scale") : 1f,
+        };
         try
         {
             config.Validate();
