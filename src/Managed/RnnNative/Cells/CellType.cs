@@ -8,6 +8,10 @@ public enum CellType
 
     /// <summary>LSTM with PyTorch's gate order (i, f, g, o) and two bias vectors, <c>nn.LSTM</c>.</summary>
     Lstm = 1,
+
+    /// <summary>GRU with PyTorch's gate order (r, z, n), <c>nn.GRU</c>:
+    /// <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>, <c>h' = (1 − z) ⊙ n + z ⊙ h</c>.</summary>
+    Gru = 2,
 }
 
 /// <summary>The nonlinearity f of an Elman cell. Numbers are stable (C ABI, checkpoints).</summary>
