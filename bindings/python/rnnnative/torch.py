@@ -59,7 +59,7 @@ def write_safetensors(tensors: Dict[str, torch.Tensor], metadata: Optional[Dict[
 
 
 class CharRnn(nn.Module):
-    """Embedding (or one-hot, embedding_dim=0) -> nn.LSTM or nn.RNN (sequence-first) -> Linear, as RnnNative's LanguageModel."""
+    """Embedding (or one-hot, embedding_dim=0) -> nn.LSTM, nn.GRU or nn.RNN (sequence-first) -> Linear, as RnnNative's LanguageModel."""
 
     def __init__(self, vocab_size: int, embedding_dim: int, hidden_size: int, num_layers: int = 1, cell: str = "lstm",
                  nonlinearity: str = "tanh") -> None:
@@ -72,10 +72,12 @@ class CharRnn(nn.Module):
         self.rnn: nn.Module
         if cell == "lstm":
             self.rnn = nn.LSTM(inputs, hidden_size, num_layers, batch_first=False)
+        elif cell == "gru":
+            self.rnn = nn.GRU(inputs, hidden_size, num_layers, batch_first=False)
         elif cell == "rnn":
             self.rnn = nn.RNN(inputs, hidden_size, num_layers, nonlinearity=nonlinearity, batch_first=False)
         else:
-            raise ValueError(f"cell {cell!r}: expected 'lstm' or 'rnn'")
+            raise ValueError(f"cell {cell!r}: expected 'lstm', 'gru' or 'rnn'")
         self.decoder = nn.Linear(hidden_size, vocab_size)
 
     def forward(self, tokens: torch.Tensor, state: Any = None) -> Tuple[torch.Tensor, Any]:

@@ -10,6 +10,11 @@ results as safetensors files:
   {"op": "create", "config": {...}, "seed": s, "metadata": bool, "model": path, ...forward keys}
       builds CharRnn(**config) after torch.manual_seed(seed) (PyTorch's default init), saves it
       (with or without config metadata, as a model someone trained in PyTorch), then runs "forward".
+  {"op": "train", "model": path, "windows": path, "lr": x, "clip": x, "eps": x, "out": path}
+      loads the model and runs one Adam update (torch.optim.Adam, lr, eps) per window of the windows file
+      ({"steps", "batch", "windows": [{"inputs", "targets"}, ...]}): forward from the state the previous
+      window left (detached; zero before the first), mean cross-entropy, backward,
+      clip_grad_norm_(clip), step; writes the final parameters under their state_dict names.
 
 The .NET tests copy this file with rnnnative/torch.py beside it (PyTorch/rnnnative/torch.py: a
 namespace package, so the native library is not needed there); in a checkout the package is the
@@ -42,6 +47,26 @@ def forward_job(model, job):
         f.write(write_safetensors(results, {"loss": repr(loss.item())}))
 
 
+def train_job(model, job):
+    with open(job["windows"]) as f:
+        data = json.load(f)
+    steps, batch = data["steps"], data["batch"]
+    optimizer = torch.optim.Adam(model.parameters(), lr=job["lr"], eps=job["eps"])
+    state = None
+    for window in data["windows"]:
+        inputs = torch.tensor(window["inputs"], dtype=torch.long).reshape(steps, batch)
+        targets = torch.tensor(window["targets"], dtype=torch.long).reshape(steps, batch)
+        optimizer.zero_grad()
+        logits, state = model(inputs, state)
+        state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+        loss = nn.functional.cross_entropy(logits.reshape(steps * batch, -1), targets.reshape(-1))
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), job["clip"])
+        optimizer.step()
+    with open(job["out"], "wb") as f:
+        f.write(write_safetensors({name: p.detach() for name, p in model.named_parameters()}))
+
+
 def main(jobs_path):
     torch.set_num_threads(1)
     with open(jobs_path) as f:
@@ -54,6 +79,9 @@ def main(jobs_path):
                 f.write(write_safetensors(model.state_dict(), model.metadata() if job["metadata"] else None))
         elif job["op"] == "forward":
             model = load_charrnn(job["model"])
+        elif job["op"] == "train":
+            train_job(load_charrnn(job["model"]), job)
+            continue
         else:
             raise ValueError(f"unknown op {job['op']!r}")
         forward_job(model, job)

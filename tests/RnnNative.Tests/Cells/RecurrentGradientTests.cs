@@ -22,6 +22,7 @@ public class RecurrentGradientTests
             foreach (int layers in new[] { 1, 2 })
             {
                 data.Add(path, CellType.Lstm, Activation.Tanh, layers);
+                data.Add(path, CellType.Gru, Activation.Tanh, layers);
                 data.Add(path, CellType.Elman, Activation.Tanh, layers);
                 data.Add(path, CellType.Elman, Activation.Relu, layers);
             }
@@ -39,7 +40,7 @@ public class RecurrentGradientTests
 
         AssertClose(expected.Output, output, "output");
         AssertClose(expected.FinalHidden, finalHidden, "h_T");
-        if (cell == CellType.Lstm)
+        if (CellKind.Of(cell).HasCellState)
         {
             AssertClose(expected.FinalCell, finalCell, "c_T");
         }
@@ -54,15 +55,15 @@ public class RecurrentGradientTests
         problem.RunForward();
         float[] dInput = new float[problem.Input.Length];
         float[] dInitialHidden = new float[problem.InitialHidden.Length];
-        float[] dInitialCell = cell == CellType.Lstm ? new float[problem.InitialCell.Length] : [];
+        float[] dInitialCell = CellKind.Of(cell).HasCellState ? new float[problem.InitialCell.Length] : [];
         stack.ZeroGradients();
-        stack.Backward(ToFloat(problem.GOutput), ToFloat(problem.GHidden), cell == CellType.Lstm ? ToFloat(problem.GCell) : [], dInput, dInitialHidden, dInitialCell);
+        stack.Backward(ToFloat(problem.GOutput), ToFloat(problem.GHidden), CellKind.Of(cell).HasCellState ? ToFloat(problem.GCell) : [], dInput, dInitialHidden, dInitialCell);
 
         double[] parameters = problem.Parameters();
         AssertClose(Numeric(parameters, v => problem.Loss(v, problem.Input, problem.InitialHidden, problem.InitialCell)), stack.Gradients, "dParameters");
         AssertClose(Numeric(problem.Input, v => problem.Loss(parameters, v, problem.InitialHidden, problem.InitialCell)), dInput, "dInput");
         AssertClose(Numeric(problem.InitialHidden, v => problem.Loss(parameters, problem.Input, v, problem.InitialCell)), dInitialHidden, "dh0");
-        if (cell == CellType.Lstm)
+        if (CellKind.Of(cell).HasCellState)
         {
             AssertClose(Numeric(problem.InitialCell, v => problem.Loss(parameters, problem.Input, problem.InitialHidden, v)), dInitialCell, "dc0");
         }
@@ -141,7 +142,7 @@ public class RecurrentGradientTests
                 Stack = stack,
                 Input = Random(Steps * Batch * InputSize),
                 InitialHidden = Random(state),
-                InitialCell = cell == CellType.Lstm ? Random(state) : new double[state],
+                InitialCell = CellKind.Of(cell).HasCellState ? Random(state) : new double[state],
                 GOutput = Random(Steps * Batch * HiddenSize),
                 GHidden = Random(state),
                 GCell = Random(state),
@@ -153,7 +154,7 @@ public class RecurrentGradientTests
         public (float[] Output, float[] FinalHidden, float[] FinalCell) RunForward()
         {
             int state = Stack.StateLength(Batch);
-            bool lstm = Stack.Config.Cell == CellType.Lstm;
+            bool lstm = Stack.Config.Kind.HasCellState;
             float[] output = new float[Steps * Batch * HiddenSize], finalHidden = new float[state], finalCell = lstm ? new float[state] : [];
             Stack.Forward(ToFloat(Input), Steps, Batch, ToFloat(InitialHidden), lstm ? ToFloat(InitialCell) : [], output, finalHidden, finalCell);
             return (output, finalHidden, finalCell);
@@ -168,7 +169,7 @@ public class RecurrentGradientTests
             double loss = 0;
             for (int i = 0; i < result.Output.Length; i++) loss += GOutput[i] * result.Output[i];
             for (int i = 0; i < result.FinalHidden.Length; i++) loss += GHidden[i] * result.FinalHidden[i];
-            if (Stack.Config.Cell == CellType.Lstm)
+            if (Stack.Config.Kind.HasCellState)
             {
                 for (int i = 0; i < result.FinalCell.Length; i++) loss += GCell[i] * result.FinalCell[i];
             }

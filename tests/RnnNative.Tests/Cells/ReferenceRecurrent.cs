@@ -3,7 +3,7 @@ using RnnNative.Cells;
 namespace RnnNative.Tests.Cells;
 
 /// <summary>
-/// PyTorch's nn.RNN / nn.LSTM forward written from the formulas in double precision with plain
+/// PyTorch's nn.RNN / nn.LSTM / nn.GRU forward written from the formulas in double precision with plain
 /// loops, independent of the engine: the oracle for forward values and, through central
 /// differences, for gradients. Tensors are found by their PyTorch names.
 /// </summary>
@@ -22,7 +22,8 @@ internal static class ReferenceRecurrent
             int inputSize = config.LayerInputSize(layer);
             double WeightIh(int row, int column) => parameters[Find(tensors, $"weight_ih_l{layer}").Offset + row * inputSize + column];
             double WeightHh(int row, int column) => parameters[Find(tensors, $"weight_hh_l{layer}").Offset + row * hidden + column];
-            double Bias(int row) => parameters[Find(tensors, $"bias_ih_l{layer}").Offset + row] + parameters[Find(tensors, $"bias_hh_l{layer}").Offset + row];
+            double BiasIh(int row) => parameters[Find(tensors, $"bias_ih_l{layer}").Offset + row];
+            double BiasHh(int row) => parameters[Find(tensors, $"bias_hh_l{layer}").Offset + row];
 
             double[] output = new double[steps * batch * hidden];
             for (int b = 0; b < batch; b++)
@@ -35,17 +36,24 @@ internal static class ReferenceRecurrent
                 }
                 for (int t = 0; t < steps; t++)
                 {
-                    double[] pre = new double[gates];
+                    // pre = W_ih x + b_ih + W_hh h + b_hh, and its two sides apart (GRU)
+                    double[] pre = new double[gates], inputSide = new double[gates], recurrentSide = new double[gates];
                     for (int row = 0; row < gates; row++)
                     {
-                        double sum = Bias(row);
-                        for (int k = 0; k < inputSize; k++) sum += WeightIh(row, k) * layerInput[(t * batch + b) * inputSize + k];
-                        for (int k = 0; k < hidden; k++) sum += WeightHh(row, k) * h[k];
-                        pre[row] = sum;
+                        double x = BiasIh(row), r = BiasHh(row);
+                        for (int k = 0; k < inputSize; k++) x += WeightIh(row, k) * layerInput[(t * batch + b) * inputSize + k];
+                        for (int k = 0; k < hidden; k++) r += WeightHh(row, k) * h[k];
+                        (inputSide[row], recurrentSide[row], pre[row]) = (x, r, x + r);
                     }
                     for (int j = 0; j < hidden; j++)
                     {
-                        if (config.Cell == CellType.Lstm)
+                        if (config.Cell == CellType.Gru)
+                        {
+                            double r = Sigmoid(pre[j]), z = Sigmoid(pre[hidden + j]);
+                            double n = Math.Tanh(inputSide[2 * hidden + j] + r * recurrentSide[2 * hidden + j]);
+                            h[j] = (1 - z) * n + z * h[j];
+                        }
+                        else if (config.Cell == CellType.Lstm)
                         {
                             double i = Sigmoid(pre[j]), f = Sigmoid(pre[hidden + j]), g = Math.Tanh(pre[2 * hidden + j]), o = Sigmoid(pre[3 * hidden + j]);
                             c[j] = f * c[j] + i * g;

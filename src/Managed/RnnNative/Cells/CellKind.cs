@@ -1,4 +1,5 @@
 using RnnNative.Kernels;
+using RnnNative.Kernels.Step;
 
 namespace RnnNative.Cells;
 
@@ -10,10 +11,12 @@ namespace RnnNative.Cells;
 public sealed class CellKind
 {
     private readonly Func<KernelSet, RecurrentConfig, int, int, RecurrentLayer> _createLayer;
+    private readonly Func<RecurrentConfig, StepLayout> _stepLayout;
 
     private CellKind(CellType type, string name, string pyTorchName, string displayName, int gateCount, bool hasCellState, bool hasActivation,
-        Func<KernelSet, RecurrentConfig, int, int, RecurrentLayer> createLayer)
+        Func<KernelSet, RecurrentConfig, int, int, RecurrentLayer> createLayer, Func<RecurrentConfig, StepLayout> stepLayout)
     {
+        _stepLayout = stepLayout;
         Type = type;
         Name = name;
         PyTorchName = pyTorchName;
@@ -28,9 +31,14 @@ public sealed class CellKind
     public static IReadOnlyList<CellKind> All { get; } =
     [
         new(CellType.Elman, "elman", "rnn", "RNN", gateCount: 1, hasCellState: false, hasActivation: true,
-            (kernels, config, layer, offset) => new ElmanLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, config.Activation, offset)),
+            (kernels, config, layer, offset) => new ElmanLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, config.Activation, offset),
+            config => new SummedGatesStepLayout(1, config.Activation == Activation.Relu ? StepActivation.Relu : StepActivation.Tanh)),
         new(CellType.Lstm, "lstm", "lstm", "LSTM", gateCount: 4, hasCellState: true, hasActivation: false,
-            (kernels, config, layer, offset) => new LstmLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset)),
+            (kernels, config, layer, offset) => new LstmLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset),
+            _ => new SummedGatesStepLayout(4, elmanActivation: null)),
+        new(CellType.Gru, "gru", "gru", "GRU", gateCount: 3, hasCellState: false, hasActivation: false,
+            (kernels, config, layer, offset) => new GruLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset),
+            _ => new GruStepLayout()),
     ];
 
     /// <summary>The entry of <paramref name="type"/>.</summary>
@@ -66,6 +74,9 @@ public sealed class CellKind
 
     /// <summary>The layer running this cell for layer <paramref name="layer"/> of <paramref name="config"/>, its parameters from <paramref name="parameterOffset"/>.</summary>
     internal RecurrentLayer CreateLayer(KernelSet kernels, RecurrentConfig config, int layer, int parameterOffset) => _createLayer(kernels, config, layer, parameterOffset);
+
+    /// <summary>How single-token steps of a stack of <paramref name="config"/> lay out and run its weights.</summary>
+    internal StepLayout StepLayout(RecurrentConfig config) => _stepLayout(config);
 
     /// <summary>"LSTM", or "RNN (relu)" for a cell with an activation choice.</summary>
     public string Describe(Activation activation) => HasActivation ? $"{DisplayName} ({(activation == Activation.Relu ? "relu" : "tanh")})" : DisplayName;

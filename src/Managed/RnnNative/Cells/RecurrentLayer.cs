@@ -17,6 +17,9 @@ namespace RnnNative.Cells;
 ///           dW_ih += dGatesᵀ · X,  dW_hh += dGatesᵀ · [h_0 .. h_{T-1}], db_ih = db_hh += Σ_rows dGates
 ///           dX = dGates · W_ih                                        (for the layer below)
 /// </code>
+/// A cell whose recurrent term is not simply added to the gates (GRU: <c>r ⊙ (W_hn h + b_hn)</c>) keeps it
+/// apart: <c>recurrentGates_t = h_{t-1} · W_hhᵀ</c> in its own buffer, and its backward pass gives the
+/// gradients of both sides (dW_hh from dRecurrentGates) and writes the direct part of dh_{t-1} itself.
 /// The buffers of the last forward pass are kept for the backward pass (BPTT truncated at the window).
 /// The B sequences of a batch only share the weights, so each thread runs all T steps, both
 /// directions, for its own group of batch rows (see <see cref="WindowWork"/>): the steps need no
@@ -36,9 +39,12 @@ internal abstract class RecurrentLayer
     private PackedMatrix? _packedRecurrent;
     private readonly float[] _biasSum;
     private readonly float[] _dBias;
+    private readonly bool _separateRecurrentGates;
 
-    protected RecurrentLayer(KernelSet kernels, int inputSize, int hiddenSize, int gateCount, int parameterOffset)
+    /// <param name="separateRecurrentGates">Keep h_{t-1} · W_hhᵀ apart from the input gates (see the class summary).</param>
+    protected RecurrentLayer(KernelSet kernels, int inputSize, int hiddenSize, int gateCount, int parameterOffset, bool separateRecurrentGates = false)
     {
+        _separateRecurrentGates = separateRecurrentGates;
         Kernels = kernels;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
@@ -88,6 +94,18 @@ internal abstract class RecurrentLayer
     /// <summary>[T*B, G*H]: gradients of the loss with respect to the pre-activations.</summary>
     protected float[] DGates { get; private set; } = [];
 
+    /// <summary>[T*B, G*H]: h_{t-1} · W_hhᵀ, then what the cell keeps of it, when kept apart; else empty.</summary>
+    protected float[] RecurrentGates { get; private set; } = [];
+
+    /// <summary>[T*B, G*H]: dLoss/d(h_{t-1} · W_hhᵀ + b_hh) when the recurrent gates are kept apart; else <see cref="DGates"/>.</summary>
+    protected float[] DRecurrentGates { get; private set; } = [];
+
+    /// <summary>The rows [first, first + count) of step t of a [T*B, G*H] buffer.</summary>
+    protected Span<float> GateRows(float[] buffer, int t, int first, int count) => buffer.AsSpan((t * Batch + first) * GateWidth, count * GateWidth);
+
+    /// <summary>The rows [first, first + count) of block t of a [(T+1)*B, H] or [B, H] buffer.</summary>
+    protected Span<float> StateRows(float[] buffer, int t, int first, int count) => buffer.AsSpan((t * Batch + first) * HiddenSize, count * HiddenSize);
+
     /// <summary>[B, H]: the gradient reaching h_t from the layer above and from step t+1, for the step being undone.</summary>
     protected float[] DHiddenTotal { get; private set; } = [];
 
@@ -97,6 +115,7 @@ internal abstract class RecurrentLayer
     // [B, G*H]: per batch row b, Σ_t dGates[t, b] (t = T-1..0), summed by the thread that undoes
     // row b's steps while dGates_t is still in its cache; the bias gradient is their column sums.
     private float[] _dBiasRows = [];
+    private float[] _dRecurrentBiasRows = [];   // likewise Σ_t dRecurrentGates[t, b], when kept apart
 
     private unsafe float* _dOutput;   // dOutput of the running Backward, pinned for its pieces
     private float[] _input = [];
@@ -127,7 +146,8 @@ internal abstract class RecurrentLayer
             // gates = W_ih x + (b_ih + b_hh) + W_hh h_0
             Kernels.Gemv(false, GateWidth, InputSize, 1f, weightIh, InputSize, input.AsSpan(inputOffset, InputSize), 0f, gates);
             Kernels.AddRowVector(gates, 1, SumBiases(parameters));
-            Kernels.Gemv(false, GateWidth, HiddenSize, 1f, parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize, hidden0, 1f, gates);
+            Kernels.Gemv(false, GateWidth, HiddenSize, 1f, parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize, hidden0,
+                _separateRecurrentGates ? 0f : 1f, _separateRecurrentGates ? RecurrentGates.AsSpan(0, GateWidth) : gates);
             ForwardRows(0, 0, 1);
             return;
         }
@@ -163,12 +183,16 @@ internal abstract class RecurrentLayer
         return hidden0;
     }
 
-    /// <summary>b_ih + b_hh, the bias every gate row gets.</summary>
+    /// <summary>The bias every row of input gates gets (<see cref="SumBiases(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>).</summary>
     private ReadOnlySpan<float> SumBiases(float[] parameters)
     {
-        Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
+        SumBiases(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
         return _biasSum;
     }
+
+    /// <summary>The bias of the input gates: b_ih + b_hh, as both enter the pre-activation unchanged. A cell
+    /// that keeps part of b_hh with its recurrent gates (GRU's b_hn) sums the rest and keeps that part.</summary>
+    protected virtual void SumBiases(ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> inputBias) => Kernels.Add(biasIh, biasHh, inputBias);
 
     /// <summary>Runs the T steps from the input gates (projections and biases) in <see cref="Gates"/>.</summary>
     private void RunRecurrence(float[] parameters, int steps, int batch)
@@ -186,8 +210,9 @@ internal abstract class RecurrentLayer
         int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
         for (int t = 0; t < Steps; t++)
         {
-            // gates_t += h_{t-1} · W_hhᵀ
-            Kernels.Gemm(false, count, 1f, Hidden.AsSpan(t * stateSize + rowStart, length), HiddenSize, _packedRecurrent!, 1f, Gates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth);
+            // gates_t += h_{t-1} · W_hhᵀ, or recurrentGates_t = h_{t-1} · W_hhᵀ when kept apart
+            Span<float> target = GateRows(_separateRecurrentGates ? RecurrentGates : Gates, t, first, count);
+            Kernels.Gemm(false, count, 1f, Hidden.AsSpan(t * stateSize + rowStart, length), HiddenSize, _packedRecurrent!, _separateRecurrentGates ? 0f : 1f, target, GateWidth);
             PointwiseStep(backward: false, t, first, count);
         }
     }
@@ -232,20 +257,18 @@ internal abstract class RecurrentLayer
         if (!dInitialHidden.IsEmpty) carry.CopyTo(dInitialHidden);
         GetInitialCellGradient(dInitialCell);
 
-        ReadOnlySpan<float> dGates = DGates.AsSpan(0, rows * GateWidth);
+        ReadOnlySpan<float> dGates = DGates.AsSpan(0, rows * GateWidth), dRecurrentGates = DRecurrentGates.AsSpan(0, rows * GateWidth);
         // dW_ih += dGatesᵀ · X ;  dW_hh += dGatesᵀ · [h_0 .. h_{T-1}]
         if (!_inputProjected)
         {
             Kernels.Gemm(true, false, GateWidth, InputSize, rows, 1f, dGates, GateWidth, _input.AsSpan(_inputOffset, rows * InputSize), InputSize, 1f, gradients.AsSpan(WeightIhOffset, GateWidth * InputSize), InputSize);
         }
-        Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
-        // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates, summed per
-        // batch row during the steps (BackwardSteps) and over the B rows here: an order that does
-        // not depend on how the rows were split between threads.
-        _dBias.AsSpan().Clear();
-        Kernels.AccumulateColumnSums(_dBiasRows.AsSpan(0, batch * GateWidth), batch, _dBias);
-        Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasIhOffset, GateWidth));
-        Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasHhOffset, GateWidth));
+        Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dRecurrentGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
+        // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates (b_hh: Σ_rows
+        // dRecurrentGates when kept apart), summed per batch row during the steps (BackwardSteps) and
+        // over the B rows here: an order that does not depend on how the rows were split between threads.
+        AddBiasGradient(_dBiasRows, batch, gradients.AsSpan(BiasIhOffset, GateWidth));
+        AddBiasGradient(_separateRecurrentGates ? _dRecurrentBiasRows : _dBiasRows, batch, gradients.AsSpan(BiasHhOffset, GateWidth));
 
         if (!dInput.IsEmpty && !_inputProjected)
         {
@@ -254,21 +277,35 @@ internal abstract class RecurrentLayer
         }
     }
 
+    /// <summary>gradient += the column sums of <paramref name="rowSums"/> [B, G*H].</summary>
+    private void AddBiasGradient(float[] rowSums, int batch, Span<float> gradient)
+    {
+        _dBias.AsSpan().Clear();
+        Kernels.AccumulateColumnSums(rowSums.AsSpan(0, batch * GateWidth), batch, _dBias);
+        Kernels.Axpy(1f, _dBias, gradient);
+    }
+
     /// <summary>The backward steps t = T-1..0 of batch rows [first, first + count).</summary>
     private unsafe void BackwardSteps(int first, int count)
     {
         int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
         Span<float> carry = DHiddenCarry.AsSpan(rowStart, length);
         Span<float> dBiasRows = _dBiasRows.AsSpan(first * GateWidth, count * GateWidth);
+        Span<float> dRecurrentBiasRows = _separateRecurrentGates ? _dRecurrentBiasRows.AsSpan(first * GateWidth, count * GateWidth) : [];
         dBiasRows.Clear();
+        dRecurrentBiasRows.Clear();
         for (int t = Steps - 1; t >= 0; t--)
         {
             ReadOnlySpan<float> dOutput = new(_dOutput + t * stateSize + rowStart, length);
             Kernels.Add(dOutput, carry, DHiddenTotal.AsSpan(rowStart, length));
             PointwiseStep(backward: true, t, first, count);
-            Kernels.Add(DGates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), dBiasRows, dBiasRows);
-            // dh_{t-1} = dGates_t · W_hh
-            Kernels.Gemm(false, count, 1f, DGates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth, _packedRecurrent!, 0f, carry, HiddenSize);
+            Kernels.Add(GateRows(DGates, t, first, count), dBiasRows, dBiasRows);
+            if (_separateRecurrentGates)
+            {
+                Kernels.Add(GateRows(DRecurrentGates, t, first, count), dRecurrentBiasRows, dRecurrentBiasRows);
+            }
+            // dh_{t-1} = dRecurrentGates_t · W_hh, added to the direct part the cell wrote when its gates are kept apart
+            Kernels.Gemm(false, count, 1f, GateRows(DRecurrentGates, t, first, count), GateWidth, _packedRecurrent!, _separateRecurrentGates ? 1f : 0f, carry, HiddenSize);
         }
     }
 
@@ -293,7 +330,9 @@ internal abstract class RecurrentLayer
     protected abstract void ForwardRows(int t, int first, int count);
 
     /// <summary>Cell pointwise backward of step <paramref name="t"/> for batch rows [first, first + count):
-    /// reads <see cref="DHiddenTotal"/> (dLoss/dh_t), writes dGates_t into <see cref="DGates"/>.</summary>
+    /// reads <see cref="DHiddenTotal"/> (dLoss/dh_t), writes dGates_t into <see cref="DGates"/>; a cell whose
+    /// recurrent gates are kept apart also writes <see cref="DRecurrentGates"/> and the direct part of
+    /// dLoss/dh_{t-1} (not through W_hh) into <see cref="DHiddenCarry"/>.</summary>
     protected abstract void BackwardRows(int t, int first, int count);
 
     /// <summary>Sizes cell-specific buffers for a window; called when the window grows.</summary>
@@ -322,6 +361,9 @@ internal abstract class RecurrentLayer
             Hidden = new float[(rows + batch) * HiddenSize];
             Gates = new float[rows * GateWidth];
             DGates = new float[rows * GateWidth];
+            RecurrentGates = _separateRecurrentGates ? new float[rows * GateWidth] : [];
+            DRecurrentGates = _separateRecurrentGates ? new float[rows * GateWidth] : DGates;
+            _dRecurrentBiasRows = _separateRecurrentGates ? new float[batch * GateWidth] : [];
             DHiddenTotal = new float[batch * HiddenSize];
             DHiddenCarry = new float[batch * HiddenSize];
             _dBiasRows = new float[batch * GateWidth];
