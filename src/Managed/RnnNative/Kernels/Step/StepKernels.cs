@@ -1,3 +1,4 @@
+using RnnNative.Kernels.Cells;
 using RnnNative.Kernels.Elementwise;
 using RnnNative.Kernels.Simd;
 
