@@ -445,7 +445,7 @@ public sealed class CliTests : IDisposable
         {
             Assert.Equal(expected.Blocks[b].Values, saved.Model.Blocks[b].Values);   // lr 0: the initial weights
         }
-        RnnNative.Training.OptimizerConfig optimizer = saved.Options!.Optimizer;
+        RnnNative.Runs.OptimizerConfig optimizer = saved.Options!.Optimizer;
         Assert.Equal((true, 0.8f, 0.99f, 1e-6f, 0.5f), (optimizer.DecoupledWeightDecay, optimizer.Beta1, optimizer.Beta2, optimizer.EffectiveEpsilon, saved.Options.ClipValue));
     }
 

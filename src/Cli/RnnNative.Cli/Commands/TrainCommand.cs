@@ -5,6 +5,7 @@ using RnnNative.Cli.Terminal;
 using RnnNative.Corpora;
 using RnnNative.Data;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Sampling;
 using RnnNative.Text;
 using RnnNative.Training;
