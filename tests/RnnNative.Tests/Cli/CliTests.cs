@@ -445,7 +445,7 @@ public sealed class CliTests : IDisposable
         {
             Assert.Equal(expected.Blocks[b].Values, saved.Model.Blocks[b].Values);   // lr 0: the initial weights
         }
-        RnnNative.Training.OptimizerConfig optimizer = saved.Options!.Optimizer;
+        RnnNative.Runs.OptimizerConfig optimizer = saved.Options!.Optimizer;
         Assert.Equal((true, 0.8f, 0.99f, 1e-6f, 0.5f), (optimizer.DecoupledWeightDecay, optimizer.Beta1, optimizer.Beta2, optimizer.EffectiveEpsilon, saved.Options.ClipValue));
     }
 
@@ -507,7 +507,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, Rnn("info", "-m", model).Code);
         Assert.Equal(0, Rnn("eval", "-m", model, "--data", data).Code);
         // -t as in sample and train (the engine's thread count, which this process keeps as it is).
-        (code, string threaded, error) = Rnn("eval", "-m", model, "--data", data, "-t", RnnNative.Threading.Parallelism.ThreadCount.ToString());
+        (code, string threaded, error) = Rnn("eval", "-m", model, "--data", data, "-t", RnnNative.Kernels.Threading.Parallelism.ThreadCount.ToString());
         Assert.True(code == 0, error);
         Assert.Equal(Rnn("eval", "-m", model, "--data", data).Output, threaded);
     }

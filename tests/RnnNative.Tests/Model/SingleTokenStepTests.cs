@@ -2,6 +2,7 @@ using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Model;

@@ -5,6 +5,7 @@ using RnnNative.Corpora;
 using RnnNative.Data;
 using RnnNative.IO;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Text;
 using RnnNative.Training;
 

@@ -6,6 +6,7 @@ using RnnNative.Data;
 using RnnNative.IO;
 using RnnNative.Model;
 using RnnNative.Reporting;
+using RnnNative.Runs;
 using RnnNative.Text;
 using RnnNative.Training;
 

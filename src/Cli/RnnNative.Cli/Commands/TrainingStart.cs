@@ -4,6 +4,7 @@ using RnnNative.Cli.CommandLine;
 using RnnNative.Corpora;
 using RnnNative.Data;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Text;
 using RnnNative.Training;
 

@@ -12,7 +12,7 @@ namespace RnnNative.Cells;
 /// <remarks>
 /// Shapes: input [T, B, I]; states [L, B, H] (layer-major, as PyTorch's h_0/c_0); output [T, B, H]
 /// of the top layer. Not thread-safe: one window at a time per instance. Forward and backward use
-/// every engine thread (<see cref="Threading.Parallelism"/>), with results independent of their number.
+/// every engine thread (<see cref="Kernels.Threading.Parallelism"/>), with results independent of their number.
 /// </remarks>
 public sealed class RecurrentStack
 {

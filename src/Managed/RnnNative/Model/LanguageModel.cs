@@ -1,7 +1,6 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
-using RnnNative.Training;
 
 namespace RnnNative.Model;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using RnnNative.Cells;
 using RnnNative.IO;
 using RnnNative.Reporting;
-using RnnNative.Training;
+using RnnNative.Runs;
 
 namespace RnnNative.Model;
 

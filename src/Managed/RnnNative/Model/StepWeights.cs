@@ -15,7 +15,7 @@ namespace RnnNative.Model;
 /// (GRU: [V, 4H], the input side with its biases, then b_hn: see <see cref="GruStepLayout"/>)
 /// </code>
 /// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. Built for
-/// one <see cref="Training.WeightVersion"/> and precision; immutable, shared by every replica of the model.
+/// one <see cref="WeightVersion"/> and precision; immutable, shared by every replica of the model.
 /// </summary>
 internal sealed class StepWeights
 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RnnNative.Data;
 using RnnNative.Model;
 using RnnNative.Reporting;
+using RnnNative.Runs;
 
 namespace RnnNative.Training;
 

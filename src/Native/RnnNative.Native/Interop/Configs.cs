@@ -2,6 +2,7 @@ using RnnNative.Cells;
 using RnnNative.Data;
 using RnnNative.Diagnostics;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Sampling;
 using RnnNative.Text;
 using RnnNative.Training;

@@ -1,6 +1,6 @@
 using RnnNative.Reporting;
 
-namespace RnnNative.Training;
+namespace RnnNative.Runs;
 
 /// <summary>The state of a training run besides the weights: with it a run resumes exactly.</summary>
 public sealed class TrainingSnapshot
@@ -26,7 +26,7 @@ public sealed class TrainingSnapshot
     /// <summary>The data the run trained on; null in checkpoints written before 0.2.0, which did not record it.</summary>
     public TrainingData? Data { get; init; }
 
-    /// <summary>The optimizer's per-parameter vectors, in <see cref="Optimizer.State"/> order.</summary>
+    /// <summary>The optimizer's per-parameter vectors, in <see cref="Training.Optimizer.State"/> order.</summary>
     public float[][] OptimizerState { get; init; } = [];
 
     /// <summary>The hidden state [L, B, H] carried into the next window.</summary>

@@ -1,4 +1,4 @@
-namespace RnnNative.Training;
+namespace RnnNative.Runs;
 
 /// <summary>What a training run does and when it stops. The defaults are every front door's (CLI, C's
 /// rnn_trainer_config_init, Python): char-rnn's T = B = 50, Adam at 2e-3, clipping at norm 5.</summary>
