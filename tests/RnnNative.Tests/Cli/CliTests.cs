@@ -39,7 +39,7 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "help", "frobnicate" }, "unknown command 'frobnicate' (see rnn --help)")]
     [InlineData(new[] { "train", "--hidden", "abc" }, "--hidden expects an integer, not 'abc'")]
     [InlineData(new[] { "train", "--steps", "5", "--bogus", "1" }, "unknown option --bogus")]
-    [InlineData(new[] { "train", "--cell", "tree" }, "--cell must be one of elman|rnn|lstm, not 'tree'")]
+    [InlineData(new[] { "train", "--cell", "tree" }, "--cell must be one of elman|rnn|lstm|gru, not 'tree'")]
     [InlineData(new[] { "sample" }, "rnn sample needs --model FILE")]
     [InlineData(new[] { "sample", "--model", "m.rnn", "--precision", "fp8" }, "--precision must be one of f32|bf16, not 'fp8'")]
     [InlineData(new[] { "eval", "--model", "m.rnn", "--data", "d.txt", "--precision", "int4" }, "--precision must be one of f32|bf16, not 'int4'")]
