@@ -102,6 +102,7 @@ internal static class ModelJson
         json.WriteNumber("schedule_gamma", r.Gamma);
         json.WriteNumber("schedule_total_steps", r.TotalSteps);
         json.WriteNumber("schedule_minimum_rate", r.MinimumRate);
+        json.WriteNumber("seed", o.Seed);
         json.WriteNumber("step", s.Step);
         json.WriteNumber("epoch", s.Epoch);
         json.WriteNumber("window", s.Window);
@@ -127,6 +128,8 @@ internal static class ModelJson
             Schedule = new LearningRateSchedule(
                 Enum(root, "schedule", ("constant", ScheduleKind.Constant), ("stepdecay", ScheduleKind.StepDecay), ("cosine", ScheduleKind.Cosine)),
                 Long(root, "schedule_step_size"), Float(root, "schedule_gamma"), Long(root, "schedule_total_steps"), Float(root, "schedule_minimum_rate")),
+            // Absent before 0.3.0, when no run dropped units.
+            Seed = root.TryGetProperty("seed", out JsonElement seed) ? seed.GetUInt64() : 0,
         };
         try
         {

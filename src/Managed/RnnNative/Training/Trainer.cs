@@ -174,7 +174,7 @@ public sealed class Trainer
             }
 
             Model.ZeroGradients();
-            double loss = Model.TrainWindow(_inputs, _targets, o.SequenceLength, _state) / windowTokens;
+            double loss = Model.TrainWindow(_inputs, _targets, o.SequenceLength, _state, o.Seed, update: Optimizer.StepCount) / windowTokens;
             double norm = o.ClipNorm > 0
                 ? GradientClipping.ClipByGlobalNorm(Model.Blocks, o.ClipNorm, Model.Kernels)
                 : GradientClipping.GlobalNorm(Model.Blocks, Model.Kernels);
