@@ -261,6 +261,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_new_run_seeds_its_dropout_with_seed_and_a_resumed_run_keeps_the_saved_seed()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn");
+        (int code, _, string error) = Rnn([.. TinyTraining(data, model, 2), "--seed", "77"]);
+        Assert.True(code == 0, error);
+        Assert.Equal(77UL, RnnNative.Model.ModelFile.Load(model).Training!.Seed);
+        (code, _, error) = Rnn("train", "--resume", model, "--steps", "3", "--seed", "1");
+        Assert.True(code == 0, error);
+        Assert.Equal(77UL, RnnNative.Model.ModelFile.Load(model).Training!.Seed);
+    }
+
+    [Fact]
     public void A_prime_with_a_character_the_model_does_not_know_names_the_option_before_any_output()
     {
         string data = WriteCorpus(), model = PathOf("m.rnn");

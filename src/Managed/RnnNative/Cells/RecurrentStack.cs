@@ -17,6 +17,7 @@ namespace RnnNative.Cells;
 public sealed class RecurrentStack
 {
     private readonly RecurrentLayer[] _layers;
+    private readonly Dropout[] _gaps;     // [L-1]: gap l drops layer l's output on its way to layer l+1 (place l+1)
     private float[] _input = [];
     private float[] _dLayerOutput = [];   // [T*B, H]: dLoss/dOutput of the layer below the one being undone
     private float[] _dLayerInput = [];    // [T*B, H]: scratch for the next dX
@@ -47,6 +48,7 @@ public sealed class RecurrentStack
             _layers[layer] = config.Kind.CreateLayer(Kernels, config, layer, layerOffset);
             layerOffset += _layers[layer].ParameterCount;
         }
+        _gaps = [.. Enumerable.Range(0, config.Layers - 1).Select(gap => new Dropout(Kernels, config.Dropout, place: gap + 1))];
         // The layers lay their tensors out in the order config.TensorShapes lists them.
         List<ParameterTensor> tensors = [];
         int offset = 0;
@@ -105,8 +107,10 @@ public sealed class RecurrentStack
     /// <paramref name="initialCell"/> [L, B, H] (empty: zeros; the cell state only for LSTM);
     /// writes <paramref name="output"/> [T, B, H] (the top layer's h_1..h_T) and
     /// <paramref name="finalHidden"/>/<paramref name="finalCell"/> [L, B, H]; any output may be empty to skip it.
+    /// A training <paramref name="mode"/> drops units of every layer's output but the last's on their way up
+    /// (<see cref="RecurrentConfig.Dropout"/>); <see cref="Backward"/> then masks their gradients alike.
     /// </summary>
-    public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default)
     {
         CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
         RequireLength(input, steps * batch * Config.InputSize, nameof(input));
@@ -117,7 +121,7 @@ public sealed class RecurrentStack
         }
         input.CopyTo(_input);
         _layers[0].Forward(Parameters, _input, 0, steps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
-        ForwardUpperLayers(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        ForwardUpperLayers(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode);
     }
 
     /// <summary>
@@ -125,9 +129,9 @@ public sealed class RecurrentStack
     /// the first layer's input projections are gathered from <paramref name="tokenGates"/>
     /// [V, G*H] = table · W_ih_l0ᵀ (no biases), which the caller computes once for V rows instead of
     /// T*B; <paramref name="tokens"/> [T, B] picks the rows. <see cref="Backward"/> then computes no
-    /// dW_ih_l0 and no dInput; the caller turns <see cref="InputGateGradients"/> into both.
+    /// dW_ih_l0 and no dInput; the caller turns <see cref="InputGateGradients"/> into both. <paramref name="mode"/> as in <see cref="Forward"/>.
     /// </summary>
-    public void ForwardGathered(ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    public void ForwardGathered(ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default)
     {
         CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
         RequireLength(tokens, steps * batch, nameof(tokens));
@@ -145,7 +149,7 @@ public sealed class RecurrentStack
             }
         }
         _layers[0].ForwardGathered(Parameters, tokenGates, tokens, steps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
-        ForwardUpperLayers(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        ForwardUpperLayers(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode);
     }
 
     /// <summary>dLoss/d(x_t · W_ih_l0ᵀ) [T, B, G*H] of the last <see cref="Backward"/>.</summary>
@@ -166,15 +170,19 @@ public sealed class RecurrentStack
     }
 
     /// <summary>Runs layers 1..L-1 after layer 0 has run, and copies out the final states and outputs.</summary>
-    private void ForwardUpperLayers(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    private void ForwardUpperLayers(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode)
     {
         int stateSize = batch * Config.HiddenSize;
         for (int layer = 0; layer < _layers.Length; layer++)
         {
             if (layer > 0)
             {
+                // Layer l reads layer l-1's outputs in place, or their dropped copy in training.
                 RecurrentLayer below = _layers[layer - 1];
-                _layers[layer].Forward(Parameters, below.Hidden, below.OutputOffset, steps, batch, StateSlice(initialHidden, layer, stateSize), StateSlice(initialCell, layer, stateSize));
+                Dropout gap = _gaps[layer - 1];
+                gap.Forward(below.Output, steps * batch, mode);
+                (float[] input, int offset) = gap.Active ? (gap.Output, 0) : (below.Hidden, below.OutputOffset);
+                _layers[layer].Forward(Parameters, input, offset, steps, batch, StateSlice(initialHidden, layer, stateSize), StateSlice(initialCell, layer, stateSize));
             }
             if (!finalHidden.IsEmpty) _layers[layer].FinalHidden.CopyTo(finalHidden.Slice(layer * stateSize, stateSize));
             if (!finalCell.IsEmpty) _layers[layer].FinalCell.CopyTo(finalCell.Slice(layer * stateSize, stateSize));
@@ -220,6 +228,11 @@ public sealed class RecurrentStack
             Span<float> dIn = layer > 0 ? _dLayerInput.AsSpan(0, rows * hidden) : dInput;
             _layers[layer].Backward(Parameters, Gradients, dOut, StateSlice(dFinalHidden, layer, stateSize), StateSlice(dFinalCell, layer, stateSize),
                 dIn, StateSlice(dInitialHidden, layer, stateSize), StateSlice(dInitialCell, layer, stateSize));
+            if (layer > 0)
+            {
+                // dIn reached the dropped copy the layer read; masked, it reaches the layer below's output.
+                _gaps[layer - 1].Backward(dIn, rows);
+            }
             // The gradient just computed for this layer's input is the next layer's dOutput.
             (_dLayerOutput, _dLayerInput) = (_dLayerInput, _dLayerOutput);
             dOut = _dLayerOutput.AsSpan(0, rows * hidden);

@@ -158,6 +158,7 @@ public static class ModelFile
         TrainingSnapshot training = new()
         {
             Step = scalars.Step,
+            Seed = scalars.Seed,
             Epoch = scalars.Epoch,
             Window = scalars.Window,
             TokensSeen = scalars.TokensSeen,

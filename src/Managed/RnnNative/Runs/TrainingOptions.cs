@@ -28,6 +28,11 @@ public sealed record TrainingOptions(
     /// <summary>How the learning rate changes over the run (default: constant).</summary>
     public LearningRateSchedule Schedule { get; init; } = new();
 
+    /// <summary>The seed of the run's dropout masks (<see cref="Model.LanguageModelConfig.Dropout"/>): with the update
+    /// number it decides which units each update drops. Every front door sets it to its seed (CLI --seed, C's and
+    /// Python's trainer seed); kept in checkpoints, so a resumed run drops what the unbroken run would have.</summary>
+    public ulong Seed { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
     public void Validate()
     {

@@ -23,6 +23,10 @@ public sealed class TrainingSnapshot
     /// <summary>The lowest validation loss so far (infinity before the first validation).</summary>
     public double BestValidationLoss { get; init; } = double.PositiveInfinity;
 
+    /// <summary>The seed of the run's dropout masks (<see cref="TrainingOptions.Seed"/> of its first session); 0 in
+    /// checkpoints written before 0.3.0, whose runs had no dropout.</summary>
+    public ulong Seed { get; init; }
+
     /// <summary>The data the run trained on; null in checkpoints written before 0.2.0, which did not record it.</summary>
     public TrainingData? Data { get; init; }
 
