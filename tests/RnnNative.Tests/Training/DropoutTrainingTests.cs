@@ -3,6 +3,7 @@ using RnnNative.Corpora;
 using RnnNative.Data;
 using RnnNative.Model;
 using RnnNative.Text;
+using RnnNative.Runs;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Training;

@@ -1,6 +1,6 @@
 using RnnNative.Kernels;
 using RnnNative.Kernels.Regularization;
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
 
 namespace RnnNative.Cells;
 

@@ -13,8 +13,8 @@ namespace RnnNative.Cells;
 /// the pointwise step. The fused kernels (<see cref="KernelSet.GruForwardPointwise"/>,
 /// <see cref="KernelSet.GruBackwardPointwise"/>) hold the equations of both directions.
 /// </summary>
-internal sealed class GruLayer(KernelSet kernels, int inputSize, int hiddenSize, int parameterOffset)
-    : RecurrentLayer(kernels, inputSize, hiddenSize, gateCount: 3, parameterOffset, separateRecurrentGates: true)
+internal sealed class GruLayer(KernelSet kernels, int inputSize, int hiddenSize, int parameterOffset, bool reverse)
+    : RecurrentLayer(kernels, inputSize, hiddenSize, gateCount: 3, parameterOffset, reverse, separateRecurrentGates: true)
 {
     private readonly float[] _recurrentBiasN = new float[hiddenSize];   // b_hn of the running window
 
@@ -37,8 +37,8 @@ internal sealed class GruLayer(KernelSet kernels, int inputSize, int hiddenSize,
             GateRows(Gates, t, first, count),
             GateRows(RecurrentGates, t, first, count),
             _recurrentBiasN,
-            StateRows(Hidden, t, first, count),
-            StateRows(Hidden, t + 1, first, count),
+            StateRows(Hidden, PreviousBlock(t), first, count),
+            StateRows(Hidden, NewBlock(t), first, count),
             count,
             HiddenSize);
 
@@ -46,7 +46,7 @@ internal sealed class GruLayer(KernelSet kernels, int inputSize, int hiddenSize,
         Kernels.GruBackwardPointwise(
             GateRows(Gates, t, first, count),
             GateRows(RecurrentGates, t, first, count),
-            StateRows(Hidden, t, first, count),
+            StateRows(Hidden, PreviousBlock(t), first, count),
             StateRows(DHiddenTotal, 0, first, count),
             GateRows(DGates, t, first, count),
             GateRows(DRecurrentGates, t, first, count),

@@ -20,6 +20,9 @@ namespace RnnNative.Cells;
 /// A cell whose recurrent term is not simply added to the gates (GRU: <c>r ⊙ (W_hn h + b_hn)</c>) keeps it
 /// apart: <c>recurrentGates_t = h_{t-1} · W_hhᵀ</c> in its own buffer, and its backward pass gives the
 /// gradients of both sides (dW_hh from dRecurrentGates) and writes the direct part of dh_{t-1} itself.
+/// A reverse layer (the second direction of a bidirectional stack) runs time backwards, t = T-1..0, from
+/// an initial state that follows the last timestep; every buffer stays in time order and only the
+/// blocks of the state buffers move (<see cref="PreviousBlock"/>, <see cref="NewBlock"/>).
 /// The buffers of the last forward pass are kept for the backward pass (BPTT truncated at the window).
 /// The B sequences of a batch only share the weights, so each thread runs all T steps, both
 /// directions, for its own group of batch rows (see <see cref="WindowWork"/>): the steps need no
@@ -42,8 +45,10 @@ internal abstract class RecurrentLayer
     private readonly bool _separateRecurrentGates;
 
     /// <param name="separateRecurrentGates">Keep h_{t-1} · W_hhᵀ apart from the input gates (see the class summary).</param>
-    protected RecurrentLayer(KernelSet kernels, int inputSize, int hiddenSize, int gateCount, int parameterOffset, bool separateRecurrentGates = false)
+    /// <param name="reverse">Run time backwards (see the class summary).</param>
+    protected RecurrentLayer(KernelSet kernels, int inputSize, int hiddenSize, int gateCount, int parameterOffset, bool reverse, bool separateRecurrentGates = false)
     {
+        Reverse = reverse;
         _separateRecurrentGates = separateRecurrentGates;
         Kernels = kernels;
         InputSize = inputSize;
@@ -62,6 +67,24 @@ internal abstract class RecurrentLayer
     }
 
     protected KernelSet Kernels { get; }
+
+    /// <summary>True when the layer runs time backwards (t = T-1..0).</summary>
+    public bool Reverse { get; }
+
+    /// <summary>
+    /// The block of a state buffer [(T+1)*B, H] holding the state the step at time t starts from:
+    /// forward h_{t-1} at block t (block 0: the initial state); reverse h_{t+1} at block t+1 (block T: the initial state).
+    /// </summary>
+    protected int PreviousBlock(int t) => Reverse ? t + 1 : t;
+
+    /// <summary>The block of a state buffer [(T+1)*B, H] the step at time t writes: forward t+1, reverse t.</summary>
+    protected int NewBlock(int t) => Reverse ? t : t + 1;
+
+    /// <summary>The block of the initial state: forward 0, reverse T.</summary>
+    protected int InitialBlock => Reverse ? Steps : 0;
+
+    /// <summary>The block of the final state: forward T, reverse 0.</summary>
+    protected int FinalBlock => Reverse ? 0 : Steps;
 
     public int InputSize { get; }
 
@@ -177,7 +200,7 @@ internal abstract class RecurrentLayer
     private ReadOnlySpan<float> BeginWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
     {
         EnsureWindow(steps, batch);
-        Span<float> hidden0 = Hidden.AsSpan(0, batch * HiddenSize);
+        Span<float> hidden0 = StateRows(Hidden, InitialBlock, 0, batch);
         if (initialHidden.IsEmpty) hidden0.Clear(); else initialHidden.CopyTo(hidden0);
         SetInitialCell(initialCell);
         return hidden0;
@@ -207,12 +230,12 @@ internal abstract class RecurrentLayer
     /// <summary>The forward steps t = 0..T-1 of batch rows [first, first + count).</summary>
     private void ForwardSteps(int first, int count)
     {
-        int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
-        for (int t = 0; t < Steps; t++)
+        for (int step = 0; step < Steps; step++)
         {
-            // gates_t += h_{t-1} · W_hhᵀ, or recurrentGates_t = h_{t-1} · W_hhᵀ when kept apart
+            int t = Reverse ? Steps - 1 - step : step;
+            // gates_t += h_{t-1} · W_hhᵀ, or recurrentGates_t = h_{t-1} · W_hhᵀ when kept apart (reverse: h_{t+1})
             Span<float> target = GateRows(_separateRecurrentGates ? RecurrentGates : Gates, t, first, count);
-            Kernels.Gemm(false, count, 1f, Hidden.AsSpan(t * stateSize + rowStart, length), HiddenSize, _packedRecurrent!, _separateRecurrentGates ? 0f : 1f, target, GateWidth);
+            Kernels.Gemm(false, count, 1f, StateRows(Hidden, PreviousBlock(t), first, count), HiddenSize, _packedRecurrent!, _separateRecurrentGates ? 0f : 1f, target, GateWidth);
             PointwiseStep(backward: false, t, first, count);
         }
     }
@@ -258,12 +281,12 @@ internal abstract class RecurrentLayer
         GetInitialCellGradient(dInitialCell);
 
         ReadOnlySpan<float> dGates = DGates.AsSpan(0, rows * GateWidth), dRecurrentGates = DRecurrentGates.AsSpan(0, rows * GateWidth);
-        // dW_ih += dGatesᵀ · X ;  dW_hh += dGatesᵀ · [h_0 .. h_{T-1}]
+        // dW_ih += dGatesᵀ · X ;  dW_hh += dRecurrentGatesᵀ · [h_0 .. h_{T-1}] (reverse: [h_2 .. h_{T+1}], blocks 1..T)
         if (!_inputProjected)
         {
             Kernels.Gemm(true, false, GateWidth, InputSize, rows, 1f, dGates, GateWidth, _input.AsSpan(_inputOffset, rows * InputSize), InputSize, 1f, gradients.AsSpan(WeightIhOffset, GateWidth * InputSize), InputSize);
         }
-        Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dRecurrentGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
+        Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dRecurrentGates, GateWidth, Hidden.AsSpan(PreviousBlock(0) * stateSize, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
         // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates (b_hh: Σ_rows
         // dRecurrentGates when kept apart), summed per batch row during the steps (BackwardSteps) and
         // over the B rows here: an order that does not depend on how the rows were split between threads.
@@ -294,8 +317,9 @@ internal abstract class RecurrentLayer
         Span<float> dRecurrentBiasRows = _separateRecurrentGates ? _dRecurrentBiasRows.AsSpan(first * GateWidth, count * GateWidth) : [];
         dBiasRows.Clear();
         dRecurrentBiasRows.Clear();
-        for (int t = Steps - 1; t >= 0; t--)
+        for (int step = Steps - 1; step >= 0; step--)
         {
+            int t = Reverse ? Steps - 1 - step : step;
             ReadOnlySpan<float> dOutput = new(_dOutput + t * stateSize + rowStart, length);
             Kernels.Add(dOutput, carry, DHiddenTotal.AsSpan(rowStart, length));
             PointwiseStep(backward: true, t, first, count);
@@ -314,13 +338,13 @@ internal abstract class RecurrentLayer
     public ReadOnlySpan<float> InputGateGradients => DGates.AsSpan(0, Steps * Batch * GateWidth);
 
     /// <summary>h_T [B, H] of the last forward pass.</summary>
-    public ReadOnlySpan<float> FinalHidden => Hidden.AsSpan(Steps * Batch * HiddenSize, Batch * HiddenSize);
+    public ReadOnlySpan<float> FinalHidden => StateRows(Hidden, FinalBlock, 0, Batch);
 
-    /// <summary>The outputs h_1..h_T [T*B, H] of the last forward pass.</summary>
-    public ReadOnlySpan<float> Output => Hidden.AsSpan(Batch * HiddenSize, Steps * Batch * HiddenSize);
+    /// <summary>The outputs of timesteps 0..T-1 [T*B, H] of the last forward pass, in time order.</summary>
+    public ReadOnlySpan<float> Output => Hidden.AsSpan(OutputOffset, Steps * Batch * HiddenSize);
 
-    /// <summary>Offset of the outputs h_1..h_T inside <see cref="Hidden"/>.</summary>
-    public int OutputOffset => Batch * HiddenSize;
+    /// <summary>Offset of the outputs inside <see cref="Hidden"/>: after the initial state forward, before it reverse.</summary>
+    public int OutputOffset => Reverse ? 0 : Batch * HiddenSize;
 
     /// <summary>c_T [B, H] for cells with a cell state; empty otherwise.</summary>
     public virtual ReadOnlySpan<float> FinalCell => [];
