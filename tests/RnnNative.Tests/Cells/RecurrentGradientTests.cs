@@ -14,17 +14,20 @@ public class RecurrentGradientTests
 {
     private const int Steps = 3, Batch = 2, InputSize = 3, HiddenSize = 4;
 
-    public static TheoryData<KernelPath, CellType, Activation, int> Cases()
+    public static TheoryData<KernelPath, CellType, Activation, int, bool> Cases()
     {
-        TheoryData<KernelPath, CellType, Activation, int> data = [];
+        TheoryData<KernelPath, CellType, Activation, int, bool> data = [];
         foreach (KernelPath path in KernelPaths.Available)
         {
             foreach (int layers in new[] { 1, 2 })
             {
-                data.Add(path, CellType.Lstm, Activation.Tanh, layers);
-                data.Add(path, CellType.Gru, Activation.Tanh, layers);
-                data.Add(path, CellType.Elman, Activation.Tanh, layers);
-                data.Add(path, CellType.Elman, Activation.Relu, layers);
+                foreach (bool bidirectional in new[] { false, true })
+                {
+                    data.Add(path, CellType.Lstm, Activation.Tanh, layers, bidirectional);
+                    data.Add(path, CellType.Gru, Activation.Tanh, layers, bidirectional);
+                    data.Add(path, CellType.Elman, Activation.Tanh, layers, bidirectional);
+                    data.Add(path, CellType.Elman, Activation.Relu, layers, bidirectional);
+                }
             }
         }
         return data;
@@ -32,9 +35,9 @@ public class RecurrentGradientTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_matches_the_double_reference(KernelPath path, CellType cell, Activation activation, int layers)
+    public void Forward_matches_the_double_reference(KernelPath path, CellType cell, Activation activation, int layers, bool bidirectional)
     {
-        Problem problem = Problem.Create(cell, activation, layers, path, seed: 11);
+        Problem problem = Problem.Create(cell, activation, layers, path, seed: 11, bidirectional);
         (float[] output, float[] finalHidden, float[] finalCell) = problem.RunForward();
         ReferenceRecurrent.Result expected = problem.Reference(problem.Parameters(), problem.Input, problem.InitialHidden, problem.InitialCell);
 
@@ -48,9 +51,9 @@ public class RecurrentGradientTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Backward_matches_central_differences(KernelPath path, CellType cell, Activation activation, int layers)
+    public void Backward_matches_central_differences(KernelPath path, CellType cell, Activation activation, int layers, bool bidirectional)
     {
-        Problem problem = Problem.Create(cell, activation, layers, path, seed: 5);
+        Problem problem = Problem.Create(cell, activation, layers, path, seed: 5, bidirectional);
         RecurrentStack stack = problem.Stack;
         problem.RunForward();
         float[] dInput = new float[problem.Input.Length];
@@ -126,10 +129,10 @@ public class RecurrentGradientTests
         public required double[] GHidden { get; init; }
         public required double[] GCell { get; init; }
 
-        public static Problem Create(CellType cell, Activation activation, int layers, KernelPath path, int seed)
+        public static Problem Create(CellType cell, Activation activation, int layers, KernelPath path, int seed, bool bidirectional = false)
         {
             Random random = new(seed);
-            RecurrentStack stack = new(new RecurrentConfig(cell, InputSize, HiddenSize, layers, activation), KernelSet.For(path));
+            RecurrentStack stack = new(new RecurrentConfig(cell, InputSize, HiddenSize, layers, activation) { Bidirectional = bidirectional }, KernelSet.For(path));
             // Larger than PyTorch's default init so the nonlinearities are well inside their curved range.
             for (int i = 0; i < stack.Parameters.Length; i++)
             {
@@ -143,7 +146,7 @@ public class RecurrentGradientTests
                 Input = Random(Steps * Batch * InputSize),
                 InitialHidden = Random(state),
                 InitialCell = CellKind.Of(cell).HasCellState ? Random(state) : new double[state],
-                GOutput = Random(Steps * Batch * HiddenSize),
+                GOutput = Random(Steps * Batch * stack.Config.OutputSize),
                 GHidden = Random(state),
                 GCell = Random(state),
             };
@@ -155,7 +158,7 @@ public class RecurrentGradientTests
         {
             int state = Stack.StateLength(Batch);
             bool lstm = Stack.Config.Kind.HasCellState;
-            float[] output = new float[Steps * Batch * HiddenSize], finalHidden = new float[state], finalCell = lstm ? new float[state] : [];
+            float[] output = new float[Steps * Batch * Stack.Config.OutputSize], finalHidden = new float[state], finalCell = lstm ? new float[state] : [];
             Stack.Forward(ToFloat(Input), Steps, Batch, ToFloat(InitialHidden), lstm ? ToFloat(InitialCell) : [], output, finalHidden, finalCell);
             return (output, finalHidden, finalCell);
         }
