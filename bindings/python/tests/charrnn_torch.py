@@ -21,6 +21,8 @@ results as safetensors files:
       run on the data file's "input" [T, B, I] from "h0" (and "c0") [L*D, B, H]; backpropagates
       L = sum(g_output * output) + sum(g_hidden * h_n) (+ sum(g_cell * c_n)) and writes "output",
       "h_n" ("c_n"), "grad.<name>" for every parameter and "grad.input", "grad.h0" ("grad.c0").
+      With "lengths" [B] in the data file, the batch goes in as pack_padded_sequence(enforce_sorted=False)
+      and the output comes back through pad_packed_sequence (zeros past each length).
 
 The .NET tests copy this file with rnnnative/torch.py beside it (PyTorch/rnnnative/torch.py: a
 namespace package, so the native library is not needed there); in a checkout the package is the
@@ -88,7 +90,11 @@ def stack_job(job):
     lstm = c["cell"] == "lstm"
     c0 = data["c0"].clone().requires_grad_(True) if lstm else None
     module.zero_grad()
-    output, state = module(x, (h0, c0) if lstm else h0)
+    packed = "lengths" in data
+    source = nn.utils.rnn.pack_padded_sequence(x, data["lengths"].to(torch.int64), enforce_sorted=False) if packed else x
+    output, state = module(source, (h0, c0) if lstm else h0)
+    if packed:
+        output, _ = nn.utils.rnn.pad_packed_sequence(output, total_length=x.shape[0])
     h_n, c_n = state if lstm else (state, None)
     loss = (output * data["g_output"]).sum() + (h_n * data["g_hidden"]).sum()
     if lstm:

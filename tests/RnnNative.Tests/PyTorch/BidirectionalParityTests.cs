@@ -8,23 +8,30 @@ namespace RnnNative.Tests.PyTorch;
 /// Bidirectional stacks against PyTorch's <c>nn.LSTM</c>/<c>nn.GRU</c>/<c>nn.RNN(bidirectional=True)</c> on the
 /// same weights (their <c>_reverse</c> names loaded with strict=True), input and initial states: outputs
 /// [T, B, 2H], final states [2L, B, H], and the gradients of every weight, of the input and of the initial
-/// states for <c>L = Σ G_out ⊙ output + Σ G_h ⊙ h_n (+ Σ G_c ⊙ c_n)</c>. One PyTorch run for all cases.
+/// states for <c>L = Σ G_out ⊙ output + Σ G_h ⊙ h_n (+ Σ G_c ⊙ c_n)</c>. The *-lengths cases give the
+/// sequences of the batch their own lengths (PyTorch: a packed sequence); G_out is zero past each length and
+/// the outputs there, which PyTorch pads with zeros, are not compared. One PyTorch run for all cases.
 /// </summary>
 public sealed class BidirectionalParityFixture : IDisposable
 {
     public const int Steps = 13, Batch = 3, InputSize = 5, HiddenSize = 7, Layers = 2;
+
+    /// <summary>The lengths of the *-lengths cases: one full, one short, one of a single timestep.</summary>
+    public static readonly int[] Lengths = [5, 13, 1];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("rnn-bidirectional-").FullName;
 
     public BidirectionalParityFixture()
     {
         (string Name, CellType Cell, Activation Activation)[] cases =
-            [("lstm", CellType.Lstm, Activation.Tanh), ("gru", CellType.Gru, Activation.Tanh), ("rnn-tanh", CellType.Elman, Activation.Tanh), ("rnn-relu", CellType.Elman, Activation.Relu)];
+            [("lstm", CellType.Lstm, Activation.Tanh), ("gru", CellType.Gru, Activation.Tanh), ("rnn-tanh", CellType.Elman, Activation.Tanh), ("rnn-relu", CellType.Elman, Activation.Relu),
+             ("lstm-lengths", CellType.Lstm, Activation.Tanh), ("gru-lengths", CellType.Gru, Activation.Tanh), ("rnn-relu-lengths", CellType.Elman, Activation.Relu)];
         List<string> jobs = [];
         Dictionary<string, (RecurrentStack Stack, SafetensorsReader Data)> ours = [];
         int seed = 40;
         foreach ((string name, CellType cell, Activation activation) in cases)
         {
+            int[] lengths = name.EndsWith("-lengths", StringComparison.Ordinal) ? Lengths : [];
             RecurrentStack stack = new(new RecurrentConfig(cell, InputSize, HiddenSize, Layers, activation) { Bidirectional = true });
             stack.InitializeUniform(new Random(seed++));
             SafetensorsWriter weights = new();
@@ -41,9 +48,13 @@ public sealed class BidirectionalParityFixture : IDisposable
             data.AddTensor("input", [Steps, Batch, InputSize], Random(Steps * Batch * InputSize));
             data.AddTensor("h0", [layers, Batch, HiddenSize], Random(state));
             data.AddTensor("c0", [layers, Batch, HiddenSize], Random(state));
-            data.AddTensor("g_output", [Steps, Batch, 2 * HiddenSize], Random(Steps * Batch * 2 * HiddenSize));
+            data.AddTensor("g_output", [Steps, Batch, 2 * HiddenSize], PastLengthsZero(Random(Steps * Batch * 2 * HiddenSize), lengths));
             data.AddTensor("g_hidden", [layers, Batch, HiddenSize], Random(state));
             data.AddTensor("g_cell", [layers, Batch, HiddenSize], Random(state));
+            if (lengths.Length > 0)
+            {
+                data.AddTensor("lengths", [Batch], [.. lengths.Select(length => (float)length)]);
+            }
             byte[] bytes = data.ToArray();
             File.WriteAllBytes(PathOf(name + ".data.safetensors"), bytes);
             ours[name] = (stack, SafetensorsReader.Read(bytes));
@@ -56,7 +67,8 @@ public sealed class BidirectionalParityFixture : IDisposable
 
         foreach ((string name, (RecurrentStack stack, SafetensorsReader data)) in ours)
         {
-            Cases[name] = (Compute(stack, data), SafetensorsReader.ReadFile(PathOf(name + ".torch.safetensors")));
+            int[] lengths = data.Contains("lengths") ? Lengths : [];
+            Cases[name] = (Compute(stack, data, lengths), SafetensorsReader.ReadFile(PathOf(name + ".torch.safetensors")));
         }
     }
 
@@ -65,12 +77,27 @@ public sealed class BidirectionalParityFixture : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static Dictionary<string, float[]> Compute(RecurrentStack stack, SafetensorsReader data)
+    /// <summary>Zeroes the rows [T, B, ·] of <paramref name="values"/> at timesteps past each sequence's length.</summary>
+    private static float[] PastLengthsZero(float[] values, int[] lengths)
+    {
+        int width = values.Length / (Steps * Batch);
+        for (int t = 0; t < Steps; t++)
+        {
+            for (int b = 0; b < lengths.Length; b++)
+            {
+                if (t >= lengths[b]) values.AsSpan((t * Batch + b) * width, width).Clear();
+            }
+        }
+        return values;
+    }
+
+    private static Dictionary<string, float[]> Compute(RecurrentStack stack, SafetensorsReader data, int[] lengths)
     {
         bool hasCell = stack.Config.Kind.HasCellState;
         int state = stack.StateLength(Batch);
         float[] output = new float[Steps * Batch * stack.Config.OutputSize], finalHidden = new float[state], finalCell = hasCell ? new float[state] : [];
-        stack.Forward(data.GetFloats("input"), Steps, Batch, data.GetFloats("h0"), hasCell ? data.GetFloats("c0") : [], output, finalHidden, finalCell);
+        stack.Forward(data.GetFloats("input"), Steps, Batch, data.GetFloats("h0"), hasCell ? data.GetFloats("c0") : [], output, finalHidden, finalCell, lengths: lengths);
+        PastLengthsZero(output, lengths);   // not meaningful here, zeros in PyTorch
         float[] dInput = new float[Steps * Batch * InputSize], dHidden0 = new float[state], dCell0 = hasCell ? new float[state] : [];
         stack.ZeroGradients();
         stack.Backward(data.GetFloats("g_output"), data.GetFloats("g_hidden"), hasCell ? data.GetFloats("g_cell") : [], dInput, dHidden0, dCell0);
@@ -101,6 +128,9 @@ public sealed class BidirectionalParityTests(BidirectionalParityFixture fixture,
     [InlineData("gru")]
     [InlineData("rnn-tanh")]
     [InlineData("rnn-relu")]
+    [InlineData("lstm-lengths")]
+    [InlineData("gru-lengths")]
+    [InlineData("rnn-relu-lengths")]
     public void Outputs_final_states_and_gradients_match_pytorchs_bidirectional_module(string name)
     {
         (Dictionary<string, float[]> ours, SafetensorsReader torch) = fixture.Cases[name];

@@ -48,6 +48,12 @@ internal sealed class LstmLayer(KernelSet kernels, int inputSize, int hiddenSize
         }
     }
 
+    protected override void CarryRow(int t, int row)
+    {
+        base.CarryRow(t, row);
+        StateRows(_cell, PreviousBlock(t), row, 1).CopyTo(StateRows(_cell, NewBlock(t), row, 1));
+    }
+
     protected override void ForwardRows(int t, int first, int count)
     {
         Kernels.LstmForwardPointwise(

@@ -23,6 +23,10 @@ namespace RnnNative.Cells;
 /// A reverse layer (the second direction of a bidirectional stack) runs time backwards, t = T-1..0, from
 /// an initial state that follows the last timestep; every buffer stays in time order and only the
 /// blocks of the state buffers move (<see cref="PreviousBlock"/>, <see cref="NewBlock"/>).
+/// Sequences of a batch may end before the window does (padded batches): with per-row lengths, a row's
+/// steps at t &gt;= length carry its state through unchanged (its outputs there repeat that state and must
+/// not reach a loss) and pass its gradient straight back, as PyTorch's packed sequences do; a reverse
+/// layer then starts each row at its own last timestep.
 /// The buffers of the last forward pass are kept for the backward pass (BPTT truncated at the window).
 /// The B sequences of a batch only share the weights, so each thread runs all T steps, both
 /// directions, for its own group of batch rows (see <see cref="WindowWork"/>): the steps need no
@@ -141,6 +145,8 @@ internal abstract class RecurrentLayer
     private float[] _dRecurrentBiasRows = [];   // likewise Σ_t dRecurrentGates[t, b], when kept apart
 
     private unsafe float* _dOutput;   // dOutput of the running Backward, pinned for its pieces
+    private int[] _lengths = [];      // [B]: each row's timesteps in the last forward pass, when some end early
+    private bool _hasLengths;
     private float[] _input = [];
     private int _inputOffset;
     private bool _inputProjected;   // the last forward got X · W_ihᵀ from the caller (ForwardGathered)
@@ -148,11 +154,12 @@ internal abstract class RecurrentLayer
     /// <summary>
     /// Runs the window. <paramref name="input"/> [T*B, I] starting at <paramref name="inputOffset"/>
     /// is kept by reference until <see cref="Backward"/>, so the caller must not change it in between.
-    /// <paramref name="initialHidden"/> [B, H] (empty: zeros); <paramref name="initialCell"/> likewise for cells with a cell state.
+    /// <paramref name="initialHidden"/> [B, H] (empty: zeros); <paramref name="initialCell"/> likewise for cells with a cell state;
+    /// <paramref name="lengths"/> [B] each row's timesteps, in [1, T] (checked by the caller; empty: all T).
     /// </summary>
-    public void Forward(float[] parameters, float[] input, int inputOffset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    public void Forward(float[] parameters, float[] input, int inputOffset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths = default)
     {
-        ReadOnlySpan<float> hidden0 = BeginWindow(steps, batch, initialHidden, initialCell);
+        ReadOnlySpan<float> hidden0 = BeginWindow(steps, batch, initialHidden, initialCell, lengths);
         _input = input;
         _inputOffset = inputOffset;
         _inputProjected = false;
@@ -188,7 +195,7 @@ internal abstract class RecurrentLayer
     /// </summary>
     public void ForwardGathered(float[] parameters, ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
     {
-        BeginWindow(steps, batch, initialHidden, initialCell);
+        BeginWindow(steps, batch, initialHidden, initialCell, lengths: default);
         _input = [];
         _inputProjected = true;
         int rows = steps * batch;
@@ -196,10 +203,20 @@ internal abstract class RecurrentLayer
         RunRecurrence(parameters, steps, batch);
     }
 
-    /// <summary>Sizes the buffers and sets h_0 (and c_0); returns h_0 [B, H].</summary>
-    private ReadOnlySpan<float> BeginWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    /// <summary>Sizes the buffers, sets h_0 (and c_0) and the rows' lengths; returns h_0 [B, H].</summary>
+    private ReadOnlySpan<float> BeginWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
     {
         EnsureWindow(steps, batch);
+        _hasLengths = false;
+        foreach (int length in lengths)
+        {
+            _hasLengths |= length < steps;
+        }
+        if (_hasLengths)
+        {
+            if (_lengths.Length < batch) _lengths = new int[batch];
+            lengths.CopyTo(_lengths);
+        }
         Span<float> hidden0 = StateRows(Hidden, InitialBlock, 0, batch);
         if (initialHidden.IsEmpty) hidden0.Clear(); else initialHidden.CopyTo(hidden0);
         SetInitialCell(initialCell);
@@ -330,6 +347,14 @@ internal abstract class RecurrentLayer
             }
             // dh_{t-1} = dRecurrentGates_t · W_hh, added to the direct part the cell wrote when its gates are kept apart
             Kernels.Gemm(false, count, 1f, GateRows(DRecurrentGates, t, first, count), GateWidth, _packedRecurrent!, _separateRecurrentGates ? 1f : 0f, carry, HiddenSize);
+            if (_hasLengths)
+            {
+                // A row past its end carried its state: the gradient passes straight back.
+                for (int row = first; row < first + count; row++)
+                {
+                    if (t >= _lengths[row]) StateRows(DHiddenTotal, 0, row, 1).CopyTo(StateRows(DHiddenCarry, 0, row, 1));
+                }
+            }
         }
     }
 
@@ -405,15 +430,42 @@ internal abstract class RecurrentLayer
         {
             (backward ? _backwardStep : _forwardStep).RunStep(t, count);
         }
-        else if (backward)
-        {
-            BackwardRows(t, first, count);
-        }
         else
         {
-            ForwardRows(t, first, count);
+            CellRows(backward, t, first, count);
         }
     }
+
+    /// <summary>The cell's pointwise step t of rows [first, first + count), in runs of rows that have not
+    /// ended; a row past its end carries its state (forward) or gets no gate gradients (backward).</summary>
+    private void CellRows(bool backward, int t, int first, int count)
+    {
+        int end = first + count;
+        for (int row = first; row < end;)
+        {
+            if (_hasLengths && t >= _lengths[row])
+            {
+                if (backward)
+                {
+                    GateRows(DGates, t, row, 1).Clear();
+                    GateRows(DRecurrentGates, t, row, 1).Clear();
+                }
+                else
+                {
+                    CarryRow(t, row);
+                }
+                row++;
+                continue;
+            }
+            int runEnd = row + 1;
+            while (runEnd < end && !(_hasLengths && t >= _lengths[runEnd])) runEnd++;
+            if (backward) BackwardRows(t, row, runEnd - row); else ForwardRows(t, row, runEnd - row);
+            row = runEnd;
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/> has ended before timestep t: its state passes through unchanged.</summary>
+    protected virtual void CarryRow(int t, int row) => StateRows(Hidden, PreviousBlock(t), row, 1).CopyTo(StateRows(Hidden, NewBlock(t), row, 1));
 
     /// <summary>
     /// The steps of a window, cut into groups of at least <see cref="MinimumRowsPerGroup"/> batch
@@ -451,16 +503,6 @@ internal abstract class RecurrentLayer
             Run(rows, layer.GateWidth);
         }
 
-        protected override void RunRows(int first, int count)
-        {
-            if (backward)
-            {
-                layer.BackwardRows(_step, first, count);
-            }
-            else
-            {
-                layer.ForwardRows(_step, first, count);
-            }
-        }
+        protected override void RunRows(int first, int count) => layer.CellRows(backward, _step, first, count);
     }
 }

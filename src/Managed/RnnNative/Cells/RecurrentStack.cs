@@ -113,10 +113,14 @@ public sealed class RecurrentStack
     /// <paramref name="finalHidden"/>/<paramref name="finalCell"/> [L, B, H]; any output may be empty to skip it.
     /// A training <paramref name="mode"/> drops units of every layer's output but the last's on their way up
     /// (<see cref="RecurrentConfig.Dropout"/>); <see cref="Backward"/> then masks their gradients alike.
+    /// <paramref name="lengths"/> [B] (empty: every sequence has T timesteps): sequence b's timesteps, in [1, T]; past
+    /// them its state is carried unchanged (the final states are those after its last timestep, a reverse
+    /// direction starts at it) and its outputs there are not meaningful: a loss must not read them.
     /// </summary>
-    public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default)
+    public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default, ReadOnlySpan<int> lengths = default)
     {
         CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        CheckLengths(lengths, steps, batch);
         RequireLength(input, steps * batch * Config.InputSize, nameof(input));
         // The first layer's input is kept for dW_ih; the others read the layer below in place.
         if (_input.Length < input.Length)
@@ -124,8 +128,8 @@ public sealed class RecurrentStack
             _input = new float[input.Length];
         }
         input.CopyTo(_input);
-        ForwardLevel(0, _input, 0, steps, batch, initialHidden, initialCell);
-        ForwardUpperLevels(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode);
+        ForwardLevel(0, _input, 0, steps, batch, initialHidden, initialCell, lengths);
+        ForwardUpperLevels(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode, lengths);
     }
 
     /// <summary>
@@ -157,7 +161,7 @@ public sealed class RecurrentStack
             }
         }
         _layers[0].ForwardGathered(Parameters, tokenGates, tokens, steps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
-        ForwardUpperLevels(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode);
+        ForwardUpperLevels(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode, lengths: default);
     }
 
     /// <summary>dLoss/d(x_t · W_ih_l0ᵀ) [T, B, G*H] of the last <see cref="Backward"/>.</summary>
@@ -177,14 +181,33 @@ public sealed class RecurrentStack
         RequireOptionalLength(finalCell, CellStateLength(batch), nameof(finalCell));
     }
 
+    private static void CheckLengths(ReadOnlySpan<int> lengths, int steps, int batch)
+    {
+        if (lengths.IsEmpty)
+        {
+            return;
+        }
+        if (lengths.Length != batch)
+        {
+            throw new ArgumentException($"expected {batch} lengths (one per sequence), got {lengths.Length}.", nameof(lengths));
+        }
+        for (int b = 0; b < batch; b++)
+        {
+            if (lengths[b] < 1 || lengths[b] > steps)
+            {
+                throw new ArgumentOutOfRangeException(nameof(lengths), lengths[b], $"sequence {b}'s length must be between 1 and the window's {steps} timesteps.");
+            }
+        }
+    }
+
     /// <summary>Runs every direction of <paramref name="level"/> over its input [T*B, I_level] at <paramref name="offset"/> in <paramref name="input"/>
     /// (kept by reference for the backward pass), then (bidirectional) lays their outputs side by side.</summary>
-    private void ForwardLevel(int level, float[] input, int offset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    private void ForwardLevel(int level, float[] input, int offset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
     {
         int stateSize = batch * Config.HiddenSize, directions = Config.Directions;
         for (int slot = level * directions; slot < (level + 1) * directions; slot++)
         {
-            _layers[slot].Forward(Parameters, input, offset, steps, batch, StateSlice(initialHidden, slot, stateSize), StateSlice(initialCell, slot, stateSize));
+            _layers[slot].Forward(Parameters, input, offset, steps, batch, StateSlice(initialHidden, slot, stateSize), StateSlice(initialCell, slot, stateSize), lengths);
         }
         if (Config.Bidirectional)
         {
@@ -206,7 +229,7 @@ public sealed class RecurrentStack
         Config.Bidirectional ? (_levelOutputs[level], 0) : (_layers[level].Hidden, _layers[level].OutputOffset);
 
     /// <summary>Runs levels 1..L-1 after level 0 has run, and copies out the final states and outputs.</summary>
-    private void ForwardUpperLevels(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode)
+    private void ForwardUpperLevels(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode, ReadOnlySpan<int> lengths)
     {
         int stateSize = batch * Config.HiddenSize, rows = steps * batch;
         for (int level = 1; level < Config.Layers; level++)
@@ -216,7 +239,7 @@ public sealed class RecurrentStack
             Dropout gap = _gaps[level - 1];
             gap.Forward(below.AsSpan(belowOffset, rows * Config.OutputSize), rows, mode);
             (float[] input, int offset) = gap.Active ? (gap.Output, 0) : (below, belowOffset);
-            ForwardLevel(level, input, offset, steps, batch, initialHidden, initialCell);
+            ForwardLevel(level, input, offset, steps, batch, initialHidden, initialCell, lengths);
         }
         for (int slot = 0; slot < _layers.Length; slot++)
         {
