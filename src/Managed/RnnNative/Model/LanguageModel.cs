@@ -5,7 +5,9 @@ using RnnNative.Kernels.Step;
 namespace RnnNative.Model;
 
 /// <summary>
-/// A char-rnn style language model over windows of T steps and B parallel streams:
+/// A char-rnn style language model over windows of T steps and B parallel streams, composed of three
+/// parts: an input part over tokens (<see cref="EmbeddingInput"/> or <see cref="OneHotInput"/>), the
+/// recurrent stack, and a softmax output part (<see cref="SoftmaxHead"/>):
 /// <code>
 /// x_t      = embedding[token_t]                       [T*B, E]    (one-hot input: onehot(token_t) [T*B, V])
 /// h_t      = stack(x_t, state)                        [T*B, H]
@@ -20,22 +22,9 @@ namespace RnnNative.Model;
 /// </summary>
 public sealed class LanguageModel
 {
-    private readonly float[] _embedding;          // [V, E]
-    private readonly float[] _embeddingGradient;
-    private readonly float[] _output;             // W_out [V, H] then b_out [V]
-    private readonly float[] _outputGradient;
-    private float[] _embedded = [];               // [T*B, E]
-    private float[] _dEmbedded = [];              // [T*B, E]
-    private float[] _logits = [];                 // [T*B, V]
-    private float[] _dHidden = [];                // [T*B, H]
-    private float[] _tokenGates = [];             // [V, G*H]: embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ), when the window is gathered;
-                                                  // one-hot windows of at most V rows: [T*B, G*H], row r = W_ih_l0ᵀ[token_r]
-    private float[] _dTokenGates = [];            // [V, G*H]: dGates of layer 0 summed per token
-    private int[] _rowIds = [];                   // 0, 1, 2, ...: table rows for windows whose table has a row per window row
+    private readonly TokenInput _input;
+    private readonly SoftmaxHead _head;
     private int _largestWindow;                   // T*B of the largest window whose buffer sizes were validated
-    private bool _gathered;                       // the last forward gathered layer 0's input projections per token
-    private readonly Dropout _embeddingDropout;   // x_t in training (place 0)
-    private readonly Dropout _outputDropout;      // h_t before the output layer in training (place L)
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
     private SingleTokenStep? _singleTokenStep;
 
@@ -47,14 +36,11 @@ public sealed class LanguageModel
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
         Stack = new RecurrentStack(config.Recurrent, Kernels);
-        _embedding = new float[config.VocabularySize * config.EmbeddingSize];   // empty with one-hot input (E = 0)
-        _embeddingGradient = new float[_embedding.Length];
-        _output = new float[config.VocabularySize * (config.HiddenSize + 1)];
-        _outputGradient = new float[_output.Length];
+        _input = TokenInput.Create(config, Stack, Kernels);
+        _head = new SoftmaxHead(Kernels, config.VocabularySize, config.HiddenSize, config.Dropout, place: config.Layers);
         Version = new WeightVersion();
         _stepWeights = new StepWeightsCache();
-        Blocks = CreateBlocks(_embeddingGradient, Stack.Gradients, _outputGradient);
-        (_embeddingDropout, _outputDropout) = CreateDropouts();
+        Blocks = CreateBlocks();
     }
 
     /// <summary>A replica: shares <paramref name="source"/>'s weights, owns its scratch buffers, has no gradients.</summary>
@@ -63,29 +49,17 @@ public sealed class LanguageModel
         Config = source.Config;
         Kernels = source.Kernels;
         Stack = source.Stack.CreateInferenceReplica();
-        _embedding = source._embedding;
-        _embeddingGradient = [];
-        _output = source._output;
-        _outputGradient = [];
+        _input = source._input.CreateReplica(Stack);
+        _head = source._head.CreateReplica();
         Version = source.Version;
         _stepWeights = source._stepWeights;
-        Blocks = CreateBlocks([], [], []);
         IsInferenceReplica = true;
-        (_embeddingDropout, _outputDropout) = CreateDropouts();
+        Blocks = CreateBlocks();
     }
 
-    /// <summary>The dropouts around the stack, which drops between its layers itself (places 1..L-1).</summary>
-    private (Dropout Embedding, Dropout Output) CreateDropouts() =>
-        (new Dropout(Kernels, Config.Dropout, place: 0), new Dropout(Kernels, Config.Dropout, place: Config.Layers));
-
-    /// <summary>The trainable blocks over this model's weights and the given gradients (empty in a
-    /// replica); a one-hot model has no embedding block.</summary>
-    private ParameterBlock[] CreateBlocks(float[] embeddingGradient, float[] stackGradients, float[] outputGradient)
-    {
-        ParameterBlock rnn = new("rnn", Stack.Parameters, stackGradients) { Version = Version };
-        ParameterBlock decoder = new("decoder", _output, outputGradient) { Version = Version };
-        return OneHot ? [rnn, decoder] : [new ParameterBlock("embedding", _embedding, embeddingGradient) { Version = Version }, rnn, decoder];
-    }
+    /// <summary>The trainable blocks in file order, the input part's, the stack's, the output part's (gradients empty in a replica).</summary>
+    private ParameterBlock[] CreateBlocks() =>
+        [.. _input.CreateBlocks(Version), new ParameterBlock("rnn", Stack.Parameters, IsInferenceReplica ? [] : Stack.Gradients) { Version = Version }, _head.CreateBlock(Version)];
 
     /// <summary>Vocabulary size, input encoding, cell, sizes and layers.</summary>
     public LanguageModelConfig Config { get; }
@@ -124,25 +98,13 @@ public sealed class LanguageModel
         set => _stepWeights.Precision = value;
     }
 
-    /// <summary>The embedding [V, E].</summary>
-    internal ReadOnlySpan<float> EmbeddingWeights => _embedding;
+    /// <summary>The embedding [V, E] (empty with one-hot input).</summary>
+    internal ReadOnlySpan<float> EmbeddingWeights => _input.Embedding;
 
     /// <summary>W_out [V, H] followed by b_out [V].</summary>
-    internal ReadOnlySpan<float> OutputWeights => _output;
+    internal ReadOnlySpan<float> OutputWeights => _head.Weights;
 
     private int V => Config.VocabularySize;
-
-    private int H => Config.HiddenSize;
-
-    private int E => Config.EmbeddingSize;
-
-    private bool OneHot => Config.Input == InputEncoding.OneHot;
-
-    /// <summary>G*H: the width of a row of gates.</summary>
-    private int GateWidth => Stack.Config.GateCount * H;
-
-    /// <summary>W_ih_l0 [G*H, E or V] inside the stack's parameters or gradients.</summary>
-    private Span<float> InputWeights(float[] stackVector) => stackVector.AsSpan(Stack.Tensors[0].Offset, Stack.Tensors[0].Length);
 
     /// <summary>
     /// The one mapping from a seed to initial weights, shared by every front door (CLI --seed, rnn_model_config's
@@ -160,18 +122,9 @@ public sealed class LanguageModel
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        for (int i = 0; i < _embedding.Length; i++)
-        {
-            // Box-Muller: two uniforms to one normal.
-            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-            _embedding[i] = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-        }
+        _input.Initialize(random);
         Stack.InitializeUniform(random);
-        float bound = 1f / MathF.Sqrt(H);
-        for (int i = 0; i < _output.Length; i++)
-        {
-            _output[i] = (float)(random.NextDouble() * 2 - 1) * bound;
-        }
+        _head.Initialize(random);
         MarkWeightsChanged();
     }
 
@@ -183,15 +136,12 @@ public sealed class LanguageModel
     /// </summary>
     public IEnumerable<(string Name, int[] Shape, Memory<float> Values)> NamedTensors(bool gradients = false)
     {
-        float[] embedding = gradients ? _embeddingGradient : _embedding;
         float[] stack = gradients ? Stack.Gradients : Stack.Parameters;
-        float[] output = gradients ? _outputGradient : _output;
         // The views in the order Config.TensorShapes names them.
         IEnumerable<Memory<float>> views = [
-            .. OneHot ? Array.Empty<Memory<float>>() : [embedding.AsMemory()],
+            .. _input.TensorViews(gradients),
             .. Stack.Tensors.Select(tensor => stack.AsMemory(tensor.Offset, tensor.Length)),
-            output.AsMemory(0, V * H),
-            output.AsMemory(V * H),
+            .. _head.TensorViews(gradients),
         ];
         return Config.TensorShapes().Zip(views, (tensor, values) => (tensor.Name, tensor.Shape, values));
     }
@@ -229,50 +179,8 @@ public sealed class LanguageModel
             throw new InvalidOperationException("an inference replica has no gradients; train the model it was made from.");
         }
         int rows = Forward(inputs, targets, steps, state, ForwardMode.Training(seed, update));
-        double loss = Kernels.SoftmaxCrossEntropy(_logits.AsSpan(0, rows * V), rows, V, targets, _logits.AsSpan(0, rows * V), 1f / rows);
-        ReadOnlySpan<float> dLogits = _logits.AsSpan(0, rows * V);
-        ReadOnlySpan<float> hidden = OutputLayerInput(rows);
-
-        // dW_out += dLogitsᵀ · h ;  db_out += Σ_rows dLogits ;  dh = dLogits · W_out
-        Kernels.Gemm(true, false, V, H, rows, 1f, dLogits, V, hidden, H, 1f, _outputGradient.AsSpan(0, V * H), H);
-        Kernels.AccumulateColumnSums(dLogits, rows, _outputGradient.AsSpan(V * H, V));
-        Span<float> dHidden = _dHidden.AsSpan(0, rows * H);
-        Kernels.Gemm(false, false, rows, H, V, 1f, dLogits, V, _output.AsSpan(0, V * H), H, 0f, dHidden, H);
-        _outputDropout.Backward(dHidden, rows);
-
-        if (!_gathered)
-        {
-            Span<float> dEmbedded = _dEmbedded.AsSpan(0, rows * E);
-            Stack.Backward(dHidden, [], [], dEmbedded, [], []);
-            _embeddingDropout.Backward(dEmbedded, rows);
-            // The embedding gradient is a scatter-add of dx into the rows of the tokens read, in row order.
-            for (int row = 0; row < rows; row++)
-            {
-                Kernels.Axpy(1f, dEmbedded.Slice(row * E, E), _embeddingGradient.AsSpan(inputs[row] * E, E));
-            }
-            return loss;
-        }
-        Stack.Backward(dHidden, [], [], [], [], []);
-        int gateWidth = GateWidth;
-        ReadOnlySpan<float> dGates = Stack.InputGateGradients;
-        if (OneHot)
-        {
-            // x_r = onehot(token_r): dW_ih_l0[:, token_r] += dGates_r, and no embedding.
-            OneHotColumns.ScatterAdd(dGates, gateWidth, V, inputs, InputWeights(Stack.Gradients));
-            return loss;
-        }
-        // Layer 0's input was x_r = embedding[token_r], so with S[v] = Σ_{r: token_r = v} dGates_r:
-        //   dW_ih_l0 += Sᵀ · embedding      [G*H, E]
-        //   dEmbedding += S · W_ih_l0       [V, E]
-        // V rows of work where the per-row form takes T*B.
-        Span<float> dTokenGates = _dTokenGates.AsSpan(0, V * gateWidth);
-        dTokenGates.Clear();
-        for (int row = 0; row < rows; row++)
-        {
-            Kernels.Axpy(1f, dGates.Slice(row * gateWidth, gateWidth), dTokenGates.Slice(inputs[row] * gateWidth, gateWidth));
-        }
-        Kernels.Gemm(true, false, gateWidth, E, V, 1f, dTokenGates, gateWidth, _embedding, E, 1f, InputWeights(Stack.Gradients), E);
-        Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, InputWeights(Stack.Parameters), E, 1f, _embeddingGradient, E);
+        ReadOnlySpan<float> dHidden = _head.Backward(Stack.Output, targets, rows, out double loss);
+        _input.Backward(inputs, dHidden);
         return loss;
     }
 
@@ -280,7 +188,7 @@ public sealed class LanguageModel
     public double EvaluateWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
     {
         int rows = Forward(inputs, targets, steps, state, ForwardMode.Inference);
-        return Kernels.SoftmaxCrossEntropy(_logits.AsSpan(0, rows * V), rows, V, targets, [], 0f);
+        return _head.Loss(targets, rows);
     }
 
     /// <summary>
@@ -309,7 +217,7 @@ public sealed class LanguageModel
             return;
         }
         int rows = Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
-        _logits.AsSpan(0, rows * V).CopyTo(logits);
+        _head.Logits(rows).CopyTo(logits);
     }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="name"/> for an id outside the vocabulary.</summary>
@@ -324,7 +232,7 @@ public sealed class LanguageModel
         }
     }
 
-    /// <summary>Embeds, runs the stack and computes logits into <see cref="_logits"/>, dropping units in a training
+    /// <summary>Runs the input part, the stack and the output part (its logits), dropping units in a training
     /// <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
     private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state, ForwardMode mode, string inputsName = "inputs")
     {
@@ -340,116 +248,18 @@ public sealed class LanguageModel
         {
             throw new ArgumentException($"expected {rows} target ids ([T={steps}, B={batch}]), got {targets.Length}.", nameof(targets));
         }
-        // Dropped embeddings are no longer rows of a table of V: layer 0 then reads them row by row.
-        bool dropsEmbedding = mode.IsTraining && Config.Dropout > 0 && !OneHot;
-        EnsureWindow(steps, batch, dropsEmbedding);
-
-        CheckTokenIds(inputs, inputsName);
-        // Layer 0 sees embeddings of V tokens: when the window has more rows than the vocabulary,
-        // project the V embeddings once (embedding · W_ih_l0ᵀ) and gather rows, instead of a GEMM
-        // over all T*B rows; the dot products are the same, only fewer of them. One-hot input
-        // projects to columns of W_ih_l0: always gathered, from W_ih_l0ᵀ or, for at most V rows,
-        // from the window's own columns (a table of T*B rows instead of V).
-        _gathered = (rows > V || OneHot) && !dropsEmbedding;
-        if (rows > V && !dropsEmbedding)
-        {
-            Span<float> tokenGates = _tokenGates.AsSpan(0, V * GateWidth);
-            ProjectTokens(tokenGates);
-            Stack.ForwardGathered(tokenGates, inputs, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
-        }
-        else if (OneHot)
-        {
-            Span<float> rowGates = _tokenGates.AsSpan(0, rows * GateWidth);
-            OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, inputs, rowGates);
-            Stack.ForwardGathered(rowGates, _rowIds.AsSpan(0, rows), steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
-        }
-        else
-        {
-            Span<float> embedded = _embedded.AsSpan(0, rows * E);
-            for (int row = 0; row < rows; row++)
-            {
-                _embedding.AsSpan(inputs[row] * E, E).CopyTo(embedded.Slice(row * E, E));
-            }
-            _embeddingDropout.Forward(embedded, rows, mode);
-            Stack.Forward(_embeddingDropout.Active ? _embeddingDropout.Output.AsSpan(0, rows * E) : embedded, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
-        }
-
-        // logits = h · W_outᵀ + b_out   (h dropped in training)
-        _outputDropout.Forward(Stack.Output, rows, mode);
-        ReadOnlySpan<float> hidden = OutputLayerInput(rows);
-        Span<float> logits = _logits.AsSpan(0, rows * V);
-        if (rows == 1)
-        {
-            // One token of one stream: GEMV, without packing W_out (see RecurrentLayer.Forward).
-            Kernels.Gemv(false, V, H, 1f, _output.AsSpan(0, V * H), H, hidden, 0f, logits);
-        }
-        else
-        {
-            Kernels.Gemm(false, true, rows, V, H, 1f, hidden, H, _output.AsSpan(0, V * H), H, 0f, logits, V);
-        }
-        Kernels.AddRowVector(logits, rows, _output.AsSpan(V * H, V));
-        return rows;
-    }
-
-    /// <summary>What the output layer read in the last forward [T*B, H]: the stack's output, dropped in training.</summary>
-    private ReadOnlySpan<float> OutputLayerInput(int rows) => _outputDropout.Active ? _outputDropout.Output.AsSpan(0, rows * H) : Stack.Output;
-
-    /// <summary>Layer 0's input projection of every token, without biases: <paramref name="table"/>
-    /// [V, G*H] = embedding · W_ih_l0ᵀ, or W_ih_l0ᵀ with one-hot input.</summary>
-    internal void ProjectTokens(Span<float> table)
-    {
-        if (OneHot)
-        {
-            EnsureRowIds(V);
-            OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, _rowIds.AsSpan(0, V), table);
-        }
-        else
-        {
-            Kernels.Gemm(false, true, V, GateWidth, E, 1f, _embedding, E, InputWeights(Stack.Parameters), E, 0f, table, GateWidth);
-        }
-    }
-
-    private void EnsureRowIds(int count)
-    {
-        if (_rowIds.Length < count)
-        {
-            _rowIds = new int[count];
-            for (int i = 0; i < count; i++) _rowIds[i] = i;
-        }
-    }
-
-    /// <summary>Sizes the buffers of a window of <paramref name="steps"/> x <paramref name="batch"/>, and of its
-    /// embedded rows when they are needed (at most V rows, or <paramref name="dropsEmbedding"/>).</summary>
-    private void EnsureWindow(int steps, int batch, bool dropsEmbedding)
-    {
-        int rows = steps * batch;   // the length of the caller's inputs: no overflow
         if (rows > _largestWindow)
         {
             Config.ValidateWindow(steps, batch, nameof(steps), nameof(batch));
             _largestWindow = rows;
         }
-        if (_logits.Length < rows * V)
-        {
-            _logits = new float[rows * V];
-            _dHidden = new float[rows * H];
-        }
-        // Only the path this window takes needs its buffers (see Forward): embedded rows, or the token
-        // table (with one-hot input: W_ih_l0ᵀ, or a row per window row and no per-token sums).
-        int gateWidth = GateWidth;
-        if (rows > V && !dropsEmbedding && _tokenGates.Length < V * gateWidth)
-        {
-            _tokenGates = new float[V * gateWidth];
-            _dTokenGates = IsInferenceReplica || OneHot ? [] : new float[V * gateWidth];
-        }
-        if (rows <= V && OneHot)
-        {
-            if (_tokenGates.Length < rows * gateWidth) _tokenGates = new float[rows * gateWidth];
-            EnsureRowIds(rows);
-        }
-        if ((rows <= V || dropsEmbedding) && !OneHot && _embedded.Length < rows * E)
-        {
-            _embedded = new float[rows * E];
-            _dEmbedded = IsInferenceReplica ? [] : new float[rows * E];
-        }
+        CheckTokenIds(inputs, inputsName);
+        _input.Forward(inputs, steps, batch, state, mode);
+        _head.Forward(Stack.Output, rows, mode);
+        return rows;
     }
+
+    /// <summary>Layer 0's input projection of every token, without biases: <paramref name="table"/>
+    /// [V, G*H] = embedding · W_ih_l0ᵀ, or W_ih_l0ᵀ with one-hot input.</summary>
+    internal void ProjectTokens(Span<float> table) => _input.ProjectTokens(table);
 }

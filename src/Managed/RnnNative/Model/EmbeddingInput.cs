@@ -1,0 +1,127 @@
+using RnnNative.Cells;
+using RnnNative.Kernels;
+
+namespace RnnNative.Model;
+
+/// <summary>
+/// Token embeddings as a model's input, PyTorch's <c>nn.Embedding</c>: <c>x_t = embedding[token_t]</c> [T*B, E],
+/// dropped in training (<see cref="LanguageModelConfig.Dropout"/>, place 0). Layer 0 sees embeddings of V tokens:
+/// when a window has more rows than V (and nothing is dropped), the V embeddings are projected once
+/// (embedding · W_ih_l0ᵀ, the token table) and rows gathered, instead of a GEMM over all T*B rows: the dot
+/// products are the same, only fewer of them.
+/// </summary>
+internal sealed class EmbeddingInput : TokenInput
+{
+    private readonly float[] _embedding;          // [V, E]
+    private readonly float[] _embeddingGradient;  // [V, E]; empty in a replica
+    private readonly Dropout _dropout;            // x_t in training (place 0)
+    private float[] _embedded = [];               // [T*B, E]
+    private float[] _dEmbedded = [];              // [T*B, E]
+    private float[] _tokenGates = [];             // [V, G*H]: embedding · W_ih_l0ᵀ, when the window is gathered
+    private float[] _dTokenGates = [];            // [V, G*H]: dGates of layer 0 summed per token
+    private bool _gathered;                       // the last forward gathered layer 0's input projections per token
+    private readonly bool _replica;
+
+    public EmbeddingInput(LanguageModelConfig config, RecurrentStack stack, KernelSet kernels)
+        : this(config, stack, kernels, new float[config.VocabularySize * config.EmbeddingSize], replica: false)
+    {
+    }
+
+    private EmbeddingInput(LanguageModelConfig config, RecurrentStack stack, KernelSet kernels, float[] embedding, bool replica)
+        : base(config, stack, kernels)
+    {
+        _embedding = embedding;
+        _replica = replica;
+        _embeddingGradient = replica ? [] : new float[embedding.Length];
+        _dropout = new Dropout(kernels, config.Dropout, place: 0);
+    }
+
+    private int E => Config.EmbeddingSize;
+
+    public override IEnumerable<ParameterBlock> CreateBlocks(WeightVersion version) => [new ParameterBlock("embedding", _embedding, _embeddingGradient) { Version = version }];
+
+    public override IEnumerable<Memory<float>> TensorViews(bool gradients) => [(gradients ? _embeddingGradient : _embedding).AsMemory()];
+
+    public override ReadOnlySpan<float> Embedding => _embedding;
+
+    /// <summary>embedding ~ N(0, 1), as PyTorch's nn.Embedding.</summary>
+    public override void Initialize(Random random)
+    {
+        for (int i = 0; i < _embedding.Length; i++)
+        {
+            // Box-Muller: two uniforms to one normal.
+            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+            _embedding[i] = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+    }
+
+    public override void Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState state, ForwardMode mode)
+    {
+        int rows = tokens.Length;
+        // Dropped embeddings are no longer rows of a table of V: layer 0 then reads them row by row.
+        bool drops = mode.IsTraining && Config.Dropout > 0;
+        _gathered = rows > V && !drops;
+        if (_gathered)
+        {
+            if (_tokenGates.Length < V * GateWidth)
+            {
+                _tokenGates = new float[V * GateWidth];
+                _dTokenGates = _replica ? [] : new float[V * GateWidth];
+            }
+            Span<float> tokenGates = _tokenGates.AsSpan(0, V * GateWidth);
+            ProjectTokens(tokenGates);
+            Stack.ForwardGathered(tokenGates, tokens, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+            return;
+        }
+        if (_embedded.Length < rows * E)
+        {
+            _embedded = new float[rows * E];
+            _dEmbedded = _replica ? [] : new float[rows * E];
+        }
+        Span<float> embedded = _embedded.AsSpan(0, rows * E);
+        for (int row = 0; row < rows; row++)
+        {
+            _embedding.AsSpan(tokens[row] * E, E).CopyTo(embedded.Slice(row * E, E));
+        }
+        _dropout.Forward(embedded, rows, mode);
+        Stack.Forward(_dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+    }
+
+    public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput)
+    {
+        int rows = tokens.Length;
+        if (!_gathered)
+        {
+            Span<float> dEmbedded = _dEmbedded.AsSpan(0, rows * E);
+            Stack.Backward(dOutput, [], [], dEmbedded, [], []);
+            _dropout.Backward(dEmbedded, rows);
+            // The embedding gradient is a scatter-add of dx into the rows of the tokens read, in row order.
+            for (int row = 0; row < rows; row++)
+            {
+                Kernels.Axpy(1f, dEmbedded.Slice(row * E, E), _embeddingGradient.AsSpan(tokens[row] * E, E));
+            }
+            return;
+        }
+        Stack.Backward(dOutput, [], [], [], [], []);
+        // Layer 0's input was x_r = embedding[token_r], so with S[v] = Σ_{r: token_r = v} dGates_r:
+        //   dW_ih_l0 += Sᵀ · embedding      [G*H, E]
+        //   dEmbedding += S · W_ih_l0       [V, E]
+        // V rows of work where the per-row form takes T*B.
+        int gateWidth = GateWidth;
+        ReadOnlySpan<float> dGates = Stack.InputGateGradients;
+        Span<float> dTokenGates = _dTokenGates.AsSpan(0, V * gateWidth);
+        dTokenGates.Clear();
+        for (int row = 0; row < rows; row++)
+        {
+            Kernels.Axpy(1f, dGates.Slice(row * gateWidth, gateWidth), dTokenGates.Slice(tokens[row] * gateWidth, gateWidth));
+        }
+        Kernels.Gemm(true, false, gateWidth, E, V, 1f, dTokenGates, gateWidth, _embedding, E, 1f, InputWeights(Stack.Gradients), E);
+        Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, InputWeights(Stack.Parameters), E, 1f, _embeddingGradient, E);
+    }
+
+    /// <summary><paramref name="table"/> [V, G*H] = embedding · W_ih_l0ᵀ.</summary>
+    public override void ProjectTokens(Span<float> table) =>
+        Kernels.Gemm(false, true, V, GateWidth, E, 1f, _embedding, E, InputWeights(Stack.Parameters), E, 0f, table, GateWidth);
+
+    public override TokenInput CreateReplica(RecurrentStack replicaStack) => new EmbeddingInput(Config, replicaStack, Kernels, _embedding, replica: true);
+}

@@ -1,0 +1,69 @@
+using RnnNative.Cells;
+using RnnNative.Kernels;
+
+namespace RnnNative.Model;
+
+/// <summary>
+/// One-hot input, as char-rnn: <c>x_t = onehot(token_t)</c> [V], so layer 0's input projection of a token is
+/// column <c>token_t</c> of W_ih_l0 [G*H, V] (<see cref="OneHotColumns"/>): always gathered, from W_ih_l0ᵀ for
+/// windows of more than V rows, else from the window's own columns (a table of T*B rows instead of V). There is
+/// nothing to drop: dropout acts on the stack's layers and its output only. No weights of its own.
+/// </summary>
+internal sealed class OneHotInput(LanguageModelConfig config, RecurrentStack stack, KernelSet kernels) : TokenInput(config, stack, kernels)
+{
+    private float[] _tokenGates = [];   // [V, G*H] = W_ih_l0ᵀ, or [T*B, G*H] with row r = W_ih_l0ᵀ[token_r] for at most V rows
+    private int[] _rowIds = [];         // 0, 1, 2, ...: table rows for windows whose table has a row per window row
+
+    public override IEnumerable<ParameterBlock> CreateBlocks(WeightVersion version) => [];
+
+    public override IEnumerable<Memory<float>> TensorViews(bool gradients) => [];
+
+    public override ReadOnlySpan<float> Embedding => [];
+
+    public override void Initialize(Random random)
+    {
+    }
+
+    public override void Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState state, ForwardMode mode)
+    {
+        int rows = tokens.Length, tableRows = Math.Min(rows, V);
+        if (_tokenGates.Length < tableRows * GateWidth) _tokenGates = new float[tableRows * GateWidth];
+        Span<float> table = _tokenGates.AsSpan(0, tableRows * GateWidth);
+        if (rows > V)
+        {
+            ProjectTokens(table);
+            Stack.ForwardGathered(table, tokens, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+        }
+        else
+        {
+            EnsureRowIds(rows);
+            OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, tokens, table);
+            Stack.ForwardGathered(table, _rowIds.AsSpan(0, rows), steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+        }
+    }
+
+    /// <summary>x_r = onehot(token_r): dW_ih_l0[:, token_r] += dGates_r, and no embedding.</summary>
+    public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput)
+    {
+        Stack.Backward(dOutput, [], [], [], [], []);
+        OneHotColumns.ScatterAdd(Stack.InputGateGradients, GateWidth, V, tokens, InputWeights(Stack.Gradients));
+    }
+
+    /// <summary><paramref name="table"/> [V, G*H] = W_ih_l0ᵀ.</summary>
+    public override void ProjectTokens(Span<float> table)
+    {
+        EnsureRowIds(V);
+        OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, _rowIds.AsSpan(0, V), table);
+    }
+
+    public override TokenInput CreateReplica(RecurrentStack replicaStack) => new OneHotInput(Config, replicaStack, Kernels);
+
+    private void EnsureRowIds(int count)
+    {
+        if (_rowIds.Length < count)
+        {
+            _rowIds = new int[count];
+            for (int i = 0; i < count; i++) _rowIds[i] = i;
+        }
+    }
+}
