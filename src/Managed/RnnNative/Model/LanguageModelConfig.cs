@@ -22,8 +22,9 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
     /// (<see cref="Validate"/>), since its backward direction would read the tokens it is to predict.</summary>
     public bool Bidirectional { get; init; }
 
-    /// <summary>p of non-recurrent dropout in training (Zaremba et al. 2014): on the input embedding, between
-    /// stacked layers and before the output layer; 0 turns it off.</summary>
+    /// <summary>p of non-recurrent dropout in training (Zaremba et al. 2014): on the input embedding (not on
+    /// one-hot input, where dropping its single 1 would drop the whole token, another regularizer), between
+    /// stacked layers and before the output layer; 0 turns it off. Evaluation and steps never drop.</summary>
     public float Dropout { get; init; }
 
     /// <summary>How the stack's weights start (<see cref="RecurrentInitialization.Identity"/>: IRNN, Elman only).</summary>
