@@ -1,17 +1,22 @@
 """Side-by-side benchmark of RnnNative (through its Python binding) and PyTorch / numpy.
 
     compare.py [--quick]                 every measurement, the table, results.md (run.sh calls this)
-    compare.py ours [--quick]            RnnNative training and sampling, JSON on stdout
+    compare.py ours [--quick] [--cells lstm,elman] [--binding DIR]
+                                         RnnNative training and sampling, JSON on stdout
     compare.py torch --threads N [--quick]   PyTorch with torch.set_num_threads(N), JSON on stdout
     compare.py numpy [--quick]           np.matmul float32 SGEMM, JSON on stdout
+    compare.py ab --old DIR [--repeats N] [--quick]
+                                         RnnNative against another checkout's binding (ab.sh calls this)
 
 Each side runs in its own process, so thread settings and allocators do not interfere; the
 orchestrator keeps PyTorch's better thread setting per row.
 """
+import argparse
 import datetime
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -23,15 +28,22 @@ VOCAB = 65
 ENGINE_THREADS = 2
 TORCH_THREADS = (1, 2)
 
+CELLS = ("lstm", "gru", "elman")
+TORCH_CELLS = {"lstm": "lstm", "gru": "gru", "elman": "rnn"}  # CharRnn's names
 # name, cell, hidden, T, B, timed updates (full, quick). Embedding = hidden. Update counts give
 # ~5-10 s per side in full mode and ~1-2 s in --quick on the 2-core development machine.
 TRAINING = [
     ("LSTM 2x128 T=50 B=50", "lstm", 128, 50, 50, (150, 30)),
     ("LSTM 2x256 T=64 B=32", "lstm", 256, 64, 32, (60, 12)),
     ("LSTM 2x512 T=100 B=32", "lstm", 512, 100, 32, (12, 3)),
+    ("GRU 2x256 T=64 B=32", "gru", 256, 64, 32, (80, 16)),
     ("Elman 2x512 T=100 B=32", "elman", 512, 100, 32, (30, 6)),
 ]
-SAMPLING = [("LSTM 2x128", 128, 10.0), ("LSTM 2x256", 256, 10.0), ("LSTM 2x512", 512, 5.0)]
+# name, cell, hidden, target ratio
+SAMPLING = [
+    ("LSTM 2x128", "lstm", 128, 10.0), ("LSTM 2x256", "lstm", 256, 10.0), ("LSTM 2x512", "lstm", 512, 5.0),
+    ("GRU 2x128", "gru", 128, 10.0), ("GRU 2x256", "gru", 256, 10.0), ("GRU 2x512", "gru", 512, 5.0),
+]
 SAMPLED_TOKENS = (4000, 1000)  # full, quick
 PRECISIONS = ("f32", "bf16")   # RnnNative's step weights when sampling
 # m x n x k of the products of a 2x512 LSTM, T=100, B=32 (as bench/RnnNative.Benchmarks/GemmBenchmarks.cs).
@@ -54,23 +66,31 @@ def alphabet():
 # RnnNative
 # ------------------------------------------------------------------------------------------------
 
-def run_ours(quick):
-    sys.path.insert(0, str(ROOT / "bindings" / "python"))
+def run_ours(quick, cells, binding):
+    # `binding`: the folder holding the rnnnative package, which loads its own checkout's library
+    # (see _native.py); another checkout's makes the A/B runs against a previous version.
+    sys.path.insert(0, str(binding))
     import array
     import rnnnative
-    from rnnnative import Model, Vocabulary
+    from rnnnative import Model, ModelConfig, Vocabulary
 
     rnnnative.set_threads(ENGINE_THREADS)
     vocab = Vocabulary.from_text(alphabet())
     assert len(vocab) == VOCAB
     ids = array.array("i", corpus_ids())
     result = {"version": rnnnative.version(), "kernel": rnnnative.kernel_path(), "flavour": rnnnative.flavour,
-              "threads": rnnnative.get_threads(), "training": {}, "sampling": {}}
+              "library": str(rnnnative.library_path), "threads": rnnnative.get_threads(), "training": {}, "sampling": {}}
+
+    def new_model(cell, hidden):
+        # The generic constructor: every binding version has it (an older one has no Model.gru).
+        config = ModelConfig(vocab_size=VOCAB, embedding=hidden, hidden=hidden, layers=2, cell=cell)
+        return Model.create(vocab, config, seed=1)
 
     for name, cell, hidden, T, B, updates in TRAINING:
+        if cell not in cells:
+            continue
         n = updates[1] if quick else updates[0]
-        make = Model.lstm if cell == "lstm" else Model.elman
-        with make(vocab, hidden=hidden, layers=2, embedding=hidden, seed=1) as model, \
+        with new_model(cell, hidden) as model, \
                 model.trainer(ids, steps=10**9, seq_length=T, batch_size=B, lr=2e-3, optimizer="adam",
                               clip_norm=5.0, validation_fraction=0.0, eval_every=0) as trainer:
             for _ in range(max(2, n // 10)):
@@ -89,8 +109,10 @@ def run_ours(quick):
     count = SAMPLED_TOKENS[1] if quick else SAMPLED_TOKENS[0]
     for precision in PRECISIONS:
         result["sampling"][precision] = {}
-        for name, hidden, _target in SAMPLING:
-            with Model.lstm(vocab, hidden=hidden, layers=2, embedding=hidden, seed=1) as model:
+        for name, cell, hidden, _target in SAMPLING:
+            if cell not in cells:
+                continue
+            with new_model(cell, hidden) as model:
                 model.step_precision = precision
                 model.sample(n=200, temperature=1.0, seed=1)  # warm-up
                 best = float("inf")
@@ -121,7 +143,7 @@ def run_torch(threads, quick):
 
     for name, cell, hidden, T, B, updates in TRAINING:
         n = updates[1] if quick else updates[0]
-        model = CharRnn(VOCAB, hidden, hidden, num_layers=2, cell="lstm" if cell == "lstm" else "rnn")
+        model = CharRnn(VOCAB, hidden, hidden, num_layers=2, cell=TORCH_CELLS[cell])
         optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
         length = (len(data) - 1) // B
         inputs = data[:length * B].view(B, length).t().contiguous()           # [length, B], B streams
@@ -153,8 +175,8 @@ def run_torch(threads, quick):
         print(f"  torch/{threads} {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
 
     count = SAMPLED_TOKENS[1] if quick else SAMPLED_TOKENS[0]
-    for name, hidden, _target in SAMPLING:
-        model = CharRnn(VOCAB, hidden, hidden, num_layers=2, cell="lstm").eval()
+    for name, cell, hidden, _target in SAMPLING:
+        model = CharRnn(VOCAB, hidden, hidden, num_layers=2, cell=TORCH_CELLS[cell]).eval()
 
         def sample(n):
             token, state = torch.zeros((1, 1), dtype=torch.long), None
@@ -310,7 +332,7 @@ def orchestrate(quick, command):
         o, t = ours["training"][name]["tokens_per_s"], torch_runs[best]["training"][name]["tokens_per_s"]
         rows.append((f"train {name}", f"{o:,.0f}", f"{t:,.0f} ({best}T)", "tokens/s", o / t, 2.0))
     for precision in PRECISIONS:
-        for name, hidden, target in SAMPLING:
+        for name, _cell, _hidden, target in SAMPLING:
             best = min(TORCH_THREADS, key=lambda t: torch_runs[t]["sampling"][name]["us_per_token"])
             o, t = ours["sampling"][precision][name]["us_per_token"], torch_runs[best]["sampling"][name]["us_per_token"]
             rows.append((f"sample {name} V=65 batch 1, {precision} weights", f"{o:.1f}", f"{t:.1f} ({best}T)", "us/token", t / o, target))
@@ -360,17 +382,79 @@ def orchestrate(quick, command):
     print(f"Written to {HERE / 'results.md'}")
 
 
+# ------------------------------------------------------------------------------------------------
+# A/B: this checkout's RnnNative against another's (a previous version)
+# ------------------------------------------------------------------------------------------------
+
+def ab(old_binding, repeats, quick, cells):
+    """`repeats` runs of `ours` per side, alternating old/new and flipping the order every round
+    (old new new old ...) so a drift in the machine's load hits both sides alike; per row the
+    median of each side and new/old as a speed ratio (> 1: the new version is faster)."""
+    bindings = {"old": Path(old_binding).resolve(), "new": ROOT / "bindings" / "python"}
+    load_before = os.getloadavg()
+    runs = {"old": [], "new": []}
+    for round_ in range(repeats):
+        for side in ("old", "new") if round_ % 2 == 0 else ("new", "old"):
+            print(f"round {round_ + 1}/{repeats}: {side} ({bindings[side]})", file=sys.stderr)
+            runs[side].append(child(["ours", "--cells", ",".join(cells), "--binding", str(bindings[side])]
+                                    + (["--quick"] if quick else [])))
+    load_after = os.getloadavg()
+
+    def rows(run):  # (row, value, higher is better)
+        yield from ((f"train {name}", v["tokens_per_s"], True) for name, v in run["training"].items())
+        for precision, sizes in run["sampling"].items():
+            yield from ((f"sample {name} {precision}", v["us_per_token"], False) for name, v in sizes.items())
+
+    # Rows both versions measured, in the new run's order.
+    old_rows = {name for name, _, _ in rows(runs["old"][0])}
+    names = [(name, higher) for name, _, higher in rows(runs["new"][0]) if name in old_rows]
+    values = {side: [{name: value for name, value, _ in rows(run)} for run in runs[side]] for side in runs}
+    table = [["row", "unit", "old median", "new median", "new/old speed", "old runs", "new runs"]]
+    for name, higher in names:
+        old = [run[name] for run in values["old"]]
+        new = [run[name] for run in values["new"]]
+        old_median, new_median = statistics.median(old), statistics.median(new)
+        speed = new_median / old_median if higher else old_median / new_median
+        fmt = "{:,.0f}" if higher else "{:.1f}"
+        table.append([name, "tokens/s" if higher else "us/token", fmt.format(old_median), fmt.format(new_median),
+                      f"{speed:.3f}x", " ".join(fmt.format(v) for v in old), " ".join(fmt.format(v) for v in new)])
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for side in ("old", "new"):
+        first = runs[side][0]
+        print(f"{side}: RnnNative {first['version']} ({first['flavour']}, kernel {first['kernel']}), {first['library']}")
+    print(f"{repeats} runs per side, interleaved, {'quick' if quick else 'full'} mode; CPU {cpu_name()}; "
+          f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    print("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in table))
+
+
 def main(argv):
-    quick = "--quick" in argv
-    mode = next((a for a in argv if not a.startswith("--") and not a.isdigit()), "all")
-    if mode == "ours":
-        print(json.dumps(run_ours(quick)))
-    elif mode == "torch":
-        print(json.dumps(run_torch(int(argv[argv.index("--threads") + 1]), quick)))
-    elif mode == "numpy":
-        print(json.dumps(run_numpy(quick)))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", nargs="?", default="all", choices=("all", "ours", "torch", "numpy", "ab"))
+    parser.add_argument("--quick", action="store_true", help="fewer updates and tokens (noisier)")
+    parser.add_argument("--threads", type=int, help="torch: torch.set_num_threads")
+    parser.add_argument("--cells", default=",".join(CELLS), help="ours, ab: the cells whose rows run (default: all)")
+    parser.add_argument("--binding", default=str(ROOT / "bindings" / "python"),
+                        help="ours: the folder holding the rnnnative package to load (default: this checkout's)")
+    parser.add_argument("--old", help="ab: the other checkout's binding folder, e.g. ../old/bindings/python")
+    parser.add_argument("--repeats", type=int, default=3, help="ab: runs per side (default 3)")
+    args = parser.parse_args(argv)
+    cells = args.cells.split(",")
+    if any(cell not in CELLS for cell in cells):
+        parser.error(f"--cells: expected names among {', '.join(CELLS)}")
+    if args.mode == "ours":
+        print(json.dumps(run_ours(args.quick, cells, args.binding)))
+    elif args.mode == "torch":
+        if args.threads is None:
+            parser.error("torch needs --threads N")
+        print(json.dumps(run_torch(args.threads, args.quick)))
+    elif args.mode == "numpy":
+        print(json.dumps(run_numpy(args.quick)))
+    elif args.mode == "ab":
+        if args.old is None:
+            parser.error("ab needs --old DIR")
+        ab(args.old, args.repeats, args.quick, cells)
     else:
-        orchestrate(quick, os.environ.get("COMPARE_COMMAND", "bench/compare/run.sh" + (" --quick" if quick else "")))
+        orchestrate(args.quick, os.environ.get("COMPARE_COMMAND", "bench/compare/run.sh" + (" --quick" if args.quick else "")))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 _KINDS = {"byte": 0, "char": 1, "word": 2}
 _KIND_NAMES = {v: k for k, v in _KINDS.items()}
-_CELLS = {"elman": 0, "lstm": 1}
+_CELLS = {"elman": 0, "lstm": 1, "gru": 2}
 _CELL_NAMES = {v: k for k, v in _CELLS.items()}
 _ACTIVATIONS = {"tanh": 0, "relu": 1}
 _ACTIVATION_NAMES = {v: k for k, v in _ACTIVATIONS.items()}
