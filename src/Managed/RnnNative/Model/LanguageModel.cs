@@ -1,6 +1,7 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
+using RnnNative.Randomness;
 using RnnNative.Training;
 
 namespace RnnNative.Model;
@@ -146,17 +147,16 @@ public sealed class LanguageModel
     public static int InitializationSeed(ulong seed) => (int)((seed ^ (seed >> 31) ^ (seed >> 62)) & int.MaxValue);
 
     /// <summary>Drawn from <paramref name="random"/>: embedding ~ N(0, 1) as PyTorch's nn.Embedding (none with
-    /// one-hot input); the stack and the output layer uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN and nn.Linear.</summary>
+    /// one-hot input); the stack as its config's initialization says (uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN,
+    /// or IRNN's identity); the output layer uniform in ±1/sqrt(H) as nn.Linear.</summary>
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         for (int i = 0; i < _embedding.Length; i++)
         {
-            // Box-Muller: two uniforms to one normal.
-            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-            _embedding[i] = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            _embedding[i] = (float)Gaussian.Next(random);
         }
-        Stack.InitializeUniform(random);
+        Stack.Initialize(random);
         float bound = 1f / MathF.Sqrt(H);
         for (int i = 0; i < _output.Length; i++)
         {
