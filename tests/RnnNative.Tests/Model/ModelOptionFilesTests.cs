@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using RnnNative.Cells;
 using RnnNative.IO;
 using RnnNative.Model;
+using RnnNative.Tests.IO;
 using RnnNative.Text;
 
 namespace RnnNative.Tests.Model;
@@ -56,24 +56,8 @@ public class ModelOptionFilesTests
     [Fact]
     public void A_newer_schema_asks_for_an_update_of_rnnnative()
     {
-        byte[] file = ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary);
-        CheckpointReader reader = CheckpointReader.Read(file);
-        CheckpointWriter writer = new();
-        foreach (CheckpointSection section in reader.Sections)
-        {
-            if (section.Kind == CheckpointSectionKind.Blob)
-            {
-                byte[] blob = reader.GetBlob(section.Name).ToArray();
-                writer.AddBlob(section.Name, section.Name == "model.json" ? Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(blob).Replace("\"schema\": 1", "\"schema\": 4")) : blob);
-            }
-            else
-            {
-                float[] values = new float[section.ElementCount];
-                reader.ReadTensor(section.Name, values);
-                writer.AddTensor(section.Name, [.. section.Shape], values);
-            }
-        }
-        string message = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(writer.ToArray())).Message;
+        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 4"));
+        string message = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(file)).Message;
         Assert.Contains("schema 4; this RnnNative reads up to 3: update RnnNative", message);
     }
 
