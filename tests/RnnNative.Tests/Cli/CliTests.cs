@@ -153,7 +153,7 @@ public sealed class CliTests : IDisposable
         (code, _, error) = Rnn("train", "--resume", model, "--steps", "4", "--dropout", "0.5");
         Assert.Equal(2, code);
         Assert.Contains($"--dropout cannot change when resuming: '{model}' has --dropout 0.25, not 0.5", error);
-        (code, _, error) = Rnn("train", "--resume", model, "--steps", "4", "--init", "default", "--identity-scale", "1");
+        (code, _, error) = Rnn("train", "--resume", model, "--steps", "4", "--init", "default");
         Assert.Equal(2, code);
         Assert.Contains($"--init cannot change when resuming: '{model}' has --init identity, not default", error);
         (code, _, error) = Rnn("train", "--resume", model, "--steps", "4", "--dropout", "0.25", "--init", "identity");

@@ -251,6 +251,7 @@ internal sealed class TrainingStart
     {
         int hidden = args.Int("hidden", d.HiddenSize, min: 1);
         int embedding = args.Int("embedding", d.Input == InputEncoding.OneHot ? 0 : (d with { HiddenSize = hidden }).WithDefaults().EmbeddingSize, min: 0);
+        RecurrentInitialization initialization = args.Choice("init", d.Initialization, ("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity));
         LanguageModelConfig config = d with
         {
             EmbeddingSize = embedding,
@@ -260,8 +261,9 @@ internal sealed class TrainingStart
             Activation = args.Choice("activation", d.Activation, ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
             Input = embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding,
             Dropout = args.Float("dropout", d.Dropout),
-            Initialization = args.Choice("init", d.Initialization, ("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity)),
-            IdentityScale = args.Float("identity-scale", d.IdentityScale),
+            Initialization = initialization,
+            // A saved identity model's scale, unless the initialization changes (which is then refused by name).
+            IdentityScale = args.Float("identity-scale", initialization == RecurrentInitialization.Identity ? d.IdentityScale : 1f),
             Bidirectional = args.Has("bidirectional") ? args.Flag("bidirectional") : d.Bidirectional,
         };
         config.Validate();

@@ -198,7 +198,7 @@ public static class PyTorchExchange
         };
         return new LanguageModelConfig(Number(metadata, "vocab_size"), Number(metadata, "embedding_dim"), cell.Type, Number(metadata, "hidden_size"), Number(metadata, "num_layers"), activation, input)
         {
-            Dropout = metadata.ContainsKey("dropout") ? Probability(metadata, "dropout") : 0f,
+            Dropout = metadata.ContainsKey("dropout") ? Decimal(metadata, "dropout") : 0f,
         };
     }
 
@@ -272,7 +272,7 @@ public static class PyTorchExchange
             ? value
             : throw new CheckpointFormatException($"metadata '{key}' is '{metadata[key]}'; expected a non-negative decimal integer.");
 
-    private static float Probability(IReadOnlyDictionary<string, string> metadata, string key) =>
+    private static float Decimal(IReadOnlyDictionary<string, string> metadata, string key) =>
         float.TryParse(Text(metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
             ? value
             : throw new CheckpointFormatException($"metadata '{key}' is '{metadata[key]}'; expected a decimal number.");
