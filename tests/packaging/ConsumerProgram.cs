@@ -1,6 +1,7 @@
 // The program of the console app that tests/packaging/run_tests.sh creates with `dotnet new console`
 // and builds against the packed RnnNative package: the README's .NET example, small and fast.
 using RnnNative;
+using RnnNative.Runs;
 using RnnNative.Training;
 
 string corpus = Path.Combine(Path.GetTempPath(), $"rnnnative-consumer-{Environment.ProcessId}.txt");

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Gemm;
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
 
 // SGEMM GFLOP/s of the active kernel path at the shapes of a 2x512 LSTM (T=100, B=32), the same
 // products as bench/RnnNative.Benchmarks/GemmBenchmarks.cs, on 2 engine threads. Prints one JSON

@@ -457,6 +457,10 @@ typedef struct rnn_trainer_config {
                                      * default 0. Since 0.2.0. */
     float epsilon;                /* Adam/RMSprop/Adagrad denominator term; 0 (default): the rule's
                                    * (1e-8, Adagrad 1e-10). Since 0.2.0. */
+    uint64_t seed;                /* seed of the dropout masks (a model's dropout, in training only): with
+                                   * the update number it decides the units each update drops; default 0.
+                                   * Pass the model's seed to train as `rnn train --seed` does. Kept in
+                                   * checkpoints: rnn_trainer_resume continues with the saved seed. Since 0.3.0. */
 } rnn_trainer_config;
 /* At least one of max_steps, max_seconds and epochs must be set (else RNN_E_INVALID_ARGUMENT
  * naming config->max_steps): the defaults alone are rejected. */

@@ -526,7 +526,7 @@ class Model(_Handle):
         Stops after `steps` updates, `seconds` of training or `epochs` passes (at least one).
         Options (None or absent: the engine's default): seq_length=50, batch_size=50, lr=2e-3,
         optimizer="adam" ("adamw", "sgd", "adagrad", "rmsprop"), beta1=0.9, beta2=0.999, epsilon,
-        validation_fraction=0.1, eval_every=200, clip_norm=5.0, clip_value=0, ... (Trainer). `progress` shows a bar (tqdm when installed);
+        validation_fraction=0.1, eval_every=200, clip_norm=5.0, clip_value=0, seed=0 (of dropout masks), ... (Trainer). `progress` shows a bar (tqdm when installed);
         `callback(Progress)` runs after every update and validation; returning True stops training.
         `checkpoint`: a path written after each validation, at the end and when interrupted, and its
         ".best" sibling (model.best.rnn) at each new best validation loss - the engine's policy;
@@ -575,7 +575,8 @@ class _Corpus(_Handle):
 
 class Trainer(_Handle):
     """Trains a model on a corpus; the model's weights change in place. One run: successive
-    train() calls continue it (optimizer state, data position)."""
+    train() calls continue it (optimizer state, data position). seed= seeds the dropout masks of a
+    model with dropout (default 0; pass the model's seed to train as `rnn train --seed` does)."""
 
     _destroy = staticmethod(lib.rnn_trainer_destroy)
     _kind = "Trainer"
@@ -587,7 +588,7 @@ class Trainer(_Handle):
                  clip_value: Optional[float] = None, beta1: Optional[float] = None, beta2: Optional[float] = None,
                  epsilon: Optional[float] = None, schedule: str = "constant",
                  validation_fraction: Optional[float] = None, eval_every: Optional[int] = None,
-                 validation_windows: Optional[int] = None) -> None:
+                 validation_windows: Optional[int] = None, seed: Optional[int] = None) -> None:
         if not (steps or seconds or epochs):
             raise InvalidArgumentError("train: pass steps=, seconds= or epochs= (a limit is required)", 1)
         self.model = model
@@ -600,7 +601,7 @@ class Trainer(_Handle):
         given = dict(seq_len=seq_length, batch_size=batch_size, learning_rate=lr, momentum=momentum,
                      weight_decay=weight_decay, clip_norm=clip_norm, clip_value=clip_value, beta1=beta1, beta2=beta2,
                      epsilon=epsilon, validation_fraction=validation_fraction, eval_every=eval_every,
-                     validation_windows=validation_windows)
+                     validation_windows=validation_windows, seed=seed)
         for field, value in given.items():  # the others keep rnn_trainer_config_init's, the engine's defaults
             if value is not None:
                 setattr(c, field, value)

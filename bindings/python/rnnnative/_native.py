@@ -124,7 +124,7 @@ class TrainerConfig(Structure):
                 ("validation_windows", c_int32), ("epochs", c_int32), ("nesterov", c_int32),
                 ("schedule_step_size", c_int64), ("schedule_total_steps", c_int64), ("max_steps", c_int64),
                 ("max_seconds", c_double), ("validation_fraction", c_double),
-                ("decoupled_weight_decay", c_int32), ("epsilon", c_float)]
+                ("decoupled_weight_decay", c_int32), ("epsilon", c_float), ("seed", c_uint64)]
 
 
 class Progress(Structure):

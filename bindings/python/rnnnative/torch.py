@@ -12,8 +12,8 @@ And back: save_charrnn(module, "torch.safetensors"), then Model.import_safetenso
 CharRnn: embedding.weight [V, E] (none with embedding_dim=0: one-hot input, F.one_hot per token),
 rnn.{weight_ih,weight_hh,bias_ih,bias_hh}_l{k} of nn.LSTM, nn.GRU or nn.RNN (sequence-first),
 decoder.weight [V, H], decoder.bias [V] (src/Managed/RnnNative/Model/PyTorchExchange.cs). With
-dropout p > 0 (training mode only, as RnnNative): nn.Dropout(p) on the first layer's input and on
-the last layer's output, and the recurrent module's dropout=p between layers.
+dropout p > 0 (training mode only, as RnnNative): nn.Dropout(p) on the embedding (not on one-hot
+inputs) and on the last layer's output, and the recurrent module's dropout=p between layers.
 """
 from __future__ import annotations
 
@@ -91,8 +91,8 @@ class CharRnn(nn.Module):
         if self.embedding is None:
             x = nn.functional.one_hot(tokens, self.config["vocab_size"]).to(torch.float32)
         else:
-            x = self.embedding(tokens)
-        output, state = self.rnn(self.dropout(x), state)
+            x = self.dropout(self.embedding(tokens))
+        output, state = self.rnn(x, state)
         return self.decoder(self.dropout(output)), state
 
     def metadata(self) -> Dict[str, Any]:

@@ -70,4 +70,4 @@ def test_struct_sizes_match_the_c_layouts():
     assert ctypes.sizeof(_native.Evaluation) == 32
     assert ctypes.sizeof(_native.Progress) == 96
     assert ctypes.sizeof(_native.SamplingConfig) == 40
-    assert ctypes.sizeof(_native.TrainerConfig) == 120
+    assert ctypes.sizeof(_native.TrainerConfig) == 128

@@ -10,6 +10,7 @@ public class OverfitTests
     [Theory]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Elman)]
+    [InlineData(CellType.Gru)]
     public void A_small_stack_memorizes_a_short_sequence(CellType cell)
     {
         const int steps = 8, batch = 2, input = 3, hidden = 12;

@@ -14,16 +14,20 @@ public class RecurrentGradientTests
 {
     private const int Steps = 3, Batch = 2, InputSize = 3, HiddenSize = 4;
 
-    public static TheoryData<KernelPath, CellType, Activation, int> Cases()
+    public static TheoryData<KernelPath, CellType, Activation, int, bool> Cases()
     {
-        TheoryData<KernelPath, CellType, Activation, int> data = [];
+        TheoryData<KernelPath, CellType, Activation, int, bool> data = [];
         foreach (KernelPath path in KernelPaths.Available)
         {
             foreach (int layers in new[] { 1, 2 })
             {
-                data.Add(path, CellType.Lstm, Activation.Tanh, layers);
-                data.Add(path, CellType.Elman, Activation.Tanh, layers);
-                data.Add(path, CellType.Elman, Activation.Relu, layers);
+                foreach (bool bidirectional in new[] { false, true })
+                {
+                    data.Add(path, CellType.Lstm, Activation.Tanh, layers, bidirectional);
+                    data.Add(path, CellType.Gru, Activation.Tanh, layers, bidirectional);
+                    data.Add(path, CellType.Elman, Activation.Tanh, layers, bidirectional);
+                    data.Add(path, CellType.Elman, Activation.Relu, layers, bidirectional);
+                }
             }
         }
         return data;
@@ -31,15 +35,15 @@ public class RecurrentGradientTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_matches_the_double_reference(KernelPath path, CellType cell, Activation activation, int layers)
+    public void Forward_matches_the_double_reference(KernelPath path, CellType cell, Activation activation, int layers, bool bidirectional)
     {
-        Problem problem = Problem.Create(cell, activation, layers, path, seed: 11);
+        Problem problem = Problem.Create(cell, activation, layers, path, seed: 11, bidirectional);
         (float[] output, float[] finalHidden, float[] finalCell) = problem.RunForward();
         ReferenceRecurrent.Result expected = problem.Reference(problem.Parameters(), problem.Input, problem.InitialHidden, problem.InitialCell);
 
         AssertClose(expected.Output, output, "output");
         AssertClose(expected.FinalHidden, finalHidden, "h_T");
-        if (cell == CellType.Lstm)
+        if (CellKind.Of(cell).HasCellState)
         {
             AssertClose(expected.FinalCell, finalCell, "c_T");
         }
@@ -47,22 +51,22 @@ public class RecurrentGradientTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Backward_matches_central_differences(KernelPath path, CellType cell, Activation activation, int layers)
+    public void Backward_matches_central_differences(KernelPath path, CellType cell, Activation activation, int layers, bool bidirectional)
     {
-        Problem problem = Problem.Create(cell, activation, layers, path, seed: 5);
+        Problem problem = Problem.Create(cell, activation, layers, path, seed: 5, bidirectional);
         RecurrentStack stack = problem.Stack;
         problem.RunForward();
         float[] dInput = new float[problem.Input.Length];
         float[] dInitialHidden = new float[problem.InitialHidden.Length];
-        float[] dInitialCell = cell == CellType.Lstm ? new float[problem.InitialCell.Length] : [];
+        float[] dInitialCell = CellKind.Of(cell).HasCellState ? new float[problem.InitialCell.Length] : [];
         stack.ZeroGradients();
-        stack.Backward(ToFloat(problem.GOutput), ToFloat(problem.GHidden), cell == CellType.Lstm ? ToFloat(problem.GCell) : [], dInput, dInitialHidden, dInitialCell);
+        stack.Backward(ToFloat(problem.GOutput), ToFloat(problem.GHidden), CellKind.Of(cell).HasCellState ? ToFloat(problem.GCell) : [], dInput, dInitialHidden, dInitialCell);
 
         double[] parameters = problem.Parameters();
         AssertClose(Numeric(parameters, v => problem.Loss(v, problem.Input, problem.InitialHidden, problem.InitialCell)), stack.Gradients, "dParameters");
         AssertClose(Numeric(problem.Input, v => problem.Loss(parameters, v, problem.InitialHidden, problem.InitialCell)), dInput, "dInput");
         AssertClose(Numeric(problem.InitialHidden, v => problem.Loss(parameters, problem.Input, v, problem.InitialCell)), dInitialHidden, "dh0");
-        if (cell == CellType.Lstm)
+        if (CellKind.Of(cell).HasCellState)
         {
             AssertClose(Numeric(problem.InitialCell, v => problem.Loss(parameters, problem.Input, problem.InitialHidden, v)), dInitialCell, "dc0");
         }
@@ -125,10 +129,10 @@ public class RecurrentGradientTests
         public required double[] GHidden { get; init; }
         public required double[] GCell { get; init; }
 
-        public static Problem Create(CellType cell, Activation activation, int layers, KernelPath path, int seed)
+        public static Problem Create(CellType cell, Activation activation, int layers, KernelPath path, int seed, bool bidirectional = false)
         {
             Random random = new(seed);
-            RecurrentStack stack = new(new RecurrentConfig(cell, InputSize, HiddenSize, layers, activation), KernelSet.For(path));
+            RecurrentStack stack = new(new RecurrentConfig(cell, InputSize, HiddenSize, layers, activation) { Bidirectional = bidirectional }, KernelSet.For(path));
             // Larger than PyTorch's default init so the nonlinearities are well inside their curved range.
             for (int i = 0; i < stack.Parameters.Length; i++)
             {
@@ -141,8 +145,8 @@ public class RecurrentGradientTests
                 Stack = stack,
                 Input = Random(Steps * Batch * InputSize),
                 InitialHidden = Random(state),
-                InitialCell = cell == CellType.Lstm ? Random(state) : new double[state],
-                GOutput = Random(Steps * Batch * HiddenSize),
+                InitialCell = CellKind.Of(cell).HasCellState ? Random(state) : new double[state],
+                GOutput = Random(Steps * Batch * stack.Config.OutputSize),
                 GHidden = Random(state),
                 GCell = Random(state),
             };
@@ -153,8 +157,8 @@ public class RecurrentGradientTests
         public (float[] Output, float[] FinalHidden, float[] FinalCell) RunForward()
         {
             int state = Stack.StateLength(Batch);
-            bool lstm = Stack.Config.Cell == CellType.Lstm;
-            float[] output = new float[Steps * Batch * HiddenSize], finalHidden = new float[state], finalCell = lstm ? new float[state] : [];
+            bool lstm = Stack.Config.Kind.HasCellState;
+            float[] output = new float[Steps * Batch * Stack.Config.OutputSize], finalHidden = new float[state], finalCell = lstm ? new float[state] : [];
             Stack.Forward(ToFloat(Input), Steps, Batch, ToFloat(InitialHidden), lstm ? ToFloat(InitialCell) : [], output, finalHidden, finalCell);
             return (output, finalHidden, finalCell);
         }
@@ -168,7 +172,7 @@ public class RecurrentGradientTests
             double loss = 0;
             for (int i = 0; i < result.Output.Length; i++) loss += GOutput[i] * result.Output[i];
             for (int i = 0; i < result.FinalHidden.Length; i++) loss += GHidden[i] * result.FinalHidden[i];
-            if (Stack.Config.Cell == CellType.Lstm)
+            if (Stack.Config.Kind.HasCellState)
             {
                 for (int i = 0; i < result.FinalCell.Length; i++) loss += GCell[i] * result.FinalCell[i];
             }

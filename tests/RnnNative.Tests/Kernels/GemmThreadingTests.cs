@@ -1,7 +1,7 @@
 using RnnNative.Kernels;
 using RnnNative.Kernels.Gemm;
+using RnnNative.Kernels.Threading;
 using RnnNative.Tests.Support;
-using RnnNative.Threading;
 
 namespace RnnNative.Tests.Kernels;
 

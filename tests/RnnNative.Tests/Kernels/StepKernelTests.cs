@@ -6,8 +6,8 @@ namespace RnnNative.Tests.Kernels;
 
 /// <summary>
 /// Single-token step kernels over <see cref="StepMatrix"/> panels against the equations in double:
-/// gates = init + A · x (A rounded to bfloat16 first for that precision), then the LSTM cell or the
-/// one-gate activation. Odd sizes (units not a multiple of any width, K not a multiple of 4) and
+/// gates = init + A · x (A rounded to bfloat16 first for that precision), then the LSTM or GRU cell
+/// or the one-gate activation. Odd sizes (units not a multiple of any width, K not a multiple of 4) and
 /// the panels split in two calls, as threads split them.
 /// </summary>
 public class StepKernelTests
@@ -116,6 +116,152 @@ public class StepKernelTests
                 Assert.True(Math.Abs(y[u] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{activation} y[{u}]: {y[u]} vs {expected}");
             }
         }
+    }
+
+    private const int GruInputs = 11;
+
+    /// <summary>A GRU layer as PyTorch holds it: W_ih [3U, I], W_hh [3U, U], b_ih and b_hh [3U], with an input [I] and hPrev [U].</summary>
+    private sealed record GruLayer(float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh, float[] Input, float[] HiddenPrev)
+    {
+        public static GruLayer Random() => new(
+            KernelTestData.Uniform(3 * Units * GruInputs, 21, -0.5f, 0.5f),
+            KernelTestData.Uniform(3 * Units * Units, 22, -0.3f, 0.3f),
+            KernelTestData.Uniform(3 * Units, 23, -1f, 1f),
+            KernelTestData.Uniform(3 * Units, 24, -1f, 1f),
+            KernelTestData.Uniform(GruInputs, 25, -2f, 2f),
+            KernelTestData.Uniform(Units, 26, -1f, 1f));
+
+        /// <summary>a = W_ih · input + b_ih + [b_hr, b_hz, 0] [3U] in double, W_ih as the kernels see it.</summary>
+        public double[] InputSide(Func<float, double> seen)
+        {
+            double[] a = new double[3 * Units];
+            for (int row = 0; row < 3 * Units; row++)
+            {
+                a[row] = (double)BiasIh[row] + (row < 2 * Units ? BiasHh[row] : 0);
+                for (int k = 0; k < GruInputs; k++) a[row] += seen(WeightIh[row * GruInputs + k]) * Input[k];
+            }
+            return a;
+        }
+
+        /// <summary>h from PyTorch's GRU equations in double, given the input side a [3U] and W_hh as the kernels see it.</summary>
+        public double[] Hidden(double[] inputSide, Func<float, double> seen)
+        {
+            double[] h = new double[Units];
+            for (int u = 0; u < Units; u++)
+            {
+                double Recurrent(int gate)
+                {
+                    double sum = 0;
+                    for (int k = 0; k < Units; k++) sum += seen(WeightHh[(gate * Units + u) * Units + k]) * HiddenPrev[k];
+                    return sum;
+                }
+                double r = Sigmoid(inputSide[u] + Recurrent(0));
+                double z = Sigmoid(inputSide[Units + u] + Recurrent(1));
+                double n = Math.Tanh(inputSide[2 * Units + u] + r * (Recurrent(2) + BiasHh[2 * Units + u]));
+                h[u] = (1 - z) * n + z * HiddenPrev[u];
+            }
+            return h;
+        }
+    }
+
+    private static Func<float, double> SeenAs(WeightPrecision precision) =>
+        v => precision == WeightPrecision.BFloat16 ? BFloat16.ToSingle(BFloat16.FromSingle(v)) : v;
+
+    /// <summary>
+    /// The step over all panels in one call, and again split in two calls as threads split it: the
+    /// halves give the same bits. Padding units stay exactly zero, so they never leak into the next layer.
+    /// </summary>
+    private static float[] GruStepWholeAndSplit(KernelSet kernels, StepMatrix matrix, float[] init, float[] x, float[] hiddenPrev)
+    {
+        float[] whole = new float[matrix.PaddedUnits], split = new float[matrix.PaddedUnits];
+        kernels.GruStep(matrix, init, x, hiddenPrev, whole, 0, matrix.Panels);
+        int half = matrix.Panels / 2;
+        kernels.GruStep(matrix, init, x, hiddenPrev, split, 0, half);
+        kernels.GruStep(matrix, init, x, hiddenPrev, split, half, matrix.Panels - half);
+        Assert.Equal(whole, split);
+        Assert.All(whole[Units..], v => Assert.Equal(0f, v));
+        return whole;
+    }
+
+    /// <summary>Stated tolerance 2e-6 absolute: float sums over 48 columns plus the σ/tanh bounds (measured under 1e-6).</summary>
+    private static void AssertHiddenNear(double[] expected, float[] actual)
+    {
+        for (int u = 0; u < Units; u++)
+        {
+            Assert.True(Math.Abs(actual[u] - expected[u]) <= 2e-6, $"h[{u}]: {actual[u]} vs {expected[u]}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndPrecisions))]
+    public void Gru_step_with_four_gates_over_input_and_hidden_matches_the_cell_equations_in_double(KernelPath path, WeightPrecision precision)
+    {
+        // A [4U, I + U] = [[W_ir, W_hr], [W_iz, W_hz], [W_in, 0], [0, W_hn]], init = [b_ir + b_hr, b_iz + b_hz, b_in, b_hn].
+        KernelSet kernels = KernelSet.For(path);
+        GruLayer layer = GruLayer.Random();
+        int u3 = 3 * Units;
+        float[] left = new float[4 * Units * GruInputs], right = new float[4 * Units * Units], initRows = new float[4 * Units];
+        Array.Copy(layer.WeightIh, left, u3 * GruInputs);
+        Array.Copy(layer.WeightHh, right, 2 * Units * Units);
+        Array.Copy(layer.WeightHh, 2 * Units * Units, right, u3 * Units, Units * Units);
+        for (int row = 0; row < u3; row++)
+        {
+            initRows[row] = row < 2 * Units ? layer.BiasIh[row] + layer.BiasHh[row] : layer.BiasIh[row];
+        }
+        Array.Copy(layer.BiasHh, 2 * Units, initRows, u3, Units);
+        StepMatrix matrix = new(kernels.Path, kernels.StepWidth, 4, Units, GruInputs + Units, precision);
+        matrix.SetColumns(left, GruInputs, 0, GruInputs);
+        matrix.SetColumns(right, Units, GruInputs, Units);
+        float[] init = new float[matrix.Panels * 4 * matrix.Width];
+        matrix.ToPanelOrder(initRows, init);
+        float[] x = new float[matrix.Columns], hiddenPrev = new float[matrix.PaddedUnits];
+        layer.Input.CopyTo(x, 0);
+        layer.HiddenPrev.CopyTo(x, GruInputs);
+        layer.HiddenPrev.CopyTo(hiddenPrev, 0);
+
+        float[] hidden = GruStepWholeAndSplit(kernels, matrix, init, x, hiddenPrev);
+
+        Func<float, double> seen = SeenAs(precision);
+        AssertHiddenNear(layer.Hidden(layer.InputSide(seen), seen), hidden);
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndPrecisions))]
+    public void Gru_step_with_three_gates_and_a_token_row_matches_the_cell_equations_in_double(KernelPath path, WeightPrecision precision)
+    {
+        // A [3U, U] = W_hh over x = h; init = one float32 token-table row [a_r, a_z, a_n, b_hn].
+        // x and hiddenPrev share one buffer, as a caller may pass them.
+        KernelSet kernels = KernelSet.For(path);
+        GruLayer layer = GruLayer.Random();
+        float[] tokenRow = [.. layer.InputSide(v => v).Select(v => (float)v), .. layer.BiasHh.AsSpan(2 * Units, Units)];
+        StepMatrix matrix = new(kernels.Path, kernels.StepWidth, 3, Units, Units, precision);
+        matrix.SetColumns(layer.WeightHh, Units, 0, Units);
+        float[] init = new float[matrix.Panels * 4 * matrix.Width];
+        matrix.ToPanelOrder(tokenRow, 4, init);
+        float[] state = new float[Math.Max(matrix.Columns, matrix.PaddedUnits)];
+        layer.HiddenPrev.CopyTo(state, 0);
+
+        float[] hidden = GruStepWholeAndSplit(kernels, matrix, init, state, state);
+
+        double[] inputSide = tokenRow[..(3 * Units)].Select(v => (double)v).ToArray();
+        AssertHiddenNear(layer.Hidden(inputSide, SeenAs(precision)), hidden);
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
+    public void Gru_step_rejects_other_gate_counts_short_inits_and_overlapping_outputs(KernelPath path)
+    {
+        KernelSet kernels = KernelSet.For(path);
+        StepMatrix dense = new(kernels.Path, kernels.StepWidth, 1, Units, Units, WeightPrecision.Float32);
+        StepMatrix gru = new(kernels.Path, kernels.StepWidth, 3, Units, Units, WeightPrecision.Float32);
+        int padded = gru.PaddedUnits, state = Math.Max(gru.Columns, padded);
+        float[] init = new float[gru.Panels * 4 * gru.Width], x = new float[state], hiddenPrev = new float[padded];
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.GruStep(dense, init, x, hiddenPrev, new float[padded], 0, 1)).ParamName);
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.LstmStep(gru, init, x, new float[padded], new float[padded], 0, 1)).ParamName);
+        Assert.Equal("init", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init.AsSpan(0, gru.Panels * 3 * gru.Width), x, hiddenPrev, new float[padded], 0, 1)).ParamName);
+        Assert.Equal("hiddenPrev", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init, x, hiddenPrev.AsSpan(1), new float[padded], 0, 1)).ParamName);
+        Assert.Equal("hidden", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init, x, hiddenPrev, x, 0, 1)).ParamName);
+        Assert.Equal("hidden", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init, new float[state], hiddenPrev, hiddenPrev, 0, 1)).ParamName);
     }
 
     [Fact]

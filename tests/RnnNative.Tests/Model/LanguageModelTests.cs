@@ -1,6 +1,7 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Tests.Cells;
 using RnnNative.Tests.Support;
 using RnnNative.Training;

@@ -126,7 +126,7 @@ public class OneHotInputTests
         TheoryData<KernelPath, int, int, CellType> data = [];
         foreach (KernelPath path in KernelPaths.Available)
         {
-            foreach (CellType cell in new[] { CellType.Lstm, CellType.Elman })
+            foreach (CellType cell in new[] { CellType.Lstm, CellType.Elman, CellType.Gru })
             {
                 data.Add(path, 3, 2, cell);
                 data.Add(path, 4, 3, cell);

@@ -3,6 +3,7 @@ using RnnNative.Cells;
 using RnnNative.Data;
 using RnnNative.IO;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Sizes;
 using RnnNative.Text;
 using RnnNative.Training;

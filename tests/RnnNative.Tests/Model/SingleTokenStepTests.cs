@@ -2,6 +2,7 @@ using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Model;
@@ -24,6 +25,9 @@ public class SingleTokenStepTests
         new(VocabularySize: 300, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 45, Layers: 3),
         new(VocabularySize: 37, EmbeddingSize: 19, CellType.Elman, HiddenSize: 45, Layers: 2, Activation.Tanh),
         new(VocabularySize: 300, EmbeddingSize: 19, CellType.Elman, HiddenSize: 45, Layers: 2, Activation.Relu),
+        new(VocabularySize: 37, EmbeddingSize: 19, CellType.Gru, HiddenSize: 45, Layers: 2),
+        new(VocabularySize: 300, EmbeddingSize: 19, CellType.Gru, HiddenSize: 45, Layers: 3),
+        new(VocabularySize: 37, EmbeddingSize: 0, CellType.Gru, HiddenSize: 45, Layers: 2, Input: InputEncoding.OneHot),
     ];
 
     public static TheoryData<KernelPath, int> PathsAndConfigs()

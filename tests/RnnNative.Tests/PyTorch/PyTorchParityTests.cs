@@ -49,7 +49,8 @@ public sealed class PyTorchParityTests(PyTorchParityFixture fixture, ITestOutput
         return largest;
     }
 
-    public static TheoryData<string> RandomCases => new(["random-lstm-1", "random-lstm-2", "random-rnn-tanh-1", "random-rnn-tanh-2", "random-rnn-relu-1", "random-rnn-relu-2", "random-lstm-onehot-2"]);
+    public static TheoryData<string> RandomCases => new(["random-lstm-1", "random-lstm-2", "random-rnn-tanh-1", "random-rnn-tanh-2", "random-rnn-relu-1", "random-rnn-relu-2", "random-lstm-onehot-2",
+        "random-gru-1", "random-gru-2", "random-gru-3-h37", "random-gru-onehot-2-h37"]);
 
     [Theory]
     [MemberData(nameof(RandomCases))]
@@ -72,11 +73,30 @@ public sealed class PyTorchParityTests(PyTorchParityFixture fixture, ITestOutput
     [InlineData("torch-lstm-2")]      // a bare state_dict: config inferred from shapes, vocabulary passed
     [InlineData("torch-rnn-relu-2")]  // config from metadata, vocabulary passed
     [InlineData("torch-lstm-onehot-1")]  // a bare one-hot state_dict (no embedding.weight), vocabulary passed
+    [InlineData("torch-gru-2")]       // a bare nn.GRU state_dict: GRU inferred from its 3 gate blocks
     public void A_model_initialized_by_pytorch_imports_here_with_the_same_logits(string name)
     {
         ParityCase c = fixture.Cases[name];
         AssertLogits(c);
         AssertGradients(c);
+    }
+
+    /// <summary>Weights after <c>TrajectoryUpdates</c> Adam updates with clipping and state carried between
+    /// windows; differences compound over updates, hence the gradient tolerance.</summary>
+    [Theory]
+    [InlineData("trajectory-gru-2")]
+    [InlineData("trajectory-lstm-2")]
+    [InlineData("trajectory-rnn-relu-2")]
+    public void Adam_updates_with_clipping_follow_pytorchs_trajectory(string name)
+    {
+        (SafetensorsReader ours, SafetensorsReader torch) = fixture.Trajectories[name];
+        double largest = 0;
+        foreach (SafetensorsTensor tensor in ours.Tensors)
+        {
+            largest = Math.Max(largest, AssertClose($"{name} {tensor.Name}", ours.GetFloats(tensor.Name), torch.GetFloats(tensor.Name), GradientTolerance));
+        }
+        Assert.Equal(ours.Tensors.Count, torch.Tensors.Count);
+        output.WriteLine($"{name}: max |weight difference| {largest:E2}");
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
 
 namespace RnnNative.Tests.Support;
 

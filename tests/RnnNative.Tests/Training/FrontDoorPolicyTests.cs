@@ -2,6 +2,7 @@ using System.Text;
 using RnnNative.Cells;
 using RnnNative.Data;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Text;
 using RnnNative.Training;
 

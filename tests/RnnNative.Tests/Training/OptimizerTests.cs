@@ -1,4 +1,6 @@
 using RnnNative.Kernels;
+using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Training;

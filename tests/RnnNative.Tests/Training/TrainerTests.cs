@@ -6,6 +6,7 @@ using RnnNative.Data;
 using RnnNative.IO;
 using RnnNative.Model;
 using RnnNative.Reporting;
+using RnnNative.Runs;
 using RnnNative.Text;
 using RnnNative.Training;
 
@@ -67,13 +68,15 @@ public class TrainerTests
         Assert.Equal(8, Evaluation.BitsPerToken(Math.Log(256)), 12);
     }
 
-    [Fact]
-    public void A_run_interrupted_saved_loaded_and_resumed_ends_with_the_same_weights()
+    [Theory]
+    [InlineData(CellType.Lstm)]
+    [InlineData(CellType.Gru)]
+    public void A_run_interrupted_saved_loaded_and_resumed_ends_with_the_same_weights(CellType cell)
     {
-        LanguageModel straight = NewModel();
+        LanguageModel straight = NewModel(cell);
         new Trainer(straight, Data(), Options(13)).Run();
 
-        LanguageModel first = NewModel();
+        LanguageModel first = NewModel(cell);
         Trainer interrupted = new(first, Data(), Options(6));
         interrupted.Run();
         byte[] file = ModelFile.ToBytes(first, s_vocabulary, interrupted.Options, interrupted.Capture());
@@ -224,6 +227,7 @@ public class TrainerTests
     [Theory]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Elman)]
+    [InlineData(CellType.Gru)]
     public void Validation_loss_falls_on_the_addition_task(CellType cell)
     {
         LanguageModel model = NewModel(cell);

@@ -22,7 +22,7 @@ internal static class EvalCommand
         string dataPath = args.String("data") ?? throw new UsageException("rnn eval needs --data FILE");
         int batch = args.Int("batch", 50, min: 1), steps = args.Int("seq-length", 100, min: 1);
         WeightPrecision? precision = args.Choice<WeightPrecision?>("precision", null, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
-        if (args.Has("threads")) Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
+        if (args.Has("threads")) Kernels.Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
         args.RejectUnused();
 
         LoadedModel loaded = ModelFiles.Load(path);

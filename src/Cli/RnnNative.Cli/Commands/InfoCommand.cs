@@ -1,9 +1,9 @@
 using System.Globalization;
 using RnnNative.Cli.CommandLine;
 using RnnNative.Kernels;
+using RnnNative.Kernels.Threading;
 using RnnNative.Model;
 using RnnNative.Reporting;
-using RnnNative.Threading;
 
 namespace RnnNative.Cli.Commands;
 

@@ -1,10 +1,10 @@
 using System.Text;
 using RnnNative.Cli.CommandLine;
 using RnnNative.Kernels.Step;
+using RnnNative.Kernels.Threading;
 using RnnNative.Model;
 using RnnNative.Sampling;
 using RnnNative.Text;
-using RnnNative.Threading;
 
 namespace RnnNative.Cli.Commands;
 

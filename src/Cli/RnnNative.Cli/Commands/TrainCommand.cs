@@ -5,6 +5,7 @@ using RnnNative.Cli.Terminal;
 using RnnNative.Corpora;
 using RnnNative.Data;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Sampling;
 using RnnNative.Text;
 using RnnNative.Training;
@@ -52,7 +53,7 @@ internal static class TrainCommand
         string plotPath = args.String("plot", Path.ChangeExtension(checkpoint, null) + ".loss.svg");
         int sampleLength = args.Int("sample-length", 200, min: 0);
         ulong seed = start.Seed;
-        if (args.Has("threads")) Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
+        if (args.Has("threads")) Kernels.Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
         bool overwrite = args.Flag("overwrite");
         args.RejectUnused();
         OutputFiles.RefuseToReplace(checkpoint, start.ResumePath, overwrite);
@@ -82,7 +83,7 @@ internal static class TrainCommand
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "model: {0} {1}x{2}, {3}{4}, {5:N0} parameters; kernels {6}, {7} threads{8}",
             c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, ModelText.Input(c), ModelText.Options(c), model.Blocks.Sum(b => b.Length),
-            Kernels.KernelPaths.Name(model.Kernels.Path), Threading.Parallelism.ThreadCount, start.InitPath is null ? "" : $"; weights from '{start.InitPath}'"));
+            Kernels.KernelPaths.Name(model.Kernels.Path), Kernels.Threading.Parallelism.ThreadCount, start.InitPath is null ? "" : $"; weights from '{start.InitPath}'"));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "training: T={0} B={1} {2} lr {3} clip {4}; until {5}{6}",
             options.SequenceLength, options.BatchSize, options.Optimizer.Kind.ToString().ToLowerInvariant(), options.Optimizer.LearningRate, options.ClipNorm,

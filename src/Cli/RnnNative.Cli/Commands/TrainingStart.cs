@@ -4,6 +4,7 @@ using RnnNative.Cli.CommandLine;
 using RnnNative.Corpora;
 using RnnNative.Data;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Text;
 using RnnNative.Training;
 
@@ -42,7 +43,7 @@ internal sealed class TrainingStart
 
     public required string Checkpoint { get; init; }
 
-    /// <summary>Initialization and sampling seed.</summary>
+    /// <summary>Initialization and sampling seed, and a new run's dropout seed (<see cref="TrainingOptions.Seed"/>).</summary>
     public required ulong Seed { get; init; }
 
     public string? ResumePath { get; private init; }
@@ -87,7 +88,8 @@ internal sealed class TrainingStart
             Keep(from!, when, ModelOptions(model.Config), ModelOptions(ReadModelConfig(args, model.Config)));
         }
 
-        TrainingOptions options = ReadLimits(args, ReadTrainingOptions(args, resumePath is null ? NewRun(builtIn) : saved!.Options!), builtIn);
+        // A new run's dropout masks follow --seed too; a resumed run keeps the seed it was saved with.
+        TrainingOptions options = ReadLimits(args, ReadTrainingOptions(args, resumePath is null ? NewRun(builtIn) with { Seed = seed } : saved!.Options!), builtIn);
         double savedFraction = resumePath is null ? double.NaN : recorded?.ValidationFraction ?? double.NaN;
         double fraction = args.Double("val-fraction", double.IsFinite(savedFraction) ? savedFraction : CorpusSplit.DefaultValidationFraction, min: 0);
         if (resumePath is not null)

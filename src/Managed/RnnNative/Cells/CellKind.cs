@@ -1,4 +1,5 @@
 using RnnNative.Kernels;
+using RnnNative.Kernels.Step;
 
 namespace RnnNative.Cells;
 
@@ -9,11 +10,13 @@ namespace RnnNative.Cells;
 /// </summary>
 public sealed class CellKind
 {
-    private readonly Func<KernelSet, RecurrentConfig, int, int, RecurrentLayer> _createLayer;
+    private readonly Func<KernelSet, RecurrentConfig, int, int, bool, RecurrentLayer> _createLayer;
+    private readonly Func<RecurrentConfig, StepLayout> _stepLayout;
 
     private CellKind(CellType type, string name, string pyTorchName, string displayName, int gateCount, bool hasCellState, bool hasActivation,
-        Func<KernelSet, RecurrentConfig, int, int, RecurrentLayer> createLayer)
+        Func<KernelSet, RecurrentConfig, int, int, bool, RecurrentLayer> createLayer, Func<RecurrentConfig, StepLayout> stepLayout)
     {
+        _stepLayout = stepLayout;
         Type = type;
         Name = name;
         PyTorchName = pyTorchName;
@@ -28,9 +31,14 @@ public sealed class CellKind
     public static IReadOnlyList<CellKind> All { get; } =
     [
         new(CellType.Elman, "elman", "rnn", "RNN", gateCount: 1, hasCellState: false, hasActivation: true,
-            (kernels, config, layer, offset) => new ElmanLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, config.Activation, offset)),
+            (kernels, config, layer, offset, reverse) => new ElmanLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, config.Activation, offset, reverse),
+            config => new SummedGatesStepLayout(1, config.Activation == Activation.Relu ? StepActivation.Relu : StepActivation.Tanh)),
         new(CellType.Lstm, "lstm", "lstm", "LSTM", gateCount: 4, hasCellState: true, hasActivation: false,
-            (kernels, config, layer, offset) => new LstmLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset)),
+            (kernels, config, layer, offset, reverse) => new LstmLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset, reverse),
+            _ => new SummedGatesStepLayout(4, elmanActivation: null)),
+        new(CellType.Gru, "gru", "gru", "GRU", gateCount: 3, hasCellState: false, hasActivation: false,
+            (kernels, config, layer, offset, reverse) => new GruLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset, reverse),
+            _ => new GruStepLayout()),
     ];
 
     /// <summary>The entry of <paramref name="type"/>.</summary>
@@ -64,8 +72,12 @@ public sealed class CellKind
     /// <summary>True when the cell's nonlinearity is a choice (<see cref="Activation"/>, Elman); the others ignore it.</summary>
     public bool HasActivation { get; }
 
-    /// <summary>The layer running this cell for layer <paramref name="layer"/> of <paramref name="config"/>, its parameters from <paramref name="parameterOffset"/>.</summary>
-    internal RecurrentLayer CreateLayer(KernelSet kernels, RecurrentConfig config, int layer, int parameterOffset) => _createLayer(kernels, config, layer, parameterOffset);
+    /// <summary>The layer running this cell for layer <paramref name="layer"/> of <paramref name="config"/>, its parameters
+    /// from <paramref name="parameterOffset"/>; <paramref name="reverse"/>: the backward direction of a bidirectional layer.</summary>
+    internal RecurrentLayer CreateLayer(KernelSet kernels, RecurrentConfig config, int layer, int parameterOffset, bool reverse) => _createLayer(kernels, config, layer, parameterOffset, reverse);
+
+    /// <summary>How single-token steps of a stack of <paramref name="config"/> lay out and run its weights.</summary>
+    internal StepLayout StepLayout(RecurrentConfig config) => _stepLayout(config);
 
     /// <summary>"LSTM", or "RNN (relu)" for a cell with an activation choice.</summary>
     public string Describe(Activation activation) => HasActivation ? $"{DisplayName} ({(activation == Activation.Relu ? "relu" : "tanh")})" : DisplayName;

@@ -9,18 +9,17 @@ namespace RnnNative.Cells;
 /// backward: dGates_t = dh_t ⊙ f'(h_t),  tanh' = 1 - h_t²,  relu' = [h_t &gt; 0]
 /// </code>
 /// </summary>
-internal sealed class ElmanLayer(KernelSet kernels, int inputSize, int hiddenSize, Activation activation, int parameterOffset)
-    : RecurrentLayer(kernels, inputSize, hiddenSize, gateCount: 1, parameterOffset)
+internal sealed class ElmanLayer(KernelSet kernels, int inputSize, int hiddenSize, Activation activation, int parameterOffset, bool reverse)
+    : RecurrentLayer(kernels, inputSize, hiddenSize, gateCount: 1, parameterOffset, reverse)
 {
     // Row by row: where a kernel's vector body ends and its remainder begins then depends on H only,
     // not on how many rows a thread got, so results stay bit-identical for any thread count.
     protected override void ForwardRows(int t, int first, int count)
     {
-        int stateSize = Batch * HiddenSize;
         for (int row = first; row < first + count; row++)
         {
-            ReadOnlySpan<float> gates = Gates.AsSpan(t * stateSize + row * HiddenSize, HiddenSize);
-            Span<float> hidden = Hidden.AsSpan((t + 1) * stateSize + row * HiddenSize, HiddenSize);
+            ReadOnlySpan<float> gates = GateRows(Gates, t, row, 1);
+            Span<float> hidden = StateRows(Hidden, NewBlock(t), row, 1);
             if (activation == Activation.Relu)
             {
                 Kernels.Relu(gates, hidden);
@@ -34,12 +33,11 @@ internal sealed class ElmanLayer(KernelSet kernels, int inputSize, int hiddenSiz
 
     protected override void BackwardRows(int t, int first, int count)
     {
-        int stateSize = Batch * HiddenSize;
         for (int row = first; row < first + count; row++)
         {
-            ReadOnlySpan<float> hidden = Hidden.AsSpan((t + 1) * stateSize + row * HiddenSize, HiddenSize);
-            ReadOnlySpan<float> dHidden = DHiddenTotal.AsSpan(row * HiddenSize, HiddenSize);
-            Span<float> dGates = DGates.AsSpan(t * stateSize + row * HiddenSize, HiddenSize);
+            ReadOnlySpan<float> hidden = StateRows(Hidden, NewBlock(t), row, 1);
+            ReadOnlySpan<float> dHidden = StateRows(DHiddenTotal, 0, row, 1);
+            Span<float> dGates = GateRows(DGates, t, row, 1);
             if (activation == Activation.Relu)
             {
                 Kernels.ReluBackward(hidden, dHidden, dGates);

@@ -1,5 +1,5 @@
 using RnnNative.Kernels;
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
 
 namespace RnnNative.Cells;
 

@@ -12,14 +12,14 @@ namespace RnnNative.Cells;
 /// <see cref="KernelSet.LstmBackwardPointwise"/>) hold the equations of both directions; this class
 /// keeps the cell states: c_0..c_T and tanh(c_1..c_T) for the backward pass, and dc flowing back.
 /// </summary>
-internal sealed class LstmLayer(KernelSet kernels, int inputSize, int hiddenSize, int parameterOffset)
-    : RecurrentLayer(kernels, inputSize, hiddenSize, gateCount: 4, parameterOffset)
+internal sealed class LstmLayer(KernelSet kernels, int inputSize, int hiddenSize, int parameterOffset, bool reverse)
+    : RecurrentLayer(kernels, inputSize, hiddenSize, gateCount: 4, parameterOffset, reverse)
 {
-    private float[] _cell = [];        // [(T+1)*B, H]: block 0 = c_0, block t+1 = c_t
+    private float[] _cell = [];        // [(T+1)*B, H]: blocks as Hidden's (forward: block 0 = c_0, block t+1 = c_t)
     private float[] _tanhCell = [];    // [T*B, H]: tanh(c_t), block t
     private float[] _dCell = [];       // [B, H]: dLoss/dc_t while step t is undone, then dLoss/dc_{t-1}
 
-    public override ReadOnlySpan<float> FinalCell => _cell.AsSpan(Steps * Batch * HiddenSize, Batch * HiddenSize);
+    public override ReadOnlySpan<float> FinalCell => StateRows(_cell, FinalBlock, 0, Batch);
 
     protected override void AllocateCellBuffers(int rows, int batch)
     {
@@ -30,7 +30,7 @@ internal sealed class LstmLayer(KernelSet kernels, int inputSize, int hiddenSize
 
     protected override void SetInitialCell(ReadOnlySpan<float> initialCell)
     {
-        Span<float> cell0 = _cell.AsSpan(0, Batch * HiddenSize);
+        Span<float> cell0 = StateRows(_cell, InitialBlock, 0, Batch);
         if (initialCell.IsEmpty) cell0.Clear(); else initialCell.CopyTo(cell0);
     }
 
@@ -48,29 +48,33 @@ internal sealed class LstmLayer(KernelSet kernels, int inputSize, int hiddenSize
         }
     }
 
+    protected override void CarryRow(int t, int row)
+    {
+        base.CarryRow(t, row);
+        StateRows(_cell, PreviousBlock(t), row, 1).CopyTo(StateRows(_cell, NewBlock(t), row, 1));
+    }
+
     protected override void ForwardRows(int t, int first, int count)
     {
-        int stateSize = Batch * HiddenSize, rowStart = first * HiddenSize, length = count * HiddenSize;
         Kernels.LstmForwardPointwise(
-            Gates.AsSpan(t * Batch * GateWidth + first * GateWidth, count * GateWidth),
-            _cell.AsSpan(t * stateSize + rowStart, length),
-            _cell.AsSpan((t + 1) * stateSize + rowStart, length),
-            _tanhCell.AsSpan(t * stateSize + rowStart, length),
-            Hidden.AsSpan((t + 1) * stateSize + rowStart, length),
+            GateRows(Gates, t, first, count),
+            StateRows(_cell, PreviousBlock(t), first, count),
+            StateRows(_cell, NewBlock(t), first, count),
+            StateRows(_tanhCell, t, first, count),
+            StateRows(Hidden, NewBlock(t), first, count),
             count,
             HiddenSize);
     }
 
     protected override void BackwardRows(int t, int first, int count)
     {
-        int stateSize = Batch * HiddenSize, rowStart = first * HiddenSize, length = count * HiddenSize;
         Kernels.LstmBackwardPointwise(
-            Gates.AsSpan(t * Batch * GateWidth + first * GateWidth, count * GateWidth),
-            _cell.AsSpan(t * stateSize + rowStart, length),
-            _tanhCell.AsSpan(t * stateSize + rowStart, length),
-            DHiddenTotal.AsSpan(rowStart, length),
-            _dCell.AsSpan(rowStart, length),
-            DGates.AsSpan(t * Batch * GateWidth + first * GateWidth, count * GateWidth),
+            GateRows(Gates, t, first, count),
+            StateRows(_cell, PreviousBlock(t), first, count),
+            StateRows(_tanhCell, t, first, count),
+            StateRows(DHiddenTotal, 0, first, count),
+            StateRows(_dCell, 0, first, count),
+            GateRows(DGates, t, first, count),
             count,
             HiddenSize);
     }

@@ -32,21 +32,35 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
     /// <summary>Gate blocks per layer: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for Elman.</summary>
     public int GateCount => Kind.GateCount;
 
-    /// <summary>Features of the input of layer <paramref name="layer"/>.</summary>
-    public int LayerInputSize(int layer) => layer == 0 ? InputSize : HiddenSize;
+    /// <summary>D: directions each layer runs, 2 when <see cref="Bidirectional"/>, else 1.</summary>
+    public int Directions => Bidirectional ? 2 : 1;
+
+    /// <summary>L*D: the state tensors' first dimension, [L*D, B, H] as PyTorch's h_n (layer-major, direction-minor).</summary>
+    public int StateLayers => Layers * Directions;
+
+    /// <summary>Features of a layer's output, D*H: the forward and (bidirectional) backward hidden states side by side.</summary>
+    public int OutputSize => Directions * HiddenSize;
+
+    /// <summary>Features of the input of layer <paramref name="layer"/>: I, then the layer below's D*H.</summary>
+    public int LayerInputSize(int layer) => layer == 0 ? InputSize : OutputSize;
 
     /// <summary>PyTorch's names and shapes of every layer k's tensors, in the order of the stack's flat
     /// parameter vector: <c>weight_ih_l{k}</c> [G*H, I_k], <c>weight_hh_l{k}</c> [G*H, H],
-    /// <c>bias_ih_l{k}</c> [G*H], <c>bias_hh_l{k}</c> [G*H]. Describes a valid config without allocating it.</summary>
+    /// <c>bias_ih_l{k}</c> [G*H], <c>bias_hh_l{k}</c> [G*H], then (bidirectional) the same four with the
+    /// suffix <c>_reverse</c>. Describes a valid config without allocating it.</summary>
     public IEnumerable<(string Name, int[] Shape)> TensorShapes()
     {
         int gateWidth = GateCount * HiddenSize;
         for (int layer = 0; layer < Layers; layer++)
         {
-            yield return ($"weight_ih_l{layer}", [gateWidth, LayerInputSize(layer)]);
-            yield return ($"weight_hh_l{layer}", [gateWidth, HiddenSize]);
-            yield return ($"bias_ih_l{layer}", [gateWidth]);
-            yield return ($"bias_hh_l{layer}", [gateWidth]);
+            for (int direction = 0; direction < Directions; direction++)
+            {
+                string suffix = direction == 0 ? "" : "_reverse";
+                yield return ($"weight_ih_l{layer}{suffix}", [gateWidth, LayerInputSize(layer)]);
+                yield return ($"weight_hh_l{layer}{suffix}", [gateWidth, HiddenSize]);
+                yield return ($"bias_ih_l{layer}{suffix}", [gateWidth]);
+                yield return ($"bias_hh_l{layer}{suffix}", [gateWidth]);
+            }
         }
     }
 
@@ -69,10 +83,10 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
         ArgumentOutOfRangeException.ThrowIfGreaterThan(InputSize, MaxInputSize, nameof(InputSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(HiddenSize, 1 << 16, nameof(HiddenSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Layers, 64, nameof(Layers));
-        // Every layer's G*H*(I_k + H + 2) parameters live in one flat vector (and as many gradients):
+        // Every layer's D*G*H*(I_k + H + 2) parameters live in one flat vector (and as many gradients):
         // blame H when one layer alone is too large, else the number of layers.
-        long gateWidth = GateCount * (long)HiddenSize;
-        long firstLayer = BufferLength.Product(gateWidth, InputSize + HiddenSize + 2L), upperLayer = BufferLength.Product(gateWidth, 2L * HiddenSize + 2);
+        long gateWidth = GateCount * (long)HiddenSize * Directions;
+        long firstLayer = BufferLength.Product(gateWidth, InputSize + HiddenSize + 2L), upperLayer = BufferLength.Product(gateWidth, (Directions + 1L) * HiddenSize + 2);
         string field = firstLayer < 0 || upperLayer < 0 ? nameof(HiddenSize) : nameof(Layers);
         BufferLength.Sum(field, $"the recurrent weights of {Layers} {(Layers == 1 ? "layer" : "layers")} of {HiddenSize} {Cell} units (input {InputSize})",
             firstLayer, upperLayer * (Layers - 1));

@@ -1,6 +1,6 @@
 using RnnNative.Kernels;
 using RnnNative.Kernels.Gemm;
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
 
 namespace RnnNative.Cells;
 
@@ -17,6 +17,16 @@ namespace RnnNative.Cells;
 ///           dW_ih += dGatesᵀ · X,  dW_hh += dGatesᵀ · [h_0 .. h_{T-1}], db_ih = db_hh += Σ_rows dGates
 ///           dX = dGates · W_ih                                        (for the layer below)
 /// </code>
+/// A cell whose recurrent term is not simply added to the gates (GRU: <c>r ⊙ (W_hn h + b_hn)</c>) keeps it
+/// apart: <c>recurrentGates_t = h_{t-1} · W_hhᵀ</c> in its own buffer, and its backward pass gives the
+/// gradients of both sides (dW_hh from dRecurrentGates) and writes the direct part of dh_{t-1} itself.
+/// A reverse layer (the second direction of a bidirectional stack) runs time backwards, t = T-1..0, from
+/// an initial state that follows the last timestep; every buffer stays in time order and only the
+/// blocks of the state buffers move (<see cref="PreviousBlock"/>, <see cref="NewBlock"/>).
+/// Sequences of a batch may end before the window does (padded batches): with per-row lengths, a row's
+/// steps at t &gt;= length carry its state through unchanged (its outputs there repeat that state and must
+/// not reach a loss) and pass its gradient straight back, as PyTorch's packed sequences do; a reverse
+/// layer then starts each row at its own last timestep.
 /// The buffers of the last forward pass are kept for the backward pass (BPTT truncated at the window).
 /// The B sequences of a batch only share the weights, so each thread runs all T steps, both
 /// directions, for its own group of batch rows (see <see cref="WindowWork"/>): the steps need no
@@ -36,9 +46,14 @@ internal abstract class RecurrentLayer
     private PackedMatrix? _packedRecurrent;
     private readonly float[] _biasSum;
     private readonly float[] _dBias;
+    private readonly bool _separateRecurrentGates;
 
-    protected RecurrentLayer(KernelSet kernels, int inputSize, int hiddenSize, int gateCount, int parameterOffset)
+    /// <param name="separateRecurrentGates">Keep h_{t-1} · W_hhᵀ apart from the input gates (see the class summary).</param>
+    /// <param name="reverse">Run time backwards (see the class summary).</param>
+    protected RecurrentLayer(KernelSet kernels, int inputSize, int hiddenSize, int gateCount, int parameterOffset, bool reverse, bool separateRecurrentGates = false)
     {
+        Reverse = reverse;
+        _separateRecurrentGates = separateRecurrentGates;
         Kernels = kernels;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
@@ -56,6 +71,24 @@ internal abstract class RecurrentLayer
     }
 
     protected KernelSet Kernels { get; }
+
+    /// <summary>True when the layer runs time backwards (t = T-1..0).</summary>
+    public bool Reverse { get; }
+
+    /// <summary>
+    /// The block of a state buffer [(T+1)*B, H] holding the state the step at time t starts from:
+    /// forward h_{t-1} at block t (block 0: the initial state); reverse h_{t+1} at block t+1 (block T: the initial state).
+    /// </summary>
+    protected int PreviousBlock(int t) => Reverse ? t + 1 : t;
+
+    /// <summary>The block of a state buffer [(T+1)*B, H] the step at time t writes: forward t+1, reverse t.</summary>
+    protected int NewBlock(int t) => Reverse ? t : t + 1;
+
+    /// <summary>The block of the initial state: forward 0, reverse T.</summary>
+    protected int InitialBlock => Reverse ? Steps : 0;
+
+    /// <summary>The block of the final state: forward T, reverse 0.</summary>
+    protected int FinalBlock => Reverse ? 0 : Steps;
 
     public int InputSize { get; }
 
@@ -88,6 +121,18 @@ internal abstract class RecurrentLayer
     /// <summary>[T*B, G*H]: gradients of the loss with respect to the pre-activations.</summary>
     protected float[] DGates { get; private set; } = [];
 
+    /// <summary>[T*B, G*H]: h_{t-1} · W_hhᵀ, then what the cell keeps of it, when kept apart; else empty.</summary>
+    protected float[] RecurrentGates { get; private set; } = [];
+
+    /// <summary>[T*B, G*H]: dLoss/d(h_{t-1} · W_hhᵀ + b_hh) when the recurrent gates are kept apart; else <see cref="DGates"/>.</summary>
+    protected float[] DRecurrentGates { get; private set; } = [];
+
+    /// <summary>The rows [first, first + count) of step t of a [T*B, G*H] buffer.</summary>
+    protected Span<float> GateRows(float[] buffer, int t, int first, int count) => buffer.AsSpan((t * Batch + first) * GateWidth, count * GateWidth);
+
+    /// <summary>The rows [first, first + count) of block t of a [(T+1)*B, H] or [B, H] buffer.</summary>
+    protected Span<float> StateRows(float[] buffer, int t, int first, int count) => buffer.AsSpan((t * Batch + first) * HiddenSize, count * HiddenSize);
+
     /// <summary>[B, H]: the gradient reaching h_t from the layer above and from step t+1, for the step being undone.</summary>
     protected float[] DHiddenTotal { get; private set; } = [];
 
@@ -97,8 +142,11 @@ internal abstract class RecurrentLayer
     // [B, G*H]: per batch row b, Σ_t dGates[t, b] (t = T-1..0), summed by the thread that undoes
     // row b's steps while dGates_t is still in its cache; the bias gradient is their column sums.
     private float[] _dBiasRows = [];
+    private float[] _dRecurrentBiasRows = [];   // likewise Σ_t dRecurrentGates[t, b], when kept apart
 
     private unsafe float* _dOutput;   // dOutput of the running Backward, pinned for its pieces
+    private int[] _lengths = [];      // [B]: each row's timesteps in the last forward pass, when some end early
+    private bool _hasLengths;
     private float[] _input = [];
     private int _inputOffset;
     private bool _inputProjected;   // the last forward got X · W_ihᵀ from the caller (ForwardGathered)
@@ -106,11 +154,12 @@ internal abstract class RecurrentLayer
     /// <summary>
     /// Runs the window. <paramref name="input"/> [T*B, I] starting at <paramref name="inputOffset"/>
     /// is kept by reference until <see cref="Backward"/>, so the caller must not change it in between.
-    /// <paramref name="initialHidden"/> [B, H] (empty: zeros); <paramref name="initialCell"/> likewise for cells with a cell state.
+    /// <paramref name="initialHidden"/> [B, H] (empty: zeros); <paramref name="initialCell"/> likewise for cells with a cell state;
+    /// <paramref name="lengths"/> [B] each row's timesteps, in [1, T] (checked by the caller; empty: all T).
     /// </summary>
-    public void Forward(float[] parameters, float[] input, int inputOffset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    public void Forward(float[] parameters, float[] input, int inputOffset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths = default)
     {
-        ReadOnlySpan<float> hidden0 = BeginWindow(steps, batch, initialHidden, initialCell);
+        ReadOnlySpan<float> hidden0 = BeginWindow(steps, batch, initialHidden, initialCell, lengths);
         _input = input;
         _inputOffset = inputOffset;
         _inputProjected = false;
@@ -127,7 +176,8 @@ internal abstract class RecurrentLayer
             // gates = W_ih x + (b_ih + b_hh) + W_hh h_0
             Kernels.Gemv(false, GateWidth, InputSize, 1f, weightIh, InputSize, input.AsSpan(inputOffset, InputSize), 0f, gates);
             Kernels.AddRowVector(gates, 1, SumBiases(parameters));
-            Kernels.Gemv(false, GateWidth, HiddenSize, 1f, parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize, hidden0, 1f, gates);
+            Kernels.Gemv(false, GateWidth, HiddenSize, 1f, parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize, hidden0,
+                _separateRecurrentGates ? 0f : 1f, _separateRecurrentGates ? RecurrentGates.AsSpan(0, GateWidth) : gates);
             ForwardRows(0, 0, 1);
             return;
         }
@@ -145,7 +195,7 @@ internal abstract class RecurrentLayer
     /// </summary>
     public void ForwardGathered(float[] parameters, ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
     {
-        BeginWindow(steps, batch, initialHidden, initialCell);
+        BeginWindow(steps, batch, initialHidden, initialCell, lengths: default);
         _input = [];
         _inputProjected = true;
         int rows = steps * batch;
@@ -153,22 +203,36 @@ internal abstract class RecurrentLayer
         RunRecurrence(parameters, steps, batch);
     }
 
-    /// <summary>Sizes the buffers and sets h_0 (and c_0); returns h_0 [B, H].</summary>
-    private ReadOnlySpan<float> BeginWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    /// <summary>Sizes the buffers, sets h_0 (and c_0) and the rows' lengths; returns h_0 [B, H].</summary>
+    private ReadOnlySpan<float> BeginWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
     {
         EnsureWindow(steps, batch);
-        Span<float> hidden0 = Hidden.AsSpan(0, batch * HiddenSize);
+        _hasLengths = false;
+        foreach (int length in lengths)
+        {
+            _hasLengths |= length < steps;
+        }
+        if (_hasLengths)
+        {
+            if (_lengths.Length < batch) _lengths = new int[batch];
+            lengths.CopyTo(_lengths);
+        }
+        Span<float> hidden0 = StateRows(Hidden, InitialBlock, 0, batch);
         if (initialHidden.IsEmpty) hidden0.Clear(); else initialHidden.CopyTo(hidden0);
         SetInitialCell(initialCell);
         return hidden0;
     }
 
-    /// <summary>b_ih + b_hh, the bias every gate row gets.</summary>
+    /// <summary>The bias every row of input gates gets (<see cref="SumBiases(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>).</summary>
     private ReadOnlySpan<float> SumBiases(float[] parameters)
     {
-        Kernels.Add(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
+        SumBiases(parameters.AsSpan(BiasIhOffset, GateWidth), parameters.AsSpan(BiasHhOffset, GateWidth), _biasSum);
         return _biasSum;
     }
+
+    /// <summary>The bias of the input gates: b_ih + b_hh, as both enter the pre-activation unchanged. A cell
+    /// that keeps part of b_hh with its recurrent gates (GRU's b_hn) sums the rest and keeps that part.</summary>
+    protected virtual void SumBiases(ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> inputBias) => Kernels.Add(biasIh, biasHh, inputBias);
 
     /// <summary>Runs the T steps from the input gates (projections and biases) in <see cref="Gates"/>.</summary>
     private void RunRecurrence(float[] parameters, int steps, int batch)
@@ -183,11 +247,12 @@ internal abstract class RecurrentLayer
     /// <summary>The forward steps t = 0..T-1 of batch rows [first, first + count).</summary>
     private void ForwardSteps(int first, int count)
     {
-        int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
-        for (int t = 0; t < Steps; t++)
+        for (int step = 0; step < Steps; step++)
         {
-            // gates_t += h_{t-1} · W_hhᵀ
-            Kernels.Gemm(false, count, 1f, Hidden.AsSpan(t * stateSize + rowStart, length), HiddenSize, _packedRecurrent!, 1f, Gates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth);
+            int t = Reverse ? Steps - 1 - step : step;
+            // gates_t += h_{t-1} · W_hhᵀ, or recurrentGates_t = h_{t-1} · W_hhᵀ when kept apart (reverse: h_{t+1})
+            Span<float> target = GateRows(_separateRecurrentGates ? RecurrentGates : Gates, t, first, count);
+            Kernels.Gemm(false, count, 1f, StateRows(Hidden, PreviousBlock(t), first, count), HiddenSize, _packedRecurrent!, _separateRecurrentGates ? 0f : 1f, target, GateWidth);
             PointwiseStep(backward: false, t, first, count);
         }
     }
@@ -232,20 +297,18 @@ internal abstract class RecurrentLayer
         if (!dInitialHidden.IsEmpty) carry.CopyTo(dInitialHidden);
         GetInitialCellGradient(dInitialCell);
 
-        ReadOnlySpan<float> dGates = DGates.AsSpan(0, rows * GateWidth);
-        // dW_ih += dGatesᵀ · X ;  dW_hh += dGatesᵀ · [h_0 .. h_{T-1}]
+        ReadOnlySpan<float> dGates = DGates.AsSpan(0, rows * GateWidth), dRecurrentGates = DRecurrentGates.AsSpan(0, rows * GateWidth);
+        // dW_ih += dGatesᵀ · X ;  dW_hh += dRecurrentGatesᵀ · [h_0 .. h_{T-1}] (reverse: [h_2 .. h_{T+1}], blocks 1..T)
         if (!_inputProjected)
         {
             Kernels.Gemm(true, false, GateWidth, InputSize, rows, 1f, dGates, GateWidth, _input.AsSpan(_inputOffset, rows * InputSize), InputSize, 1f, gradients.AsSpan(WeightIhOffset, GateWidth * InputSize), InputSize);
         }
-        Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dGates, GateWidth, Hidden.AsSpan(0, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
-        // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates, summed per
-        // batch row during the steps (BackwardSteps) and over the B rows here: an order that does
-        // not depend on how the rows were split between threads.
-        _dBias.AsSpan().Clear();
-        Kernels.AccumulateColumnSums(_dBiasRows.AsSpan(0, batch * GateWidth), batch, _dBias);
-        Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasIhOffset, GateWidth));
-        Kernels.Axpy(1f, _dBias, gradients.AsSpan(BiasHhOffset, GateWidth));
+        Kernels.Gemm(true, false, GateWidth, HiddenSize, rows, 1f, dRecurrentGates, GateWidth, Hidden.AsSpan(PreviousBlock(0) * stateSize, rows * HiddenSize), HiddenSize, 1f, gradients.AsSpan(WeightHhOffset, GateWidth * HiddenSize), HiddenSize);
+        // Both biases enter the pre-activation unchanged, so both get Σ_rows dGates (b_hh: Σ_rows
+        // dRecurrentGates when kept apart), summed per batch row during the steps (BackwardSteps) and
+        // over the B rows here: an order that does not depend on how the rows were split between threads.
+        AddBiasGradient(_dBiasRows, batch, gradients.AsSpan(BiasIhOffset, GateWidth));
+        AddBiasGradient(_separateRecurrentGates ? _dRecurrentBiasRows : _dBiasRows, batch, gradients.AsSpan(BiasHhOffset, GateWidth));
 
         if (!dInput.IsEmpty && !_inputProjected)
         {
@@ -254,21 +317,44 @@ internal abstract class RecurrentLayer
         }
     }
 
+    /// <summary>gradient += the column sums of <paramref name="rowSums"/> [B, G*H].</summary>
+    private void AddBiasGradient(float[] rowSums, int batch, Span<float> gradient)
+    {
+        _dBias.AsSpan().Clear();
+        Kernels.AccumulateColumnSums(rowSums.AsSpan(0, batch * GateWidth), batch, _dBias);
+        Kernels.Axpy(1f, _dBias, gradient);
+    }
+
     /// <summary>The backward steps t = T-1..0 of batch rows [first, first + count).</summary>
     private unsafe void BackwardSteps(int first, int count)
     {
         int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
         Span<float> carry = DHiddenCarry.AsSpan(rowStart, length);
         Span<float> dBiasRows = _dBiasRows.AsSpan(first * GateWidth, count * GateWidth);
+        Span<float> dRecurrentBiasRows = _separateRecurrentGates ? _dRecurrentBiasRows.AsSpan(first * GateWidth, count * GateWidth) : [];
         dBiasRows.Clear();
-        for (int t = Steps - 1; t >= 0; t--)
+        dRecurrentBiasRows.Clear();
+        for (int step = Steps - 1; step >= 0; step--)
         {
+            int t = Reverse ? Steps - 1 - step : step;
             ReadOnlySpan<float> dOutput = new(_dOutput + t * stateSize + rowStart, length);
             Kernels.Add(dOutput, carry, DHiddenTotal.AsSpan(rowStart, length));
             PointwiseStep(backward: true, t, first, count);
-            Kernels.Add(DGates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), dBiasRows, dBiasRows);
-            // dh_{t-1} = dGates_t · W_hh
-            Kernels.Gemm(false, count, 1f, DGates.AsSpan((t * Batch + first) * GateWidth, count * GateWidth), GateWidth, _packedRecurrent!, 0f, carry, HiddenSize);
+            Kernels.Add(GateRows(DGates, t, first, count), dBiasRows, dBiasRows);
+            if (_separateRecurrentGates)
+            {
+                Kernels.Add(GateRows(DRecurrentGates, t, first, count), dRecurrentBiasRows, dRecurrentBiasRows);
+            }
+            // dh_{t-1} = dRecurrentGates_t · W_hh, added to the direct part the cell wrote when its gates are kept apart
+            Kernels.Gemm(false, count, 1f, GateRows(DRecurrentGates, t, first, count), GateWidth, _packedRecurrent!, _separateRecurrentGates ? 1f : 0f, carry, HiddenSize);
+            if (_hasLengths)
+            {
+                // A row past its end carried its state: the gradient passes straight back.
+                for (int row = first; row < first + count; row++)
+                {
+                    if (t >= _lengths[row]) StateRows(DHiddenTotal, 0, row, 1).CopyTo(StateRows(DHiddenCarry, 0, row, 1));
+                }
+            }
         }
     }
 
@@ -277,13 +363,13 @@ internal abstract class RecurrentLayer
     public ReadOnlySpan<float> InputGateGradients => DGates.AsSpan(0, Steps * Batch * GateWidth);
 
     /// <summary>h_T [B, H] of the last forward pass.</summary>
-    public ReadOnlySpan<float> FinalHidden => Hidden.AsSpan(Steps * Batch * HiddenSize, Batch * HiddenSize);
+    public ReadOnlySpan<float> FinalHidden => StateRows(Hidden, FinalBlock, 0, Batch);
 
-    /// <summary>The outputs h_1..h_T [T*B, H] of the last forward pass.</summary>
-    public ReadOnlySpan<float> Output => Hidden.AsSpan(Batch * HiddenSize, Steps * Batch * HiddenSize);
+    /// <summary>The outputs of timesteps 0..T-1 [T*B, H] of the last forward pass, in time order.</summary>
+    public ReadOnlySpan<float> Output => Hidden.AsSpan(OutputOffset, Steps * Batch * HiddenSize);
 
-    /// <summary>Offset of the outputs h_1..h_T inside <see cref="Hidden"/>.</summary>
-    public int OutputOffset => Batch * HiddenSize;
+    /// <summary>Offset of the outputs inside <see cref="Hidden"/>: after the initial state forward, before it reverse.</summary>
+    public int OutputOffset => Reverse ? 0 : Batch * HiddenSize;
 
     /// <summary>c_T [B, H] for cells with a cell state; empty otherwise.</summary>
     public virtual ReadOnlySpan<float> FinalCell => [];
@@ -293,7 +379,9 @@ internal abstract class RecurrentLayer
     protected abstract void ForwardRows(int t, int first, int count);
 
     /// <summary>Cell pointwise backward of step <paramref name="t"/> for batch rows [first, first + count):
-    /// reads <see cref="DHiddenTotal"/> (dLoss/dh_t), writes dGates_t into <see cref="DGates"/>.</summary>
+    /// reads <see cref="DHiddenTotal"/> (dLoss/dh_t), writes dGates_t into <see cref="DGates"/>; a cell whose
+    /// recurrent gates are kept apart also writes <see cref="DRecurrentGates"/> and the direct part of
+    /// dLoss/dh_{t-1} (not through W_hh) into <see cref="DHiddenCarry"/>.</summary>
     protected abstract void BackwardRows(int t, int first, int count);
 
     /// <summary>Sizes cell-specific buffers for a window; called when the window grows.</summary>
@@ -322,6 +410,9 @@ internal abstract class RecurrentLayer
             Hidden = new float[(rows + batch) * HiddenSize];
             Gates = new float[rows * GateWidth];
             DGates = new float[rows * GateWidth];
+            RecurrentGates = _separateRecurrentGates ? new float[rows * GateWidth] : [];
+            DRecurrentGates = _separateRecurrentGates ? new float[rows * GateWidth] : DGates;
+            _dRecurrentBiasRows = _separateRecurrentGates ? new float[batch * GateWidth] : [];
             DHiddenTotal = new float[batch * HiddenSize];
             DHiddenCarry = new float[batch * HiddenSize];
             _dBiasRows = new float[batch * GateWidth];
@@ -339,15 +430,42 @@ internal abstract class RecurrentLayer
         {
             (backward ? _backwardStep : _forwardStep).RunStep(t, count);
         }
-        else if (backward)
-        {
-            BackwardRows(t, first, count);
-        }
         else
         {
-            ForwardRows(t, first, count);
+            CellRows(backward, t, first, count);
         }
     }
+
+    /// <summary>The cell's pointwise step t of rows [first, first + count), in runs of rows that have not
+    /// ended; a row past its end carries its state (forward) or gets no gate gradients (backward).</summary>
+    private void CellRows(bool backward, int t, int first, int count)
+    {
+        int end = first + count;
+        for (int row = first; row < end;)
+        {
+            if (_hasLengths && t >= _lengths[row])
+            {
+                if (backward)
+                {
+                    GateRows(DGates, t, row, 1).Clear();
+                    GateRows(DRecurrentGates, t, row, 1).Clear();
+                }
+                else
+                {
+                    CarryRow(t, row);
+                }
+                row++;
+                continue;
+            }
+            int runEnd = row + 1;
+            while (runEnd < end && !(_hasLengths && t >= _lengths[runEnd])) runEnd++;
+            if (backward) BackwardRows(t, row, runEnd - row); else ForwardRows(t, row, runEnd - row);
+            row = runEnd;
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/> has ended before timestep t: its state passes through unchanged.</summary>
+    protected virtual void CarryRow(int t, int row) => StateRows(Hidden, PreviousBlock(t), row, 1).CopyTo(StateRows(Hidden, NewBlock(t), row, 1));
 
     /// <summary>
     /// The steps of a window, cut into groups of at least <see cref="MinimumRowsPerGroup"/> batch
@@ -385,16 +503,6 @@ internal abstract class RecurrentLayer
             Run(rows, layer.GateWidth);
         }
 
-        protected override void RunRows(int first, int count)
-        {
-            if (backward)
-            {
-                layer.BackwardRows(_step, first, count);
-            }
-            else
-            {
-                layer.ForwardRows(_step, first, count);
-            }
-        }
+        protected override void RunRows(int first, int count) => layer.CellRows(backward, _step, first, count);
     }
 }

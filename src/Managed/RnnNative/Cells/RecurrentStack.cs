@@ -5,21 +5,27 @@ namespace RnnNative.Cells;
 
 /// <summary>
 /// L recurrent layers, each feeding its hidden states to the next, over windows of T steps and a
-/// batch of B sequences, with BPTT truncated at the window. Parameters and their gradients live in
+/// batch of B sequences, with BPTT truncated at the window. A bidirectional stack runs two layers per
+/// level, one forward and one backward in time (D = 2 directions), and the level above reads their
+/// outputs side by side, [h_forward; h_backward] (2H). Parameters and their gradients live in
 /// two flat vectors (one optimizer pass over each), split into tensors with PyTorch's names and
 /// layouts (<see cref="Tensors"/>), so weights can be exchanged with <c>nn.RNN</c>/<c>nn.LSTM</c>.
 /// </summary>
 /// <remarks>
-/// Shapes: input [T, B, I]; states [L, B, H] (layer-major, as PyTorch's h_0/c_0); output [T, B, H]
-/// of the top layer. Not thread-safe: one window at a time per instance. Forward and backward use
-/// every engine thread (<see cref="Threading.Parallelism"/>), with results independent of their number.
+/// Shapes: input [T, B, I]; states [L*D, B, H] (layer-major, direction-minor, as PyTorch's h_0/c_0); output
+/// [T, B, D*H] of the top level. Not thread-safe: one window at a time per instance. Forward and backward use
+/// every engine thread (<see cref="Kernels.Threading.Parallelism"/>), with results independent of their number.
 /// </remarks>
 public sealed class RecurrentStack
 {
-    private readonly RecurrentLayer[] _layers;
+    private readonly RecurrentLayer[] _layers;   // [L*D]: level l, direction d at l*D + d
+    private readonly Dropout[] _gaps;     // [L-1]: gap l drops level l's output on its way to level l+1 (place l+1)
+    private readonly float[][] _levelOutputs;   // bidirectional: per level [T*B, 2H], both directions' outputs side by side
     private float[] _input = [];
-    private float[] _dLayerOutput = [];   // [T*B, H]: dLoss/dOutput of the layer below the one being undone
-    private float[] _dLayerInput = [];    // [T*B, H]: scratch for the next dX
+    private float[] _dLayerOutput = [];   // [T*B, D*H]: dLoss/dOutput of the level below the one being undone
+    private float[] _dLayerInput = [];    // [T*B, D*H]: scratch for the next dX
+    private float[][] _dDirectionOutput = [[], []];   // bidirectional: dOutput split per direction, [T*B, H] each
+    private float[] _dOtherInput = [];    // bidirectional: the backward direction's dX, added to the forward one's
     private int _steps;                   // T and B of the last forward pass; 0 before the first
     private int _batch;
 
@@ -35,18 +41,17 @@ public sealed class RecurrentStack
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        if (config.Bidirectional)
-        {
-            throw new NotSupportedException("bidirectional stacks are not implemented yet.");
-        }
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
-        _layers = new RecurrentLayer[config.Layers];
-        for (int layer = 0, layerOffset = 0; layer < config.Layers; layer++)
+        _layers = new RecurrentLayer[config.Layers * config.Directions];
+        for (int slot = 0, layerOffset = 0; slot < _layers.Length; slot++)
         {
-            _layers[layer] = config.Kind.CreateLayer(Kernels, config, layer, layerOffset);
-            layerOffset += _layers[layer].ParameterCount;
+            _layers[slot] = config.Kind.CreateLayer(Kernels, config, slot / config.Directions, layerOffset, reverse: slot % config.Directions == 1);
+            layerOffset += _layers[slot].ParameterCount;
         }
+        _levelOutputs = new float[config.Bidirectional ? config.Layers : 0][];
+        Array.Fill(_levelOutputs, []);
+        _gaps = [.. Enumerable.Range(0, config.Layers - 1).Select(gap => new Dropout(Kernels, config.Dropout, place: gap + 1))];
         // The layers lay their tensors out in the order config.TensorShapes lists them.
         List<ParameterTensor> tensors = [];
         int offset = 0;
@@ -77,11 +82,12 @@ public sealed class RecurrentStack
     /// <summary>dLoss/dParameters, same layout; <see cref="Backward"/> adds to it, <see cref="ZeroGradients"/> clears it.</summary>
     public float[] Gradients { get; }
 
-    /// <summary>Per layer k: <c>weight_ih_l{k}</c> [G*H, I_k], <c>weight_hh_l{k}</c> [G*H, H], <c>bias_ih_l{k}</c> [G*H], <c>bias_hh_l{k}</c> [G*H].</summary>
+    /// <summary>Per layer k: <c>weight_ih_l{k}</c> [G*H, I_k], <c>weight_hh_l{k}</c> [G*H, H], <c>bias_ih_l{k}</c> [G*H], <c>bias_hh_l{k}</c> [G*H]
+    /// (bidirectional: then the same with <c>_reverse</c>).</summary>
     public IReadOnlyList<ParameterTensor> Tensors { get; }
 
     /// <summary>Elements of a state tensor [L, B, H] for a batch of <paramref name="batch"/>.</summary>
-    public int StateLength(int batch) => Config.Layers * batch * Config.HiddenSize;
+    public int StateLength(int batch) => Config.StateLayers * batch * Config.HiddenSize;
 
     /// <summary>Elements of a cell-state tensor [L, B, H] for a batch of <paramref name="batch"/>: 0 for a cell without one.</summary>
     public int CellStateLength(int batch) => Config.Kind.HasCellState ? StateLength(batch) : 0;
@@ -98,10 +104,16 @@ public sealed class RecurrentStack
     /// <paramref name="initialCell"/> [L, B, H] (empty: zeros; the cell state only for LSTM);
     /// writes <paramref name="output"/> [T, B, H] (the top layer's h_1..h_T) and
     /// <paramref name="finalHidden"/>/<paramref name="finalCell"/> [L, B, H]; any output may be empty to skip it.
+    /// A training <paramref name="mode"/> drops units of every layer's output but the last's on their way up
+    /// (<see cref="RecurrentConfig.Dropout"/>); <see cref="Backward"/> then masks their gradients alike.
+    /// <paramref name="lengths"/> [B] (empty: every sequence has T timesteps): sequence b's timesteps, in [1, T]; past
+    /// them its state is carried unchanged (the final states are those after its last timestep, a reverse
+    /// direction starts at it) and its outputs there are not meaningful: a loss must not read them.
     /// </summary>
-    public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default, ReadOnlySpan<int> lengths = default)
     {
         CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        CheckLengths(lengths, steps, batch);
         RequireLength(input, steps * batch * Config.InputSize, nameof(input));
         // The first layer's input is kept for dW_ih; the others read the layer below in place.
         if (_input.Length < input.Length)
@@ -109,8 +121,8 @@ public sealed class RecurrentStack
             _input = new float[input.Length];
         }
         input.CopyTo(_input);
-        _layers[0].Forward(Parameters, _input, 0, steps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
-        ForwardUpperLayers(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        ForwardLevel(0, _input, 0, steps, batch, initialHidden, initialCell, lengths);
+        ForwardUpperLevels(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode, lengths);
     }
 
     /// <summary>
@@ -118,11 +130,15 @@ public sealed class RecurrentStack
     /// the first layer's input projections are gathered from <paramref name="tokenGates"/>
     /// [V, G*H] = table · W_ih_l0ᵀ (no biases), which the caller computes once for V rows instead of
     /// T*B; <paramref name="tokens"/> [T, B] picks the rows. <see cref="Backward"/> then computes no
-    /// dW_ih_l0 and no dInput; the caller turns <see cref="InputGateGradients"/> into both.
+    /// dW_ih_l0 and no dInput; the caller turns <see cref="InputGateGradients"/> into both. <paramref name="mode"/> as in <see cref="Forward"/>.
     /// </summary>
-    public void ForwardGathered(ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    public void ForwardGathered(ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default)
     {
         CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        if (Config.Bidirectional)
+        {
+            throw new NotSupportedException("a bidirectional stack reads its input as vectors (Forward), not gathered from a token table.");
+        }
         RequireLength(tokens, steps * batch, nameof(tokens));
         int gateWidth = Config.GateCount * Config.HiddenSize;
         if (tokenGates.Length % gateWidth != 0)
@@ -138,7 +154,7 @@ public sealed class RecurrentStack
             }
         }
         _layers[0].ForwardGathered(Parameters, tokenGates, tokens, steps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
-        ForwardUpperLayers(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        ForwardUpperLevels(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode, lengths: default);
     }
 
     /// <summary>dLoss/d(x_t · W_ih_l0ᵀ) [T, B, G*H] of the last <see cref="Backward"/>.</summary>
@@ -153,39 +169,98 @@ public sealed class RecurrentStack
         BufferLength.Of(nameof(steps), $"the inputs and gates of a window of {steps} timesteps x {batch} streams", rows, Math.Max(Config.InputSize, Config.GateCount * hidden));
         RequireOptionalLength(initialHidden, StateLength(batch), nameof(initialHidden));
         RequireOptionalLength(initialCell, CellStateLength(batch), nameof(initialCell));
-        RequireOptionalLength(output, rows * hidden, nameof(output));
+        RequireOptionalLength(output, rows * Config.OutputSize, nameof(output));
         RequireOptionalLength(finalHidden, StateLength(batch), nameof(finalHidden));
         RequireOptionalLength(finalCell, CellStateLength(batch), nameof(finalCell));
     }
 
-    /// <summary>Runs layers 1..L-1 after layer 0 has run, and copies out the final states and outputs.</summary>
-    private void ForwardUpperLayers(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    private static void CheckLengths(ReadOnlySpan<int> lengths, int steps, int batch)
     {
-        int stateSize = batch * Config.HiddenSize;
-        for (int layer = 0; layer < _layers.Length; layer++)
+        if (lengths.IsEmpty)
         {
-            if (layer > 0)
-            {
-                RecurrentLayer below = _layers[layer - 1];
-                _layers[layer].Forward(Parameters, below.Hidden, below.OutputOffset, steps, batch, StateSlice(initialHidden, layer, stateSize), StateSlice(initialCell, layer, stateSize));
-            }
-            if (!finalHidden.IsEmpty) _layers[layer].FinalHidden.CopyTo(finalHidden.Slice(layer * stateSize, stateSize));
-            if (!finalCell.IsEmpty) _layers[layer].FinalCell.CopyTo(finalCell.Slice(layer * stateSize, stateSize));
+            return;
         }
-        if (!output.IsEmpty) _layers[^1].Output.CopyTo(output);
-        _steps = steps;
-        _batch = batch;
+        if (lengths.Length != batch)
+        {
+            throw new ArgumentException($"expected {batch} lengths (one per sequence), got {lengths.Length}.", nameof(lengths));
+        }
+        for (int b = 0; b < batch; b++)
+        {
+            if (lengths[b] < 1 || lengths[b] > steps)
+            {
+                throw new ArgumentOutOfRangeException(nameof(lengths), lengths[b], $"sequence {b}'s length must be between 1 and the window's {steps} timesteps.");
+            }
+        }
     }
 
-    /// <summary>The top layer's outputs h_1..h_T [T, B, H] of the last <see cref="Forward"/>, without a copy.</summary>
-    public ReadOnlySpan<float> Output => _steps > 0 ? _layers[^1].Output : throw new InvalidOperationException("Forward has not run yet.");
+    /// <summary>Runs every direction of <paramref name="level"/> over its input [T*B, I_level] at <paramref name="offset"/> in <paramref name="input"/>
+    /// (kept by reference for the backward pass), then (bidirectional) lays their outputs side by side.</summary>
+    private void ForwardLevel(int level, float[] input, int offset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
+    {
+        int stateSize = batch * Config.HiddenSize, directions = Config.Directions;
+        for (int slot = level * directions; slot < (level + 1) * directions; slot++)
+        {
+            _layers[slot].Forward(Parameters, input, offset, steps, batch, StateSlice(initialHidden, slot, stateSize), StateSlice(initialCell, slot, stateSize), lengths);
+        }
+        if (Config.Bidirectional)
+        {
+            // levelOutput[r] = [h_forward[r]; h_backward[r]]     [T*B, 2H]
+            int rows = steps * batch, hidden = Config.HiddenSize;
+            if (_levelOutputs[level].Length < rows * 2 * hidden) _levelOutputs[level] = new float[rows * 2 * hidden];
+            ReadOnlySpan<float> forward = _layers[2 * level].Output, backward = _layers[2 * level + 1].Output;
+            Span<float> both = _levelOutputs[level];
+            for (int row = 0; row < rows; row++)
+            {
+                forward.Slice(row * hidden, hidden).CopyTo(both.Slice(2 * row * hidden, hidden));
+                backward.Slice(row * hidden, hidden).CopyTo(both.Slice((2 * row + 1) * hidden, hidden));
+            }
+        }
+    }
+
+    /// <summary>The output [T*B, D*H] of <paramref name="level"/>'s last forward pass: where it starts in which buffer.</summary>
+    private (float[] Buffer, int Offset) LevelOutput(int level) =>
+        Config.Bidirectional ? (_levelOutputs[level], 0) : (_layers[level].Hidden, _layers[level].OutputOffset);
+
+    /// <summary>Runs levels 1..L-1 after level 0 has run, and copies out the final states and outputs.</summary>
+    private void ForwardUpperLevels(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode, ReadOnlySpan<int> lengths)
+    {
+        int stateSize = batch * Config.HiddenSize, rows = steps * batch;
+        for (int level = 1; level < Config.Layers; level++)
+        {
+            // Level l reads level l-1's outputs in place, or their dropped copy in training.
+            (float[] below, int belowOffset) = LevelOutput(level - 1);
+            Dropout gap = _gaps[level - 1];
+            gap.Forward(below.AsSpan(belowOffset, rows * Config.OutputSize), rows, mode);
+            (float[] input, int offset) = gap.Active ? (gap.Output, 0) : (below, belowOffset);
+            ForwardLevel(level, input, offset, steps, batch, initialHidden, initialCell, lengths);
+        }
+        for (int slot = 0; slot < _layers.Length; slot++)
+        {
+            if (!finalHidden.IsEmpty) _layers[slot].FinalHidden.CopyTo(finalHidden.Slice(slot * stateSize, stateSize));
+            if (!finalCell.IsEmpty) _layers[slot].FinalCell.CopyTo(finalCell.Slice(slot * stateSize, stateSize));
+        }
+        _steps = steps;
+        _batch = batch;
+        if (!output.IsEmpty) Output.CopyTo(output);
+    }
+
+    /// <summary>The top level's outputs [T, B, D*H] of the last <see cref="Forward"/>, without a copy.</summary>
+    public ReadOnlySpan<float> Output
+    {
+        get
+        {
+            if (_steps == 0) throw new InvalidOperationException("Forward has not run yet.");
+            (float[] buffer, int offset) = LevelOutput(Config.Layers - 1);
+            return buffer.AsSpan(offset, _steps * _batch * Config.OutputSize);
+        }
+    }
 
     /// <summary>
     /// BPTT through the window of the last <see cref="Forward"/>: adds dLoss/dParameters to
-    /// <see cref="Gradients"/>. <paramref name="dOutput"/> [T, B, H]: dLoss/d(output);
-    /// <paramref name="dFinalHidden"/>/<paramref name="dFinalCell"/> [L, B, H] (empty: zero). Writes
+    /// <see cref="Gradients"/>. <paramref name="dOutput"/> [T, B, D*H]: dLoss/d(output);
+    /// <paramref name="dFinalHidden"/>/<paramref name="dFinalCell"/> [L*D, B, H] (empty: zero). Writes
     /// <paramref name="dInput"/> [T, B, I] and <paramref name="dInitialHidden"/>/<paramref name="dInitialCell"/>
-    /// [L, B, H] when they are not empty.
+    /// [L*D, B, H] when they are not empty.
     /// </summary>
     public void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden, ReadOnlySpan<float> dFinalCell, Span<float> dInput, Span<float> dInitialHidden, Span<float> dInitialCell)
     {
@@ -194,28 +269,70 @@ public sealed class RecurrentStack
             throw new InvalidOperationException("Backward needs a Forward first.");
         }
         int steps = _steps, batch = _batch;
-        int hidden = Config.HiddenSize, stateSize = batch * hidden, rows = steps * batch;
-        RequireLength(dOutput, rows * hidden, nameof(dOutput));
+        int hidden = Config.HiddenSize, width = Config.OutputSize, stateSize = batch * hidden, rows = steps * batch;
+        RequireLength(dOutput, rows * width, nameof(dOutput));
         RequireOptionalLength(dFinalHidden, StateLength(batch), nameof(dFinalHidden));
         RequireOptionalLength(dFinalCell, CellStateLength(batch), nameof(dFinalCell));
         RequireOptionalLength(dInput, rows * Config.InputSize, nameof(dInput));
         RequireOptionalLength(dInitialHidden, StateLength(batch), nameof(dInitialHidden));
         RequireOptionalLength(dInitialCell, CellStateLength(batch), nameof(dInitialCell));
 
-        if (_dLayerOutput.Length < rows * hidden)
+        if (_dLayerOutput.Length < rows * width)
         {
-            _dLayerOutput = new float[rows * hidden];
-            _dLayerInput = new float[rows * hidden];
+            _dLayerOutput = new float[rows * width];
+            _dLayerInput = new float[rows * width];
         }
         ReadOnlySpan<float> dOut = dOutput;
-        for (int layer = _layers.Length - 1; layer >= 0; layer--)
+        for (int level = Config.Layers - 1; level >= 0; level--)
         {
-            Span<float> dIn = layer > 0 ? _dLayerInput.AsSpan(0, rows * hidden) : dInput;
-            _layers[layer].Backward(Parameters, Gradients, dOut, StateSlice(dFinalHidden, layer, stateSize), StateSlice(dFinalCell, layer, stateSize),
-                dIn, StateSlice(dInitialHidden, layer, stateSize), StateSlice(dInitialCell, layer, stateSize));
-            // The gradient just computed for this layer's input is the next layer's dOutput.
+            Span<float> dIn = level > 0 ? _dLayerInput.AsSpan(0, rows * width) : dInput;
+            if (Config.Bidirectional)
+            {
+                BackwardBothDirections(level, dOut, dFinalHidden, dFinalCell, dIn, dInitialHidden, dInitialCell, rows, stateSize);
+            }
+            else
+            {
+                _layers[level].Backward(Parameters, Gradients, dOut, StateSlice(dFinalHidden, level, stateSize), StateSlice(dFinalCell, level, stateSize),
+                    dIn, StateSlice(dInitialHidden, level, stateSize), StateSlice(dInitialCell, level, stateSize));
+            }
+            if (level > 0)
+            {
+                // dIn reached the dropped copy the level read; masked, it reaches the level below's output.
+                _gaps[level - 1].Backward(dIn, rows);
+            }
+            // The gradient just computed for this level's input is the next level's dOutput.
             (_dLayerOutput, _dLayerInput) = (_dLayerInput, _dLayerOutput);
-            dOut = _dLayerOutput.AsSpan(0, rows * hidden);
+            dOut = _dLayerOutput.AsSpan(0, rows * width);
+        }
+    }
+
+    /// <summary>
+    /// Both directions of a bidirectional level: dOutput [T*B, 2H] splits into each direction's [T*B, H];
+    /// both read the same input, so dInput is the sum of their dX.
+    /// </summary>
+    private void BackwardBothDirections(int level, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden, ReadOnlySpan<float> dFinalCell,
+        Span<float> dInput, Span<float> dInitialHidden, Span<float> dInitialCell, int rows, int stateSize)
+    {
+        int hidden = Config.HiddenSize;
+        for (int direction = 0; direction < 2; direction++)
+        {
+            if (_dDirectionOutput[direction].Length < rows * hidden) _dDirectionOutput[direction] = new float[rows * hidden];
+            for (int row = 0; row < rows; row++)
+            {
+                dOutput.Slice((2 * row + direction) * hidden, hidden).CopyTo(_dDirectionOutput[direction].AsSpan(row * hidden, hidden));
+            }
+        }
+        if (_dOtherInput.Length < dInput.Length) _dOtherInput = new float[dInput.Length];
+        Span<float> dOtherInput = _dOtherInput.AsSpan(0, dInput.Length);
+        for (int direction = 0; direction < 2; direction++)
+        {
+            int slot = 2 * level + direction;
+            _layers[slot].Backward(Parameters, Gradients, _dDirectionOutput[direction].AsSpan(0, rows * hidden), StateSlice(dFinalHidden, slot, stateSize), StateSlice(dFinalCell, slot, stateSize),
+                direction == 0 ? dInput : dOtherInput, StateSlice(dInitialHidden, slot, stateSize), StateSlice(dInitialCell, slot, stateSize));
+        }
+        if (!dInput.IsEmpty)
+        {
+            Kernels.Add(dInput, dOtherInput, dInput);
         }
     }
 

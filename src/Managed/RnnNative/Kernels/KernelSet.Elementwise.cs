@@ -67,6 +67,43 @@ public abstract partial class KernelSet
     public abstract void LstmBackwardPointwise(ReadOnlySpan<float> gates, ReadOnlySpan<float> cellPrev, ReadOnlySpan<float> tanhCell, ReadOnlySpan<float> dHidden, Span<float> dCell, Span<float> dGates, int batch, int hiddenSize);
 
     /// <summary>
+    /// GRU pointwise forward for a batch, PyTorch gate order (r, z, n) and PyTorch's n gate
+    /// (<c>b_hn</c> inside the reset product):
+    /// <code>
+    /// r  = σ(a_r + rec_r),  z = σ(a_z + rec_z)
+    /// hn = rec_n + b_hn,    n = tanh(a_n + r ⊙ hn)
+    /// h  = (1 - z) ⊙ n + z ⊙ hPrev
+    /// </code>
+    /// <paramref name="gates"/> [batch, 3*hidden] holds the input side a = x·W_ihᵀ + b_ih + [b_hr, b_hz, 0]
+    /// on entry (the r and z blocks carry both biases, the n block b_in only) and the activations
+    /// (r, z, n) on exit. <paramref name="recurrentGates"/> [batch, 3*hidden] holds rec = hPrev·W_hhᵀ
+    /// (no bias) on entry; on exit its n block is hn (kept for the backward pass) and its r and z
+    /// blocks are unchanged. <paramref name="recurrentBiasN"/> [hidden] is b_hn;
+    /// <paramref name="hiddenPrev"/> and <paramref name="hidden"/> are [batch, hidden] and must not
+    /// overlap (throws <see cref="ArgumentException"/>). Paths differ by rounding only (FMA);
+    /// σ and tanh have the error bounds of <c>VectorMath</c> (9e-8 and 4e-7 absolute).
+    /// </summary>
+    public abstract void GruForwardPointwise(Span<float> gates, Span<float> recurrentGates, ReadOnlySpan<float> recurrentBiasN, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int batch, int hiddenSize);
+
+    /// <summary>
+    /// GRU pointwise backward for a batch, the inverse of <see cref="GruForwardPointwise"/>:
+    /// <code>
+    /// dn = dh ⊙ (1 - z),  da_n = dn ⊙ (1 - n²)
+    /// da_z = dh ⊙ (hPrev - n) ⊙ z(1 - z)
+    /// dr = da_n ⊙ hn,     da_r = dr ⊙ r(1 - r)
+    /// </code>
+    /// <paramref name="gates"/> [batch, 3*hidden] are the activations (r, z, n) and the n block of
+    /// <paramref name="recurrentGates"/> [batch, 3*hidden] is hn, both as the forward left them;
+    /// <paramref name="dHidden"/> [batch, hidden] is the whole dL/dh of this timestep. Written (not added):
+    /// <paramref name="dGates"/> [batch, 3*hidden] = [da_r, da_z, da_n], the gradient of the input side
+    /// (its rows sum to db_ih); <paramref name="dRecurrentGates"/> [batch, 3*hidden] = [da_r, da_z, r ⊙ da_n],
+    /// the gradient of hPrev·W_hhᵀ + b_hh; <paramref name="dHiddenPrev"/> [batch, hidden] = dh ⊙ z, the
+    /// direct path only (the caller adds dRecurrentGates · W_hh). dHiddenPrev may be dHidden (in place);
+    /// other outputs must not overlap the inputs.
+    /// </summary>
+    public abstract void GruBackwardPointwise(ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrentGates, ReadOnlySpan<float> hiddenPrev, ReadOnlySpan<float> dHidden, Span<float> dGates, Span<float> dRecurrentGates, Span<float> dHiddenPrev, int batch, int hiddenSize);
+
+    /// <summary>
     /// Softmax cross-entropy over <paramref name="rows"/> rows of <paramref name="logits"/> [rows, classes]:
     /// returns the summed loss in nats, <c>Σ_r (log Σ_j exp(z_rj) - z_r,target)</c>, accumulated in
     /// double, and when <paramref name="dLogits"/> is not empty writes

@@ -16,10 +16,38 @@ public abstract partial class KernelSet
     /// </summary>
     internal void LstmStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> cell, Span<float> hidden, int firstPanel, int panelCount)
     {
-        CheckStep(a, 4, init, x, firstPanel, panelCount);
+        CheckStep(a, 4, 4, init, x, firstPanel, panelCount);
         KernelArguments.AtLeast(cell.Length, a.PaddedUnits, nameof(cell), $"{a.Panels} panels of {a.Width} units");
         KernelArguments.AtLeast(hidden.Length, a.PaddedUnits, nameof(hidden), $"{a.Panels} panels of {a.Width} units");
         LstmStepCore(a, init, x, cell, hidden, firstPanel, panelCount);
+    }
+
+    /// <summary>
+    /// GRU single-token step for panels [<paramref name="firstPanel"/>, + <paramref name="panelCount"/>) of
+    /// <paramref name="a"/>, PyTorch's cell (b_hn inside the reset product):
+    /// <code>
+    /// r = σ(init_r + A_r·x),  z = σ(init_z + A_z·x)
+    /// n = tanh(init_nx (+ A_nx·x) + r ⊙ (init_nh + A_nh·x)),  h = (1 - z) ⊙ n + z ⊙ hPrev
+    /// </code>
+    /// Four gates: A's rows are [r, z, n_x, n_h] over x = [input; h] (the caller stores zeros in n_x's h
+    /// columns and n_h's input columns) and <paramref name="init"/> [panels, 4, W] is
+    /// [b_ir + b_hr, b_iz + b_hz, b_in, b_hn] in panel order. Three gates (a first layer fed from a token
+    /// table): A's rows are [r, z, n_h] over x = h only and init [panels, 4, W] is one table row
+    /// [a_r, a_z, a_n, b_hn] (the input side with its biases, then b_hn; see
+    /// <see cref="StepMatrix.ToPanelOrder(ReadOnlySpan{float}, int, Span{float})"/>).
+    /// <paramref name="x"/> [stored columns, zeros past K]; <paramref name="hiddenPrev"/> and
+    /// <paramref name="hidden"/> [padded units]. hidden must not overlap x or hiddenPrev (x and
+    /// hiddenPrev may share memory). See <see cref="StepKernels{TVec, TSimd, TFormat}.Gru"/>.
+    /// </summary>
+    internal void GruStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int firstPanel, int panelCount)
+    {
+        CheckStep(a, 3, 4, init, x, firstPanel, panelCount);
+        KernelArguments.AtLeast(hiddenPrev.Length, a.PaddedUnits, nameof(hiddenPrev), $"{a.Panels} panels of {a.Width} units");
+        KernelArguments.AtLeast(hidden.Length, a.PaddedUnits, nameof(hidden), $"{a.Panels} panels of {a.Width} units");
+        Span<float> written = hidden[..a.PaddedUnits];
+        KernelArguments.Disjoint(x[..a.Columns], written, nameof(x), nameof(hidden));
+        KernelArguments.Disjoint(hiddenPrev[..a.PaddedUnits], written, nameof(hiddenPrev), nameof(hidden));
+        GruStepCore(a, init, x, hiddenPrev, hidden, firstPanel, panelCount);
     }
 
     /// <summary>
@@ -29,27 +57,33 @@ public abstract partial class KernelSet
     /// </summary>
     internal void DenseStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> y, StepActivation activation, int firstPanel, int panelCount)
     {
-        CheckStep(a, 1, init, x, firstPanel, panelCount);
+        CheckStep(a, 1, 1, init, x, firstPanel, panelCount);
         KernelArguments.AtLeast(y.Length, a.PaddedUnits, nameof(y), $"{a.Panels} panels of {a.Width} units");
         DenseStepCore(a, init, x, y, activation, firstPanel, panelCount);
     }
 
     private protected abstract void LstmStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> cell, Span<float> hidden, int firstPanel, int panelCount);
 
+    private protected abstract void GruStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int firstPanel, int panelCount);
+
     private protected abstract void DenseStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> y, StepActivation activation, int firstPanel, int panelCount);
 
-    private void CheckStep(StepMatrix a, int gates, ReadOnlySpan<float> init, ReadOnlySpan<float> x, int firstPanel, int panelCount)
+    /// <summary>The checks every step shares: <paramref name="a"/> is laid out for this path with
+    /// <paramref name="fewestGates"/> to <paramref name="mostGates"/> gates, <paramref name="init"/> has
+    /// <paramref name="mostGates"/> blocks per panel, the panels exist and x covers the stored columns.</summary>
+    private void CheckStep(StepMatrix a, int fewestGates, int mostGates, ReadOnlySpan<float> init, ReadOnlySpan<float> x, int firstPanel, int panelCount)
     {
         ArgumentNullException.ThrowIfNull(a);
-        if (a.Path != Path || a.Width != StepWidth || a.Gates != gates)
+        if (a.Path != Path || a.Width != StepWidth || a.Gates < fewestGates || a.Gates > mostGates)
         {
+            string gates = fewestGates == mostGates ? $"{mostGates}" : $"{fewestGates} or {mostGates}";
             throw new ArgumentException($"the step matrix was laid out for {KernelPaths.Name(a.Path)} with {a.Gates} gates; this kernel is {KernelPaths.Name(Path)} with {gates}.", nameof(a));
         }
         if (firstPanel < 0 || panelCount < 0 || firstPanel > a.Panels - panelCount)
         {
             throw new ArgumentOutOfRangeException(nameof(panelCount), $"panels [{firstPanel}, {firstPanel + panelCount}) are outside [0, {a.Panels}).");
         }
-        KernelArguments.AtLeast(init.Length, (long)a.Panels * gates * a.Width, nameof(init), $"[{a.Panels}, {gates}, {a.Width}] (panels, gates, width)");
+        KernelArguments.AtLeast(init.Length, (long)a.Panels * mostGates * a.Width, nameof(init), $"[{a.Panels}, {mostGates}, {a.Width}] (panels, blocks, width)");
         KernelArguments.AtLeast(x.Length, a.Columns, nameof(x), $"the matrix's {a.Columns} stored columns");
     }
 }

@@ -1,3 +1,4 @@
+using RnnNative.Kernels.Cells;
 using RnnNative.Kernels.Elementwise;
 
 namespace RnnNative.Kernels;
@@ -45,6 +46,12 @@ internal sealed partial class SimdKernelSet<TVec, TSimd>
 
     public override void LstmBackwardPointwise(ReadOnlySpan<float> gates, ReadOnlySpan<float> cellPrev, ReadOnlySpan<float> tanhCell, ReadOnlySpan<float> dHidden, Span<float> dCell, Span<float> dGates, int batch, int hiddenSize)
         => LstmPointwise.Backward<TVec, TSimd>(gates, cellPrev, tanhCell, dHidden, dCell, dGates, batch, hiddenSize);
+
+    public override void GruForwardPointwise(Span<float> gates, Span<float> recurrentGates, ReadOnlySpan<float> recurrentBiasN, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int batch, int hiddenSize)
+        => GruPointwise.Forward<TVec, TSimd>(gates, recurrentGates, recurrentBiasN, hiddenPrev, hidden, batch, hiddenSize);
+
+    public override void GruBackwardPointwise(ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrentGates, ReadOnlySpan<float> hiddenPrev, ReadOnlySpan<float> dHidden, Span<float> dGates, Span<float> dRecurrentGates, Span<float> dHiddenPrev, int batch, int hiddenSize)
+        => GruPointwise.Backward<TVec, TSimd>(gates, recurrentGates, hiddenPrev, dHidden, dGates, dRecurrentGates, dHiddenPrev, batch, hiddenSize);
 
     public override double SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<int> targets, Span<float> dLogits, float gradScale)
         => Elementwise.SoftmaxCrossEntropy.Compute<TVec, TSimd>(logits, rows, classes, targets, dLogits, gradScale);

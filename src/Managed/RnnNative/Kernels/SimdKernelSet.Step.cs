@@ -21,6 +21,21 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
         }
     }
 
+    private protected override void GruStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int firstPanel, int panelCount)
+    {
+        fixed (float* pi = init, px = x, pp = hiddenPrev, ph = hidden)
+        {
+            if (a.Precision == WeightPrecision.BFloat16)
+            {
+                StepKernels<TVec, TSimd, BFloat16Weights>.Gru(a, pi, px, pp, ph, firstPanel, panelCount);
+            }
+            else
+            {
+                StepKernels<TVec, TSimd, Float32Weights>.Gru(a, pi, px, pp, ph, firstPanel, panelCount);
+            }
+        }
+    }
+
     private protected override void DenseStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> y, StepActivation activation, int firstPanel, int panelCount)
     {
         fixed (float* pi = init, px = x, py = y)

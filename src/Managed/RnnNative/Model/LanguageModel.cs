@@ -2,7 +2,6 @@ using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
 using RnnNative.Randomness;
-using RnnNative.Training;
 
 namespace RnnNative.Model;
 
@@ -14,6 +13,9 @@ namespace RnnNative.Model;
 /// logits_t = h_t · W_outᵀ + b_out                     [T*B, V]
 /// loss     = mean over T*B of -log softmax(logits_t)[target_t]   (nats)
 /// </code>
+/// Training windows with <see cref="LanguageModelConfig.Dropout"/> p &gt; 0 drop units (inverted dropout,
+/// Zaremba et al. 2014) of x_t, of every layer's output on its way to the next, and of h_t before the
+/// output layer; with one-hot input x_t is not dropped. Evaluation and steps never drop.
 /// Not thread-safe: one call at a time per instance (separate instances may run concurrently).
 /// For inference on several threads at once, give each thread a <see cref="CreateInferenceReplica"/>.
 /// </summary>
@@ -33,6 +35,8 @@ public sealed class LanguageModel
     private int[] _rowIds = [];                   // 0, 1, 2, ...: table rows for windows whose table has a row per window row
     private int _largestWindow;                   // T*B of the largest window whose buffer sizes were validated
     private bool _gathered;                       // the last forward gathered layer 0's input projections per token
+    private readonly Dropout _embeddingDropout;   // x_t in training (place 0)
+    private readonly Dropout _outputDropout;      // h_t before the output layer in training (place L)
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
     private SingleTokenStep? _singleTokenStep;
 
@@ -51,6 +55,7 @@ public sealed class LanguageModel
         Version = new WeightVersion();
         _stepWeights = new StepWeightsCache();
         Blocks = CreateBlocks(_embeddingGradient, Stack.Gradients, _outputGradient);
+        (_embeddingDropout, _outputDropout) = CreateDropouts();
     }
 
     /// <summary>A replica: shares <paramref name="source"/>'s weights, owns its scratch buffers, has no gradients.</summary>
@@ -67,7 +72,12 @@ public sealed class LanguageModel
         _stepWeights = source._stepWeights;
         Blocks = CreateBlocks([], [], []);
         IsInferenceReplica = true;
+        (_embeddingDropout, _outputDropout) = CreateDropouts();
     }
+
+    /// <summary>The dropouts around the stack, which drops between its layers itself (places 1..L-1).</summary>
+    private (Dropout Embedding, Dropout Output) CreateDropouts() =>
+        (new Dropout(Kernels, Config.Dropout, place: 0), new Dropout(Kernels, Config.Dropout, place: Config.Layers));
 
     /// <summary>The trainable blocks over this model's weights and the given gradients (empty in a
     /// replica); a one-hot model has no embedding block.</summary>
@@ -208,28 +218,33 @@ public sealed class LanguageModel
     /// predictions and adds the gradient of the mean loss to every block's gradients.
     /// <paramref name="inputs"/> and <paramref name="targets"/> are [T, B] time-major token ids;
     /// <paramref name="state"/> enters as the state before the window and leaves as the state after it.
+    /// With <see cref="LanguageModelConfig.Dropout"/> p &gt; 0 the units dropped are drawn from
+    /// (<paramref name="seed"/>, <paramref name="update"/>): the trainer passes its run's seed and the number
+    /// of the update this gradient is for, so each update drops others and a resumed run the same ones.
     /// </summary>
-    public double TrainWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
+    public double TrainWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state, ulong seed = 0, long update = 0)
     {
         if (IsInferenceReplica)
         {
             throw new InvalidOperationException("an inference replica has no gradients; train the model it was made from.");
         }
-        int rows = Forward(inputs, targets, steps, state);
+        int rows = Forward(inputs, targets, steps, state, ForwardMode.Training(seed, update));
         double loss = Kernels.SoftmaxCrossEntropy(_logits.AsSpan(0, rows * V), rows, V, targets, _logits.AsSpan(0, rows * V), 1f / rows);
         ReadOnlySpan<float> dLogits = _logits.AsSpan(0, rows * V);
-        ReadOnlySpan<float> hidden = Stack.Output;
+        ReadOnlySpan<float> hidden = OutputLayerInput(rows);
 
         // dW_out += dLogitsᵀ · h ;  db_out += Σ_rows dLogits ;  dh = dLogits · W_out
         Kernels.Gemm(true, false, V, H, rows, 1f, dLogits, V, hidden, H, 1f, _outputGradient.AsSpan(0, V * H), H);
         Kernels.AccumulateColumnSums(dLogits, rows, _outputGradient.AsSpan(V * H, V));
         Span<float> dHidden = _dHidden.AsSpan(0, rows * H);
         Kernels.Gemm(false, false, rows, H, V, 1f, dLogits, V, _output.AsSpan(0, V * H), H, 0f, dHidden, H);
+        _outputDropout.Backward(dHidden, rows);
 
         if (!_gathered)
         {
             Span<float> dEmbedded = _dEmbedded.AsSpan(0, rows * E);
             Stack.Backward(dHidden, [], [], dEmbedded, [], []);
+            _embeddingDropout.Backward(dEmbedded, rows);
             // The embedding gradient is a scatter-add of dx into the rows of the tokens read, in row order.
             for (int row = 0; row < rows; row++)
             {
@@ -264,7 +279,7 @@ public sealed class LanguageModel
     /// <summary>Summed loss in nats over one window without gradients; <paramref name="state"/> carried as in <see cref="TrainWindow"/>.</summary>
     public double EvaluateWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
     {
-        int rows = Forward(inputs, targets, steps, state);
+        int rows = Forward(inputs, targets, steps, state, ForwardMode.Inference);
         return Kernels.SoftmaxCrossEntropy(_logits.AsSpan(0, rows * V), rows, V, targets, [], 0f);
     }
 
@@ -293,7 +308,7 @@ public sealed class LanguageModel
             _singleTokenStep.Run(_stepWeights.Get(this), tokens[0], state, logits);
             return;
         }
-        int rows = Forward(tokens, default, 1, state, nameof(tokens));
+        int rows = Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
         _logits.AsSpan(0, rows * V).CopyTo(logits);
     }
 
@@ -309,9 +324,9 @@ public sealed class LanguageModel
         }
     }
 
-    /// <summary>Embeds, runs the stack and computes logits into <see cref="_logits"/>; returns T*B.
-    /// <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
-    private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state, string inputsName = "inputs")
+    /// <summary>Embeds, runs the stack and computes logits into <see cref="_logits"/>, dropping units in a training
+    /// <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
+    private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state, ForwardMode mode, string inputsName = "inputs")
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
@@ -325,7 +340,9 @@ public sealed class LanguageModel
         {
             throw new ArgumentException($"expected {rows} target ids ([T={steps}, B={batch}]), got {targets.Length}.", nameof(targets));
         }
-        EnsureWindow(steps, batch);
+        // Dropped embeddings are no longer rows of a table of V: layer 0 then reads them row by row.
+        bool dropsEmbedding = mode.IsTraining && Config.Dropout > 0 && !OneHot;
+        EnsureWindow(steps, batch, dropsEmbedding);
 
         CheckTokenIds(inputs, inputsName);
         // Layer 0 sees embeddings of V tokens: when the window has more rows than the vocabulary,
@@ -333,18 +350,18 @@ public sealed class LanguageModel
         // over all T*B rows; the dot products are the same, only fewer of them. One-hot input
         // projects to columns of W_ih_l0: always gathered, from W_ih_l0ᵀ or, for at most V rows,
         // from the window's own columns (a table of T*B rows instead of V).
-        _gathered = rows > V || OneHot;
-        if (rows > V)
+        _gathered = (rows > V || OneHot) && !dropsEmbedding;
+        if (rows > V && !dropsEmbedding)
         {
             Span<float> tokenGates = _tokenGates.AsSpan(0, V * GateWidth);
             ProjectTokens(tokenGates);
-            Stack.ForwardGathered(tokenGates, inputs, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+            Stack.ForwardGathered(tokenGates, inputs, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
         }
         else if (OneHot)
         {
             Span<float> rowGates = _tokenGates.AsSpan(0, rows * GateWidth);
             OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, inputs, rowGates);
-            Stack.ForwardGathered(rowGates, _rowIds.AsSpan(0, rows), steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+            Stack.ForwardGathered(rowGates, _rowIds.AsSpan(0, rows), steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
         }
         else
         {
@@ -353,23 +370,29 @@ public sealed class LanguageModel
             {
                 _embedding.AsSpan(inputs[row] * E, E).CopyTo(embedded.Slice(row * E, E));
             }
-            Stack.Forward(embedded, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell);
+            _embeddingDropout.Forward(embedded, rows, mode);
+            Stack.Forward(_embeddingDropout.Active ? _embeddingDropout.Output.AsSpan(0, rows * E) : embedded, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
         }
 
-        // logits = h · W_outᵀ + b_out
+        // logits = h · W_outᵀ + b_out   (h dropped in training)
+        _outputDropout.Forward(Stack.Output, rows, mode);
+        ReadOnlySpan<float> hidden = OutputLayerInput(rows);
         Span<float> logits = _logits.AsSpan(0, rows * V);
         if (rows == 1)
         {
             // One token of one stream: GEMV, without packing W_out (see RecurrentLayer.Forward).
-            Kernels.Gemv(false, V, H, 1f, _output.AsSpan(0, V * H), H, Stack.Output, 0f, logits);
+            Kernels.Gemv(false, V, H, 1f, _output.AsSpan(0, V * H), H, hidden, 0f, logits);
         }
         else
         {
-            Kernels.Gemm(false, true, rows, V, H, 1f, Stack.Output, H, _output.AsSpan(0, V * H), H, 0f, logits, V);
+            Kernels.Gemm(false, true, rows, V, H, 1f, hidden, H, _output.AsSpan(0, V * H), H, 0f, logits, V);
         }
         Kernels.AddRowVector(logits, rows, _output.AsSpan(V * H, V));
         return rows;
     }
+
+    /// <summary>What the output layer read in the last forward [T*B, H]: the stack's output, dropped in training.</summary>
+    private ReadOnlySpan<float> OutputLayerInput(int rows) => _outputDropout.Active ? _outputDropout.Output.AsSpan(0, rows * H) : Stack.Output;
 
     /// <summary>Layer 0's input projection of every token, without biases: <paramref name="table"/>
     /// [V, G*H] = embedding · W_ih_l0ᵀ, or W_ih_l0ᵀ with one-hot input.</summary>
@@ -395,7 +418,9 @@ public sealed class LanguageModel
         }
     }
 
-    private void EnsureWindow(int steps, int batch)
+    /// <summary>Sizes the buffers of a window of <paramref name="steps"/> x <paramref name="batch"/>, and of its
+    /// embedded rows when they are needed (at most V rows, or <paramref name="dropsEmbedding"/>).</summary>
+    private void EnsureWindow(int steps, int batch, bool dropsEmbedding)
     {
         int rows = steps * batch;   // the length of the caller's inputs: no overflow
         if (rows > _largestWindow)
@@ -411,7 +436,7 @@ public sealed class LanguageModel
         // Only the path this window takes needs its buffers (see Forward): embedded rows, or the token
         // table (with one-hot input: W_ih_l0ᵀ, or a row per window row and no per-token sums).
         int gateWidth = GateWidth;
-        if (rows > V && _tokenGates.Length < V * gateWidth)
+        if (rows > V && !dropsEmbedding && _tokenGates.Length < V * gateWidth)
         {
             _tokenGates = new float[V * gateWidth];
             _dTokenGates = IsInferenceReplica || OneHot ? [] : new float[V * gateWidth];
@@ -421,7 +446,7 @@ public sealed class LanguageModel
             if (_tokenGates.Length < rows * gateWidth) _tokenGates = new float[rows * gateWidth];
             EnsureRowIds(rows);
         }
-        if (rows <= V && !OneHot && _embedded.Length < rows * E)
+        if ((rows <= V || dropsEmbedding) && !OneHot && _embedded.Length < rows * E)
         {
             _embedded = new float[rows * E];
             _dEmbedded = IsInferenceReplica ? [] : new float[rows * E];

@@ -2,9 +2,9 @@ using System.Text.Json;
 using RnnNative.Cells;
 using RnnNative.IO;
 using RnnNative.Kernels;
+using RnnNative.Runs;
 using RnnNative.Sizes;
 using RnnNative.Text;
-using RnnNative.Training;
 
 namespace RnnNative.Model;
 
@@ -165,6 +165,7 @@ public static class ModelFile
         TrainingSnapshot training = new()
         {
             Step = scalars.Step,
+            Seed = scalars.Seed,
             Epoch = scalars.Epoch,
             Window = scalars.Window,
             TokensSeen = scalars.TokensSeen,

@@ -2,7 +2,7 @@ using System.Text.Json;
 using RnnNative.Cells;
 using RnnNative.IO;
 using RnnNative.Reporting;
-using RnnNative.Training;
+using RnnNative.Runs;
 
 namespace RnnNative.Model;
 
@@ -103,6 +103,7 @@ internal static class ModelJson
         json.WriteNumber("schedule_total_steps", r.TotalSteps);
         json.WriteNumber("schedule_minimum_rate", r.MinimumRate);
         json.WriteNumber("step", s.Step);
+        json.WriteNumber("seed", s.Seed);
         json.WriteNumber("epoch", s.Epoch);
         json.WriteNumber("window", s.Window);
         json.WriteNumber("tokens_seen", s.TokensSeen);
@@ -116,6 +117,8 @@ internal static class ModelJson
 
     public static (TrainingOptions Options, TrainingSnapshot Scalars) ReadTraining(ReadOnlySpan<byte> utf8) => Read(utf8, "training.json", root =>
     {
+        // The run's dropout seed, its options' and its state's; absent before 0.3.0, when no run dropped units.
+        ulong seed = root.TryGetProperty("seed", out JsonElement seedElement) ? seedElement.GetUInt64() : 0;
         TrainingOptions options = new(
             Int(root, "sequence_length"), Int(root, "batch_size"), Float(root, "clip_norm"), Float(root, "clip_value"),
             Long(root, "max_steps"), Double(root, "max_seconds"), Int(root, "epochs"), Int(root, "evaluate_every"), Int(root, "validation_windows"))
@@ -127,6 +130,7 @@ internal static class ModelJson
             Schedule = new LearningRateSchedule(
                 Enum(root, "schedule", ("constant", ScheduleKind.Constant), ("stepdecay", ScheduleKind.StepDecay), ("cosine", ScheduleKind.Cosine)),
                 Long(root, "schedule_step_size"), Float(root, "schedule_gamma"), Long(root, "schedule_total_steps"), Float(root, "schedule_minimum_rate")),
+            Seed = seed,
         };
         try
         {
@@ -140,6 +144,7 @@ internal static class ModelJson
         TrainingSnapshot scalars = new()
         {
             Step = Long(root, "step"),
+            Seed = seed,
             Epoch = Long(root, "epoch"),
             Window = Long(root, "window"),
             TokensSeen = Long(root, "tokens_seen"),

@@ -13,7 +13,7 @@ public sealed class RecurrentState
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         Batch = batch;
-        Hidden = new float[BufferLength.Of(nameof(batch), $"the recurrent state [L={config.Layers}, B={batch}, H={config.HiddenSize}]", config.Layers, batch, config.HiddenSize)];
+        Hidden = new float[BufferLength.Of(nameof(batch), $"the recurrent state [L={config.Layers}, B={batch}, H={config.HiddenSize}]", config.StateLayers, batch, config.HiddenSize)];
         Cell = config.Kind.HasCellState ? new float[Hidden.Length] : [];
     }
 

@@ -1,7 +1,7 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
 
 namespace RnnNative.Model;
 
@@ -22,6 +22,7 @@ internal sealed class SingleTokenStep
 {
     private readonly LanguageModel _model;
     private readonly float[][] _inputs;     // per layer: x = [input; h_prev] (or h_prev alone for a token-table layer 0)
+    private readonly float[][] _previous;   // per layer: h before the step, [padded units] (zeros past H)
     private readonly float[][] _hidden;     // per layer: h_new, [padded units]
     private readonly float[][] _cell;       // per layer: c, updated in place, [padded units]
     private readonly float[] _logits;       // [padded V]
@@ -36,12 +37,14 @@ internal sealed class SingleTokenStep
         // (the units past H stay zero: their weights and biases are zero).
         int padded = Math.Max((hidden + width - 1) / width * width, (hidden + StepMatrix.ColumnMultiple - 1) / StepMatrix.ColumnMultiple * StepMatrix.ColumnMultiple);
         _inputs = new float[layers][];
+        _previous = new float[layers][];
         _hidden = new float[layers][];
         _cell = new float[layers][];
         for (int layer = 0; layer < layers; layer++)
         {
             // Room for the matrix's stored columns (past K: zeros, never written).
             _inputs[layer] = new float[config.Recurrent.LayerInputSize(layer) + hidden + StepMatrix.ColumnMultiple];
+            _previous[layer] = new float[padded];
             _hidden[layer] = new float[padded];
             _cell[layer] = new float[padded];
         }
@@ -54,7 +57,7 @@ internal sealed class SingleTokenStep
     {
         LanguageModelConfig config = _model.Config;
         int hidden = config.HiddenSize, embedding = config.EmbeddingSize;
-        bool lstm = config.Cell == CellType.Lstm;
+        bool hasCell = config.Recurrent.Kind.HasCellState;
         for (int layer = 0; layer < config.Layers; layer++)
         {
             Span<float> hiddenState = state.Hidden.AsSpan(layer * hidden, hidden);
@@ -73,14 +76,15 @@ internal sealed class SingleTokenStep
                 input.CopyTo(x);
                 hiddenState.CopyTo(x.AsSpan(input.Length));
             }
-            if (lstm)
+            hiddenState.CopyTo(_previous[layer]);
+            if (hasCell)
             {
                 state.Cell.AsSpan(layer * hidden, hidden).CopyTo(_cell[layer]);
             }
-            _work.Set(matrix, init, x, _cell[layer], _hidden[layer], lstm ? null : ElmanActivation(config.Activation));
+            _work.Set(weights.Layout, matrix, init, x, _previous[layer], _cell[layer], _hidden[layer]);
             _work.Run(matrix.Panels, matrix.Columns * matrix.Gates * matrix.Width);
             _hidden[layer].AsSpan(0, hidden).CopyTo(hiddenState);
-            if (lstm)
+            if (hasCell)
             {
                 _cell[layer].AsSpan(0, hidden).CopyTo(state.Cell.AsSpan(layer * hidden, hidden));
             }
@@ -91,42 +95,32 @@ internal sealed class SingleTokenStep
         _logits.AsSpan(0, config.VocabularySize).CopyTo(logits);
     }
 
-    private static StepActivation ElmanActivation(Activation activation) => activation == Activation.Relu ? StepActivation.Relu : StepActivation.Tanh;
-
     /// <summary>One layer's step as panel ranges for the worker team; reused token after token.</summary>
     private sealed class LayerWork(KernelSet kernels) : RowParallelWork
     {
+        private StepLayout? _layout;
         private StepMatrix? _matrix;
         private Memory<float> _init;
         private float[] _x = [];
+        private float[] _previous = [];
         private float[] _cell = [];
         private float[] _hidden = [];
-        private StepActivation? _elman;   // null: LSTM
 
         /// <summary>A panel streams at least 128 KiB of float32 weights: less costs more to hand over than to read.</summary>
         protected override int MinimumElementsPerPiece => 1 << 15;
 
-        public void Set(StepMatrix matrix, Memory<float> init, float[] x, float[] cell, float[] hidden, StepActivation? elman)
+        public void Set(StepLayout layout, StepMatrix matrix, Memory<float> init, float[] x, float[] previous, float[] cell, float[] hidden)
         {
+            _layout = layout;
             _matrix = matrix;
             _init = init;
             _x = x;
+            _previous = previous;
             _cell = cell;
             _hidden = hidden;
-            _elman = elman;
         }
 
-        protected override void RunRows(int first, int count)
-        {
-            ReadOnlySpan<float> init = _init.Span;
-            if (_elman is { } activation)
-            {
-                kernels.DenseStep(_matrix!, init, _x, _hidden, activation, first, count);
-            }
-            else
-            {
-                kernels.LstmStep(_matrix!, init, _x, _cell, _hidden, first, count);
-            }
-        }
+        protected override void RunRows(int first, int count) =>
+            _layout!.Run(kernels, _matrix!, _init.Span, _x, _previous, _cell, _hidden, first, count);
     }
 }

@@ -6,22 +6,25 @@ namespace RnnNative.Model;
 
 /// <summary>
 /// A snapshot of a language model's weights laid out for single-token steps (<see cref="StepMatrix"/>):
-/// per layer the gate rows over [x; h] with the two biases summed, the decoder, and, for small
+/// per layer the gate rows over [x; h] and the starting sums (biases) as the cell's <see cref="StepLayout"/>
+/// arranges them (LSTM and Elman: the two biases summed), the decoder, and, for small
 /// vocabularies and always with one-hot input, layer 0's input projections precomputed per token:
 /// <code>
 /// tokenTable[v] = embedding[v] · W_ih_l0ᵀ + b_ih_l0 + b_hh_l0      [V, G*H] in panel order
 /// tokenTable[v] = W_ih_l0[:, v] + b_ih_l0 + b_hh_l0                 (one-hot input)
+/// (GRU: [V, 4H], the input side with its biases, then b_hn: see <see cref="GruStepLayout"/>)
 /// </code>
 /// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. Built for
-/// one <see cref="Training.WeightVersion"/> and precision; immutable, shared by every replica of the model.
+/// one <see cref="WeightVersion"/> and precision; immutable, shared by every replica of the model.
 /// </summary>
 internal sealed class StepWeights
 {
     /// <summary>The token table is used when it is no larger than W_ih_l0, or has at most this many rows (a byte vocabulary).</summary>
     private const int TokenTableRows = 256;
 
-    private StepWeights(long version, WeightPrecision precision, StepMatrix[] layers, float[][] biases, float[]? tokenTable, StepMatrix decoder, float[] decoderBias)
+    private StepWeights(long version, WeightPrecision precision, StepLayout layout, StepMatrix[] layers, float[][] biases, float[]? tokenTable, StepMatrix decoder, float[] decoderBias)
     {
+        Layout = layout;
         Version = version;
         Precision = precision;
         Layers = layers;
@@ -35,10 +38,13 @@ internal sealed class StepWeights
 
     public WeightPrecision Precision { get; }
 
-    /// <summary>Per layer: gate rows over [x; h] (layer 0 with a token table: over h only).</summary>
+    /// <summary>How the cell's steps lay out and run the layers.</summary>
+    public StepLayout Layout { get; }
+
+    /// <summary>Per layer: gate rows over [x; h] (layer 0 with a token table: over h only), as <see cref="Layout"/> says.</summary>
     public StepMatrix[] Layers { get; }
 
-    /// <summary>Per layer: b_ih + b_hh in panel order (unused for layer 0 with a token table).</summary>
+    /// <summary>Per layer: the starting sums' biases in panel order, [panels, <see cref="StepLayout.InitGates"/>, W] (unused for layer 0 with a token table).</summary>
     public float[][] Biases { get; }
 
     /// <summary>[V, panels * G * W]: see the class summary; null when the vocabulary is too large for it.</summary>
@@ -51,21 +57,22 @@ internal sealed class StepWeights
     public float[] DecoderBias { get; }
 
     /// <summary>Floats of one row of <see cref="TokenTable"/>.</summary>
-    public int TokenRowLength => Layers[0].Panels * Layers[0].Gates * Layers[0].Width;
+    public int TokenRowLength => Layers[0].Panels * Layout.InitGates * Layers[0].Width;
 
     public static StepWeights Build(LanguageModel model, WeightPrecision precision, long version)
     {
         KernelSet kernels = model.Kernels;
         LanguageModelConfig config = model.Config;
         RecurrentConfig recurrent = config.Recurrent;
-        int hidden = config.HiddenSize, gates = recurrent.GateCount, gateWidth = gates * hidden, width = kernels.StepWidth;
+        StepLayout layout = recurrent.Kind.StepLayout(recurrent);
+        int hidden = config.HiddenSize, initGates = layout.InitGates, width = kernels.StepWidth;
         ReadOnlySpan<float> parameters = model.Stack.Parameters;
         // With one-hot input the table is W_ih_l0ᵀ plus biases: never larger than W_ih_l0.
         bool useTable = config.Input == InputEncoding.OneHot || config.VocabularySize <= Math.Max(config.EmbeddingSize, TokenTableRows);
 
         StepMatrix[] layers = new StepMatrix[recurrent.Layers];
         float[][] biases = new float[recurrent.Layers][];
-        float[] biasSum = new float[gateWidth];
+        float[] initBias = new float[initGates * hidden];
         float[]? tokenTable = null;
         for (int layer = 0; layer < layers.Length; layer++)
         {
@@ -73,19 +80,15 @@ internal sealed class StepWeights
             ParameterTensor biasIh = model.Stack.Tensors[4 * layer + 2], biasHh = model.Stack.Tensors[4 * layer + 3];
             int inputs = recurrent.LayerInputSize(layer);
             bool tokenInputs = layer == 0 && useTable;
-            StepMatrix matrix = new(kernels.Path, width, gates, hidden, tokenInputs ? hidden : inputs + hidden, precision);
-            if (!tokenInputs)
-            {
-                matrix.SetColumns(parameters.Slice(weightIh.Offset, weightIh.Length), inputs, 0, inputs);
-            }
-            matrix.SetColumns(parameters.Slice(weightHh.Offset, weightHh.Length), hidden, tokenInputs ? 0 : inputs, hidden);
-            kernels.Add(parameters.Slice(biasIh.Offset, biasIh.Length), parameters.Slice(biasHh.Offset, biasHh.Length), biasSum);
-            biases[layer] = new float[matrix.Panels * gates * width];
-            matrix.ToPanelOrder(biasSum, biases[layer]);
+            StepMatrix matrix = new(kernels.Path, width, layout.MatrixGates(tokenInputs), hidden, tokenInputs ? hidden : inputs + hidden, precision);
+            layout.Fill(matrix, parameters.Slice(weightIh.Offset, weightIh.Length), parameters.Slice(weightHh.Offset, weightHh.Length), inputs, hidden, tokenInputs);
+            layout.InitBias(kernels, parameters.Slice(biasIh.Offset, biasIh.Length), parameters.Slice(biasHh.Offset, biasHh.Length), initBias);
+            biases[layer] = new float[matrix.Panels * initGates * width];
+            matrix.ToPanelOrder(initBias, initGates, biases[layer]);
             layers[layer] = matrix;
             if (tokenInputs)
             {
-                tokenTable = BuildTokenTable(model, matrix, biasSum);
+                tokenTable = BuildTokenTable(model, matrix, initBias, initGates);
             }
         }
 
@@ -95,21 +98,23 @@ internal sealed class StepWeights
         decoder.SetColumns(output[..(vocabulary * hidden)], hidden, 0, hidden);
         float[] decoderBias = new float[decoder.Panels * width];
         decoder.ToPanelOrder(output.Slice(vocabulary * hidden, vocabulary), decoderBias);
-        return new StepWeights(version, precision, layers, biases, tokenTable, decoder, decoderBias);
+        return new StepWeights(version, precision, layout, layers, biases, tokenTable, decoder, decoderBias);
     }
 
-    /// <summary>embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ) + biases, as the batched path's gathered projection, then each row in panel order.</summary>
-    private static float[] BuildTokenTable(LanguageModel model, StepMatrix layer0, ReadOnlySpan<float> biasSum)
+    /// <summary>embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ) as the batched path's gathered projection plus the
+    /// first G*H of <paramref name="initBias"/>, then the rest of it (the blocks only the starting sums have); each row in panel order.</summary>
+    private static float[] BuildTokenTable(LanguageModel model, StepMatrix layer0, ReadOnlySpan<float> initBias, int initGates)
     {
-        int vocabulary = model.Config.VocabularySize, gateWidth = biasSum.Length;
-        float[] projections = new float[vocabulary * gateWidth];
+        int vocabulary = model.Config.VocabularySize, gateWidth = model.Config.Recurrent.GateCount * model.Config.HiddenSize;
+        float[] projections = new float[vocabulary * gateWidth], row = new float[initBias.Length];
         model.ProjectTokens(projections);
-        model.Kernels.AddRowVector(projections, vocabulary, biasSum);
-        int rowLength = layer0.Panels * layer0.Gates * layer0.Width;
+        int rowLength = layer0.Panels * initGates * layer0.Width;
         float[] table = new float[vocabulary * rowLength];
         for (int token = 0; token < vocabulary; token++)
         {
-            layer0.ToPanelOrder(projections.AsSpan(token * gateWidth, gateWidth), table.AsSpan(token * rowLength, rowLength));
+            model.Kernels.Add(projections.AsSpan(token * gateWidth, gateWidth), initBias[..gateWidth], row.AsSpan(0, gateWidth));
+            initBias[gateWidth..].CopyTo(row.AsSpan(gateWidth));
+            layer0.ToPanelOrder(row, initGates, table.AsSpan(token * rowLength, rowLength));
         }
         return table;
     }

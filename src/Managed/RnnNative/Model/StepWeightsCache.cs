@@ -4,7 +4,7 @@ namespace RnnNative.Model;
 
 /// <summary>
 /// The <see cref="StepWeights"/> of a model and its replicas: rebuilt on first use after the weights
-/// (their <see cref="Training.WeightVersion"/>) or the precision changed, once for all replicas.
+/// (their <see cref="WeightVersion"/>) or the precision changed, once for all replicas.
 /// Safe to call from several threads (replicas stepping at once).
 /// </summary>
 internal sealed class StepWeightsCache

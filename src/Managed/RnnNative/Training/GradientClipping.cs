@@ -1,4 +1,5 @@
 using RnnNative.Kernels;
+using RnnNative.Model;
 
 namespace RnnNative.Training;
 

@@ -1,5 +1,7 @@
 using RnnNative.Kernels;
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
+using RnnNative.Model;
+using RnnNative.Runs;
 
 namespace RnnNative.Training;
 

@@ -1,3 +1,5 @@
+using RnnNative.Runs;
+
 namespace RnnNative.Training;
 
 /// <summary>

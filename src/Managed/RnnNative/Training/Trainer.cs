@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RnnNative.Data;
 using RnnNative.Model;
 using RnnNative.Reporting;
+using RnnNative.Runs;
 
 namespace RnnNative.Training;
 
@@ -40,6 +41,7 @@ public sealed class Trainer
     private DataOrigin _dataOrigin = DataOrigin.Host;
     private CheckpointFiles? _checkpoints;
     private TrainingData? _dataRecord;     // computed at the first checkpoint or resume: it reads every token
+    private ulong _seed;                   // of the dropout masks: the options' for a new run, the snapshot's for a resumed one
 
     /// <summary>A run that trains <paramref name="model"/> on <paramref name="data"/>'s training part and validates on its held-out part, with <paramref name="options"/> (validated).</summary>
     public Trainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
@@ -67,6 +69,7 @@ public sealed class Trainer
         _state = new RecurrentState(model.Config.Recurrent, options.BatchSize);
         Optimizer = new Optimizer(options.Optimizer, model.Blocks, model.Kernels);
         _schedule = options.Schedule.ForRun(TotalSteps());
+        _seed = options.Seed;
     }
 
     /// <summary>The model being trained.</summary>
@@ -174,7 +177,7 @@ public sealed class Trainer
             }
 
             Model.ZeroGradients();
-            double loss = Model.TrainWindow(_inputs, _targets, o.SequenceLength, _state) / windowTokens;
+            double loss = Model.TrainWindow(_inputs, _targets, o.SequenceLength, _state, _seed, update: Optimizer.StepCount) / windowTokens;
             double norm = o.ClipNorm > 0
                 ? GradientClipping.ClipByGlobalNorm(Model.Blocks, o.ClipNorm, Model.Kernels)
                 : GradientClipping.GlobalNorm(Model.Blocks, Model.Kernels);
@@ -239,10 +242,11 @@ public sealed class Trainer
     /// <summary>Total training time, this session and earlier ones (validation excluded).</summary>
     public TimeSpan Elapsed => _elapsedBefore;
 
-    /// <summary>Everything needed to resume: optimizer state, data position, hidden state, clocks and curve.</summary>
+    /// <summary>Everything needed to resume: optimizer state, data position, hidden state, dropout seed, clocks and curve.</summary>
     public TrainingSnapshot Capture() => new()
     {
         Step = Optimizer.StepCount,
+        Seed = _seed,
         Epoch = _batcher.Position.Epoch,
         Window = _batcher.Position.Window,
         TokensSeen = _tokensSeen,
@@ -256,7 +260,8 @@ public sealed class Trainer
         ValidationCurve = Curve.Validation.ToArray(),
     };
 
-    /// <summary>Continues from <paramref name="snapshot"/> (the model's weights are restored separately).
+    /// <summary>Continues from <paramref name="snapshot"/> (the model's weights are restored separately), with its
+    /// dropout seed in place of <see cref="TrainingOptions.Seed"/>, so the run drops what it would have unbroken.
     /// A snapshot that records other data than this trainer's (<see cref="TrainingSnapshot.Data"/>) is refused
     /// unless <paramref name="acceptOtherData"/>; then, as when the saved data position does not fit this
     /// corpus, weights, optimizer state, update count and curves carry over and the data walk starts a new
@@ -293,6 +298,7 @@ public sealed class Trainer
             snapshot.OptimizerState[i].CopyTo(Optimizer.State[i], 0);
         }
         Optimizer.StepCount = snapshot.Step;
+        _seed = snapshot.Seed;
         if (newEpoch)
         {
             _state.Reset();

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using RnnNative.Kernels;
+using RnnNative.Kernels.Threading;
 using RnnNative.Native.Interop;
-using RnnNative.Threading;
 
 namespace RnnNative.Native.Exports;
 

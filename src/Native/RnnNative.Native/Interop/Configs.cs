@@ -2,6 +2,7 @@ using RnnNative.Cells;
 using RnnNative.Data;
 using RnnNative.Diagnostics;
 using RnnNative.Model;
+using RnnNative.Runs;
 using RnnNative.Sampling;
 using RnnNative.Text;
 using RnnNative.Training;
@@ -83,6 +84,7 @@ internal static unsafe class Configs
             ValidationFraction = CorpusSplit.DefaultValidationFraction,
             DecoupledWeightDecay = o.Optimizer.DecoupledWeightDecay ? 1 : 0,
             Epsilon = o.Optimizer.Epsilon ?? 0f,
+            Seed = o.Seed,
         };
     }
 
@@ -93,6 +95,7 @@ internal static unsafe class Configs
             Optimizer = new OptimizerConfig((OptimizerKind)c.Optimizer, c.LearningRate, c.Momentum, c.Nesterov != 0, c.Beta1, c.Beta2,
                 Epsilon: c.Epsilon == 0f ? null : c.Epsilon, WeightDecay: c.WeightDecay, DecoupledWeightDecay: c.DecoupledWeightDecay != 0),
             Schedule = new LearningRateSchedule((ScheduleKind)c.Schedule, c.ScheduleStepSize, c.ScheduleGamma, c.ScheduleTotalSteps, c.MinLearningRate),
+            Seed = c.Seed,
         };
         Validate(options.Validate, "config", TrainerFields);
         return options;

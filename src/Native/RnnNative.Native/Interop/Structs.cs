@@ -61,6 +61,7 @@ internal struct TrainerConfig
     public double ValidationFraction;
     public int DecoupledWeightDecay;
     public float Epsilon;
+    public ulong Seed;
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -13,6 +13,16 @@ internal readonly struct AddOperator : IBinaryOperator
         => TSimd.Add(a, b);
 }
 
+/// <summary><c>y = a ⊙ b</c>.</summary>
+internal readonly struct MultiplyOperator : IBinaryOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Invoke<TVec, TSimd>(TVec a, TVec b)
+        where TVec : struct
+        where TSimd : struct, ISimd<TVec>
+        => TSimd.Multiply(a, b);
+}
+
 /// <summary><c>y = alpha·x + y</c> with a = x, b = y (fused on FMA paths).</summary>
 internal readonly struct AxpyOperator(float alpha) : IBinaryOperator
 {

@@ -46,6 +46,15 @@ internal static class KernelArguments
         public string ToStringAndClear() => _failing ? _text.ToStringAndClear() : "";
     }
 
+    /// <summary>An output that a kernel cannot compute in place must not overlap the input at all.</summary>
+    public static void Disjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> output, string inputName, string outputName)
+    {
+        if (input.Overlaps(output))
+        {
+            throw new ArgumentException($"{outputName} overlaps {inputName}; they must be separate buffers.", outputName);
+        }
+    }
+
     /// <summary>An output that may be computed in place must be the input itself or not overlap it:
     /// a partial overlap would read elements the loop has already overwritten.</summary>
     public static void InPlaceOrDisjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> output, string inputName, string outputName)

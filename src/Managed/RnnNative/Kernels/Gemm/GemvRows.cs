@@ -1,5 +1,5 @@
 using RnnNative.Kernels.Simd;
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
 
 namespace RnnNative.Kernels.Gemm;
 

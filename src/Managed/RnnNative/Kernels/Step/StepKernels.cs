@@ -1,3 +1,4 @@
+using RnnNative.Kernels.Cells;
 using RnnNative.Kernels.Elementwise;
 using RnnNative.Kernels.Simd;
 
@@ -12,10 +13,10 @@ namespace RnnNative.Kernels.Step;
 /// </summary>
 /// <remarks>
 /// x has <see cref="StepMatrix.Columns"/> elements (zeros past K), so the loops have no remainder.
-/// Sums run in two (LSTM: 4 registers each) or four (one gate) interleaved chains over the columns,
+/// Sums run in two (LSTM and GRU: a register per gate each) or four (one gate) interleaved chains over the columns,
 /// enough independent FMAs to hide their latency, and are added at the end: results differ from the
-/// batched path (GEMM) by summation order only. The pointwise math is <see cref="LstmPointwise"/>'s
-/// (same functions, same error bounds).
+/// batched path (GEMM) by summation order only. The pointwise math is <see cref="LstmPointwise"/>'s and
+/// <see cref="GruPointwise"/>'s (same functions, same error bounds).
 /// </remarks>
 internal static unsafe class StepKernels<TVec, TSimd, TFormat>
     where TVec : struct
@@ -61,6 +62,56 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
             TVec cNext = TSimd.MultiplyAdd(f, TSimd.Load(in c[0]), TSimd.Multiply(i, g));
             TSimd.Store(cNext, ref c[0]);
             TSimd.Store(TSimd.Multiply(o, VectorMath.Tanh<TVec, TSimd>(cNext)), ref hidden[(nint)p * w]);
+        }
+    }
+
+    /// <summary>
+    /// GRU: A's rows are [r, z, n_x, n_h] over x = [input; h] (4 gates; n_x is zero in the h columns,
+    /// n_h in the input columns) or [r, z, n_h] over x = h (3 gates: the input side comes in init, a
+    /// token's row); <paramref name="init"/> always has the four blocks [r, z, n_x, n_h] per panel.
+    /// <code>
+    /// r = σ(init_r + A_r·x),  z = σ(init_z + A_z·x)
+    /// nx = init_nx (+ A_nx·x),  nh = init_nh + A_nh·x,  n = tanh(nx + r ⊙ nh)
+    /// h = (1 - z) ⊙ n + z ⊙ hPrev
+    /// </code>
+    /// <paramref name="hiddenPrev"/> is read and <paramref name="hidden"/> written (both [padded units]);
+    /// hidden must not alias x or hiddenPrev, as other panels may still read them.
+    /// </summary>
+    public static void Gru(StepMatrix a, float* init, float* x, float* hiddenPrev, float* hidden, int first, int count)
+    {
+        int w = TSimd.Count, k = a.Columns, gates = a.Gates;
+        bool inputN = gates == 4;   // a predictable branch per column pair: cheaper to read than a second copy of the loop
+        void* data = a.Data;
+        for (int p = first; p < first + count; p++)
+        {
+            float* start = init + (nint)p * 4 * w;
+            TVec r0 = TSimd.Load(in start[0]), z0 = TSimd.Load(in start[w]), nx0 = TSimd.Load(in start[2 * w]), nh0 = TSimd.Load(in start[3 * w]);
+            TVec r1 = TSimd.Zero, z1 = TSimd.Zero, nx1 = TSimd.Zero, nh1 = TSimd.Zero;
+            nint e = (nint)p * k * gates * w;
+            for (int j = 0; j < k; j += 2, e += 2 * gates * w)
+            {
+                TVec x0 = TSimd.Broadcast(x[j]), x1 = TSimd.Broadcast(x[j + 1]);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 0, gates, out TVec a0, out TVec a1);
+                r0 = TSimd.MultiplyAdd(a0, x0, r0);
+                r1 = TSimd.MultiplyAdd(a1, x1, r1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 1, gates, out a0, out a1);
+                z0 = TSimd.MultiplyAdd(a0, x0, z0);
+                z1 = TSimd.MultiplyAdd(a1, x1, z1);
+                if (inputN)
+                {
+                    TFormat.LoadColumns<TVec, TSimd>(data, e, 2, gates, out a0, out a1);
+                    nx0 = TSimd.MultiplyAdd(a0, x0, nx0);
+                    nx1 = TSimd.MultiplyAdd(a1, x1, nx1);
+                }
+                TFormat.LoadColumns<TVec, TSimd>(data, e, gates - 1, gates, out a0, out a1);
+                nh0 = TSimd.MultiplyAdd(a0, x0, nh0);
+                nh1 = TSimd.MultiplyAdd(a1, x1, nh1);
+            }
+            TVec r = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(r0, r1));
+            TVec z = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(z0, z1));
+            TVec n = VectorMath.Tanh<TVec, TSimd>(TSimd.MultiplyAdd(r, TSimd.Add(nh0, nh1), TSimd.Add(nx0, nx1)));
+            TVec hPrev = TSimd.Load(in hiddenPrev[(nint)p * w]);
+            TSimd.Store(TSimd.MultiplyAdd(z, TSimd.Subtract(hPrev, n), n), ref hidden[(nint)p * w]);
         }
     }
 

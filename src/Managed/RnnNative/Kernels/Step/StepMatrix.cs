@@ -139,26 +139,34 @@ internal sealed unsafe class StepMatrix
     /// Reorders a vector per row of A (a bias, or a row of input projections) [G*U] into panel order
     /// [<see cref="Panels"/>, G, W] (padding zero), the layout the step kernels start their sums from.
     /// </summary>
-    public void ToPanelOrder(ReadOnlySpan<float> rows, Span<float> panelOrder)
+    public void ToPanelOrder(ReadOnlySpan<float> rows, Span<float> panelOrder) => ToPanelOrder(rows, Gates, panelOrder);
+
+    /// <summary>
+    /// Reorders <paramref name="blocks"/> blocks of U values [blocks*U] into panel order
+    /// [<see cref="Panels"/>, blocks, W] (padding zero): a kernel's init may have more blocks than A
+    /// has gates (a GRU fed from a token table starts from [a_r, a_z, a_n, b_hn] with A's rows [r, z, n_h]).
+    /// </summary>
+    public void ToPanelOrder(ReadOnlySpan<float> rows, int blocks, Span<float> panelOrder)
     {
-        int length = Gates * Units;
+        ArgumentOutOfRangeException.ThrowIfLessThan(blocks, 1);
+        int length = blocks * Units;
         if (rows.Length != length)
         {
-            throw new ArgumentException($"expected {length} values ([G*U]), got {rows.Length}.", nameof(rows));
+            throw new ArgumentException($"expected {length} values ([{blocks}*U]), got {rows.Length}.", nameof(rows));
         }
-        if (panelOrder.Length != Panels * Gates * Width)
+        if (panelOrder.Length != Panels * blocks * Width)
         {
-            throw new ArgumentException($"expected {Panels * Gates * Width} values ([panels, G, W]), got {panelOrder.Length}.", nameof(panelOrder));
+            throw new ArgumentException($"expected {Panels * blocks * Width} values ([panels, {blocks}, W]), got {panelOrder.Length}.", nameof(panelOrder));
         }
         panelOrder.Clear();
-        int gates = Gates, units = Units, width = Width;
-        for (int gate = 0; gate < gates; gate++)
+        int units = Units, width = Width;
+        for (int block = 0; block < blocks; block++)
         {
-            ReadOnlySpan<float> gateRows = rows.Slice(gate * units, units);
+            ReadOnlySpan<float> blockRows = rows.Slice(block * units, units);
             for (int unit = 0; unit < units; unit += width)
             {
                 int lanes = Math.Min(width, units - unit);
-                gateRows.Slice(unit, lanes).CopyTo(panelOrder.Slice((unit / width * gates + gate) * width, lanes));
+                blockRows.Slice(unit, lanes).CopyTo(panelOrder.Slice((unit / width * blocks + block) * width, lanes));
             }
         }
     }

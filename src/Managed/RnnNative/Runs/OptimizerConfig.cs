@@ -1,4 +1,4 @@
-namespace RnnNative.Training;
+namespace RnnNative.Runs;
 
 /// <summary>The update rules. Numbers are stable (C ABI, checkpoints).</summary>
 public enum OptimizerKind

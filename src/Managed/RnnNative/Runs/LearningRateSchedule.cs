@@ -1,4 +1,4 @@
-namespace RnnNative.Training;
+namespace RnnNative.Runs;
 
 /// <summary>How the learning rate changes over training. Numbers are stable (C ABI, checkpoints).</summary>
 public enum ScheduleKind

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using RnnNative.Data;
 using RnnNative.IO;
 
-namespace RnnNative.Training;
+namespace RnnNative.Runs;
 
 /// <summary>
 /// Which data a run trains on, recorded in its resumable checkpoint (training.json "data"), so that a

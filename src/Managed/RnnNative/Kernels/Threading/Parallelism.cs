@@ -1,4 +1,4 @@
-namespace RnnNative.Threading;
+namespace RnnNative.Kernels.Threading;
 
 /// <summary>
 /// The engine-wide thread count. GEMM and the cell loops split their work over this many threads

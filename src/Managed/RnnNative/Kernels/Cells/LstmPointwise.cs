@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using RnnNative.Kernels.Elementwise;
 using RnnNative.Kernels.Simd;
 
-namespace RnnNative.Kernels.Elementwise;
+namespace RnnNative.Kernels.Cells;
 
 /// <summary>
 /// The LSTM cell's elementwise part, fused: one pass per batch row reads the four gate blocks

@@ -1,4 +1,4 @@
-namespace RnnNative.Training;
+namespace RnnNative.Model;
 
 /// <summary>A flat run of parameters and their gradients (a layer, or a whole stack) that an
 /// optimizer updates as one vector.</summary>
@@ -7,7 +7,7 @@ public sealed record ParameterBlock(string Name, float[] Values, float[] Gradien
     /// <summary>Number of parameters.</summary>
     public int Length => Values.Length;
 
-    /// <summary>Advanced by <see cref="Optimizer.Step"/> after it changes <see cref="Values"/>
+    /// <summary>Advanced by <see cref="Training.Optimizer.Step"/> after it changes <see cref="Values"/>
     /// (the owning model's counter; null for blocks nothing derives from).</summary>
     public WeightVersion? Version { get; init; }
 }

@@ -1,4 +1,4 @@
-namespace RnnNative.Training;
+namespace RnnNative.Runs;
 
 /// <summary>Where a training corpus came from, as far as the host says (see <see cref="DataOrigin"/>).</summary>
 public enum DataSource
@@ -23,7 +23,7 @@ public enum DataSource
 /// <param name="Seed">The generator's seed (<see cref="DataSource.AdditionCorpus"/> only).</param>
 public sealed record DataOrigin(DataSource Source, string? Path = null, long FileBytes = 0, ulong Seed = 0)
 {
-    /// <summary>Tokens the host made; the default of a <see cref="Trainer"/>.</summary>
+    /// <summary>Tokens the host made; the default of a <see cref="Training.Trainer"/>.</summary>
     public static DataOrigin Host { get; } = new(DataSource.Host);
 
     /// <summary>The text file at <paramref name="path"/> as it is now (full path and size).</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace RnnNative.Threading;
+namespace RnnNative.Kernels.Threading;
 
 /// <summary>
 /// A fixed team of worker threads that runs the pieces of one <see cref="IParallelWork"/> at a

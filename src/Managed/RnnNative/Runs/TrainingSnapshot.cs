@@ -1,6 +1,6 @@
 using RnnNative.Reporting;
 
-namespace RnnNative.Training;
+namespace RnnNative.Runs;
 
 /// <summary>The state of a training run besides the weights: with it a run resumes exactly.</summary>
 public sealed class TrainingSnapshot
@@ -23,10 +23,14 @@ public sealed class TrainingSnapshot
     /// <summary>The lowest validation loss so far (infinity before the first validation).</summary>
     public double BestValidationLoss { get; init; } = double.PositiveInfinity;
 
+    /// <summary>The seed of the run's dropout masks (<see cref="TrainingOptions.Seed"/> of its first session); 0 in
+    /// checkpoints written before 0.3.0, whose runs had no dropout.</summary>
+    public ulong Seed { get; init; }
+
     /// <summary>The data the run trained on; null in checkpoints written before 0.2.0, which did not record it.</summary>
     public TrainingData? Data { get; init; }
 
-    /// <summary>The optimizer's per-parameter vectors, in <see cref="Optimizer.State"/> order.</summary>
+    /// <summary>The optimizer's per-parameter vectors, in <see cref="Training.Optimizer.State"/> order.</summary>
     public float[][] OptimizerState { get; init; } = [];
 
     /// <summary>The hidden state [L, B, H] carried into the next window.</summary>

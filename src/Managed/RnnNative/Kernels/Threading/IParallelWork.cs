@@ -1,4 +1,4 @@
-namespace RnnNative.Threading;
+namespace RnnNative.Kernels.Threading;
 
 /// <summary>
 /// A job split into numbered pieces. Each piece writes its own part of the output and never

@@ -1,4 +1,4 @@
-namespace RnnNative.Training;
+namespace RnnNative.Runs;
 
 /// <summary>What a training run does and when it stops. The defaults are every front door's (CLI, C's
 /// rnn_trainer_config_init, Python): char-rnn's T = B = 50, Adam at 2e-3, clipping at norm 5.</summary>
@@ -27,6 +27,11 @@ public sealed record TrainingOptions(
 
     /// <summary>How the learning rate changes over the run (default: constant).</summary>
     public LearningRateSchedule Schedule { get; init; } = new();
+
+    /// <summary>The seed of the run's dropout masks (<see cref="Model.LanguageModelConfig.Dropout"/>): with the update
+    /// number it decides which units each update drops. Every front door sets it to its seed (CLI --seed, C's and
+    /// Python's trainer seed); kept in checkpoints, so a resumed run drops what the unbroken run would have.</summary>
+    public ulong Seed { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
     public void Validate()

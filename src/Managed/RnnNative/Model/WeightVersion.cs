@@ -1,4 +1,4 @@
-namespace RnnNative.Training;
+namespace RnnNative.Model;
 
 /// <summary>
 /// A counter that moves whenever a model's weights change (an optimizer update, a restore, an

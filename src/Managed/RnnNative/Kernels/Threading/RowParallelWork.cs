@@ -1,4 +1,4 @@
-namespace RnnNative.Threading;
+namespace RnnNative.Kernels.Threading;
 
 /// <summary>
 /// Splits rows of a row-wise kernel (a batch of cells) into one contiguous range per thread.

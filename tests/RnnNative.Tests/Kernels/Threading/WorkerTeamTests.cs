@@ -1,6 +1,6 @@
-using RnnNative.Threading;
+using RnnNative.Kernels.Threading;
 
-namespace RnnNative.Tests.Threading;
+namespace RnnNative.Tests.Kernels.Threading;
 
 public class WorkerTeamTests
 {

@@ -1,0 +1,65 @@
+using RnnNative.Kernels;
+using RnnNative.Kernels.Step;
+
+namespace RnnNative.Cells;
+
+/// <summary>
+/// How a cell's single-token step lays out one layer's weights (a <see cref="StepMatrix"/> over
+/// [x; h], or over h alone when layer 0 reads a token table) and which step kernel runs them. The
+/// step's starting sums (<c>init</c>) hold <see cref="InitGates"/> blocks of H per unit: the biases,
+/// or a token table's row of input projections with its biases.
+/// </summary>
+internal abstract class StepLayout
+{
+    /// <summary>Blocks of H in a layer's starting sums: the gates, plus any the matrix has no rows for.</summary>
+    public abstract int InitGates { get; }
+
+    /// <summary>Gate blocks of the layer's matrix: over [x; h], or over h alone for a token-table layer.</summary>
+    public abstract int MatrixGates(bool tokenInputs);
+
+    /// <summary>Copies W_ih [G*H, inputs] (unless <paramref name="tokenInputs"/>: then the matrix is over h
+    /// alone) and W_hh [G*H, H] into <paramref name="matrix"/>.</summary>
+    public abstract void Fill(StepMatrix matrix, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, int inputs, int hidden, bool tokenInputs);
+
+    /// <summary>The starting sums' biases [<see cref="InitGates"/> * H] from b_ih and b_hh [G*H]; a token
+    /// table's rows are the input projections [G*H] (zeros after) plus these.</summary>
+    public abstract void InitBias(KernelSet kernels, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> initBias);
+
+    /// <summary>Runs panels [first, first + count) of the layer: h from <paramref name="init"/> + A · x,
+    /// <paramref name="hiddenPrev"/> (h before the step) and <paramref name="cell"/> (updated in place, cells with a cell state).</summary>
+    public abstract void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count);
+}
+
+/// <summary>
+/// The layout of cells whose gates are all <c>b_ih + b_hh + W_ih x + W_hh h</c> (LSTM, Elman): a matrix
+/// over [x; h] with the G gates' rows, biases summed.
+/// </summary>
+internal sealed class SummedGatesStepLayout(int gates, StepActivation? elmanActivation) : StepLayout
+{
+    public override int InitGates => gates;
+
+    public override int MatrixGates(bool tokenInputs) => gates;
+
+    public override void Fill(StepMatrix matrix, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, int inputs, int hidden, bool tokenInputs)
+    {
+        if (!tokenInputs)
+        {
+            matrix.SetColumns(weightIh, inputs, 0, inputs);
+        }
+        matrix.SetColumns(weightHh, hidden, tokenInputs ? 0 : inputs, hidden);
+    }
+
+    public override void InitBias(KernelSet kernels, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> initBias) => kernels.Add(biasIh, biasHh, initBias);
+
+    public override void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count)
+    {
+        if (elmanActivation is { } activation)
+        {
+            kernels.DenseStep(matrix, init, x, hidden, activation, first, count);
+        }
+        else
+        {
+            kernels.LstmStep(matrix, init, x, cell, hidden, first, count);
+        }
+    }
+}
