@@ -31,13 +31,19 @@ public class StackInitializationTests
     }
 
     [Theory]
-    [InlineData(1, 1f)]
-    [InlineData(2, 1f)]
-    [InlineData(3, 0.5f)]
-    public void Identity_initialization_is_a_scaled_identity_with_zero_biases_and_small_gaussian_inputs(int layers, float scale)
+    [InlineData(1, 1f, false)]
+    [InlineData(2, 1f, false)]
+    [InlineData(3, 0.5f, false)]
+    [InlineData(2, 0.9f, true)]
+    public void Identity_initialization_is_a_scaled_identity_with_zero_biases_and_small_gaussian_inputs(int layers, float scale, bool bidirectional)
     {
         const int hidden = 24;
-        RecurrentConfig config = new(CellType.Elman, InputSize: 40, hidden, layers, Activation.Relu) { Initialization = RecurrentInitialization.Identity, IdentityScale = scale };
+        RecurrentConfig config = new(CellType.Elman, InputSize: 40, hidden, layers, Activation.Relu)
+        {
+            Initialization = RecurrentInitialization.Identity,
+            IdentityScale = scale,
+            Bidirectional = bidirectional,
+        };
         RecurrentStack stack = new(config);
         stack.Parameters.AsSpan().Fill(float.NaN);   // every element must be written
         stack.Initialize(new Random(5));
@@ -65,12 +71,13 @@ public class StackInitializationTests
                 inputWeights.AddRange(values);
             }
         }
-        // (40 + 24·(L-1))·24 draws of N(0, 0.001²): the sample σ is within a few percent of σ.
+        // D·(40 + D·24·(L-1))·24 draws of N(0, 0.001²) (D directions): the sample σ is within a few percent of σ.
         double mean = inputWeights.Average(value => (double)value);
         double deviation = Math.Sqrt(inputWeights.Average(value => (value - mean) * (value - mean)));
         Assert.InRange(deviation, 0.0009, 0.0011);
         Assert.InRange(Math.Abs(mean), 0, 0.0002);
-        Assert.Equal(hidden * (40 + hidden * (layers - 1)), inputWeights.Count);
+        int directions = bidirectional ? 2 : 1;
+        Assert.Equal(directions * hidden * (40 + directions * hidden * (layers - 1)), inputWeights.Count);
     }
 
     [Fact]
