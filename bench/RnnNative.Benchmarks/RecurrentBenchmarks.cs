@@ -33,7 +33,7 @@ public class RecurrentBenchmarks
     public void Setup()
     {
         _stack = new RecurrentStack(new RecurrentConfig(CellType.Lstm, Hidden, Hidden, Layers: 2), KernelSet.For(Path));
-        _stack.InitializeUniform(new Random(1));
+        _stack.Initialize(new Random(1));
         Random random = new(2);
         _input = Enumerable.Range(0, Steps * Batch * Hidden).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         _dOutput = Enumerable.Range(0, Steps * Batch * Hidden).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();

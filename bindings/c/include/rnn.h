@@ -69,13 +69,13 @@ typedef int32_t rnn_status;
 /* ---------------------------------------------------------------------------------------------- */
 
 #define RNN_VERSION_MAJOR 0
-#define RNN_VERSION_MINOR 2
+#define RNN_VERSION_MINOR 3
 #define RNN_VERSION_PATCH 0
-#define RNN_VERSION_STRING "0.2.0"
+#define RNN_VERSION_STRING "0.3.0"
 /* The ABI this header describes. A host calls rnn_check_abi(RNN_ABI_VERSION) once after loading. */
 #define RNN_ABI_VERSION 1u
 
-/* The library's version, e.g. "0.2.0". Static string, never freed. Thread-safe. */
+/* The library's version, e.g. "0.3.0". Static string, never freed. Thread-safe. */
 RNN_API const char* rnn_version_string(void);
 
 /* The ABI version the library implements (compare with RNN_ABI_VERSION). Thread-safe. */
@@ -247,13 +247,23 @@ typedef struct rnn_model rnn_model;
 typedef int32_t rnn_cell;
 enum {
     RNN_CELL_ELMAN = 0,  /* h = f(W_ih x + b_ih + W_hh h + b_hh), PyTorch nn.RNN */
-    RNN_CELL_LSTM = 1    /* PyTorch nn.LSTM gate order (i, f, g, o) */
+    RNN_CELL_LSTM = 1,   /* PyTorch nn.LSTM gate order (i, f, g, o) */
+    RNN_CELL_GRU = 2     /* since 0.3.0: PyTorch nn.GRU gate order (r, z, n) */
 };
 
 typedef int32_t rnn_activation;
 enum {
     RNN_ACTIVATION_TANH = 0,
     RNN_ACTIVATION_RELU = 1  /* Elman only; LSTM ignores the activation */
+};
+
+/* How a new model's recurrent weights start (since 0.3.0). Numbers are stable. */
+typedef int32_t rnn_init;
+enum {
+    RNN_INIT_DEFAULT = 0,   /* PyTorch's: every weight and bias U(+-1/sqrt(H)) */
+    RNN_INIT_IDENTITY = 1   /* IRNN (Le, Jaitly & Hinton 2015), RNN_CELL_ELMAN only (best with
+                               RNN_ACTIVATION_RELU): W_hh = identity_scale * I, biases 0,
+                               W_ih ~ N(0, 0.001^2) */
 };
 
 typedef int32_t rnn_input;
@@ -277,14 +287,24 @@ typedef struct rnn_model_config {
     uint32_t seed_high;          /* high 32 bits of a 64-bit seed; default 0. Since 0.2.0: the seed
                                   * (seed_high << 32 | seed) gives the same weights as `rnn train --seed`
                                   * and Python's seed= of that value. */
+    float dropout;               /* since 0.3.0: p of dropout in training (embedding, between layers,
+                                  * before the output layer), 0 <= p < 1; default 0 (off) */
+    rnn_init init;               /* since 0.3.0: default RNN_INIT_DEFAULT */
+    float identity_scale;        /* since 0.3.0: the scale of W_hh with RNN_INIT_IDENTITY, > 0;
+                                  * default 0, which means 1.0; anything else needs RNN_INIT_IDENTITY */
+    int32_t bidirectional;       /* since 0.3.0: nonzero asks for a bidirectional stack, which a
+                                  * language model refuses (RNN_E_INVALID_ARGUMENT naming
+                                  * "config->bidirectional"); default 0 */
 } rnn_model_config;
 
 /* Fills *config with the defaults (see the fields). Use the macro. Thread-safe. */
 RNN_API rnn_status rnn_model_config_init_sized(rnn_model_config* config, size_t struct_size);
 #define rnn_model_config_init(config) rnn_model_config_init_sized((config), sizeof(*(config)))
 
-/* Creates a model initialized as PyTorch does (embedding N(0,1), if any; weights U(+-1/sqrt(H))) from the
- * seed: the same config gives the same weights on every platform. *out_model is owned by the
+/* Creates a model initialized as PyTorch does (embedding N(0,1), if any; weights U(+-1/sqrt(H)); since
+ * 0.3.0 the recurrent weights as config->init says) from the seed: the same config gives the same
+ * weights on every platform. A config of the 0.2.0 size (struct_size 40, without the 0.3.0 fields)
+ * keeps working: the fields past its size take their defaults. *out_model is owned by the
  * caller. Fails: RNN_E_INVALID_ARGUMENT naming the field ("config->hidden_size"); since 0.2.0 also
  * when a weight buffer would exceed 2^31 - 57 floats (e.g. an LSTM with hidden_size 65536, or
  * vocab_size x embedding_size 65536 x 65536), naming the field that makes it too large;

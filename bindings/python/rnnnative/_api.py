@@ -29,6 +29,8 @@ _ACTIVATIONS = {"tanh": 0, "relu": 1}
 _ACTIVATION_NAMES = {v: k for k, v in _ACTIVATIONS.items()}
 _INPUTS = {"embedding": 0, "one-hot": 1}
 _INPUT_NAMES = {v: k for k, v in _INPUTS.items()}
+_INITS = {"default": 0, "identity": 1}
+_INIT_NAMES = {v: k for k, v in _INITS.items()}
 _OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3, "adamw": 3}
 _SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
 _PRECISIONS = {"f32": 0, "bf16": 1}
@@ -55,18 +57,29 @@ def _choice(value: str, choices: dict, what: str) -> int:
 
 
 def _shape(vocab_size: int, embedding: Optional[int], hidden: Optional[int], layers: Optional[int], cell: str,
-           activation: str) -> "ModelConfig":
+           activation: str, options: dict) -> "ModelConfig":
     """The convenience constructors' config: hidden and layers None take the engine's defaults (those of
     rnn_model_config_init: char-rnn's 2 x 128, as the CLI's); embedding None leaves the size 0, which the
-    engine fills with its default (min(hidden, 64)); 0 means one-hot input."""
+    engine fills with its default (min(hidden, 64)); 0 means one-hot input. `options`: ModelConfig's
+    dropout, init, identity_scale, bidirectional."""
     if hidden is None or layers is None:
         defaults = _native.ModelConfig()
         lib.rnn_model_config_init_sized(byref(defaults), sizeof(defaults))
         hidden = defaults.hidden_size if hidden is None else hidden
         layers = defaults.layers if layers is None else layers
     if embedding == 0:
-        return ModelConfig(vocab_size, 0, hidden, layers, cell, activation, "one-hot")
-    return ModelConfig(vocab_size, embedding or 0, hidden, layers, cell, activation)
+        return ModelConfig(vocab_size, 0, hidden, layers, cell, activation, "one-hot", **options)
+    return ModelConfig(vocab_size, embedding or 0, hidden, layers, cell, activation, **options)
+
+
+def _float32(value: float) -> float:
+    """The shortest decimal that reads back as the same float32: 0.1, not 0.10000000149011612, so a
+    config read back from the library equals the one given."""
+    for digits in range(6, 10):
+        shortest = float(f"{value:.{digits}g}")
+        if ctypes.c_float(shortest).value == value:
+            return shortest
+    return value
 
 
 def _take_memory(data: c_void_p, size: c_size_t) -> bytes:
@@ -224,6 +237,10 @@ class ModelConfig:
     cell: str = "lstm"
     activation: str = "tanh"
     input: str = "embedding"  # or "one-hot": layer 0 reads the token's one-hot vector (char-rnn), no embedding
+    dropout: float = 0.0      # p in training: on the embedding, between layers, before the output layer
+    init: str = "default"     # or "identity": IRNN (Le et al. 2015), elman only: W_hh = identity_scale * I, biases 0
+    identity_scale: float = 1.0
+    bidirectional: bool = False  # a language model refuses it (its backward direction would read the future)
 
     def _to_c(self, seed: int = 0) -> _native.ModelConfig:
         c = _native.ModelConfig()
@@ -233,6 +250,8 @@ class ModelConfig:
         c.activation = _choice(self.activation, _ACTIVATIONS, "activation")
         c.input = _choice(self.input, _INPUTS, "input")
         c.seed, c.seed_high = seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF
+        c.dropout, c.identity_scale, c.bidirectional = self.dropout, self.identity_scale, 1 if self.bidirectional else 0
+        c.init = _choice(self.init, _INITS, "init")
         return c
 
 
@@ -281,7 +300,7 @@ class TrainingResult:
 # ------------------------------------------------------------------------------------------------
 
 class Model(_Handle):
-    """A recurrent language model (LSTM or Elman) with its vocabulary."""
+    """A recurrent language model (LSTM, GRU or Elman) with its vocabulary."""
 
     _destroy = staticmethod(lib.rnn_model_destroy)
     _kind = "Model"
@@ -300,16 +319,30 @@ class Model(_Handle):
 
     @classmethod
     def lstm(cls, vocab: Vocabulary, hidden: Optional[int] = None, layers: Optional[int] = None,
-             embedding: Optional[int] = None, seed: int = 0) -> "Model":
+             embedding: Optional[int] = None, seed: int = 0, *, dropout: float = 0.0, init: str = "default",
+             identity_scale: float = 1.0, bidirectional: bool = False) -> "Model":
         """An LSTM (PyTorch nn.LSTM gates), initialized as PyTorch does from `seed`. hidden and layers
-        default to the engine's 128 and 2 (char-rnn's, as `rnn train`); embedding=0: one-hot input, no embedding."""
-        return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "lstm", "tanh"), seed)
+        default to the engine's 128 and 2 (char-rnn's, as `rnn train`); embedding=0: one-hot input, no embedding.
+        dropout, init, identity_scale, bidirectional: as ModelConfig's (init="identity" is for elman only)."""
+        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional)
+        return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "lstm", "tanh", options), seed)
+
+    @classmethod
+    def gru(cls, vocab: Vocabulary, hidden: Optional[int] = None, layers: Optional[int] = None,
+            embedding: Optional[int] = None, seed: int = 0, *, dropout: float = 0.0, init: str = "default",
+            identity_scale: float = 1.0, bidirectional: bool = False) -> "Model":
+        """A GRU (PyTorch nn.GRU gates r, z, n), as lstm() otherwise."""
+        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional)
+        return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "gru", "tanh", options), seed)
 
     @classmethod
     def elman(cls, vocab: Vocabulary, hidden: Optional[int] = None, layers: Optional[int] = None,
-              embedding: Optional[int] = None, activation: str = "tanh", seed: int = 0) -> "Model":
-        """An Elman RNN (PyTorch nn.RNN) with activation "tanh" or "relu"; embedding=0: one-hot input."""
-        return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "elman", activation), seed)
+              embedding: Optional[int] = None, activation: str = "tanh", seed: int = 0, *, dropout: float = 0.0,
+              init: str = "default", identity_scale: float = 1.0, bidirectional: bool = False) -> "Model":
+        """An Elman RNN (PyTorch nn.RNN) with activation "tanh" or "relu"; embedding=0: one-hot input.
+        init="identity" (with activation="relu"): IRNN, W_hh = identity_scale * I, biases 0, W_ih ~ N(0, 0.001^2)."""
+        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional)
+        return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "elman", activation, options), seed)
 
     @classmethod
     def load(cls, path: PathLike) -> "Model":
@@ -350,7 +383,8 @@ class Model(_Handle):
         lib.rnn_model_get_config(self._handle, byref(c))
         return ModelConfig(c.vocab_size, c.embedding_size, c.hidden_size, c.layers,
                            _CELL_NAMES.get(c.cell, str(c.cell)), _ACTIVATION_NAMES.get(c.activation, str(c.activation)),
-                           _INPUT_NAMES.get(c.input, str(c.input)))
+                           _INPUT_NAMES.get(c.input, str(c.input)), _float32(c.dropout), _INIT_NAMES.get(c.init, str(c.init)),
+                           _float32(c.identity_scale), c.bidirectional != 0)
 
     @property
     def vocab_size(self) -> int:
@@ -508,7 +542,11 @@ class Model(_Handle):
             return "<Model closed>"
         c = self.config
         shown = "one-hot input" if c.input == "one-hot" else f"embedding {c.embedding}"
-        return f"<Model {c.cell} {c.layers}x{c.hidden} {shown} vocab {c.vocab_size}>"
+        # The options beyond the shape only when not the default, as `rnn info` shows them.
+        options = "".join([f" dropout {c.dropout}" if c.dropout > 0 else "",
+                           f" init identity (scale {c.identity_scale})" if c.init == "identity" else "",
+                           " bidirectional" if c.bidirectional else ""])
+        return f"<Model {c.cell} {c.layers}x{c.hidden} {shown}{options} vocab {c.vocab_size}>"
 
 
 # ------------------------------------------------------------------------------------------------

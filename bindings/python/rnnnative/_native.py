@@ -106,7 +106,9 @@ class VocabConfig(Structure):
 class ModelConfig(Structure):
     _fields_ = [("struct_size", c_uint32), ("vocab_size", c_int32), ("embedding_size", c_int32), ("cell", c_int32),
                 ("hidden_size", c_int32), ("layers", c_int32), ("activation", c_int32), ("seed", c_uint32),
-                ("input", c_int32), ("seed_high", c_uint32)]
+                ("input", c_int32), ("seed_high", c_uint32),
+                # since 0.3.0
+                ("dropout", c_float), ("init", c_int32), ("identity_scale", c_float), ("bidirectional", c_int32)]
 
 
 class Evaluation(Structure):

@@ -10,8 +10,10 @@ rnnnative` alone never does.
 And back: save_charrnn(module, "torch.safetensors"), then Model.import_safetensors(path, vocab=...).
 
 CharRnn: embedding.weight [V, E] (none with embedding_dim=0: one-hot input, F.one_hot per token),
-rnn.{weight_ih,weight_hh,bias_ih,bias_hh}_l{k} of nn.LSTM or nn.RNN (sequence-first),
-decoder.weight [V, H], decoder.bias [V] (src/Managed/RnnNative/Model/PyTorchExchange.cs).
+rnn.{weight_ih,weight_hh,bias_ih,bias_hh}_l{k} of nn.LSTM, nn.GRU or nn.RNN (sequence-first),
+decoder.weight [V, H], decoder.bias [V] (src/Managed/RnnNative/Model/PyTorchExchange.cs). With
+dropout p > 0 (training mode only, as RnnNative): nn.Dropout(p) on the embedding (not on one-hot
+inputs) and on the last layer's output, and the recurrent module's dropout=p between layers.
 """
 from __future__ import annotations
 
@@ -59,25 +61,29 @@ def write_safetensors(tensors: Dict[str, torch.Tensor], metadata: Optional[Dict[
 
 
 class CharRnn(nn.Module):
-    """Embedding (or one-hot, embedding_dim=0) -> nn.LSTM, nn.GRU or nn.RNN (sequence-first) -> Linear, as RnnNative's LanguageModel."""
+    """Embedding (or one-hot, embedding_dim=0) -> nn.LSTM, nn.GRU or nn.RNN (sequence-first) -> Linear,
+    as RnnNative's LanguageModel; dropout p as its Dropout (no tensors, so the state_dict is the same)."""
 
     def __init__(self, vocab_size: int, embedding_dim: int, hidden_size: int, num_layers: int = 1, cell: str = "lstm",
-                 nonlinearity: str = "tanh") -> None:
+                 nonlinearity: str = "tanh", dropout: float = 0.0) -> None:
         super().__init__()
         self.config = dict(vocab_size=vocab_size, embedding_dim=embedding_dim, hidden_size=hidden_size,
-                           num_layers=num_layers, cell=cell, nonlinearity=nonlinearity)
+                           num_layers=num_layers, cell=cell, nonlinearity=nonlinearity, dropout=dropout)
         self.file_metadata: Dict[str, str] = {}  # the metadata of the file it was loaded from
         self.embedding = nn.Embedding(vocab_size, embedding_dim) if embedding_dim > 0 else None
         inputs = embedding_dim if embedding_dim > 0 else vocab_size
+        # Between layers only: with one layer the modules' dropout would do nothing (and PyTorch warns).
+        between = dropout if num_layers > 1 else 0.0
         self.rnn: nn.Module
         if cell == "lstm":
-            self.rnn = nn.LSTM(inputs, hidden_size, num_layers, batch_first=False)
+            self.rnn = nn.LSTM(inputs, hidden_size, num_layers, dropout=between, batch_first=False)
         elif cell == "gru":
-            self.rnn = nn.GRU(inputs, hidden_size, num_layers, batch_first=False)
+            self.rnn = nn.GRU(inputs, hidden_size, num_layers, dropout=between, batch_first=False)
         elif cell == "rnn":
-            self.rnn = nn.RNN(inputs, hidden_size, num_layers, nonlinearity=nonlinearity, batch_first=False)
+            self.rnn = nn.RNN(inputs, hidden_size, num_layers, nonlinearity=nonlinearity, dropout=between, batch_first=False)
         else:
             raise ValueError(f"cell {cell!r}: expected 'lstm', 'gru' or 'rnn'")
+        self.dropout = nn.Dropout(dropout)
         self.decoder = nn.Linear(hidden_size, vocab_size)
 
     def forward(self, tokens: torch.Tensor, state: Any = None) -> Tuple[torch.Tensor, Any]:
@@ -85,9 +91,9 @@ class CharRnn(nn.Module):
         if self.embedding is None:
             x = nn.functional.one_hot(tokens, self.config["vocab_size"]).to(torch.float32)
         else:
-            x = self.embedding(tokens)
+            x = self.dropout(self.embedding(tokens))
         output, state = self.rnn(x, state)
-        return self.decoder(output), state
+        return self.decoder(self.dropout(output)), state
 
     def metadata(self) -> Dict[str, Any]:
         """The config as RnnNative's metadata keys (no vocabulary: RnnNative's import takes one)."""
@@ -98,6 +104,8 @@ class CharRnn(nn.Module):
             m["nonlinearity"] = c["nonlinearity"]
         if c["embedding_dim"] == 0:
             m["input"] = "one_hot"
+        if c["dropout"] > 0:
+            m["dropout"] = repr(float(c["dropout"]))
         return m
 
 
@@ -112,7 +120,7 @@ def load_charrnn(source: Union[str, "os.PathLike[str]", bytes, bytearray]) -> Ch
             data = f.read()
     tensors, m = read_safetensors(data)
     module = CharRnn(int(m["vocab_size"]), int(m["embedding_dim"]), int(m["hidden_size"]), int(m["num_layers"]),
-                     m["cell"], m.get("nonlinearity", "tanh"))
+                     m["cell"], m.get("nonlinearity", "tanh"), float(m.get("dropout", "0")))
     module.load_state_dict(tensors, strict=True)
     module.file_metadata = m
     return module

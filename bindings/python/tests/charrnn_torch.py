@@ -6,9 +6,11 @@ results as safetensors files:
   {"op": "forward", "model": path, "inputs": path, "out": path}
       loads the model, runs the window in inputs ({"steps", "batch", "inputs", "targets"}, [T, B]
       time-major ids) from a zero state, backpropagates the mean cross-entropy, and writes
-      "logits" [T, B, V] and "grad.<name>" for every parameter; metadata "loss".
+      "logits" [T, B, V] and "grad.<name>" for every parameter; metadata "loss". In eval mode (no
+      dropout) unless the job has "train": true.
   {"op": "create", "config": {...}, "seed": s, "metadata": bool, "model": path, ...forward keys}
-      builds CharRnn(**config) after torch.manual_seed(seed) (PyTorch's default init), saves it
+      builds CharRnn(**config) (config: vocab_size, embedding_dim, hidden_size, num_layers, cell
+      "lstm" | "gru" | "rnn", nonlinearity, dropout) after torch.manual_seed(seed) (PyTorch's default init), saves it
       (with or without config metadata, as a model someone trained in PyTorch), then runs "forward".
   {"op": "train", "model": path, "windows": path, "lr": x, "clip": x, "eps": x, "out": path}
       loads the model and runs one Adam update (torch.optim.Adam, lr, eps) per window of the windows file
@@ -45,6 +47,7 @@ def forward_job(model, job):
     steps, batch = window["steps"], window["batch"]
     inputs = torch.tensor(window["inputs"], dtype=torch.long).reshape(steps, batch)
     targets = torch.tensor(window["targets"], dtype=torch.long).reshape(steps, batch)
+    model.train(job.get("train", False))
     model.zero_grad()
     logits, _ = model(inputs)
     loss = nn.functional.cross_entropy(logits.reshape(steps * batch, -1), targets.reshape(-1))

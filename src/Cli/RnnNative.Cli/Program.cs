@@ -93,7 +93,7 @@ public static class Program
         }
     }
 
-    /// <summary>"0.2.0 (8855337)": the version the build stamped, with its commit when built from a clone.</summary>
+    /// <summary>"0.3.0 (8855337)": the version the build stamped, with its commit when built from a clone.</summary>
     private static string Version()
     {
         string stamped = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";

@@ -16,7 +16,7 @@ public class OverfitTests
         const int steps = 8, batch = 2, input = 3, hidden = 12;
         KernelSet kernels = KernelSet.Active;
         RecurrentStack stack = new(new RecurrentConfig(cell, input, hidden, Layers: 2), kernels);
-        stack.InitializeUniform(new Random(1));
+        stack.Initialize(new Random(1));
         float[] x = RecurrentStackTests.RandomArray(new Random(2), steps * batch * input);
         // Targets inside (-1, 1) so tanh outputs can reach them: a different smooth curve per unit.
         float[] target = new float[steps * batch * hidden];

@@ -37,7 +37,7 @@ public class RecurrentStackTests
     public void Default_initialization_is_pytorchs_uniform_bound()
     {
         RecurrentStack stack = new(new RecurrentConfig(CellType.Lstm, 8, 16, 2));
-        stack.InitializeUniform(new Random(1));
+        stack.Initialize(new Random(1));
         Assert.All(stack.Parameters, p => Assert.InRange(p, -0.25f, 0.25f));
         Assert.True(stack.Parameters.Max() > 0.24f && stack.Parameters.Min() < -0.24f);
     }
@@ -67,7 +67,7 @@ public class RecurrentStackTests
     public void Zero_initial_state_equals_an_empty_one()
     {
         RecurrentStack stack = new(new RecurrentConfig(CellType.Lstm, 3, 5, 2));
-        stack.InitializeUniform(new Random(2));
+        stack.Initialize(new Random(2));
         float[] input = RandomArray(new Random(3), 4 * 2 * 3);
         float[] withEmpty = new float[4 * 2 * 5], withZeros = new float[4 * 2 * 5];
         stack.Forward(input, 4, 2, [], [], withEmpty, [], []);
@@ -80,7 +80,7 @@ public class RecurrentStackTests
     {
         // Truncated BPTT carries h and c from one window to the next: two windows of 3 must give the outputs of one window of 6.
         RecurrentStack stack = new(new RecurrentConfig(CellType.Lstm, 3, 5, 2));
-        stack.InitializeUniform(new Random(4));
+        stack.Initialize(new Random(4));
         int batch = 2, state = stack.StateLength(batch), stepSize = batch * 3, outSize = batch * 5;
         float[] input = RandomArray(new Random(5), 6 * stepSize);
         float[] whole = new float[6 * outSize];
@@ -113,7 +113,7 @@ public class RecurrentThreadingTests
         (float[] Output, float[] Gradients, float[] DInput) Run(int threads) => WithThreads.Run(threads, () =>
         {
             RecurrentStack stack = new(new RecurrentConfig(cell, input, hidden, 2), KernelSet.Active);
-            stack.InitializeUniform(new Random(9));
+            stack.Initialize(new Random(9));
             float[] output = new float[steps * batch * hidden], dInput = new float[x.Length];
             stack.Forward(x, steps, batch, [], [], output, [], []);
             stack.Backward(dOutput, [], [], dInput, [], []);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using RnnNative.IO;
 
 namespace RnnNative.Tests.IO;
@@ -50,4 +51,27 @@ internal static class CheckpointSamples
         edit(bytes);
         return bytes;
     });
+
+    /// <summary>A model file rewritten section by section with its model.json text edited (a file as
+    /// another writer, e.g. a newer or broken one, would have written it).</summary>
+    public static byte[] WithModelJson(byte[] file, Func<string, string> edit)
+    {
+        CheckpointReader reader = CheckpointReader.Read(file);
+        CheckpointWriter writer = new();
+        foreach (CheckpointSection section in reader.Sections)
+        {
+            if (section.Kind == CheckpointSectionKind.Blob)
+            {
+                byte[] blob = reader.GetBlob(section.Name).ToArray();
+                writer.AddBlob(section.Name, section.Name == "model.json" ? Encoding.UTF8.GetBytes(edit(Encoding.UTF8.GetString(blob))) : blob);
+            }
+            else
+            {
+                float[] values = new float[section.ElementCount];
+                reader.ReadTensor(section.Name, values);
+                writer.AddTensor(section.Name, [.. section.Shape], values);
+            }
+        }
+        return writer.ToArray();
+    }
 }

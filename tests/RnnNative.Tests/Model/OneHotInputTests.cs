@@ -1,10 +1,10 @@
-using System.Text;
 using System.Text.Json;
 using RnnNative.Cells;
 using RnnNative.IO;
 using RnnNative.Kernels;
 using RnnNative.Model;
 using RnnNative.Tests.Cells;
+using RnnNative.Tests.IO;
 using RnnNative.Text;
 
 namespace RnnNative.Tests.Model;
@@ -230,24 +230,8 @@ public class OneHotInputTests
     [Fact]
     public void An_unknown_input_encoding_in_a_checkpoint_is_rejected_by_name()
     {
-        byte[] file = ModelFile.ToBytes(ByteModel(), s_vocabulary);
-        CheckpointReader reader = CheckpointReader.Read(file);
-        CheckpointWriter writer = new();
-        foreach (CheckpointSection section in reader.Sections)
-        {
-            if (section.Kind == CheckpointSectionKind.Blob)
-            {
-                byte[] blob = reader.GetBlob(section.Name).ToArray();
-                writer.AddBlob(section.Name, section.Name == "model.json" ? Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(blob).Replace("\"one_hot\"", "\"two_hot\"")) : blob);
-            }
-            else
-            {
-                float[] values = new float[section.ElementCount];
-                reader.ReadTensor(section.Name, values);
-                writer.AddTensor(section.Name, [.. section.Shape], values);
-            }
-        }
-        string message = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(writer.ToArray())).Message;
+        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(ByteModel(), s_vocabulary), json => json.Replace("\"one_hot\"", "\"two_hot\""));
+        string message = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(file)).Message;
         Assert.Contains("input", message);
         Assert.Contains("two_hot", message);
     }

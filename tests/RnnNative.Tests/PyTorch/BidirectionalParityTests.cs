@@ -33,7 +33,7 @@ public sealed class BidirectionalParityFixture : IDisposable
         {
             int[] lengths = name.EndsWith("-lengths", StringComparison.Ordinal) ? Lengths : [];
             RecurrentStack stack = new(new RecurrentConfig(cell, InputSize, HiddenSize, Layers, activation) { Bidirectional = true });
-            stack.InitializeUniform(new Random(seed++));
+            stack.Initialize(new Random(seed++));
             SafetensorsWriter weights = new();
             foreach (ParameterTensor tensor in stack.Tensors)
             {

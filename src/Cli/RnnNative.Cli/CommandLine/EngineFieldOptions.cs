@@ -15,6 +15,7 @@ internal static class EngineFieldOptions
         ["ClipNorm"] = "clip", ["ClipValue"] = "clip-value", ["StepSize"] = "lr-step", ["Gamma"] = "lr-gamma", ["MinimumRate"] = "lr-min",
         ["EvaluateEvery"] = "eval-every", ["ValidationWindows"] = "val-windows", ["MaxSteps"] = "steps", ["MaxSeconds"] = "time",
         ["Epochs"] = "epochs", ["Temperature"] = "temperature", ["TopK"] = "top-k", ["TopP"] = "top-p",
+        ["Dropout"] = "dropout", ["Initialization"] = "init", ["IdentityScale"] = "identity-scale", ["Bidirectional"] = "bidirectional",
     };
 
     /// <summary>The option of <paramref name="syntax"/> that sets the engine field <paramref name="field"/>, or null.</summary>

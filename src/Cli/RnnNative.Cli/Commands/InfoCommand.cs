@@ -25,9 +25,9 @@ internal static class InfoCommand
 
         LoadedModel loaded = ModelFiles.Load(path);
         LanguageModelConfig c = loaded.Model.Config;
-        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "model: {0} {1}x{2}{3}, {4}, {5:N0} parameters",
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "model: {0} {1}x{2}{3}, {4}{5}, {6:N0} parameters",
             c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, Cells.CellKind.Of(c.Cell).HasActivation ? $" ({c.Activation.ToString().ToLowerInvariant()})" : "",
-            ModelText.Input(c), loaded.Model.Blocks.Sum(b => b.Length)));
+            ModelText.Input(c), ModelText.Options(c), loaded.Model.Blocks.Sum(b => b.Length)));
         output.WriteLine($"vocabulary: {loaded.Vocabulary.Kind}, {loaded.Vocabulary.Count} tokens{(loaded.Vocabulary.UnknownId is int unknown ? $" (unknown = {unknown})" : "")}");
         if (loaded.Training is { } t && loaded.Options is { } o)
         {

@@ -18,7 +18,10 @@ internal static class TrainCommand
     public const string Usage = """
         rnn train [--data FILE] [options]       train a model (no --data: the built-in addition corpus)
           data     --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
-          model    --cell lstm|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
+          model    --cell lstm|gru|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
+                   --dropout 0 (p in training: embedding, between layers, before the output)
+                   --init default|identity (identity: IRNN, elman only, best with relu)  --identity-scale 1 (with identity)
+                   --bidirectional (whole-sequence tasks only: a language model refuses it)
                    (built-in corpus: --hidden 256 --layers 1 --lr 1e-2 unless given)
           training --seq-length 50  --batch 50  --optimizer adam|adamw|sgd|momentum|adagrad|rmsprop
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0
@@ -78,8 +81,8 @@ internal static class TrainCommand
             "data: {0} ({1:N0} tokens train, {2:N0} validation), {3} vocabulary of {4}",
             dataPath ?? "built-in addition corpus [digits least-significant first: 53+16=69 is 35+61=96]", data.Train.Length, data.Validation.Length, vocabulary.Kind, vocabulary.Count));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "model: {0} {1}x{2}, {3}, {4:N0} parameters; kernels {5}, {6} threads{7}",
-            c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, ModelText.Input(c), model.Blocks.Sum(b => b.Length),
+            "model: {0} {1}x{2}, {3}{4}, {5:N0} parameters; kernels {6}, {7} threads{8}",
+            c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, ModelText.Input(c), ModelText.Options(c), model.Blocks.Sum(b => b.Length),
             Kernels.KernelPaths.Name(model.Kernels.Path), Kernels.Threading.Parallelism.ThreadCount, start.InitPath is null ? "" : $"; weights from '{start.InitPath}'"));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "training: T={0} B={1} {2} lr {3} clip {4}; until {5}{6}",

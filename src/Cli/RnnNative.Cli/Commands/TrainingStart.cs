@@ -206,7 +206,8 @@ internal sealed class TrainingStart
     private static (string, string)[] ModelOptions(LanguageModelConfig c) =>
     [
         ("cell", Word(c.Cell)), ("activation", Word(c.Activation)), ("hidden", Text(c.HiddenSize)), ("layers", Text(c.Layers)),
-        ("embedding", Text(c.Input == InputEncoding.OneHot ? 0 : c.EmbeddingSize)),
+        ("embedding", Text(c.Input == InputEncoding.OneHot ? 0 : c.EmbeddingSize)), ("dropout", Text(c.Dropout)), ("init", Word(c.Initialization)),
+        ("identity-scale", Text(c.IdentityScale)),
     ];
 
     /// <summary>The options the saved data position, hidden state and optimizer state depend on.</summary>
@@ -221,6 +222,8 @@ internal sealed class TrainingStart
     private static string Word(VocabularyKind kind) => VocabularyWords.First(w => w.Value == kind).Word;
 
     private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Text(float value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static readonly (string Word, VocabularyKind Value)[] VocabularyWords = [("char", VocabularyKind.Utf8Char), ("byte", VocabularyKind.Byte), ("word", VocabularyKind.Word)];
 
@@ -243,12 +246,15 @@ internal sealed class TrainingStart
         builtIn ? LanguageModelConfig.Default(vocabularySize) with { HiddenSize = 256, Layers = 1 } : LanguageModelConfig.Default(vocabularySize);
 
     /// <summary>The model options, each defaulting to <paramref name="d"/>'s (its embedding size 0: the engine's
-    /// default for the hidden size); <c>--embedding 0</c> asks for one-hot input (char-rnn's), which has no embedding.</summary>
+    /// default for the hidden size); <c>--embedding 0</c> asks for one-hot input (char-rnn's), which has no embedding.
+    /// Validated here, so a value the engine refuses (--dropout 1.5, --bidirectional) gets its reason even when
+    /// resuming, before any comparison with a saved model.</summary>
     private static LanguageModelConfig ReadModelConfig(Arguments args, LanguageModelConfig d)
     {
         int hidden = args.Int("hidden", d.HiddenSize, min: 1);
         int embedding = args.Int("embedding", d.Input == InputEncoding.OneHot ? 0 : (d with { HiddenSize = hidden }).WithDefaults().EmbeddingSize, min: 0);
-        return d with
+        RecurrentInitialization initialization = args.Choice("init", d.Initialization, ("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity));
+        LanguageModelConfig config = d with
         {
             EmbeddingSize = embedding,
             Cell = args.Choice("cell", d.Cell, [.. CellKind.All.SelectMany(kind => new[] { (kind.Name, kind.Type), (kind.PyTorchName, kind.Type) }).Distinct()]),
@@ -256,7 +262,14 @@ internal sealed class TrainingStart
             Layers = args.Int("layers", d.Layers, min: 1, max: 64),
             Activation = args.Choice("activation", d.Activation, ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
             Input = embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding,
+            Dropout = args.Float("dropout", d.Dropout),
+            Initialization = initialization,
+            // A saved identity model's scale, unless the initialization changes (which is then refused by name).
+            IdentityScale = args.Float("identity-scale", initialization == RecurrentInitialization.Identity ? d.IdentityScale : 1f),
+            Bidirectional = args.Has("bidirectional") ? args.Flag("bidirectional") : d.Bidirectional,
         };
+        config.Validate();
+        return config;
     }
 
     /// <summary>A new run's training options: the engine's, but lr 1e-2 on the built-in corpus (for its

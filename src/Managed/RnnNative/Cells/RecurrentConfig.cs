@@ -93,7 +93,7 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
     }
 
     /// <summary>The checks of the options a stack and a model share: dropout in [0, 1), a known
-    /// initialization that fits the cell, a finite positive identity scale.</summary>
+    /// initialization that fits the cell, a finite positive identity scale, and none but 1 without identity initialization.</summary>
     internal static void ValidateOptions(CellType cell, float dropout, RecurrentInitialization initialization, float identityScale)
     {
         if (!(dropout >= 0 && dropout < 1))
@@ -111,6 +111,11 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
         if (!(float.IsFinite(identityScale) && identityScale > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(IdentityScale), identityScale, "the identity scale must be a positive number.");
+        }
+        if (identityScale != 1 && initialization != RecurrentInitialization.Identity)
+        {
+            // A scale that would be ignored is a mistake in the caller's options, not a choice.
+            throw new ArgumentOutOfRangeException(nameof(IdentityScale), identityScale, "the identity scale applies only to identity initialization.");
         }
     }
 }

@@ -92,16 +92,9 @@ public sealed class RecurrentStack
     /// <summary>Elements of a cell-state tensor [L, B, H] for a batch of <paramref name="batch"/>: 0 for a cell without one.</summary>
     public int CellStateLength(int batch) => Config.Kind.HasCellState ? StateLength(batch) : 0;
 
-    /// <summary>PyTorch's default initialization: every parameter uniform in [-1/sqrt(H), 1/sqrt(H)].</summary>
-    public void InitializeUniform(Random random)
-    {
-        ArgumentNullException.ThrowIfNull(random);
-        float bound = 1f / MathF.Sqrt(Config.HiddenSize);
-        for (int i = 0; i < Parameters.Length; i++)
-        {
-            Parameters[i] = (float)(random.NextDouble() * 2 - 1) * bound;
-        }
-    }
+    /// <summary>Draws the starting weights from <paramref name="random"/> as <see cref="RecurrentConfig.Initialization"/>
+    /// says: PyTorch's uniform ±1/sqrt(H), or IRNN's identity (<see cref="StackInitialization"/>).</summary>
+    public void Initialize(Random random) => StackInitialization.Initialize(Config, Tensors, Parameters, random);
 
     /// <summary>Sets every gradient to zero (backward passes add to them).</summary>
     public void ZeroGradients() => Gradients.AsSpan().Clear();

@@ -1,5 +1,6 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
+using RnnNative.Randomness;
 
 namespace RnnNative.Model;
 
@@ -49,9 +50,7 @@ internal sealed class EmbeddingInput : TokenInput
     {
         for (int i = 0; i < _embedding.Length; i++)
         {
-            // Box-Muller: two uniforms to one normal.
-            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-            _embedding[i] = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            _embedding[i] = (float)Gaussian.Next(random);
         }
     }
 

@@ -118,12 +118,13 @@ public sealed class LanguageModel
     public static int InitializationSeed(ulong seed) => (int)((seed ^ (seed >> 31) ^ (seed >> 62)) & int.MaxValue);
 
     /// <summary>Drawn from <paramref name="random"/>: embedding ~ N(0, 1) as PyTorch's nn.Embedding (none with
-    /// one-hot input); the stack and the output layer uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN and nn.Linear.</summary>
+    /// one-hot input); the stack as its config's initialization says (uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN,
+    /// or IRNN's identity); the output layer uniform in ±1/sqrt(H) as nn.Linear.</summary>
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         _input.Initialize(random);
-        Stack.InitializeUniform(random);
+        Stack.Initialize(random);
         _head.Initialize(random);
         MarkWeightsChanged();
     }

@@ -33,12 +33,19 @@ public static class ModelFile
 
     /// <summary>The newest version of the section layout above that this build reads (the container
     /// has its own version). Schema 2 added one-hot input (model.json "input": "one_hot", no
-    /// embedding.weight); a model with an embedding is still written as schema 1, which older
-    /// builds read, and a one-hot model as 2, which they reject with "update RnnNative".</summary>
-    public const int SchemaVersion = 2;
+    /// embedding.weight); schema 3 (0.3.0) cells beyond Elman and LSTM (GRU). Each model is written
+    /// with the oldest schema that describes it, so older builds read every model they can run and
+    /// reject the others with "update RnnNative" (not with a confusing "unknown cell"). Dropout and
+    /// identity initialization need no new schema: older readers ignore their fields, and the weights
+    /// mean the same.</summary>
+    public const int SchemaVersion = 3;
+
+    /// <summary>The cells that readers of schemas 1 and 2 know.</summary>
+    private static readonly CellType[] CellsBeforeSchema3 = [CellType.Elman, CellType.Lstm];
 
     /// <summary>The oldest schema that describes a model of <paramref name="config"/>.</summary>
-    internal static int SchemaFor(LanguageModelConfig config) => config.Input == InputEncoding.OneHot ? 2 : 1;
+    internal static int SchemaFor(LanguageModelConfig config) =>
+        !CellsBeforeSchema3.Contains(config.Cell) ? 3 : config.Input == InputEncoding.OneHot ? 2 : 1;
 
     /// <summary>Writes the model atomically: a crash or error never leaves a partial file at <paramref name="path"/>.</summary>
     public static void Save(string path, LanguageModel model, Vocabulary vocabulary, TrainingOptions? options = null, TrainingSnapshot? training = null) =>

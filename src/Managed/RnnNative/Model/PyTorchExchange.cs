@@ -13,7 +13,8 @@ namespace RnnNative.Model;
 /// <code>
 /// class CharRnn(nn.Module):
 ///     embedding = nn.Embedding(V, E)                        embedding.weight    [V, E]        (none with one-hot input)
-///     rnn = nn.LSTM(I, H, L) or nn.RNN(I, H, L, nonlinearity)   rnn.weight_ih_l{k}  [G*H, I_k]   G = 4 (i, f, g, o) or 1;
+///     rnn = nn.LSTM(I, H, L, dropout=p), nn.GRU(I, H, L, dropout=p)
+///           or nn.RNN(I, H, L, nonlinearity, dropout=p)     rnn.weight_ih_l{k}  [G*H, I_k]   G = 4 (i, f, g, o), 3 (r, z, n) or 1;
 ///                                                                                  I_0 = E, or V with one-hot input
 ///                                                           rnn.weight_hh_l{k}  [G*H, H]
 ///                                                           rnn.bias_ih_l{k}    [G*H]
@@ -21,15 +22,18 @@ namespace RnnNative.Model;
 ///     decoder = nn.Linear(H, V)                             decoder.weight      [V, H]
 ///                                                           decoder.bias        [V]
 /// </code>
+/// (with p > 0 also nn.Dropout(p) on the embedding and before the decoder, which have no tensors)
 /// so <c>load_state_dict(strict=True)</c> accepts an exported file unchanged (sequence-first input,
 /// <c>batch_first=False</c>; zero initial state; one-hot models feed <c>F.one_hot(tokens, V)</c>). The layouts are this engine's own, so tensors are
 /// copied bit-exactly both ways. <c>__metadata__</c> (strings only, per the format):
 /// <code>
 /// format            "pt"                     (what Hugging Face tools expect of PyTorch weights)
-/// rnnnative.schema  "1", or "2" with one-hot input (which schema-1 readers cannot load)
-/// cell              "lstm" | "rnn"
+/// rnnnative.schema  "1", "2" with one-hot input (which schema-1 readers cannot load), "3" for a GRU
+///                   (<see cref="ModelFile.SchemaFor"/>)
+/// cell              "lstm" | "gru" | "rnn"
 /// nonlinearity      "tanh" | "relu"          (rnn only, nn.RNN's argument)
 /// input             "one_hot"                (one-hot input only; absent: an embedding)
+/// dropout           p, CharRnn's dropout     (only when p > 0; since 0.3.0, which older readers ignore: it changes no weight)
 /// vocab_size, embedding_dim, hidden_size, num_layers    decimal integers, the nn constructors' names (embedding_dim 0 with one-hot input)
 /// vocabulary        base64 of Vocabulary.Write: the exact vocabulary, for RnnNative
 /// vocabulary_kind   "byte" | "utf8_char" | "word"
@@ -44,7 +48,7 @@ namespace RnnNative.Model;
 public static class PyTorchExchange
 {
     /// <summary>The newest rnnnative.schema this build reads; files are written with the oldest that describes the model.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = ModelFile.SchemaVersion;
 
     /// <summary>Writes the model atomically as a safetensors file. Without a vocabulary the metadata
     /// has no vocabulary keys (importing it then needs one).</summary>
@@ -100,6 +104,10 @@ public static class PyTorchExchange
         writer.SetMetadata("embedding_dim", Invariant(c.EmbeddingSize));
         writer.SetMetadata("hidden_size", Invariant(c.HiddenSize));
         writer.SetMetadata("num_layers", Invariant(c.Layers));
+        if (c.Dropout > 0)
+        {
+            writer.SetMetadata("dropout", c.Dropout.ToString(CultureInfo.InvariantCulture));
+        }
         if (vocabulary is not null)
         {
             if (vocabulary.Count != c.VocabularySize)
@@ -188,7 +196,10 @@ public static class PyTorchExchange
             "embedding" => InputEncoding.Embedding,
             _ => throw new CheckpointFormatException($"metadata 'input' is '{inputText}'; expected 'one_hot' or 'embedding'."),
         };
-        return new LanguageModelConfig(Number(metadata, "vocab_size"), Number(metadata, "embedding_dim"), cell.Type, Number(metadata, "hidden_size"), Number(metadata, "num_layers"), activation, input);
+        return new LanguageModelConfig(Number(metadata, "vocab_size"), Number(metadata, "embedding_dim"), cell.Type, Number(metadata, "hidden_size"), Number(metadata, "num_layers"), activation, input)
+        {
+            Dropout = metadata.ContainsKey("dropout") ? Decimal(metadata, "dropout") : 0f,
+        };
     }
 
     /// <summary>V, E from embedding.weight [V, E] (absent: one-hot input, V from decoder.weight [V, H]);
@@ -260,6 +271,11 @@ public static class PyTorchExchange
         int.TryParse(Text(metadata, key), NumberStyles.None, CultureInfo.InvariantCulture, out int value)
             ? value
             : throw new CheckpointFormatException($"metadata '{key}' is '{metadata[key]}'; expected a non-negative decimal integer.");
+
+    private static float Decimal(IReadOnlyDictionary<string, string> metadata, string key) =>
+        float.TryParse(Text(metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
+            ? value
+            : throw new CheckpointFormatException($"metadata '{key}' is '{metadata[key]}'; expected a decimal number.");
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 

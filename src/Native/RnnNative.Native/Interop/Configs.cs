@@ -23,9 +23,16 @@ internal static unsafe class Configs
 
     public static LanguageModelConfig ToEngine(in ModelConfig c)
     {
-        LanguageModelConfig config = new LanguageModelConfig(c.VocabSize, c.EmbeddingSize, (CellType)c.Cell, c.HiddenSize, c.Layers, (Activation)c.Activation, (InputEncoding)c.Input).WithDefaults();
+        LanguageModelConfig config = new LanguageModelConfig(c.VocabSize, c.EmbeddingSize, (CellType)c.Cell, c.HiddenSize, c.Layers, (Activation)c.Activation, (InputEncoding)c.Input)
+        {
+            Dropout = c.Dropout,
+            Initialization = (RecurrentInitialization)c.Init,
+            IdentityScale = c.IdentityScale == 0f ? 1f : c.IdentityScale,
+            Bidirectional = c.Bidirectional != 0,
+        }.WithDefaults();
         Validate(config.Validate, "config", ("VocabularySize", "vocab_size"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
-            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"), ("Input", "input"));
+            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"), ("Input", "input"),
+            ("Dropout", "dropout"), ("Initialization", "init"), ("IdentityScale", "identity_scale"), ("Bidirectional", "bidirectional"));
         return config;
     }
 
@@ -39,6 +46,10 @@ internal static unsafe class Configs
         Layers = c.Layers,
         Activation = (int)c.Activation,
         Input = (int)c.Input,
+        Dropout = c.Dropout,
+        Init = (int)c.Initialization,
+        IdentityScale = c.IdentityScale,
+        Bidirectional = c.Bidirectional ? 1 : 0,
     };
 
     public static VocabConfig VocabDefaults() => new() { StructSize = (uint)sizeof(VocabConfig), Kind = (int)VocabularyKind.Utf8Char };

@@ -19,6 +19,10 @@ internal struct ModelConfig
     public uint Seed;
     public int Input;
     public uint SeedHigh;
+    public float Dropout;          // since 0.3.0, as the three below
+    public int Init;
+    public float IdentityScale;    // 0: 1
+    public int Bidirectional;
 }
 
 [StructLayout(LayoutKind.Sequential)]
