@@ -76,9 +76,12 @@ record "rnn.h compiles as C99, rnn.h + rnn_loader.h as C11 and C++11, rnn.hpp as
 section "build C tests (x64)"
 build=$root/artifacts/c/x64
 make -s -C "$here/tests" LIBDIR="$native/linux-x64-v2" BUILD="$build" || { echo "0 passed, 1 failed"; exit 1; }
-model=$tmp/agreement.rnn
-LD_LIBRARY_PATH=$native/linux-x64-v2 "$build/flavour_logits" make "$model"
-record "agreement model saved" $?
+# One LSTM and one GRU model, stepped and evaluated by every flavour (and ARM64's NEON kernels below).
+cells=(lstm gru)
+for cell in "${cells[@]}"; do
+  LD_LIBRARY_PATH=$native/linux-x64-v2 "$build/flavour_logits" make "$tmp/agreement-$cell.rnn" "$cell"
+  record "agreement model saved ($cell)" $?
+done
 reference=""
 for flavour in linux-x64-v2 linux-x64-v3 linux-x64-v4; do
   section "$flavour"
@@ -96,14 +99,15 @@ for flavour in linux-x64-v2 linux-x64-v3 linux-x64-v4; do
     (ulimit -v 2000000 && "$build/thread_limit") 2>&1 | sed 's/^/  /'
     record "$flavour: rnn_set_thread_count failing for lack of memory leaves no threads and the old count" "${PIPESTATUS[0]}"
   fi
-  "$build/flavour_logits" dump "$model" "$tmp/$flavour.logits"
-  record "$flavour: logits dumped" $?
-  if [ -z "$reference" ]; then
-    reference=$tmp/$flavour.logits
-  else
-    "$build/flavour_logits" compare "$reference" "$tmp/$flavour.logits"
-    record "$flavour agrees with linux-x64-v2" $?
-  fi
+  for cell in "${cells[@]}"; do
+    "$build/flavour_logits" dump "$tmp/agreement-$cell.rnn" "$tmp/$flavour-$cell.logits"
+    record "$flavour: $cell logits dumped" $?
+    if [ -n "$reference" ]; then
+      "$build/flavour_logits" compare "$reference-$cell.logits" "$tmp/$flavour-$cell.logits"
+      record "$flavour agrees with linux-x64-v2 ($cell)" $?
+    fi
+  done
+  [ -n "$reference" ] || reference=$tmp/$flavour
   unset LD_LIBRARY_PATH
 done
 
@@ -185,12 +189,14 @@ if [ "${SKIP_ARM64:-0}" != 1 ]; then
   run_suite "linux-arm64 RNN_KERNEL=bogus" env RNN_KERNEL=bogus RNN_TEST_TMP="$tmp/arm64" "${qemu[@]}" "$build/rnn_tests" forced_kernel
   run_suite "linux-arm64 loader" env RNN_EXPECT_FLAVOUR=linux-arm64 RNN_EXPECT_KERNEL=v128 \
     qemu-aarch64-static -L /usr/aarch64-linux-gnu -E RNN_NATIVE_ROOT="$native" "$build/loader_tests"
-  "${qemu[@]}" "$build/flavour_logits" dump "$model" "$tmp/arm64.logits"
-  record "linux-arm64: logits dumped" $?
-  if [ -n "$reference" ]; then
-    LD_LIBRARY_PATH=$native/linux-x64-v2 "$root/artifacts/c/x64/flavour_logits" compare "$reference" "$tmp/arm64.logits"
-    record "linux-arm64 agrees with linux-x64-v2" $?
-  fi
+  for cell in "${cells[@]}"; do
+    "${qemu[@]}" "$build/flavour_logits" dump "$tmp/agreement-$cell.rnn" "$tmp/arm64-$cell.logits"
+    record "linux-arm64: $cell logits dumped" $?
+    if [ -n "$reference" ]; then
+      LD_LIBRARY_PATH=$native/linux-x64-v2 "$root/artifacts/c/x64/flavour_logits" compare "$reference-$cell.logits" "$tmp/arm64-$cell.logits"
+      record "linux-arm64 agrees with linux-x64-v2 ($cell)" $?
+    fi
+  done
 fi
 
 echo

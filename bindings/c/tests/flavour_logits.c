@@ -1,5 +1,5 @@
-/* Cross-flavour agreement. `flavour_logits make MODEL` saves a fixed, seeded 2x64 LSTM over a byte
- * vocabulary; `flavour_logits dump MODEL OUT` steps it through a fixed text and writes every
+/* Cross-flavour agreement. `flavour_logits make MODEL [lstm|gru]` saves a fixed, seeded 2x64 LSTM (or
+ * GRU) over a byte vocabulary; `flavour_logits dump MODEL OUT` steps it through a fixed text and writes every
  * step's logits (raw floats), then the model's loss on that text evaluated in batched windows
  * (GEMMs over packed operands, where single steps use none) for two window shapes;
  * `flavour_logits compare A B` checks that two dumps agree within
@@ -19,7 +19,7 @@ static int fail(const char* what, rnn_status s) {
     return 1;
 }
 
-static int make(const char* path) {
+static int make(const char* path, rnn_cell cell) {
     rnn_vocab_config vc;
     rnn_vocab_config_init(&vc);
     vc.kind = RNN_VOCAB_BYTE;
@@ -32,6 +32,7 @@ static int make(const char* path) {
     mc.embedding_size = 32;
     mc.hidden_size = 64;
     mc.layers = 2;
+    mc.cell = cell;
     mc.seed = 2024;
     rnn_model* model;
     if ((s = rnn_model_create(&mc, &model))) return fail("model", s);
@@ -101,9 +102,11 @@ static int compare(const char* a_path, const char* b_path) {
 
 int main(int argc, char** argv) {
     if (rnn_check_abi(RNN_ABI_VERSION) != RNN_OK) return fail("ABI", RNN_E_ABI_MISMATCH);
-    if (argc == 3 && strcmp(argv[1], "make") == 0) return make(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "make") == 0) return make(argv[2], RNN_CELL_LSTM);
+    if (argc == 4 && strcmp(argv[1], "make") == 0 && strcmp(argv[3], "lstm") == 0) return make(argv[2], RNN_CELL_LSTM);
+    if (argc == 4 && strcmp(argv[1], "make") == 0 && strcmp(argv[3], "gru") == 0) return make(argv[2], RNN_CELL_GRU);
     if (argc == 4 && strcmp(argv[1], "dump") == 0) return dump(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "compare") == 0) return compare(argv[2], argv[3]);
-    fprintf(stderr, "usage: flavour_logits make MODEL | dump MODEL OUT | compare A B\n");
+    fprintf(stderr, "usage: flavour_logits make MODEL [lstm|gru] | dump MODEL OUT | compare A B\n");
     return 2;
 }
