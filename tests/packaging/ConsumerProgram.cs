@@ -11,14 +11,14 @@ try
 {
     using TextData text = Rnn.ReadText(corpus);
     var model = Rnn.CreateModel(text.Vocabulary, hiddenSize: 32, layers: 1, embeddingSize: 16);
-    var trainer = new Trainer(model, text.Split, new TrainingOptions(SequenceLength: 16, BatchSize: 8, MaxSteps: 60, EvaluateEvery: 60) { Optimizer = new OptimizerConfig(OptimizerKind.Adam, 0.01f) });
+    var trainer = new Trainer(model, text.Split, new TrainingOptions(SequenceLength: 16, BatchSize: 8, MaxUpdates: 60, EvaluateEvery: 60) { Optimizer = new OptimizerConfig(OptimizerKind.Adam, 0.01f) });
     trainer.Run();
     trainer.SaveCheckpoint(checkpoint, text.Vocabulary);
 
     var loaded = Rnn.Load(checkpoint);
     string sample = string.Concat(Rnn.Sample(loaded.Model, loaded.Vocabulary, "the ", 40, temperature: 0.5f, seed: 7));
     Console.WriteLine($"vocabulary {text.Vocabulary.Count}");
-    Console.WriteLine($"updates {loaded.Training!.Step}");
+    Console.WriteLine($"updates {loaded.Training!.Update}");
     Console.WriteLine($"validation {trainer.BestValidationLoss:0.000}");
     Console.WriteLine($"sample \"the {sample.ReplaceLineEndings(" ")}\"");
 }

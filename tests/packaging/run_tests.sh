@@ -43,7 +43,7 @@ check tool-install dotnet tool install --tool-path "$work/tools" --add-source "$
 check tool-version "$work/tools/rnn" --version
 expect tool-version "^rnn $version"
 check tool-train "$work/tools/rnn" train --data "$corpus" --checkpoint "$work/tool.rnn" --hidden 16 --embedding 8 \
-  --seq-length 16 --batch 4 --steps 20 --eval-every 10 --sample-length 0 --lr 0.01 -s 3
+  --seq-length 16 --batch 4 --updates 20 --eval-every 10 --sample-length 0 --lr 0.01 -s 3
 check tool-sample "$work/tools/rnn" sample -m "$work/tool.rnn" -p "the " -n 30 -s 5 --temp 0.5
 expect tool-sample "^the "
 expect tool-train "validation loss"

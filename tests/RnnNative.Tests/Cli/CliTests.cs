@@ -353,7 +353,7 @@ public sealed class CliTests : IDisposable
         byte[] saved = File.ReadAllBytes(model);
         (int code, string output, string error) = Rnn("train", "--resume", model, "--seed", "1");
         Assert.True(code == 0, error);
-        Assert.Equal($"'{model}' has already reached its limits (6 updates) at update 6: nothing to do. Raise --steps, --time or --epochs (totals of the run) to train further.", output.Trim());
+        Assert.Equal($"'{model}' has already reached its limits (6 updates) at update 6: nothing to do. Raise --updates, --time or --epochs (totals of the run) to train further.", output.Trim());
         Assert.Equal(saved, File.ReadAllBytes(model));
     }
 
@@ -613,7 +613,7 @@ public sealed class CliTests : IDisposable
         string[] redrawn = output.Split('\r').Skip(1).Select(s => s.Split('\n')[0]).ToArray();
         Assert.NotEmpty(redrawn);
         Assert.All(redrawn, line => Assert.True(line.Length < width, $"{line.Length} columns: '{line}'"));
-        Assert.Contains(redrawn, line => line.Contains("step 10/10 100%"));
+        Assert.Contains(redrawn, line => line.Contains("update 10/10 100%"));
         Assert.Equal(width >= 80, redrawn.Any(line => line.StartsWith('[')));
     }
 
@@ -639,8 +639,8 @@ public sealed class CliTests : IDisposable
         Assert.True(code == 0, error);
         Assert.DoesNotContain('\r', output);
         Assert.DoesNotContain("[#", output);
-        string[] progress = output.Split('\n').Where(l => l.StartsWith("step ", StringComparison.Ordinal)).ToArray();
-        Assert.Contains(progress, l => l.StartsWith("step 5/10 50% | loss") && l.Contains(" val "));
-        Assert.Contains(progress, l => l.StartsWith("step 10/10 100% | loss") && l.Contains(" val "));
+        string[] progress = output.Split('\n').Where(l => l.StartsWith("update ", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(progress, l => l.StartsWith("update 5/10 50% | loss") && l.Contains(" val "));
+        Assert.Contains(progress, l => l.StartsWith("update 10/10 100% | loss") && l.Contains(" val "));
     }
 }

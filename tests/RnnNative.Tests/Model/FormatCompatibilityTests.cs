@@ -108,11 +108,11 @@ public class FormatCompatibilityTests
         Assert.Equal(
             (recordedOptions["SequenceLength"]!.GetValue<int>(), recordedOptions["BatchSize"]!.GetValue<int>(), recordedOptions["MaxSteps"]!.GetValue<long>(),
              recordedOptions["EvaluateEvery"]!.GetValue<int>(), recordedOptions["ValidationWindows"]!.GetValue<int>()),
-            (options.SequenceLength, options.BatchSize, options.MaxSteps, options.EvaluateEvery, options.ValidationWindows));
+            (options.SequenceLength, options.BatchSize, options.MaxUpdates, options.EvaluateEvery, options.ValidationWindows));
         TrainingSnapshot snapshot = loaded.Training!;
         Assert.Equal(
             (training["step"]!.GetValue<long>(), training["epoch"]!.GetValue<long>(), training["window"]!.GetValue<long>(), training["tokens_seen"]!.GetValue<long>(), training["best_validation_loss"]!.GetValue<double>()),
-            (snapshot.Step, snapshot.Epoch, snapshot.Window, snapshot.TokensSeen, snapshot.BestValidationLoss));
+            (snapshot.Update, snapshot.Epoch, snapshot.Window, snapshot.TokensSeen, snapshot.BestValidationLoss));
         Assert.Equal(Values<double>(training["training_losses"]), snapshot.TrainingCurve.Select(p => p.Loss));
         Assert.Equal(Values<double>(training["validation_losses"]), snapshot.ValidationCurve.Select(p => p.Loss));
         JsonNode data = training["data"]!;
@@ -132,10 +132,10 @@ public class FormatCompatibilityTests
         // Resumed on the text it recorded, it makes the updates 0.2.0 made after it.
         JsonNode continuation = expected["continuation"]!;
         Trainer trainer = new(loaded.Model, CorpusSplit.Create(TokenSequence.FromIds(ids, loaded.Vocabulary.Count)),
-            options with { MaxSteps = continuation["max_steps"]!.GetValue<long>() });
+            options with { MaxUpdates = continuation["max_steps"]!.GetValue<long>() });
         trainer.Resume(loaded);
         Assert.Equal(TrainingStop.Completed, trainer.Run());
-        double[] losses = [.. trainer.Curve.Training.Skip((int)snapshot.Step).Select(p => p.Loss)];
+        double[] losses = [.. trainer.Curve.Training.Skip((int)snapshot.Update).Select(p => p.Loss)];
         double[] validation = [.. trainer.Curve.Validation.Skip(snapshot.ValidationCurve.Length).Select(p => p.Loss)];
         JsonNode paths = continuation["paths"]!;
         JsonNode reference = paths[KernelPaths.Name(KernelPath.Scalar)]!;

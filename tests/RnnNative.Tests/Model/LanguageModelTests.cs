@@ -190,7 +190,7 @@ public class LanguageModelTests
             last = model.TrainWindow(s_inputs, s_targets, Steps, state) / (Steps * Batch);
             if (step == 0) first = last;
             GradientClipping.ClipByGlobalNorm(model.Blocks, 5f, model.Kernels);
-            optimizer.Step(optimizer.Config.LearningRate);
+            optimizer.Update(optimizer.Config.LearningRate);
         }
         Assert.True(first > 1.0 && last < 0.05, $"loss went from {first} to {last}");
     }

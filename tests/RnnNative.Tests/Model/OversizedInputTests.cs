@@ -56,7 +56,7 @@ public class OversizedInputTests
     {
         LanguageModel model = new(Small);
         CorpusSplit data = CorpusSplit.Create(TokenSequence.FromIds(s_vocabulary.Encode("abcdefghabcdefghabcdefgh"u8), s_vocabulary.Count));
-        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, data, new TrainingOptions(8192, 4096 * 16, MaxSteps: 1)));
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, data, new TrainingOptions(8192, 4096 * 16, MaxUpdates: 1)));
         Assert.Equal(nameof(TrainingOptions.SequenceLength), error.ParamName);
         Assert.Contains("a window of 8192 timesteps x 65536 streams", error.Message);
     }
@@ -134,7 +134,7 @@ public class OversizedInputTests
     [Fact]
     public void A_checkpoint_with_an_impossible_batch_size_is_a_format_error_not_an_overflow()
     {
-        string message = Rejects(Resumable(new TrainingOptions(BatchSize: int.MaxValue, MaxSteps: 10)));
+        string message = Rejects(Resumable(new TrainingOptions(BatchSize: int.MaxValue, MaxUpdates: 10)));
         Assert.Contains("batch size 2147483647 is impossibly large", message);
     }
 
@@ -142,7 +142,7 @@ public class OversizedInputTests
     public void A_checkpoint_whose_training_state_does_not_match_its_batch_is_refused_before_allocating_it()
     {
         // [L, B, H] = 1 x 1000000 x 8 floats: allowed, but the file has no such tensor.
-        Assert.Contains("tensor 'training.hidden' is missing", Rejects(Resumable(new TrainingOptions(BatchSize: 1_000_000, MaxSteps: 10))));
+        Assert.Contains("tensor 'training.hidden' is missing", Rejects(Resumable(new TrainingOptions(BatchSize: 1_000_000, MaxUpdates: 10))));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public class OversizedInputTests
     public void Rnn_info_on_a_crafted_checkpoint_prints_one_line_naming_the_file()
     {
         string path = Path.Combine(Path.GetTempPath(), $"rnn-crafted-{Guid.NewGuid():N}.rnn");
-        File.WriteAllBytes(path, Resumable(new TrainingOptions(BatchSize: int.MaxValue, MaxSteps: 10)));
+        File.WriteAllBytes(path, Resumable(new TrainingOptions(BatchSize: int.MaxValue, MaxUpdates: 10)));
         try
         {
             StringWriter output = new(), error = new();

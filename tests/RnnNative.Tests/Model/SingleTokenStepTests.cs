@@ -137,7 +137,7 @@ public class SingleTokenStepTests
         Optimizer optimizer = new(new OptimizerConfig(OptimizerKind.Adam, 0.05f), model.Blocks, model.Kernels);
         model.ZeroGradients();
         model.TrainWindow([1, 2, 3, 4], [2, 3, 4, 5], 2, window);
-        optimizer.Step(0.05f);
+        optimizer.Update(0.05f);
         AssertAloneMatchesBatch(model, "after an update");
 
         // A write from outside the engine, announced.

@@ -163,7 +163,7 @@ public sealed class PyTorchParityFixture : IDisposable
             model.ZeroGradients();
             model.TrainWindow(inputs, targets, Steps, state);
             GradientClipping.ClipByGlobalNorm(model.Blocks, TrajectoryClip, model.Kernels);
-            adam.Step(TrajectoryRate);
+            adam.Update(TrajectoryRate);
         }
         return SafetensorsReader.Read(PyTorchExchange.ExportToBytes(model, vocabulary: null));
     }
@@ -177,7 +177,7 @@ public sealed class PyTorchParityFixture : IDisposable
         Vocabulary vocabulary = Utf8CharVocabulary.Build(corpus);
         LanguageModel model = new(new LanguageModelConfig(vocabulary.Count, 8, CellType.Lstm, 12, 2));
         model.Initialize(new Random(5));
-        TrainingOptions options = new(SequenceLength: 8, BatchSize: 4, MaxSteps: 6, EvaluateEvery: 0, ValidationWindows: 1)
+        TrainingOptions options = new(SequenceLength: 8, BatchSize: 4, MaxUpdates: 6, EvaluateEvery: 0, ValidationWindows: 1)
         {
             Optimizer = new OptimizerConfig(OptimizerKind.Adam, LearningRate: 3e-2f),
         };

@@ -24,7 +24,7 @@ public class DropoutTrainingTests
         return model;
     }
 
-    private static TrainingOptions Options(long steps, ulong seed) => new(SequenceLength: 16, BatchSize: 8, MaxSteps: steps, EvaluateEvery: 4, ValidationWindows: 2)
+    private static TrainingOptions Options(long steps, ulong seed) => new(SequenceLength: 16, BatchSize: 8, MaxUpdates: steps, EvaluateEvery: 4, ValidationWindows: 2)
     {
         Optimizer = new OptimizerConfig(OptimizerKind.Adam, LearningRate: 1e-2f),
         Seed = seed,
@@ -50,7 +50,7 @@ public class DropoutTrainingTests
         Assert.Equal(0.3f, loaded.Model.Config.Dropout);
         Assert.Equal(42UL, loaded.Training!.Seed);
         // A trainer made with another seed (C's and Python's default 0) takes the run's from the snapshot.
-        Trainer resumed = new(loaded.Model, Data(), loaded.Options with { MaxSteps = 12, Seed = 0 });
+        Trainer resumed = new(loaded.Model, Data(), loaded.Options with { MaxUpdates = 12, Seed = 0 });
         resumed.Restore(loaded.Training!);
         resumed.Run();
 

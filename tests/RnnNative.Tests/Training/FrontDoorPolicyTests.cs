@@ -60,11 +60,11 @@ public sealed class FrontDoorPolicyTests : IDisposable
     public void The_cosine_runs_over_the_runs_updates_unless_given_a_length()
     {
         LearningRateSchedule cosine = new(ScheduleKind.Cosine);
-        Assert.Equal(40, cosine.ForRun(40).TotalSteps);
-        Assert.Equal(LearningRateSchedule.FallbackTotalSteps, cosine.ForRun(0).TotalSteps);
-        Assert.Equal(7, (cosine with { TotalSteps = 7 }).ForRun(40).TotalSteps);
+        Assert.Equal(40, cosine.ForRun(40).TotalUpdates);
+        Assert.Equal(LearningRateSchedule.FallbackTotalUpdates, cosine.ForRun(0).TotalUpdates);
+        Assert.Equal(7, (cosine with { TotalUpdates = 7 }).ForRun(40).TotalUpdates);
 
-        (Trainer trainer, _) = NewTrainer(new TrainingOptions(SequenceLength: 8, BatchSize: 4, MaxSteps: 20, EvaluateEvery: 0)
+        (Trainer trainer, _) = NewTrainer(new TrainingOptions(SequenceLength: 8, BatchSize: 4, MaxUpdates: 20, EvaluateEvery: 0)
         {
             Optimizer = new OptimizerConfig(LearningRate: 0.01f),
             Schedule = cosine,
@@ -79,27 +79,27 @@ public sealed class FrontDoorPolicyTests : IDisposable
     [Fact]
     public void The_trainer_keeps_the_latest_and_the_best_checkpoint_itself()
     {
-        (Trainer trainer, Vocabulary vocabulary) = NewTrainer(new TrainingOptions(SequenceLength: 8, BatchSize: 4, MaxSteps: 6, EvaluateEvery: 2));
+        (Trainer trainer, Vocabulary vocabulary) = NewTrainer(new TrainingOptions(SequenceLength: 8, BatchSize: 4, MaxUpdates: 6, EvaluateEvery: 2));
         string path = Path.Combine(_directory, "m.rnn");
         trainer.Checkpoints = new CheckpointFiles(path, vocabulary);
         Assert.Equal(Path.Combine(_directory, "m.best.rnn"), trainer.Checkpoints.BestPath);
         List<long> savedAt = [];
         trainer.Progress = p =>
         {
-            if (p.ValidationLoss is not null) savedAt.Add(ModelFile.Load(path).Training!.Step);
+            if (p.ValidationLoss is not null) savedAt.Add(ModelFile.Load(path).Training!.Update);
         };
         Assert.Equal(TrainingStop.UpdatesDone, trainer.Run(updates: 3));
-        Assert.Equal(3, ModelFile.Load(path).Training!.Step);        // a call that spends its budget saves too
+        Assert.Equal(3, ModelFile.Load(path).Training!.Update);        // a call that spends its budget saves too
         using CancellationTokenSource cancel = new();
         trainer.Progress = p =>
         {
-            if (p.ValidationLoss is not null) savedAt.Add(ModelFile.Load(path).Training!.Step);
-            if (p.Step == 5) cancel.Cancel();
+            if (p.ValidationLoss is not null) savedAt.Add(ModelFile.Load(path).Training!.Update);
+            if (p.Update == 5) cancel.Cancel();
         };
         Assert.Equal(TrainingStop.Cancelled, trainer.Run(cancel.Token));
-        Assert.Equal(5, ModelFile.Load(path).Training!.Step);
+        Assert.Equal(5, ModelFile.Load(path).Training!.Update);
         Assert.Equal(TrainingStop.Completed, trainer.Run());
-        Assert.Equal(6, ModelFile.Load(path).Training!.Step);
+        Assert.Equal(6, ModelFile.Load(path).Training!.Update);
         Assert.Equal([2L, 4L, 6L], savedAt);                          // each validation saw its own checkpoint
         LoadedModel best = ModelFile.Load(trainer.Checkpoints.BestPath);
         Assert.Equal(trainer.BestValidationLoss, best.Training!.BestValidationLoss);

@@ -18,9 +18,9 @@ public class OptimizerTests
         foreach (double[] g in s_gradients)
         {
             for (int i = 0; i < 3; i++) block.Gradients[i] = (float)g[i];
-            optimizer.Step(learningRate);
+            optimizer.Update(learningRate);
         }
-        Assert.Equal(2, optimizer.StepCount);
+        Assert.Equal(2, optimizer.UpdateCount);
         return block.Values.Select(v => (double)v).ToArray();
     }
 
@@ -176,7 +176,7 @@ public class LearningRateScheduleTests
         Assert.Equal(1f, step.RateAt(9, 1f));
         Assert.Equal(0.5f, step.RateAt(10, 1f));
         Assert.Equal(0.25f, step.RateAt(25, 1f));
-        LearningRateSchedule cosine = new(ScheduleKind.Cosine, TotalSteps: 100, MinimumRate: 0.1f);
+        LearningRateSchedule cosine = new(ScheduleKind.Cosine, TotalUpdates: 100, MinimumRate: 0.1f);
         Assert.Equal(1f, cosine.RateAt(0, 1f), 6);
         Assert.Equal(0.55f, cosine.RateAt(50, 1f), 6);
         Assert.Equal(0.1f, cosine.RateAt(100, 1f), 6);

@@ -26,10 +26,10 @@ public class TrainerTests
         return model;
     }
 
-    private static TrainingOptions Options(long steps) => new(SequenceLength: 16, BatchSize: 8, MaxSteps: steps, EvaluateEvery: 4, ValidationWindows: 2)
+    private static TrainingOptions Options(long steps) => new(SequenceLength: 16, BatchSize: 8, MaxUpdates: steps, EvaluateEvery: 4, ValidationWindows: 2)
     {
         Optimizer = new OptimizerConfig(OptimizerKind.Adam, LearningRate: 1e-2f),
-        Schedule = new LearningRateSchedule(ScheduleKind.Cosine, TotalSteps: 30),
+        Schedule = new LearningRateSchedule(ScheduleKind.Cosine, TotalUpdates: 30),
     };
 
     [Fact]
@@ -41,11 +41,11 @@ public class TrainerTests
         LanguageModel stepped = NewModel();
         Trainer trainer = new(stepped, Data(), Options(13));
         Assert.Equal(TrainingStop.UpdatesDone, trainer.Run(updates: 1));
-        Assert.Equal(1, trainer.Optimizer.StepCount);
+        Assert.Equal(1, trainer.Optimizer.UpdateCount);
         Assert.Equal(TrainingStop.UpdatesDone, trainer.Run(updates: 5));
-        Assert.Equal(6, trainer.Optimizer.StepCount);
+        Assert.Equal(6, trainer.Optimizer.UpdateCount);
         Assert.Equal(TrainingStop.Completed, trainer.Run(updates: 100));
-        Assert.Equal(13, trainer.Optimizer.StepCount);
+        Assert.Equal(13, trainer.Optimizer.UpdateCount);
 
         for (int b = 0; b < straight.Blocks.Count; b++)
         {
@@ -83,7 +83,7 @@ public class TrainerTests
 
         LoadedModel loaded = ModelFile.Load(file);
         Assert.NotNull(loaded.Options);
-        Trainer resumed = new(loaded.Model, Data(), loaded.Options with { MaxSteps = 13 });
+        Trainer resumed = new(loaded.Model, Data(), loaded.Options with { MaxUpdates = 13 });
         resumed.Restore(loaded.Training!);
         resumed.Run();
 
@@ -91,7 +91,7 @@ public class TrainerTests
         {
             Assert.Equal(straight.Blocks[b].Values, loaded.Model.Blocks[b].Values);
         }
-        Assert.Equal(13, resumed.Optimizer.StepCount);
+        Assert.Equal(13, resumed.Optimizer.UpdateCount);
     }
 
     [Fact]
@@ -110,14 +110,14 @@ public class TrainerTests
         // The same text read from elsewhere is the same data; the same ids in another order are not.
         Trainer same = new(NewModel(), Data(), Options(8)) { DataOrigin = DataOrigin.Host };
         same.Restore(saved.Training);
-        Assert.Equal(6, same.Optimizer.StepCount);
+        Assert.Equal(6, same.Optimizer.UpdateCount);
         int[] swapped = s_vocabulary.Encode(s_corpus);
         (swapped[10], swapped[11]) = (swapped[11], swapped[10]);
         Trainer other = new(NewModel(), CorpusSplit.Create(TokenSequence.FromIds(swapped, s_vocabulary.Count)), Options(8));
         OtherDataException refused = Assert.Throws<OtherDataException>(() => other.Restore(saved.Training));
         Assert.StartsWith("the corpus is not the one the checkpoint was trained on, the built-in addition corpus (seed 5): it has as many tokens as the run's data but not the same ones.", refused.Message);
         Assert.Equal((DataSource.AdditionCorpus, 5UL, "it has as many tokens as the run's data but not the same ones"), (refused.TrainedOn.Source, refused.TrainedOn.Seed, refused.Difference));
-        Assert.Equal(0, other.Optimizer.StepCount);
+        Assert.Equal(0, other.Optimizer.UpdateCount);
 
         // Shorter data, accepted: the walk starts the next epoch at its first window.
         int[] shorter = s_vocabulary.Encode(s_corpus)[..400];
@@ -125,11 +125,11 @@ public class TrainerTests
         Assert.Contains("it has 400 tokens where the run's data had", Assert.Throws<OtherDataException>(() => changed.Restore(saved.Training)).Message);
         changed.Restore(saved.Training, acceptOtherData: true);
         TrainingSnapshot state = changed.Capture();
-        Assert.Equal((6L, 0L), (state.Step, state.Window));
+        Assert.Equal((6L, 0L), (state.Update, state.Window));
         Assert.Equal(saved.Training.Window == 0 ? saved.Training.Epoch : saved.Training.Epoch + 1, state.Epoch);
         Assert.All(state.Hidden, h => Assert.Equal(0f, h));
         Assert.Equal(TrainingStop.Completed, changed.Run());
-        Assert.Equal(8, changed.Optimizer.StepCount);
+        Assert.Equal(8, changed.Optimizer.UpdateCount);
     }
 
     [Fact]
@@ -139,12 +139,12 @@ public class TrainerTests
         byte[] text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("the cat sat on the mat.\n", 20)));
         LoadedModel old = ModelFile.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resumable-0.1.rnn"));
         Assert.Null(old.Training!.Data);
-        Assert.Equal(3, old.Training.Step);
+        Assert.Equal(3, old.Training.Update);
         Assert.Equal(new LanguageModelConfig(old.Vocabulary.Count, 3, CellType.Lstm, 4, 1), old.Model.Config);
-        Trainer trainer = new(old.Model, CorpusSplit.Create(TokenSequence.FromIds(old.Vocabulary.Encode(text), old.Vocabulary.Count)), old.Options! with { MaxSteps = 5 });
+        Trainer trainer = new(old.Model, CorpusSplit.Create(TokenSequence.FromIds(old.Vocabulary.Encode(text), old.Vocabulary.Count)), old.Options! with { MaxUpdates = 5 });
         trainer.Restore(old.Training);
         Assert.Equal(TrainingStop.Completed, trainer.Run());
-        Assert.Equal(5, trainer.Optimizer.StepCount);
+        Assert.Equal(5, trainer.Optimizer.UpdateCount);
         Assert.NotNull(trainer.Capture().Data);
     }
 
@@ -166,15 +166,15 @@ public class TrainerTests
         Trainer trainer = new(NewModel(), Data(), Options(12));
         trainer.Run();
         IReadOnlyList<CurvePoint> validation = trainer.Curve.Validation;
-        Assert.Equal([4L, 8L, 12L], validation.Select(p => p.Step));
-        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), trainer.Curve.Training.Select(p => p.Step));
+        Assert.Equal([4L, 8L, 12L], validation.Select(p => p.Update));
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), trainer.Curve.Training.Select(p => p.Update));
         foreach (IReadOnlyList<CurvePoint> curve in new[] { trainer.Curve.Training, validation })
         {
             Assert.All(curve, p => Assert.InRange(p.Seconds, 1e-9, trainer.Elapsed.TotalSeconds));
             Assert.True(curve.Zip(curve.Skip(1)).All(pair => pair.First.Seconds <= pair.Second.Seconds), "training time never goes back");
         }
         // A validation point and the training point of its update were taken at the same time (validation itself is not counted).
-        Assert.All(validation, p => Assert.Equal(trainer.Curve.Training[(int)p.Step - 1].Seconds, p.Seconds));
+        Assert.All(validation, p => Assert.Equal(trainer.Curve.Training[(int)p.Update - 1].Seconds, p.Seconds));
 
         LoadedModel loaded = ModelFile.Load(ModelFile.ToBytes(trainer.Model, s_vocabulary, trainer.Options, trainer.Capture()));
         Assert.Equal(validation, loaded.Training!.ValidationCurve);
@@ -191,7 +191,7 @@ public class TrainerTests
         JsonNode root = JsonNode.Parse(json)!;
         Assert.Equal(2, root["validation_curve"]![0]!.AsArray().Count);
         TrainingSnapshot read = ModelJson.ReadTraining(json).Scalars;
-        Assert.Equal(4, read.ValidationCurve.Single().Step);
+        Assert.Equal(4, read.ValidationCurve.Single().Update);
         Assert.Equal(2.5, read.ValidationCurve.Single().Loss);
         Assert.True(double.IsNaN(read.ValidationCurve.Single().Seconds));
 
@@ -206,9 +206,9 @@ public class TrainerTests
     {
         using CancellationTokenSource cancel = new();
         Trainer trainer = new(NewModel(), Data(), Options(1000));
-        trainer.Progress = p => { if (p.Step == 3) cancel.Cancel(); };
+        trainer.Progress = p => { if (p.Update == 3) cancel.Cancel(); };
         Assert.Equal(TrainingStop.Cancelled, trainer.Run(cancel.Token));
-        Assert.Equal(3, trainer.Optimizer.StepCount);
+        Assert.Equal(3, trainer.Optimizer.UpdateCount);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public class TrainerTests
         TrainingDivergedException error = Assert.Throws<TrainingDivergedException>(() => trainer.Run());
         Assert.Contains("update 1", error.Message);
         Assert.Equal(before, model.Blocks[1].Values);
-        Assert.Equal(0, trainer.Optimizer.StepCount);
+        Assert.Equal(0, trainer.Optimizer.UpdateCount);
     }
 
     [Theory]
@@ -249,8 +249,8 @@ public class TrainerTests
     [Fact]
     public void Bad_options_name_the_field()
     {
-        Assert.Equal("MaxSteps", Assert.ThrowsAny<ArgumentException>(() => new TrainingOptions().Validate()).ParamName);
-        Assert.Equal("BatchSize", Assert.ThrowsAny<ArgumentException>(() => new TrainingOptions(BatchSize: 0, MaxSteps: 1).Validate()).ParamName);
+        Assert.Equal("MaxUpdates", Assert.ThrowsAny<ArgumentException>(() => new TrainingOptions().Validate()).ParamName);
+        Assert.Equal("BatchSize", Assert.ThrowsAny<ArgumentException>(() => new TrainingOptions(BatchSize: 0, MaxUpdates: 1).Validate()).ParamName);
     }
 }
 

@@ -13,7 +13,7 @@ internal static class EngineFieldOptions
         ["Layers"] = "layers", ["SequenceLength"] = "seq-length", ["BatchSize"] = "batch", ["LearningRate"] = "lr",
         ["Momentum"] = "momentum", ["WeightDecay"] = "weight-decay", ["Beta1"] = "beta1", ["Beta2"] = "beta2", ["Epsilon"] = "eps",
         ["ClipNorm"] = "clip", ["ClipValue"] = "clip-value", ["StepSize"] = "lr-step", ["Gamma"] = "lr-gamma", ["MinimumRate"] = "lr-min",
-        ["EvaluateEvery"] = "eval-every", ["ValidationWindows"] = "val-windows", ["MaxSteps"] = "steps", ["MaxSeconds"] = "time",
+        ["EvaluateEvery"] = "eval-every", ["ValidationWindows"] = "val-windows", ["MaxUpdates"] = "updates", ["MaxSeconds"] = "time",
         ["Epochs"] = "epochs", ["Temperature"] = "temperature", ["TopK"] = "top-k", ["TopP"] = "top-p",
         ["Dropout"] = "dropout", ["Initialization"] = "init", ["IdentityScale"] = "identity-scale", ["Bidirectional"] = "bidirectional",
     };

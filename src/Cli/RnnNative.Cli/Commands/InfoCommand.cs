@@ -32,7 +32,7 @@ internal static class InfoCommand
         if (loaded.Training is { } t && loaded.Options is { } o)
         {
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:N0} tokens, {3:0.#} s; T={4} B={5} {6} lr {7}",
-                t.Step, t.Epoch, t.TokensSeen, t.ElapsedSeconds, o.SequenceLength, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate));
+                t.Update, t.Epoch, t.TokensSeen, t.ElapsedSeconds, o.SequenceLength, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate));
             if (double.IsFinite(t.BestValidationLoss)) output.WriteLine(Metrics.Describe("best validation", t.BestValidationLoss, null, loaded.Vocabulary));
             if (curve) WriteValidationCurve(t.ValidationCurve, output);
         }
@@ -62,7 +62,7 @@ internal static class InfoCommand
         foreach (CurvePoint point in points)
         {
             string seconds = double.IsFinite(point.Seconds) ? point.Seconds.ToString("0.0", CultureInfo.InvariantCulture) : "?";
-            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8} {1,9} {2,9:0.0000}", point.Step, seconds, point.Loss));
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8} {1,9} {2,9:0.0000}", point.Update, seconds, point.Loss));
         }
     }
 }

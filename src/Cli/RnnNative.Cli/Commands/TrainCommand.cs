@@ -28,7 +28,7 @@ internal static class TrainCommand
                    --beta1 0.9  --beta2 0.999  --eps 1e-8 (1e-10 adagrad)
                    --schedule constant|step|cosine (over the run's updates)  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
                    --eval-every 200  --val-windows 0 (0: whole held-out part)  --seed N (default: random)  --threads N
-          limits   --steps N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus);
+          limits   --updates N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus);
                    totals of the run counted from its first update, so a resumed run stops where a straight one would
           output   --checkpoint model.rnn (also model.best.rnn)  --plot FILE.svg  --sample-length 200
                    --overwrite   let a new run replace existing checkpoint files (refused without it)
@@ -71,7 +71,7 @@ internal static class TrainCommand
             start.Restore(trainer);
             if (trainer.Finished)
             {
-                output.WriteLine($"'{start.ResumePath}' has already reached its limits ({Limits(options)}) at update {snapshot.Step}: nothing to do. Raise --steps, --time or --epochs (totals of the run) to train further.");
+                output.WriteLine($"'{start.ResumePath}' has already reached its limits ({Limits(options)}) at update {snapshot.Update}: nothing to do. Raise --updates, --time or --epochs (totals of the run) to train further.");
                 return 0;
             }
         }
@@ -87,7 +87,7 @@ internal static class TrainCommand
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "training: T={0} B={1} {2} lr {3} clip {4}; until {5}{6}",
             options.SequenceLength, options.BatchSize, options.Optimizer.Kind.ToString().ToLowerInvariant(), options.Optimizer.LearningRate, options.ClipNorm,
-            Limits(options), snapshot is null ? "" : $"; resumed at update {snapshot.Step}"));
+            Limits(options), snapshot is null ? "" : $"; resumed at update {snapshot.Update}"));
 
         OutputFiles.Prepare(checkpoint, "checkpoint");
         OutputFiles.Prepare(plotPath, "plot");
@@ -120,12 +120,12 @@ internal static class TrainCommand
         File.WriteAllText(plotPath, trainer.Curve.ToSvg($"{c.Cell.ToString().ToUpperInvariant()} {c.Layers}x{c.HiddenSize} on {Path.GetFileName(dataPath ?? "addition corpus")}"));
         if (stop == TrainingStop.Cancelled)
         {
-            output.WriteLine($"stopped at update {trainer.Optimizer.StepCount}; saved '{checkpoint}'. Continue with: rnn train --resume {checkpoint}");
+            output.WriteLine($"stopped at update {trainer.Optimizer.UpdateCount}; saved '{checkpoint}'. Continue with: rnn train --resume {checkpoint}");
             return 130;
         }
 
         output.WriteLine(string.Format(CultureInfo.InvariantCulture, "trained {0} updates in {1}; saved '{2}', best '{3}', loss curve '{4}'",
-            trainer.Optimizer.StepCount, ProgressBar.Duration(trainer.Elapsed), checkpoint, bestCheckpoint, plotPath));
+            trainer.Optimizer.UpdateCount, ProgressBar.Duration(trainer.Elapsed), checkpoint, bestCheckpoint, plotPath));
         if (trainer.Curve.Validation.Count > 0)
         {
             double loss = trainer.Curve.Validation[^1].Loss;
@@ -147,7 +147,7 @@ internal static class TrainCommand
     private static string Limits(TrainingOptions o)
     {
         List<string> limits = [];
-        if (o.MaxSteps > 0) limits.Add($"{o.MaxSteps} updates");
+        if (o.MaxUpdates > 0) limits.Add($"{o.MaxUpdates} updates");
         if (o.MaxSeconds > 0) limits.Add(string.Format(CultureInfo.InvariantCulture, "{0:0.#} s", o.MaxSeconds));
         if (o.Epochs > 0) limits.Add($"{o.Epochs} epochs");
         return string.Join(" or ", limits);

@@ -321,14 +321,14 @@ internal sealed class TrainingStart
     /// ones), else those of the resumed run, else the defaults.</summary>
     private static TrainingOptions ReadLimits(Arguments args, TrainingOptions options, bool builtIn)
     {
-        bool any = args.Has("steps") || args.Has("time") || args.Has("epochs");
-        if (!any && (options.MaxSteps > 0 || options.MaxSeconds > 0 || options.Epochs > 0))
+        bool any = args.Has("updates") || args.Has("time") || args.Has("epochs");
+        if (!any && (options.MaxUpdates > 0 || options.MaxSeconds > 0 || options.Epochs > 0))
         {
             return options;
         }
         return options with
         {
-            MaxSteps = args.Long("steps", 0, min: 0),
+            MaxUpdates = args.Long("updates", 0, min: 0),
             MaxSeconds = args.Double("time", any ? 0 : builtIn ? 45 : 0, min: 0),
             Epochs = args.Int("epochs", any || builtIn ? 0 : 10, min: 0),
         };

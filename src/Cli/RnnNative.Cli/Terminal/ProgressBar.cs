@@ -54,10 +54,10 @@ internal sealed class ProgressBar(TextWriter output, bool interactive, Func<int>
     private List<string> Parts(TrainingProgress p)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
-        string steps = p.TotalSteps > 0 ? string.Format(c, "step {0}/{1} {2:0}%", p.Step, p.TotalSteps, p.Fraction * 100) : string.Format(c, "step {0} {1:0}%", p.Step, p.Fraction * 100);
+        string updates = p.TotalUpdates > 0 ? string.Format(c, "update {0}/{1} {2:0}%", p.Update, p.TotalUpdates, p.Fraction * 100) : string.Format(c, "update {0} {1:0}%", p.Update, p.Fraction * 100);
         string loss = string.Format(c, "loss {0:0.000}", p.SmoothedLoss) + (_lastValidation is double v ? string.Format(c, " val {0:0.000}", v) : "");
         string time = Duration(p.Elapsed) + (p.Remaining is TimeSpan r ? " ETA " + Duration(r) : "");
-        return [steps, loss, time, Rate(p.TokensPerSecond) + " tok/s"];
+        return [updates, loss, time, Rate(p.TokensPerSecond) + " tok/s"];
     }
 
     /// <summary>All parts behind a bar when a bar of at least <see cref="MinBarWidth"/> fits in

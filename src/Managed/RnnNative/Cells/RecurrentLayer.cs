@@ -5,11 +5,11 @@ using RnnNative.Kernels.Threading;
 namespace RnnNative.Cells;
 
 /// <summary>
-/// One recurrent layer over a window of T steps and a batch of B sequences: the GEMMs and the
+/// One recurrent layer over a window of T timesteps and a batch of B sequences: the GEMMs and the
 /// window loops, shared by every cell. A cell (<see cref="LstmLayer"/>, <see cref="ElmanLayer"/>)
 /// supplies only its pointwise step, forward and backward.
 /// <code>
-/// forward:  gates[T*B, G*H]  = X[T*B, I] · W_ihᵀ + b_ih + b_hh        (all T steps in one GEMM)
+/// forward:  gates[T*B, G*H]  = X[T*B, I] · W_ihᵀ + b_ih + b_hh        (all T timesteps in one GEMM)
 ///           gates_t[B, G*H] += h_{t-1}[B, H] · W_hhᵀ                 (t = 0..T-1, W_hhᵀ packed once)
 ///           h_t, (c_t) = cell pointwise(gates_t, h_{t-1}, c_{t-1})
 /// backward: dGates_t = cell pointwise backward(dH_t + dh, ...)        (t = T-1..0)
@@ -24,11 +24,11 @@ namespace RnnNative.Cells;
 /// an initial state that follows the last timestep; every buffer stays in time order and only the
 /// blocks of the state buffers move (<see cref="PreviousBlock"/>, <see cref="NewBlock"/>).
 /// Sequences of a batch may end before the window does (padded batches): with per-row lengths, a row's
-/// steps at t &gt;= length carry its state through unchanged (its outputs there repeat that state and must
+/// timesteps at t &gt;= length carry its state through unchanged (its outputs there repeat that state and must
 /// not reach a loss) and pass its gradient straight back, as PyTorch's packed sequences do; a reverse
 /// layer then starts each row at its own last timestep.
 /// The buffers of the last forward pass are kept for the backward pass (BPTT truncated at the window).
-/// The B sequences of a batch only share the weights, so each thread runs all T steps, both
+/// The B sequences of a batch only share the weights, so each thread runs all T timesteps, both
 /// directions, for its own group of batch rows (see <see cref="WindowWork"/>): the steps need no
 /// synchronization between threads, where splitting every step's GEMM and pointwise work would
 /// need two per step.
@@ -85,10 +85,10 @@ internal abstract class RecurrentLayer
     protected int NewBlock(int t) => Reverse ? t : t + 1;
 
     /// <summary>The block of the initial state: forward 0, reverse T.</summary>
-    protected int InitialBlock => Reverse ? Steps : 0;
+    protected int InitialBlock => Reverse ? Timesteps : 0;
 
     /// <summary>The block of the final state: forward T, reverse 0.</summary>
-    protected int FinalBlock => Reverse ? 0 : Steps;
+    protected int FinalBlock => Reverse ? 0 : Timesteps;
 
     public int InputSize { get; }
 
@@ -108,7 +108,7 @@ internal abstract class RecurrentLayer
     /// <summary>Parameters of this layer in the flat vector: W_ih, W_hh, b_ih, b_hh.</summary>
     public int ParameterCount => BiasHhOffset + GateWidth - WeightIhOffset;
 
-    protected int Steps { get; private set; }
+    protected int Timesteps { get; private set; }
 
     protected int Batch { get; private set; }
 
@@ -140,7 +140,7 @@ internal abstract class RecurrentLayer
     protected float[] DHiddenCarry { get; private set; } = [];
 
     // [B, G*H]: per batch row b, Σ_t dGates[t, b] (t = T-1..0), summed by the thread that undoes
-    // row b's steps while dGates_t is still in its cache; the bias gradient is their column sums.
+    // row b's timesteps while dGates_t is still in its cache; the bias gradient is their column sums.
     private float[] _dBiasRows = [];
     private float[] _dRecurrentBiasRows = [];   // likewise Σ_t dRecurrentGates[t, b], when kept apart
 
@@ -157,13 +157,13 @@ internal abstract class RecurrentLayer
     /// <paramref name="initialHidden"/> [B, H] (empty: zeros); <paramref name="initialCell"/> likewise for cells with a cell state;
     /// <paramref name="lengths"/> [B] each row's timesteps, in [1, T] (checked by the caller; empty: all T).
     /// </summary>
-    public void Forward(float[] parameters, float[] input, int inputOffset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths = default)
+    public void Forward(float[] parameters, float[] input, int inputOffset, int timesteps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths = default)
     {
-        ReadOnlySpan<float> hidden0 = BeginWindow(steps, batch, initialHidden, initialCell, lengths);
+        ReadOnlySpan<float> hidden0 = BeginWindow(timesteps, batch, initialHidden, initialCell, lengths);
         _input = input;
         _inputOffset = inputOffset;
         _inputProjected = false;
-        int rows = steps * batch;
+        int rows = timesteps * batch;
         ReadOnlySpan<float> weightIh = parameters.AsSpan(WeightIhOffset, GateWidth * InputSize);
 
         // gates[T*B, G*H] = X · W_ihᵀ + (b_ih + b_hh)
@@ -183,7 +183,7 @@ internal abstract class RecurrentLayer
         }
         Kernels.Gemm(false, true, rows, GateWidth, InputSize, 1f, input.AsSpan(inputOffset, rows * InputSize), InputSize, weightIh, InputSize, 0f, gates, GateWidth);
         _gateRows.AddBias(gates, rows, SumBiases(parameters));
-        RunRecurrence(parameters, steps, batch);
+        RunRecurrence(parameters, timesteps, batch);
     }
 
     /// <summary>
@@ -193,24 +193,24 @@ internal abstract class RecurrentLayer
     /// embedding · W_ihᵀ costs V rows instead of T*B. <see cref="Backward"/> then leaves dW_ih and
     /// dX to the caller, which reads <see cref="InputGateGradients"/>.
     /// </summary>
-    public void ForwardGathered(float[] parameters, ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    public void ForwardGathered(float[] parameters, ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int timesteps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
     {
-        BeginWindow(steps, batch, initialHidden, initialCell, lengths: default);
+        BeginWindow(timesteps, batch, initialHidden, initialCell, lengths: default);
         _input = [];
         _inputProjected = true;
-        int rows = steps * batch;
+        int rows = timesteps * batch;
         _gateRows.GatherAddBias(Gates.AsSpan(0, rows * GateWidth), tokenGates, tokens[..rows], SumBiases(parameters));
-        RunRecurrence(parameters, steps, batch);
+        RunRecurrence(parameters, timesteps, batch);
     }
 
     /// <summary>Sizes the buffers, sets h_0 (and c_0) and the rows' lengths; returns h_0 [B, H].</summary>
-    private ReadOnlySpan<float> BeginWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
+    private ReadOnlySpan<float> BeginWindow(int timesteps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
     {
-        EnsureWindow(steps, batch);
+        EnsureWindow(timesteps, batch);
         _hasLengths = false;
         foreach (int length in lengths)
         {
-            _hasLengths |= length < steps;
+            _hasLengths |= length < timesteps;
         }
         if (_hasLengths)
         {
@@ -234,8 +234,8 @@ internal abstract class RecurrentLayer
     /// that keeps part of b_hh with its recurrent gates (GRU's b_hn) sums the rest and keeps that part.</summary>
     protected virtual void SumBiases(ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> inputBias) => Kernels.Add(biasIh, biasHh, inputBias);
 
-    /// <summary>Runs the T steps from the input gates (projections and biases) in <see cref="Gates"/>.</summary>
-    private void RunRecurrence(float[] parameters, int steps, int batch)
+    /// <summary>Runs the T timesteps from the input gates (projections and biases) in <see cref="Gates"/>.</summary>
+    private void RunRecurrence(float[] parameters, int timesteps, int batch)
     {
         ReadOnlySpan<float> weightHh = parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize);
 
@@ -244,12 +244,12 @@ internal abstract class RecurrentLayer
         _window.Run(batch, 1);
     }
 
-    /// <summary>The forward steps t = 0..T-1 of batch rows [first, first + count).</summary>
+    /// <summary>The forward timesteps t = 0..T-1 of batch rows [first, first + count).</summary>
     private void ForwardSteps(int first, int count)
     {
-        for (int step = 0; step < Steps; step++)
+        for (int i = 0; i < Timesteps; i++)
         {
-            int t = Reverse ? Steps - 1 - step : step;
+            int t = Reverse ? Timesteps - 1 - i : i;
             // gates_t += h_{t-1} · W_hhᵀ, or recurrentGates_t = h_{t-1} · W_hhᵀ when kept apart (reverse: h_{t+1})
             Span<float> target = GateRows(_separateRecurrentGates ? RecurrentGates : Gates, t, first, count);
             Kernels.Gemm(false, count, 1f, StateRows(Hidden, PreviousBlock(t), first, count), HiddenSize, _packedRecurrent!, _separateRecurrentGates ? 0f : 1f, target, GateWidth);
@@ -266,7 +266,7 @@ internal abstract class RecurrentLayer
     /// </summary>
     public void Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden, ReadOnlySpan<float> dFinalCell, Span<float> dInput, Span<float> dInitialHidden, Span<float> dInitialCell)
     {
-        int steps = Steps, batch = Batch, rows = steps * batch, stateSize = batch * HiddenSize;
+        int timesteps = Timesteps, batch = Batch, rows = timesteps * batch, stateSize = batch * HiddenSize;
         ReadOnlySpan<float> weightIh = parameters.AsSpan(WeightIhOffset, GateWidth * InputSize);
         ReadOnlySpan<float> weightHh = parameters.AsSpan(WeightHhOffset, GateWidth * HiddenSize);
 
@@ -325,7 +325,7 @@ internal abstract class RecurrentLayer
         Kernels.Axpy(1f, _dBias, gradient);
     }
 
-    /// <summary>The backward steps t = T-1..0 of batch rows [first, first + count).</summary>
+    /// <summary>The backward timesteps t = T-1..0 of batch rows [first, first + count).</summary>
     private unsafe void BackwardSteps(int first, int count)
     {
         int rowStart = first * HiddenSize, length = count * HiddenSize, stateSize = Batch * HiddenSize;
@@ -334,9 +334,9 @@ internal abstract class RecurrentLayer
         Span<float> dRecurrentBiasRows = _separateRecurrentGates ? _dRecurrentBiasRows.AsSpan(first * GateWidth, count * GateWidth) : [];
         dBiasRows.Clear();
         dRecurrentBiasRows.Clear();
-        for (int step = Steps - 1; step >= 0; step--)
+        for (int i = Timesteps - 1; i >= 0; i--)
         {
-            int t = Reverse ? Steps - 1 - step : step;
+            int t = Reverse ? Timesteps - 1 - i : i;
             ReadOnlySpan<float> dOutput = new(_dOutput + t * stateSize + rowStart, length);
             Kernels.Add(dOutput, carry, DHiddenTotal.AsSpan(rowStart, length));
             PointwiseStep(backward: true, t, first, count);
@@ -360,13 +360,13 @@ internal abstract class RecurrentLayer
 
     /// <summary>dLoss/d(X · W_ihᵀ) [T*B, G*H] after <see cref="Backward"/>: for a caller that fed
     /// <see cref="ForwardGathered"/>, the gradient it turns into dW_ih and dX itself.</summary>
-    public ReadOnlySpan<float> InputGateGradients => DGates.AsSpan(0, Steps * Batch * GateWidth);
+    public ReadOnlySpan<float> InputGateGradients => DGates.AsSpan(0, Timesteps * Batch * GateWidth);
 
     /// <summary>h_T [B, H] of the last forward pass.</summary>
     public ReadOnlySpan<float> FinalHidden => StateRows(Hidden, FinalBlock, 0, Batch);
 
     /// <summary>The outputs of timesteps 0..T-1 [T*B, H] of the last forward pass, in time order.</summary>
-    public ReadOnlySpan<float> Output => Hidden.AsSpan(OutputOffset, Steps * Batch * HiddenSize);
+    public ReadOnlySpan<float> Output => Hidden.AsSpan(OutputOffset, Timesteps * Batch * HiddenSize);
 
     /// <summary>Offset of the outputs inside <see cref="Hidden"/>: after the initial state forward, before it reverse.</summary>
     public int OutputOffset => Reverse ? 0 : Batch * HiddenSize;
@@ -401,9 +401,9 @@ internal abstract class RecurrentLayer
     {
     }
 
-    private void EnsureWindow(int steps, int batch)
+    private void EnsureWindow(int timesteps, int batch)
     {
-        int rows = steps * batch;
+        int rows = timesteps * batch;
         bool fits = Gates.Length >= rows * GateWidth && Hidden.Length >= (rows + batch) * HiddenSize && DHiddenTotal.Length >= batch * HiddenSize;
         if (!fits)
         {
@@ -418,7 +418,7 @@ internal abstract class RecurrentLayer
             _dBiasRows = new float[batch * GateWidth];
             AllocateCellBuffers(rows, batch);
         }
-        Steps = steps;
+        Timesteps = timesteps;
         Batch = batch;
     }
 
@@ -468,7 +468,7 @@ internal abstract class RecurrentLayer
     protected virtual void CarryRow(int t, int row) => StateRows(Hidden, PreviousBlock(t), row, 1).CopyTo(StateRows(Hidden, NewBlock(t), row, 1));
 
     /// <summary>
-    /// The steps of a window, cut into groups of at least <see cref="MinimumRowsPerGroup"/> batch
+    /// The timesteps of a window, cut into groups of at least <see cref="MinimumRowsPerGroup"/> batch
     /// rows, one per thread; each group runs every step of its rows (a step's GEMM and pointwise
     /// work then run on that thread alone). Rows are computed the same whatever group they fall
     /// in, so results do not depend on the thread count.

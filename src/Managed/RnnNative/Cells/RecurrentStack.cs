@@ -4,7 +4,7 @@ using RnnNative.Sizes;
 namespace RnnNative.Cells;
 
 /// <summary>
-/// L recurrent layers, each feeding its hidden states to the next, over windows of T steps and a
+/// L recurrent layers, each feeding its hidden states to the next, over windows of T timesteps and a
 /// batch of B sequences, with BPTT truncated at the window. A bidirectional stack runs two layers per
 /// level, one forward and one backward in time (D = 2 directions), and the level above reads their
 /// outputs side by side, [h_forward; h_backward] (2H). Parameters and their gradients live in
@@ -26,7 +26,7 @@ public sealed class RecurrentStack
     private float[] _dLayerInput = [];    // [T*B, D*H]: scratch for the next dX
     private float[][] _dDirectionOutput = [[], []];   // bidirectional: dOutput split per direction, [T*B, H] each
     private float[] _dOtherInput = [];    // bidirectional: the backward direction's dX, added to the forward one's
-    private int _steps;                   // T and B of the last forward pass; 0 before the first
+    private int _timesteps;                   // T and B of the last forward pass; 0 before the first
     private int _batch;
 
     /// <summary>A stack with its own parameters (zero until initialized) and gradients, computed with <paramref name="kernels"/> (default: this machine's best path).</summary>
@@ -110,19 +110,19 @@ public sealed class RecurrentStack
     /// them its state is carried unchanged (the final states are those after its last timestep, a reverse
     /// direction starts at it) and its outputs there are not meaningful: a loss must not read them.
     /// </summary>
-    public void Forward(ReadOnlySpan<float> input, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default, ReadOnlySpan<int> lengths = default)
+    public void Forward(ReadOnlySpan<float> input, int timesteps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default, ReadOnlySpan<int> lengths = default)
     {
-        CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
-        CheckLengths(lengths, steps, batch);
-        RequireLength(input, steps * batch * Config.InputSize, nameof(input));
+        CheckWindow(timesteps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        CheckLengths(lengths, timesteps, batch);
+        RequireLength(input, timesteps * batch * Config.InputSize, nameof(input));
         // The first layer's input is kept for dW_ih; the others read the layer below in place.
         if (_input.Length < input.Length)
         {
             _input = new float[input.Length];
         }
         input.CopyTo(_input);
-        ForwardLevel(0, _input, 0, steps, batch, initialHidden, initialCell, lengths);
-        ForwardUpperLevels(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode, lengths);
+        ForwardLevel(0, _input, 0, timesteps, batch, initialHidden, initialCell, lengths);
+        ForwardUpperLevels(timesteps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode, lengths);
     }
 
     /// <summary>
@@ -132,14 +132,14 @@ public sealed class RecurrentStack
     /// T*B; <paramref name="tokens"/> [T, B] picks the rows. <see cref="Backward"/> then computes no
     /// dW_ih_l0 and no dInput; the caller turns <see cref="InputGateGradients"/> into both. <paramref name="mode"/> as in <see cref="Forward"/>.
     /// </summary>
-    public void ForwardGathered(ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default)
+    public void ForwardGathered(ReadOnlySpan<float> tokenGates, ReadOnlySpan<int> tokens, int timesteps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode = default)
     {
-        CheckWindow(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
+        CheckWindow(timesteps, batch, initialHidden, initialCell, output, finalHidden, finalCell);
         if (Config.Bidirectional)
         {
             throw new NotSupportedException("a bidirectional stack reads its input as vectors (Forward), not gathered from a token table.");
         }
-        RequireLength(tokens, steps * batch, nameof(tokens));
+        RequireLength(tokens, timesteps * batch, nameof(tokens));
         int gateWidth = Config.GateCount * Config.HiddenSize;
         if (tokenGates.Length % gateWidth != 0)
         {
@@ -153,20 +153,20 @@ public sealed class RecurrentStack
                 throw new ArgumentOutOfRangeException(nameof(tokens), token, $"a token must pick one of the {rowsInTable} rows of tokenGates.");
             }
         }
-        _layers[0].ForwardGathered(Parameters, tokenGates, tokens, steps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
-        ForwardUpperLevels(steps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode, lengths: default);
+        _layers[0].ForwardGathered(Parameters, tokenGates, tokens, timesteps, batch, StateSlice(initialHidden, 0, batch * Config.HiddenSize), StateSlice(initialCell, 0, batch * Config.HiddenSize));
+        ForwardUpperLevels(timesteps, batch, initialHidden, initialCell, output, finalHidden, finalCell, mode, lengths: default);
     }
 
     /// <summary>dLoss/d(x_t · W_ih_l0ᵀ) [T, B, G*H] of the last <see cref="Backward"/>.</summary>
     public ReadOnlySpan<float> InputGateGradients => _layers[0].InputGateGradients;
 
-    private void CheckWindow(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
+    private void CheckWindow(int timesteps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timesteps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         int hidden = Config.HiddenSize;
-        int rows = BufferLength.Of(nameof(steps), $"a window of {steps} timesteps x {batch} streams", steps, batch);
-        BufferLength.Of(nameof(steps), $"the inputs and gates of a window of {steps} timesteps x {batch} streams", rows, Math.Max(Config.InputSize, Config.GateCount * hidden));
+        int rows = BufferLength.Of(nameof(timesteps), $"a window of {timesteps} timesteps x {batch} streams", timesteps, batch);
+        BufferLength.Of(nameof(timesteps), $"the inputs and gates of a window of {timesteps} timesteps x {batch} streams", rows, Math.Max(Config.InputSize, Config.GateCount * hidden));
         RequireOptionalLength(initialHidden, StateLength(batch), nameof(initialHidden));
         RequireOptionalLength(initialCell, CellStateLength(batch), nameof(initialCell));
         RequireOptionalLength(output, rows * Config.OutputSize, nameof(output));
@@ -174,7 +174,7 @@ public sealed class RecurrentStack
         RequireOptionalLength(finalCell, CellStateLength(batch), nameof(finalCell));
     }
 
-    private static void CheckLengths(ReadOnlySpan<int> lengths, int steps, int batch)
+    private static void CheckLengths(ReadOnlySpan<int> lengths, int timesteps, int batch)
     {
         if (lengths.IsEmpty)
         {
@@ -186,26 +186,26 @@ public sealed class RecurrentStack
         }
         for (int b = 0; b < batch; b++)
         {
-            if (lengths[b] < 1 || lengths[b] > steps)
+            if (lengths[b] < 1 || lengths[b] > timesteps)
             {
-                throw new ArgumentOutOfRangeException(nameof(lengths), lengths[b], $"sequence {b}'s length must be between 1 and the window's {steps} timesteps.");
+                throw new ArgumentOutOfRangeException(nameof(lengths), lengths[b], $"sequence {b}'s length must be between 1 and the window's {timesteps} timesteps.");
             }
         }
     }
 
     /// <summary>Runs every direction of <paramref name="level"/> over its input [T*B, I_level] at <paramref name="offset"/> in <paramref name="input"/>
     /// (kept by reference for the backward pass), then (bidirectional) lays their outputs side by side.</summary>
-    private void ForwardLevel(int level, float[] input, int offset, int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
+    private void ForwardLevel(int level, float[] input, int offset, int timesteps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
     {
         int stateSize = batch * Config.HiddenSize, directions = Config.Directions;
         for (int slot = level * directions; slot < (level + 1) * directions; slot++)
         {
-            _layers[slot].Forward(Parameters, input, offset, steps, batch, StateSlice(initialHidden, slot, stateSize), StateSlice(initialCell, slot, stateSize), lengths);
+            _layers[slot].Forward(Parameters, input, offset, timesteps, batch, StateSlice(initialHidden, slot, stateSize), StateSlice(initialCell, slot, stateSize), lengths);
         }
         if (Config.Bidirectional)
         {
             // levelOutput[r] = [h_forward[r]; h_backward[r]]     [T*B, 2H]
-            int rows = steps * batch, hidden = Config.HiddenSize;
+            int rows = timesteps * batch, hidden = Config.HiddenSize;
             if (_levelOutputs[level].Length < rows * 2 * hidden) _levelOutputs[level] = new float[rows * 2 * hidden];
             ReadOnlySpan<float> forward = _layers[2 * level].Output, backward = _layers[2 * level + 1].Output;
             Span<float> both = _levelOutputs[level];
@@ -222,9 +222,9 @@ public sealed class RecurrentStack
         Config.Bidirectional ? (_levelOutputs[level], 0) : (_layers[level].Hidden, _layers[level].OutputOffset);
 
     /// <summary>Runs levels 1..L-1 after level 0 has run, and copies out the final states and outputs.</summary>
-    private void ForwardUpperLevels(int steps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode, ReadOnlySpan<int> lengths)
+    private void ForwardUpperLevels(int timesteps, int batch, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> output, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode, ReadOnlySpan<int> lengths)
     {
-        int stateSize = batch * Config.HiddenSize, rows = steps * batch;
+        int stateSize = batch * Config.HiddenSize, rows = timesteps * batch;
         for (int level = 1; level < Config.Layers; level++)
         {
             // Level l reads level l-1's outputs in place, or their dropped copy in training.
@@ -232,14 +232,14 @@ public sealed class RecurrentStack
             Dropout gap = _gaps[level - 1];
             gap.Forward(below.AsSpan(belowOffset, rows * Config.OutputSize), rows, mode);
             (float[] input, int offset) = gap.Active ? (gap.Output, 0) : (below, belowOffset);
-            ForwardLevel(level, input, offset, steps, batch, initialHidden, initialCell, lengths);
+            ForwardLevel(level, input, offset, timesteps, batch, initialHidden, initialCell, lengths);
         }
         for (int slot = 0; slot < _layers.Length; slot++)
         {
             if (!finalHidden.IsEmpty) _layers[slot].FinalHidden.CopyTo(finalHidden.Slice(slot * stateSize, stateSize));
             if (!finalCell.IsEmpty) _layers[slot].FinalCell.CopyTo(finalCell.Slice(slot * stateSize, stateSize));
         }
-        _steps = steps;
+        _timesteps = timesteps;
         _batch = batch;
         if (!output.IsEmpty) Output.CopyTo(output);
     }
@@ -249,9 +249,9 @@ public sealed class RecurrentStack
     {
         get
         {
-            if (_steps == 0) throw new InvalidOperationException("Forward has not run yet.");
+            if (_timesteps == 0) throw new InvalidOperationException("Forward has not run yet.");
             (float[] buffer, int offset) = LevelOutput(Config.Layers - 1);
-            return buffer.AsSpan(offset, _steps * _batch * Config.OutputSize);
+            return buffer.AsSpan(offset, _timesteps * _batch * Config.OutputSize);
         }
     }
 
@@ -264,12 +264,12 @@ public sealed class RecurrentStack
     /// </summary>
     public void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden, ReadOnlySpan<float> dFinalCell, Span<float> dInput, Span<float> dInitialHidden, Span<float> dInitialCell)
     {
-        if (_steps == 0)
+        if (_timesteps == 0)
         {
             throw new InvalidOperationException("Backward needs a Forward first.");
         }
-        int steps = _steps, batch = _batch;
-        int hidden = Config.HiddenSize, width = Config.OutputSize, stateSize = batch * hidden, rows = steps * batch;
+        int timesteps = _timesteps, batch = _batch;
+        int hidden = Config.HiddenSize, width = Config.OutputSize, stateSize = batch * hidden, rows = timesteps * batch;
         RequireLength(dOutput, rows * width, nameof(dOutput));
         RequireOptionalLength(dFinalHidden, StateLength(batch), nameof(dFinalHidden));
         RequireOptionalLength(dFinalCell, CellStateLength(batch), nameof(dFinalCell));

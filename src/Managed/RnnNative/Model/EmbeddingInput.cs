@@ -54,7 +54,7 @@ internal sealed class EmbeddingInput : TokenInput
         }
     }
 
-    public override void Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState state, ForwardMode mode)
+    public override void Forward(ReadOnlySpan<int> tokens, int timesteps, int batch, RecurrentState state, ForwardMode mode)
     {
         int rows = tokens.Length;
         // Dropped embeddings are no longer rows of a table of V: layer 0 then reads them row by row.
@@ -69,7 +69,7 @@ internal sealed class EmbeddingInput : TokenInput
             }
             Span<float> tokenGates = _tokenGates.AsSpan(0, V * GateWidth);
             ProjectTokens(tokenGates);
-            Stack.ForwardGathered(tokenGates, tokens, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+            Stack.ForwardGathered(tokenGates, tokens, timesteps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
             return;
         }
         if (_embedded.Length < rows * E)
@@ -83,7 +83,7 @@ internal sealed class EmbeddingInput : TokenInput
             _embedding.AsSpan(tokens[row] * E, E).CopyTo(embedded.Slice(row * E, E));
         }
         _dropout.Forward(embedded, rows, mode);
-        Stack.Forward(_dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+        Stack.Forward(_dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded, timesteps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
     }
 
     public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput)

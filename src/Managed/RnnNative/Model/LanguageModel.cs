@@ -5,7 +5,7 @@ using RnnNative.Kernels.Step;
 namespace RnnNative.Model;
 
 /// <summary>
-/// A char-rnn style language model over windows of T steps and B parallel streams, composed of three
+/// A char-rnn style language model over windows of T timesteps and B parallel streams, composed of three
 /// parts: an input part over tokens (<see cref="EmbeddingInput"/> or <see cref="OneHotInput"/>), the
 /// recurrent stack, and a softmax output part (<see cref="SoftmaxHead"/>):
 /// <code>
@@ -173,22 +173,22 @@ public sealed class LanguageModel
     /// (<paramref name="seed"/>, <paramref name="update"/>): the trainer passes its run's seed and the number
     /// of the update this gradient is for, so each update drops others and a resumed run the same ones.
     /// </summary>
-    public double TrainWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state, ulong seed = 0, long update = 0)
+    public double TrainWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int timesteps, RecurrentState state, ulong seed = 0, long update = 0)
     {
         if (IsInferenceReplica)
         {
             throw new InvalidOperationException("an inference replica has no gradients; train the model it was made from.");
         }
-        int rows = Forward(inputs, targets, steps, state, ForwardMode.Training(seed, update));
+        int rows = Forward(inputs, targets, timesteps, state, ForwardMode.Training(seed, update));
         ReadOnlySpan<float> dHidden = _head.Backward(Stack.Output, targets, rows, out double loss);
         _input.Backward(inputs, dHidden);
         return loss;
     }
 
     /// <summary>Summed loss in nats over one window without gradients; <paramref name="state"/> carried as in <see cref="TrainWindow"/>.</summary>
-    public double EvaluateWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state)
+    public double EvaluateWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int timesteps, RecurrentState state)
     {
-        int rows = Forward(inputs, targets, steps, state, ForwardMode.Inference);
+        int rows = Forward(inputs, targets, timesteps, state, ForwardMode.Inference);
         return _head.Loss(targets, rows);
     }
 
@@ -235,27 +235,27 @@ public sealed class LanguageModel
 
     /// <summary>Runs the input part, the stack and the output part (its logits), dropping units in a training
     /// <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
-    private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int steps, RecurrentState state, ForwardMode mode, string inputsName = "inputs")
+    private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int timesteps, RecurrentState state, ForwardMode mode, string inputsName = "inputs")
     {
         ArgumentNullException.ThrowIfNull(state);
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timesteps, 1);
         int batch = state.Batch;
-        if (inputs.Length != (long)steps * batch)
+        if (inputs.Length != (long)timesteps * batch)
         {
-            throw new ArgumentException($"expected {(long)steps * batch} token ids ([T={steps}, B={batch}]), got {inputs.Length}.", nameof(inputs));
+            throw new ArgumentException($"expected {(long)timesteps * batch} token ids ([T={timesteps}, B={batch}]), got {inputs.Length}.", nameof(inputs));
         }
         int rows = inputs.Length;
         if (!targets.IsEmpty && targets.Length != rows)
         {
-            throw new ArgumentException($"expected {rows} target ids ([T={steps}, B={batch}]), got {targets.Length}.", nameof(targets));
+            throw new ArgumentException($"expected {rows} target ids ([T={timesteps}, B={batch}]), got {targets.Length}.", nameof(targets));
         }
         if (rows > _largestWindow)
         {
-            Config.ValidateWindow(steps, batch, nameof(steps), nameof(batch));
+            Config.ValidateWindow(timesteps, batch, nameof(timesteps), nameof(batch));
             _largestWindow = rows;
         }
         CheckTokenIds(inputs, inputsName);
-        _input.Forward(inputs, steps, batch, state, mode);
+        _input.Forward(inputs, timesteps, batch, state, mode);
         _head.Forward(Stack.Output, rows, mode);
         return rows;
     }

@@ -164,7 +164,7 @@ public static class ModelFile
         float[] hidden = ReadTensor(reader, "training.hidden", stateLength), cell = ReadTensor(reader, "training.cell", config.Recurrent.Kind.HasCellState ? stateLength : 0);
         TrainingSnapshot training = new()
         {
-            Step = scalars.Step,
+            Update = scalars.Update,
             Seed = scalars.Seed,
             Epoch = scalars.Epoch,
             Window = scalars.Window,

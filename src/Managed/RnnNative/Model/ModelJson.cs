@@ -80,7 +80,7 @@ internal static class ModelJson
         json.WriteNumber("batch_size", o.BatchSize);
         json.WriteNumber("clip_norm", o.ClipNorm);
         json.WriteNumber("clip_value", o.ClipValue);
-        json.WriteNumber("max_steps", o.MaxSteps);
+        json.WriteNumber("max_steps", o.MaxUpdates);
         json.WriteNumber("max_seconds", o.MaxSeconds);
         json.WriteNumber("epochs", o.Epochs);
         json.WriteNumber("evaluate_every", o.EvaluateEvery);
@@ -100,9 +100,9 @@ internal static class ModelJson
         json.WriteString("schedule", r.Kind.ToString().ToLowerInvariant());
         json.WriteNumber("schedule_step_size", r.StepSize);
         json.WriteNumber("schedule_gamma", r.Gamma);
-        json.WriteNumber("schedule_total_steps", r.TotalSteps);
+        json.WriteNumber("schedule_total_steps", r.TotalUpdates);
         json.WriteNumber("schedule_minimum_rate", r.MinimumRate);
-        json.WriteNumber("step", s.Step);
+        json.WriteNumber("step", s.Update);
         json.WriteNumber("seed", s.Seed);
         json.WriteNumber("epoch", s.Epoch);
         json.WriteNumber("window", s.Window);
@@ -143,7 +143,7 @@ internal static class ModelJson
         JsonElement best = Property(root, "best_validation_loss");
         TrainingSnapshot scalars = new()
         {
-            Step = Long(root, "step"),
+            Update = Long(root, "step"),
             Seed = seed,
             Epoch = Long(root, "epoch"),
             Window = Long(root, "window"),
@@ -235,7 +235,7 @@ internal static class ModelJson
         foreach (CurvePoint point in curve)
         {
             json.WriteStartArray();
-            json.WriteNumberValue(point.Step);
+            json.WriteNumberValue(point.Update);
             json.WriteNumberValue(point.Loss);
             if (double.IsFinite(point.Seconds)) json.WriteNumberValue(point.Seconds);
             json.WriteEndArray();

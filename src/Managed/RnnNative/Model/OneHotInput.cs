@@ -24,7 +24,7 @@ internal sealed class OneHotInput(LanguageModelConfig config, RecurrentStack sta
     {
     }
 
-    public override void Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState state, ForwardMode mode)
+    public override void Forward(ReadOnlySpan<int> tokens, int timesteps, int batch, RecurrentState state, ForwardMode mode)
     {
         int rows = tokens.Length, tableRows = Math.Min(rows, V);
         if (_tokenGates.Length < tableRows * GateWidth) _tokenGates = new float[tableRows * GateWidth];
@@ -32,13 +32,13 @@ internal sealed class OneHotInput(LanguageModelConfig config, RecurrentStack sta
         if (rows > V)
         {
             ProjectTokens(table);
-            Stack.ForwardGathered(table, tokens, steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+            Stack.ForwardGathered(table, tokens, timesteps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
         }
         else
         {
             EnsureRowIds(rows);
             OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, tokens, table);
-            Stack.ForwardGathered(table, _rowIds.AsSpan(0, rows), steps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+            Stack.ForwardGathered(table, _rowIds.AsSpan(0, rows), timesteps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
         }
     }
 

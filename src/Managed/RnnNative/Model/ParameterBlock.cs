@@ -7,7 +7,7 @@ public sealed record ParameterBlock(string Name, float[] Values, float[] Gradien
     /// <summary>Number of parameters.</summary>
     public int Length => Values.Length;
 
-    /// <summary>Advanced by <see cref="Training.Optimizer.Step"/> after it changes <see cref="Values"/>
+    /// <summary>Advanced by <see cref="Training.Optimizer.Update"/> after it changes <see cref="Values"/>
     /// (the owning model's counter; null for blocks nothing derives from).</summary>
     public WeightVersion? Version { get; init; }
 }

@@ -43,7 +43,7 @@ internal abstract class TokenInput(LanguageModelConfig config, RecurrentStack st
     public abstract void Initialize(Random random);
 
     /// <summary>Runs the stack over the window's <paramref name="tokens"/> [T, B] (checked by the caller), from and into <paramref name="state"/>.</summary>
-    public abstract void Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState state, ForwardMode mode);
+    public abstract void Forward(ReadOnlySpan<int> tokens, int timesteps, int batch, RecurrentState state, ForwardMode mode);
 
     /// <summary>Backpropagates <paramref name="dOutput"/> [T*B, H] through the stack of the last <see cref="Forward"/> and into the part's weights.</summary>
     public abstract void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput);

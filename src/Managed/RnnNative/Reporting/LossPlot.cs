@@ -22,7 +22,7 @@ internal static class LossPlot
     {
         List<CurvePoint> all = [.. training, .. validation];
         // The update axis ends at the last update (round ticks inside it), the loss axis at round values.
-        long lastStep = Math.Max(1, all.Select(p => p.Step).DefaultIfEmpty(1).Max());
+        long lastStep = Math.Max(1, all.Select(p => p.Update).DefaultIfEmpty(1).Max());
         NiceScale updates = NiceScale.Cover(0, lastStep, 8);
         NiceScale losses = NiceScale.Cover(all.Select(p => p.Loss).DefaultIfEmpty(0).Min(), all.Select(p => p.Loss).DefaultIfEmpty(1).Max(), 6);
         double X(double step) => Left + (Width - Left - Right) * step / lastStep;
@@ -60,7 +60,7 @@ internal static class LossPlot
         AppendLine(svg, validation, ValidationColor, X, Y);
         foreach (CurvePoint point in validation)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"validation\" cx=\"{F(X(point.Step))}\" cy=\"{F(Y(point.Loss))}\" r=\"3.5\" fill=\"{ValidationColor}\"/>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"validation\" cx=\"{F(X(point.Update))}\" cy=\"{F(Y(point.Loss))}\" r=\"3.5\" fill=\"{ValidationColor}\"/>\n");
         }
         AppendLegend(svg);
         svg.Append("</svg>\n");
@@ -95,9 +95,9 @@ internal static class LossPlot
             if (point.Seconds >= time)
             {
                 double span = point.Seconds - previous.seconds;
-                return span > 0 ? previous.step + (point.Step - previous.step) * (time - previous.seconds) / span : point.Step;
+                return span > 0 ? previous.step + (point.Update - previous.step) * (time - previous.seconds) / span : point.Update;
             }
-            previous = (point.Step, point.Seconds);
+            previous = (point.Update, point.Seconds);
         }
         return previous.step;
     }
@@ -116,13 +116,13 @@ internal static class LossPlot
         svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\" points=\"");
         foreach (CurvePoint point in points)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"{F(x(point.Step))},{F(y(point.Loss))} ");
+            svg.Append(CultureInfo.InvariantCulture, $"{F(x(point.Update))},{F(y(point.Loss))} ");
         }
         svg.Append("\"/>\n");
         if (points.Count == 1)
         {
             // A one-point polyline draws nothing.
-            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(x(points[0].Step))}\" cy=\"{F(y(points[0].Loss))}\" r=\"3\" fill=\"{color}\"/>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(x(points[0].Update))}\" cy=\"{F(y(points[0].Loss))}\" r=\"3\" fill=\"{color}\"/>\n");
         }
     }
 

@@ -9,27 +9,27 @@ public enum ScheduleKind
     /// <summary>Multiplied by <see cref="LearningRateSchedule.Gamma"/> every <see cref="LearningRateSchedule.StepSize"/> steps.</summary>
     StepDecay = 1,
 
-    /// <summary>Half a cosine from the base rate down to <see cref="LearningRateSchedule.MinimumRate"/> over <see cref="LearningRateSchedule.TotalSteps"/>
+    /// <summary>Half a cosine from the base rate down to <see cref="LearningRateSchedule.MinimumRate"/> over <see cref="LearningRateSchedule.TotalUpdates"/>
     /// (0: the run's length, see <see cref="LearningRateSchedule.ForRun"/>).</summary>
     Cosine = 2,
 }
 
 /// <summary>A learning-rate schedule: a pure function of the step number, so a resumed run gets
 /// exactly the rates the uninterrupted one would have.</summary>
-/// <param name="TotalSteps">The cosine's length in updates; 0 (the default): the run's, <see cref="ForRun"/>.</param>
-public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Constant, long StepSize = 1000, float Gamma = 0.5f, long TotalSteps = 0, float MinimumRate = 0f)
+/// <param name="TotalUpdates">The cosine's length in updates; 0 (the default): the run's, <see cref="ForRun"/>.</param>
+public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Constant, long StepSize = 1000, float Gamma = 0.5f, long TotalUpdates = 0, float MinimumRate = 0f)
 {
-    /// <summary>The cosine's length when neither <see cref="TotalSteps"/> nor the run's limits give one (a time limit only).</summary>
-    public const long FallbackTotalSteps = 10_000;
+    /// <summary>The cosine's length when neither <see cref="TotalUpdates"/> nor the run's limits give one (a time limit only).</summary>
+    public const long FallbackTotalUpdates = 10_000;
 
     /// <summary>
-    /// The one rule for the cosine's length, used by every front door: <see cref="TotalSteps"/> when set,
+    /// The one rule for the cosine's length, used by every front door: <see cref="TotalUpdates"/> when set,
     /// else the run's length in updates (<paramref name="runUpdates"/>: its update limit, or its epochs
-    /// times the windows per epoch; 0 when only time limits it), else <see cref="FallbackTotalSteps"/>.
+    /// times the windows per epoch; 0 when only time limits it), else <see cref="FallbackTotalUpdates"/>.
     /// Limits are totals of the run, so a resumed run whose limits were raised stretches the cosine to them.
     /// </summary>
     public LearningRateSchedule ForRun(long runUpdates) =>
-        TotalSteps > 0 ? this : this with { TotalSteps = runUpdates > 0 ? runUpdates : FallbackTotalSteps };
+        TotalUpdates > 0 ? this : this with { TotalUpdates = runUpdates > 0 ? runUpdates : FallbackTotalUpdates };
 
     /// <summary>The rate for update number <paramref name="step"/> (0-based) given the base rate.</summary>
     public float RateAt(long step, float baseRate)
@@ -38,7 +38,7 @@ public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Const
         return Kind switch
         {
             ScheduleKind.StepDecay => (float)(baseRate * Math.Pow(Gamma, step / StepSize)),
-            ScheduleKind.Cosine => Cosine(step, baseRate, TotalSteps > 0 ? TotalSteps : FallbackTotalSteps),
+            ScheduleKind.Cosine => Cosine(step, baseRate, TotalUpdates > 0 ? TotalUpdates : FallbackTotalUpdates),
             _ => baseRate,
         };
     }
@@ -51,7 +51,7 @@ public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Const
     {
         if (!Enum.IsDefined(Kind)) throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown schedule");
         ArgumentOutOfRangeException.ThrowIfLessThan(StepSize, 1, nameof(StepSize));
-        ArgumentOutOfRangeException.ThrowIfNegative(TotalSteps, nameof(TotalSteps));
+        ArgumentOutOfRangeException.ThrowIfNegative(TotalUpdates, nameof(TotalUpdates));
         if (!(Gamma > 0f && Gamma <= 1f)) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "must be in (0, 1]");
         if (!(MinimumRate >= 0f) || !float.IsFinite(MinimumRate)) throw new ArgumentOutOfRangeException(nameof(MinimumRate), MinimumRate, "must be a finite number >= 0");
     }

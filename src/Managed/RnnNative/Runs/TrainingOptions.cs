@@ -6,7 +6,7 @@ namespace RnnNative.Runs;
 /// <param name="BatchSize">B: parallel streams the corpus is cut into.</param>
 /// <param name="ClipNorm">Global gradient-norm limit (0: off).</param>
 /// <param name="ClipValue">Per-element gradient limit (0: off).</param>
-/// <param name="MaxSteps">Stop after this many updates (0: no limit).</param>
+/// <param name="MaxUpdates">Stop after this many updates (0: no limit).</param>
 /// <param name="MaxSeconds">Stop after this much training time (0: no limit).</param>
 /// <param name="Epochs">Stop after this many passes over the training data (0: no limit).</param>
 /// <param name="EvaluateEvery">Validate every this many updates (0: only at the end).</param>
@@ -16,7 +16,7 @@ public sealed record TrainingOptions(
     int BatchSize = 50,
     float ClipNorm = 5f,
     float ClipValue = 0f,
-    long MaxSteps = 0,
+    long MaxUpdates = 0,
     double MaxSeconds = 0,
     int Epochs = 0,
     int EvaluateEvery = 200,
@@ -40,12 +40,12 @@ public sealed record TrainingOptions(
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         if (!(ClipNorm >= 0f) || !float.IsFinite(ClipNorm)) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "must be a finite number >= 0 (0: off)");
         if (!(ClipValue >= 0f) || !float.IsFinite(ClipValue)) throw new ArgumentOutOfRangeException(nameof(ClipValue), ClipValue, "must be a finite number >= 0 (0: off)");
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxSteps, nameof(MaxSteps));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxUpdates, nameof(MaxUpdates));
         if (!(MaxSeconds >= 0) || !double.IsFinite(MaxSeconds)) throw new ArgumentOutOfRangeException(nameof(MaxSeconds), MaxSeconds, "must be a finite number >= 0 (0: no limit)");
         ArgumentOutOfRangeException.ThrowIfNegative(Epochs, nameof(Epochs));
         ArgumentOutOfRangeException.ThrowIfNegative(EvaluateEvery, nameof(EvaluateEvery));
         ArgumentOutOfRangeException.ThrowIfNegative(ValidationWindows, nameof(ValidationWindows));
-        if (MaxSteps == 0 && MaxSeconds == 0 && Epochs == 0) throw new ArgumentException("set at least one of MaxSteps, MaxSeconds or Epochs, or training never ends.", nameof(MaxSteps));
+        if (MaxUpdates == 0 && MaxSeconds == 0 && Epochs == 0) throw new ArgumentException("set at least one of MaxUpdates, MaxSeconds or Epochs, or training never ends.", nameof(MaxUpdates));
         Optimizer.Validate();
         Schedule.Validate();
     }

@@ -6,7 +6,7 @@ namespace RnnNative.Runs;
 public sealed class TrainingSnapshot
 {
     /// <summary>Updates applied.</summary>
-    public long Step { get; init; }
+    public long Update { get; init; }
 
     /// <summary>Where the data walk stands: the next window is <see cref="Window"/> of epoch <see cref="Epoch"/>.</summary>
     public long Epoch { get; init; }

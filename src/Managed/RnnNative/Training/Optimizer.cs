@@ -49,24 +49,24 @@ public sealed class Optimizer : IParallelWork
     public OptimizerConfig Config { get; }
 
     /// <summary>Updates applied so far (Adam's t); restored from a checkpoint with the state.</summary>
-    public long StepCount { get; set; }
+    public long UpdateCount { get; set; }
 
     /// <summary>Per-parameter state, per block in order: SGD velocity; Adagrad Σg²; RMSprop mean g²; Adam m then v.</summary>
     public IReadOnlyList<float[]> State { get; }
 
     /// <summary>One update of every block from its current gradients at <paramref name="learningRate"/>
-    /// (the schedule's rate for this step; <see cref="OptimizerConfig.LearningRate"/> is the base).</summary>
-    public void Step(float learningRate)
+    /// (the schedule's rate for this update; <see cref="OptimizerConfig.LearningRate"/> is the base).</summary>
+    public void Update(float learningRate)
     {
         if (!float.IsFinite(learningRate) || learningRate < 0f)
         {
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "must be a finite number >= 0");
         }
-        StepCount++;
+        UpdateCount++;
         OptimizerConfig c = Config;
         // Adam's bias corrections in double: beta^t underflows gracefully and loses nothing at large t.
-        _bias1 = (float)(1 - Math.Pow(c.Beta1, StepCount));
-        _bias2 = (float)(1 - Math.Pow(c.Beta2, StepCount));
+        _bias1 = (float)(1 - Math.Pow(c.Beta1, UpdateCount));
+        _bias2 = (float)(1 - Math.Pow(c.Beta2, UpdateCount));
         _learningRate = learningRate;
         Parallelism.Run(this, _chunks.Length);
         foreach (ParameterBlock block in _blocks)

@@ -9,7 +9,7 @@ namespace RnnNative.Training;
 /// <summary>Why <see cref="Trainer.Run(long, CancellationToken)"/> returned.</summary>
 public enum TrainingStop
 {
-    /// <summary>A limit of <see cref="TrainingOptions"/> was reached (steps, time or epochs).</summary>
+    /// <summary>A limit of <see cref="TrainingOptions"/> was reached (updates, time or epochs).</summary>
     Completed = 0,
 
     /// <summary>The cancellation token fired (Ctrl-C); the state is consistent and resumable.</summary>
@@ -21,7 +21,7 @@ public enum TrainingStop
 }
 
 /// <summary>
-/// The char-rnn training loop: windows of T steps over B streams with the hidden state carried
+/// The char-rnn training loop: windows of T timesteps over B streams with the hidden state carried
 /// from window to window (reset at each epoch), gradient clipping, the optimizer and schedule,
 /// periodic validation over the held-out part, and a guard against NaN or infinite losses.
 /// Everything that decides the next update is in <see cref="Capture"/>, so a run restored from it
@@ -68,7 +68,7 @@ public sealed class Trainer
         _targets = new int[_inputs.Length];
         _state = new RecurrentState(model.Config.Recurrent, options.BatchSize);
         Optimizer = new Optimizer(options.Optimizer, model.Blocks, model.Kernels);
-        _schedule = options.Schedule.ForRun(TotalSteps());
+        _schedule = options.Schedule.ForRun(TotalUpdates());
         _seed = options.Seed;
     }
 
@@ -78,7 +78,7 @@ public sealed class Trainer
     /// <summary>The options of the run.</summary>
     public TrainingOptions Options { get; }
 
-    /// <summary>The optimizer; its <see cref="Training.Optimizer.StepCount"/> is the number of updates applied.</summary>
+    /// <summary>The optimizer; its <see cref="Training.Optimizer.UpdateCount"/> is the number of updates applied.</summary>
     public Optimizer Optimizer { get; }
 
     /// <summary>Training and validation losses so far, for the loss-curve picture.</summary>
@@ -136,14 +136,14 @@ public sealed class Trainer
     public TrainingStop Run(CancellationToken cancellation = default) => Run(updates: 0, cancellation);
 
     /// <summary>As <see cref="Run(CancellationToken)"/>, but makes at most <paramref name="updates"/> more
-    /// updates (0: no such budget), so a host can train step by step. When the budget runs out before a
+    /// updates (0: no such budget), so a host can train update by update. When the budget runs out before a
     /// limit of <see cref="Options"/> it returns <see cref="TrainingStop.UpdatesDone"/> without the final
     /// validation; periodic validation (<see cref="TrainingOptions.EvaluateEvery"/>) still happens.</summary>
     /// <exception cref="TrainingDivergedException">As <see cref="Run(CancellationToken)"/>.</exception>
     public TrainingStop Run(long updates, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(updates);
-        long lastUpdate = updates == 0 ? long.MaxValue : Optimizer.StepCount + updates;
+        long lastUpdate = updates == 0 ? long.MaxValue : Optimizer.UpdateCount + updates;
         TrainingOptions o = Options;
         Stopwatch clock = Stopwatch.StartNew();
         TimeSpan excluded = TimeSpan.Zero;  // validation and callbacks in this session
@@ -159,7 +159,7 @@ public sealed class Trainer
             {
                 break;
             }
-            if (Optimizer.StepCount >= lastUpdate)
+            if (Optimizer.UpdateCount >= lastUpdate)
             {
                 _elapsedBefore = trained;
                 return Saved(TrainingStop.UpdatesDone);
@@ -177,48 +177,48 @@ public sealed class Trainer
             }
 
             Model.ZeroGradients();
-            double loss = Model.TrainWindow(_inputs, _targets, o.SequenceLength, _state, _seed, update: Optimizer.StepCount) / windowTokens;
+            double loss = Model.TrainWindow(_inputs, _targets, o.SequenceLength, _state, _seed, update: Optimizer.UpdateCount) / windowTokens;
             double norm = o.ClipNorm > 0
                 ? GradientClipping.ClipByGlobalNorm(Model.Blocks, o.ClipNorm, Model.Kernels)
                 : GradientClipping.GlobalNorm(Model.Blocks, Model.Kernels);
-            long step = Optimizer.StepCount;
+            long update = Optimizer.UpdateCount;
             if (!double.IsFinite(loss) || !double.IsFinite(norm))
             {
                 _elapsedBefore = trained;
-                throw new TrainingDivergedException($"training diverged at update {step + 1}: the loss is {loss} and the gradient norm {norm}. The update was not applied; lower the learning rate ({o.Optimizer.LearningRate}) or clip the gradients harder (--clip).");
+                throw new TrainingDivergedException($"training diverged at update {update + 1}: the loss is {loss} and the gradient norm {norm}. The update was not applied; lower the learning rate ({o.Optimizer.LearningRate}) or clip the gradients harder (--clip).");
             }
             if (o.ClipValue > 0)
             {
                 GradientClipping.ClipByValue(Model.Blocks, o.ClipValue, Model.Kernels);
             }
-            float rate = _schedule.RateAt(step, o.Optimizer.LearningRate);
-            Optimizer.Step(rate);
-            step++;
+            float rate = _schedule.RateAt(update, o.Optimizer.LearningRate);
+            Optimizer.Update(rate);
+            update++;
             _tokensSeen += windowTokens;
             sessionTokens += windowTokens;
             TimeSpan beforeCallbacks = clock.Elapsed;
             trained = _elapsedBefore + beforeCallbacks - excluded;
-            Curve.AddTraining(new CurvePoint(step, loss, trained.TotalSeconds));
+            Curve.AddTraining(new CurvePoint(update, loss, trained.TotalSeconds));
             smoothed = double.IsNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
 
             double? validation = null;
-            if (o.EvaluateEvery > 0 && step % o.EvaluateEvery == 0)
+            if (o.EvaluateEvery > 0 && update % o.EvaluateEvery == 0)
             {
-                validation = ValidateAndRecord(step, o.ValidationWindows, trained);
-                lastValidated = step;
+                validation = ValidateAndRecord(update, o.ValidationWindows, trained);
+                lastValidated = update;
                 SaveLatest();
             }
             tokensPerSecond = sessionTokens / Math.Max(1e-9, (beforeCallbacks - excluded).TotalSeconds);
-            Progress?.Invoke(new TrainingProgress(step, TotalSteps(), (int)_batcher.Position.Epoch, loss, smoothed, validation, BestValidationLoss,
+            Progress?.Invoke(new TrainingProgress(update, TotalUpdates(), (int)_batcher.Position.Epoch, loss, smoothed, validation, BestValidationLoss,
                 tokensPerSecond, trained, Fraction(trained), rate, norm));
             excluded += clock.Elapsed - beforeCallbacks;
         }
         _elapsedBefore += clock.Elapsed - excluded;
-        if (lastValidated != Optimizer.StepCount && _validation.Length > 1)
+        if (lastValidated != Optimizer.UpdateCount && _validation.Length > 1)
         {
-            double validation = ValidateAndRecord(Optimizer.StepCount, windows: 0, _elapsedBefore);
-            Progress?.Invoke(new TrainingProgress(Optimizer.StepCount, TotalSteps(), (int)_batcher.Position.Epoch, Curve.Training.Count > 0 ? Curve.Training[^1].Loss : double.NaN,
-                smoothed, validation, BestValidationLoss, tokensPerSecond, _elapsedBefore, 1, _schedule.RateAt(Optimizer.StepCount, o.Optimizer.LearningRate), 0));
+            double validation = ValidateAndRecord(Optimizer.UpdateCount, windows: 0, _elapsedBefore);
+            Progress?.Invoke(new TrainingProgress(Optimizer.UpdateCount, TotalUpdates(), (int)_batcher.Position.Epoch, Curve.Training.Count > 0 ? Curve.Training[^1].Loss : double.NaN,
+                smoothed, validation, BestValidationLoss, tokensPerSecond, _elapsedBefore, 1, _schedule.RateAt(Optimizer.UpdateCount, o.Optimizer.LearningRate), 0));
         }
         return Saved(TrainingStop.Completed);
     }
@@ -245,7 +245,7 @@ public sealed class Trainer
     /// <summary>Everything needed to resume: optimizer state, data position, hidden state, dropout seed, clocks and curve.</summary>
     public TrainingSnapshot Capture() => new()
     {
-        Step = Optimizer.StepCount,
+        Update = Optimizer.UpdateCount,
         Seed = _seed,
         Epoch = _batcher.Position.Epoch,
         Window = _batcher.Position.Window,
@@ -280,9 +280,9 @@ public sealed class Trainer
         {
             throw new ArgumentException($"the hidden state in the snapshot does not fit batch size {Options.BatchSize}; resume with the batch size it was trained with.", nameof(snapshot));
         }
-        if (snapshot.Epoch < 0 || snapshot.Window < 0 || snapshot.Step < 0)
+        if (snapshot.Epoch < 0 || snapshot.Window < 0 || snapshot.Update < 0)
         {
-            throw new ArgumentException($"the snapshot's position (update {snapshot.Step}, epoch {snapshot.Epoch}, window {snapshot.Window}) is negative.", nameof(snapshot));
+            throw new ArgumentException($"the snapshot's position (update {snapshot.Update}, epoch {snapshot.Epoch}, window {snapshot.Window}) is negative.", nameof(snapshot));
         }
         string? difference = snapshot.Data?.DifferenceTo(Data);
         if (difference is not null && !acceptOtherData)
@@ -297,7 +297,7 @@ public sealed class Trainer
         {
             snapshot.OptimizerState[i].CopyTo(Optimizer.State[i], 0);
         }
-        Optimizer.StepCount = snapshot.Step;
+        Optimizer.UpdateCount = snapshot.Update;
         _seed = snapshot.Seed;
         if (newEpoch)
         {
@@ -353,11 +353,11 @@ public sealed class Trainer
         Model.MarkWeightsChanged();
     }
 
-    /// <summary>Validates and records the point of update <paramref name="step"/>, reached after <paramref name="trained"/> of training.</summary>
-    private double ValidateAndRecord(long step, int windows, TimeSpan trained)
+    /// <summary>Validates and records the point of update <paramref name="update"/>, reached after <paramref name="trained"/> of training.</summary>
+    private double ValidateAndRecord(long update, int windows, TimeSpan trained)
     {
         double loss = Validate(windows);
-        Curve.AddValidation(new CurvePoint(step, loss, trained.TotalSeconds));
+        Curve.AddValidation(new CurvePoint(update, loss, trained.TotalSeconds));
         if (loss < BestValidationLoss)
         {
             BestValidationLoss = loss;
@@ -370,24 +370,24 @@ public sealed class Trainer
     private bool LimitReached(TimeSpan trained)
     {
         TrainingOptions o = Options;
-        return (o.MaxSteps > 0 && Optimizer.StepCount >= o.MaxSteps)
+        return (o.MaxUpdates > 0 && Optimizer.UpdateCount >= o.MaxUpdates)
             || (o.MaxSeconds > 0 && trained.TotalSeconds >= o.MaxSeconds)
             || (o.Epochs > 0 && _batcher.Position.Epoch >= o.Epochs);
     }
 
-    private long TotalSteps()
+    private long TotalUpdates()
     {
         long byEpochs = Options.Epochs > 0 ? Options.Epochs * _batcher.WindowsPerEpoch : long.MaxValue;
-        long bySteps = Options.MaxSteps > 0 ? Options.MaxSteps : long.MaxValue;
-        long total = Math.Min(byEpochs, bySteps);
+        long byUpdates = Options.MaxUpdates > 0 ? Options.MaxUpdates : long.MaxValue;
+        long total = Math.Min(byEpochs, byUpdates);
         return total == long.MaxValue ? 0 : total;
     }
 
     private double Fraction(TimeSpan trained)
     {
         double fraction = 0;
-        long total = TotalSteps();
-        if (total > 0) fraction = Math.Max(fraction, (double)Optimizer.StepCount / total);
+        long total = TotalUpdates();
+        if (total > 0) fraction = Math.Max(fraction, (double)Optimizer.UpdateCount / total);
         if (Options.MaxSeconds > 0) fraction = Math.Max(fraction, trained.TotalSeconds / Options.MaxSeconds);
         return Math.Clamp(fraction, 0, 1);
     }

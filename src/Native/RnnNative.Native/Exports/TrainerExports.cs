@@ -45,7 +45,7 @@ internal static unsafe class TrainerExports
             TrainingStop stop = Run(session, maxUpdates, progress, userData);
             if (stop == TrainingStop.Cancelled)
             {
-                return ExportGuard.Fail(Status.Cancelled, $"training was cancelled after update {session.Trainer.Optimizer.StepCount}; the trainer can continue.");
+                return ExportGuard.Fail(Status.Cancelled, $"training was cancelled after update {session.Trainer.Optimizer.UpdateCount}; the trainer can continue.");
             }
             if (outFinished != null) *outFinished = stop == TrainingStop.Completed ? 1 : 0;
             return Status.Ok;
@@ -59,9 +59,9 @@ internal static unsafe class TrainerExports
         return ExportGuard.Run(() =>
         {
             TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
-            long before = session.Trainer.Optimizer.StepCount;
+            long before = session.Trainer.Optimizer.UpdateCount;
             Run(session, 1, null, null);
-            if (session.Trainer.Optimizer.StepCount == before)
+            if (session.Trainer.Optimizer.UpdateCount == before)
             {
                 throw new InvalidOperationException("the trainer reached a limit of its config (max_steps, max_seconds or epochs); no update was made.");
             }
@@ -158,8 +158,8 @@ internal static unsafe class TrainerExports
     {
         StructSize = (uint)sizeof(Progress),
         Epoch = p.Epoch,
-        Step = p.Step,
-        TotalSteps = p.TotalSteps,
+        Step = p.Update,
+        TotalUpdates = p.TotalUpdates,
         Loss = p.TrainingLoss,
         SmoothedLoss = p.SmoothedLoss,
         ValidationLoss = p.ValidationLoss ?? double.NaN,

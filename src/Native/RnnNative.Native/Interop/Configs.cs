@@ -74,12 +74,12 @@ internal static unsafe class Configs
             Schedule = (int)o.Schedule.Kind,
             ScheduleGamma = o.Schedule.Gamma,
             ScheduleStepSize = o.Schedule.StepSize,
-            ScheduleTotalSteps = o.Schedule.TotalSteps,
+            ScheduleTotalSteps = o.Schedule.TotalUpdates,
             MinLearningRate = o.Schedule.MinimumRate,
             EvalEvery = o.EvaluateEvery,
             ValidationWindows = o.ValidationWindows,
             Epochs = o.Epochs,
-            MaxSteps = o.MaxSteps,
+            MaxUpdates = o.MaxUpdates,
             MaxSeconds = o.MaxSeconds,
             ValidationFraction = CorpusSplit.DefaultValidationFraction,
             DecoupledWeightDecay = o.Optimizer.DecoupledWeightDecay ? 1 : 0,
@@ -90,7 +90,7 @@ internal static unsafe class Configs
 
     public static TrainingOptions ToEngine(in TrainerConfig c)
     {
-        TrainingOptions options = new(c.SeqLen, c.BatchSize, c.ClipNorm, c.ClipValue, c.MaxSteps, c.MaxSeconds, c.Epochs, c.EvalEvery, c.ValidationWindows)
+        TrainingOptions options = new(c.SeqLen, c.BatchSize, c.ClipNorm, c.ClipValue, c.MaxUpdates, c.MaxSeconds, c.Epochs, c.EvalEvery, c.ValidationWindows)
         {
             Optimizer = new OptimizerConfig((OptimizerKind)c.Optimizer, c.LearningRate, c.Momentum, c.Nesterov != 0, c.Beta1, c.Beta2,
                 Epsilon: c.Epsilon == 0f ? null : c.Epsilon, WeightDecay: c.WeightDecay, DecoupledWeightDecay: c.DecoupledWeightDecay != 0),
@@ -113,9 +113,9 @@ internal static unsafe class Configs
     private static readonly (string Engine, string C)[] TrainerFields =
     [
         ("SequenceLength", "seq_len"), ("BatchSize", "batch_size"), ("ClipNorm", "clip_norm"), ("ClipValue", "clip_value"),
-        ("MaxSteps", "max_steps"), ("MaxSeconds", "max_seconds"), ("Epochs", "epochs"), ("EvaluateEvery", "eval_every"), ("ValidationWindows", "validation_windows"),
+        ("MaxUpdates", "max_steps"), ("MaxSeconds", "max_seconds"), ("Epochs", "epochs"), ("EvaluateEvery", "eval_every"), ("ValidationWindows", "validation_windows"),
         ("Kind", "optimizer or schedule"), ("LearningRate", "learning_rate"), ("Momentum", "momentum"), ("Nesterov", "nesterov"), ("Beta1", "beta1"), ("Beta2", "beta2"),
-        ("WeightDecay", "weight_decay"), ("Epsilon", "epsilon"), ("DecoupledWeightDecay", "decoupled_weight_decay"), ("StepSize", "schedule_step_size"), ("TotalSteps", "schedule_total_steps"), ("Gamma", "schedule_gamma"), ("MinimumRate", "min_learning_rate"),
+        ("WeightDecay", "weight_decay"), ("Epsilon", "epsilon"), ("DecoupledWeightDecay", "decoupled_weight_decay"), ("StepSize", "schedule_step_size"), ("TotalUpdates", "schedule_total_steps"), ("Gamma", "schedule_gamma"), ("MinimumRate", "min_learning_rate"),
     ];
 
     public static SamplingConfig SamplingDefaults()

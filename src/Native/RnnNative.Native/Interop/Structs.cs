@@ -56,7 +56,7 @@ internal struct TrainerConfig
     public int Nesterov;
     public long ScheduleStepSize;
     public long ScheduleTotalSteps;
-    public long MaxSteps;
+    public long MaxUpdates;
     public double MaxSeconds;
     public double ValidationFraction;
     public int DecoupledWeightDecay;
@@ -83,7 +83,7 @@ internal struct Progress
     public uint StructSize;
     public int Epoch;
     public long Step;
-    public long TotalSteps;
+    public long TotalUpdates;
     public double Loss;
     public double SmoothedLoss;
     public double ValidationLoss;
