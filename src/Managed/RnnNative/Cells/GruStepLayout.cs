@@ -17,6 +17,8 @@ internal sealed class GruStepLayout : StepLayout
 {
     public override int InitGates => 4;
 
+    public override bool ReadsPreviousHidden => true;
+
     public override int MatrixGates(bool tokenInputs) => tokenInputs ? 3 : 4;
 
     public override void Fill(StepMatrix matrix, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, int inputs, int hidden, bool tokenInputs)

@@ -14,6 +14,9 @@ internal abstract class StepLayout
     /// <summary>Blocks of H in a layer's starting sums: the gates, plus any the matrix has no rows for.</summary>
     public abstract int InitGates { get; }
 
+    /// <summary>True when <see cref="Run"/> reads h before the step apart from x (GRU's z ⊙ h); the caller then supplies it.</summary>
+    public virtual bool ReadsPreviousHidden => false;
+
     /// <summary>Gate blocks of the layer's matrix: over [x; h], or over h alone for a token-table layer.</summary>
     public abstract int MatrixGates(bool tokenInputs);
 
@@ -26,7 +29,8 @@ internal abstract class StepLayout
     public abstract void InitBias(KernelSet kernels, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> initBias);
 
     /// <summary>Runs panels [first, first + count) of the layer: h from <paramref name="init"/> + A · x,
-    /// <paramref name="hiddenPrev"/> (h before the step) and <paramref name="cell"/> (updated in place, cells with a cell state).</summary>
+    /// <paramref name="hiddenPrev"/> (h before the step, when <see cref="ReadsPreviousHidden"/>) and <paramref name="cell"/>
+    /// (updated in place, cells with a cell state).</summary>
     public abstract void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count);
 }
 

@@ -27,11 +27,13 @@ internal sealed class SingleTokenStep
     private readonly float[][] _cell;       // per layer: c, updated in place, [padded units]
     private readonly float[] _logits;       // [padded V]
     private readonly LayerWork _work;
+    private readonly bool _hasCell;         // the cell carries c (LSTM)
 
     public SingleTokenStep(LanguageModel model)
     {
         _model = model;
         LanguageModelConfig config = model.Config;
+        _hasCell = config.Recurrent.Kind.HasCellState;
         int width = model.Kernels.StepWidth, hidden = config.HiddenSize, layers = config.Layers;
         // Whole panels for the layer writing h, and whole stored columns for the layers reading it
         // (the units past H stay zero: their weights and biases are zero).
@@ -57,7 +59,7 @@ internal sealed class SingleTokenStep
     {
         LanguageModelConfig config = _model.Config;
         int hidden = config.HiddenSize, embedding = config.EmbeddingSize;
-        bool hasCell = config.Recurrent.Kind.HasCellState;
+        bool hasCell = _hasCell, readsPrevious = weights.Layout.ReadsPreviousHidden;
         for (int layer = 0; layer < config.Layers; layer++)
         {
             Span<float> hiddenState = state.Hidden.AsSpan(layer * hidden, hidden);
@@ -76,7 +78,7 @@ internal sealed class SingleTokenStep
                 input.CopyTo(x);
                 hiddenState.CopyTo(x.AsSpan(input.Length));
             }
-            hiddenState.CopyTo(_previous[layer]);
+            if (readsPrevious) hiddenState.CopyTo(_previous[layer]);
             if (hasCell)
             {
                 state.Cell.AsSpan(layer * hidden, hidden).CopyTo(_cell[layer]);
