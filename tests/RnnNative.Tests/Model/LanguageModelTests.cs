@@ -79,21 +79,7 @@ public class LanguageModelTests
         double[][] blocks = model.Blocks.Select(b => b.Values.Select(f => (double)f).ToArray()).ToArray();
         Assert.Equal(ReferenceLoss(model, blocks, h0, c0, inputs, targets, steps, batch), loss / rows, 5);
 
-        const double epsilon = 1e-6;
-        for (int b = 0; b < blocks.Length; b++)
-        {
-            for (int i = 0; i < blocks[b].Length; i++)
-            {
-                double saved = blocks[b][i];
-                blocks[b][i] = saved + epsilon;
-                double plus = ReferenceLoss(model, blocks, h0, c0, inputs, targets, steps, batch);
-                blocks[b][i] = saved - epsilon;
-                double minus = ReferenceLoss(model, blocks, h0, c0, inputs, targets, steps, batch);
-                blocks[b][i] = saved;
-                double expected = (plus - minus) / (2 * epsilon), actual = model.Blocks[b].Gradients[i];
-                Assert.True(Math.Abs(expected - actual) <= 1e-5 + 1e-4 * Math.Abs(expected), $"{model.Blocks[b].Name}[{i}]: expected {expected:G9}, got {actual:G9}");
-            }
-        }
+        BlockGradientCheck.AssertMatches(model, blocks, () => ReferenceLoss(model, blocks, h0, c0, inputs, targets, steps, batch));
     }
 
     [Fact]
