@@ -13,9 +13,10 @@ public sealed class CellKind
     private readonly Func<KernelSet, RecurrentConfig, int, int, bool, RecurrentLayer> _createLayer;
     private readonly Func<RecurrentConfig, StepLayout> _stepLayout;
 
-    private CellKind(CellType type, string name, string pyTorchName, string displayName, int gateCount, bool hasCellState, bool hasActivation,
+    private CellKind(CellType type, string name, string pyTorchName, string displayName, int gateCount, bool hasCellState, bool hasActivation, int firstSchema,
         Func<KernelSet, RecurrentConfig, int, int, bool, RecurrentLayer> createLayer, Func<RecurrentConfig, StepLayout> stepLayout)
     {
+        FirstSchema = firstSchema;
         _stepLayout = stepLayout;
         Type = type;
         Name = name;
@@ -30,13 +31,13 @@ public sealed class CellKind
     /// <summary>Every cell kind, in <see cref="CellType"/> order.</summary>
     public static IReadOnlyList<CellKind> All { get; } =
     [
-        new(CellType.Elman, "elman", "rnn", "RNN", gateCount: 1, hasCellState: false, hasActivation: true,
+        new(CellType.Elman, "elman", "rnn", "RNN", gateCount: 1, hasCellState: false, hasActivation: true, firstSchema: 1,
             (kernels, config, layer, offset, reverse) => new ElmanLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, config.Activation, offset, reverse),
             config => new SummedGatesStepLayout(1, config.Activation == Activation.Relu ? StepActivation.Relu : StepActivation.Tanh)),
-        new(CellType.Lstm, "lstm", "lstm", "LSTM", gateCount: 4, hasCellState: true, hasActivation: false,
+        new(CellType.Lstm, "lstm", "lstm", "LSTM", gateCount: 4, hasCellState: true, hasActivation: false, firstSchema: 1,
             (kernels, config, layer, offset, reverse) => new LstmLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset, reverse),
             _ => new SummedGatesStepLayout(4, elmanActivation: null)),
-        new(CellType.Gru, "gru", "gru", "GRU", gateCount: 3, hasCellState: false, hasActivation: false,
+        new(CellType.Gru, "gru", "gru", "GRU", gateCount: 3, hasCellState: false, hasActivation: false, firstSchema: 3,
             (kernels, config, layer, offset, reverse) => new GruLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset, reverse),
             _ => new GruStepLayout()),
     ];
@@ -68,6 +69,10 @@ public sealed class CellKind
 
     /// <summary>True when the cell carries a cell state c next to h (LSTM): states, checkpoints and C/Python state buffers then hold both.</summary>
     public bool HasCellState { get; }
+
+    /// <summary>The first model-file schema that knows this cell (GRU: 3, 0.3.0), so a file holding it is written with
+    /// at least that schema and older readers say "update RnnNative" instead of failing on an unknown cell.</summary>
+    public int FirstSchema { get; }
 
     /// <summary>True when the cell's nonlinearity is a choice (<see cref="Activation"/>, Elman); the others ignore it.</summary>
     public bool HasActivation { get; }

@@ -40,12 +40,9 @@ public static class ModelFile
     /// mean the same.</summary>
     public const int SchemaVersion = 3;
 
-    /// <summary>The cells that readers of schemas 1 and 2 know.</summary>
-    private static readonly CellType[] CellsBeforeSchema3 = [CellType.Elman, CellType.Lstm];
-
-    /// <summary>The oldest schema that describes a model of <paramref name="config"/>.</summary>
+    /// <summary>The oldest schema that describes a model of <paramref name="config"/>: its cell's (<see cref="CellKind.FirstSchema"/>), and 2 for one-hot input.</summary>
     internal static int SchemaFor(LanguageModelConfig config) =>
-        !CellsBeforeSchema3.Contains(config.Cell) ? 3 : config.Input == InputEncoding.OneHot ? 2 : 1;
+        Math.Max(CellKind.Of(config.Cell).FirstSchema, config.Input == InputEncoding.OneHot ? 2 : 1);
 
     /// <summary>Writes the model atomically: a crash or error never leaves a partial file at <paramref name="path"/>.</summary>
     public static void Save(string path, LanguageModel model, Vocabulary vocabulary, TrainingOptions? options = null, TrainingSnapshot? training = null) =>
