@@ -183,7 +183,7 @@ public class StepKernelTests
         return whole;
     }
 
-    /// <summary>Stated tolerance 2e-6 absolute: float sums over 48 columns plus the σ/tanh bounds (measured under 1e-6).</summary>
+    /// <summary>Stated tolerance 2e-6 absolute: float sums over 49 columns plus the σ/tanh bounds (measured under 1e-6).</summary>
     private static void AssertHiddenNear(double[] expected, float[] actual)
     {
         for (int u = 0; u < Units; u++)
@@ -194,29 +194,29 @@ public class StepKernelTests
 
     [Theory]
     [MemberData(nameof(PathsAndPrecisions))]
-    public void Gru_step_with_four_gates_over_input_and_hidden_matches_the_cell_equations_in_double(KernelPath path, WeightPrecision precision)
+    public void Gru_step_over_input_and_hidden_matches_the_cell_equations_in_double(KernelPath path, WeightPrecision precision)
     {
-        // A [4U, I + U] = [[W_ir, W_hr], [W_iz, W_hz], [W_in, 0], [0, W_hn]], init = [b_ir + b_hr, b_iz + b_hz, b_in, b_hn].
+        // A [3U, 12 + U] = [[W_ir, 0, W_hr], [W_iz, 0, W_hz], [W_in, 0, W_hn]]: the odd input (11) padded
+        // with a zero column so h starts on a column pair; init = [b_ir + b_hr, b_iz + b_hz, b_in, b_hn];
+        // x = [input; 0; h].
         KernelSet kernels = KernelSet.For(path);
         GruLayer layer = GruLayer.Random();
-        int u3 = 3 * Units;
-        float[] left = new float[4 * Units * GruInputs], right = new float[4 * Units * Units], initRows = new float[4 * Units];
-        Array.Copy(layer.WeightIh, left, u3 * GruInputs);
-        Array.Copy(layer.WeightHh, right, 2 * Units * Units);
-        Array.Copy(layer.WeightHh, 2 * Units * Units, right, u3 * Units, Units * Units);
-        for (int row = 0; row < u3; row++)
+        const int HiddenColumn = GruInputs + 1;
+        Assert.Equal(0, HiddenColumn % StepMatrix.SectionMultiple);
+        float[] initRows = new float[4 * Units];
+        for (int row = 0; row < 3 * Units; row++)
         {
             initRows[row] = row < 2 * Units ? layer.BiasIh[row] + layer.BiasHh[row] : layer.BiasIh[row];
         }
-        Array.Copy(layer.BiasHh, 2 * Units, initRows, u3, Units);
-        StepMatrix matrix = new(kernels.Path, kernels.StepWidth, 4, Units, GruInputs + Units, precision);
-        matrix.SetColumns(left, GruInputs, 0, GruInputs);
-        matrix.SetColumns(right, Units, GruInputs, Units);
+        Array.Copy(layer.BiasHh, 2 * Units, initRows, 3 * Units, Units);
+        StepMatrix matrix = new(kernels.Path, kernels.StepWidth, 3, Units, HiddenColumn + Units, precision);
+        matrix.SetColumns(layer.WeightIh, GruInputs, 0, GruInputs);
+        matrix.SetColumns(layer.WeightHh, Units, HiddenColumn, Units);
         float[] init = new float[matrix.Panels * 4 * matrix.Width];
-        matrix.ToPanelOrder(initRows, init);
+        matrix.ToPanelOrder(initRows, 4, init);
         float[] x = new float[matrix.Columns], hiddenPrev = new float[matrix.PaddedUnits];
         layer.Input.CopyTo(x, 0);
-        layer.HiddenPrev.CopyTo(x, GruInputs);
+        layer.HiddenPrev.CopyTo(x, HiddenColumn);
         layer.HiddenPrev.CopyTo(hiddenPrev, 0);
 
         float[] hidden = GruStepWholeAndSplit(kernels, matrix, init, x, hiddenPrev);
@@ -227,9 +227,9 @@ public class StepKernelTests
 
     [Theory]
     [MemberData(nameof(PathsAndPrecisions))]
-    public void Gru_step_with_three_gates_and_a_token_row_matches_the_cell_equations_in_double(KernelPath path, WeightPrecision precision)
+    public void Gru_step_over_hidden_alone_with_a_token_row_matches_the_cell_equations_in_double(KernelPath path, WeightPrecision precision)
     {
-        // A [3U, U] = W_hh over x = h; init = one float32 token-table row [a_r, a_z, a_n, b_hn].
+        // An input section of 0 columns: A [3U, U] = W_hh over x = h; init = one float32 token-table row [a_r, a_z, a_n, b_hn].
         // x and hiddenPrev share one buffer, as a caller may pass them.
         KernelSet kernels = KernelSet.For(path);
         GruLayer layer = GruLayer.Random();
@@ -249,14 +249,18 @@ public class StepKernelTests
 
     [Theory]
     [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
-    public void Gru_step_rejects_other_gate_counts_short_inits_and_overlapping_outputs(KernelPath path)
+    public void Gru_step_rejects_other_gate_counts_odd_input_sections_short_inits_and_overlapping_outputs(KernelPath path)
     {
         KernelSet kernels = KernelSet.For(path);
         StepMatrix dense = new(kernels.Path, kernels.StepWidth, 1, Units, Units, WeightPrecision.Float32);
+        StepMatrix lstm = new(kernels.Path, kernels.StepWidth, 4, Units, Units, WeightPrecision.Float32);
+        StepMatrix oddSection = new(kernels.Path, kernels.StepWidth, 3, Units, GruInputs + Units, WeightPrecision.Float32);
         StepMatrix gru = new(kernels.Path, kernels.StepWidth, 3, Units, Units, WeightPrecision.Float32);
-        int padded = gru.PaddedUnits, state = Math.Max(gru.Columns, padded);
+        int padded = gru.PaddedUnits, state = Math.Max(oddSection.Columns, padded);
         float[] init = new float[gru.Panels * 4 * gru.Width], x = new float[state], hiddenPrev = new float[padded];
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.GruStep(dense, init, x, hiddenPrev, new float[padded], 0, 1)).ParamName);
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.GruStep(lstm, init, x, hiddenPrev, new float[padded], 0, 1)).ParamName);
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.GruStep(oddSection, init, x, hiddenPrev, new float[padded], 0, 1)).ParamName);
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.LstmStep(gru, init, x, new float[padded], new float[padded], 0, 1)).ParamName);
         Assert.Equal("init", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init.AsSpan(0, gru.Panels * 3 * gru.Width), x, hiddenPrev, new float[padded], 0, 1)).ParamName);
         Assert.Equal("hiddenPrev", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init, x, hiddenPrev.AsSpan(1), new float[padded], 0, 1)).ParamName);

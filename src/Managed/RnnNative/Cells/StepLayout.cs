@@ -6,23 +6,36 @@ namespace RnnNative.Cells;
 /// <summary>
 /// How a cell's single-token step lays out one layer's weights (a <see cref="StepMatrix"/> over
 /// [x; h], or over h alone when layer 0 reads a token table) and which step kernel runs them. The
-/// step's starting sums (<c>init</c>) hold <see cref="InitGates"/> blocks of H per unit: the biases,
-/// or a token table's row of input projections with its biases.
+/// matrix holds PyTorch's <see cref="Gates"/> gate blocks of rows [W_ih | W_hh], h's columns from
+/// <see cref="HiddenColumn"/> on; the step's starting sums (<c>init</c>) hold <see cref="InitGates"/>
+/// blocks of H per unit: the biases, or a token table's row of input projections with its biases.
 /// </summary>
 internal abstract class StepLayout
 {
+    /// <summary>G: gate blocks of the layer's matrix (the cell's gates).</summary>
+    public abstract int Gates { get; }
+
     /// <summary>Blocks of H in a layer's starting sums: the gates, plus any the matrix has no rows for.</summary>
-    public abstract int InitGates { get; }
+    public virtual int InitGates => Gates;
 
     /// <summary>True when <see cref="Run"/> reads h before the step apart from x (GRU's z ⊙ h); the caller then supplies it.</summary>
     public virtual bool ReadsPreviousHidden => false;
 
-    /// <summary>Gate blocks of the layer's matrix: over [x; h], or over h alone for a token-table layer.</summary>
-    public abstract int MatrixGates(bool tokenInputs);
+    /// <summary>Where h starts in x = [input; h] for a layer with <paramref name="inputs"/> inputs (0 for
+    /// a token-table layer): after the input, or at the next boundary the kernel's column sections need
+    /// (the positions between stay zero in x and in the matrix).</summary>
+    public virtual int HiddenColumn(int inputs) => inputs;
 
     /// <summary>Copies W_ih [G*H, inputs] (unless <paramref name="tokenInputs"/>: then the matrix is over h
-    /// alone) and W_hh [G*H, H] into <paramref name="matrix"/>.</summary>
-    public abstract void Fill(StepMatrix matrix, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, int inputs, int hidden, bool tokenInputs);
+    /// alone) and W_hh [G*H, H] into <paramref name="matrix"/>, [G*H, <see cref="HiddenColumn"/> + H].</summary>
+    public void Fill(StepMatrix matrix, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, int inputs, int hidden, bool tokenInputs)
+    {
+        if (!tokenInputs)
+        {
+            matrix.SetColumns(weightIh, inputs, 0, inputs);
+        }
+        matrix.SetColumns(weightHh, hidden, HiddenColumn(tokenInputs ? 0 : inputs), hidden);
+    }
 
     /// <summary>The starting sums' biases [<see cref="InitGates"/> * H] from b_ih and b_hh [G*H]; a token
     /// table's rows are the input projections [G*H] (zeros after) plus these.</summary>
@@ -40,18 +53,7 @@ internal abstract class StepLayout
 /// </summary>
 internal sealed class SummedGatesStepLayout(int gates, StepActivation? elmanActivation) : StepLayout
 {
-    public override int InitGates => gates;
-
-    public override int MatrixGates(bool tokenInputs) => gates;
-
-    public override void Fill(StepMatrix matrix, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, int inputs, int hidden, bool tokenInputs)
-    {
-        if (!tokenInputs)
-        {
-            matrix.SetColumns(weightIh, inputs, 0, inputs);
-        }
-        matrix.SetColumns(weightHh, hidden, tokenInputs ? 0 : inputs, hidden);
-    }
+    public override int Gates => gates;
 
     public override void InitBias(KernelSet kernels, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> initBias) => kernels.Add(biasIh, biasHh, initBias);
 

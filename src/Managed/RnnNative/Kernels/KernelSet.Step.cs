@@ -27,12 +27,13 @@ public abstract partial class KernelSet
     /// <paramref name="a"/>, PyTorch's cell (b_hn inside the reset product):
     /// <code>
     /// r = σ(init_r + A_r·x),  z = σ(init_z + A_z·x)
-    /// n = tanh(init_nx (+ A_nx·x) + r ⊙ (init_nh + A_nh·x)),  h = (1 - z) ⊙ n + z ⊙ hPrev
+    /// n = tanh(init_nx + A_n·x[input] + r ⊙ (init_nh + A_n·x[h])),  h = (1 - z) ⊙ n + z ⊙ hPrev
     /// </code>
-    /// Four gates: A's rows are [r, z, n_x, n_h] over x = [input; h] (the caller stores zeros in n_x's h
-    /// columns and n_h's input columns) and <paramref name="init"/> [panels, 4, W] is
-    /// [b_ir + b_hr, b_iz + b_hz, b_in, b_hn] in panel order. Three gates (a first layer fed from a token
-    /// table): A's rows are [r, z, n_h] over x = h only and init [panels, 4, W] is one table row
+    /// A's rows are [W_ir | W_hr], [W_iz | W_hz], [W_in | W_hn] over x = [input; h]: its last U columns
+    /// are h's, the input section before them ends on a multiple of <see cref="StepMatrix.SectionMultiple"/>
+    /// (zero columns, and zeros in x, pad it). <paramref name="init"/> [panels, 4, W] is
+    /// [b_ir + b_hr, b_iz + b_hz, b_in, b_hn] in panel order; a first layer fed from a token table has
+    /// an input section of 0 columns (A = W_hh over x = h) and starts from one table row
     /// [a_r, a_z, a_n, b_hn] (the input side with its biases, then b_hn; see
     /// <see cref="StepMatrix.ToPanelOrder(ReadOnlySpan{float}, int, Span{float})"/>).
     /// <paramref name="x"/> [stored columns, zeros past K]; <paramref name="hiddenPrev"/> and
@@ -42,6 +43,10 @@ public abstract partial class KernelSet
     internal void GruStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int firstPanel, int panelCount)
     {
         CheckStep(a, 3, 4, init, x, firstPanel, panelCount);
+        if (a.Inputs < a.Units || (a.Inputs - a.Units) % StepMatrix.SectionMultiple != 0)
+        {
+            throw new ArgumentException($"a GRU step matrix ends with its {a.Units} h columns after an input section of a multiple of {StepMatrix.SectionMultiple} columns; it has {a.Inputs} columns.", nameof(a));
+        }
         KernelArguments.AtLeast(hiddenPrev.Length, a.PaddedUnits, nameof(hiddenPrev), $"{a.Panels} panels of {a.Width} units");
         KernelArguments.AtLeast(hidden.Length, a.PaddedUnits, nameof(hidden), $"{a.Panels} panels of {a.Width} units");
         Span<float> written = hidden[..a.PaddedUnits];
@@ -69,21 +74,20 @@ public abstract partial class KernelSet
     private protected abstract void DenseStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> y, StepActivation activation, int firstPanel, int panelCount);
 
     /// <summary>The checks every step shares: <paramref name="a"/> is laid out for this path with
-    /// <paramref name="fewestGates"/> to <paramref name="mostGates"/> gates, <paramref name="init"/> has
-    /// <paramref name="mostGates"/> blocks per panel, the panels exist and x covers the stored columns.</summary>
-    private void CheckStep(StepMatrix a, int fewestGates, int mostGates, ReadOnlySpan<float> init, ReadOnlySpan<float> x, int firstPanel, int panelCount)
+    /// <paramref name="gates"/> gates, <paramref name="init"/> has <paramref name="initBlocks"/> blocks
+    /// per panel, the panels exist and x covers the stored columns.</summary>
+    private void CheckStep(StepMatrix a, int gates, int initBlocks, ReadOnlySpan<float> init, ReadOnlySpan<float> x, int firstPanel, int panelCount)
     {
         ArgumentNullException.ThrowIfNull(a);
-        if (a.Path != Path || a.Width != StepWidth || a.Gates < fewestGates || a.Gates > mostGates)
+        if (a.Path != Path || a.Width != StepWidth || a.Gates != gates)
         {
-            string gates = fewestGates == mostGates ? $"{mostGates}" : $"{fewestGates} or {mostGates}";
             throw new ArgumentException($"the step matrix was laid out for {KernelPaths.Name(a.Path)} with {a.Gates} gates; this kernel is {KernelPaths.Name(Path)} with {gates}.", nameof(a));
         }
         if (firstPanel < 0 || panelCount < 0 || firstPanel > a.Panels - panelCount)
         {
             throw new ArgumentOutOfRangeException(nameof(panelCount), $"panels [{firstPanel}, {firstPanel + panelCount}) are outside [0, {a.Panels}).");
         }
-        KernelArguments.AtLeast(init.Length, (long)a.Panels * mostGates * a.Width, nameof(init), $"[{a.Panels}, {mostGates}, {a.Width}] (panels, blocks, width)");
+        KernelArguments.AtLeast(init.Length, (long)a.Panels * initBlocks * a.Width, nameof(init), $"[{a.Panels}, {initBlocks}, {a.Width}] (panels, blocks, width)");
         KernelArguments.AtLeast(x.Length, a.Columns, nameof(x), $"the matrix's {a.Columns} stored columns");
     }
 }

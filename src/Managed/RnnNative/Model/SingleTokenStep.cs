@@ -21,7 +21,7 @@ namespace RnnNative.Model;
 internal sealed class SingleTokenStep
 {
     private readonly LanguageModel _model;
-    private readonly float[][] _inputs;     // per layer: x = [input; h_prev] (or h_prev alone for a token-table layer 0)
+    private readonly float[][] _inputs;     // per layer: x = [input; h_prev] (or h_prev alone for a token-table layer 0), h_prev from the layout's HiddenColumn on
     private readonly float[][] _previous;   // per layer: h before the step, [padded units] (zeros past H)
     private readonly float[][] _hidden;     // per layer: h_new, [padded units]
     private readonly float[][] _cell;       // per layer: c, updated in place, [padded units]
@@ -35,6 +35,7 @@ internal sealed class SingleTokenStep
         LanguageModelConfig config = model.Config;
         _hasCell = config.Recurrent.Kind.HasCellState;
         int width = model.Kernels.StepWidth, hidden = config.HiddenSize, layers = config.Layers;
+        StepLayout layout = config.Recurrent.Kind.StepLayout(config.Recurrent);
         // Whole panels for the layer writing h, and whole stored columns for the layers reading it
         // (the units past H stay zero: their weights and biases are zero).
         int padded = Math.Max((hidden + width - 1) / width * width, (hidden + StepMatrix.ColumnMultiple - 1) / StepMatrix.ColumnMultiple * StepMatrix.ColumnMultiple);
@@ -44,8 +45,8 @@ internal sealed class SingleTokenStep
         _cell = new float[layers][];
         for (int layer = 0; layer < layers; layer++)
         {
-            // Room for the matrix's stored columns (past K: zeros, never written).
-            _inputs[layer] = new float[config.Recurrent.LayerInputSize(layer) + hidden + StepMatrix.ColumnMultiple];
+            // Room for the matrix's stored columns (between the input and h, and past K: zeros, never written).
+            _inputs[layer] = new float[layout.HiddenColumn(config.Recurrent.LayerInputSize(layer)) + hidden + StepMatrix.ColumnMultiple];
             _previous[layer] = new float[padded];
             _hidden[layer] = new float[padded];
             _cell[layer] = new float[padded];
@@ -76,7 +77,7 @@ internal sealed class SingleTokenStep
                 init = weights.Biases[layer];
                 ReadOnlySpan<float> input = layer == 0 ? _model.EmbeddingWeights.Slice(token * embedding, embedding) : _hidden[layer - 1].AsSpan(0, hidden);
                 input.CopyTo(x);
-                hiddenState.CopyTo(x.AsSpan(input.Length));
+                hiddenState.CopyTo(x.AsSpan(weights.Layout.HiddenColumn(input.Length)));
             }
             if (readsPrevious) hiddenState.CopyTo(_previous[layer]);
             if (hasCell)

@@ -41,7 +41,7 @@ internal sealed class StepWeights
     /// <summary>How the cell's steps lay out and run the layers.</summary>
     public StepLayout Layout { get; }
 
-    /// <summary>Per layer: gate rows over [x; h] (layer 0 with a token table: over h only), as <see cref="Layout"/> says.</summary>
+    /// <summary>Per layer: gate rows over [x; h] (layer 0 with a token table: over h only), h from <see cref="StepLayout.HiddenColumn"/> on, as <see cref="Layout"/> says.</summary>
     public StepMatrix[] Layers { get; }
 
     /// <summary>Per layer: the starting sums' biases in panel order, [panels, <see cref="StepLayout.InitGates"/>, W] (unused for layer 0 with a token table).</summary>
@@ -80,7 +80,7 @@ internal sealed class StepWeights
             ParameterTensor biasIh = model.Stack.Tensors[4 * layer + 2], biasHh = model.Stack.Tensors[4 * layer + 3];
             int inputs = recurrent.LayerInputSize(layer);
             bool tokenInputs = layer == 0 && useTable;
-            StepMatrix matrix = new(kernels.Path, width, layout.MatrixGates(tokenInputs), hidden, tokenInputs ? hidden : inputs + hidden, precision);
+            StepMatrix matrix = new(kernels.Path, width, layout.Gates, hidden, layout.HiddenColumn(tokenInputs ? 0 : inputs) + hidden, precision);
             layout.Fill(matrix, parameters.Slice(weightIh.Offset, weightIh.Length), parameters.Slice(weightHh.Offset, weightHh.Length), inputs, hidden, tokenInputs);
             layout.InitBias(kernels, parameters.Slice(biasIh.Offset, biasIh.Length), parameters.Slice(biasHh.Offset, biasHh.Length), initBias);
             biases[layer] = new float[matrix.Panels * initGates * width];

@@ -66,12 +66,15 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
     }
 
     /// <summary>
-    /// GRU: A's rows are [r, z, n_x, n_h] over x = [input; h] (4 gates; n_x is zero in the h columns,
-    /// n_h in the input columns) or [r, z, n_h] over x = h (3 gates: the input side comes in init, a
-    /// token's row); <paramref name="init"/> always has the four blocks [r, z, n_x, n_h] per panel.
+    /// GRU: A's rows are PyTorch's [r, z, n] (3 gates) over x = [input; h]. A's last U columns are
+    /// h's (W_hh), the columns before them the input section (W_ih padded with zero columns to a
+    /// multiple of <see cref="StepMatrix.SectionMultiple"/>, or none for a layer fed from a token table,
+    /// whose input side comes in init). r gates only n's recurrent part, so n's sums go by section:
+    /// input columns into nx, h columns into nh; <paramref name="init"/> has the four blocks
+    /// [r, z, n_x, n_h] per panel.
     /// <code>
     /// r = σ(init_r + A_r·x),  z = σ(init_z + A_z·x)
-    /// nx = init_nx (+ A_nx·x),  nh = init_nh + A_nh·x,  n = tanh(nx + r ⊙ nh)
+    /// nx = init_nx + A_n·x[input],  nh = init_nh + A_n·x[h],  n = tanh(nx + r ⊙ nh)
     /// h = (1 - z) ⊙ n + z ⊙ hPrev
     /// </code>
     /// <paramref name="hiddenPrev"/> is read and <paramref name="hidden"/> written (both [padded units]);
@@ -79,37 +82,38 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
     /// </summary>
     public static void Gru(StepMatrix a, float* init, float* x, float* hiddenPrev, float* hidden, int first, int count)
     {
-        int w = TSimd.Count, k = a.Columns, gates = a.Gates;
-        bool inputN = gates == 4;   // a predictable branch per column pair: cheaper to read than a second copy of the loop
+        int w = TSimd.Count, k = a.Columns, hiddenColumn = a.Inputs - a.Units;
         void* data = a.Data;
         for (int p = first; p < first + count; p++)
         {
             float* start = init + (nint)p * 4 * w;
-            TVec r0 = TSimd.Load(in start[0]), z0 = TSimd.Load(in start[w]), nx0 = TSimd.Load(in start[2 * w]), nh0 = TSimd.Load(in start[3 * w]);
-            TVec r1 = TSimd.Zero, z1 = TSimd.Zero, nx1 = TSimd.Zero, nh1 = TSimd.Zero;
-            nint e = (nint)p * k * gates * w;
-            for (int j = 0; j < k; j += 2, e += 2 * gates * w)
+            TVec r0 = TSimd.Load(in start[0]), z0 = TSimd.Load(in start[w]), n0 = TSimd.Load(in start[2 * w]);
+            TVec r1 = TSimd.Zero, z1 = TSimd.Zero, n1 = TSimd.Zero, nx = TSimd.Zero;
+            nint e = (nint)p * k * 3 * w;
+            for (int j = 0; j < k; j += 2, e += 6 * w)
             {
+                // n0, n1 sum the section being read; a predictable branch per column pair, cheaper to
+                // read than a second copy of the loop.
+                if (j == hiddenColumn)
+                {
+                    nx = TSimd.Add(n0, n1);
+                    n0 = TSimd.Load(in start[3 * w]);
+                    n1 = TSimd.Zero;
+                }
                 TVec x0 = TSimd.Broadcast(x[j]), x1 = TSimd.Broadcast(x[j + 1]);
-                TFormat.LoadColumns<TVec, TSimd>(data, e, 0, gates, out TVec a0, out TVec a1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 0, 3, out TVec a0, out TVec a1);
                 r0 = TSimd.MultiplyAdd(a0, x0, r0);
                 r1 = TSimd.MultiplyAdd(a1, x1, r1);
-                TFormat.LoadColumns<TVec, TSimd>(data, e, 1, gates, out a0, out a1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 1, 3, out a0, out a1);
                 z0 = TSimd.MultiplyAdd(a0, x0, z0);
                 z1 = TSimd.MultiplyAdd(a1, x1, z1);
-                if (inputN)
-                {
-                    TFormat.LoadColumns<TVec, TSimd>(data, e, 2, gates, out a0, out a1);
-                    nx0 = TSimd.MultiplyAdd(a0, x0, nx0);
-                    nx1 = TSimd.MultiplyAdd(a1, x1, nx1);
-                }
-                TFormat.LoadColumns<TVec, TSimd>(data, e, gates - 1, gates, out a0, out a1);
-                nh0 = TSimd.MultiplyAdd(a0, x0, nh0);
-                nh1 = TSimd.MultiplyAdd(a1, x1, nh1);
+                TFormat.LoadColumns<TVec, TSimd>(data, e, 2, 3, out a0, out a1);
+                n0 = TSimd.MultiplyAdd(a0, x0, n0);
+                n1 = TSimd.MultiplyAdd(a1, x1, n1);
             }
             TVec r = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(r0, r1));
             TVec z = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(z0, z1));
-            TVec n = VectorMath.Tanh<TVec, TSimd>(TSimd.MultiplyAdd(r, TSimd.Add(nh0, nh1), TSimd.Add(nx0, nx1)));
+            TVec n = VectorMath.Tanh<TVec, TSimd>(TSimd.MultiplyAdd(r, TSimd.Add(n0, n1), nx));
             TVec hPrev = TSimd.Load(in hiddenPrev[(nint)p * w]);
             TSimd.Store(TSimd.MultiplyAdd(z, TSimd.Subtract(hPrev, n), n), ref hidden[(nint)p * w]);
         }

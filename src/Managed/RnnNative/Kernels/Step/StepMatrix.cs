@@ -73,6 +73,11 @@ internal sealed unsafe class StepMatrix
     /// loops need no remainder: a remainder would hold the accumulators in memory, not registers.</summary>
     public const int ColumnMultiple = 4;
 
+    /// <summary>A kernel that routes sums by column section (GRU: input columns, then h columns) reads
+    /// columns in pairs, as the formats store them (<see cref="IWeightFormat"/>): a section starts at a
+    /// multiple of this (zero columns pad the one before).</summary>
+    public const int SectionMultiple = 2;
+
     /// <summary>K rounded up to <see cref="ColumnMultiple"/>: columns stored, and the length x must have (zeros past K).</summary>
     public int Columns { get; }
 
@@ -144,7 +149,8 @@ internal sealed unsafe class StepMatrix
     /// <summary>
     /// Reorders <paramref name="blocks"/> blocks of U values [blocks*U] into panel order
     /// [<see cref="Panels"/>, blocks, W] (padding zero): a kernel's init may have more blocks than A
-    /// has gates (a GRU fed from a token table starts from [a_r, a_z, a_n, b_hn] with A's rows [r, z, n_h]).
+    /// has gates (a GRU starts from [b_ir + b_hr, b_iz + b_hz, b_in, b_hn] or a token's [a_r, a_z, a_n, b_hn]
+    /// with A's rows [r, z, n]).
     /// </summary>
     public void ToPanelOrder(ReadOnlySpan<float> rows, int blocks, Span<float> panelOrder)
     {
