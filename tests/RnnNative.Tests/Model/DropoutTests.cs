@@ -224,40 +224,11 @@ public class DropoutTests
     }
 }
 
-/// <summary>Dropout's masks and results do not depend on the thread count or the kernel path.</summary>
+/// <summary>Dropout's masks and results do not depend on the thread count or the kernel path (a whole
+/// training window with dropout: <see cref="LanguageModelThreadingTests"/>).</summary>
 [Collection("Parallelism")]
 public class DropoutThreadingTests
 {
-    [Fact]
-    public void A_training_window_gives_identical_bits_on_one_two_and_three_threads()
-    {
-        LanguageModelConfig config = new(VocabularySize: 67, EmbeddingSize: 40, CellType.Lstm, HiddenSize: 131, Layers: 3) { Dropout = 0.5f };
-        const int steps = 16, batch = 24;
-        Random tokens = new(5);
-        int[] inputs = Enumerable.Range(0, steps * batch).Select(_ => tokens.Next(config.VocabularySize)).ToArray();
-        int[] targets = Enumerable.Range(0, steps * batch).Select(_ => tokens.Next(config.VocabularySize)).ToArray();
-
-        (double Loss, float[][] Gradients) Run(int threads) => WithThreads.Run(threads, () =>
-        {
-            LanguageModel model = new(config, KernelSet.Active);
-            model.Initialize(new Random(3));
-            model.ZeroGradients();
-            double loss = model.TrainWindow(inputs, targets, steps, new RecurrentState(config.Recurrent, batch), seed: 8, update: 21);
-            return (loss, model.Blocks.Select(block => block.Gradients.ToArray()).ToArray());
-        });
-
-        var single = Run(1);
-        foreach (int threads in new[] { 2, 3 })
-        {
-            var multi = Run(threads);
-            Assert.Equal(single.Loss, multi.Loss);
-            for (int block = 0; block < single.Gradients.Length; block++)
-            {
-                Assert.Equal(single.Gradients[block], multi.Gradients[block]);
-            }
-        }
-    }
-
     [Fact]
     public void A_dropout_gives_the_same_mask_and_output_on_every_path_and_thread_count()
     {
