@@ -60,6 +60,10 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
         {
             throw new ArgumentOutOfRangeException(nameof(Input), Input, "unknown input encoding");
         }
+        if (Input == InputEncoding.Dense)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Input), Input, "a language model reads tokens (embedding or one-hot input), not dense floats.");
+        }
         if (Input == InputEncoding.OneHot)
         {
             if (EmbeddingSize != 0)
