@@ -16,6 +16,7 @@ internal readonly record struct ChunkTag(string Tag, string Type)
     /// <summary>Outside every chunk; also what a sentence boundary counts as.</summary>
     public static readonly ChunkTag Outside = new("O", "");
 
+    /// <summary>"B-A-B" -> ("B", "A-B"); "O" -> ("O", "").</summary>
     public static ChunkTag Parse(string tag)
     {
         int hyphen = tag.IndexOf('-', StringComparison.Ordinal);
