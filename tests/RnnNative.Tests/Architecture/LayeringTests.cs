@@ -21,8 +21,9 @@ public class LayeringTests
         // 1  the SIMD math and its thread team (Kernels.Simd, .Gemm, .Elementwise, .Step, .Threading):
         //    knows no model, no cell, no file, no text
         ["Kernels"],
-        // 2  files and containers (checkpoints, safetensors, CRC), seeded random numbers, loss curves
-        ["IO", "Randomness", "Reporting"],
+        // 2  files and containers (checkpoints, safetensors, CRC), seeded random numbers, loss curves and
+        //    pictures, metrics (conlleval chunk F1, accuracy and macro F1, MSE and MAE)
+        ["IO", "Randomness", "Reporting", "Metrics"],
         // 3  vocabularies and tokenizers; the recurrent layers and their BPTT
         ["Text", "Cells"],
         // 4  token sequences, batching, validation passes; generated corpora

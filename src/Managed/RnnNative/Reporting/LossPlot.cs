@@ -29,9 +29,7 @@ internal static class LossPlot
         double Y(double loss) => Top + (Height - Top - Bottom) * (losses.Max - loss) / (losses.Max - losses.Min);
 
         StringBuilder svg = new();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\">{Escape(title)}</text>\n");
+        SvgText.Open(svg, Width, Height, title);
         foreach (double loss in losses.Ticks())
         {
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{F(Y(loss))}\" x2=\"{Width - Right}\" y2=\"{F(Y(loss))}\" stroke=\"#ddd\"/>");
@@ -141,7 +139,5 @@ internal static class LossPlot
         return smoothed;
     }
 
-    private static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
-
-    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    private static string F(double v) => SvgText.Number(v);
 }
