@@ -8,13 +8,13 @@ public sealed class TrainingSnapshot
     /// <summary>Updates applied.</summary>
     public long Update { get; init; }
 
-    /// <summary>Where the data walk stands: the next window is <see cref="Window"/> of epoch <see cref="Epoch"/>.</summary>
+    /// <summary>Where the data walk stands: the next batch (a language model's window) is <see cref="Window"/> of epoch <see cref="Epoch"/>.</summary>
     public long Epoch { get; init; }
 
-    /// <summary>The next window's index within its epoch (see <see cref="Epoch"/>).</summary>
+    /// <summary>The next batch's index within its epoch (see <see cref="Epoch"/>); named after the language model's windows, which came first.</summary>
     public long Window { get; init; }
 
-    /// <summary>Tokens trained on so far.</summary>
+    /// <summary>Tokens (the task's items, <see cref="Training.ITrainingTask.ItemsPerBatch"/>) trained on so far.</summary>
     public long TokensSeen { get; init; }
 
     /// <summary>Training time so far, validation excluded.</summary>
@@ -33,10 +33,10 @@ public sealed class TrainingSnapshot
     /// <summary>The optimizer's per-parameter vectors, in <see cref="Training.Optimizer.State"/> order.</summary>
     public float[][] OptimizerState { get; init; } = [];
 
-    /// <summary>The hidden state [L, B, H] carried into the next window.</summary>
+    /// <summary>The hidden state [L, B, H] carried into the next window; empty for a task that carries no state (<see cref="Training.CarriedState"/>).</summary>
     public float[] Hidden { get; init; } = [];
 
-    /// <summary>The LSTM cell state [L, B, H] carried into the next window; empty for Elman.</summary>
+    /// <summary>The LSTM cell state [L, B, H] carried into the next window; empty for the other cells and for a task that carries no state.</summary>
     public float[] Cell { get; init; } = [];
 
     /// <summary>The training loss curve so far.</summary>
