@@ -184,7 +184,7 @@ public sealed class SequenceModel
     /// sequence ends early, so a batch of full sequences keeps the token table's gathered path.</summary>
     private void RunStack(SequenceBatch batch, ForwardMode mode)
     {
-        bool full = batch.Lengths.All(length => length == batch.Timesteps);
+        bool full = !batch.Lengths.AsSpan().ContainsAnyExcept(batch.Timesteps);
         _input.Forward(batch, full ? [] : batch.Lengths, mode);
     }
 
