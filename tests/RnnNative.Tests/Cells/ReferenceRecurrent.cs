@@ -5,13 +5,15 @@ namespace RnnNative.Tests.Cells;
 /// <summary>
 /// PyTorch's nn.RNN / nn.LSTM / nn.GRU forward (bidirectional too) written from the formulas in double
 /// precision with plain loops, independent of the engine: the oracle for forward values and, through
-/// central differences, for gradients. Tensors are found by their PyTorch names.
+/// central differences, for gradients. Tensors are found by their PyTorch names. With per-sequence lengths
+/// each sequence runs its own timesteps only (the reverse direction from its last), as a packed sequence:
+/// outputs past a length stay 0 and the final states are those after the sequence's last timestep.
 /// </summary>
 internal static class ReferenceRecurrent
 {
     public sealed record Result(double[] Output, double[] FinalHidden, double[] FinalCell);
 
-    public static Result Forward(RecurrentConfig config, IReadOnlyList<ParameterTensor> tensors, double[] parameters, double[] input, int steps, int batch, double[] initialHidden, double[] initialCell)
+    public static Result Forward(RecurrentConfig config, IReadOnlyList<ParameterTensor> tensors, double[] parameters, double[] input, int steps, int batch, double[] initialHidden, double[] initialCell, int[]? lengths = null)
     {
         int hidden = config.HiddenSize, width = config.OutputSize;
         double[] layerInput = input;
@@ -23,7 +25,7 @@ internal static class ReferenceRecurrent
             double[] output = new double[steps * batch * width];
             for (int direction = 0; direction < config.Directions; direction++)
             {
-                Direction(config, tensors, parameters, layerInput, steps, batch, initialHidden, initialCell, layer, direction, output, finalHidden, finalCell);
+                Direction(config, tensors, parameters, layerInput, steps, batch, initialHidden, initialCell, layer, direction, output, finalHidden, finalCell, lengths);
             }
             layerInput = output;
         }
@@ -32,7 +34,7 @@ internal static class ReferenceRecurrent
 
     /// <summary>One direction of one layer: time forwards (direction 0) or backwards (1), state slot layer*D + direction.</summary>
     private static void Direction(RecurrentConfig config, IReadOnlyList<ParameterTensor> tensors, double[] parameters, double[] layerInput, int steps, int batch,
-        double[] initialHidden, double[] initialCell, int layer, int direction, double[] output, double[] finalHidden, double[] finalCell)
+        double[] initialHidden, double[] initialCell, int layer, int direction, double[] output, double[] finalHidden, double[] finalCell, int[]? lengths)
     {
         int hidden = config.HiddenSize, gates = config.GateCount * hidden, width = config.OutputSize;
         int inputSize = config.LayerInputSize(layer), slot = layer * config.Directions + direction;
@@ -50,9 +52,10 @@ internal static class ReferenceRecurrent
                 h[j] = initialHidden[(slot * batch + b) * hidden + j];
                 c[j] = initialCell[(slot * batch + b) * hidden + j];
             }
-            for (int step = 0; step < steps; step++)
+            int length = lengths?[b] ?? steps;
+            for (int step = 0; step < length; step++)
             {
-                int t = direction == 0 ? step : steps - 1 - step;
+                int t = direction == 0 ? step : length - 1 - step;
                 // pre = W_ih x + b_ih + W_hh h + b_hh, and its two sides apart (GRU)
                 double[] pre = new double[gates], inputSide = new double[gates], recurrentSide = new double[gates];
                 for (int row = 0; row < gates; row++)

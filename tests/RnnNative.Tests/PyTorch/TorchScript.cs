@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace RnnNative.Tests.PyTorch;
 
 /// <summary>
-/// Runs bindings/python/tests/charrnn_torch.py (copied next to the tests) with /usr/bin/python3
+/// Runs a script of bindings/python/tests (charrnn_torch.py, sequence_torch.py; copied next to the tests) with /usr/bin/python3
 /// (override: RNN_TEST_PYTHON). Installs nothing: a missing interpreter, torch or numpy fails the
 /// calling test with the command that installs them (test.sh runs it on CI machines).
 /// </summary>
@@ -13,11 +13,16 @@ internal static class TorchScript
 
     public static string Python => Environment.GetEnvironmentVariable("RNN_TEST_PYTHON") is { Length: > 0 } python ? python : "/usr/bin/python3";
 
-    public static string Script => Path.Combine(AppContext.BaseDirectory, "PyTorch", "charrnn_torch.py");
+    /// <summary>The language model's mirror, the default script.</summary>
+    public const string CharRnn = "charrnn_torch.py";
 
-    /// <summary>Runs the script on a jobs file; throws with Python's stderr if it fails or outlives <paramref name="timeout"/>.</summary>
-    public static void Run(string jobsPath, TimeSpan timeout)
+    /// <summary>The sequence models' mirror (taggers, classifiers, regressors).</summary>
+    public const string Sequence = "sequence_torch.py";
+
+    /// <summary>Runs the script <paramref name="scriptName"/> on a jobs file; throws with Python's stderr if it fails or outlives <paramref name="timeout"/>.</summary>
+    public static void Run(string jobsPath, TimeSpan timeout, string scriptName = CharRnn)
     {
+        string script = Path.Combine(AppContext.BaseDirectory, "PyTorch", scriptName);
         if (!File.Exists(Python))
         {
             throw new InvalidOperationException($"the PyTorch parity tests need {Python} with torch and numpy, and it is missing: {Install}.");
@@ -28,7 +33,7 @@ internal static class TorchScript
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Script);
+        start.ArgumentList.Add(script);
         start.ArgumentList.Add(jobsPath);
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Python}.");
@@ -36,7 +41,7 @@ internal static class TorchScript
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Python} {Script} did not finish within {timeout.TotalSeconds:F0} s.");
+            throw new TimeoutException($"{Python} {script} did not finish within {timeout.TotalSeconds:F0} s.");
         }
         process.WaitForExit();
         if (process.ExitCode != 0)
@@ -46,7 +51,7 @@ internal static class TorchScript
             {
                 throw new InvalidOperationException($"the PyTorch parity tests need torch and numpy for {Python}: {Install}.\n{stderr}");
             }
-            throw new InvalidOperationException($"{Python} {Script} failed with exit code {process.ExitCode}:\n{stderr}\n{output.Result}");
+            throw new InvalidOperationException($"{Python} {script} failed with exit code {process.ExitCode}:\n{stderr}\n{output.Result}");
         }
     }
 }

@@ -6,8 +6,8 @@ namespace RnnNative.Model;
 
 /// <summary>
 /// Token embeddings as a model's input, PyTorch's <c>nn.Embedding</c>: <c>x_t = embedding[token_t]</c> [T*B, E],
-/// dropped in training (<see cref="LanguageModelConfig.Dropout"/>, place 0). Layer 0 sees embeddings of V tokens:
-/// when a window has more rows than V (and nothing is dropped), the V embeddings are projected once
+/// dropped in training (the model's dropout p, place 0). Layer 0 sees embeddings of V tokens:
+/// when a window has more rows than V (nothing dropped, one direction, no sequence ending early), the V embeddings are projected once
 /// (embedding · W_ih_l0ᵀ, the token table) and rows gathered, instead of a GEMM over all T*B rows: the dot
 /// products are the same, only fewer of them.
 /// </summary>
@@ -23,21 +23,22 @@ internal sealed class EmbeddingInput : TokenInput
     private bool _gathered;                       // the last forward gathered layer 0's input projections per token
     private readonly bool _replica;
 
-    public EmbeddingInput(LanguageModelConfig config, RecurrentStack stack, KernelSet kernels)
-        : this(config, stack, kernels, new float[config.VocabularySize * config.EmbeddingSize], replica: false)
+    public EmbeddingInput(RecurrentStack stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout)
+        : this(stack, kernels, vocabularySize, embeddingSize, dropout, new float[vocabularySize * embeddingSize], replica: false)
     {
     }
 
-    private EmbeddingInput(LanguageModelConfig config, RecurrentStack stack, KernelSet kernels, float[] embedding, bool replica)
-        : base(config, stack, kernels)
+    private EmbeddingInput(RecurrentStack stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout, float[] embedding, bool replica)
+        : base(stack, kernels, vocabularySize)
     {
+        E = embeddingSize;
         _embedding = embedding;
         _replica = replica;
         _embeddingGradient = replica ? [] : new float[embedding.Length];
-        _dropout = new Dropout(kernels, config.Dropout, place: 0);
+        _dropout = new Dropout(kernels, dropout, place: 0);
     }
 
-    private int E => Config.EmbeddingSize;
+    private int E { get; }
 
     public override IEnumerable<ParameterBlock> CreateBlocks(WeightVersion version) => [new ParameterBlock("embedding", _embedding, _embeddingGradient) { Version = version }];
 
@@ -54,12 +55,12 @@ internal sealed class EmbeddingInput : TokenInput
         }
     }
 
-    public override void Forward(ReadOnlySpan<int> tokens, int timesteps, int batch, RecurrentState state, ForwardMode mode)
+    public override void Forward(ReadOnlySpan<int> tokens, int timesteps, int batch, RecurrentState? state, ForwardMode mode, ReadOnlySpan<int> lengths = default)
     {
         int rows = tokens.Length;
         // Dropped embeddings are no longer rows of a table of V: layer 0 then reads them row by row.
-        bool drops = mode.IsTraining && Config.Dropout > 0;
-        _gathered = rows > V && !drops;
+        bool drops = mode.IsTraining && _dropout.Probability > 0;
+        _gathered = rows > V && !drops && CanGather(lengths);
         if (_gathered)
         {
             if (_tokenGates.Length < V * GateWidth)
@@ -69,7 +70,7 @@ internal sealed class EmbeddingInput : TokenInput
             }
             Span<float> tokenGates = _tokenGates.AsSpan(0, V * GateWidth);
             ProjectTokens(tokenGates);
-            Stack.ForwardGathered(tokenGates, tokens, timesteps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+            Stack.ForwardGathered(tokenGates, tokens, timesteps, batch, state?.Hidden, state?.Cell, [], state?.Hidden, state?.Cell, mode);
             return;
         }
         if (_embedded.Length < rows * E)
@@ -83,7 +84,7 @@ internal sealed class EmbeddingInput : TokenInput
             _embedding.AsSpan(tokens[row] * E, E).CopyTo(embedded.Slice(row * E, E));
         }
         _dropout.Forward(embedded, rows, mode);
-        Stack.Forward(_dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded, timesteps, batch, state.Hidden, state.Cell, [], state.Hidden, state.Cell, mode);
+        Stack.Forward(_dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded, timesteps, batch, state?.Hidden, state?.Cell, [], state?.Hidden, state?.Cell, mode, lengths);
     }
 
     public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput)
@@ -122,5 +123,5 @@ internal sealed class EmbeddingInput : TokenInput
     public override void ProjectTokens(Span<float> table) =>
         Kernels.Gemm(false, true, V, GateWidth, E, 1f, _embedding, E, InputWeights(Stack.Parameters), E, 0f, table, GateWidth);
 
-    public override TokenInput CreateReplica(RecurrentStack replicaStack) => new EmbeddingInput(Config, replicaStack, Kernels, _embedding, replica: true);
+    public override TokenInput CreateReplica(RecurrentStack replicaStack) => new EmbeddingInput(replicaStack, Kernels, V, E, _dropout.Probability, _embedding, replica: true);
 }

@@ -36,7 +36,7 @@ public sealed class LanguageModel
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
         Stack = new RecurrentStack(config.Recurrent, Kernels);
-        _input = TokenInput.Create(config, Stack, Kernels);
+        _input = TokenInput.Create(config.Input, config.VocabularySize, config.EmbeddingSize, config.Dropout, Stack, Kernels);
         _head = new SoftmaxHead(Kernels, config.VocabularySize, config.HiddenSize, config.Dropout, place: config.Layers);
         Version = new WeightVersion();
         _stepWeights = new StepWeightsCache();
@@ -212,25 +212,13 @@ public sealed class LanguageModel
         }
         if (state.Batch == 1)
         {
-            CheckTokenIds(tokens, nameof(tokens));
+            _input.CheckTokenIds(tokens, nameof(tokens));
             _singleTokenStep ??= new SingleTokenStep(this);
             _singleTokenStep.Run(_stepWeights.Get(this), tokens[0], state, logits);
             return;
         }
         int rows = Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
         _head.Logits(rows).CopyTo(logits);
-    }
-
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="name"/> for an id outside the vocabulary.</summary>
-    private void CheckTokenIds(ReadOnlySpan<int> ids, string name)
-    {
-        for (int i = 0; i < ids.Length; i++)
-        {
-            if ((uint)ids[i] >= (uint)V)
-            {
-                throw new ArgumentOutOfRangeException(name, ids[i], $"token id at position {i} is outside the vocabulary [0, {V}).");
-            }
-        }
     }
 
     /// <summary>Runs the input part, the stack and the output part (its logits), dropping units in a training
@@ -254,7 +242,7 @@ public sealed class LanguageModel
             Config.ValidateWindow(timesteps, batch, nameof(timesteps), nameof(batch));
             _largestWindow = rows;
         }
-        CheckTokenIds(inputs, inputsName);
+        _input.CheckTokenIds(inputs, inputsName);
         _input.Forward(inputs, timesteps, batch, state, mode);
         _head.Forward(Stack.Output, rows, mode);
         return rows;

@@ -1,4 +1,6 @@
 using RnnNative.Cells;
+using RnnNative.Data;
+using RnnNative.Sizes;
 
 namespace RnnNative.Model;
 
@@ -38,9 +40,112 @@ public sealed record SequenceModelConfig(ModelKind Kind, CellType Cell, int Hidd
     /// <summary>The scale of IRNN's identity W_hh.</summary>
     public float IdentityScale { get; init; } = 1f;
 
-    /// <summary>A classifier's pooling of the outputs over timesteps.</summary>
+    /// <summary>How a classifier (or a regressor at the end) turns a sequence's outputs into one vector.</summary>
     public SequencePooling Pooling { get; init; }
 
     /// <summary>A regressor's targets: per timestep (true) or one per sequence (false).</summary>
     public bool PerStep { get; init; }
+
+    /// <summary>True when the head reads every timestep (a tagger, a per-step regressor), false when it reads one pooled vector per sequence.</summary>
+    public bool HeadPerTimestep => Kind == ModelKind.Tagger || (Kind == ModelKind.Regressor && PerStep);
+
+    /// <summary>The targets a batch for this model carries: a class per timestep (tagger), a class per sequence
+    /// (classifier), or O values per sequence or per timestep (regressor).</summary>
+    public TargetKind Target => Kind switch
+    {
+        ModelKind.Tagger => TargetKind.StepClasses,
+        ModelKind.Classifier => TargetKind.SequenceClass,
+        _ => PerStep ? TargetKind.StepValues : TargetKind.SequenceValues,
+    };
+
+    /// <summary>The recurrent stack between the input part and the head; its input size is E (embedding), V (one-hot) or F (dense).</summary>
+    public RecurrentConfig Recurrent => new(Cell, Input switch { InputEncoding.OneHot => VocabularySize, InputEncoding.Dense => FeatureSize, _ => EmbeddingSize }, HiddenSize, Layers, Activation)
+    {
+        Bidirectional = Bidirectional,
+        Dropout = Dropout,
+        Initialization = Initialization,
+        IdentityScale = IdentityScale,
+    };
+
+    /// <summary>This config with <see cref="LanguageModelConfig.DefaultEmbeddingSize"/> filled in when it asks for an embedding of size 0.</summary>
+    public SequenceModelConfig WithDefaults() =>
+        Input == InputEncoding.Embedding && EmbeddingSize == 0 ? this with { EmbeddingSize = LanguageModelConfig.DefaultEmbeddingSize(HiddenSize) } : this;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Kind) || Kind == ModelKind.LanguageModel)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "a sequence model is a tagger, a classifier or a regressor (a language model is a LanguageModelConfig).");
+        }
+        if (!Enum.IsDefined(Input))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Input), Input, "unknown input encoding");
+        }
+        if (!Enum.IsDefined(Pooling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, "unknown pooling");
+        }
+        // A softmax over one class learns nothing; a regressor may predict one value.
+        ArgumentOutOfRangeException.ThrowIfLessThan(Outputs, Kind == ModelKind.Regressor ? 1 : 2, nameof(Outputs));
+        if (PerStep && Kind != ModelKind.Regressor)
+        {
+            throw new ArgumentException($"only a regressor chooses between per-step and per-sequence targets; a {Kind} has {Target} targets.", nameof(PerStep));
+        }
+        if (Pooling != SequencePooling.Last && HeadPerTimestep)
+        {
+            throw new ArgumentException($"a {(Kind == ModelKind.Tagger ? "tagger" : "per-step regressor")} predicts at every timestep and pools nothing.", nameof(Pooling));
+        }
+        if (Input == InputEncoding.Dense)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(FeatureSize, 1, nameof(FeatureSize));
+            if (VocabularySize != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(VocabularySize), VocabularySize, "must be 0 with dense input, which reads floats, not tokens.");
+            }
+            if (EmbeddingSize != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "must be 0 with dense input, which has no embedding.");
+            }
+        }
+        else
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(VocabularySize, 2, nameof(VocabularySize));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(VocabularySize, 1 << 22, nameof(VocabularySize));
+            if (FeatureSize != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(FeatureSize), FeatureSize, "must be 0 with token input (features are for dense input).");
+            }
+            if (Input == InputEncoding.OneHot && EmbeddingSize != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "must be 0 with one-hot input, which has no embedding (the first layer reads the V one-hot features).");
+            }
+            if (Input == InputEncoding.Embedding)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(EmbeddingSize, 1, nameof(EmbeddingSize));
+            }
+        }
+        // The Jordan cell (issue 15 piece 3) adds its own checks here when it joins the cell table: one
+        // recurrent layer, not bidirectional, its output feedback sized by Outputs.
+        Recurrent.Validate();
+        BufferLength.Of(nameof(EmbeddingSize), $"the embedding [V={VocabularySize}, E={EmbeddingSize}]", VocabularySize, EmbeddingSize);
+        BufferLength.Of(nameof(HiddenSize), $"the decoder [C={Outputs}, D*H+1={Recurrent.OutputSize + 1}]", Outputs, Recurrent.OutputSize + 1L);
+    }
+
+    /// <summary>The state_dict names and shapes, in file order: <c>embedding.weight</c> [V, E] (embedding input only),
+    /// <c>rnn.*</c> (<see cref="RecurrentConfig.TensorShapes"/>), <c>decoder.weight</c> [C, D*H], <c>decoder.bias</c> [C]
+    /// (C = <see cref="Outputs"/>). Lets loaders check a file against a config before allocating the model.</summary>
+    public IEnumerable<(string Name, int[] Shape)> TensorShapes()
+    {
+        if (Input == InputEncoding.Embedding)
+        {
+            yield return ("embedding.weight", [VocabularySize, EmbeddingSize]);
+        }
+        foreach ((string name, int[] shape) in Recurrent.TensorShapes())
+        {
+            yield return ("rnn." + name, shape);
+        }
+        yield return ("decoder.weight", [Outputs, Recurrent.OutputSize]);
+        yield return ("decoder.bias", [Outputs]);
+    }
 }

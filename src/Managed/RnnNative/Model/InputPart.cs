@@ -1,0 +1,37 @@
+using RnnNative.Cells;
+using RnnNative.Data;
+using RnnNative.Kernels;
+
+namespace RnnNative.Model;
+
+/// <summary>
+/// A model's input part: how the inputs of a batch reach the recurrent stack's first layer, and how the
+/// gradient leaving the stack reaches the part's own weights. <see cref="TokenInput"/> reads token ids
+/// (an embedding or one-hot vectors), <see cref="DenseInput"/> floats. One per model instance; a replica
+/// gets its own, sharing the weights.
+/// </summary>
+internal abstract class InputPart(RecurrentStack stack, KernelSet kernels)
+{
+    protected RecurrentStack Stack => stack;
+
+    protected KernelSet Kernels => kernels;
+
+    /// <summary>The part's own trainable vectors in file order (an embedding; none for one-hot or dense input), moving <paramref name="version"/>.</summary>
+    public abstract IEnumerable<ParameterBlock> CreateBlocks(WeightVersion version);
+
+    /// <summary>Its tensors' values (or gradients) in the order the model's config lists them.</summary>
+    public abstract IEnumerable<Memory<float>> TensorViews(bool gradients);
+
+    /// <summary>Draws the part's weights from <paramref name="random"/> (before the stack's, as always).</summary>
+    public abstract void Initialize(Random random);
+
+    /// <summary>Runs the stack from a zero state over the inputs of <paramref name="batch"/> (checked by the caller);
+    /// <paramref name="lengths"/> [B] as <see cref="RecurrentStack.Forward"/> takes them (empty: every sequence T timesteps).</summary>
+    public abstract void Forward(SequenceBatch batch, ReadOnlySpan<int> lengths, ForwardMode mode);
+
+    /// <summary>Backpropagates <paramref name="dOutput"/> [T*B, D*H] through the stack of the last <see cref="Forward(SequenceBatch, ReadOnlySpan{int}, ForwardMode)"/> and into the part's weights.</summary>
+    public abstract void Backward(SequenceBatch batch, ReadOnlySpan<float> dOutput);
+
+    /// <summary>A part for a replica over <paramref name="replicaStack"/>: these weights, its own scratch buffers, no gradients.</summary>
+    public abstract InputPart CreateReplica(RecurrentStack replicaStack);
+}
