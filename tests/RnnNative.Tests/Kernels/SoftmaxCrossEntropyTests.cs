@@ -172,4 +172,31 @@ public class SoftmaxCrossEntropyTests
         Assert.Equal(dOne, dAll.AsSpan(7, 7).ToArray());
         Assert.All(dAll.AsSpan(0, 7).ToArray().Concat(dAll.AsSpan(14, 7).ToArray()), g => Assert.Equal(0f, g));
     }
+
+    [Theory]
+    [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
+    public void Softmax_backward_matches_the_double_Jacobian_on_every_length_in_place_too(KernelPath path)
+    {
+        KernelSet kernels = KernelSet.For(path);
+        foreach (int length in KernelTestData.Lengths)
+        {
+            float[] p = KernelTestData.Inputs(length, seed: length, scale: 4f);
+            kernels.Softmax(p, p);
+            float[] dp = KernelTestData.Uniform(length, seed: length + 1, -2f, 2f);
+            float[] dz = KernelTestData.OutputWithCanary(length);
+            kernels.SoftmaxBackward(p, dp, dz.AsSpan(0, length));
+            // dz_k = Σ_j (δ_kj p_j - p_k p_j) dp_j = p_k (dp_k - Σ_j p_j dp_j)
+            double dot = 0;
+            for (int j = 0; j < length; j++) dot += (double)p[j] * dp[j];
+            for (int k = 0; k < length; k++)
+            {
+                double expected = p[k] * (dp[k] - dot);
+                // The float dot product rounds at ~1e-7 of Σ |p_j dp_j| <= 2, scaled by p_k.
+                Assert.True(Math.Abs(dz[k] - expected) <= 1e-6 * p[k] + 1e-30, $"length {length}, k {k}: {dz[k]} vs {expected}");
+            }
+            KernelTestData.AssertCanaryIntact(dz, length);
+            kernels.SoftmaxBackward(p, dp, dp);
+            Assert.Equal(dz.AsSpan(0, length).ToArray(), dp);
+        }
+    }
 }

@@ -257,7 +257,7 @@ internal sealed class TrainingStart
         LanguageModelConfig config = d with
         {
             EmbeddingSize = embedding,
-            Cell = args.Choice("cell", d.Cell, [.. CellKind.All.SelectMany(kind => new[] { (kind.Name, kind.Type), (kind.PyTorchName, kind.Type) }).Distinct()]),
+            Cell = args.Choice("cell", d.Cell, [.. CellKind.All.SelectMany(kind => new[] { (kind.Name, kind.Type), (kind.PyTorchName ?? kind.Name, kind.Type) }).Distinct()]),
             HiddenSize = hidden,
             Layers = args.Int("layers", d.Layers, min: 1, max: 64),
             Activation = args.Choice("activation", d.Activation, ("tanh", Activation.Tanh), ("relu", Activation.Relu)),

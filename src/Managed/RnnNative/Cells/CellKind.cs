@@ -10,11 +10,12 @@ namespace RnnNative.Cells;
 /// </summary>
 public sealed class CellKind
 {
-    private readonly Func<KernelSet, RecurrentConfig, int, int, bool, RecurrentLayer> _createLayer;
-    private readonly Func<RecurrentConfig, StepLayout> _stepLayout;
+    // Both null for a cell that is not a layer of a stack (Jordan): it runs its own network, JordanLayer.
+    private readonly Func<KernelSet, RecurrentConfig, int, int, bool, RecurrentLayer>? _createLayer;
+    private readonly Func<RecurrentConfig, StepLayout>? _stepLayout;
 
-    private CellKind(CellType type, string name, string pyTorchName, string displayName, int gateCount, bool hasCellState, bool hasActivation, int firstSchema,
-        Func<KernelSet, RecurrentConfig, int, int, bool, RecurrentLayer> createLayer, Func<RecurrentConfig, StepLayout> stepLayout)
+    private CellKind(CellType type, string name, string? pyTorchName, string displayName, int gateCount, bool hasCellState, bool hasActivation, int firstSchema,
+        Func<KernelSet, RecurrentConfig, int, int, bool, RecurrentLayer>? createLayer, Func<RecurrentConfig, StepLayout>? stepLayout)
     {
         FirstSchema = firstSchema;
         _stepLayout = stepLayout;
@@ -40,7 +41,13 @@ public sealed class CellKind
         new(CellType.Gru, "gru", "gru", "GRU", gateCount: 3, hasCellState: false, hasActivation: false, firstSchema: 3,
             (kernels, config, layer, offset, reverse) => new GruLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset, reverse),
             _ => new GruStepLayout()),
+        // One gate block (W_ih, W_yh [H, ·]); schema 4 is the first with whole-sequence models, the only ones it serves.
+        new(CellType.Jordan, "jordan", pyTorchName: null, "Jordan", gateCount: 1, hasCellState: false, hasActivation: true, firstSchema: 4,
+            createLayer: null, stepLayout: null),
     ];
+
+    /// <summary>The entries PyTorch has a module for (every one with a <see cref="PyTorchName"/>), in <see cref="All"/>'s order.</summary>
+    internal static IReadOnlyList<CellKind> PyTorchKinds { get; } = [.. All.Where(kind => kind.PyTorchName is not null)];
 
     /// <summary>The entry of <paramref name="type"/>.</summary>
     public static CellKind Of(CellType type) =>
@@ -58,10 +65,11 @@ public sealed class CellKind
     /// <summary>The engine's name: CLI <c>--cell</c>, model.json <c>"cell"</c>, Python's <c>cell=</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The cell's name in PyTorch exchange files (metadata <c>"cell"</c>): the lower-case nn module, <c>nn.RNN</c> → "rnn".</summary>
-    public string PyTorchName { get; }
+    /// <summary>The cell's name in PyTorch exchange files (metadata <c>"cell"</c>): the lower-case nn module, <c>nn.RNN</c> → "rnn";
+    /// null for a cell PyTorch has no module for (Jordan).</summary>
+    public string? PyTorchName { get; }
 
-    /// <summary>For people: "LSTM", "RNN", "GRU".</summary>
+    /// <summary>For people: "LSTM", "RNN", "GRU", "Jordan".</summary>
     public string DisplayName { get; }
 
     /// <summary>G: gate blocks in the rows of W_ih, W_hh and the biases, in PyTorch's order.</summary>
@@ -77,12 +85,28 @@ public sealed class CellKind
     /// <summary>True when the cell's nonlinearity is a choice (<see cref="Activation"/>, Elman); the others ignore it.</summary>
     public bool HasActivation { get; }
 
+    /// <summary>True when the cell runs as a layer of a <see cref="RecurrentStack"/> (Elman, LSTM, GRU); false for a cell that runs
+    /// its own one-layer network with its output layer inside (Jordan: <see cref="JordanLayer"/>), which stacks, language
+    /// models and single-token steps refuse.</summary>
+    public bool IsStackCell => _createLayer is not null;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when the cell is not a
+    /// <see cref="IsStackCell"/>; <paramref name="user"/> says what refuses it ("a recurrent stack").</summary>
+    internal void RequireStackCell(string paramName, string user)
+    {
+        if (!IsStackCell) throw NotStackCell(paramName, user);
+    }
+
+    private ArgumentException NotStackCell(string paramName, string user) =>
+        new($"a {DisplayName} network feeds back its output, so it is one layer with its own output layer, not a layer of {user}: use it as a whole-sequence model (tagger, classifier, regressor).", paramName);
+
     /// <summary>The layer running this cell for layer <paramref name="layer"/> of <paramref name="config"/>, its parameters
     /// from <paramref name="parameterOffset"/>; <paramref name="reverse"/>: the backward direction of a bidirectional layer.</summary>
-    internal RecurrentLayer CreateLayer(KernelSet kernels, RecurrentConfig config, int layer, int parameterOffset, bool reverse) => _createLayer(kernels, config, layer, parameterOffset, reverse);
+    internal RecurrentLayer CreateLayer(KernelSet kernels, RecurrentConfig config, int layer, int parameterOffset, bool reverse) =>
+        (_createLayer ?? throw NotStackCell(nameof(config), "a recurrent stack"))(kernels, config, layer, parameterOffset, reverse);
 
     /// <summary>How single-token steps of a stack of <paramref name="config"/> lay out and run its weights.</summary>
-    internal StepLayout StepLayout(RecurrentConfig config) => _stepLayout(config);
+    internal StepLayout StepLayout(RecurrentConfig config) => (_stepLayout ?? throw NotStackCell(nameof(config), "a single-token step"))(config);
 
     /// <summary>"LSTM", or "RNN (relu)" for a cell with an activation choice.</summary>
     public string Describe(Activation activation) => HasActivation ? $"{DisplayName} ({(activation == Activation.Relu ? "relu" : "tanh")})" : DisplayName;

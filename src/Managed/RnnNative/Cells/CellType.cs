@@ -12,6 +12,12 @@ public enum CellType
     /// <summary>GRU with PyTorch's gate order (r, z, n), <c>nn.GRU</c>:
     /// <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>, <c>h' = (1 − z) ⊙ n + z ⊙ h</c>.</summary>
     Gru = 2,
+
+    /// <summary>Jordan network (Jordan 1986), which feeds back its previous output instead of its hidden state:
+    /// <c>h_t = f(W_ih x_t + W_yh y_{t-1} + b)</c>, <c>y_t = g(W_out h_t + b_out)</c>, <c>y_0 = 0</c>. One layer in one
+    /// direction that owns its output layer (<see cref="JordanLayer"/>); not a layer of a <see cref="RecurrentStack"/>,
+    /// and no PyTorch module.</summary>
+    Jordan = 3,
 }
 
 /// <summary>The nonlinearity f of an Elman cell. Numbers are stable (C ABI, checkpoints).</summary>

@@ -3,7 +3,7 @@ using RnnNative.Sizes;
 namespace RnnNative.Cells;
 
 /// <summary>The shape of a stack of recurrent layers.</summary>
-/// <param name="Cell">Elman or LSTM, for every layer.</param>
+/// <param name="Cell">Elman, LSTM or GRU, for every layer; Jordan for one layer in one direction (a <see cref="JordanLayer"/>, which no stack runs).</param>
 /// <param name="InputSize">Features per step entering the first layer.</param>
 /// <param name="HiddenSize">H: features of the hidden state of every layer.</param>
 /// <param name="Layers">L: layers stacked, each feeding its hidden states to the next.</param>
@@ -76,6 +76,11 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
             throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "unknown activation");
         }
         ValidateOptions(Cell, Dropout, Initialization, IdentityScale);
+        if (!Kind.IsStackCell && (Layers != 1 || Bidirectional))
+        {
+            throw new ArgumentException($"a {Kind.DisplayName} network has one recurrent layer in one direction (Jordan 1986), not {Layers} {(Layers == 1 ? "layer" : "layers")}{(Bidirectional ? ", bidirectional" : "")}.",
+                Layers != 1 ? nameof(Layers) : nameof(Bidirectional));
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(InputSize, 1, nameof(InputSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(HiddenSize, 1, nameof(HiddenSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Layers, 1, nameof(Layers));
@@ -104,7 +109,8 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
         {
             throw new ArgumentOutOfRangeException(nameof(Initialization), initialization, "unknown initialization");
         }
-        if (initialization == RecurrentInitialization.Identity && !CellKind.Of(cell).HasActivation)
+        // IRNN sets W_hh = I: it needs an Elman-style hidden-to-hidden matrix, which a Jordan network does not have.
+        if (initialization == RecurrentInitialization.Identity && !(CellKind.Of(cell).HasActivation && CellKind.Of(cell).IsStackCell))
         {
             throw new ArgumentOutOfRangeException(nameof(Initialization), initialization, $"identity initialization (IRNN) is for Elman cells, not {CellKind.Of(cell).DisplayName}.");
         }

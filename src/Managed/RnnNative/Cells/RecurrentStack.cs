@@ -41,6 +41,7 @@ public sealed class RecurrentStack
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        config.Kind.RequireStackCell(nameof(config), "a recurrent stack");
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
         _layers = new RecurrentLayer[config.Layers * config.Directions];
@@ -174,7 +175,7 @@ public sealed class RecurrentStack
         RequireOptionalLength(finalCell, CellStateLength(batch), nameof(finalCell));
     }
 
-    private static void CheckLengths(ReadOnlySpan<int> lengths, int timesteps, int batch)
+    internal static void CheckLengths(ReadOnlySpan<int> lengths, int timesteps, int batch)
     {
         if (lengths.IsEmpty)
         {
@@ -342,7 +343,7 @@ public sealed class RecurrentStack
     private static Span<float> StateSlice(Span<float> states, int layer, int stateSize) =>
         states.IsEmpty ? [] : states.Slice(layer * stateSize, stateSize);
 
-    private static void RequireLength<T>(ReadOnlySpan<T> span, int length, string name)
+    internal static void RequireLength<T>(ReadOnlySpan<T> span, int length, string name)
     {
         if (span.Length != length)
         {
@@ -350,7 +351,7 @@ public sealed class RecurrentStack
         }
     }
 
-    private static void RequireOptionalLength(ReadOnlySpan<float> span, int length, string name)
+    internal static void RequireOptionalLength(ReadOnlySpan<float> span, int length, string name)
     {
         if (!span.IsEmpty && span.Length != length)
         {

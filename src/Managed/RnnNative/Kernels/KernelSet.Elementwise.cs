@@ -115,4 +115,12 @@ public abstract partial class KernelSet
 
     /// <summary>Softmax of one row: <c>p = exp(z - max z) / Σ exp(z - max z)</c>. In place allowed.</summary>
     public abstract void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities);
+
+    /// <summary>
+    /// The gradient through the softmax of one row, given its <paramref name="probabilities"/> p and the
+    /// gradient <paramref name="dProbabilities"/> dp reaching them (the Jacobian <c>diag(p) - p pᵀ</c> applied to dp):
+    /// <c>dz = p ⊙ (dp - Σ_j p_j dp_j)</c>. Written, not added; dLogits may be dProbabilities (in place).
+    /// The dot product sums in float lanes, so paths differ by rounding.
+    /// </summary>
+    public abstract void SoftmaxBackward(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> dProbabilities, Span<float> dLogits);
 }

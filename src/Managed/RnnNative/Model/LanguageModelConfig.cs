@@ -77,6 +77,8 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
         {
             throw new ArgumentException("a language model predicts each token from the ones before it, so its stack cannot be bidirectional (the backward direction would read the token to predict); bidirectional stacks are for whole-sequence tasks.", nameof(Bidirectional));
         }
+        // Before the stack's checks, so a Jordan cell is refused for what it is, not for the default layer count.
+        Recurrent.Kind.RequireStackCell(nameof(Cell), "a language model's stack");
         Recurrent.Validate();
         BufferLength.Of(nameof(EmbeddingSize), $"the embedding [V={VocabularySize}, E={EmbeddingSize}]", VocabularySize, EmbeddingSize);
         BufferLength.Of(nameof(HiddenSize), $"the decoder [V={VocabularySize}, H+1={HiddenSize + 1}]", VocabularySize, HiddenSize + 1L);

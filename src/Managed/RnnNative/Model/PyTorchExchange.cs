@@ -91,7 +91,8 @@ public static class PyTorchExchange
         writer.SetMetadata("format", "pt");
         writer.SetMetadata("rnnnative.schema", Invariant(ModelFile.SchemaFor(c)));
         CellKind cell = CellKind.Of(c.Cell);
-        writer.SetMetadata("cell", cell.PyTorchName);
+        // A language model's cell is a stack cell (validated), and every stack cell has a PyTorch module.
+        writer.SetMetadata("cell", cell.PyTorchName!);
         if (cell.HasActivation)
         {
             writer.SetMetadata("nonlinearity", c.Activation == Activation.Relu ? "relu" : "tanh");
@@ -182,8 +183,8 @@ public static class PyTorchExchange
             throw new CheckpointFormatException($"the file was exported with rnnnative.schema '{schema}'; this RnnNative reads up to {SchemaVersion}: update RnnNative.");
         }
         string cellName = Text(metadata, "cell");
-        CellKind cell = CellKind.All.FirstOrDefault(kind => kind.PyTorchName == cellName)
-            ?? throw new CheckpointFormatException($"metadata 'cell' is '{cellName}'; expected one of {string.Join(", ", CellKind.All.Select(kind => $"'{kind.PyTorchName}'"))}.");
+        CellKind cell = CellKind.PyTorchKinds.FirstOrDefault(kind => kind.PyTorchName == cellName)
+            ?? throw new CheckpointFormatException($"metadata 'cell' is '{cellName}'; expected one of {string.Join(", ", CellKind.PyTorchKinds.Select(kind => $"'{kind.PyTorchName}'"))}.");
         Activation activation = !cell.HasActivation ? Activation.Tanh : Text(metadata, "nonlinearity") switch
         {
             "tanh" => Activation.Tanh,
@@ -221,8 +222,8 @@ public static class PyTorchExchange
         int layers = 0;
         while (reader.Contains($"rnn.weight_ih_l{layers}")) layers++;
         long gates = hh[0] / hh[1];
-        CellKind kind = CellKind.All.FirstOrDefault(kind => kind.GateCount == gates)
-            ?? throw new CheckpointFormatException($"{advice} rnn.weight_hh_l0 has {gates} gate blocks; expected {string.Join(" or ", CellKind.All.Select(kind => $"{kind.GateCount} ({kind.DisplayName})"))}.");
+        CellKind kind = CellKind.PyTorchKinds.FirstOrDefault(kind => kind.GateCount == gates)
+            ?? throw new CheckpointFormatException($"{advice} rnn.weight_hh_l0 has {gates} gate blocks; expected {string.Join(" or ", CellKind.PyTorchKinds.Select(kind => $"{kind.GateCount} ({kind.DisplayName})"))}.");
         if (kind.HasActivation)
         {
             throw new CheckpointFormatException($"{advice} an nn.{kind.DisplayName}'s tensors do not tell its nonlinearity (tanh or relu): pass a LanguageModelConfig.");

@@ -5,7 +5,7 @@ using RnnNative.Kernels.Simd;
 namespace RnnNative.Kernels.Elementwise;
 
 /// <summary>
-/// Softmax and softmax cross-entropy, a row at a time: <c>m = max z</c>, <c>e = exp(z - m)</c>,
+/// Softmax, its backward pass and softmax cross-entropy, a row at a time: <c>m = max z</c>, <c>e = exp(z - m)</c>,
 /// <c>s = Σ e</c>, <c>p = e / s</c>, <c>loss = log s + m - z_target</c>. Shifting by the max keeps
 /// every exp in [1.2e-38, 1] so logits of any magnitude give no overflow or NaN.
 /// </summary>
@@ -76,6 +76,26 @@ internal static class SoftmaxCrossEntropy
         Span<float> p = probabilities[..logits.Length];
         double sum = ExpShiftedSum<TVec, TSimd>(logits, Reductions.Max<TVec, TSimd>(logits), p);
         ElementwiseDriver.Unary<TVec, TSimd, ScaleOperator>(p, p, new ScaleOperator((float)(1 / sum)));
+    }
+
+    /// <summary><c>dz = p ⊙ (dp - Σ p ⊙ dp)</c> for one row; dz may be dp.</summary>
+    public static void SoftmaxBackward<TVec, TSimd>(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> dProbabilities, Span<float> dLogits)
+        where TVec : struct
+        where TSimd : struct, ISimd<TVec>
+    {
+        KernelArguments.SameLength(probabilities.Length, dProbabilities.Length, nameof(probabilities), nameof(dProbabilities));
+        float dot = (float)Reductions.Dot<TVec, TSimd>(probabilities, dProbabilities);
+        ElementwiseDriver.Binary<TVec, TSimd, SoftmaxBackwardOperator>(probabilities, dProbabilities, dLogits, new SoftmaxBackwardOperator(dot));
+    }
+
+    /// <summary><c>dz = p ⊙ (dp - dot)</c> with a = p, b = dp.</summary>
+    private readonly struct SoftmaxBackwardOperator(float dot) : IBinaryOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TVec Invoke<TVec, TSimd>(TVec p, TVec dp)
+            where TVec : struct
+            where TSimd : struct, ISimd<TVec>
+            => TSimd.Multiply(p, TSimd.Subtract(dp, TSimd.Broadcast(dot)));
     }
 
     // Float lanes sum one block, a double sums the blocks: a serial float sum over a 50k-word
