@@ -16,7 +16,7 @@ namespace RnnNative.Datasets;
 /// </summary>
 public static partial class NpyFormat
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];   // "\x93NUMPY"
 
     /// <summary>Reads the .npy file at <paramref name="path"/> as the array named <paramref name="name"/> (default: the file name without extension).</summary>
     public static NpyArray Read(string path, string? name = null)
