@@ -77,7 +77,7 @@ public sealed class SequenceBatcher
             batch = null!;
             return false;
         }
-        int[] examples = Examples(epoch, index);
+        ReadOnlySpan<int> examples = Examples(epoch, index);
         (int, int) key = (Set.LongestOf(examples), examples.Length);
         if (!_batches.TryGetValue(key, out batch!))
         {
@@ -90,7 +90,7 @@ public sealed class SequenceBatcher
     }
 
     /// <summary>The examples (set indices) of batch <paramref name="index"/> of <paramref name="epoch"/>, in column order.</summary>
-    public int[] Examples(int epoch, int index)
+    public ReadOnlySpan<int> Examples(int epoch, int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         if (epoch != _planEpoch)
@@ -107,7 +107,7 @@ public sealed class SequenceBatcher
         long slots = 0, padding = 0;
         for (int index = 0; index < BatchesPerEpoch; index++)
         {
-            int[] examples = Examples(epoch, index);
+            ReadOnlySpan<int> examples = Examples(epoch, index);
             int timesteps = Set.LongestOf(examples);
             slots += (long)timesteps * examples.Length;
             foreach (int example in examples) padding += timesteps - Set.Length(example);
