@@ -138,16 +138,15 @@ public class TaskModelTests
     }
 
     [Fact]
-    public void Sequences_from_memory_get_numbered_labels_and_a_jordan_tagger_reads_forward_only()
+    public void Sequences_from_memory_get_numbered_labels()
     {
         SequenceSet set = SequenceSet.FromTokens([0, 1, 2, 3, 1, 2], [4, 2], TargetKind.StepClasses, [0, 1, 1, 2, 0, 0], []);
         TaskData data = TaskData.FromSet(set, TaskData.FitArrays(set));
         Assert.Equal(["0", "1", "2"], data.Encoding.Labels!.Names);
         Assert.Equal(4, data.Encoding.VocabularySize);
 
-        TaskModel jordan = TaskModel.Create(TaskKind.Tagging, data, new TaskModelOptions { Cell = CellType.Jordan, HiddenSize = 4 });
-        Assert.False(jordan.Model.Config.Bidirectional);
-        Assert.Equal(2, jordan.Predict(data).Rows(1));
+        TaskModel model = TaskModel.Create(TaskKind.Tagging, data, new TaskModelOptions { HiddenSize = 4 });
+        Assert.Equal(2, model.Predict(data).Rows(1));
     }
 
     /// <summary>A .npz of float32 arrays, as numpy.savez writes one.</summary>
