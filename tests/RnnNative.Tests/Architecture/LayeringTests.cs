@@ -38,7 +38,10 @@ public class LayeringTests
         ["Model"],
         // 8  the trainer, optimizers and evaluation; sampling and text generation
         ["Training", "Sampling"],
-        // 9  the facade (Rnn, TextData): may use everything, nothing uses it
+        // 9  tasks: what a front door trains, evaluates and predicts (tagging, classification, regression),
+        //    their files, defaults and metrics, over the models, datasets and the training loop
+        ["Tasks"],
+        // 10 the facade (Rnn, TextData): may use everything, nothing uses it
         [FolderGraph.Facade],
     ];
 
