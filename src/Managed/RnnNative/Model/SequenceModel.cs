@@ -21,7 +21,7 @@ namespace RnnNative.Model;
 /// (<see cref="JordanBody"/>): y above is its logits z_t (tagger, per-step regressor) or their pooled row per sequence.
 /// Padding (timesteps past a sequence's length) gives no loss and no gradient, and its inputs are never read.
 /// Dropout (<see cref="SequenceModelConfig.Dropout"/>) as the language model's: the embedding, between layers and the
-/// head's input, in training only; one-hot and dense inputs are not dropped.
+/// head's input, in training only (a Jordan network's embedding only); one-hot and dense inputs are not dropped.
 /// Not thread-safe: one call at a time per instance; for inference on several threads, give each a <see cref="CreateInferenceReplica"/>.
 /// </summary>
 public sealed class SequenceModel
