@@ -277,9 +277,26 @@ def run_numpy(quick):
 # Orchestration and report
 # ------------------------------------------------------------------------------------------------
 
-def child(args, env=None):
-    out = subprocess.run([sys.executable, str(Path(__file__))] + args, check=True, stdout=subprocess.PIPE, env=env, text=True)
+def child(args, env=None, script=None):
+    """Runs `script` (default: this file) with `args` in its own process; its stdout is JSON."""
+    out = subprocess.run([sys.executable, str(script or Path(__file__))] + args, check=True, stdout=subprocess.PIPE, env=env, text=True)
     return json.loads(out.stdout)
+
+
+def blas_env():
+    """The environment of the PyTorch and numpy processes: the BLAS run.sh chose (COMPARE_BLAS_DIR:
+    OpenBLAS when the system BLAS is the reference one), without the OpenBLAS tuning variables that
+    slow current builds."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    if os.environ.get("COMPARE_BLAS_DIR"):
+        env["LD_LIBRARY_PATH"] = os.environ["COMPARE_BLAS_DIR"] + os.pathsep + env.get("LD_LIBRARY_PATH", "")
+    return env
+
+
+def torch_env(env, threads):
+    """PyTorch's OpenMP threads and OpenBLAS's own pthreads add up: with 2 of each on 2 cores training
+    runs 3-5x slower, so torch.set_num_threads(2) gets a 1-thread OpenBLAS."""
+    return dict(env, OPENBLAS_NUM_THREADS=str(max(1, os.cpu_count() // threads)))
 
 
 def gemm_probe(quick):
@@ -308,18 +325,11 @@ def orchestrate(quick, command):
     started = time.perf_counter()
     print("RnnNative (Python binding, 2 engine threads)", file=sys.stderr)
     ours = child(["ours"] + (["--quick"] if quick else []))
-    # PyTorch and numpy run on the BLAS run.sh chose (COMPARE_BLAS_DIR: OpenBLAS when the system
-    # BLAS is the reference one), without the OpenBLAS tuning variables that slow current builds.
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    if os.environ.get("COMPARE_BLAS_DIR"):
-        env["LD_LIBRARY_PATH"] = os.environ["COMPARE_BLAS_DIR"] + os.pathsep + env.get("LD_LIBRARY_PATH", "")
+    env = blas_env()
     torch_runs = {}
     for threads in TORCH_THREADS:
         print(f"PyTorch, torch.set_num_threads({threads})", file=sys.stderr)
-        # PyTorch's OpenMP threads and OpenBLAS's own pthreads add up: with 2 of each on 2 cores
-        # training runs 3-5x slower, so the 2-thread setting gets a 1-thread OpenBLAS.
-        torch_env = dict(env, OPENBLAS_NUM_THREADS=str(max(1, os.cpu_count() // threads)))
-        torch_runs[threads] = child(["torch", "--threads", str(threads)] + (["--quick"] if quick else []), env=torch_env)
+        torch_runs[threads] = child(["torch", "--threads", str(threads)] + (["--quick"] if quick else []), env=torch_env(env, threads))
     print("numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)", file=sys.stderr)
     numpy_run = child(["numpy"] + (["--quick"] if quick else []), env=env)
     print("RnnNative GemmProbe (dotnet run -c Release)", file=sys.stderr)
