@@ -50,6 +50,16 @@ PRECISIONS = ("f32", "bf16")   # RnnNative's step weights when sampling
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
 
 
+def time_updates(update, n):
+    """Runs a tenth as many warm-up updates (at least 2), then times `n`; returns (seconds, last loss)."""
+    for _ in range(max(2, n // 10)):
+        update()
+    start = time.perf_counter()
+    for _ in range(n):
+        loss = update()
+    return time.perf_counter() - start, loss
+
+
 def corpus_ids(length=1_000_000, seed=1):
     """Random token ids in [0, 65): the same data for both sides (speed does not depend on it)."""
     import random
@@ -93,12 +103,7 @@ def run_ours(quick, cells, binding):
         with new_model(cell, hidden) as model, \
                 model.trainer(ids, steps=10**9, seq_length=T, batch_size=B, lr=2e-3, optimizer="adam",
                               clip_norm=5.0, validation_fraction=0.0, eval_every=0) as trainer:
-            for _ in range(max(2, n // 10)):
-                trainer.step()
-            start = time.perf_counter()
-            for _ in range(n):
-                loss = trainer.step()
-            elapsed = time.perf_counter() - start
+            elapsed, loss = time_updates(trainer.step, n)
         result["training"][name] = {"tokens_per_s": T * B * n / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
         print(f"  ours  {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
 
@@ -165,12 +170,7 @@ def run_torch(threads, quick):
             optimizer.step()
             return loss.item()
 
-        for _ in range(max(2, n // 10)):
-            update()
-        start = time.perf_counter()
-        for _ in range(n):
-            loss = update()
-        elapsed = time.perf_counter() - start
+        elapsed, loss = time_updates(update, n)
         result["training"][name] = {"tokens_per_s": T * B * n / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
         print(f"  torch/{threads} {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
 

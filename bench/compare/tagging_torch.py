@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -90,8 +89,11 @@ def run(threads, quick):
         optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
         pool = batches(torch, sort=(variant == "packed, sorted"))
 
-        def update(i):
-            tokens, targets, lengths = pool[i % POOL]
+        counted = []   # real tokens of each update, the warm-up's included
+
+        def update():
+            tokens, targets, lengths = pool[len(counted) % POOL]
+            counted.append(int(lengths.sum()))
             logits = model(tokens, lengths, variant)
             loss = loss_function(logits.view(-1, TAGS), targets.view(-1))
             optimizer.zero_grad()
@@ -100,14 +102,8 @@ def run(threads, quick):
             optimizer.step()
             return loss.item()
 
-        for i in range(max(2, n // 10)):
-            update(i)
-        tokens = 0
-        start = time.perf_counter()
-        for i in range(n):
-            loss = update(i)
-            tokens += int(pool[i % POOL][2].sum())
-        elapsed = time.perf_counter() - start
+        elapsed, loss = compare.time_updates(update, n)
+        tokens = sum(counted[-n:])
         result["tagging"][variant] = {"tokens_per_s": tokens / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
         print(f"  torch/{threads} {NAME}, {variant}: {tokens / elapsed:,.0f} tokens/s", file=sys.stderr)
     result["blas"] = compare.blas_info()
