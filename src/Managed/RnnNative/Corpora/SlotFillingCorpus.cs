@@ -179,6 +179,17 @@ public static class SlotFillingCorpus
         return day.ToString(CultureInfo.InvariantCulture) + suffix;
     }
 
+    /// <summary>A date relative to today: "tomorrow", "next week", "this friday", ...</summary>
+    private static string Relative(SeededRandom random) => random.NextInt(6) switch
+    {
+        0 => "today",
+        1 => "tomorrow",
+        2 => "next week",
+        3 => "this weekend",
+        4 => "next " + Pick(random, Days),
+        _ => "this " + Pick(random, Days),
+    };
+
     /// <summary>A time of day as spoken in requests: "5 pm", "10 30 am", "noon", "midnight".</summary>
     private static string Clock(SeededRandom random)
     {
@@ -242,15 +253,7 @@ public static class SlotFillingCorpus
             "city" => City(),
             "airline" => Pick(random, Airlines),
             "day" => Pick(random, Days),
-            "relative" => random.NextInt(6) switch
-            {
-                0 => "today",
-                1 => "tomorrow",
-                2 => "next week",
-                3 => "this weekend",
-                4 => "next " + Pick(random, Days),
-                _ => "this " + Pick(random, Days),
-            },
+            "relative" => Relative(random),
             "month_day" => MonthDay(),
             "ordinal" => Ordinal(1 + random.NextInt(31)),
             "period" => Pick(random, Periods),
