@@ -28,14 +28,17 @@ public class LayeringTests
         ["Text", "Cells"],
         // 4  token sequences, batching, validation passes; generated corpora
         ["Data", "Corpora"],
-        // 5  what a training run is and what a resumable file records of it: options, optimizer
+        // 5  datasets of whole sequences: CoNLL, TSV/CSV and NumPy readers, sequence sets and their
+        //    batchers; they fill Data's SequenceBatch, so they sit above Data, not beside it
+        ["Datasets"],
+        // 6  what a training run is and what a resumable file records of it: options, optimizer
         //    config, learning-rate schedule, the data's record, the snapshot it resumes from
         ["Runs"],
-        // 6  the language model, its parameters, its files and the PyTorch exchange
+        // 7  the language model, its parameters, its files and the PyTorch exchange
         ["Model"],
-        // 7  the trainer, optimizers and evaluation; sampling and text generation
+        // 8  the trainer, optimizers and evaluation; sampling and text generation
         ["Training", "Sampling"],
-        // 8  the facade (Rnn, TextData): may use everything, nothing uses it
+        // 9  the facade (Rnn, TextData): may use everything, nothing uses it
         [FolderGraph.Facade],
     ];
 
