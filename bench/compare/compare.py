@@ -50,6 +50,16 @@ PRECISIONS = ("f32", "bf16")   # RnnNative's step weights when sampling
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
 
 
+def time_updates(update, n):
+    """Runs a tenth as many warm-up updates (at least 2), then times `n`; returns (seconds, last loss)."""
+    for _ in range(max(2, n // 10)):
+        update()
+    start = time.perf_counter()
+    for _ in range(n):
+        loss = update()
+    return time.perf_counter() - start, loss
+
+
 def corpus_ids(length=1_000_000, seed=1):
     """Random token ids in [0, 65): the same data for both sides (speed does not depend on it)."""
     import random
@@ -93,12 +103,7 @@ def run_ours(quick, cells, binding):
         with new_model(cell, hidden) as model, \
                 model.trainer(ids, steps=10**9, seq_length=T, batch_size=B, lr=2e-3, optimizer="adam",
                               clip_norm=5.0, validation_fraction=0.0, eval_every=0) as trainer:
-            for _ in range(max(2, n // 10)):
-                trainer.step()
-            start = time.perf_counter()
-            for _ in range(n):
-                loss = trainer.step()
-            elapsed = time.perf_counter() - start
+            elapsed, loss = time_updates(trainer.step, n)
         result["training"][name] = {"tokens_per_s": T * B * n / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
         print(f"  ours  {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
 
@@ -165,12 +170,7 @@ def run_torch(threads, quick):
             optimizer.step()
             return loss.item()
 
-        for _ in range(max(2, n // 10)):
-            update()
-        start = time.perf_counter()
-        for _ in range(n):
-            loss = update()
-        elapsed = time.perf_counter() - start
+        elapsed, loss = time_updates(update, n)
         result["training"][name] = {"tokens_per_s": T * B * n / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
         print(f"  torch/{threads} {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
 
@@ -277,9 +277,26 @@ def run_numpy(quick):
 # Orchestration and report
 # ------------------------------------------------------------------------------------------------
 
-def child(args, env=None):
-    out = subprocess.run([sys.executable, str(Path(__file__))] + args, check=True, stdout=subprocess.PIPE, env=env, text=True)
+def child(args, env=None, script=None):
+    """Runs `script` (default: this file) with `args` in its own process; its stdout is JSON."""
+    out = subprocess.run([sys.executable, str(script or Path(__file__))] + args, check=True, stdout=subprocess.PIPE, env=env, text=True)
     return json.loads(out.stdout)
+
+
+def blas_env():
+    """The environment of the PyTorch and numpy processes: the BLAS run.sh chose (COMPARE_BLAS_DIR:
+    OpenBLAS when the system BLAS is the reference one), without the OpenBLAS tuning variables that
+    slow current builds."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    if os.environ.get("COMPARE_BLAS_DIR"):
+        env["LD_LIBRARY_PATH"] = os.environ["COMPARE_BLAS_DIR"] + os.pathsep + env.get("LD_LIBRARY_PATH", "")
+    return env
+
+
+def torch_env(env, threads):
+    """PyTorch's OpenMP threads and OpenBLAS's own pthreads add up: with 2 of each on 2 cores training
+    runs 3-5x slower, so torch.set_num_threads(2) gets a 1-thread OpenBLAS."""
+    return dict(env, OPENBLAS_NUM_THREADS=str(max(1, os.cpu_count() // threads)))
 
 
 def gemm_probe(quick):
@@ -308,18 +325,11 @@ def orchestrate(quick, command):
     started = time.perf_counter()
     print("RnnNative (Python binding, 2 engine threads)", file=sys.stderr)
     ours = child(["ours"] + (["--quick"] if quick else []))
-    # PyTorch and numpy run on the BLAS run.sh chose (COMPARE_BLAS_DIR: OpenBLAS when the system
-    # BLAS is the reference one), without the OpenBLAS tuning variables that slow current builds.
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    if os.environ.get("COMPARE_BLAS_DIR"):
-        env["LD_LIBRARY_PATH"] = os.environ["COMPARE_BLAS_DIR"] + os.pathsep + env.get("LD_LIBRARY_PATH", "")
+    env = blas_env()
     torch_runs = {}
     for threads in TORCH_THREADS:
         print(f"PyTorch, torch.set_num_threads({threads})", file=sys.stderr)
-        # PyTorch's OpenMP threads and OpenBLAS's own pthreads add up: with 2 of each on 2 cores
-        # training runs 3-5x slower, so the 2-thread setting gets a 1-thread OpenBLAS.
-        torch_env = dict(env, OPENBLAS_NUM_THREADS=str(max(1, os.cpu_count() // threads)))
-        torch_runs[threads] = child(["torch", "--threads", str(threads)] + (["--quick"] if quick else []), env=torch_env)
+        torch_runs[threads] = child(["torch", "--threads", str(threads)] + (["--quick"] if quick else []), env=torch_env(env, threads))
     print("numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)", file=sys.stderr)
     numpy_run = child(["numpy"] + (["--quick"] if quick else []), env=env)
     print("RnnNative GemmProbe (dotnet run -c Release)", file=sys.stderr)

@@ -144,7 +144,10 @@ internal sealed class AssemblyDependencies
                         AddEntity(MetadataTokens.EntityHandle(il.ReadInt32()));
                         break;
                     case OperandType.InlineSwitch:
-                        il.Offset += 4 * il.ReadInt32();
+                        // The count first: in `il.Offset += 4 * il.ReadInt32()` C# reads Offset before the
+                        // count moves it, which lands 4 bytes short of the next instruction.
+                        int targets = il.ReadInt32();
+                        il.Offset += 4 * targets;
                         break;
                     default:
                         il.Offset += OpCodeTable.OperandSize(operand);

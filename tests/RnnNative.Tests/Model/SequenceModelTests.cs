@@ -45,89 +45,33 @@ public class SequenceModelTests
         return (model, RandomBatch(config, s_lengths, new Random(seed + 1)));
     }
 
-    private static SequenceBatch RandomBatch(SequenceModelConfig config, int[] lengths, Random random)
-    {
-        SequenceBatch batch = new(Steps, lengths.Length, config.Input == InputEncoding.Dense ? config.FeatureSize : 0, config.Target, config.Kind == ModelKind.Regressor ? config.Outputs : 0);
-        lengths.CopyTo(batch.Lengths);
-        for (int i = 0; i < batch.Tokens.Length; i++) batch.Tokens[i] = random.Next(config.VocabularySize);
-        for (int i = 0; i < batch.Features.Length; i++) batch.Features[i] = (float)(random.NextDouble() * 2 - 1);
-        for (int row = 0; row < batch.StepTargets.Length; row++)
-        {
-            batch.StepTargets[row] = IsValid(batch, row) ? random.Next(config.Outputs) : KernelSet.IgnoreTarget;
-        }
-        for (int i = 0; i < batch.Targets.Length; i++) batch.Targets[i] = random.Next(config.Outputs);
-        for (int i = 0; i < batch.Values.Length; i++) batch.Values[i] = (float)(random.NextDouble() * 2 - 1);
-        return batch;
-    }
+    private static SequenceBatch RandomBatch(SequenceModelConfig config, int[] lengths, Random random) => SequenceReference.RandomBatch(config, Steps, lengths, random);
 
-    private static bool IsValid(SequenceBatch batch, int row) => row / batch.Batch < batch.Lengths[row % batch.Batch];
+    private static bool IsValid(SequenceBatch batch, int row) => SequenceReference.IsValid(batch, row);
 
     /// <summary>The mean loss of <paramref name="batch"/> in double, from the formulas, over the stack's double reference with lengths.</summary>
     private static double ReferenceLoss(SequenceModelConfig config, double[][] blocks, SequenceBatch batch)
     {
         RecurrentConfig recurrent = config.Recurrent;
-        int rows = Steps * Batch, inputs = recurrent.InputSize, hidden = config.HiddenSize, width = recurrent.OutputSize, c = config.Outputs;
+        int hidden = config.HiddenSize, width = recurrent.OutputSize, c = config.Outputs;
         int first = config.Input == InputEncoding.Embedding ? 1 : 0;
-        double[] x = new double[rows * inputs];
-        for (int row = 0; row < rows; row++)
-        {
-            for (int i = 0; i < inputs; i++)
-            {
-                x[row * inputs + i] = config.Input switch
-                {
-                    InputEncoding.Embedding => blocks[0][batch.Tokens[row] * inputs + i],
-                    InputEncoding.OneHot => batch.Tokens[row] == i ? 1 : 0,
-                    _ => batch.Features[row * inputs + i],
-                };
-            }
-        }
+        double[] x = SequenceReference.Inputs(config, first == 1 ? blocks[0] : [], batch, recurrent.InputSize);
         double[] zeros = new double[recurrent.StateLayers * Batch * hidden];
         double[] output = ReferenceRecurrent.Forward(recurrent, new RecurrentStack(recurrent).Tensors, blocks[first], x, Steps, Batch, zeros, zeros, batch.Lengths).Output;
         double[] decoder = blocks[first + 1];
 
-        // The head's input rows: every timestep, or per sequence [forward at len-1; backward at 0] or the mean.
-        bool perStep = config.HeadPerTimestep;
-        int headRows = perStep ? rows : Batch;
-        double[] head = new double[headRows * width];
+        double[] head = SequenceReference.Rows(config, output, width, hidden, batch);
+        int headRows = head.Length / width;
+        double[] y = new double[headRows * c];
         for (int r = 0; r < headRows; r++)
         {
-            for (int j = 0; j < width; j++)
-            {
-                if (perStep) { head[r * width + j] = output[r * width + j]; continue; }
-                int length = batch.Lengths[r];
-                if (config.Pooling == SequencePooling.Mean)
-                {
-                    for (int t = 0; t < length; t++) head[r * width + j] += output[(t * Batch + r) * width + j] / length;
-                }
-                else
-                {
-                    int t = j < hidden ? length - 1 : 0;
-                    head[r * width + j] = output[(t * Batch + r) * width + j];
-                }
-            }
-        }
-        double loss = 0;
-        int terms = 0;
-        for (int r = 0; r < headRows; r++)
-        {
-            if (perStep && !IsValid(batch, r)) continue;
-            double[] y = new double[c];
             for (int k = 0; k < c; k++)
             {
-                y[k] = decoder[c * width + k];
-                for (int j = 0; j < width; j++) y[k] += decoder[k * width + j] * head[r * width + j];
+                y[r * c + k] = decoder[c * width + k];
+                for (int j = 0; j < width; j++) y[r * c + k] += decoder[k * width + j] * head[r * width + j];
             }
-            if (config.Kind == ModelKind.Regressor)
-            {
-                for (int k = 0; k < c; k++, terms++) loss += Math.Pow(y[k] - batch.Values[r * c + k], 2);
-                continue;
-            }
-            int target = perStep ? batch.StepTargets[r] : batch.Targets[r];
-            double max = y.Max();
-            loss += Math.Log(y.Sum(z => Math.Exp(z - max))) + max - y[target];
-            terms++;
         }
-        return loss / terms;
+        return SequenceReference.MeanLoss(config, y, batch);
     }
 
     [Theory]

@@ -77,9 +77,7 @@ public sealed class JordanLayer
         Activation = activation;
         Output = output;
         Kernels = kernels ?? KernelSet.Active;
-        // H*I + H*O + H + O*H + O parameters in one vector (and as many gradients).
-        int parameterCount = BufferLength.Sum(nameof(hiddenSize), $"the parameters of a Jordan network (I={inputSize}, H={hiddenSize}, O={outputSize})",
-            hiddenSize * (inputSize + 2L * outputSize + 1), outputSize);
+        int parameterCount = ParameterCount(inputSize, hiddenSize, outputSize);
         List<ParameterTensor> tensors = [];
         int offset = 0;
         foreach ((string name, int[] shape) in TensorShapes(inputSize, hiddenSize, outputSize))
@@ -92,6 +90,12 @@ public sealed class JordanLayer
         Parameters = sharedParameters ?? new float[parameterCount];
         Gradients = sharedParameters is null ? new float[parameterCount] : [];
     }
+
+    /// <summary>H*I + H*O + H + O*H + O: the parameters of a layer of these sizes in one vector (and as many gradients);
+    /// throws <see cref="ArgumentOutOfRangeException"/> naming HiddenSize when they do not fit one array.</summary>
+    internal static int ParameterCount(int inputSize, int hiddenSize, int outputSize) =>
+        BufferLength.Sum("HiddenSize", $"the parameters of a Jordan network (I={inputSize}, H={hiddenSize}, O={outputSize})",
+            hiddenSize * (inputSize + 2L * outputSize + 1), outputSize);
 
     /// <summary>The names and shapes of the parameters, in the order of <see cref="Parameters"/>:
     /// <c>rnn.weight_ih_l0</c> W_ih [H, I], <c>rnn.weight_yh_l0</c> W_yh [H, O], <c>rnn.bias_l0</c> b [H],

@@ -10,7 +10,7 @@ namespace RnnNative.Model;
 /// measurements, and dropping them would be input noise, another regularizer than the model's dropout,
 /// which acts between the stack's layers and before the head.
 /// </summary>
-internal sealed class DenseInput(RecurrentStack stack, KernelSet kernels) : InputPart(stack, kernels)
+internal sealed class DenseInput(RecurrentStack? stack, KernelSet kernels) : InputPart(stack, kernels)
 {
     public override IEnumerable<ParameterBlock> CreateBlocks(WeightVersion version) => [];
 
@@ -25,5 +25,13 @@ internal sealed class DenseInput(RecurrentStack stack, KernelSet kernels) : Inpu
 
     public override void Backward(SequenceBatch batch, ReadOnlySpan<float> dOutput) => Stack.Backward(dOutput, [], [], [], [], []);
 
-    public override InputPart CreateReplica(RecurrentStack replicaStack) => new DenseInput(replicaStack, Kernels);
+    public override ReadOnlySpan<float> Rows(SequenceBatch batch, ForwardMode mode) => batch.Features;
+
+    public override Span<float> RowGradients(int rows) => [];
+
+    public override void BackwardRows(SequenceBatch batch)
+    {
+    }
+
+    public override InputPart CreateReplica(RecurrentStack? replicaStack) => new DenseInput(replicaStack, Kernels);
 }

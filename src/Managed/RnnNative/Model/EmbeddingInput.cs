@@ -1,4 +1,5 @@
 using RnnNative.Cells;
+using RnnNative.Data;
 using RnnNative.Kernels;
 using RnnNative.Randomness;
 
@@ -23,12 +24,12 @@ internal sealed class EmbeddingInput : TokenInput
     private bool _gathered;                       // the last forward gathered layer 0's input projections per token
     private readonly bool _replica;
 
-    public EmbeddingInput(RecurrentStack stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout)
+    public EmbeddingInput(RecurrentStack? stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout)
         : this(stack, kernels, vocabularySize, embeddingSize, dropout, new float[vocabularySize * embeddingSize], replica: false)
     {
     }
 
-    private EmbeddingInput(RecurrentStack stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout, float[] embedding, bool replica)
+    private EmbeddingInput(RecurrentStack? stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout, float[] embedding, bool replica)
         : base(stack, kernels, vocabularySize)
     {
         E = embeddingSize;
@@ -73,18 +74,7 @@ internal sealed class EmbeddingInput : TokenInput
             Stack.ForwardGathered(tokenGates, tokens, timesteps, batch, state?.Hidden, state?.Cell, [], state?.Hidden, state?.Cell, mode);
             return;
         }
-        if (_embedded.Length < rows * E)
-        {
-            _embedded = new float[rows * E];
-            _dEmbedded = _replica ? [] : new float[rows * E];
-        }
-        Span<float> embedded = _embedded.AsSpan(0, rows * E);
-        for (int row = 0; row < rows; row++)
-        {
-            _embedding.AsSpan(tokens[row] * E, E).CopyTo(embedded.Slice(row * E, E));
-        }
-        _dropout.Forward(embedded, rows, mode);
-        Stack.Forward(_dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded, timesteps, batch, state?.Hidden, state?.Cell, [], state?.Hidden, state?.Cell, mode, lengths);
+        Stack.Forward(Embed(tokens, mode), timesteps, batch, state?.Hidden, state?.Cell, [], state?.Hidden, state?.Cell, mode, lengths);
     }
 
     public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput)
@@ -92,14 +82,8 @@ internal sealed class EmbeddingInput : TokenInput
         int rows = tokens.Length;
         if (!_gathered)
         {
-            Span<float> dEmbedded = _dEmbedded.AsSpan(0, rows * E);
-            Stack.Backward(dOutput, [], [], dEmbedded, [], []);
-            _dropout.Backward(dEmbedded, rows);
-            // The embedding gradient is a scatter-add of dx into the rows of the tokens read, in row order.
-            for (int row = 0; row < rows; row++)
-            {
-                Kernels.Axpy(1f, dEmbedded.Slice(row * E, E), _embeddingGradient.AsSpan(tokens[row] * E, E));
-            }
+            Stack.Backward(dOutput, [], [], RowGradients(rows), [], []);
+            ScatterRowGradients(tokens);
             return;
         }
         Stack.Backward(dOutput, [], [], [], [], []);
@@ -119,9 +103,46 @@ internal sealed class EmbeddingInput : TokenInput
         Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, InputWeights(Stack.Parameters), E, 1f, _embeddingGradient, E);
     }
 
+    public override ReadOnlySpan<float> Rows(SequenceBatch batch, ForwardMode mode) => Embed(batch.Tokens, mode);
+
+    public override Span<float> RowGradients(int rows) => _dEmbedded.AsSpan(0, rows * E);
+
+    public override void BackwardRows(SequenceBatch batch) => ScatterRowGradients(batch.Tokens);
+
+    /// <summary>x_r = embedding[token_r] [T*B, E], dropped in training: what layer 0 reads when nothing is gathered.</summary>
+    private ReadOnlySpan<float> Embed(ReadOnlySpan<int> tokens, ForwardMode mode)
+    {
+        int rows = tokens.Length;
+        if (_embedded.Length < rows * E)
+        {
+            _embedded = new float[rows * E];
+            _dEmbedded = _replica ? [] : new float[rows * E];
+        }
+        Span<float> embedded = _embedded.AsSpan(0, rows * E);
+        for (int row = 0; row < rows; row++)
+        {
+            _embedding.AsSpan(tokens[row] * E, E).CopyTo(embedded.Slice(row * E, E));
+        }
+        _dropout.Forward(embedded, rows, mode);
+        return _dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded;
+    }
+
+    /// <summary>dx in <see cref="RowGradients"/> back through the dropout, then into the embedding: a scatter-add into the
+    /// rows of the tokens read, in row order.</summary>
+    private void ScatterRowGradients(ReadOnlySpan<int> tokens)
+    {
+        int rows = tokens.Length;
+        Span<float> dEmbedded = RowGradients(rows);
+        _dropout.Backward(dEmbedded, rows);
+        for (int row = 0; row < rows; row++)
+        {
+            Kernels.Axpy(1f, dEmbedded.Slice(row * E, E), _embeddingGradient.AsSpan(tokens[row] * E, E));
+        }
+    }
+
     /// <summary><paramref name="table"/> [V, G*H] = embedding · W_ih_l0ᵀ.</summary>
     public override void ProjectTokens(Span<float> table) =>
         Kernels.Gemm(false, true, V, GateWidth, E, 1f, _embedding, E, InputWeights(Stack.Parameters), E, 0f, table, GateWidth);
 
-    public override TokenInput CreateReplica(RecurrentStack replicaStack) => new EmbeddingInput(replicaStack, Kernels, V, E, _dropout.Probability, _embedding, replica: true);
+    public override TokenInput CreateReplica(RecurrentStack? replicaStack) => new EmbeddingInput(replicaStack, Kernels, V, E, _dropout.Probability, _embedding, replica: true);
 }

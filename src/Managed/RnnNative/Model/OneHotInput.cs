@@ -1,4 +1,5 @@
 using RnnNative.Cells;
+using RnnNative.Data;
 using RnnNative.Kernels;
 
 namespace RnnNative.Model;
@@ -11,7 +12,7 @@ namespace RnnNative.Model;
 /// take) read the one-hot rows [T*B, V] themselves. There is nothing to drop: dropout acts on the stack's
 /// layers and its output only. No weights of its own.
 /// </summary>
-internal sealed class OneHotInput(RecurrentStack stack, KernelSet kernels, int vocabularySize) : TokenInput(stack, kernels, vocabularySize)
+internal sealed class OneHotInput(RecurrentStack? stack, KernelSet kernels, int vocabularySize) : TokenInput(stack, kernels, vocabularySize)
 {
     private float[] _tokenGates = [];   // [V, G*H] = W_ih_l0ᵀ, or [T*B, G*H] with row r = W_ih_l0ᵀ[token_r] for at most V rows
     private int[] _rowIds = [];         // 0, 1, 2, ...: table rows for windows whose table has a row per window row
@@ -34,12 +35,7 @@ internal sealed class OneHotInput(RecurrentStack stack, KernelSet kernels, int v
         _gathered = CanGather(lengths);
         if (!_gathered)
         {
-            // x[r, v] = 1 if v = token_r else 0     [T*B, V]
-            if (_oneHot.Length < rows * V) _oneHot = new float[rows * V];
-            Span<float> oneHot = _oneHot.AsSpan(0, rows * V);
-            oneHot.Clear();
-            for (int row = 0; row < rows; row++) oneHot[row * V + tokens[row]] = 1f;
-            Stack.Forward(oneHot, timesteps, batch, state?.Hidden, state?.Cell, [], state?.Hidden, state?.Cell, mode, lengths);
+            Stack.Forward(OneHotRows(tokens), timesteps, batch, state?.Hidden, state?.Cell, [], state?.Hidden, state?.Cell, mode, lengths);
             return;
         }
         int tableRows = Math.Min(rows, V);
@@ -75,7 +71,26 @@ internal sealed class OneHotInput(RecurrentStack stack, KernelSet kernels, int v
         OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, _rowIds.AsSpan(0, V), table);
     }
 
-    public override TokenInput CreateReplica(RecurrentStack replicaStack) => new OneHotInput(replicaStack, Kernels, V);
+    public override ReadOnlySpan<float> Rows(SequenceBatch batch, ForwardMode mode) => OneHotRows(batch.Tokens);
+
+    public override Span<float> RowGradients(int rows) => [];
+
+    public override void BackwardRows(SequenceBatch batch)
+    {
+    }
+
+    /// <summary>x[r, v] = 1 if v = token_r else 0     [T*B, V]</summary>
+    private ReadOnlySpan<float> OneHotRows(ReadOnlySpan<int> tokens)
+    {
+        int rows = tokens.Length;
+        if (_oneHot.Length < rows * V) _oneHot = new float[rows * V];
+        Span<float> oneHot = _oneHot.AsSpan(0, rows * V);
+        oneHot.Clear();
+        for (int row = 0; row < rows; row++) oneHot[row * V + tokens[row]] = 1f;
+        return oneHot;
+    }
+
+    public override TokenInput CreateReplica(RecurrentStack? replicaStack) => new OneHotInput(replicaStack, Kernels, V);
 
     private void EnsureRowIds(int count)
     {

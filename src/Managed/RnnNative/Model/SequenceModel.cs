@@ -6,9 +6,10 @@ namespace RnnNative.Model;
 
 /// <summary>
 /// A whole-sequence model (tagger, classifier, regressor) over padded batches of B sequences
-/// (<see cref="SequenceBatch"/>), composed of three parts: an input part (<see cref="EmbeddingInput"/>,
-/// <see cref="OneHotInput"/> or <see cref="DenseInput"/>), the recurrent stack (bidirectional or not),
-/// which runs each sequence for its own length, and a head (<see cref="SequenceHead"/>):
+/// (<see cref="SequenceBatch"/>): an input part (<see cref="EmbeddingInput"/>, <see cref="OneHotInput"/> or
+/// <see cref="DenseInput"/>), then a body that runs each sequence for its own length and ends in the output rows y
+/// (<see cref="SequenceBody"/>), then the loss (<see cref="SequenceLoss"/>). For Elman, LSTM and GRU cells the body is the
+/// recurrent stack (bidirectional or not) and a linear head (<see cref="StackBody"/>):
 /// <code>
 /// x_t    = embedding[token_t] [E]  |  onehot(token_t) [V]  |  features_t [F]      [T*B, I]
 /// out_t  = stack(x_1..x_len)  from a zero state                                  [T*B, D*H]
@@ -16,15 +17,17 @@ namespace RnnNative.Model;
 /// classifier: p   = softmax(pool(out) · W_outᵀ + b_out)         loss = mean over B of -log p[class]
 /// regressor:  y_t = out_t · W_outᵀ + b_out  (or y = pool(out) · W_outᵀ + b_out)   loss = mean squared error
 /// </code>
+/// For the Jordan cell it is one Jordan layer, which owns its output layer and feeds back its output y_{t-1}
+/// (<see cref="JordanBody"/>): y above is its logits z_t (tagger, per-step regressor) or their pooled row per sequence.
 /// Padding (timesteps past a sequence's length) gives no loss and no gradient, and its inputs are never read.
 /// Dropout (<see cref="SequenceModelConfig.Dropout"/>) as the language model's: the embedding, between layers and the
-/// head's input, in training only; one-hot and dense inputs are not dropped.
+/// head's input, in training only (a Jordan network's embedding only); one-hot and dense inputs are not dropped.
 /// Not thread-safe: one call at a time per instance; for inference on several threads, give each a <see cref="CreateInferenceReplica"/>.
 /// </summary>
 public sealed class SequenceModel
 {
-    private readonly InputPart _input;
-    private readonly SequenceHead _head;
+    private readonly SequenceBody _body;
+    private readonly SequenceLoss _loss;
     private readonly bool _isInferenceReplica;
 
     /// <summary>A model of <paramref name="config"/> (validated) with zero weights until <see cref="Initialize(ulong)"/> or a load,
@@ -35,13 +38,10 @@ public sealed class SequenceModel
         config.Validate();
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
-        Stack = new RecurrentStack(config.Recurrent, Kernels);
-        _input = config.Input == InputEncoding.Dense
-            ? new DenseInput(Stack, Kernels)
-            : TokenInput.Create(config.Input, config.VocabularySize, config.EmbeddingSize, config.Dropout, Stack, Kernels);
-        _head = new SequenceHead(config, Kernels);
+        _body = SequenceBody.Create(config, Kernels);
+        _loss = new SequenceLoss(config, Kernels);
         Version = new WeightVersion();
-        Blocks = CreateBlocks();
+        Blocks = [.. _body.CreateBlocks(Version)];
     }
 
     /// <summary>A replica: shares <paramref name="source"/>'s weights, owns its scratch buffers, has no gradients.</summary>
@@ -49,17 +49,12 @@ public sealed class SequenceModel
     {
         Config = source.Config;
         Kernels = source.Kernels;
-        Stack = source.Stack.CreateInferenceReplica();
-        _input = source._input.CreateReplica(Stack);
-        _head = source._head.CreateReplica(Config);
+        _body = source._body.CreateReplica();
+        _loss = source._loss;
         Version = source.Version;
         _isInferenceReplica = true;
-        Blocks = CreateBlocks();
+        Blocks = [.. _body.CreateBlocks(Version)];
     }
-
-    /// <summary>The trainable blocks in file order, the input part's, the stack's, the head's (gradients empty in a replica).</summary>
-    private ParameterBlock[] CreateBlocks() =>
-        [.. _input.CreateBlocks(Version), new ParameterBlock("rnn", Stack.Parameters, _isInferenceReplica ? [] : Stack.Gradients) { Version = Version }, _head.CreateBlock(Version)];
 
     /// <summary>Kind, input, cell, sizes, layers and head options.</summary>
     public SequenceModelConfig Config { get; }
@@ -67,10 +62,9 @@ public sealed class SequenceModel
     /// <summary>The kernel path every computation of this model runs on.</summary>
     public KernelSet Kernels { get; }
 
-    /// <summary>The recurrent layers (their tensors carry PyTorch's names).</summary>
-    internal RecurrentStack Stack { get; }
-
-    /// <summary>Every trainable vector: embedding [V, E] (embedding input only); the stack; the decoder W_out [C, D*H] followed by b_out [C].</summary>
+    /// <summary>Every trainable vector, each parameter in one block (gradients empty in a replica): "embedding" [V, E] (embedding
+    /// input only); for a stack cell "rnn" (the stack) and "decoder" (W_out [C, D*H] followed by b_out [C]); for the Jordan
+    /// cell "jordan", the layer's one vector (<see cref="JordanLayer.Tensors"/>: rnn.* then decoder.*).</summary>
     public IReadOnlyList<ParameterBlock> Blocks { get; }
 
     /// <summary>Moves whenever the weights change through the engine (optimizer updates, <see cref="Initialize(Random)"/>); shared with replicas.</summary>
@@ -80,32 +74,23 @@ public sealed class SequenceModel
     public void Initialize(ulong seed) => Initialize(new Random(LanguageModel.InitializationSeed(seed)));
 
     /// <summary>Drawn from <paramref name="random"/>: embedding ~ N(0, 1) as nn.Embedding (embedding input only); the stack as its
-    /// config's initialization says; the decoder uniform in ±1/sqrt(D*H) as nn.Linear.</summary>
+    /// config's initialization says and the decoder uniform in ±1/sqrt(D*H) as nn.Linear; a Jordan layer's every weight
+    /// uniform in ±1/sqrt(H).</summary>
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        _input.Initialize(random);
-        Stack.Initialize(random);
-        _head.Initialize(random);
+        _body.Initialize(random);
         Version.Advance();
     }
 
     /// <summary>
     /// Every tensor under its state_dict name (<see cref="SequenceModelConfig.TensorShapes"/>), viewing the model's own
     /// parameters (or their gradients): <c>embedding.weight</c> [V, E] (embedding input only); <c>rnn.weight_ih_l{k}</c>,
-    /// <c>rnn.weight_hh_l{k}</c>, <c>rnn.bias_ih_l{k}</c>, <c>rnn.bias_hh_l{k}</c> (and <c>_reverse</c>); <c>decoder.weight</c> [C, D*H];
-    /// <c>decoder.bias</c> [C].
+    /// <c>rnn.weight_hh_l{k}</c>, <c>rnn.bias_ih_l{k}</c>, <c>rnn.bias_hh_l{k}</c> (and <c>_reverse</c>), or a Jordan layer's
+    /// <c>rnn.weight_ih_l0</c>, <c>rnn.weight_yh_l0</c>, <c>rnn.bias_l0</c>; <c>decoder.weight</c> [C, D*H]; <c>decoder.bias</c> [C].
     /// </summary>
-    public IEnumerable<(string Name, int[] Shape, Memory<float> Values)> NamedTensors(bool gradients = false)
-    {
-        float[] stack = gradients ? Stack.Gradients : Stack.Parameters;
-        IEnumerable<Memory<float>> views = [
-            .. _input.TensorViews(gradients),
-            .. Stack.Tensors.Select(tensor => stack.AsMemory(tensor.Offset, tensor.Length)),
-            .. _head.TensorViews(gradients),
-        ];
-        return Config.TensorShapes().Zip(views, (tensor, values) => (tensor.Name, tensor.Shape, values));
-    }
+    public IEnumerable<(string Name, int[] Shape, Memory<float> Values)> NamedTensors(bool gradients = false) =>
+        Config.TensorShapes().Zip(_body.TensorViews(gradients), (tensor, values) => (tensor.Name, tensor.Shape, values));
 
     /// <summary>Sets every gradient to zero (a training batch adds to them).</summary>
     public void ZeroGradients()
@@ -132,17 +117,16 @@ public sealed class SequenceModel
         {
             throw new InvalidOperationException("an inference replica has no gradients; train the model it was made from.");
         }
-        Forward(batch, ForwardMode.Training(seed, update));
-        ReadOnlySpan<float> dOutput = _head.Backward(Stack.Output, batch, LossTerms(batch), out double loss);
-        _input.Backward(batch, dOutput);
+        Span<float> y = Forward(batch, ForwardMode.Training(seed, update));
+        double loss = _loss.Loss(y, batch, gradients: true, 1f / LossTerms(batch));
+        _body.Backward(batch);
         return loss;
     }
 
     /// <summary>The summed loss over one batch's <see cref="LossTerms"/> terms, without gradients or dropout.</summary>
     public double EvaluateBatch(SequenceBatch batch)
     {
-        Forward(batch, ForwardMode.Inference);
-        return _head.Loss(batch);
+        return _loss.Loss(Forward(batch, ForwardMode.Inference), batch, gradients: false, 0f);
     }
 
     /// <summary>What the mean loss of <paramref name="batch"/> divides by: Positions (tagger), B (classifier), Positions*O
@@ -150,7 +134,7 @@ public sealed class SequenceModel
     public int LossTerms(SequenceBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return _head.LossTerms(batch);
+        return _loss.LossTerms(batch);
     }
 
     /// <summary>
@@ -161,31 +145,28 @@ public sealed class SequenceModel
     public void Predict(SequenceBatch batch, Span<float> outputs)
     {
         CheckInputs(batch);
-        int expected = _head.Rows(batch) * Config.Outputs;
+        int expected = _loss.Rows(batch) * Config.Outputs;
         if (outputs.Length != expected)
         {
-            throw new ArgumentException($"expected {expected} outputs ([{(Config.HeadPerTimestep ? "T*B" : "B")}={_head.Rows(batch)}, {Config.Outputs}]), got {outputs.Length}.", nameof(outputs));
+            throw new ArgumentException($"expected {expected} outputs ([{(Config.HeadPerTimestep ? "T*B" : "B")}={_loss.Rows(batch)}, {Config.Outputs}]), got {outputs.Length}.", nameof(outputs));
         }
-        RunStack(batch, ForwardMode.Inference);
-        _head.Forward(Stack.Output, batch, ForwardMode.Inference);
-        _head.Predict(batch, outputs);
+        _loss.Predict(RunBody(batch, ForwardMode.Inference), batch, outputs);
     }
 
-    /// <summary>Checks <paramref name="batch"/> and its targets, then runs the input part, the stack and the head.</summary>
-    private void Forward(SequenceBatch batch, ForwardMode mode)
+    /// <summary>Checks <paramref name="batch"/> and its targets, then runs the body; returns y.</summary>
+    private Span<float> Forward(SequenceBatch batch, ForwardMode mode)
     {
         CheckInputs(batch);
         CheckTargets(batch);
-        RunStack(batch, mode);
-        _head.Forward(Stack.Output, batch, mode);
+        return RunBody(batch, mode);
     }
 
-    /// <summary>The stack over the batch, each sequence for its own length; lengths go to the stack only when a
+    /// <summary>The body over the batch, each sequence for its own length; lengths go to the body only when a
     /// sequence ends early, so a batch of full sequences keeps the token table's gathered path.</summary>
-    private void RunStack(SequenceBatch batch, ForwardMode mode)
+    private Span<float> RunBody(SequenceBatch batch, ForwardMode mode)
     {
         bool full = !batch.Lengths.AsSpan().ContainsAnyExcept(batch.Timesteps);
-        _input.Forward(batch, full ? [] : batch.Lengths, mode);
+        return _body.Forward(batch, full ? [] : batch.Lengths, mode);
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> when the batch's inputs do not fit the model: the input kind and
@@ -207,7 +188,7 @@ public sealed class SequenceModel
                 throw new ArgumentException($"sequence {b}'s length {batch.Lengths[b]} is outside [1, T={batch.Timesteps}].", nameof(batch));
             }
         }
-        if (_input is TokenInput tokens)
+        if (_body.Input is TokenInput tokens)
         {
             tokens.CheckTokenIds(batch.Tokens, nameof(batch));
         }

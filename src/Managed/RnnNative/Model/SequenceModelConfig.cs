@@ -7,7 +7,9 @@ namespace RnnNative.Model;
 /// <summary>
 /// A whole-sequence model: an input part (token embedding, one-hot or dense floats), the recurrent stack,
 /// and the head of <see cref="Kind"/> (a tagger's softmax per timestep, a classifier's softmax over a pooled
-/// vector, a regressor's linear output).
+/// vector, a regressor's linear output). With <see cref="CellType.Jordan"/>, one Jordan layer (<see cref="JordanLayer"/>)
+/// replaces the stack and the head: it owns the output layer and feeds back its softmax (tagger, classifier) or
+/// linear (regressor) output; one layer, one direction, default initialization, dropout on an embedding input only.
 /// </summary>
 /// <param name="Kind">Tagger, classifier or regressor (not <see cref="ModelKind.LanguageModel"/>, which is <see cref="LanguageModelConfig"/>).</param>
 /// <param name="Outputs">Tags (tagger), classes (classifier) or O values per target (regressor).</param>
@@ -31,7 +33,8 @@ public sealed record SequenceModelConfig(ModelKind Kind, CellType Cell, int Hidd
     /// <summary>A bidirectional stack (outputs [T, B, 2H]).</summary>
     public bool Bidirectional { get; init; }
 
-    /// <summary>p of non-recurrent dropout in training (input embedding, between layers, before the head).</summary>
+    /// <summary>p of non-recurrent dropout in training (input embedding, between layers, before the head; a Jordan network's
+    /// embedding only).</summary>
     public float Dropout { get; init; }
 
     /// <summary>How the stack's weights start.</summary>
@@ -40,7 +43,8 @@ public sealed record SequenceModelConfig(ModelKind Kind, CellType Cell, int Hidd
     /// <summary>The scale of IRNN's identity W_hh.</summary>
     public float IdentityScale { get; init; } = 1f;
 
-    /// <summary>How a classifier (or a regressor at the end) turns a sequence's outputs into one vector.</summary>
+    /// <summary>How a classifier (or a regressor at the end) turns a sequence's outputs into one vector: the stack's outputs
+    /// before the head, or a Jordan network's logits z (Last: z at the sequence's last timestep; Mean: the mean of z over its timesteps).</summary>
     public SequencePooling Pooling { get; init; }
 
     /// <summary>A regressor's targets: per timestep (true) or one per sequence (false).</summary>
@@ -125,21 +129,44 @@ public sealed record SequenceModelConfig(ModelKind Kind, CellType Cell, int Hidd
                 ArgumentOutOfRangeException.ThrowIfLessThan(EmbeddingSize, 1, nameof(EmbeddingSize));
             }
         }
-        // The Jordan cell (issue 15 piece 3) adds its own checks here when it joins the cell table: one
-        // recurrent layer, not bidirectional, its output feedback sized by Outputs.
+        // One layer, one direction, no identity initialization for a Jordan cell: the recurrent config refuses the rest.
         Recurrent.Validate();
+        if (!Recurrent.Kind.IsStackCell)
+        {
+            ValidateJordan();
+        }
         BufferLength.Of(nameof(EmbeddingSize), $"the embedding [V={VocabularySize}, E={EmbeddingSize}]", VocabularySize, EmbeddingSize);
         BufferLength.Of(nameof(HiddenSize), $"the decoder [C={Outputs}, D*H+1={Recurrent.OutputSize + 1}]", Outputs, Recurrent.OutputSize + 1L);
     }
 
+    /// <summary>The checks of a Jordan network beyond its recurrent config's: its dropout has a place, its parameters fit one vector.</summary>
+    private void ValidateJordan()
+    {
+        if (Dropout != 0 && Input != InputEncoding.Embedding)
+        {
+            // No layer above to feed and the output layer inside the recurrence: the embedding is the only thing to drop.
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, $"a {Recurrent.Kind.DisplayName} network drops only an embedding input, and {Input} input has none: dropout must be 0.");
+        }
+        JordanLayer.ParameterCount(Recurrent.InputSize, HiddenSize, Outputs);
+    }
+
     /// <summary>The state_dict names and shapes, in file order: <c>embedding.weight</c> [V, E] (embedding input only),
     /// <c>rnn.*</c> (<see cref="RecurrentConfig.TensorShapes"/>), <c>decoder.weight</c> [C, D*H], <c>decoder.bias</c> [C]
-    /// (C = <see cref="Outputs"/>). Lets loaders check a file against a config before allocating the model.</summary>
+    /// (C = <see cref="Outputs"/>); a Jordan network's <see cref="JordanLayer.TensorShapes"/> (its rnn.* and decoder.*) in place of
+    /// the stack's and the decoder's. Lets loaders check a file against a config before allocating the model.</summary>
     public IEnumerable<(string Name, int[] Shape)> TensorShapes()
     {
         if (Input == InputEncoding.Embedding)
         {
             yield return ("embedding.weight", [VocabularySize, EmbeddingSize]);
+        }
+        if (!Recurrent.Kind.IsStackCell)
+        {
+            foreach ((string Name, int[] Shape) tensor in JordanLayer.TensorShapes(Recurrent.InputSize, HiddenSize, Outputs))
+            {
+                yield return tensor;
+            }
+            yield break;
         }
         foreach ((string name, int[] shape) in Recurrent.TensorShapes())
         {

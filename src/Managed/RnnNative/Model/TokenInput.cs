@@ -9,11 +9,11 @@ namespace RnnNative.Model;
 /// first layer, and how the gradient leaving the stack reaches the input's own weights (and W_ih_l0, when the
 /// part fed the stack projections it gathered itself). <see cref="Create"/> picks the part of an <see cref="InputEncoding"/>.
 /// </summary>
-internal abstract class TokenInput(RecurrentStack stack, KernelSet kernels, int vocabularySize) : InputPart(stack, kernels)
+internal abstract class TokenInput(RecurrentStack? stack, KernelSet kernels, int vocabularySize) : InputPart(stack, kernels)
 {
-    /// <summary>The part of <paramref name="input"/> (embedding or one-hot) over <paramref name="stack"/>: V =
+    /// <summary>The part of <paramref name="input"/> (embedding or one-hot) over <paramref name="stack"/> (null: rows only): V =
     /// <paramref name="vocabularySize"/>; an embedding of <paramref name="embeddingSize"/> dropped with p = <paramref name="dropout"/> in training.</summary>
-    public static TokenInput Create(InputEncoding input, int vocabularySize, int embeddingSize, float dropout, RecurrentStack stack, KernelSet kernels) =>
+    public static TokenInput Create(InputEncoding input, int vocabularySize, int embeddingSize, float dropout, RecurrentStack? stack, KernelSet kernels) =>
         input == InputEncoding.OneHot ? new OneHotInput(stack, kernels, vocabularySize) : new EmbeddingInput(stack, kernels, vocabularySize, embeddingSize, dropout);
 
     /// <summary>V: the tokens the part reads.</summary>
@@ -59,5 +59,5 @@ internal abstract class TokenInput(RecurrentStack stack, KernelSet kernels, int 
     /// <summary>Layer 0's input projection of every token, without biases: <paramref name="table"/> [V, G*H].</summary>
     public abstract void ProjectTokens(Span<float> table);
 
-    public abstract override TokenInput CreateReplica(RecurrentStack replicaStack);
+    public abstract override TokenInput CreateReplica(RecurrentStack? replicaStack);
 }
