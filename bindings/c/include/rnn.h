@@ -704,8 +704,8 @@ RNN_API rnn_status rnn_model_get_kind(const rnn_model* model, rnn_model_kind* ou
 /* The targets of a dataset. Numbers are stable. Since 0.4.0. */
 typedef int32_t rnn_target;
 enum {
-    RNN_TARGET_STEP_CLASSES = 0,     /* a class per timestep (taggers): `classes` holds `total` ids;
-                                        -1 marks a timestep without a target (no loss there) */
+    RNN_TARGET_STEP_CLASSES = 0,     /* a class per timestep (taggers): `classes` holds `total` ids
+                                        (-1: no target; a dataset with one is only predicted) */
     RNN_TARGET_SEQUENCE_CLASS = 1,   /* a class per sequence (classifiers): `classes` holds `count` ids */
     RNN_TARGET_SEQUENCE_VALUES = 2,  /* value_size values per sequence (regressors): `values` holds
                                         count x value_size floats */
@@ -764,7 +764,7 @@ RNN_API rnn_status rnn_dataset_config_init_sized(rnn_dataset_config* config, siz
 
 /* Reads the file at `path` (UTF-8 path), chosen by config->kind and the extension (see kind).
  * `model` NULL: the file is training data; the input vocabulary (unit, max_vocab, lowercase) and the
- * labels (in order of first appearance) are fitted to it, and rnn_model_create_for_dataset makes
+ * labels (sorted, ordinal) are fitted to it, and rnn_model_create_for_dataset makes
  * a model for it. `model` not NULL (a sequence model): the file is encoded with the model's
  * vocabulary (unknown units read as <unk>) and labels, as validation, test or prediction data of
  * that model; only the CSV columns and require_targets of `config` apply (config may then be NULL).
