@@ -93,11 +93,7 @@ public static class ModelFile
         }
         if (options is not null && training is not null)
         {
-            writer.AddBlob("training.json", ModelJson.WriteTraining(options, training));
-            for (int i = 0; i < training.OptimizerState.Length; i++)
-            {
-                writer.AddTensor($"training.optimizer.{i}", [training.OptimizerState[i].Length], training.OptimizerState[i]);
-            }
+            AddTraining(writer, options, training);
             writer.AddTensor("training.hidden", [training.Hidden.Length], training.Hidden);
             writer.AddTensor("training.cell", [training.Cell.Length], training.Cell);
         }
@@ -152,14 +148,32 @@ public static class ModelFile
         {
             return new LoadedModel(model, vocabulary, null, null);
         }
+        float[] hidden = ReadTensor(reader, "training.hidden", stateLength), cell = ReadTensor(reader, "training.cell", config.Recurrent.Kind.HasCellState ? stateLength : 0);
+        TrainingSnapshot training = ReadTraining(reader, options, scalars, model.Blocks, hidden, cell);
+        return new LoadedModel(model, vocabulary, options, training);
+    }
+
+    /// <summary>The sections every resumable file has: training.json and the optimizer's vectors training.optimizer.{i}.</summary>
+    internal static void AddTraining(CheckpointWriter writer, TrainingOptions options, TrainingSnapshot training)
+    {
+        writer.AddBlob("training.json", ModelJson.WriteTraining(options, training));
+        for (int i = 0; i < training.OptimizerState.Length; i++)
+        {
+            writer.AddTensor($"training.optimizer.{i}", [training.OptimizerState[i].Length], training.OptimizerState[i]);
+        }
+    }
+
+    /// <summary>The snapshot of <paramref name="scalars"/> (read from training.json) with the optimizer's vectors of <paramref name="blocks"/>
+    /// (each checked before it is allocated) and the carried state read by the caller.</summary>
+    internal static TrainingSnapshot ReadTraining(CheckpointReader reader, TrainingOptions options, TrainingSnapshot scalars, IReadOnlyList<ParameterBlock> blocks, float[] hidden, float[] cell)
+    {
         int stateVectors = options.Optimizer.Kind == OptimizerKind.Adam ? 2 : 1;
-        float[][] optimizerState = new float[model.Blocks.Count * stateVectors][];
+        float[][] optimizerState = new float[blocks.Count * stateVectors][];
         for (int i = 0; i < optimizerState.Length; i++)
         {
-            optimizerState[i] = ReadTensor(reader, $"training.optimizer.{i}", model.Blocks[i / stateVectors].Length);
+            optimizerState[i] = ReadTensor(reader, $"training.optimizer.{i}", blocks[i / stateVectors].Length);
         }
-        float[] hidden = ReadTensor(reader, "training.hidden", stateLength), cell = ReadTensor(reader, "training.cell", config.Recurrent.Kind.HasCellState ? stateLength : 0);
-        TrainingSnapshot training = new()
+        return new()
         {
             Update = scalars.Update,
             Seed = scalars.Seed,
@@ -175,21 +189,23 @@ public static class ModelFile
             Hidden = hidden,
             Cell = cell,
         };
-        return new LoadedModel(model, vocabulary, options, training);
     }
 
-    private static ReadOnlySpan<byte> Blob(CheckpointReader reader, string name)
+    private static ReadOnlySpan<byte> Blob(CheckpointReader reader, string name) => Blob(reader, name, "an RnnNative language model");
+
+    /// <summary>The blob <paramref name="name"/>; its absence means the file is not <paramref name="what"/>.</summary>
+    internal static ReadOnlySpan<byte> Blob(CheckpointReader reader, string name, string what)
     {
         if (!reader.HasSection(name))
         {
-            throw new CheckpointFormatException($"the file has no '{name}' section; it is not an RnnNative language model.");
+            throw new CheckpointFormatException($"the file has no '{name}' section; it is not {what}.");
         }
         return reader.GetBlob(name);
     }
 
     /// <summary>Throws unless the file has tensor <paramref name="name"/> of exactly <paramref name="shape"/>
     /// (the reader has already checked that its payload is that large).</summary>
-    private static void ExpectTensor(CheckpointReader reader, string name, int[] shape)
+    internal static void ExpectTensor(CheckpointReader reader, string name, int[] shape)
     {
         if (!reader.HasSection(name))
         {
@@ -203,7 +219,7 @@ public static class ModelFile
     }
 
     /// <summary>A vector tensor of <paramref name="length"/> elements, checked before it is allocated.</summary>
-    private static float[] ReadTensor(CheckpointReader reader, string name, int length)
+    internal static float[] ReadTensor(CheckpointReader reader, string name, int length)
     {
         ExpectTensor(reader, name, [length]);
         float[] values = new float[length];

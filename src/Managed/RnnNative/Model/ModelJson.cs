@@ -39,6 +39,10 @@ internal static class ModelJson
     public static LanguageModelConfig ReadConfig(ReadOnlySpan<byte> utf8) => Read(utf8, "model.json", root =>
     {
         string format = String(root, "format");
+        if (format == SequenceModelFile.FormatName)
+        {
+            throw new CheckpointFormatException($"the file is {SequenceModelJson.Phrase(SequenceModelJson.ReadKind(root))}, not a language model; use rnn predict (SequenceModelFile.Load) for it.");
+        }
         if (format != ModelFile.FormatName)
         {
             throw new CheckpointFormatException($"model.json describes a '{format}', not an RnnNative language model.");
@@ -158,7 +162,7 @@ internal static class ModelJson
         return (options, scalars);
     });
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
+    internal static byte[] Write(Action<Utf8JsonWriter> body)
     {
         using MemoryStream stream = new();
         using (Utf8JsonWriter json = new(stream, new JsonWriterOptions { Indented = true }))
@@ -170,7 +174,7 @@ internal static class ModelJson
         return stream.ToArray();
     }
 
-    private static T Read<T>(ReadOnlySpan<byte> utf8, string section, Func<JsonElement, T> body)
+    internal static T Read<T>(ReadOnlySpan<byte> utf8, string section, Func<JsonElement, T> body)
     {
         try
         {
@@ -209,6 +213,12 @@ internal static class ModelJson
         if (double.IsFinite(d.ValidationFraction)) json.WriteNumber("validation_fraction", d.ValidationFraction);
         json.WriteNumber("train_tokens", d.TrainTokens);
         json.WriteNumber("validation_tokens", d.ValidationTokens);
+        // A language model's stream has no sequences: its record reads as before 0.3.0.
+        if (d.TrainSequences + d.ValidationSequences > 0)
+        {
+            json.WriteNumber("train_sequences", d.TrainSequences);
+            json.WriteNumber("validation_sequences", d.ValidationSequences);
+        }
         json.WriteNumber("crc32c", d.Checksum);
         json.WriteEndObject();
     }
@@ -223,7 +233,11 @@ internal static class ModelJson
             _ => DataOrigin.Host,
         };
         double fraction = data.TryGetProperty("validation_fraction", out _) ? Double(data, "validation_fraction") : double.NaN;
-        return new TrainingData(origin, fraction, Long(data, "train_tokens"), Long(data, "validation_tokens"), Property(data, "crc32c").GetUInt32());
+        return new TrainingData(origin, fraction, Long(data, "train_tokens"), Long(data, "validation_tokens"), Property(data, "crc32c").GetUInt32())
+        {
+            TrainSequences = data.TryGetProperty("train_sequences", out _) ? Long(data, "train_sequences") : 0,
+            ValidationSequences = data.TryGetProperty("validation_sequences", out _) ? Long(data, "validation_sequences") : 0,
+        };
     }
 
     private static readonly (string Name, DataSource Source)[] SourceNames = [("host", DataSource.Host), ("file", DataSource.File), ("addition", DataSource.AdditionCorpus)];
@@ -252,22 +266,22 @@ internal static class ModelJson
             int length => throw new CheckpointFormatException($"a point of '{name}' has {length} numbers; expected [step, loss] or [step, loss, seconds]."),
         }).ToArray();
 
-    private static JsonElement Property(JsonElement root, string name) =>
+    internal static JsonElement Property(JsonElement root, string name) =>
         root.TryGetProperty(name, out JsonElement value) ? value : throw new CheckpointFormatException($"the field '{name}' is missing.");
 
-    private static string String(JsonElement root, string name) => Property(root, name).GetString() ?? throw new CheckpointFormatException($"the field '{name}' is null.");
+    internal static string String(JsonElement root, string name) => Property(root, name).GetString() ?? throw new CheckpointFormatException($"the field '{name}' is null.");
 
-    private static int Int(JsonElement root, string name) => Property(root, name).GetInt32();
+    internal static int Int(JsonElement root, string name) => Property(root, name).GetInt32();
 
-    private static long Long(JsonElement root, string name) => Property(root, name).GetInt64();
+    internal static long Long(JsonElement root, string name) => Property(root, name).GetInt64();
 
-    private static double Double(JsonElement root, string name) => Property(root, name).GetDouble();
+    internal static double Double(JsonElement root, string name) => Property(root, name).GetDouble();
 
-    private static float Float(JsonElement root, string name) => Property(root, name).GetSingle();
+    internal static float Float(JsonElement root, string name) => Property(root, name).GetSingle();
 
-    private static bool Bool(JsonElement root, string name) => Property(root, name).GetBoolean();
+    internal static bool Bool(JsonElement root, string name) => Property(root, name).GetBoolean();
 
-    private static T Enum<T>(JsonElement root, string name, params (string Text, T Value)[] choices)
+    internal static T Enum<T>(JsonElement root, string name, params (string Text, T Value)[] choices)
     {
         string text = String(root, name);
         foreach ((string choice, T value) in choices)
