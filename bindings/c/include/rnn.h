@@ -914,18 +914,19 @@ RNN_API rnn_status rnn_model_predict_file(const rnn_model* model, const rnn_data
 
 /* A trainer of a sequence model on `training` (with targets), validating on `validation` when not
  * NULL, else on config->validation_fraction of the training sequences (drawn with config->seed; 0:
- * no validation). Of `config`, batch_size counts sequences per batch and seq_len and
- * validation_windows are ignored; batches are drawn by length buckets in an order fixed by
- * (seed, epoch), so a resumed run continues exactly. The rnn_trainer_* functions then work as for a
- * language model: progress losses are the mean loss of the kind (see rnn_task_metrics.loss) and
- * tokens_per_second counts timesteps; rnn_trainer_validate gives that loss (perplexity and
- * bits_per_token from it, NaN for regressors); rnn_trainer_save_checkpoint and
- * rnn_trainer_set_checkpoint take a NULL vocab (a vocab passed is ignored) and write the model
+ * no validation). Of `config`, batch_size counts sequences per batch, validation_windows batches
+ * per periodic validation (0: all), and seq_len is ignored; batches are drawn by length buckets in
+ * an order fixed by (seed, epoch), so a resumed run continues exactly. The rnn_trainer_* functions
+ * then work as for a language model: progress losses are the mean loss of the kind (see
+ * rnn_task_metrics.loss) and tokens_per_second counts timesteps; rnn_trainer_validate gives that
+ * loss (perplexity and bits_per_token from it, NaN for regressors); rnn_trainer_save_checkpoint
+ * and rnn_trainer_set_checkpoint take a NULL vocab (a vocab passed is ignored) and write the model
  * file of the kind; rnn_trainer_resume takes such a file, and fails with RNN_E_INVALID_ARGUMENT
- * when its data is not this trainer's. The trainer keeps the model and datasets alive.
- * Fails: RNN_E_INVALID_ARGUMENT naming the config field or the dataset ("training": no targets, or
- * data that does not fit the model); RNN_E_UNSUPPORTED (a language model: rnn_trainer_create);
- * RNN_E_INVALID_HANDLE. Since 0.4.0. */
+ * when its data is not this trainer's. The trainer keeps the model and datasets alive. Fails:
+ * RNN_E_INVALID_ARGUMENT naming the config field or the dataset ("training": no targets, or data
+ * that does not fit the model); RNN_E_UNSUPPORTED (a language model: rnn_trainer_create);
+ * RNN_E_INVALID_HANDLE. Since 0.4.0.
+ */
 RNN_API rnn_status rnn_trainer_create_for_dataset(rnn_model* model, const rnn_dataset* training, const rnn_dataset* validation,
                                                   const rnn_trainer_config* config, rnn_trainer** out_trainer);
 
