@@ -35,7 +35,7 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_get_config")]
     public static Status GetConfig(nint model, ModelConfig* outConfig) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_get_config");
         StructSize.Write(outConfig, Configs.FromEngine(m.Config), "out_config");
     });
 
@@ -43,18 +43,26 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_set_step_precision")]
     public static Status SetStepPrecision(nint model, int precision) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_set_step_precision");
         Configs.Validate(() => m.StepPrecision = (WeightPrecision)precision, "precision");
     });
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_get_step_precision")]
-    public static Status GetStepPrecision(nint model, int* outPrecision) =>
-        Marshalling.Get(model, HandleKind.Model, "model", outPrecision, "out_precision", (LanguageModel m) => (int)m.StepPrecision);
+    public static Status GetStepPrecision(nint model, int* outPrecision)
+    {
+        if (outPrecision != null) *outPrecision = 0;
+        return ExportGuard.Run(() =>
+        {
+            LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_get_step_precision");
+            if (outPrecision == null) throw new ArgumentNullException("out_precision");
+            *outPrecision = (int)m.StepPrecision;
+        });
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_file")]
     public static Status SaveFile(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_save_file");
         Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
         ModelFile.Save(Marshalling.String(path, "path"), m, v);
     });
@@ -66,7 +74,7 @@ internal static unsafe class ModelExports
         if (outSize != null) *outSize = 0;
         return ExportGuard.Run(() =>
         {
-            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_save_to_memory");
             Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
             if (outData == null) throw new ArgumentNullException("out_data");
             if (outSize == null) throw new ArgumentNullException("out_size");
@@ -106,7 +114,7 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_export_safetensors")]
     public static Status ExportSafetensors(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_export_safetensors");
         Vocabulary? v = vocab == 0 ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
         PyTorchExchange.Export(Marshalling.String(path, "path"), m, v);
     });
@@ -118,7 +126,7 @@ internal static unsafe class ModelExports
         if (outSize != null) *outSize = 0;
         return ExportGuard.Run(() =>
         {
-            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_export_safetensors_to_memory");
             Vocabulary? v = vocab == 0 ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
             if (outData == null) throw new ArgumentNullException("out_data");
             if (outSize == null) throw new ArgumentNullException("out_size");
@@ -172,7 +180,7 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_evaluate")]
     public static Status Evaluate(nint model, nint corpus, int batchSize, int steps, EvaluationResult* outResult) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_evaluate");
         TokenSequence tokens = HandleTable.Get<TokenSequence>(corpus, HandleKind.Corpus, "corpus");
         if (outResult == null) throw new ArgumentNullException("out_result");
         Evaluation.RequireTokensToPredict(tokens, "corpus");
