@@ -109,7 +109,7 @@ public class SequenceModelFileTests
         byte[] tagger = File("tagger-lstm-bi-embedding");
         Assert.Equal("a tagger needs the names of its 3 tags: the label set ('labels') is missing.",
             Assert.Throws<CheckpointFormatException>(() => SequenceModelFile.Load(Rewrite(tagger, skip: "labels"))).Message);
-        Assert.Equal("the model reads token ids: its input vocabulary ('inputs') of 7 ids is missing.",
+        Assert.Equal("model.json says the inputs are Words but the input vocabulary ('inputs') of 7 ids is missing.",
             Assert.Throws<CheckpointFormatException>(() => SequenceModelFile.Load(Rewrite(tagger, skip: "inputs"))).Message);
         byte[] otherLabels = Rewrite(tagger, blob: ("labels", LabelSet.FromNames(["A", "B"]).Serialize()));
         Assert.Contains("has 2 names but a tagger of 3 outputs needs 3", Assert.Throws<CheckpointFormatException>(() => SequenceModelFile.Load(otherLabels)).Message);

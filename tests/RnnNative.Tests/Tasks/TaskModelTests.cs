@@ -138,7 +138,7 @@ public class TaskModelTests
     }
 
     [Fact]
-    public void Sequences_from_memory_get_numbered_labels()
+    public void Sequences_from_memory_get_numbered_labels_and_a_jordan_tagger_reads_forward_only()
     {
         SequenceSet set = SequenceSet.FromTokens([0, 1, 2, 3, 1, 2], [4, 2], TargetKind.StepClasses, [0, 1, 1, 2, 0, 0], []);
         TaskData data = TaskData.FromSet(set, TaskData.FitArrays(set));
@@ -147,6 +147,10 @@ public class TaskModelTests
 
         TaskModel model = TaskModel.Create(TaskKind.Tagging, data, new TaskModelOptions { HiddenSize = 4 });
         Assert.Equal(2, model.Predict(data).Rows(1));
+        // A Jordan network is one forward layer: its tagger reads left to right, whatever the task's default.
+        TaskModel jordan = TaskModel.Create(TaskKind.Tagging, data, new TaskModelOptions { Cell = CellType.Jordan, HiddenSize = 4 });
+        Assert.False(jordan.Model.Config.Bidirectional);
+        Assert.Equal(2, jordan.Predict(data).Rows(1));
     }
 
     /// <summary>A .npz of float32 arrays, as numpy.savez writes one.</summary>

@@ -114,6 +114,10 @@ public static class SequenceModelFile
             : null;
         CheckInputs(config, inputs, FormatError);
         CheckLabels(config, labels, FormatError);
+        if (inputs is null && units is not null)
+        {
+            throw new CheckpointFormatException($"model.json says the inputs are {units.Value.Unit} but the input vocabulary ('inputs') of {config.VocabularySize} ids is missing.");
+        }
         if (inputs is not null && (inputs.Unit, inputs.Lowercase) != units)
         {
             throw new CheckpointFormatException($"model.json says the inputs are {units?.Unit} (lowercase {units?.Lowercase}) but the 'inputs' section holds {inputs.Unit} (lowercase {inputs.Lowercase}).");
@@ -147,7 +151,8 @@ public static class SequenceModelFile
         }
     }
 
-    /// <summary>Token input needs a vocabulary of V ids; dense input has none.</summary>
+    /// <summary>Token input has a vocabulary of V ids, or none when its ids were given as numbers (arrays from a host);
+    /// dense input has none.</summary>
     private static void CheckInputs(SequenceModelConfig config, TokenVocabulary? inputs, Func<string, string, Exception> error)
     {
         if (config.Input == InputEncoding.Dense)
@@ -155,8 +160,7 @@ public static class SequenceModelFile
             if (inputs is not null) throw error("the model reads dense features and has no input vocabulary, but one was given ('inputs').", nameof(inputs));
             return;
         }
-        if (inputs is null) throw error($"the model reads token ids: its input vocabulary ('inputs') of {config.VocabularySize} ids is missing.", nameof(inputs));
-        if (inputs.Count != config.VocabularySize)
+        if (inputs is not null && inputs.Count != config.VocabularySize)
         {
             throw error($"the input vocabulary ('inputs') has {inputs.Count} ids but the model reads {config.VocabularySize}.", nameof(inputs));
         }

@@ -107,7 +107,8 @@ internal static class SequenceModelJson
         {
             throw new CheckpointFormatException($"model.json holds an invalid configuration: {e.Message}");
         }
-        (TokenUnit, bool)? inputs = config.Input == InputEncoding.Dense
+        // Dense input, and token ids a host gave as numbers, have no vocabulary and so no unit.
+        (TokenUnit, bool)? inputs = config.Input == InputEncoding.Dense || !root.TryGetProperty("input_unit", out _)
             ? null
             : (ModelJson.Enum(root, "input_unit", Units), ModelJson.Bool(root, "lowercase"));
         return (config, inputs);

@@ -6,6 +6,9 @@ using RnnNative.Model;
 
 namespace RnnNative.Tasks;
 
+/// <summary>A task model read back from a file, with the training state when the file is a resumable checkpoint.</summary>
+public sealed record LoadedTaskModel(TaskModel Model, Runs.TrainingOptions? Options, Runs.TrainingSnapshot? Training);
+
 /// <summary>
 /// A whole-sequence model with what it takes to read its task's files: the <see cref="SequenceModel"/> and the
 /// <see cref="TaskEncoding"/> (input vocabulary, labels) its training data fixed. What a model file holds, and what
@@ -44,6 +47,26 @@ public sealed class TaskModel
         model.Initialize(options.Seed);
         return new TaskModel(task, model, training.Encoding);
     }
+
+    /// <summary>Loads a model file written by <see cref="Save"/> (or a <see cref="TaskTraining"/> checkpoint, whose training
+    /// state comes with it); a <see cref="IO.CheckpointFormatException"/> names what is wrong, and a language model's file is refused.</summary>
+    public static LoadedTaskModel Load(string path, KernelSet? kernels = null) => Loaded(SequenceModelFile.Load(path, kernels));
+
+    /// <summary>As <see cref="Load(string, KernelSet?)"/>, from memory.</summary>
+    public static LoadedTaskModel Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Loaded(SequenceModelFile.Load(bytes, kernels));
+
+    private static LoadedTaskModel Loaded(LoadedSequenceModel file)
+    {
+        SequenceModelConfig c = file.Model.Config;
+        TaskEncoding encoding = new(c.VocabularySize, c.FeatureSize, c.Target, c.Outputs) { Inputs = file.Inputs, Labels = file.Labels };
+        return new LoadedTaskModel(new TaskModel(TaskKind.Of(c.Kind), file.Model, encoding), file.Options, file.Training);
+    }
+
+    /// <summary>Writes the model, its vocabulary and its labels to <paramref name="path"/>, atomically.</summary>
+    public void Save(string path) => SequenceModelFile.Save(path, Model, Encoding.Inputs, Encoding.Labels);
+
+    /// <summary>The bytes <see cref="Save"/> writes, for hosts that store models themselves.</summary>
+    public byte[] ToBytes() => SequenceModelFile.ToBytes(Model, Encoding.Inputs, Encoding.Labels);
 
     /// <summary>The task it was trained for.</summary>
     public TaskKind Task { get; }
