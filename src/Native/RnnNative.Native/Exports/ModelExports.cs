@@ -3,6 +3,7 @@ using RnnNative.Data;
 using RnnNative.Kernels.Step;
 using RnnNative.Model;
 using RnnNative.Native.Interop;
+using RnnNative.Tasks;
 using RnnNative.Text;
 using RnnNative.Training;
 
@@ -59,9 +60,15 @@ internal static unsafe class ModelExports
         });
     }
 
+    /// <summary>Every kind: a sequence model's file holds its own vocabulary and labels, so <paramref name="vocab"/> is then ignored.</summary>
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_file")]
     public static Status SaveFile(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
     {
+        if (HandleTable.Get<object>(model, HandleKind.Model, "model") is TaskModel task)
+        {
+            task.Save(Marshalling.String(path, "path"));
+            return;
+        }
         LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_save_file");
         Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
         ModelFile.Save(Marshalling.String(path, "path"), m, v);
@@ -74,11 +81,11 @@ internal static unsafe class ModelExports
         if (outSize != null) *outSize = 0;
         return ExportGuard.Run(() =>
         {
-            LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_save_to_memory");
-            Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+            object target = HandleTable.Get<object>(model, HandleKind.Model, "model");
+            Vocabulary? v = target is TaskModel ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
             if (outData == null) throw new ArgumentNullException("out_data");
             if (outSize == null) throw new ArgumentNullException("out_size");
-            byte[] bytes = ModelFile.ToBytes(m, v);
+            byte[] bytes = target is TaskModel task ? task.ToBytes() : ModelFile.ToBytes((LanguageModel)target, v!);
             void* data = NativeMemory.Alloc((nuint)bytes.Length);
             bytes.CopyTo(new Span<byte>(data, bytes.Length));
             *outData = data;
@@ -94,7 +101,15 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
-            Publish(ModelFile.Load(Marshalling.String(path, "path")), outModel, outVocab);
+            string file = Marshalling.String(path, "path");
+            if (ModelFiles.KindOf(file) == ModelKind.LanguageModel)
+            {
+                Publish(ModelFile.Load(file), outModel, outVocab);
+            }
+            else
+            {
+                *outModel = HandleTable.Add(HandleKind.Model, TaskModel.Load(file).Model);
+            }
         });
     }
 
@@ -106,7 +121,15 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
-            Publish(ModelFile.Load(Marshalling.Span(data, size, "data")), outModel, outVocab);
+            ReadOnlySpan<byte> bytes = Marshalling.Span(data, size, "data");
+            if (ModelFiles.KindOf(bytes) == ModelKind.LanguageModel)
+            {
+                Publish(ModelFile.Load(bytes), outModel, outVocab);
+            }
+            else
+            {
+                *outModel = HandleTable.Add(HandleKind.Model, TaskModel.Load(bytes).Model);
+            }
         });
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using RnnNative.Data;
 using RnnNative.Model;
 using RnnNative.Native.Interop;
+using RnnNative.Tasks;
 using RnnNative.Text;
 using RnnNative.Training;
 
@@ -28,6 +29,26 @@ internal static unsafe class TrainerExports
             Configs.Validate(() => split = CorpusSplit.Create(tokens, c.ValidationFraction), "config->validation_fraction");
             Trainer trainer = Configs.CreateTrainer(m, split!, Configs.ToEngine(c));
             Marshalling.SetOut(outTrainer, HandleKind.Trainer, new LanguageTrainerSession(trainer, tokens), "out_trainer");
+        });
+    }
+
+    /// <summary>A sequence model's run over whole sequences (<see cref="TaskTraining"/>); seq_len does not apply.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_create_for_dataset")]
+    public static Status CreateForDataset(nint model, nint training, nint validation, TrainerConfig* config, nint* outTrainer)
+    {
+        if (outTrainer != null) *outTrainer = 0;
+        return ExportGuard.Run(() =>
+        {
+            TaskModel m = ModelHandle.Task(model, "model", "rnn_trainer_create_for_dataset");
+            TaskData train = HandleTable.Get<DatasetSession>(training, HandleKind.Dataset, "training").WithTargets("training");
+            TaskData? held = validation == 0 ? null : HandleTable.Get<DatasetSession>(validation, HandleKind.Dataset, "validation").WithTargets("validation");
+            TrainerConfig c = StructSize.Read(config, Configs.TrainerDefaults(), "config");
+            if (outTrainer == null) throw new ArgumentNullException("out_trainer");
+            c.SeqLen = Configs.TrainerDefaults().SeqLen;
+            TrainingOptions options = Configs.ToEngine(c);
+            TaskTraining? run = null;
+            Configs.Validate(() => run = new TaskTraining(m, train, held, options, c.ValidationFraction), "config", ("validationFraction", "validation_fraction"));
+            Marshalling.SetOut(outTrainer, HandleKind.Trainer, new TaskTrainerSession(run!), "out_trainer");
         });
     }
 

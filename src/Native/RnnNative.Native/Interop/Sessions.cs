@@ -77,6 +77,33 @@ internal sealed class LanguageTrainerSession(Trainer trainer, TokenSequence corp
         Trainer.Checkpoints = path is null ? null : new CheckpointFiles(path, HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab"));
 }
 
+/// <summary>A training run of a sequence model over whole sequences (<see cref="TaskTraining"/>), which keeps its data.</summary>
+internal sealed class TaskTrainerSession(TaskTraining training) : TrainerSession
+{
+    public TaskTraining Training { get; } = training;
+
+    public override long Updates => Training.Loop.Optimizer.UpdateCount;
+
+    public override Action<TrainingProgress>? Progress { set => Training.Loop.Progress = value; }
+
+    public override bool CrossEntropy => Training.Model.Model.Config.Kind != ModelKind.Regressor;
+
+    public override TrainingStop Run(long updates, CancellationToken cancellation) => Training.Loop.Run(updates, cancellation);
+
+    public override double Validate() => Training.Loop.Validate();
+
+    /// <summary>A sequence model's file holds its own vocabulary: <paramref name="vocab"/> is ignored.</summary>
+    public override void SaveCheckpoint(string path, nint vocab) => Training.SaveCheckpoint(path);
+
+    public override void Resume(string path)
+    {
+        LoadedTaskModel checkpoint = TaskModel.Load(path);
+        Configs.Validate(() => Training.Resume(checkpoint), "path");
+    }
+
+    public override void SetCheckpoint(string? path, nint vocab) => Training.Checkpoints = path;
+}
+
 /// <summary>A batch-1 recurrent state and the model replica that steps it (its own scratch buffers).</summary>
 internal sealed class StateSession(LanguageModel model)
 {
