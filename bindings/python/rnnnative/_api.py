@@ -40,7 +40,6 @@ _MODEL_KINDS = {"language_model": 0, "tagger": 1, "classifier": 2, "regressor": 
 _MODEL_KIND_NAMES = {v: k for k, v in _MODEL_KINDS.items()}
 _KIND_ARTICLES = {"language_model": "a language model", "tagger": "a tagger", "classifier": "a classifier",
                   "regressor": "a regressor"}
-_KIND_OF_CLASS = {"Model": "language_model", "Tagger": "tagger", "Classifier": "classifier", "Regressor": "regressor"}
 
 
 def _path(path: PathLike) -> bytes:
@@ -399,7 +398,7 @@ class Model(_Handle):
         if not isinstance(loaded, cls):
             kind = loaded.kind
             loaded.close()
-            raise InvalidArgumentError(f"{source}: holds {_KIND_ARTICLES[kind]}, not {_KIND_ARTICLES[_KIND_OF_CLASS[cls.__name__]]}", 1)
+            raise InvalidArgumentError(f"{source}: holds {_KIND_ARTICLES[kind]}, which {cls.__name__}.load does not return", 1)
         return loaded
 
     @classmethod
