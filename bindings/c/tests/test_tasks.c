@@ -73,6 +73,13 @@ static const char* write_conll(const char* name, int* out_sentences, int64_t* ou
     return path;
 }
 
+/* A progress callback counting its reports in *user_data (an int). */
+static int count_report(const rnn_progress* progress, void* user_data) {
+    (void)progress;
+    ++*(int*)user_data;
+    return 0;
+}
+
 /* The predictions of `model` on `dataset` in a new buffer (free it); *count gets the floats. */
 static float* predictions(const rnn_model* model, const rnn_dataset* dataset, size_t* count) {
     size_t needed = 0;
@@ -218,8 +225,9 @@ TEST(tagger_from_a_conll_file_trains_evaluates_predicts_and_round_trips) {
     rnn_trainer* trainer = NULL;
     CHECK_OK(rnn_trainer_create_for_dataset(model, train, NULL, &tc, &trainer));
     int32_t finished = 0;
-    CHECK_OK(rnn_trainer_train(trainer, 0, NULL, NULL, &finished));
-    CHECK(finished == 1);
+    int reports = 0;
+    CHECK_OK(rnn_trainer_train(trainer, 0, count_report, &reports, &finished));
+    CHECK(finished == 1 && reports >= 40);
     rnn_progress progress = {.struct_size = sizeof progress};
     CHECK_OK(rnn_trainer_get_progress(trainer, &progress));
     CHECK(progress.step == 40 && isfinite(progress.loss));
@@ -471,8 +479,25 @@ TEST(sequence_trainer_checkpoint_resumes_bit_for_bit) {
 
     CHECK_OK(rnn_trainer_create_for_dataset(resumed, train, NULL, &tc, &b));
     CHECK_OK(rnn_trainer_resume(b, checkpoint));
+    const char* automatic = temp_path("tasks_automatic.rnn");
+    remove(automatic);
+    CHECK_OK(rnn_trainer_set_checkpoint(b, NULL, automatic));
     CHECK_OK(rnn_trainer_train(b, 10, NULL, NULL, NULL));
     CHECK(same_predictions(straight, resumed, train));
+    rnn_model* saved = NULL;
+    CHECK_OK(rnn_model_load_file(automatic, &saved, NULL));   /* written when the train call returned */
+    CHECK(same_predictions(resumed, saved, train));
+    rnn_model_destroy(saved);
+
+    /* Another dataset is not this checkpoint's data. */
+    rnn_trainer* other = NULL;
+    rnn_dataset* fewer = NULL;
+    CHECK_OK(rnn_dataset_from_tokens(token_ids, token_total - (size_t)token_lengths[TOKEN_SEQUENCES - 1], token_lengths, TOKEN_SEQUENCES - 1,
+                                     RNN_TARGET_SEQUENCE_CLASS, token_classes, NULL, 0, NULL, &fewer));
+    CHECK_OK(rnn_trainer_create_for_dataset(resumed, fewer, NULL, &tc, &other));
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_resume(other, checkpoint));
+    rnn_trainer_destroy(other);
+    rnn_dataset_destroy(fewer);
 
     /* A checkpoint loads as a model of its kind. */
     rnn_model* loaded = NULL;
