@@ -32,7 +32,7 @@ static int write_text(const char* path, const char* text) {
 /* A slot-filling file: "fly to CITY on DAY" and "book a flight to CITY" with BIO tags, 24 sentences. */
 static const char* write_conll(const char* name, int* out_sentences, int64_t* out_tokens) {
     static const char* cities[] = {"boston", "new york", "denver", "san francisco"};
-    static const char* days[] = {"monday", "friday", "sunday"};
+    static const char* days[] = {"monday", "friday"};
     static char text[16384];
     text[0] = '\0';
     int sentences = 0;
@@ -59,7 +59,7 @@ static const char* write_conll(const char* name, int* out_sentences, int64_t* ou
         }
         if (i % 3 != 2) {
             strcat(text, "on O\n");
-            strcat(text, days[i % 3]);
+            strcat(text, days[i % 3]);   /* i % 3 is 0 or 1 here */
             strcat(text, " B-date\n");
             tokens += 2;
         }
@@ -71,6 +71,13 @@ static const char* write_conll(const char* name, int* out_sentences, int64_t* ou
     *out_sentences = sentences;
     *out_tokens = tokens;
     return path;
+}
+
+/* A progress callback counting its reports in *user_data (an int). */
+static int count_report(const rnn_progress* progress, void* user_data) {
+    (void)progress;
+    ++*(int*)user_data;
+    return 0;
 }
 
 /* The predictions of `model` on `dataset` in a new buffer (free it); *count gets the floats. */
@@ -179,8 +186,8 @@ TEST(tagger_from_a_conll_file_trains_evaluates_predicts_and_round_trips) {
     CHECK_OK(rnn_dataset_get_info(train, &info));
     CHECK(info.kind == RNN_MODEL_TAGGER && info.target == RNN_TARGET_STEP_CLASSES && info.has_targets == 1);
     CHECK(info.sequences == sentences && info.timesteps == tokens && info.feature_size == 0);
-    /* fly to book a flight on boston new york denver san francisco monday friday sunday + <unk> */
-    CHECK(info.vocab_size == 16 && info.outputs == 4 && info.max_length == 8);
+    /* fly to book a flight on boston new york denver san francisco monday friday + <unk> */
+    CHECK(info.vocab_size == 15 && info.outputs == 4 && info.max_length == 8);
     int64_t size = 0;
     CHECK_OK(rnn_dataset_size(train, &size));
     CHECK(size == sentences);
@@ -218,8 +225,9 @@ TEST(tagger_from_a_conll_file_trains_evaluates_predicts_and_round_trips) {
     rnn_trainer* trainer = NULL;
     CHECK_OK(rnn_trainer_create_for_dataset(model, train, NULL, &tc, &trainer));
     int32_t finished = 0;
-    CHECK_OK(rnn_trainer_train(trainer, 0, NULL, NULL, &finished));
-    CHECK(finished == 1);
+    int reports = 0;
+    CHECK_OK(rnn_trainer_train(trainer, 0, count_report, &reports, &finished));
+    CHECK(finished == 1 && reports >= 40);
     rnn_progress progress = {.struct_size = sizeof progress};
     CHECK_OK(rnn_trainer_get_progress(trainer, &progress));
     CHECK(progress.step == 40 && isfinite(progress.loss));
@@ -404,8 +412,11 @@ TEST(regressor_from_floats_in_memory_with_a_validation_dataset) {
     CHECK(info.kind == RNN_MODEL_REGRESSOR && info.feature_size == F && info.vocab_size == 0 && info.outputs == 1 && info.max_length == 8);
     char label[8];
     CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_dataset_label(train, 0, label, sizeof label, NULL));
+    /* The first half again, as the validation data. */
+    size_t half_total = 0;
+    for (int i = 0; i < N / 2; i++) half_total += (size_t)lengths[i];
     rnn_dataset* valid = NULL;
-    CHECK_OK(rnn_dataset_from_floats(features, total, F, lengths, N / 2 + 1, RNN_TARGET_SEQUENCE_VALUES, NULL, targets, 1, NULL, &valid));
+    CHECK_OK(rnn_dataset_from_floats(features, half_total, F, lengths, N / 2, RNN_TARGET_SEQUENCE_VALUES, NULL, targets, 1, NULL, &valid));
 
     rnn_task_model_config mc = small_model();
     mc.cell = RNN_CELL_ELMAN;
@@ -468,8 +479,25 @@ TEST(sequence_trainer_checkpoint_resumes_bit_for_bit) {
 
     CHECK_OK(rnn_trainer_create_for_dataset(resumed, train, NULL, &tc, &b));
     CHECK_OK(rnn_trainer_resume(b, checkpoint));
+    const char* automatic = temp_path("tasks_automatic.rnn");
+    remove(automatic);
+    CHECK_OK(rnn_trainer_set_checkpoint(b, NULL, automatic));
     CHECK_OK(rnn_trainer_train(b, 10, NULL, NULL, NULL));
     CHECK(same_predictions(straight, resumed, train));
+    rnn_model* saved = NULL;
+    CHECK_OK(rnn_model_load_file(automatic, &saved, NULL));   /* written when the train call returned */
+    CHECK(same_predictions(resumed, saved, train));
+    rnn_model_destroy(saved);
+
+    /* Another dataset is not this checkpoint's data. */
+    rnn_trainer* other = NULL;
+    rnn_dataset* fewer = NULL;
+    CHECK_OK(rnn_dataset_from_tokens(token_ids, token_total - (size_t)token_lengths[TOKEN_SEQUENCES - 1], token_lengths, TOKEN_SEQUENCES - 1,
+                                     RNN_TARGET_SEQUENCE_CLASS, token_classes, NULL, 0, NULL, &fewer));
+    CHECK_OK(rnn_trainer_create_for_dataset(resumed, fewer, NULL, &tc, &other));
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_trainer_resume(other, checkpoint));
+    rnn_trainer_destroy(other);
+    rnn_dataset_destroy(fewer);
 
     /* A checkpoint loads as a model of its kind. */
     rnn_model* loaded = NULL;

@@ -56,7 +56,7 @@ internal static unsafe class SequenceModelExports
         DatasetSession d = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset");
         if (outMetrics == null) throw new ArgumentNullException("out_metrics");
         int batch = BatchSize(batchSize);
-        TaskData data = Fitting(m, d.WithTargets("dataset"));
+        TaskData data = d.For(m, "dataset", targets: true);
         TaskEvaluation evaluation = Replica(m).Evaluate(data, batch);
         StructSize.Write(outMetrics, TaskConfigs.Metrics(m.Model.Config.Kind, evaluation, data.Set.Count), "out_metrics");
     });
@@ -68,7 +68,7 @@ internal static unsafe class SequenceModelExports
         return ExportGuard.Run(() =>
         {
             TaskModel m = ModelHandle.Task(model, "model", "rnn_model_predict");
-            TaskData data = Fitting(m, HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset").Data);
+            TaskData data = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset").For(m, "dataset", targets: false);
             SequenceSet set = data.Set;
             // Rows in dataset order: a row per timestep (taggers, per-step regressors) or per sequence, [rows, outputs].
             long floats = (long)(m.Model.Config.HeadPerTimestep ? set.Positions : set.Count) * m.Encoding.Outputs;
@@ -94,27 +94,13 @@ internal static unsafe class SequenceModelExports
     public static Status PredictFile(nint model, nint dataset, byte* outputPath) => ExportGuard.Run(() =>
     {
         TaskModel m = ModelHandle.Task(model, "model", "rnn_model_predict_file");
-        TaskData data = Fitting(m, HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset").Data);
+        TaskData data = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset").For(m, "dataset", targets: false);
         string path = Marshalling.String(outputPath, "output_path");
         data.WritePredictions(Replica(m).Predict(data), path);
     });
 
     /// <summary>Evaluation and prediction compute on their own buffers, as rnn_model_evaluate does for language models.</summary>
     private static TaskModel Replica(TaskModel model) => new(model.Task, model.Model.CreateInferenceReplica(), model.Encoding);
-
-    /// <summary>The data, which must fit the model (its encoding), as the C argument <c>dataset</c>.</summary>
-    private static TaskData Fitting(TaskModel model, TaskData data)
-    {
-        try
-        {
-            model.Encoding.Check(data.Set, data.Source);
-        }
-        catch (ArgumentException e)
-        {
-            throw Configs.Renamed(e, ("set", "dataset"));
-        }
-        return data;
-    }
 
     private static int BatchSize(int batchSize) => batchSize switch
     {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using RnnNative.Data;
 using RnnNative.Model;
 using RnnNative.Native.Interop;
+using RnnNative.Runs;
 using RnnNative.Tasks;
 using RnnNative.Text;
 using RnnNative.Training;
@@ -40,8 +41,8 @@ internal static unsafe class TrainerExports
         return ExportGuard.Run(() =>
         {
             TaskModel m = ModelHandle.Task(model, "model", "rnn_trainer_create_for_dataset");
-            TaskData train = HandleTable.Get<DatasetSession>(training, HandleKind.Dataset, "training").WithTargets("training");
-            TaskData? held = validation == 0 ? null : HandleTable.Get<DatasetSession>(validation, HandleKind.Dataset, "validation").WithTargets("validation");
+            TaskData train = HandleTable.Get<DatasetSession>(training, HandleKind.Dataset, "training").For(m, "training", targets: true);
+            TaskData? held = validation == 0 ? null : HandleTable.Get<DatasetSession>(validation, HandleKind.Dataset, "validation").For(m, "validation", targets: true);
             TrainerConfig c = StructSize.Read(config, Configs.TrainerDefaults(), "config");
             if (outTrainer == null) throw new ArgumentNullException("out_trainer");
             c.SeqLen = Configs.TrainerDefaults().SeqLen;

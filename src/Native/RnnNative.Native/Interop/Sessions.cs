@@ -149,4 +149,20 @@ internal sealed class DatasetSession(TaskKind task, TaskData data, bool hasTarge
     public TaskData WithTargets(string argument) => HasTargets
         ? Data
         : throw new ArgumentException($"{argument} ({Data.Source}) has no targets (a CoNLL file read without tags, or sequences given without targets): it can only be predicted.", argument);
+
+    /// <summary>The data, which must fit <paramref name="model"/> (its inputs, targets, vocabulary and labels) and, when
+    /// <paramref name="targets"/>, have targets; else an <see cref="ArgumentException"/> naming <paramref name="argument"/>.</summary>
+    public TaskData For(TaskModel model, string argument, bool targets)
+    {
+        TaskData data = targets ? WithTargets(argument) : Data;
+        try
+        {
+            model.Encoding.Check(data.Set, data.Source);
+        }
+        catch (ArgumentException e)
+        {
+            throw Configs.Renamed(e, ("set", argument));
+        }
+        return data;
+    }
 }
