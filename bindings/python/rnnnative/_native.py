@@ -281,8 +281,7 @@ PYTHON_NAMES = {
 _C_NAMES = re.compile(r"\bconfig->|\b(" + "|".join(PYTHON_NAMES) + r")\b")
 # C arguments the binding fills from a differently named Python argument, per function.
 # The sequence models' array arguments: data (ids or features), targets (classes or values), lengths.
-_ARRAYS = {"ids": "data", "features": "data", "feature_size": "data", "classes": "targets", "values": "targets",
-           "value_size": "targets"}
+_ARRAYS = {"ids": "data", "features": "data", "classes": "targets", "values": "targets"}
 PYTHON_ARGUMENTS = {"rnn_model_evaluate": {"corpus": "text"}, "rnn_dataset_from_tokens": _ARRAYS,
                     "rnn_dataset_from_floats": _ARRAYS}
 

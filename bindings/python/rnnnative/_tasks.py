@@ -21,7 +21,7 @@ import math
 import os
 import re
 import tempfile
-from ctypes import byref, c_int32, c_int64, c_size_t, c_void_p, sizeof
+from ctypes import byref, c_int32, c_size_t, c_void_p, sizeof
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -139,21 +139,14 @@ def _is_array(data: Any) -> bool:
     return hasattr(data, "__array_interface__") or hasattr(data, "__array__")
 
 
-class _Renamed:
-    """Rewrites the library's messages about a temporary file into the names of the caller's lists:
-    "/tmp/.../sentences.conll:7: ..." becomes "sentences[1][2]: ..."."""
-
-    def __init__(self, path: str, lines: List[str], what: str) -> None:
-        self.path, self.lines, self.what = path, lines, what
-
-    def __call__(self, error: RnnError) -> RnnError:
-        def line(m: "re.Match[str]") -> str:
-            number = int(m.group(1))
-            return (self.lines[number - 1] if 0 < number <= len(self.lines) else self.what) + ":"
-        message = re.sub(re.escape(self.path) + r":(\d+):", line, error.message)
-        message = message.replace(self.path, self.what)
-        renamed = type(error)(message, error.status, error.function)
-        return renamed
+def _renamed(error: RnnError, path: str, lines: List[str]) -> RnnError:
+    """The library's error about the temporary file of the caller's lists in their names:
+    "/tmp/.../sentences.conll:7: ..." becomes "data[1][2]: ..." (`lines`: what each line stands for)."""
+    def line(m: "re.Match[str]") -> str:
+        number = int(m.group(1))
+        return (lines[number - 1] if 0 < number <= len(lines) else "data") + ":"
+    message = re.sub(re.escape(path) + r":(\d+):", line, error.message).replace(path, "data")
+    return type(error)(message, error.status, error.function)
 
 
 def _conll(path: str, sentences: Sequence[Sequence[str]], tags: Optional[Sequence[Sequence[str]]]) -> List[str]:
@@ -188,15 +181,15 @@ def _conll(path: str, sentences: Sequence[Sequence[str]], tags: Optional[Sequenc
     return lines
 
 
-def _csv(path: str, texts: Sequence[str], labels: Sequence[Any]) -> List[str]:
-    """Writes texts and labels as CSV with the header "label,text" (quoted as RFC 4180 says); returns
-    what each line stands for."""
+def _csv(path: str, texts: Sequence[str], labels: Sequence[Any], header: Tuple[str, str]) -> List[str]:
+    """Writes labels and texts as CSV under `header` (the label and text columns' names; quoted as
+    RFC 4180 says); returns what each line stands for."""
     if len(labels) != len(texts):
         raise InvalidArgumentError(f"targets: {len(labels)} labels for {len(texts)} texts", 1)
     lines = ["the header"]
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["label", "text"])
+        writer.writerow(header)
         for i, (text, label) in enumerate(zip(texts, labels)):
             if not isinstance(text, str):
                 raise InvalidArgumentError(f"data[{i}]: expected a str, got {type(text).__name__}", 1)
@@ -298,7 +291,7 @@ class SequenceModel(Model):
             if targets is not None or lengths is not None:
                 raise InvalidArgumentError("targets, lengths: a file holds its own; pass them with lists or arrays", 1)
             dataset = self._read(os.fsdecode(data), model, require_targets)
-        elif _is_array(data) or self._target in (SEQUENCE_VALUES, STEP_VALUES):
+        elif (_is_array(data) and _numpy().asarray(data).dtype.kind not in "OUS") or self._target in (SEQUENCE_VALUES, STEP_VALUES):
             dataset = self._arrays(data, targets, lengths, model)
         else:
             if lengths is not None:
@@ -333,16 +326,11 @@ class SequenceModel(Model):
                 # A classifier's text file always has labels: texts to predict get the model's first.
                 labels = list(targets) if targets is not None else [self.labels[0]] * len(texts)
                 path = os.path.join(folder, "texts.csv")
-                lines = _csv(path, texts, labels)
+                lines = _csv(path, texts, labels, (self._columns[0].decode(), self._columns[1].decode()))
             try:
-                saved = self._data_config.label_column, self._data_config.text_column
-                self._data_config.label_column, self._data_config.text_column = b"label", b"text"
-                try:
-                    return self._read(path, model, targets is not None)
-                finally:
-                    self._data_config.label_column, self._data_config.text_column = saved
+                return self._read(path, model, targets is not None)
             except RnnError as e:
-                raise _Renamed(path, lines, "data")(e) from None
+                raise _renamed(e, path, lines) from None
 
     def _arrays(self, data: Any, targets: Any, lengths: Any, model: Optional[int]) -> _Dataset:
         """numpy arrays: inputs [N, T] integer token ids or [N, T, F] (or [N, T]) floats, targets as the
@@ -482,9 +470,6 @@ class SequenceModel(Model):
             lib.rnn_model_predict(self._handle, dataset._handle, rows.ctypes.data, rows.size, byref(needed))
             info = dataset.info
             return rows.reshape(-1, max(info.outputs, 1)), dataset.lengths(), dataset.arrays, info.target
-
-    def to_bytes(self) -> bytes:
-        return Model.to_bytes(self)
 
     def __repr__(self) -> str:
         name = type(self).__name__

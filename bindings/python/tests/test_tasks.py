@@ -98,7 +98,7 @@ def test_a_tagger_from_files_evaluates_as_its_predictions_score(tagger, conll, t
     assert [[tagger.labels[i] for i in p.argmax(axis=1)] for p in probabilities] == predicted
 
 
-def test_a_tagger_from_lists(conll):
+def test_a_tagger_from_lists(conll, tmp_path):
     train, test = flights(160, 1), flights(40, 3)
     tagger = Model.tagger(hidden=16, embedding=8, seed=3)
     tagger.fit([t for t, _ in train], [g for _, g in train], validation_fraction=0, **FAST)
@@ -108,6 +108,12 @@ def test_a_tagger_from_lists(conll):
     assert metrics.token_accuracy == pytest.approx(token_accuracy(predicted, [g for _, g in test]), abs=1e-12)
     # Lists are the same data as the file: the same model scores them alike.
     assert tagger.evaluate(conll["test"]).token_accuracy == metrics.token_accuracy
+    # A file of tokens only (nothing to score) is predicted all the same.
+    untagged = tmp_path / "untagged.conll"
+    untagged.write_text("".join("\n".join(tokens) + "\n\n" for tokens, _ in test))
+    assert tagger.predict(untagged) == predicted
+    with pytest.raises(rnnnative.FormatError, match=rf"^{untagged}:1: "):
+        tagger.evaluate(untagged)
 
 
 def test_a_tagger_from_numpy_ids_drops_the_padding():
@@ -200,6 +206,8 @@ def test_a_classifier_from_tsv_and_csv_files(tmp_path, pooling):
     assert metrics.accuracy == pytest.approx(accuracy, abs=1e-12) and metrics.accuracy > 0.8
     lines = (tmp_path / "out.tsv").read_text().splitlines()
     assert [line.split("\t")[0] for line in lines] == predicted
+    # Lists go through a CSV file under this model's column names; an array of str is a list.
+    assert model.predict([text for _, text in test]) == predicted == model.predict(np.array([t for _, t in test]))
 
 
 def test_a_classifier_from_lists_and_numpy():
@@ -257,7 +265,9 @@ def test_a_regressor_per_timestep_from_numpy_and_after_loading(tmp_path):
     x = rng.normal(size=(64, 7, 2)).astype(np.float32)
     y = np.cumsum(x, axis=1)  # [N, T, O = 2]: a running sum per timestep
     lengths = rng.integers(3, 8, 64)
-    model = Model.regressor(hidden=16, seed=1).fit(x, y, lengths=lengths, **FAST)
+    model = Model.regressor(hidden=16, seed=1).fit(x[16:], y[16:], lengths=lengths[16:],
+                                                   valid=(x[:16], y[:16], lengths[:16]), **FAST)
+    assert not math.isnan(model.training.validation_loss)
     predicted = model.predict(x, lengths=lengths)
     assert predicted.shape == (64, 7, 2)
     keep = np.arange(7)[None, :] < lengths[:, None]
