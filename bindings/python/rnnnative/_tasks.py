@@ -135,8 +135,9 @@ class _Dataset(_Handle):
         return names
 
 
-def _is_array(data: Any) -> bool:
-    return hasattr(data, "__array_interface__") or hasattr(data, "__array__")
+def _is_numeric_array(data: Any) -> bool:
+    """A numpy array (or anything with __array__) of numbers; arrays of str read as lists."""
+    return (hasattr(data, "__array_interface__") or hasattr(data, "__array__")) and _numpy().asarray(data).dtype.kind not in "OUS"
 
 
 def _renamed(error: RnnError, path: str, lines: List[str]) -> RnnError:
@@ -291,17 +292,18 @@ class SequenceModel(Model):
             if targets is not None or lengths is not None:
                 raise InvalidArgumentError("targets, lengths: a file holds its own; pass them with lists or arrays", 1)
             dataset = self._read(os.fsdecode(data), model, require_targets)
-        elif (_is_array(data) and _numpy().asarray(data).dtype.kind not in "OUS") or self._target in (SEQUENCE_VALUES, STEP_VALUES):
+        elif _is_numeric_array(data) or self._target in (SEQUENCE_VALUES, STEP_VALUES):
             dataset = self._arrays(data, targets, lengths, model)
         else:
             if lengths is not None:
                 raise InvalidArgumentError("lengths: lists hold their own lengths", 1)
             dataset = self._lists(data, targets, model, require_targets)
         try:
-            if dataset.info.outputs and dataset.info.target in (STEP_CLASSES, SEQUENCE_CLASS) and (fitting or self._labels is None):
+            info = dataset.info
+            if info.outputs and info.target in (STEP_CLASSES, SEQUENCE_CLASS) and (fitting or self._labels is None):
                 self._labels = dataset.labels()
-            if dataset.info.has_targets or fitting:
-                self._known = (dataset.info.target, dataset.info.outputs)
+            if info.has_targets or fitting:
+                self._known = (info.target, info.outputs)
             yield dataset
         finally:
             dataset.close()
@@ -309,7 +311,7 @@ class SequenceModel(Model):
     def _read(self, path: str, model: Optional[int], require_targets: bool) -> _Dataset:
         handle = c_void_p()
         self._data_config.require_targets = int(require_targets)
-        lib.rnn_dataset_read_file(byref(self._data_config), path.encode("utf-8"), model, byref(handle))
+        lib.rnn_dataset_read_file(byref(self._data_config), _path(path), model, byref(handle))
         return _Dataset(handle, arrays=path.endswith((".npz", ".npy")))
 
     def _lists(self, data: Any, targets: Any, model: Optional[int], require_targets: bool) -> _Dataset:
