@@ -506,11 +506,15 @@ class _Labelled(SequenceModel):
     def labels(self) -> List[str]:
         """The label names (tags or classes), the column order of predict_proba."""
         if self._labels is None:
-            # Learnt from a dataset made for the model; one token is enough for a model of token inputs.
             np = _numpy()
-            probe = np.zeros((1, 1), dtype=np.int32)
-            with self._dataset(probe, None, None, require_targets=False):
-                pass
+            # Learnt from a dataset made for the model (rnn.h has no query of a model's labels); one
+            # token is enough for a model of token inputs.
+            try:
+                with self._dataset(np.zeros((1, 1), dtype=np.int32), require_targets=False):
+                    pass
+            except InvalidArgumentError:
+                raise InvalidStateError(f"labels: this {type(self).__name__.lower()} reads numeric features; its labels "
+                                        "are known once it has seen data (predict, evaluate)", 12) from None
         return list(self._labels or [])
 
     def predict_proba(self, data: Any, *, lengths: Any = None) -> Any:

@@ -227,6 +227,11 @@ def test_a_classifier_from_lists_and_numpy():
     ids = series.predict(x)
     assert ids.shape == (96,) and ids.dtype.kind == "i"
     assert series.evaluate(x, y).accuracy == pytest.approx((ids == y).mean(), abs=1e-12)
+    # Loaded, a model of numeric inputs learns its labels from the first data it sees (rnn.h has no query).
+    with Model.from_bytes(series.to_bytes()) as loaded:
+        with pytest.raises(rnnnative.InvalidStateError, match="known once it has seen data"):
+            loaded.labels
+        assert np.array_equal(loaded.predict(x), ids) and loaded.labels == ["0", "1"]
 
 
 # -- regressors --------------------------------------------------------------------------------------
