@@ -178,10 +178,13 @@ public sealed class TaskCliTests : IDisposable
     [Fact]
     public void Without_data_tag_trains_on_the_slot_filling_demo_and_regress_on_the_adding_problem()
     {
-        (int code, string output, string error) = Rnn(Tiny("tag", PathOf("slots.rnn"), "--embedding", "4"));
+        (int code, string output, string error) = Rnn(Tiny("tag", PathOf("slots.rnn"), "--embedding", "4", "--bidirectional", "false"));
         AssertOk((code, output, error));
-        Assert.Contains("data: the slot-filling demo:", output);
-        Assert.Contains("B-", output);
+        Assert.Contains("data: the slot-filling demo: 4,000 sequences", output);
+        Assert.Contains("validation: 400 of them held out", output);
+        Assert.Contains("B-fromloc.city", output);
+        Assert.Matches(@"model: tagger \(tag\), LSTM 1x8, embedding 4, [0-9,]+ parameters", output);
+        Assert.Contains("validation on the slot-filling demo (held out): loss", output);
 
         (code, output, error) = Rnn(Tiny("regress", PathOf("adding.rnn"), "--timesteps", "6"));
         AssertOk((code, output, error));
@@ -200,6 +203,7 @@ public sealed class TaskCliTests : IDisposable
         AssertFails(2, "--seq-length cuts a language model's text into windows", Rnn("train", "--task", "tag", "--seq-length", "5"));
         AssertFails(2, "--pooling does not apply to this run", Rnn("train", "--data", tsv, "--pooling", "mean", "--seed", "1"));
         AssertFails(2, "--timesteps does not apply to this run", Rnn(Tiny("tag", PathOf("t.rnn"), "--timesteps", "5")));
+        AssertFails(2, "--val-fraction: must be in [0, 1), not 2", Rnn(Tiny("classify", PathOf("f.rnn"), "--data", tsv, "--val-fraction", "2")));
         AssertFails(2, "--valid names the validation file and --val-fraction", Rnn("train", "--task", "classify", "--data", tsv, "--valid", tsv, "--val-fraction", "0.2", "--seed", "1"));
 
         // A language model is for rnn sample; a classifier's picture is not a tagger's.

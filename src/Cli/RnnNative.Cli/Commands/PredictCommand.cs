@@ -38,7 +38,7 @@ internal static class PredictCommand
         }
         OutputFiles.Prepare(outputPath, "output");
         data.WritePredictions(model.Predict(data, batch), outputPath);
-        output.WriteLine($"wrote the predictions for {data.Set.Count:N0} sequences of '{dataPath}' to '{outputPath}'");
+        output.WriteLine($"wrote the predictions for {TaskText.Count(data.Set.Count, "sequence")} of '{dataPath}' to '{outputPath}'");
         return 0;
     }
 }

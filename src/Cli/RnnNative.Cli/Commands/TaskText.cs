@@ -19,8 +19,10 @@ internal static class TaskText
     }
 
     /// <summary>"120 sequences, 1,532 timesteps (longest 31)".</summary>
-    public static string Sequences(SequenceSet set) => string.Format(CultureInfo.InvariantCulture,
-        "{0:N0} sequences, {1:N0} timesteps (longest {2})", set.Count, set.Positions, set.MaxLength);
+    public static string Sequences(SequenceSet set) => $"{Count(set.Count, "sequence")}, {Count(set.Positions, "timestep")} (longest {set.MaxLength})";
+
+    /// <summary>"1 sequence", "1,200 sequences".</summary>
+    public static string Count(int count, string noun) => string.Format(CultureInfo.InvariantCulture, "{0:N0} {1}{2}", count, noun, count == 1 ? "" : "s");
 
     /// <summary>"inputs: a vocabulary of 1,234 words (lowercased); labels: 9 (O, B-city, ...)", or for numbers
     /// "inputs: 2 features per timestep; targets: 1 value per sequence".</summary>
