@@ -118,6 +118,10 @@ public sealed class TaskCliTests : IDisposable
         AssertOk((code, output, error));
         Assert.Contains("resumed at update 4", output);
         Assert.Contains("trained 6 updates", output);
+        AssertFails(1, $"'{dev}' is not the data '{model}' was trained on", Rnn("train", "--resume", model, "--data", dev, "--updates", "8", "--seed", "3"));
+        (code, output, _) = Rnn("info", "--model", model, "--curve");
+        Assert.Equal(0, code);
+        Assert.Equal(["2", "4", "6"], output[output.IndexOf("validation curve", StringComparison.Ordinal)..].TrimEnd().Split('\n').Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]));
     }
 
     [Fact]
@@ -215,6 +219,8 @@ public sealed class TaskCliTests : IDisposable
         AssertOk(Rnn(Tiny("tag", tagger, "--data", Write("t.conll", Sentences), "--updates", "1")));
         AssertFails(2, $"--confusion draws a classifier's confusion matrix; '{tagger}' is a tagger", Rnn("eval", "--model", tagger, "--data", PathOf("t.conll"), "--confusion", PathOf("c.svg")));
         AssertFails(2, "--task cannot change when resuming", Rnn("train", "--resume", tagger, "--task", "classify"));
+        AssertFails(2, $"--hidden cannot change when resuming: '{tagger}' fixes the model, its vocabulary and labels", Rnn("train", "--resume", tagger, "--hidden", "8"));
+        AssertFails(2, $"--batch cannot change when resuming: '{tagger}' has --batch 4, not 7", Rnn("train", "--resume", tagger, "--batch", "7"));
     }
 
     [Fact]

@@ -39,7 +39,7 @@ internal static class InfoCommand
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:N0} tokens, {3:0.#} s; T={4} B={5} {6} lr {7}",
                 t.Update, t.Epoch, t.TokensSeen, t.ElapsedSeconds, o.SequenceLength, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate));
             if (double.IsFinite(t.BestValidationLoss)) output.WriteLine(Metrics.Describe("best validation", t.BestValidationLoss, null, loaded.Vocabulary));
-            if (curve) WriteValidationCurve(t.ValidationCurve, output);
+            if (curve) WriteValidationCurve(t.ValidationCurve, "loss in nats/token", output);
         }
         else
         {
@@ -58,7 +58,7 @@ internal static class InfoCommand
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:0.#} s; B={3} {4} lr {5}{6}",
                 t.Update, t.Epoch, t.ElapsedSeconds, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate,
                 double.IsFinite(t.BestValidationLoss) ? string.Format(CultureInfo.InvariantCulture, "; best validation loss {0:0.0000}", t.BestValidationLoss) : ""));
-            if (curve) WriteValidationCurve(t.ValidationCurve, output);
+            if (curve) WriteValidationCurve(t.ValidationCurve, "the task's mean loss", output);
         }
         else
         {
@@ -74,14 +74,14 @@ internal static class InfoCommand
     }
 
     /// <summary>One line per validation: update, training seconds before it (validation not counted), loss.</summary>
-    private static void WriteValidationCurve(IReadOnlyList<CurvePoint> points, TextWriter output)
+    private static void WriteValidationCurve(IReadOnlyList<CurvePoint> points, string loss, TextWriter output)
     {
         if (points.Count == 0)
         {
             output.WriteLine("validation curve: none recorded");
             return;
         }
-        output.WriteLine("validation curve: update, seconds of training, loss in nats/token");
+        output.WriteLine($"validation curve: update, seconds of training, {loss}");
         foreach (CurvePoint point in points)
         {
             string seconds = double.IsFinite(point.Seconds) ? point.Seconds.ToString("0.0", CultureInfo.InvariantCulture) : "?";

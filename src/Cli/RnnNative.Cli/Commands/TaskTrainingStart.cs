@@ -60,6 +60,11 @@ internal sealed class TaskTrainingStart
             throw new UsageException($"'{resumePath}' holds weights only, no training state to resume");
         }
 
+        if (saved is not null && FixedBySavedModel.FirstOrDefault(args.Has) is { } fixedOption)
+        {
+            throw new UsageException($"--{fixedOption} cannot change when resuming: '{resumePath}' fixes the model, its vocabulary and labels; leave it out");
+        }
+
         // Every option is read before any file: a wrong value costs no reading. A saved model fixes how files become
         // sequences (its vocabulary and labels) and the model: only a CSV file's columns are read then.
         TaskDataOptions dataOptions = saved is null ? TaskFiles.TrainingOptions(args) : TaskFiles.Columns(args);
@@ -97,6 +102,10 @@ internal sealed class TaskTrainingStart
             DataChangedOk = dataChangedOk,
         };
     }
+
+    /// <summary>The options of a new model and of the encoding fitted to its data, which a resumed run takes from its file.</summary>
+    private static readonly string[] FixedBySavedModel =
+        ["cell", "activation", "hidden", "layers", "embedding", "bidirectional", "dropout", "init", "identity-scale", "pooling", "vocab", "max-vocab", "lowercase"];
 
     /// <summary>The file a resumed run was trained on, as its checkpoint records it.</summary>
     private static string? RecordedFile(LoadedTaskModel? saved) =>
