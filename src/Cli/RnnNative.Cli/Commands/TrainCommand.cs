@@ -24,7 +24,7 @@ internal static class TrainCommand
           tag, classify, regress: whole sequences, padded in batches of similar length (--batch sequences per update)
                    --valid FILE (else --val-fraction 0.1 of --data held out)  --vocab words|chars  --max-vocab 20000 (0: all)
                    --lowercase  --label-column label  --text-column text (CSV)  --pooling last|mean (classify; regress at the end)
-                   --cell jordan (its output fed back; one layer, not bidirectional)  --bidirectional (default for tag)
+                   --cell jordan (its output fed back; one layer, not bidirectional)  --bidirectional (default for tag; --bidirectional false: one direction)
                    no --data: tag trains on the slot-filling demo, regress on the adding problem of --timesteps 100
                    (classify needs --data); the model, training, limits, output and resume options below apply,
                    --seq-length, --vocab-size, --sample-length and --init-from do not
