@@ -64,14 +64,17 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_file")]
     public static Status SaveFile(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
     {
-        if (HandleTable.Get<object>(model, HandleKind.Model, "model") is TaskModel task)
+        object target = HandleTable.Get<object>(model, HandleKind.Model, "model");
+        Vocabulary? v = target is TaskModel ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+        string file = Marshalling.String(path, "path");
+        if (target is TaskModel task)
         {
-            task.Save(Marshalling.String(path, "path"));
-            return;
+            task.Save(file);
         }
-        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_save_file");
-        Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
-        ModelFile.Save(Marshalling.String(path, "path"), m, v);
+        else
+        {
+            ModelFile.Save(file, (LanguageModel)target, v!);
+        }
     });
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_to_memory")]
