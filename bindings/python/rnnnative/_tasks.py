@@ -52,10 +52,10 @@ def _numpy() -> Any:
 # Results
 # ------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Metrics:
     """Scores of a sequence model on a dataset (rnn_task_metrics); fields a kind has none of are NaN.
-    to_dict() holds only the kind's."""
+    to_dict() holds only the kind's; == compares those (NaN fields would never be equal)."""
     kind: str
     loss: float            # nats per tagged timestep (tagger), per sequence (classifier); MSE per value (regressor)
     token_accuracy: float  # tagger: tags right / timesteps
@@ -71,6 +71,12 @@ class Metrics:
     def to_dict(self) -> Dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)
                 if f.name != "kind" and not (isinstance(getattr(self, f.name), float) and math.isnan(getattr(self, f.name)))}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Metrics) and (self.kind, self.to_dict()) == (other.kind, other.to_dict())
+
+    def __hash__(self) -> int:
+        return hash((self.kind, tuple(self.to_dict().items())))
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.to_dict().items())
