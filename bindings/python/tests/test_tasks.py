@@ -169,6 +169,22 @@ def test_fit_again_trains_the_same_model_further(conll):
     assert tagger.training.steps == 40 and tagger.evaluate(conll["dev"]).loss < before
 
 
+def test_a_callback_sees_progress_and_stops_training(conll):
+    seen = []
+    tagger = Model.tagger(hidden=16, embedding=8, seed=3)
+    tagger.fit(conll["train"], updates=40, progress=False, callback=lambda p: seen.append(p.step) or p.step >= 5)
+    assert seen == [1, 2, 3, 4, 5] and tagger.training.steps == 5 and not tagger.training.finished
+
+
+def test_language_models_keep_their_kind_and_class(trained, tmp_path):
+    assert type(trained) is Model and trained.kind == "language_model"
+    trained.save(tmp_path / "lm.rnn")
+    with Model.load(tmp_path / "lm.rnn") as loaded:
+        assert type(loaded) is Model and loaded.vocab is not None
+    with pytest.raises(rnnnative.InvalidArgumentError, match="holds a language model, which Tagger.load"):
+        Tagger.load(tmp_path / "lm.rnn")
+
+
 def test_checkpoints_are_the_models_own_files(conll, tmp_path):
     path = tmp_path / "run.rnn"
     tagger = Model.tagger(hidden=16, embedding=8, seed=3).fit(conll["train"], checkpoint=path, **FAST)
