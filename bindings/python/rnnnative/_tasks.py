@@ -427,16 +427,23 @@ class SequenceModel(Model):
             **{name: options.pop(name) for name in list(options) if name in _TRAINER_OPTIONS}))
         if options:
             raise InvalidArgumentError(f"fit: unknown option {sorted(options)[0]!r}", 1)
-        with self._dataset(data, targets, lengths, fitting=not self.fitted) as training:
-            if not self.fitted:
+        creating = not self.fitted
+        with self._dataset(data, targets, lengths, fitting=creating) as training:
+            if creating:
                 handle = c_void_p()
                 lib.rnn_model_create_for_dataset(byref(self._spec), training._handle, byref(handle))
                 self._adopt(handle)
-            with self._validation(valid) as validation:
-                handle = c_void_p()
-                lib.rnn_trainer_create_for_dataset(self._handle, training._handle,
-                                                   validation._handle if validation is not None else None,
-                                                   byref(c), byref(handle))
+            try:
+                with self._validation(valid) as validation:
+                    handle = c_void_p()
+                    lib.rnn_trainer_create_for_dataset(self._handle, training._handle,
+                                                       validation._handle if validation is not None else None,
+                                                       byref(c), byref(handle))
+            except BaseException:
+                if creating:  # no trainer (e.g. batch_size=0, unreadable validation data): not fitted after all
+                    model, self._h = self._h, None
+                    lib.rnn_model_destroy(model)
+                raise
         with Trainer._adopting(self, handle, updates) as trainer:
             if resume is not None:
                 trainer.resume(resume)
@@ -455,7 +462,7 @@ class SequenceModel(Model):
     def evaluate(self, data: Any, targets: Any = None, *, lengths: Any = None,  # type: ignore[override]
                  batch_size: int = 0) -> Metrics:
         """The kind's metrics on `data` (with targets; the forms of fit()), in batches of batch_size
-        sequences (0: 32). A label the model never saw is an InvalidArgumentError naming its place."""
+        sequences (0: 32). A label the model never saw is a FormatError naming its place."""
         with self._dataset(data, targets, lengths) as dataset:
             m = _native.TaskMetrics()
             m.struct_size = sizeof(m)

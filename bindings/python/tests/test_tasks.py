@@ -345,5 +345,9 @@ def test_misuse_is_reported_before_any_work(conll):
         Model.tagger(cell="rnn")
     with pytest.raises(rnnnative.InvalidArgumentError, match=r"data\[0\]\[1\]: 'new york' cannot be a CoNLL token"):
         Model.tagger().fit([["fly", "new york"]], [["O", "B-to"]], updates=1, progress=False)
+    tagger = Model.tagger(hidden=8)
+    with pytest.raises(rnnnative.InvalidArgumentError, match="batch_size"):
+        tagger.fit(conll["train"], updates=1, batch_size=0, progress=False)
+    assert not tagger.fitted  # a failed first fit leaves no half-made model behind
     with pytest.raises(rnnnative.InvalidArgumentError, match=r"lengths: expected \[N\]"):
         Model.regressor().fit(np.zeros((2, 3, 1)), np.zeros(2), lengths=[4, 1], updates=1, progress=False)
