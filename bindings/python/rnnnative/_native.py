@@ -282,8 +282,10 @@ _C_NAMES = re.compile(r"\bconfig->|\b(" + "|".join(PYTHON_NAMES) + r")\b")
 # C arguments the binding fills from a differently named Python argument, per function.
 # The sequence models' array arguments: data (ids or features), targets (classes or values), lengths.
 _ARRAYS = {"ids": "data", "features": "data", "classes": "targets", "values": "targets"}
+# fit() of a sequence model names the trainer fields as scikit-learn users expect.
+_FIT = {"config->clip_norm": "clip", "config->eval_every": "evaluate_every", "config->max_steps": "updates"}
 PYTHON_ARGUMENTS = {"rnn_model_evaluate": {"corpus": "text"}, "rnn_dataset_from_tokens": _ARRAYS,
-                    "rnn_dataset_from_floats": _ARRAYS}
+                    "rnn_dataset_from_floats": _ARRAYS, "rnn_trainer_create_for_dataset": _FIT}
 
 
 def python_message(message: str, function: str = "") -> str:

@@ -349,5 +349,7 @@ def test_misuse_is_reported_before_any_work(conll):
     with pytest.raises(rnnnative.InvalidArgumentError, match="batch_size"):
         tagger.fit(conll["train"], updates=1, batch_size=0, progress=False)
     assert not tagger.fitted  # a failed first fit leaves no half-made model behind
+    with pytest.raises(rnnnative.InvalidArgumentError, match="^clip: "):  # fit's keyword, not config->clip_norm
+        tagger.fit(conll["train"], updates=1, clip=-1, progress=False)
     with pytest.raises(rnnnative.InvalidArgumentError, match=r"lengths: expected \[N\]"):
         Model.regressor().fit(np.zeros((2, 3, 1)), np.zeros(2), lengths=[4, 1], updates=1, progress=False)
