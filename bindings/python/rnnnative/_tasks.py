@@ -69,8 +69,8 @@ class Metrics:
     sequences: int         # the sequences scored
 
     def to_dict(self) -> Dict[str, float]:
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name != "kind" and not (isinstance(getattr(self, f.name), float) and math.isnan(getattr(self, f.name)))}
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "kind"}
+        return {name: v for name, v in values.items() if not (isinstance(v, float) and math.isnan(v))}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Metrics) and (self.kind, self.to_dict()) == (other.kind, other.to_dict())
@@ -143,7 +143,8 @@ class _Dataset(_Handle):
 
 def _is_numeric_array(data: Any) -> bool:
     """A numpy array (or anything with __array__) of numbers; arrays of str read as lists."""
-    return (hasattr(data, "__array_interface__") or hasattr(data, "__array__")) and _numpy().asarray(data).dtype.kind not in "OUS"
+    is_array = hasattr(data, "__array_interface__") or hasattr(data, "__array__")
+    return is_array and _numpy().asarray(data).dtype.kind not in "OUS"
 
 
 def _renamed(error: RnnError, path: str, lines: List[str]) -> RnnError:
@@ -180,7 +181,7 @@ def _conll(path: str, sentences: Sequence[Sequence[str]], tags: Optional[Sequenc
                 else:
                     tag = str(row_tags[j])
                     if not tag or tag.split() != [tag]:
-                        raise InvalidArgumentError(f"targets[{i}][{j}]: {tag!r} is not a tag (empty or with whitespace)", 1)
+                        raise InvalidArgumentError(f"targets[{i}][{j}]: {tag!r} is not a tag (empty, whitespace)", 1)
                     f.write(f"{token} {tag}\n")
                 lines.append(f"data[{i}][{j}]")
             f.write("\n")
@@ -240,7 +241,8 @@ class SequenceModel(Model):
         c.pooling = _choice(pooling, _POOLINGS, "pooling")
         c.dropout, c.identity_scale = dropout, identity_scale
         c.bidirectional = -1 if bidirectional is None else int(bool(bidirectional))
-        for field, value in (("hidden_size", hidden), ("layers", layers), ("embedding_size", embedding), ("seed", seed)):
+        given = (("hidden_size", hidden), ("layers", layers), ("embedding_size", embedding), ("seed", seed))
+        for field, value in given:
             if value is not None:
                 setattr(c, field, value)
         self._spec = c
@@ -252,7 +254,7 @@ class SequenceModel(Model):
         self._columns = (label_column.encode("utf-8"), text_column.encode("utf-8"))  # alive as long as the config
         d.label_column, d.text_column = self._columns
         self._data_config = d
-        self._known: Optional[Tuple[int, int]] = None  # (target, outputs) once seen: a regressor's predictions need them
+        self._known: Optional[Tuple[int, int]] = None  # (target, outputs) once seen: a regressor predicts by them
         self._labels: Optional[List[str]] = None
         self.training: Optional[TrainingResult] = None  # the last fit()'s result
 
@@ -467,8 +469,8 @@ class SequenceModel(Model):
             m = _native.TaskMetrics()
             m.struct_size = sizeof(m)
             lib.rnn_model_evaluate_dataset(self._handle, dataset._handle, batch_size, byref(m))
-        return Metrics(_MODEL_KIND_NAMES.get(m.kind, str(m.kind)), m.loss, m.token_accuracy, m.precision, m.recall, m.f1,
-                       m.accuracy, m.macro_f1, m.mse, m.mae, m.sequences)
+        return Metrics(_MODEL_KIND_NAMES.get(m.kind, str(m.kind)), m.loss, m.token_accuracy, m.precision, m.recall,
+                       m.f1, m.accuracy, m.macro_f1, m.mse, m.mae, m.sequences)
 
     def _outputs(self, data: Any, lengths: Any, output: Optional[PathLike]) -> Tuple[Any, Any, bool, int]:
         """(rows [R, outputs] float32, lengths [N], arrays?, rnn_target) of the model on `data`; writes `output`."""
@@ -504,7 +506,7 @@ def _per_sequence(rows: Any, lengths: Any) -> List[Any]:
 
 
 def _padded(rows: Any, lengths: Any, fill: float) -> Any:
-    """Rows of every timestep as [N, T, width], T the longest, `fill` past each length (as the .npy the library writes)."""
+    """Rows of every timestep as [N, T, width], T the longest, `fill` past each length (as the library's .npy)."""
     np = _numpy()
     n, t = len(lengths), int(lengths.max()) if len(lengths) else 0
     out = np.full((n, t, rows.shape[1]), fill, dtype=rows.dtype)
@@ -526,8 +528,8 @@ class _Labelled(SequenceModel):
                 with self._dataset(np.zeros((1, 1), dtype=np.int32), require_targets=False):
                     pass
             except InvalidArgumentError:
-                raise InvalidStateError(f"labels: this {type(self).__name__.lower()} reads numeric features; its labels "
-                                        "are known once it has seen data (predict, evaluate)", 12) from None
+                raise InvalidStateError(f"labels: this {type(self).__name__.lower()} reads numeric features; its "
+                                        "labels are known once it has seen data (predict, evaluate)", 12) from None
         return list(self._labels or [])
 
     def predict_proba(self, data: Any, *, lengths: Any = None) -> Any:

@@ -274,7 +274,8 @@ def test_a_regressor_from_npz_and_numpy(tmp_path):
     assert predicted.shape == (48,)
     mse = float(np.mean((predicted.astype(np.float64) - ty) ** 2))
     metrics = model.evaluate(tmp_path / "test.npz")
-    assert metrics.mse == pytest.approx(mse, rel=1e-5) and metrics.mae == pytest.approx(np.mean(np.abs(predicted - ty)), rel=1e-5)
+    assert metrics.mse == pytest.approx(mse, rel=1e-5)
+    assert metrics.mae == pytest.approx(np.mean(np.abs(predicted - ty)), rel=1e-5)
     assert metrics.mse < np.var(ty) * 1.5  # sane scale: not diverged
     assert np.array_equal(np.load(tmp_path / "out.npy")[:, 0], predicted)
     assert np.array_equal(model.predict(tx), predicted)  # arrays: the same sequences
