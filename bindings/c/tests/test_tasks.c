@@ -92,10 +92,11 @@ static float* predictions(const rnn_model* model, const rnn_dataset* dataset, si
     return out;
 }
 
-static int same_predictions(const rnn_model* a, const rnn_model* b, const rnn_dataset* dataset) {
+/* Model a on dataset da predicts exactly what model b predicts on db. */
+static int same_predictions(const rnn_model* a, const rnn_dataset* da, const rnn_model* b, const rnn_dataset* db) {
     size_t na = 0, nb = 0;
-    float* pa = predictions(a, dataset, &na);
-    float* pb = predictions(b, dataset, &nb);
+    float* pa = predictions(a, da, &na);
+    float* pb = predictions(b, db, &nb);
     int same = pa && pb && na == nb && memcmp(pa, pb, na * sizeof(float)) == 0;
     free(pa);
     free(pb);
@@ -284,23 +285,17 @@ TEST(tagger_from_a_conll_file_trains_evaluates_predicts_and_round_trips) {
     CHECK(vocab == NULL);
     CHECK_OK(rnn_model_get_kind(from_memory, &kind));
     CHECK(kind == RNN_MODEL_TAGGER);
-    CHECK(same_predictions(model, from_memory, train));
+    CHECK(same_predictions(model, train, from_memory, train));
     const char* model_path = temp_path("tasks_tagger.rnn");
     CHECK_OK(rnn_model_save_file(model, NULL, model_path));
     rnn_model* from_file = NULL;
     CHECK_OK(rnn_model_load_file(model_path, &from_file, NULL));
-    CHECK(same_predictions(model, from_file, train));
+    CHECK(same_predictions(model, train, from_file, train));
 
     /* The file read again for the loaded model (its vocabulary and tags) predicts the same. */
     rnn_dataset* again = NULL;
     CHECK_OK(rnn_dataset_read_file(NULL, train_path, from_file, &again));
-    size_t na = 0, nb = 0;
-    float* pa = predictions(model, train, &na);
-    float* pb = predictions(from_file, again, &nb);
-    int same = pa && pb && na == nb && memcmp(pa, pb, na * sizeof(float)) == 0;
-    free(pa);
-    free(pb);
-    CHECK(same);
+    CHECK(same_predictions(model, train, from_file, again));
 
     rnn_dataset_destroy(again);
     rnn_model_destroy(from_file);
@@ -483,10 +478,10 @@ TEST(sequence_trainer_checkpoint_resumes_bit_for_bit) {
     remove(automatic);
     CHECK_OK(rnn_trainer_set_checkpoint(b, NULL, automatic));
     CHECK_OK(rnn_trainer_train(b, 10, NULL, NULL, NULL));
-    CHECK(same_predictions(straight, resumed, train));
+    CHECK(same_predictions(straight, train, resumed, train));
     rnn_model* saved = NULL;
     CHECK_OK(rnn_model_load_file(automatic, &saved, NULL));   /* written when the train call returned */
-    CHECK(same_predictions(resumed, saved, train));
+    CHECK(same_predictions(resumed, train, saved, train));
     rnn_model_destroy(saved);
 
     /* Another dataset is not this checkpoint's data. */
