@@ -698,3 +698,59 @@ TEST(dataset_handles_that_are_null_freed_forged_or_of_another_type_fail_cleanly)
     rnn_model_destroy(model);
     CHECK_STATUS(RNN_E_INVALID_HANDLE, rnn_model_get_kind(model, NULL));
 }
+
+TEST(classifier_from_a_tsv_file_of_characters_and_a_per_step_regressor) {
+    const char* path = temp_path("tasks_reviews.tsv");
+    CHECK(write_text(path, "pos\tGood film\nneg\tbad plot\npos\tgreat Cast\nneg\tdull\npos\tfine\nneg\tawful ending\n"));
+    rnn_dataset_config dc;
+    CHECK_OK(rnn_dataset_config_init(&dc));
+    dc.kind = RNN_MODEL_CLASSIFIER;
+    dc.unit = RNN_UNIT_CHARS;
+    dc.lowercase = 1;
+    rnn_dataset* reviews = NULL;
+    CHECK_OK(rnn_dataset_read_file(&dc, path, NULL, &reviews));
+    rnn_dataset_info info = {.struct_size = sizeof info};
+    CHECK_OK(rnn_dataset_get_info(reviews, &info));
+    CHECK(info.kind == RNN_MODEL_CLASSIFIER && info.sequences == 6 && info.timesteps == 47 && info.outputs == 2 && info.max_length == 12);
+    char label[8];
+    CHECK_OK(rnn_dataset_label(reviews, 0, label, sizeof label, NULL));
+    CHECK(strcmp(label, "neg") == 0);
+    rnn_task_model_config mc = small_model();
+    mc.embedding_size = 0;   /* one-hot characters */
+    rnn_model* model = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, reviews, &model));
+    rnn_task_model_config got = {.struct_size = sizeof got};
+    CHECK_OK(rnn_model_get_task_config(model, &got));
+    CHECK(got.embedding_size == 0);
+    const char* predicted = temp_path("tasks_reviews.predicted.tsv");
+    CHECK_OK(rnn_model_predict_file(model, reviews, predicted));
+    FILE* f = fopen(predicted, "r");
+    CHECK(f != NULL);
+    char line[256];
+    int lines = 0, three_fields = 1;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        char* first = strchr(line, '\t');
+        if (!first || !strchr(first + 1, '\t')) three_fields = 0;
+    }
+    fclose(f);
+    CHECK(lines == 6 && three_fields);
+    rnn_model_destroy(model);
+    rnn_dataset_destroy(reviews);
+
+    /* Two values at every timestep: a row per timestep. */
+    float features[6] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}, values[12] = {0};
+    int32_t lengths[2] = {2, 4};
+    rnn_dataset* steps = NULL;
+    CHECK_OK(rnn_dataset_from_floats(features, 6, 1, lengths, 2, RNN_TARGET_STEP_VALUES, NULL, values, 2, NULL, &steps));
+    rnn_task_model_config rc = small_model();
+    CHECK_OK(rnn_model_create_for_dataset(&rc, steps, &model));
+    size_t needed = 0;
+    CHECK_STATUS(RNN_E_BUFFER_TOO_SMALL, rnn_model_predict(model, steps, NULL, 0, &needed));
+    CHECK(needed == 6 * 2);
+    rnn_task_metrics m = {.struct_size = sizeof m};
+    CHECK_OK(rnn_model_evaluate_dataset(model, steps, 1, &m));
+    CHECK(m.kind == RNN_MODEL_REGRESSOR && m.mse >= 0 && m.sequences == 2);
+    rnn_model_destroy(model);
+    rnn_dataset_destroy(steps);
+}
