@@ -92,10 +92,11 @@ static float* predictions(const rnn_model* model, const rnn_dataset* dataset, si
     return out;
 }
 
-static int same_predictions(const rnn_model* a, const rnn_model* b, const rnn_dataset* dataset) {
+/* Model a on dataset da predicts exactly what model b predicts on db. */
+static int same_predictions(const rnn_model* a, const rnn_dataset* da, const rnn_model* b, const rnn_dataset* db) {
     size_t na = 0, nb = 0;
-    float* pa = predictions(a, dataset, &na);
-    float* pb = predictions(b, dataset, &nb);
+    float* pa = predictions(a, da, &na);
+    float* pb = predictions(b, db, &nb);
     int same = pa && pb && na == nb && memcmp(pa, pb, na * sizeof(float)) == 0;
     free(pa);
     free(pb);
@@ -284,23 +285,17 @@ TEST(tagger_from_a_conll_file_trains_evaluates_predicts_and_round_trips) {
     CHECK(vocab == NULL);
     CHECK_OK(rnn_model_get_kind(from_memory, &kind));
     CHECK(kind == RNN_MODEL_TAGGER);
-    CHECK(same_predictions(model, from_memory, train));
+    CHECK(same_predictions(model, train, from_memory, train));
     const char* model_path = temp_path("tasks_tagger.rnn");
     CHECK_OK(rnn_model_save_file(model, NULL, model_path));
     rnn_model* from_file = NULL;
     CHECK_OK(rnn_model_load_file(model_path, &from_file, NULL));
-    CHECK(same_predictions(model, from_file, train));
+    CHECK(same_predictions(model, train, from_file, train));
 
     /* The file read again for the loaded model (its vocabulary and tags) predicts the same. */
     rnn_dataset* again = NULL;
     CHECK_OK(rnn_dataset_read_file(NULL, train_path, from_file, &again));
-    size_t na = 0, nb = 0;
-    float* pa = predictions(model, train, &na);
-    float* pb = predictions(from_file, again, &nb);
-    int same = pa && pb && na == nb && memcmp(pa, pb, na * sizeof(float)) == 0;
-    free(pa);
-    free(pb);
-    CHECK(same);
+    CHECK(same_predictions(model, train, from_file, again));
 
     rnn_dataset_destroy(again);
     rnn_model_destroy(from_file);
@@ -483,10 +478,10 @@ TEST(sequence_trainer_checkpoint_resumes_bit_for_bit) {
     remove(automatic);
     CHECK_OK(rnn_trainer_set_checkpoint(b, NULL, automatic));
     CHECK_OK(rnn_trainer_train(b, 10, NULL, NULL, NULL));
-    CHECK(same_predictions(straight, resumed, train));
+    CHECK(same_predictions(straight, train, resumed, train));
     rnn_model* saved = NULL;
     CHECK_OK(rnn_model_load_file(automatic, &saved, NULL));   /* written when the train call returned */
-    CHECK(same_predictions(resumed, saved, train));
+    CHECK(same_predictions(resumed, train, saved, train));
     rnn_model_destroy(saved);
 
     /* Another dataset is not this checkpoint's data. */
@@ -702,4 +697,60 @@ TEST(dataset_handles_that_are_null_freed_forged_or_of_another_type_fail_cleanly)
     rnn_dataset_destroy(NULL);
     rnn_model_destroy(model);
     CHECK_STATUS(RNN_E_INVALID_HANDLE, rnn_model_get_kind(model, NULL));
+}
+
+TEST(classifier_from_a_tsv_file_of_characters_and_a_per_step_regressor) {
+    const char* path = temp_path("tasks_reviews.tsv");
+    CHECK(write_text(path, "pos\tGood film\nneg\tbad plot\npos\tgreat Cast\nneg\tdull\npos\tfine\nneg\tawful ending\n"));
+    rnn_dataset_config dc;
+    CHECK_OK(rnn_dataset_config_init(&dc));
+    dc.kind = RNN_MODEL_CLASSIFIER;
+    dc.unit = RNN_UNIT_CHARS;
+    dc.lowercase = 1;
+    rnn_dataset* reviews = NULL;
+    CHECK_OK(rnn_dataset_read_file(&dc, path, NULL, &reviews));
+    rnn_dataset_info info = {.struct_size = sizeof info};
+    CHECK_OK(rnn_dataset_get_info(reviews, &info));
+    CHECK(info.kind == RNN_MODEL_CLASSIFIER && info.sequences == 6 && info.timesteps == 47 && info.outputs == 2 && info.max_length == 12);
+    char label[8];
+    CHECK_OK(rnn_dataset_label(reviews, 0, label, sizeof label, NULL));
+    CHECK(strcmp(label, "neg") == 0);
+    rnn_task_model_config mc = small_model();
+    mc.embedding_size = 0;   /* one-hot characters */
+    rnn_model* model = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, reviews, &model));
+    rnn_task_model_config got = {.struct_size = sizeof got};
+    CHECK_OK(rnn_model_get_task_config(model, &got));
+    CHECK(got.embedding_size == 0);
+    const char* predicted = temp_path("tasks_reviews.predicted.tsv");
+    CHECK_OK(rnn_model_predict_file(model, reviews, predicted));
+    FILE* f = fopen(predicted, "r");
+    CHECK(f != NULL);
+    char line[256];
+    int lines = 0, three_fields = 1;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        char* first = strchr(line, '\t');
+        if (!first || !strchr(first + 1, '\t')) three_fields = 0;
+    }
+    fclose(f);
+    CHECK(lines == 6 && three_fields);
+    rnn_model_destroy(model);
+    rnn_dataset_destroy(reviews);
+
+    /* Two values at every timestep: a row per timestep. */
+    float features[6] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}, values[12] = {0};
+    int32_t lengths[2] = {2, 4};
+    rnn_dataset* steps = NULL;
+    CHECK_OK(rnn_dataset_from_floats(features, 6, 1, lengths, 2, RNN_TARGET_STEP_VALUES, NULL, values, 2, NULL, &steps));
+    rnn_task_model_config rc = small_model();
+    CHECK_OK(rnn_model_create_for_dataset(&rc, steps, &model));
+    size_t needed = 0;
+    CHECK_STATUS(RNN_E_BUFFER_TOO_SMALL, rnn_model_predict(model, steps, NULL, 0, &needed));
+    CHECK(needed == 6 * 2);
+    rnn_task_metrics m = {.struct_size = sizeof m};
+    CHECK_OK(rnn_model_evaluate_dataset(model, steps, 1, &m));
+    CHECK(m.kind == RNN_MODEL_REGRESSOR && m.mse >= 0 && m.sequences == 2);
+    rnn_model_destroy(model);
+    rnn_dataset_destroy(steps);
 }
