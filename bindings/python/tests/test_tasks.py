@@ -279,6 +279,7 @@ def test_a_regressor_from_npz_and_numpy(tmp_path):
     assert metrics.mse < np.var(ty) * 1.5  # sane scale: not diverged
     assert np.array_equal(np.load(tmp_path / "out.npy")[:, 0], predicted)
     assert np.array_equal(model.predict(tx), predicted)  # arrays: the same sequences
+    assert np.array_equal(model.predict(tx.tolist()), predicted)  # nested lists of numbers are arrays
     assert model.evaluate(tx, ty) == metrics
 
 
