@@ -31,7 +31,7 @@ internal static unsafe class Configs
             Bidirectional = c.Bidirectional != 0,
         }.WithDefaults();
         Validate(config.Validate, "config", ("VocabularySize", "vocab_size"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
-            ("Cell", "cell"), ("type", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"), ("Input", "input"),
+            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"), ("Input", "input"),
             ("Dropout", "dropout"), ("Initialization", "init"), ("IdentityScale", "identity_scale"), ("Bidirectional", "bidirectional"));
         return config;
     }

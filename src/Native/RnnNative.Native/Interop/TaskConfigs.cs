@@ -100,7 +100,7 @@ internal static unsafe class TaskConfigs
     {
         TaskModel? model = null;
         Configs.Validate(() => model = TaskModel.Create(task, training, options), "config",
-            ("Cell", "cell"), ("type", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
+            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
             ("Bidirectional", "bidirectional"), ("Activation", "activation"), ("Dropout", "dropout"), ("Initialization", "init"),
             ("IdentityScale", "identity_scale"), ("Pooling", "pooling"));
         return model!;
