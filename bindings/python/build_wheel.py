@@ -38,8 +38,9 @@ FLAVOURS: Dict[str, Tuple[str, ...]] = {
     "x86_64": ("linux-x64-v2", "linux-x64-v3", "linux-x64-v4"),
     "aarch64": ("linux-arm64",),
 }
-SUMMARY = "Train and sample recurrent (LSTM, Elman) language models on the CPU: Python binding of librnnnative"
-EXTRAS = {"progress": ["tqdm"], "torch": ["torch"], "test": ["pytest", "numpy", "torch"]}
+SUMMARY = ("Train and sample recurrent (LSTM, GRU, Elman) language models, taggers, classifiers and regressors "
+           "on the CPU: Python binding of librnnnative")
+EXTRAS = {"progress": ["tqdm"], "tasks": ["numpy"], "torch": ["torch"], "test": ["pytest", "numpy", "torch"]}
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same wheel, byte for byte
 
 

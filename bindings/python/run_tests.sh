@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Python binding tests: publishes the native flavours when missing or stale (bindings/c/build.sh),
 # runs the pytest suite with /usr/bin/python3 on every x64 flavour this CPU runs (the best one in
-# full, the others on a core subset), then the README's install command, offline, into a fresh
-# venv, and the built wheels: their tags and contents, and one installed into another fresh venv.
+# full, the others on a core subset and the sequence models), then the README's install command,
+# offline, into a fresh venv, and the built wheels: their tags and contents, and one installed into
+# another fresh venv.
 # Both venvs are used from outside the checkout. Exits non-zero on failure. About 60 s when the
 # libraries are up to date.
 set -euo pipefail
@@ -31,6 +32,7 @@ for flavour in $flavours; do
   echo "== pytest, core tests, $flavour"
   RNN_NATIVE_FLAVOUR=$flavour "$python" -m pytest -q -p no:cacheprovider tests/test_pytorch.py \
     tests/test_api.py -k "(loads or same_seed or streaming or step_object or threshold or pytorch or torch) and not ddp" || failed=1
+  RNN_NATIVE_FLAVOUR=$flavour "$python" -m pytest -q -p no:cacheprovider tests/test_tasks.py || failed=1  # ~1 s
 done
 
 tmp=$(mktemp -d)

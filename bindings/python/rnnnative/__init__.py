@@ -1,4 +1,5 @@
-"""rnnnative: train and sample recurrent (LSTM, Elman) language models on the CPU.
+"""rnnnative: train and sample recurrent (LSTM, GRU, Elman) language models on the CPU, and taggers,
+classifiers and regressors of whole sequences (LSTM, GRU, Elman, Jordan).
 
 Python binding of librnnnative (the C ABI in bindings/c/include/rnn.h), standard library only:
 
@@ -7,6 +8,10 @@ Python binding of librnnnative (the C ABI in bindings/c/include/rnn.h), standard
     with Model.lstm(vocab, hidden=128, seed=1) as model:
         model.train(text, steps=500)
         print(model.sample(prime="The ", n=200, temperature=0.8, seed=42))
+
+    tagger = Model.tagger(hidden=64)
+    tagger.fit("train.conll", valid="dev.conll", updates=300)
+    print(tagger.evaluate("test.conll"), tagger.predict([["fly", "to", "boston"]]))
 
 Importing loads the library (see _native for where it looks) and checks its ABI.
 """
@@ -17,6 +22,7 @@ from typing import Tuple
 
 from ._api import Evaluation, Model, ModelConfig, Progress, State, Trainer, TrainingResult, Vocabulary
 from ._native import ABI_VERSION, lib
+from ._tasks import Classifier, Metrics, Regressor, SequenceModel, Tagger, TaskConfig
 from .errors import (AbiMismatchError, ArgumentTypeError, BufferTooSmallError, CancelledError, DivergedError,
                      FormatError, InternalError, InvalidArgumentError, InvalidHandleError, InvalidStateError,
                      LibraryNotFoundError, RnnError, RnnIOError, RnnMemoryError, UnsupportedError)
@@ -57,6 +63,7 @@ def set_threads(count: int) -> None:
 
 __all__ = [
     "Vocabulary", "Model", "ModelConfig", "State", "Trainer", "Progress", "TrainingResult", "Evaluation",
+    "SequenceModel", "Tagger", "Classifier", "Regressor", "Metrics", "TaskConfig",
     "RnnError", "InvalidArgumentError", "ArgumentTypeError", "InvalidHandleError", "BufferTooSmallError", "RnnIOError",
     "FormatError", "CancelledError", "DivergedError", "UnsupportedError", "RnnMemoryError", "InternalError",
     "AbiMismatchError", "InvalidStateError", "LibraryNotFoundError", "ABI_VERSION", "library_path", "flavour", "version",

@@ -35,6 +35,11 @@ _OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3, "adamw": 3}
 _SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
 _PRECISIONS = {"f32": 0, "bf16": 1}
 _PRECISION_NAMES = {v: k for k, v in _PRECISIONS.items()}
+# rnn_model_kind (since 0.4.0): what a model predicts.
+_MODEL_KINDS = {"language_model": 0, "tagger": 1, "classifier": 2, "regressor": 3}
+_MODEL_KIND_NAMES = {v: k for k, v in _MODEL_KINDS.items()}
+_KIND_ARTICLES = {"language_model": "a language model", "tagger": "a tagger", "classifier": "a classifier",
+                  "regressor": "a regressor"}
 
 
 def _path(path: PathLike) -> bytes:
@@ -80,6 +85,12 @@ def _float32(value: float) -> float:
         if ctypes.c_float(shortest).value == value:
             return shortest
     return value
+
+
+def _vocab_handle(model: "Model") -> Optional[int]:
+    """The model's vocabulary handle; None for a sequence model, which has none: the C function then
+    refuses the model's kind (RNN_E_UNSUPPORTED) with its message."""
+    return model.vocab._handle if model.vocab is not None else None
 
 
 def _take_memory(data: c_void_p, size: c_size_t) -> bytes:
@@ -345,11 +356,31 @@ class Model(_Handle):
         return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "elman", activation, options), seed)
 
     @classmethod
+    def tagger(cls, **options: Any) -> "Tagger":
+        """A tagger (a tag per timestep: slot filling, BIO chunks), not fitted yet: fit() reads the
+        training data, makes the model for its vocabulary and tags, and trains it. See Tagger."""
+        from ._tasks import Tagger
+        return Tagger(**options)
+
+    @classmethod
+    def classifier(cls, **options: Any) -> "Classifier":
+        """A classifier (a class per sequence), not fitted yet. See Classifier."""
+        from ._tasks import Classifier
+        return Classifier(**options)
+
+    @classmethod
+    def regressor(cls, **options: Any) -> "Regressor":
+        """A regressor (values per sequence or per timestep, mean squared error), not fitted yet. See Regressor."""
+        from ._tasks import Regressor
+        return Regressor(**options)
+
+    @classmethod
     def load(cls, path: PathLike) -> "Model":
-        """Loads a model file (from save() or a training checkpoint) with its vocabulary."""
+        """Loads a model file (from save() or a training checkpoint) as the kind it holds: a language
+        model with its vocabulary, or a Tagger, Classifier or Regressor (see `kind`)."""
         model, vocab = c_void_p(), c_void_p()
         lib.rnn_model_load_file(_path(path), byref(model), byref(vocab))
-        return cls(model, Vocabulary(vocab))
+        return cls._loaded(model, vocab, os.fspath(path))
 
     @classmethod
     def from_bytes(cls, data: Union[bytes, bytearray, memoryview]) -> "Model":
@@ -357,7 +388,18 @@ class Model(_Handle):
         data = bytes(data)
         model, vocab = c_void_p(), c_void_p()
         lib.rnn_model_load_from_memory(data, len(data), byref(model), byref(vocab))
-        return cls(model, Vocabulary(vocab))
+        return cls._loaded(model, vocab, "data")
+
+    @classmethod
+    def _loaded(cls, model: c_void_p, vocab: c_void_p, source: str) -> "Model":
+        """The Python object of the kind the library loaded; `cls` (Tagger.load, ...) must be that kind."""
+        from ._tasks import adopt
+        loaded = Model(model, Vocabulary(vocab)) if vocab.value else adopt(model)
+        if not isinstance(loaded, cls):
+            kind = loaded.kind
+            loaded.close()
+            raise InvalidArgumentError(f"{source}: holds {_KIND_ARTICLES[kind]}, which {cls.__name__}.load does not return", 1)
+        return loaded
 
     @classmethod
     def import_safetensors(cls, source: Union[PathLike, bytes, bytearray, memoryview], vocab: Optional[Vocabulary] = None,
@@ -391,6 +433,13 @@ class Model(_Handle):
         return self.config.vocab_size
 
     @property
+    def kind(self) -> str:
+        """What the model predicts: "language_model", "tagger", "classifier" or "regressor"."""
+        k = c_int32()
+        lib.rnn_model_get_kind(self._handle, byref(k))
+        return _MODEL_KIND_NAMES.get(k.value, str(k.value))
+
+    @property
     def step_precision(self) -> str:
         """How sampling (sample(), stream(), State.step) stores the weights it streams per token:
         "f32" (default; exact up to summation order) or "bf16" (half the bytes per token, relative
@@ -406,17 +455,17 @@ class Model(_Handle):
 
     def save(self, path: PathLike) -> None:
         """Saves weights and vocabulary, atomically."""
-        lib.rnn_model_save_file(self._handle, self.vocab._handle, _path(path))
+        lib.rnn_model_save_file(self._handle, _vocab_handle(self), _path(path))
 
     def to_bytes(self) -> bytes:
         data, size = c_void_p(), c_size_t()
-        lib.rnn_model_save_to_memory(self._handle, self.vocab._handle, byref(data), byref(size))
+        lib.rnn_model_save_to_memory(self._handle, _vocab_handle(self), byref(data), byref(size))
         return _take_memory(data, size)
 
     def export_safetensors(self, path: Optional[PathLike] = None, include_vocab: bool = True) -> Optional[bytes]:
         """Writes the weights as PyTorch CharRnn's state_dict in safetensors (to `path`, or returns
         the bytes when path is None); the vocabulary rides in the metadata unless include_vocab=False."""
-        v = self.vocab._handle if include_vocab else None
+        v = _vocab_handle(self) if include_vocab else None
         if path is not None:
             lib.rnn_model_export_safetensors(self._handle, v, _path(path))
             return None
@@ -441,7 +490,7 @@ class Model(_Handle):
         config.seed = (random.getrandbits(64) if seed is None else seed) & 0xFFFFFFFFFFFFFFFF
         config.stop = _utf8(stop, "stop") if stop else None  # copied by rnn_generator_create
         handle = c_void_p()
-        lib.rnn_generator_create(self._handle, self.vocab._handle, byref(config), byref(handle))
+        lib.rnn_generator_create(self._handle, _vocab_handle(self), byref(config), byref(handle))
         return handle
 
     def sample(self, prime: str = "", n: int = 256, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
@@ -573,6 +622,24 @@ class _Corpus(_Handle):
         return corpus
 
 
+def _trainer_config(steps: Optional[int], seconds: Optional[float], epochs: Optional[int], optimizer: str,
+                    schedule: str, given: dict) -> _native.TrainerConfig:
+    """rnn_trainer_config of the limits, the optimizer and the schedule by name, and the `given` fields
+    (C names) that are not None; the others keep rnn_trainer_config_init's, the engine's defaults."""
+    if not (steps or seconds or epochs):
+        raise InvalidArgumentError("train: pass steps=, seconds= or epochs= (a limit is required)", 1)
+    c = _native.TrainerConfig()
+    lib.rnn_trainer_config_init_sized(byref(c), sizeof(c))
+    c.max_steps, c.max_seconds, c.epochs = steps or 0, seconds or 0.0, epochs or 0
+    c.optimizer = _choice(optimizer, _OPTIMIZERS, "optimizer")
+    c.decoupled_weight_decay = optimizer == "adamw"
+    c.schedule = _choice(schedule, _SCHEDULES, "schedule")
+    for field, value in given.items():
+        if value is not None:
+            setattr(c, field, value)
+    return c
+
+
 class Trainer(_Handle):
     """Trains a model on a corpus; the model's weights change in place. One run: successive
     train() calls continue it (optimizer state, data position). seed= seeds the dropout masks of a
@@ -589,28 +656,31 @@ class Trainer(_Handle):
                  epsilon: Optional[float] = None, schedule: str = "constant",
                  validation_fraction: Optional[float] = None, eval_every: Optional[int] = None,
                  validation_windows: Optional[int] = None, seed: Optional[int] = None) -> None:
-        if not (steps or seconds or epochs):
-            raise InvalidArgumentError("train: pass steps=, seconds= or epochs= (a limit is required)", 1)
+        c = _trainer_config(steps, seconds, epochs, optimizer, schedule, dict(
+            seq_len=seq_length, batch_size=batch_size, learning_rate=lr, momentum=momentum, weight_decay=weight_decay,
+            clip_norm=clip_norm, clip_value=clip_value, beta1=beta1, beta2=beta2, epsilon=epsilon,
+            validation_fraction=validation_fraction, eval_every=eval_every, validation_windows=validation_windows,
+            seed=seed))
         self.model = model
-        c = _native.TrainerConfig()
-        lib.rnn_trainer_config_init_sized(byref(c), sizeof(c))
-        c.max_steps, c.max_seconds, c.epochs = steps or 0, seconds or 0.0, epochs or 0
-        c.optimizer = _choice(optimizer, _OPTIMIZERS, "optimizer")
-        c.decoupled_weight_decay = optimizer == "adamw"
-        c.schedule = _choice(schedule, _SCHEDULES, "schedule")
-        given = dict(seq_len=seq_length, batch_size=batch_size, learning_rate=lr, momentum=momentum,
-                     weight_decay=weight_decay, clip_norm=clip_norm, clip_value=clip_value, beta1=beta1, beta2=beta2,
-                     epsilon=epsilon, validation_fraction=validation_fraction, eval_every=eval_every,
-                     validation_windows=validation_windows, seed=seed)
-        for field, value in given.items():  # the others keep rnn_trainer_config_init's, the engine's defaults
-            if value is not None:
-                setattr(c, field, value)
         self._limit_steps = steps or 0
         self._cancel_requested = False
-        with _Corpus.of(model.vocab, data) as corpus:  # the trainer keeps the corpus alive itself
+        # A sequence model has no vocabulary: rnn_trainer_create then refuses its kind.
+        corpus = _Corpus.of(model.vocab, data) if model.vocab is not None else None
+        try:  # the trainer keeps the corpus alive itself
             handle = c_void_p()
-            lib.rnn_trainer_create(model._handle, corpus._handle, byref(c), byref(handle))
+            lib.rnn_trainer_create(model._handle, corpus._handle if corpus else None, byref(c), byref(handle))
+        finally:
+            if corpus is not None:
+                corpus.close()
         self._adopt(handle)
+
+    @classmethod
+    def _adopting(cls, model: Model, handle: c_void_p, steps: Optional[int]) -> "Trainer":
+        """The Trainer of a handle made elsewhere (rnn_trainer_create_for_dataset: Tagger.fit, ...)."""
+        trainer = cls.__new__(cls)
+        trainer.model, trainer._limit_steps, trainer._cancel_requested = model, steps or 0, False
+        trainer._adopt(handle)
+        return trainer
 
     def progress(self) -> Progress:
         p = _native.Progress()
@@ -636,7 +706,7 @@ class Trainer(_Handle):
 
     def save_checkpoint(self, path: PathLike) -> None:
         """A resumable checkpoint (a model file with the training state), atomically."""
-        lib.rnn_trainer_save_checkpoint(self._handle, self.model.vocab._handle, _path(path))
+        lib.rnn_trainer_save_checkpoint(self._handle, _vocab_handle(self.model), _path(path))
 
     def resume(self, path: PathLike) -> None:
         """Continues the run saved in a checkpoint: weights into the model, optimizer, data position."""
@@ -666,7 +736,7 @@ class Trainer(_Handle):
         c_callback = _native.PROGRESS_FN(on_progress)  # alive for the whole call below
         finished = c_int32()
         # The engine saves the checkpoints (after validations, when the call returns, the best one).
-        lib.rnn_trainer_set_checkpoint(handle, self.model.vocab._handle, None if checkpoint is None else _path(checkpoint))
+        lib.rnn_trainer_set_checkpoint(handle, _vocab_handle(self.model), None if checkpoint is None else _path(checkpoint))
         try:
             # Ctrl-C cancels after the current update and is raised below, after the engine saved the checkpoint.
             with SigintCancels(lambda: lib.rnn_trainer_cancel(handle)) as sigint:

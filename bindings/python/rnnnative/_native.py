@@ -139,6 +139,33 @@ class SamplingConfig(Structure):
                 ("seed", c_uint64), ("max_tokens", c_int32), ("reserved", c_int32), ("stop", c_char_p)]
 
 
+# Since 0.4.0: whole-sequence models (taggers, classifiers, regressors) and their datasets.
+
+class DatasetConfig(Structure):
+    _fields_ = [("struct_size", c_uint32), ("kind", c_int32), ("unit", c_int32), ("max_vocab", c_int32),
+                ("lowercase", c_int32), ("require_targets", c_int32), ("label_column", c_char_p),
+                ("text_column", c_char_p)]
+
+
+class DatasetInfo(Structure):
+    _fields_ = [("struct_size", c_uint32), ("kind", c_int32), ("target", c_int32), ("has_targets", c_int32),
+                ("sequences", c_int64), ("timesteps", c_int64), ("max_length", c_int32), ("vocab_size", c_int32),
+                ("feature_size", c_int32), ("outputs", c_int32)]
+
+
+class TaskModelConfig(Structure):
+    _fields_ = [("struct_size", c_uint32), ("cell", c_int32), ("hidden_size", c_int32), ("layers", c_int32),
+                ("embedding_size", c_int32), ("bidirectional", c_int32), ("activation", c_int32), ("dropout", c_float),
+                ("init", c_int32), ("identity_scale", c_float), ("pooling", c_int32), ("reserved", c_int32),
+                ("seed", c_uint64)]
+
+
+class TaskMetrics(Structure):
+    _fields_ = [("struct_size", c_uint32), ("kind", c_int32), ("loss", c_double), ("token_accuracy", c_double),
+                ("precision", c_double), ("recall", c_double), ("f1", c_double), ("accuracy", c_double),
+                ("macro_f1", c_double), ("mse", c_double), ("mae", c_double), ("sequences", c_int64)]
+
+
 PROGRESS_FN = CFUNCTYPE(c_int, POINTER(Progress), c_void_p)
 TEXT_FN = CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p)
 
@@ -222,6 +249,24 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_generator_destroy": (None, [H]),
     "rnn_generator_generate": (STATUS, [H, c_char_p, P, SIZE, OUT_SIZE]),
     "rnn_generator_stream": (STATUS, [H, c_char_p, TEXT_FN, c_void_p]),
+    # Whole-sequence models (since 0.4.0)
+    "rnn_model_get_kind": (STATUS, [H, POINTER(c_int32)]),
+    "rnn_dataset_config_init_sized": (STATUS, [POINTER(DatasetConfig), SIZE]),
+    "rnn_dataset_read_file": (STATUS, [POINTER(DatasetConfig), c_char_p, H, OUT_H]),
+    "rnn_dataset_from_tokens": (STATUS, [P, SIZE, P, SIZE, c_int32, P, P, c_int32, H, OUT_H]),
+    "rnn_dataset_from_floats": (STATUS, [P, SIZE, c_int32, P, SIZE, c_int32, P, P, c_int32, H, OUT_H]),
+    "rnn_dataset_destroy": (None, [H]),
+    "rnn_dataset_size": (STATUS, [H, POINTER(c_int64)]),
+    "rnn_dataset_get_info": (STATUS, [H, POINTER(DatasetInfo)]),
+    "rnn_dataset_lengths": (STATUS, [H, P, SIZE, OUT_SIZE]),
+    "rnn_dataset_label": (STATUS, [H, c_int32, P, SIZE, OUT_SIZE]),
+    "rnn_task_model_config_init_sized": (STATUS, [POINTER(TaskModelConfig), SIZE]),
+    "rnn_model_create_for_dataset": (STATUS, [POINTER(TaskModelConfig), H, OUT_H]),
+    "rnn_model_get_task_config": (STATUS, [H, POINTER(TaskModelConfig)]),
+    "rnn_model_evaluate_dataset": (STATUS, [H, H, c_int32, POINTER(TaskMetrics)]),
+    "rnn_model_predict": (STATUS, [H, H, P, SIZE, OUT_SIZE]),
+    "rnn_model_predict_file": (STATUS, [H, H, c_char_p]),
+    "rnn_trainer_create_for_dataset": (STATUS, [H, H, H, POINTER(TrainerConfig), OUT_H]),
 }
 
 
@@ -235,7 +280,12 @@ PYTHON_NAMES = {
 }
 _C_NAMES = re.compile(r"\bconfig->|\b(" + "|".join(PYTHON_NAMES) + r")\b")
 # C arguments the binding fills from a differently named Python argument, per function.
-PYTHON_ARGUMENTS = {"rnn_model_evaluate": {"corpus": "text"}}
+# The sequence models' array arguments: data (ids or features), targets (classes or values), lengths.
+_ARRAYS = {"ids": "data", "features": "data", "classes": "targets", "values": "targets"}
+# fit() of a sequence model names the trainer fields as scikit-learn users expect.
+_FIT = {"config->clip_norm": "clip", "config->eval_every": "evaluate_every", "config->max_steps": "updates"}
+PYTHON_ARGUMENTS = {"rnn_model_evaluate": {"corpus": "text"}, "rnn_dataset_from_tokens": _ARRAYS,
+                    "rnn_dataset_from_floats": _ARRAYS, "rnn_trainer_create_for_dataset": _FIT}
 
 
 def python_message(message: str, function: str = "") -> str:

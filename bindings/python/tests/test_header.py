@@ -71,3 +71,8 @@ def test_struct_sizes_match_the_c_layouts():
     assert ctypes.sizeof(_native.Progress) == 96
     assert ctypes.sizeof(_native.SamplingConfig) == 40
     assert ctypes.sizeof(_native.TrainerConfig) == 128
+    # Since 0.4.0: whole-sequence models.
+    assert ctypes.sizeof(_native.DatasetConfig) == 40
+    assert ctypes.sizeof(_native.DatasetInfo) == 48
+    assert ctypes.sizeof(_native.TaskModelConfig) == 56
+    assert ctypes.sizeof(_native.TaskMetrics) == 88
