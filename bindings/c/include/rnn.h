@@ -769,9 +769,9 @@ RNN_API rnn_status rnn_dataset_config_init_sized(rnn_dataset_config* config, siz
  * vocabulary (unknown units read as <unk>) and labels, as validation, test or prediction data of
  * that model; only the CSV columns and require_targets of `config` apply (config may then be NULL).
  * *out_dataset is owned by the caller (rnn_dataset_destroy); it does not keep `model` alive.
- * Fails: RNN_E_IO (missing or unreadable file); RNN_E_FORMAT (a malformed line; the message starts
- * with "path:line: "); RNN_E_INVALID_ARGUMENT (config->kind or another field, a file of a format
- * the kind does not read, a label the model does not know, NULL config without a model; the
+ * Fails: RNN_E_IO (missing or unreadable file); RNN_E_FORMAT (a malformed line, or a label the
+ * model does not know; the message starts with "path:line: "); RNN_E_INVALID_ARGUMENT (config->kind
+ * or another field, a file of a format the kind does not read, NULL config without a model; the
  * message starts with the path when the file is at fault); RNN_E_UNSUPPORTED (`model` is a
  * language model); RNN_E_INVALID_HANDLE. Thread-safe. Since 0.4.0. */
 RNN_API rnn_status rnn_dataset_read_file(const rnn_dataset_config* config, const char* path, const rnn_model* model, rnn_dataset** out_dataset);
