@@ -34,7 +34,7 @@ def test_identity_init_and_dropout_are_kept_by_the_model_and_its_file(vocab):
 
 
 @pytest.mark.parametrize("make, keyword, message", [
-    (lambda v: Model.lstm(v, hidden=8, dropout=1.5), "dropout", "dropout must be at least 0 and below 1"),
+    (lambda v: Model.lstm(v, hidden=8, dropout=1.5), "dropout", "must be at least 0 and below 1"),
     (lambda v: Model.lstm(v, hidden=8, init="identity"), "init", "identity initialization (IRNN) is for Elman cells, not LSTM"),
     (lambda v: Model.elman(v, hidden=8, init="orthogonal"), "init", "'orthogonal' is not one of 'default', 'identity'"),
     (lambda v: Model.elman(v, hidden=8, identity_scale=2.0), "identity_scale", "applies only to identity initialization"),

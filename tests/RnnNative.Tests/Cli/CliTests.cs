@@ -40,7 +40,7 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "train", "--hidden", "abc" }, "--hidden expects an integer, not 'abc'")]
     [InlineData(new[] { "train", "--steps", "5", "--bogus", "1" }, "unknown option --bogus")]
     [InlineData(new[] { "train", "--cell", "tree" }, "--cell must be one of elman|rnn|lstm|gru|jordan, not 'tree'")]
-    [InlineData(new[] { "train", "--dropout", "1.5" }, "--dropout: dropout must be at least 0 and below 1, not 1.5")]
+    [InlineData(new[] { "train", "--dropout", "1.5" }, "--dropout: must be at least 0 and below 1, not 1.5")]
     [InlineData(new[] { "train", "--init", "identity", "--cell", "lstm" }, "--init: identity initialization (IRNN) is for Elman cells, not LSTM")]
     [InlineData(new[] { "train", "--init", "orthogonal" }, "--init must be one of default|identity, not 'orthogonal'")]
     [InlineData(new[] { "train", "--identity-scale", "0.5" }, "--identity-scale: the identity scale applies only to identity initialization")]

@@ -103,7 +103,7 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
     {
         if (!(dropout >= 0 && dropout < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(Dropout), dropout, "dropout must be at least 0 and below 1.");
+            throw new ArgumentOutOfRangeException(nameof(Dropout), dropout, "must be at least 0 and below 1.");
         }
         if (!Enum.IsDefined(initialization))
         {
