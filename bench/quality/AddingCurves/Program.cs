@@ -16,8 +16,14 @@ using RnnNative.Training;
 //                     [--lr NAME=RATE ...] [--optimizer NAME=adam|sgd|rmsprop ...]
 Dictionary<string, string> flags = [];
 List<(string Name, string Value)> overrides = [];
-for (int i = 0; i + 1 < args.Length; i += 2)
+string[] known = ["--timesteps", "--seconds", "--contenders", "--out", "--sequences", "--test", "--batch", "--evaluate-every", "--clip"];
+for (int i = 0; i < args.Length; i += 2)
 {
+    if (i + 1 == args.Length || !(known.Contains(args[i]) || args[i] is "--lr" or "--optimizer"))
+    {
+        Console.Error.WriteLine($"AddingCurves: expected pairs of a flag ({string.Join(", ", known)}, --lr, --optimizer) and its value; got '{args[i]}'.");
+        return 2;
+    }
     if (args[i] is "--lr" or "--optimizer") overrides.Add((args[i], args[i + 1]));
     else flags[args[i]] = args[i + 1];
 }
@@ -86,6 +92,7 @@ foreach (int t in timesteps)
         CurvesSvg.Render(curves, $"adding problem, T = {t}: test MSE (mean predictor {AddingProblem.MeanPredictorMse:F3}, target 0.01)", seconds));
 }
 File.WriteAllLines(Path.Combine(output, "summary.txt"), summary);
+return 0;
 
 static Contender Override(Contender contender, List<(string Flag, string Value)> overrides)
 {
