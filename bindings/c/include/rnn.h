@@ -1,5 +1,6 @@
 /*
- * rnn.h - the C ABI of RnnNative: train and sample recurrent (Elman, LSTM) language models on the CPU.
+ * rnn.h - the C ABI of RnnNative: train and sample recurrent (Elman, LSTM, GRU) language models on the
+ * CPU, and (since 0.4.0) train, evaluate and run taggers, classifiers and regressors of whole sequences.
  *
  * This header is the specification of librnnnative. Every function states what it returns, the
  * status codes it fails with, the state of its objects afterwards, who owns each pointer and for
@@ -69,13 +70,13 @@ typedef int32_t rnn_status;
 /* ---------------------------------------------------------------------------------------------- */
 
 #define RNN_VERSION_MAJOR 0
-#define RNN_VERSION_MINOR 3
+#define RNN_VERSION_MINOR 4
 #define RNN_VERSION_PATCH 0
-#define RNN_VERSION_STRING "0.3.0"
+#define RNN_VERSION_STRING "0.4.0"
 /* The ABI this header describes. A host calls rnn_check_abi(RNN_ABI_VERSION) once after loading. */
 #define RNN_ABI_VERSION 1u
 
-/* The library's version, e.g. "0.3.0". Static string, never freed. Thread-safe. */
+/* The library's version, e.g. "0.4.0". Static string, never freed. Thread-safe. */
 RNN_API const char* rnn_version_string(void);
 
 /* The ABI version the library implements (compare with RNN_ABI_VERSION). Thread-safe. */
@@ -99,7 +100,8 @@ enum {
     RNN_E_FORMAT = 5,            /* not a model file, truncated, corrupt, or of a newer format */
     RNN_E_CANCELLED = 6,         /* a progress callback or rnn_trainer_cancel stopped the call */
     RNN_E_DIVERGED = 7,          /* training produced NaN/inf; the update was not applied */
-    RNN_E_UNSUPPORTED = 8,       /* e.g. RNN_KERNEL names a path this build or CPU cannot run */
+    RNN_E_UNSUPPORTED = 8,       /* e.g. RNN_KERNEL names a path this build or CPU cannot run; since
+                                    0.4.0 also a function that does not apply to the model's kind */
     RNN_E_OUT_OF_MEMORY = 9,
     RNN_E_INTERNAL = 10,         /* a bug: please report rnn_last_error() */
     RNN_E_ABI_MISMATCH = 11,     /* rnn_check_abi: the library implements another ABI */
@@ -248,7 +250,11 @@ typedef int32_t rnn_cell;
 enum {
     RNN_CELL_ELMAN = 0,  /* h = f(W_ih x + b_ih + W_hh h + b_hh), PyTorch nn.RNN */
     RNN_CELL_LSTM = 1,   /* PyTorch nn.LSTM gate order (i, f, g, o) */
-    RNN_CELL_GRU = 2     /* since 0.3.0: PyTorch nn.GRU gate order (r, z, n) */
+    RNN_CELL_GRU = 2,    /* since 0.3.0: PyTorch nn.GRU gate order (r, z, n) */
+    RNN_CELL_JORDAN = 3  /* since 0.4.0: Jordan (1986): h_t = f(W_ih x_t + W_yh y_{t-1} + b), y_t the output
+                            layer's activations (softmax probabilities, or the regressor's values),
+                            y_0 = 0; one forward layer; sequence models only (rnn_model_create fails
+                            with RNN_E_INVALID_ARGUMENT naming config->cell) */
 };
 
 typedef int32_t rnn_activation;
@@ -316,7 +322,8 @@ RNN_API rnn_status rnn_model_create(const rnn_model_config* config, rnn_model** 
 RNN_API void rnn_model_destroy(rnn_model* model);
 
 /* Writes the model's shape into *out_config (whose struct_size the caller sets, or fills with
- * rnn_model_config_init); seed is 0. Thread-safe. */
+ * rnn_model_config_init); seed is 0. Thread-safe.
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (rnn_model_get_task_config). */
 RNN_API rnn_status rnn_model_get_config(const rnn_model* model, rnn_model_config* out_config);
 
 /* How single-stream steps (rnn_state_step, rnn_generator_generate/stream: sampling) store the
@@ -332,10 +339,12 @@ enum {
  * generators, existing ones included, from their next step (a step in progress finishes in the
  * precision it started with); the first step after a change converts the weights once. Fails:
  * RNN_E_INVALID_HANDLE; RNN_E_INVALID_ARGUMENT naming "precision" (not an RNN_PRECISION_* value);
- * the precision is then unchanged. Thread-safe, also while states of the model step. */
+ * the precision is then unchanged. Thread-safe, also while states of the model step.
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (no single-stream steps). */
 RNN_API rnn_status rnn_model_set_step_precision(rnn_model* model, rnn_precision precision);
 
-/* The step precision of `model` (RNN_PRECISION_F32 until set). Thread-safe. */
+/* The step precision of `model` (RNN_PRECISION_F32 until set). Thread-safe.
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model. */
 RNN_API rnn_status rnn_model_get_step_precision(const rnn_model* model, rnn_precision* out_precision);
 
 /* Saves the weights and `vocab` (which must have config.vocab_size ids) to `path`, atomically: on
@@ -343,11 +352,14 @@ RNN_API rnn_status rnn_model_get_step_precision(const rnn_model* model, rnn_prec
  * mismatch, NULL path), RNN_E_IO. Not concurrently with training the model. The new content is
  * written to `.NAME.<32 hex digits>.tmp` next to the file and renamed over it; since 0.2.0 a
  * successful save also deletes such files left by killed saves of the same path (untouched for
- * 10 minutes and held open by no process; any saving function of this library does). */
+ * 10 minutes and held open by no process; any saving function of this library does).
+ * Since 0.4.0 every kind of model: a sequence model's file holds its kind, input vocabulary and
+ * labels, and `vocab` is ignored (pass NULL). */
 RNN_API rnn_status rnn_model_save_file(const rnn_model* model, const rnn_vocab* vocab, const char* path);
 
 /* As rnn_model_save_file, into memory: *out_data (free with rnn_free) holds *out_size bytes, the
- * exact content of the file. On failure both are NULL/0. */
+ * exact content of the file. On failure both are NULL/0. Since 0.4.0 every kind (vocab NULL for a
+ * sequence model). */
 RNN_API rnn_status rnn_model_save_to_memory(const rnn_model* model, const rnn_vocab* vocab, void** out_data, size_t* out_size);
 
 /* Loads a model file: *out_model and (when out_vocab is not NULL) *out_vocab receive new handles
@@ -355,7 +367,10 @@ RNN_API rnn_status rnn_model_save_to_memory(const rnn_model* model, const rnn_vo
  * file, truncated, corrupt (checksums), or a newer format version; the message says which).
  * Thread-safe. Since 0.2.0 every tensor (and a checkpoint's training state) is checked against
  * the model the file declares before the model is allocated, a vocabulary section with trailing
- * bytes is RNN_E_FORMAT, and format messages start with `path`. */
+ * bytes is RNN_E_FORMAT, and format messages start with `path`. Since 0.4.0 every kind of model
+ * (rnn_model_get_kind tells which); a sequence model has no rnn_vocab: *out_vocab is then NULL
+ * (read its data with rnn_dataset_read_file(config, path, model, ...)). A checkpoint's training
+ * state is not loaded (rnn_trainer_resume reads it). */
 RNN_API rnn_status rnn_model_load_file(const char* path, rnn_model** out_model, rnn_vocab** out_vocab);
 
 /* As rnn_model_load_file from the bytes (data, size), borrowed during the call only. */
@@ -375,7 +390,8 @@ typedef struct rnn_evaluation {
  * model's vocabulary; since 0.2.0 also naming steps or batch_size when a window's buffers, e.g. its
  * logits [steps x batch_size, V], would exceed 2^31 - 57 floats; since 0.2.0 also naming corpus
  * when it holds fewer than 2 tokens, where the loss was NaN before). Thread-safe with sampling from
- * the same model; not during its training. */
+ * the same model; not during its training.
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (rnn_model_evaluate_dataset). */
 RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* corpus, int32_t batch_size, int32_t steps, rnn_evaluation* out_result);
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -390,11 +406,13 @@ RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* 
  * input "one_hot" when so, vocab_size, embedding_dim, hidden_size, num_layers) and, when `vocab` is not NULL (it must then have config.vocab_size ids), the exact
  * vocabulary. Written atomically. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary
  * size mismatch, NULL path), RNN_E_IO. Not concurrently with training the model.
- * Appeared with the Python binding (0.1.0 series). */
+ * Appeared with the Python binding (0.1.0 series).
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (its file is rnn_model_save_file's). */
 RNN_API rnn_status rnn_model_export_safetensors(const rnn_model* model, const rnn_vocab* vocab, const char* path);
 
 /* As rnn_model_export_safetensors, into memory: *out_data (free with rnn_free) holds *out_size
- * bytes, the exact content of the file. On failure both are NULL/0. */
+ * bytes, the exact content of the file. On failure both are NULL/0. Since 0.4.0:
+ * RNN_E_UNSUPPORTED for a sequence model. */
 RNN_API rnn_status rnn_model_export_safetensors_to_memory(const rnn_model* model, const rnn_vocab* vocab, void** out_data, size_t* out_size);
 
 /* Imports a safetensors file of a CharRnn state_dict (F32, F16 or BF16; e.g. saved from PyTorch).
@@ -497,7 +515,8 @@ typedef int (*rnn_progress_fn)(const rnn_progress* progress, void* user_data);
  * Fails: RNN_E_INVALID_HANDLE; RNN_E_INVALID_ARGUMENT naming the config field, or "data" when the
  * corpus has ids outside the model's vocabulary; since 0.2.0 also naming config->seq_len when a
  * window of seq_len x batch_size is too large for the model's buffers (instead of failing every
- * later train call). Thread-safe. */
+ * later train call). Thread-safe.
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (rnn_trainer_create_for_dataset). */
 RNN_API rnn_status rnn_trainer_create(rnn_model* model, const rnn_corpus* corpus, const rnn_trainer_config* config, rnn_trainer** out_trainer);
 
 /* Destroys the trainer (the model keeps its trained weights). NULL is a no-op. Not during a
@@ -537,7 +556,8 @@ RNN_API rnn_status rnn_trainer_validate(rnn_trainer* trainer, rnn_evaluation* ou
  * clocks) and, since 0.2.0, a fingerprint of its corpus (token counts and CRC-32C). Call it
  * between train calls, e.g. after one returned RNN_E_CANCELLED.
  * Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary size mismatch, NULL path),
- * RNN_E_IO. Appeared with the Python binding (0.1.0 series). */
+ * RNN_E_IO. Appeared with the Python binding (0.1.0 series). Since 0.4.0, with a trainer of a
+ * sequence model (rnn_trainer_create_for_dataset), `vocab` is ignored (pass NULL). */
 RNN_API rnn_status rnn_trainer_save_checkpoint(const rnn_trainer* trainer, const rnn_vocab* vocab, const char* path);
 
 /* Continues the run saved by rnn_trainer_save_checkpoint: copies the checkpoint's weights into the
@@ -556,7 +576,8 @@ RNN_API rnn_status rnn_trainer_resume(rnn_trainer* trainer, const char* path);
  * path's ".best" sibling ("model.best.rnn" for "model.rnn") whenever a validation sets a new best
  * loss. A diverged update writes nothing. NULL path: no more automatic saves (vocab may be NULL).
  * A failed save makes that train call fail with RNN_E_IO. Fails: RNN_E_INVALID_HANDLE,
- * RNN_E_INVALID_ARGUMENT (vocab's size is not the model's vocab_size). */
+ * RNN_E_INVALID_ARGUMENT (vocab's size is not the model's vocab_size). Since 0.4.0, with a trainer
+ * of a sequence model, `vocab` is ignored (pass NULL). */
 RNN_API rnn_status rnn_trainer_set_checkpoint(rnn_trainer* trainer, const rnn_vocab* vocab, const char* path);
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -567,7 +588,8 @@ typedef struct rnn_state rnn_state;
 
 /* A recurrent state for one stream of `model` (zero, as at the start of a text), with its own
  * working buffers: states of one model may step concurrently on different threads. It reads the
- * model's current weights (training shows through) and keeps the model alive. Thread-safe. */
+ * model's current weights (training shows through) and keeps the model alive. Thread-safe.
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (rnn_model_predict). */
 RNN_API rnn_status rnn_state_create(const rnn_model* model, rnn_state** out_state);
 
 /* Destroys the state; NULL is a no-op. */
@@ -619,7 +641,8 @@ RNN_API rnn_status rnn_sampler_sample(rnn_sampler* sampler, const float* logits,
 /* A text generator: `model` and `vocab` (same vocab_size) with the sampling config (copied).
  * It has its own working buffers: generators of one model may run concurrently on different
  * threads, each producing exactly the text it produces alone. Keeps model and vocab alive.
- * Fails: RNN_E_INVALID_ARGUMENT (vocabulary size mismatch naming "vocab", config fields). */
+ * Fails: RNN_E_INVALID_ARGUMENT (vocabulary size mismatch naming "vocab", config fields).
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model. */
 RNN_API rnn_status rnn_generator_create(const rnn_model* model, const rnn_vocab* vocab, const rnn_sampling_config* config, rnn_generator** out_generator);
 
 /* Destroys the generator; NULL is a no-op. */
@@ -641,6 +664,271 @@ typedef int (*rnn_text_fn)(const char* text, size_t size, void* user_data);
 /* As rnn_generator_generate, handing the text to `on_text` piece by piece as it is generated
  * (the concatenation equals the text generate returns). Stopping early is not an error: RNN_OK. */
 RNN_API rnn_status rnn_generator_stream(rnn_generator* generator, const char* prime, rnn_text_fn on_text, void* user_data);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Whole-sequence models: taggers, classifiers, regressors (since 0.4.0)                           */
+/* ---------------------------------------------------------------------------------------------- */
+/*
+ * One rnn_model handle serves every kind of model (llama.h's lesson): a language model
+ * (rnn_model_create, above) or a model of whole sequences made for a dataset
+ * (rnn_model_create_for_dataset). A function that does not apply to a model's kind fails with
+ * RNN_E_UNSUPPORTED and a message naming the kinds it serves:
+ *   - language models only: rnn_model_get_config, rnn_model_set/get_step_precision,
+ *     rnn_model_evaluate, rnn_model_export_safetensors(_to_memory), rnn_trainer_create,
+ *     rnn_state_create, rnn_generator_create;
+ *   - sequence models only: rnn_model_get_task_config, rnn_dataset_read_file and
+ *     rnn_dataset_from_tokens/floats with a model, rnn_trainer_create_for_dataset,
+ *     rnn_model_evaluate_dataset, rnn_model_predict, rnn_model_predict_file.
+ *   Every kind: rnn_model_get_kind, rnn_model_destroy, rnn_model_save_file/_to_memory,
+ *   rnn_model_load_file/_from_memory, and the rnn_trainer_* functions on the trainer made for it.
+ * A sequence model keeps its input vocabulary (words or characters of its training file) and its
+ * labels (tags or classes) inside it and its model file: files and arrays are encoded for it by
+ * passing it to the rnn_dataset_* functions. No rnn_vocab is involved.
+ * Batches pad sequences to the longest of the batch; padding gives no loss and no gradient, and a
+ * sequence's final state is taken at its own last timestep.
+ */
+
+/* What a model predicts. Numbers are stable (model files record them). Since 0.4.0. */
+typedef int32_t rnn_model_kind;
+enum {
+    RNN_MODEL_LANGUAGE = 0,    /* the next token of a stream (char-rnn): rnn_model_create */
+    RNN_MODEL_TAGGER = 1,      /* a tag per timestep (slot filling, BIO tags): a softmax per timestep;
+                                  bidirectional by default */
+    RNN_MODEL_CLASSIFIER = 2,  /* a class per sequence: a softmax over the last state or the mean */
+    RNN_MODEL_REGRESSOR = 3    /* real values per sequence or per timestep: linear output, MSE */
+};
+
+/* The kind of `model`. Since 0.4.0. Fails: RNN_E_INVALID_HANDLE. Thread-safe. */
+RNN_API rnn_status rnn_model_get_kind(const rnn_model* model, rnn_model_kind* out_kind);
+
+/* The targets of a dataset. Numbers are stable. Since 0.4.0. */
+typedef int32_t rnn_target;
+enum {
+    RNN_TARGET_STEP_CLASSES = 0,     /* a class per timestep (taggers): `classes` holds `total` ids
+                                        (-1: no target; a dataset with one is only predicted) */
+    RNN_TARGET_SEQUENCE_CLASS = 1,   /* a class per sequence (classifiers): `classes` holds `count` ids */
+    RNN_TARGET_SEQUENCE_VALUES = 2,  /* value_size values per sequence (regressors): `values` holds
+                                        count x value_size floats */
+    RNN_TARGET_STEP_VALUES = 3       /* value_size values per timestep (regressors): `values` holds
+                                        total x value_size floats */
+};
+
+/* What a text dataset's input ids stand for. Numbers are stable. Since 0.4.0. */
+typedef int32_t rnn_unit;
+enum {
+    RNN_UNIT_WORDS = 0,  /* a CoNLL token or a word of a text: one id per word, plus <unk> */
+    RNN_UNIT_CHARS = 1   /* one id per character */
+};
+
+/* How a classifier (and a regressor with a value per sequence) turns a sequence into one vector.
+ * Numbers are stable. Since 0.4.0. */
+typedef int32_t rnn_pooling;
+enum {
+    RNN_POOLING_LAST = 0,  /* the output at the sequence's own last timestep (bidirectional: each
+                              direction's final state, as PyTorch's h_n) */
+    RNN_POOLING_MEAN = 1   /* the mean of the outputs over the sequence's timesteps */
+};
+
+/* ---- Datasets ---- */
+
+/* N sequences with their targets, encoded as a model reads them (input ids or floats, label ids or
+ * values). Immutable: every rnn_dataset_* function is thread-safe on one dataset. Since 0.4.0. */
+typedef struct rnn_dataset rnn_dataset;
+
+typedef struct rnn_dataset_config {
+    uint32_t struct_size;
+    rnn_model_kind kind;        /* what the file is read for (required without a model; ignored with
+                                 * one, whose kind is used): RNN_MODEL_TAGGER reads CoNLL files (a token
+                                 * per line, whitespace-separated columns, the first the token and the
+                                 * last its tag, a blank line between sentences, lines starting with #
+                                 * and -DOCSTART- skipped; any extension) or .npz; RNN_MODEL_CLASSIFIER
+                                 * .tsv (label<TAB>text per line), .csv with a header, or .npz;
+                                 * RNN_MODEL_REGRESSOR .npz (arrays inputs [N,T,F], targets [N], [N,O]
+                                 * or [N,T,O], optional lengths [N]). Default RNN_MODEL_LANGUAGE, which
+                                 * no file is read for: set it. */
+    rnn_unit unit;              /* text inputs of training data: words or characters (default WORDS) */
+    int32_t max_vocab;          /* training data: the most frequent units kept, the rest <unk>;
+                                 * 0 keeps every unit (default 20000) */
+    int32_t lowercase;          /* training data: lowercase units before counting and looking them up,
+                                 * 0/1 (default 0) */
+    int32_t require_targets;    /* 0 lets a CoNLL file have no tag column (to predict it), 1 (default)
+                                 * makes a missing tag an error */
+    const char* label_column;   /* .csv: the label column's name; NULL: "label" (default). Borrowed
+                                 * during the call. */
+    const char* text_column;    /* .csv: the text column's name; NULL: "text" (default) */
+} rnn_dataset_config;
+
+/* Fills *config with the defaults above. Use the macro. Since 0.4.0. Thread-safe. */
+RNN_API rnn_status rnn_dataset_config_init_sized(rnn_dataset_config* config, size_t struct_size);
+#define rnn_dataset_config_init(config) rnn_dataset_config_init_sized((config), sizeof(*(config)))
+
+/* Reads the file at `path` (UTF-8 path), chosen by config->kind and the extension (see kind).
+ * `model` NULL: the file is training data; the input vocabulary (unit, max_vocab, lowercase) and the
+ * labels (sorted, ordinal) are fitted to it, and rnn_model_create_for_dataset makes
+ * a model for it. `model` not NULL (a sequence model): the file is encoded with the model's
+ * vocabulary (unknown units read as <unk>) and labels, as validation, test or prediction data of
+ * that model; only the CSV columns and require_targets of `config` apply (config may then be NULL).
+ * *out_dataset is owned by the caller (rnn_dataset_destroy); it does not keep `model` alive.
+ * Fails: RNN_E_IO (missing or unreadable file); RNN_E_FORMAT (a malformed line; the message starts
+ * with "path:line: "); RNN_E_INVALID_ARGUMENT (config->kind or another field, a file of a format
+ * the kind does not read, a label the model does not know, NULL config without a model; the
+ * message starts with the path when the file is at fault); RNN_E_UNSUPPORTED (`model` is a
+ * language model); RNN_E_INVALID_HANDLE. Thread-safe. Since 0.4.0. */
+RNN_API rnn_status rnn_dataset_read_file(const rnn_dataset_config* config, const char* path, const rnn_model* model, rnn_dataset** out_dataset);
+
+/* A dataset of `count` token sequences from memory (everything is copied): sequence i is the next
+ * lengths[i] (>= 1) ids of (ids, total), total = the sum of the lengths; its targets are `target`'s
+ * (see rnn_target) in `classes` (class targets; `values` NULL) or `values` with `value_size` >= 1
+ * floats per target (value targets; `classes` NULL). Both NULL: no targets (the dataset can be
+ * predicted, not trained on or evaluated; value_size must still give O for value targets).
+ * `model` NULL: training data; its encoding is fitted: ids 0..max id (at least 2), and classes
+ * named "0".."K-1" with K = max class + 1 (at least 2). `model` not NULL: the ids and classes must
+ * be the model's (below its vocabulary size and class count) and `target` its target.
+ * Fails: RNN_E_INVALID_ARGUMENT naming the argument ("lengths" that do not sum to total, a NULL
+ * array with a non-zero size, "target", "value_size", an id or class outside the model's);
+ * RNN_E_UNSUPPORTED (a language model); RNN_E_INVALID_HANDLE. Thread-safe. Since 0.4.0. */
+RNN_API rnn_status rnn_dataset_from_tokens(const int32_t* ids, size_t total, const int32_t* lengths, size_t count, rnn_target target,
+                                           const int32_t* classes, const float* values, int32_t value_size, const rnn_model* model, rnn_dataset** out_dataset);
+
+/* As rnn_dataset_from_tokens for numeric sequences: timestep t of the concatenated sequences is
+ * features[t * feature_size .. (t + 1) * feature_size - 1] (feature_size >= 1), total timesteps
+ * in all (total x feature_size floats). A NaN or infinite feature or value is RNN_E_INVALID_ARGUMENT
+ * naming "features" or "values". Since 0.4.0. */
+RNN_API rnn_status rnn_dataset_from_floats(const float* features, size_t total, int32_t feature_size, const int32_t* lengths, size_t count, rnn_target target,
+                                           const int32_t* classes, const float* values, int32_t value_size, const rnn_model* model, rnn_dataset** out_dataset);
+
+/* Destroys the dataset; NULL is a no-op. Trainers made with it keep reading it. Since 0.4.0. */
+RNN_API void rnn_dataset_destroy(rnn_dataset* dataset);
+
+/* The number of sequences. Since 0.4.0. Thread-safe. */
+RNN_API rnn_status rnn_dataset_size(const rnn_dataset* dataset, int64_t* out_sequences);
+
+/* What a dataset holds; the caller sets struct_size. Since 0.4.0. */
+typedef struct rnn_dataset_info {
+    uint32_t struct_size;
+    rnn_model_kind kind;     /* the kind of model it is for */
+    rnn_target target;       /* its targets */
+    int32_t has_targets;     /* 0: prediction only (a CoNLL file without tags, arrays without targets) */
+    int64_t sequences;       /* N */
+    int64_t timesteps;       /* the sum of the lengths */
+    int32_t max_length;      /* the longest sequence's timesteps */
+    int32_t vocab_size;      /* V of token inputs (<unk> included), 0 for numeric inputs */
+    int32_t feature_size;    /* F of numeric inputs, 0 for token inputs */
+    int32_t outputs;         /* the labels (class targets) or values per target (value targets): the
+                                width of a row of rnn_model_predict */
+} rnn_dataset_info;
+
+/* Describes `dataset`. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (NULL out_info or a
+ * struct_size below 8). Since 0.4.0. Thread-safe. */
+RNN_API rnn_status rnn_dataset_get_info(const rnn_dataset* dataset, rnn_dataset_info* out_info);
+
+/* The length of every sequence, in order, into (lengths, capacity); *needed = the sequences.
+ * Fails: RNN_E_BUFFER_TOO_SMALL. Since 0.4.0. Thread-safe. */
+RNN_API rnn_status rnn_dataset_lengths(const rnn_dataset* dataset, int32_t* lengths, size_t capacity, size_t* needed);
+
+/* The name of label `index` (0 <= index < info.outputs) of a dataset with class targets, as UTF-8
+ * plus NUL in (buf, capacity): a tag or class of the training file, "0".."K-1" for arrays, the
+ * model's own labels for data read for a model. Column c of a prediction row is label c.
+ * Fails: RNN_E_BUFFER_TOO_SMALL; RNN_E_INVALID_ARGUMENT naming "index"; RNN_E_UNSUPPORTED for
+ * value targets (no labels). Since 0.4.0. Thread-safe. */
+RNN_API rnn_status rnn_dataset_label(const rnn_dataset* dataset, int32_t index, char* buf, size_t capacity, size_t* needed);
+
+/* ---- Sequence models ---- */
+
+typedef struct rnn_task_model_config {
+    uint32_t struct_size;
+    rnn_cell cell;              /* default RNN_CELL_LSTM. RNN_CELL_JORDAN: one forward layer (layers 1,
+                                   bidirectional 0) */
+    int32_t hidden_size;        /* H, default 128 */
+    int32_t layers;             /* L, default 1 */
+    int32_t embedding_size;     /* token inputs: E; -1 (default): min(hidden_size, 64); 0: one-hot
+                                   input. Ignored for numeric inputs, which the first layer reads as they are. */
+    int32_t bidirectional;      /* -1 (default): the kind's default (taggers 1 except Jordan, others 0); 0; 1 */
+    rnn_activation activation;  /* Elman and Jordan cells (default RNN_ACTIVATION_TANH) */
+    float dropout;              /* p of dropout in training, 0 <= p < 1 (default 0) */
+    rnn_init init;              /* default RNN_INIT_DEFAULT */
+    float identity_scale;       /* RNN_INIT_IDENTITY's scale, > 0 (default 1) */
+    rnn_pooling pooling;        /* classifiers and regressors with a value per sequence (default LAST) */
+    int32_t reserved;
+    uint64_t seed;              /* the initial weights' seed (default 1) */
+} rnn_task_model_config;
+
+/* Fills *config with the defaults above. Use the macro. Since 0.4.0. Thread-safe. */
+RNN_API rnn_status rnn_task_model_config_init_sized(rnn_task_model_config* config, size_t struct_size);
+#define rnn_task_model_config_init(config) rnn_task_model_config_init_sized((config), sizeof(*(config)))
+
+/* A new model for the training data `training` (read or made without a model): its kind is the
+ * dataset's, its inputs and outputs the dataset's (vocabulary, features, labels or values), its
+ * shape `config` (NULL: the defaults), its weights drawn from config->seed (the same config and
+ * data give the same weights on every platform). It copies the dataset's encoding; `training` may
+ * be destroyed. *out_model is owned by the caller. Fails: RNN_E_INVALID_ARGUMENT naming the
+ * config field ("config->layers": a Jordan network has one layer), RNN_E_INVALID_HANDLE.
+ * Thread-safe. Since 0.4.0. */
+RNN_API rnn_status rnn_model_create_for_dataset(const rnn_task_model_config* config, const rnn_dataset* training, rnn_model** out_model);
+
+/* The resolved shape of a sequence model (defaults replaced by what they chose: embedding_size,
+ * bidirectional; seed 0) into *out_config (whose struct_size the caller sets). Fails:
+ * RNN_E_UNSUPPORTED (a language model: rnn_model_get_config). Since 0.4.0. Thread-safe. */
+RNN_API rnn_status rnn_model_get_task_config(const rnn_model* model, rnn_task_model_config* out_config);
+
+/* Scores of a sequence model on a dataset; the caller sets struct_size. Fields a kind has none of
+ * are NaN. Since 0.4.0. */
+typedef struct rnn_task_metrics {
+    uint32_t struct_size;
+    rnn_model_kind kind;
+    double loss;            /* mean loss: nats per tagged timestep (taggers) or per sequence
+                               (classifiers); squared error per value (regressors) */
+    double token_accuracy;  /* taggers: tags right / timesteps */
+    double precision;       /* taggers: chunk (BIO span) precision, overall, as CoNLL's conlleval */
+    double recall;          /* taggers: chunk recall */
+    double f1;              /* taggers: chunk F1 */
+    double accuracy;        /* classifiers */
+    double macro_f1;        /* classifiers: F1 averaged over the classes */
+    double mse;             /* regressors: mean squared error over every value */
+    double mae;             /* regressors: mean absolute error */
+    int64_t sequences;      /* the sequences scored */
+} rnn_task_metrics;
+
+/* Evaluates `model` (a sequence model) on `dataset` (with targets, made for the model or with its
+ * encoding) in batches of `batch_size` sequences (0: 32). Fails: RNN_E_INVALID_ARGUMENT (batch_size
+ * < 0, a dataset without targets or that does not fit the model, NULL out_metrics);
+ * RNN_E_UNSUPPORTED (a language model: rnn_model_evaluate); RNN_E_INVALID_HANDLE. Thread-safe with
+ * other evaluations and predictions of the model; not during its training. Since 0.4.0. */
+RNN_API rnn_status rnn_model_evaluate_dataset(const rnn_model* model, const rnn_dataset* dataset, int32_t batch_size, rnn_task_metrics* out_metrics);
+
+/* The model's outputs for every sequence of `dataset`, in order, into (out, capacity) floats: rows
+ * of info.outputs floats (label probabilities, or predicted values), one row per timestep for
+ * taggers and regressors with values per timestep (the sequence's length rows), one row per
+ * sequence otherwise. *needed = the floats; it is computed before predicting, so (NULL, 0, &needed)
+ * is cheap. Fails: RNN_E_BUFFER_TOO_SMALL; RNN_E_INVALID_ARGUMENT (a dataset that does not fit the
+ * model); RNN_E_UNSUPPORTED (a language model); RNN_E_INVALID_HANDLE. Thread-safe as
+ * rnn_model_evaluate_dataset. Since 0.4.0. */
+RNN_API rnn_status rnn_model_predict(const rnn_model* model, const rnn_dataset* dataset, float* out, size_t capacity, size_t* needed);
+
+/* Predicts `dataset` and writes the predictions to `output_path` in the dataset's own format,
+ * atomically: a CoNLL file gets a predicted-tag column, a .tsv/.csv file "label<TAB>probability<TAB>
+ * text" lines, arrays (.npz, memory) a float32 .npy of [N, C] or [N, O] rows ([N, T, C] or
+ * [N, T, O] per timestep, T the longest, zeros past each length). Fails: RNN_E_IO, and as
+ * rnn_model_predict. Since 0.4.0. */
+RNN_API rnn_status rnn_model_predict_file(const rnn_model* model, const rnn_dataset* dataset, const char* output_path);
+
+/* A trainer of a sequence model on `training` (with targets), validating on `validation` when not
+ * NULL, else on config->validation_fraction of the training sequences (drawn with config->seed; 0:
+ * no validation). Of `config`, batch_size counts sequences per batch, validation_windows batches
+ * per periodic validation (0: all), and seq_len is ignored; batches are drawn by length buckets in
+ * an order fixed by (seed, epoch), so a resumed run continues exactly. The rnn_trainer_* functions
+ * then work as for a language model: progress losses are the mean loss of the kind (see
+ * rnn_task_metrics.loss) and tokens_per_second counts timesteps; rnn_trainer_validate gives that
+ * loss (perplexity and bits_per_token from it, NaN for regressors); rnn_trainer_save_checkpoint
+ * and rnn_trainer_set_checkpoint take a NULL vocab (a vocab passed is ignored) and write the model
+ * file of the kind; rnn_trainer_resume takes such a file, and fails with RNN_E_INVALID_ARGUMENT
+ * when its data is not this trainer's. The trainer keeps the model and datasets alive. Fails:
+ * RNN_E_INVALID_ARGUMENT naming the config field or the dataset ("training": no targets, or data
+ * that does not fit the model); RNN_E_UNSUPPORTED (a language model: rnn_trainer_create);
+ * RNN_E_INVALID_HANDLE. Since 0.4.0.
+ */
+RNN_API rnn_status rnn_trainer_create_for_dataset(rnn_model* model, const rnn_dataset* training, const rnn_dataset* validation,
+                                                  const rnn_trainer_config* config, rnn_trainer** out_trainer);
 
 #ifdef __cplusplus
 }

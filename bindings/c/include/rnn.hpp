@@ -16,6 +16,16 @@
  *     rnn::trainer(model, corpus, tc).train();
  *     std::string more = rnn::generator(model, vocab, rnn::sampling_config()).generate("Once");
  *
+ * Since 0.4.0, whole-sequence models through rnn::dataset:
+ *
+ *     rnn_dataset_config dc = rnn::dataset_config(); dc.kind = RNN_MODEL_TAGGER;
+ *     rnn::dataset train = rnn::dataset::read_file(dc, "train.conll");
+ *     rnn::model tagger = rnn::model::create_for_dataset(rnn::task_model_config(), train);
+ *     rnn_trainer_config tc = rnn::trainer_config(); tc.max_steps = 500;
+ *     rnn::trainer(tagger, train, nullptr, tc).train();
+ *     rnn::dataset test = rnn::dataset::read_file("test.conll", tagger);
+ *     double f1 = tagger.evaluate(test).f1;
+ *
  * The library throws nothing across its boundary; only this header throws, after a call returned.
  */
 #ifndef RNN_HPP
@@ -55,6 +65,8 @@ inline rnn_vocab_config vocab_config() { rnn_vocab_config c; check(rnn_vocab_con
 inline rnn_model_config model_config() { rnn_model_config c; check(rnn_model_config_init(&c)); return c; }
 inline rnn_trainer_config trainer_config() { rnn_trainer_config c; check(rnn_trainer_config_init(&c)); return c; }
 inline rnn_sampling_config sampling_config() { rnn_sampling_config c; check(rnn_sampling_config_init(&c)); return c; }
+inline rnn_dataset_config dataset_config() { rnn_dataset_config c; check(rnn_dataset_config_init(&c)); return c; }               /* since 0.4.0 */
+inline rnn_task_model_config task_model_config() { rnn_task_model_config c; check(rnn_task_model_config_init(&c)); return c; }  /* since 0.4.0 */
 
 /* Owns one handle of type T, destroyed with Destroy; movable, not copyable. */
 template <typename T, void (*Destroy)(T*)>
@@ -148,9 +160,14 @@ public:
     int64_t size() const { int64_t n = 0; check(rnn_corpus_size(get(), &n)); return n; }
 };
 
+class dataset;
+
 class model : public handle<rnn_model, rnn_model_destroy> {
 public:
     using handle::handle;
+
+    /* Since 0.4.0: a tagger, classifier or regressor for the training data `training`. */
+    static model create_for_dataset(const rnn_task_model_config& config, const dataset& training);
 
     static model create(const rnn_model_config& config) {
         rnn_model* raw = nullptr;
@@ -158,7 +175,7 @@ public:
         return model(raw);
     }
 
-    /* A model file's weights and vocabulary. */
+    /* A model file's weights and vocabulary (empty for a sequence model, which keeps its own). */
     static std::pair<model, vocab> load_file(const std::string& path) {
         rnn_model* raw_model = nullptr;
         rnn_vocab* raw_vocab = nullptr;
@@ -167,6 +184,10 @@ public:
     }
 
     void save_file(const vocab& v, const std::string& path) const { check(rnn_model_save_file(get(), v.get(), path.c_str())); }
+    /* Since 0.4.0: a sequence model's file (it holds its vocabulary and labels). */
+    void save_file(const std::string& path) const { check(rnn_model_save_file(get(), nullptr, path.c_str())); }
+
+    rnn_model_kind kind() const { rnn_model_kind k = 0; check(rnn_model_get_kind(get(), &k)); return k; }
 
     rnn_model_config config() const {
         rnn_model_config c = model_config();
@@ -180,7 +201,96 @@ public:
         check(rnn_model_evaluate(get(), c.get(), batch_size, steps, &e));
         return e;
     }
+
+    /* Since 0.4.0, sequence models: scores on `d` (batch_size 0: 32), its outputs (rows concatenated
+     * in dataset order), and those written in the dataset's own format. */
+    rnn_task_metrics evaluate(const dataset& d, int32_t batch_size = 0) const;
+    std::vector<float> predict(const dataset& d) const;
+    void predict_file(const dataset& d, const std::string& output_path) const;
 };
+
+/* Since 0.4.0: sequences and their targets, from a file or from memory, for a sequence model. */
+class dataset : public handle<rnn_dataset, rnn_dataset_destroy> {
+public:
+    using handle::handle;
+
+    /* A file as training data (config.kind says what for). */
+    static dataset read_file(const rnn_dataset_config& config, const std::string& path) {
+        rnn_dataset* raw = nullptr;
+        check(rnn_dataset_read_file(&config, path.c_str(), nullptr, &raw));
+        return dataset(raw);
+    }
+    /* A file for `for_model` (its vocabulary and labels); `require_targets` false reads a CoNLL file without tags. */
+    static dataset read_file(const std::string& path, const model& for_model, bool require_targets = true) {
+        rnn_dataset_config config = dataset_config();
+        config.require_targets = require_targets ? 1 : 0;
+        rnn_dataset* raw = nullptr;
+        check(rnn_dataset_read_file(&config, path.c_str(), for_model.get(), &raw));
+        return dataset(raw);
+    }
+    /* Token sequences; classes or values (the other empty, both empty: no targets); for_model null: training data. */
+    static dataset from_tokens(std::span<const int32_t> ids, std::span<const int32_t> lengths, rnn_target target,
+                               std::span<const int32_t> classes, std::span<const float> values = {}, int32_t value_size = 0,
+                               const model* for_model = nullptr) {
+        rnn_dataset* raw = nullptr;
+        check(rnn_dataset_from_tokens(ids.data(), ids.size(), lengths.data(), lengths.size(), target, or_null(classes), or_null(values),
+                                      value_size, for_model ? for_model->get() : nullptr, &raw));
+        return dataset(raw);
+    }
+    /* Numeric sequences of feature_size floats per timestep; otherwise as from_tokens. */
+    static dataset from_floats(std::span<const float> features, int32_t feature_size, std::span<const int32_t> lengths, rnn_target target,
+                               std::span<const int32_t> classes, std::span<const float> values = {}, int32_t value_size = 0,
+                               const model* for_model = nullptr) {
+        rnn_dataset* raw = nullptr;
+        size_t timesteps = feature_size > 0 ? features.size() / (size_t)feature_size : 0;
+        check(rnn_dataset_from_floats(features.data(), timesteps, feature_size, lengths.data(), lengths.size(), target, or_null(classes),
+                                      or_null(values), value_size, for_model ? for_model->get() : nullptr, &raw));
+        return dataset(raw);
+    }
+
+    int64_t size() const { int64_t n = 0; check(rnn_dataset_size(get(), &n)); return n; }
+
+    rnn_dataset_info info() const {
+        rnn_dataset_info i{};
+        i.struct_size = sizeof i;
+        check(rnn_dataset_get_info(get(), &i));
+        return i;
+    }
+
+    std::string label(int32_t index) const {
+        return read_text([&](char* buf, size_t capacity, size_t* needed) { return rnn_dataset_label(get(), index, buf, capacity, needed); });
+    }
+
+private:
+    template <typename T>
+    static const T* or_null(std::span<const T> values) { return values.empty() ? nullptr : values.data(); }
+};
+
+inline model model::create_for_dataset(const rnn_task_model_config& config, const dataset& training) {
+    rnn_model* raw = nullptr;
+    check(rnn_model_create_for_dataset(&config, training.get(), &raw));
+    return model(raw);
+}
+
+inline rnn_task_metrics model::evaluate(const dataset& d, int32_t batch_size) const {
+    rnn_task_metrics m{};
+    m.struct_size = sizeof m;
+    check(rnn_model_evaluate_dataset(get(), d.get(), batch_size, &m));
+    return m;
+}
+
+inline std::vector<float> model::predict(const dataset& d) const {
+    size_t needed = 0;
+    rnn_status status = rnn_model_predict(get(), d.get(), nullptr, 0, &needed);
+    if (status != RNN_E_BUFFER_TOO_SMALL) check(status);
+    std::vector<float> out(needed);
+    check(rnn_model_predict(get(), d.get(), out.data(), out.size(), &needed));
+    return out;
+}
+
+inline void model::predict_file(const dataset& d, const std::string& output_path) const {
+    check(rnn_model_predict_file(get(), d.get(), output_path.c_str()));
+}
 
 class trainer : public handle<rnn_trainer, rnn_trainer_destroy> {
 public:
@@ -188,6 +298,9 @@ public:
     using progress_fn = std::function<bool(const rnn_progress&)>;
 
     trainer(model& m, const corpus& c, const rnn_trainer_config& config) : handle(create(m, c, config)) {}
+    /* Since 0.4.0: a sequence model on `training`, validated on `validation` (null: a split of training). */
+    trainer(model& m, const dataset& training, const dataset* validation, const rnn_trainer_config& config)
+        : handle(create(m, training, validation, config)) {}
 
     /* Trains up to max_updates updates (0: until the config's limits); true when a limit was reached.
      * An exception thrown by on_progress stops training and is rethrown here. */
@@ -219,6 +332,11 @@ private:
     static rnn_trainer* create(model& m, const corpus& c, const rnn_trainer_config& config) {
         rnn_trainer* raw = nullptr;
         check(rnn_trainer_create(m.get(), c.get(), &config, &raw));
+        return raw;
+    }
+    static rnn_trainer* create(model& m, const dataset& training, const dataset* validation, const rnn_trainer_config& config) {
+        rnn_trainer* raw = nullptr;
+        check(rnn_trainer_create_for_dataset(m.get(), training.get(), validation ? validation->get() : nullptr, &config, &raw));
         return raw;
     }
 

@@ -98,7 +98,24 @@ extern "C" {
     X(rnn_generator_create) \
     X(rnn_generator_destroy) \
     X(rnn_generator_generate) \
-    X(rnn_generator_stream)
+    X(rnn_generator_stream) \
+    X(rnn_model_get_kind) \
+    X(rnn_dataset_config_init_sized) \
+    X(rnn_dataset_read_file) \
+    X(rnn_dataset_from_tokens) \
+    X(rnn_dataset_from_floats) \
+    X(rnn_dataset_destroy) \
+    X(rnn_dataset_size) \
+    X(rnn_dataset_get_info) \
+    X(rnn_dataset_lengths) \
+    X(rnn_dataset_label) \
+    X(rnn_task_model_config_init_sized) \
+    X(rnn_model_create_for_dataset) \
+    X(rnn_model_get_task_config) \
+    X(rnn_model_evaluate_dataset) \
+    X(rnn_model_predict) \
+    X(rnn_model_predict_file) \
+    X(rnn_trainer_create_for_dataset)
 
 /* One pointer per function of rnn.h, named as the function, plus where it came from. */
 typedef struct rnn_api {

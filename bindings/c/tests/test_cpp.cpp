@@ -101,6 +101,36 @@ int main() {
         EXPECT(e.status() == RNN_E_IO);
     }
 
+    // Since 0.4.0: a classifier of token sequences from memory, trained, evaluated and predicted.
+    std::vector<int32_t> seq_ids, lengths, classes;
+    for (int i = 0; i < 24; i++) {
+        int length = 2 + i % 3;
+        for (int t = 0; t < length; t++) seq_ids.push_back((i * 7 + t * 3) % 6);
+        lengths.push_back(length);
+        classes.push_back(seq_ids[seq_ids.size() - (size_t)length] >= 3);
+    }
+    rnn::dataset train = rnn::dataset::from_tokens(seq_ids, lengths, RNN_TARGET_SEQUENCE_CLASS, classes);
+    EXPECT(train.size() == 24 && train.info().outputs == 2 && train.label(1) == "1");
+    rnn_task_model_config tmc = rnn::task_model_config();
+    tmc.hidden_size = 8;
+    rnn::model classifier = rnn::model::create_for_dataset(tmc, train);
+    EXPECT(classifier.kind() == RNN_MODEL_CLASSIFIER);
+    rnn_trainer_config stc = rnn::trainer_config();
+    stc.batch_size = 4;
+    stc.max_steps = 20;
+    EXPECT(rnn::trainer(classifier, train, nullptr, stc).train());
+    rnn_task_metrics metrics = classifier.evaluate(train);
+    EXPECT(metrics.accuracy >= 0 && metrics.accuracy <= 1 && std::isnan(metrics.mse));
+    EXPECT(classifier.predict(train).size() == 24 * 2);
+    rnn::dataset unlabelled = rnn::dataset::from_tokens(seq_ids, lengths, RNN_TARGET_SEQUENCE_CLASS, {}, {}, 0, &classifier);
+    EXPECT(unlabelled.info().has_targets == 0 && classifier.predict(unlabelled) == classifier.predict(train));
+    try {
+        rnn::state refused(classifier);
+        EXPECT(!"rnn::state accepted a classifier");
+    } catch (const rnn::error& e) {
+        EXPECT(e.status() == RNN_E_UNSUPPORTED);
+    }
+
     // A moved-from handle is empty; destroying it is a no-op.
     rnn::model moved = std::move(model);
     EXPECT(model.get() == nullptr && moved.get() != nullptr);

@@ -7,7 +7,7 @@ using RnnNative.IO;
 namespace RnnNative.Cli;
 
 /// <summary>
-/// <c>rnn train | sample | eval | info</c>. Every failure is one line on stderr and an exit code:
+/// <c>rnn train | sample | predict | eval | info</c>. Every failure is one line on stderr and an exit code:
 /// 1 for a failure (bad file, diverged training), 2 for a wrong command line, 130 after Ctrl-C;
 /// never a stack trace.
 /// </summary>
@@ -17,6 +17,7 @@ public static class Program
     [
         new("train", TrainCommand.Usage),
         new("sample", SampleCommand.Usage),
+        new("predict", PredictCommand.Usage),
         new("eval", EvalCommand.Usage),
         new("info", InfoCommand.Usage),
     ];
@@ -71,6 +72,7 @@ public static class Program
             {
                 "train" => TrainCommand.Run(options, output, new ProgressBar(output, interactive, width ?? (() => ProgressBar.DefaultWidth)), cancellation),
                 "sample" => SampleCommand.Run(options, output, error, cancellation),
+                "predict" => PredictCommand.Run(options, output),
                 "eval" => EvalCommand.Run(options, output),
                 _ => InfoCommand.Run(options, output),
             };
@@ -86,7 +88,7 @@ public static class Program
             return 2;
         }
         catch (Exception e) when (e is CliException or CheckpointFormatException or IOException or UnauthorizedAccessException
-            or ArgumentException or NotSupportedException or InvalidDataException)
+            or ArgumentException or NotSupportedException or InvalidDataException or Datasets.DatasetFormatException)
         {
             error.WriteLine($"rnn: {Diagnostics.ErrorText.OneLine(e)}");
             return 1;

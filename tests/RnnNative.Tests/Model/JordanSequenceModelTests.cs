@@ -134,14 +134,7 @@ public class JordanSequenceModelTests
     {
         (SequenceModel model, SequenceBatch batch) = Create(name, KernelPaths.Active);
         (double loss, float[] gradients, float[] predictions) = Run(model, batch);
-        Random random = new(99);
-        for (int row = 0; row < Steps * Batch; row++)
-        {
-            if (SequenceReference.IsValid(batch, row)) continue;
-            if (batch.Tokens.Length > 0) batch.Tokens[row] = random.Next(model.Config.VocabularySize);
-            for (int f = 0; f < batch.FeatureSize; f++) batch.Features[row * batch.FeatureSize + f] = 10f * (float)random.NextDouble();
-            if (batch.Target == TargetKind.StepValues) batch.Values[row * batch.ValueSize] = 7f;
-        }
+        SequenceReference.ScramblePadding(batch, model.Config.VocabularySize, new Random(99));
         (double loss2, float[] gradients2, float[] predictions2) = Run(model, batch);
         Assert.Equal(loss, loss2);
         Assert.Equal(gradients, gradients2);

@@ -130,9 +130,9 @@ public class SequenceModelFileTests
         byte[] lm = ModelFile.ToBytes(languageModel, characters);
         byte[] tagger = File("tagger-lstm-bi-embedding");
 
-        Assert.Equal("the file is a tagger, not a language model; use rnn predict (SequenceModelFile.Load) for it.",
+        Assert.Equal("the file is a tagger, not a language model: it predicts, evaluates and trains as a task model, not samples text.",
             Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(tagger)).Message);
-        Assert.Equal("the file is a language model, not a tagger, classifier or regressor; use rnn sample (ModelFile.Load) for it.",
+        Assert.Equal("the file is a language model, not a tagger, classifier or regressor: it samples and evaluates text as a language model.",
             Assert.Throws<CheckpointFormatException>(() => SequenceModelFile.Load(lm)).Message);
         Assert.Equal(ModelKind.LanguageModel, ModelFiles.KindOf(lm));
         Assert.Equal(ModelKind.Tagger, ModelFiles.KindOf(tagger));

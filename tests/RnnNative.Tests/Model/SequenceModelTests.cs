@@ -87,6 +87,25 @@ public class SequenceModelTests
         BlockGradientCheck.AssertMatches(model.Blocks, blocks, () => ReferenceLoss(model.Config, blocks, batch));
     }
 
+    [Fact]
+    public void Dropout_drops_in_training_only_and_draws_its_masks_from_the_seed_and_the_update()
+    {
+        SequenceModelConfig config = s_configs["tagger-gru-bi"] with { Layers = 2, Dropout = 0.5f };
+        SequenceModel model = new(config, KernelSet.Active);
+        model.Initialize(new Random(5));
+        SequenceBatch batch = RandomBatch(config, s_lengths, new Random(6));
+        SequenceModel plain = new(config with { Dropout = 0 }, KernelSet.Active);
+        model.Blocks.Zip(plain.Blocks).ToList().ForEach(pair => pair.First.Values.CopyTo(pair.Second.Values, 0));
+
+        double update3 = model.TrainBatch(batch, seed: 11, update: 3);
+        Assert.Equal(update3, model.TrainBatch(batch, seed: 11, update: 3));
+        Assert.NotEqual(update3, model.TrainBatch(batch, seed: 11, update: 4));
+        Assert.NotEqual(update3, model.TrainBatch(batch, seed: 12, update: 3));
+        // Evaluation drops nothing: the model with dropout evaluates as the same weights without it.
+        Assert.Equal(plain.EvaluateBatch(batch), model.EvaluateBatch(batch));
+        Assert.NotEqual(plain.EvaluateBatch(batch), update3);
+    }
+
     [Theory]
     [InlineData("tagger-gru-bi")]
     [InlineData("classifier-lstm-bi-last")]
@@ -95,15 +114,7 @@ public class SequenceModelTests
     {
         (SequenceModel model, SequenceBatch batch) = Create(name, KernelPaths.Active);
         (float[] loss, float[] gradients, float[] predictions) = Run(model, batch);
-        // Other tokens, features and values at every padded timestep.
-        Random random = new(99);
-        for (int row = 0; row < Steps * Batch; row++)
-        {
-            if (IsValid(batch, row)) continue;
-            if (batch.Tokens.Length > 0) batch.Tokens[row] = random.Next(model.Config.VocabularySize);
-            for (int f = 0; f < batch.FeatureSize; f++) batch.Features[row * batch.FeatureSize + f] = 10f * (float)random.NextDouble();
-            if (batch.Target == TargetKind.StepValues) batch.Values[row * batch.ValueSize] = 7f;
-        }
+        SequenceReference.ScramblePadding(batch, model.Config.VocabularySize, new Random(99));
         (float[] loss2, float[] gradients2, float[] predictions2) = Run(model, batch);
         Assert.Equal(loss, loss2);
         Assert.Equal(gradients, gradients2);

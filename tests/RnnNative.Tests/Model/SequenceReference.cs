@@ -31,6 +31,19 @@ internal static class SequenceReference
     /// <summary>False for a padding row (timestep t ≥ the sequence's length).</summary>
     public static bool IsValid(SequenceBatch batch, int row) => row / batch.Batch < batch.Lengths[row % batch.Batch];
 
+    /// <summary>Other tokens, features and values at every padded timestep of <paramref name="batch"/> (drawn from
+    /// <paramref name="random"/>): what a model must not read.</summary>
+    public static void ScramblePadding(SequenceBatch batch, int vocabularySize, Random random)
+    {
+        for (int row = 0; row < batch.Timesteps * batch.Batch; row++)
+        {
+            if (IsValid(batch, row)) continue;
+            if (batch.Tokens.Length > 0) batch.Tokens[row] = random.Next(vocabularySize);
+            for (int f = 0; f < batch.FeatureSize; f++) batch.Features[row * batch.FeatureSize + f] = 10f * (float)random.NextDouble();
+            if (batch.Target == TargetKind.StepValues) batch.Values[row * batch.ValueSize] = 7f;
+        }
+    }
+
     /// <summary>x [T*B, I]: rows of <paramref name="embedding"/> [V, I] (embedding input), one-hot rows, or the features.</summary>
     public static double[] Inputs(SequenceModelConfig config, double[] embedding, SequenceBatch batch, int inputs)
     {

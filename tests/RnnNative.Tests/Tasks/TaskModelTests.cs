@@ -22,6 +22,8 @@ public class TaskModelTests
         TaskModel model = TaskModel.Create(TaskKind.Tagging, data, new TaskModelOptions { HiddenSize = 8, EmbeddingSize = 5, Seed = 3 });
 
         Assert.True(model.Model.Config.Bidirectional);
+        // A tagger pools nothing: asking it to is an error naming the option, not ignored.
+        Assert.Equal("Pooling", Assert.Throws<ArgumentException>(() => TaskModel.Create(TaskKind.Tagging, data, new TaskModelOptions { Pooling = SequencePooling.Mean })).ParamName);
         Assert.Equal(["B-date", "B-from", "B-to", "I-from", "I-to", "O"], model.Encoding.Labels!.Names);
         TaskPredictions predictions = model.Predict(data, batchSize: 3);
         Assert.Equal(4, predictions.Count);

@@ -16,6 +16,8 @@ internal static class EngineFieldOptions
         ["EvaluateEvery"] = "eval-every", ["ValidationWindows"] = "val-windows", ["MaxUpdates"] = "updates", ["MaxSeconds"] = "time",
         ["Epochs"] = "epochs", ["Temperature"] = "temperature", ["TopK"] = "top-k", ["TopP"] = "top-p",
         ["Dropout"] = "dropout", ["Initialization"] = "init", ["IdentityScale"] = "identity-scale", ["Bidirectional"] = "bidirectional",
+        ["Cell"] = "cell", ["Pooling"] = "pooling", ["MaxVocabulary"] = "max-vocab", ["LabelColumn"] = "label-column", ["TextColumn"] = "text-column",
+        ["validationFraction"] = "val-fraction",
     };
 
     /// <summary>The option of <paramref name="syntax"/> that sets the engine field <paramref name="field"/>, or null.</summary>

@@ -4,11 +4,12 @@ using RnnNative.Kernels;
 using RnnNative.Kernels.Threading;
 using RnnNative.Model;
 using RnnNative.Reporting;
+using RnnNative.Tasks;
 
 namespace RnnNative.Cli.Commands;
 
-/// <summary><c>rnn info</c>: the runtime (kernel paths, threads) and, with --model, what a model file holds;
-/// with --curve also its validation curve.</summary>
+/// <summary><c>rnn info</c>: the runtime (kernel paths, threads) and, with --model, what a model file holds (a tagger's,
+/// classifier's or regressor's also its inputs and labels); with --curve also its validation curve.</summary>
 internal static class InfoCommand
 {
     public const string Usage = "rnn info [--model FILE [--curve]]";
@@ -23,24 +24,46 @@ internal static class InfoCommand
         output.WriteLine($"threads: {Parallelism.ThreadCount}");
         if (path is null) return 0;
 
+        if (ModelFiles.KindOf(path) != ModelKind.LanguageModel)
+        {
+            WriteTaskModel(ModelFiles.LoadTask(path), curve, output);
+            return 0;
+        }
         LoadedModel loaded = ModelFiles.Load(path);
         LanguageModelConfig c = loaded.Model.Config;
-        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "model: {0} {1}x{2}{3}, {4}{5}, {6:N0} parameters",
-            c.Cell.ToString().ToUpperInvariant(), c.Layers, c.HiddenSize, Cells.CellKind.Of(c.Cell).HasActivation ? $" ({c.Activation.ToString().ToLowerInvariant()})" : "",
-            ModelText.Input(c), ModelText.Options(c), loaded.Model.Blocks.Sum(b => b.Length)));
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "model: {0}, {1}{2}, {3:N0} parameters",
+            ModelText.Stack(c.Cell, c.Activation, c.Layers, c.HiddenSize), ModelText.Input(c), ModelText.Options(c), loaded.Model.Blocks.Sum(b => b.Length)));
         output.WriteLine($"vocabulary: {loaded.Vocabulary.Kind}, {loaded.Vocabulary.Count} tokens{(loaded.Vocabulary.UnknownId is int unknown ? $" (unknown = {unknown})" : "")}");
         if (loaded.Training is { } t && loaded.Options is { } o)
         {
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:N0} tokens, {3:0.#} s; T={4} B={5} {6} lr {7}",
                 t.Update, t.Epoch, t.TokensSeen, t.ElapsedSeconds, o.SequenceLength, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate));
             if (double.IsFinite(t.BestValidationLoss)) output.WriteLine(Metrics.Describe("best validation", t.BestValidationLoss, null, loaded.Vocabulary));
-            if (curve) WriteValidationCurve(t.ValidationCurve, output);
+            if (curve) WriteValidationCurve(t.ValidationCurve, "loss in nats/token", output);
         }
         else
         {
             output.WriteLine("training: none saved (weights only)");
         }
         return 0;
+    }
+
+    /// <summary>A tagger's, classifier's or regressor's file: the model, its inputs and labels, and its training.</summary>
+    private static void WriteTaskModel(LoadedTaskModel loaded, bool curve, TextWriter output)
+    {
+        output.WriteLine($"model: {TaskText.Model(loaded.Model)}");
+        output.WriteLine(TaskText.Encoding(loaded.Model.Encoding));
+        if (loaded.Training is { } t && loaded.Options is { } o)
+        {
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:0.#} s; B={3} {4} lr {5}{6}",
+                t.Update, t.Epoch, t.ElapsedSeconds, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate,
+                double.IsFinite(t.BestValidationLoss) ? string.Format(CultureInfo.InvariantCulture, "; best validation loss {0:0.0000}", t.BestValidationLoss) : ""));
+            if (curve) WriteValidationCurve(t.ValidationCurve, "the task's mean loss", output);
+        }
+        else
+        {
+            output.WriteLine("training: none saved (weights only)");
+        }
     }
 
     /// <summary>The engine's version, the runtime and the kernel path this machine runs (also <c>rnn --version</c>).</summary>
@@ -51,14 +74,14 @@ internal static class InfoCommand
     }
 
     /// <summary>One line per validation: update, training seconds before it (validation not counted), loss.</summary>
-    private static void WriteValidationCurve(IReadOnlyList<CurvePoint> points, TextWriter output)
+    private static void WriteValidationCurve(IReadOnlyList<CurvePoint> points, string loss, TextWriter output)
     {
         if (points.Count == 0)
         {
             output.WriteLine("validation curve: none recorded");
             return;
         }
-        output.WriteLine("validation curve: update, seconds of training, loss in nats/token");
+        output.WriteLine($"validation curve: update, seconds of training, {loss}");
         foreach (CurvePoint point in points)
         {
             string seconds = double.IsFinite(point.Seconds) ? point.Seconds.ToString("0.0", CultureInfo.InvariantCulture) : "?";

@@ -7,28 +7,39 @@ using RnnNative.Data;
 using RnnNative.Model;
 using RnnNative.Runs;
 using RnnNative.Sampling;
+using RnnNative.Tasks;
 using RnnNative.Text;
 using RnnNative.Training;
 
 namespace RnnNative.Cli.Commands;
 
-/// <summary><c>rnn train</c>: a language model on a text file, or on the built-in addition corpus.</summary>
+/// <summary><c>rnn train</c>: a language model on a text file, or on the built-in addition corpus; with <c>--task</c>, a
+/// tagger, classifier or regressor (<see cref="TaskTrainCommand"/>).</summary>
 internal static class TrainCommand
 {
-    public const string Usage = """
-        rnn train [--data FILE] [options]       train a model (no --data: the built-in addition corpus)
-          data     --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
-          model    --cell lstm|gru|elman  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
+    public static readonly string Usage = $$"""
+        rnn train [--task {{TaskKind.Names}}] [--data FILE] [options]       train a model
+          task     --task: what the model learns (default lm) and the files it reads
+        {{TaskLines()}}
+          tag, classify, regress: whole sequences, padded in batches of similar length (--batch sequences per update)
+                   --valid FILE (else --val-fraction 0.1 of --data held out)  --vocab words|chars  --max-vocab 20000 (0: all)
+                   --lowercase  --label-column label  --text-column text (CSV)  --pooling last|mean (classify; regress at the end)
+                   --cell jordan (its output fed back; one layer, not bidirectional)  --bidirectional (default for tag; --bidirectional false: one direction)
+                   no --data: tag trains on the slot-filling demo, regress on the adding problem of --timesteps 100
+                   (classify needs --data); the model, training, limits, output and resume options below apply,
+                   --seq-length, --vocab-size, --sample-length and --init-from do not
+          lm data  --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
+          model    --cell lstm|gru|elman|jordan (jordan: not lm)  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
                    --dropout 0 (p in training: embedding, between layers, before the output)
                    --init default|identity (identity: IRNN, elman only, best with relu)  --identity-scale 1 (with identity)
                    --bidirectional (whole-sequence tasks only: a language model refuses it)
-                   (built-in corpus: --hidden 256 --layers 1 --lr 1e-2 unless given)
+                   (lm's built-in corpus: --hidden 256 --layers 1 --lr 1e-2 unless given; tasks: --hidden 128 --layers 1)
           training --seq-length 50  --batch 50  --optimizer adam|adamw|sgd|momentum|adagrad|rmsprop
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0
                    --beta1 0.9  --beta2 0.999  --eps 1e-8 (1e-10 adagrad)
                    --schedule constant|step|cosine (over the run's updates)  --lr-step 1000  --lr-gamma 0.5  --lr-min 0
                    --eval-every 200  --val-windows 0 (0: whole held-out part)  --seed N (default: random)  --threads N
-          limits   --updates N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on the built-in corpus);
+          limits   --updates N  --time SECONDS  --epochs N  (default: 10 epochs, 45 s on lm's built-in corpus);
                    totals of the run counted from its first update, so a resumed run stops where a straight one would
           output   --checkpoint model.rnn (also model.best.rnn)  --plot FILE.svg  --sample-length 200
                    --overwrite   let a new run replace existing checkpoint files (refused without it)
@@ -42,11 +53,19 @@ internal static class TrainCommand
                    options as for a new run; no --data: the data FILE records, if any)
         """;
 
+    /// <summary>One line per task of the engine's table: "tag      a tag per token (...): CoNLL files (...)".</summary>
+    private static string TaskLines() => string.Join("\n", TaskKind.All.Select(t => $"           {t.Name,-9}{t.Description}: {t.Formats}"));
+
     /// <summary>Lines of the built-in addition corpus.</summary>
     public const int AdditionLines = 200_000;
 
     public static int Run(Arguments args, TextWriter output, ProgressBar bar, CancellationToken cancellation)
     {
+        TaskKind task = ReadTask(args);
+        if (task != TaskKind.LanguageModel)
+        {
+            return TaskTrainCommand.Run(task, args, output, bar, cancellation);
+        }
         TrainingStart start = TrainingStart.Read(args, output);
         string checkpoint = start.Checkpoint;
         string bestCheckpoint = CheckpointFiles.BestPathFor(checkpoint);
@@ -114,7 +133,7 @@ internal static class TrainCommand
         catch (TrainingDivergedException e)
         {
             bar.Break();
-            throw new CliException(e.Message + (File.Exists(checkpoint) ? $" The last checkpoint, '{checkpoint}', is intact." : ""));
+            throw Diverged(e, checkpoint);
         }
         bar.Break();
         File.WriteAllText(plotPath, trainer.Curve.ToSvg($"{c.Cell.ToString().ToUpperInvariant()} {c.Layers}x{c.HiddenSize} on {Path.GetFileName(dataPath ?? "addition corpus")}"));
@@ -143,8 +162,29 @@ internal static class TrainCommand
         return 0;
     }
 
+    /// <summary>--task, else the task of the model a --resume file holds, else lm.</summary>
+    private static TaskKind ReadTask(Arguments args)
+    {
+        TaskKind? named = args.Choice<TaskKind?>("task", null, [.. TaskKind.All.Select(t => (t.Name, (TaskKind?)t))]);
+        if (!args.Has("resume"))
+        {
+            return named ?? TaskKind.LanguageModel;
+        }
+        string resumed = args.String("resume")!;
+        TaskKind saved = TaskKind.Of(ModelFiles.KindOf(resumed));
+        if (named is not null && named != saved)
+        {
+            throw new UsageException($"--task cannot change when resuming: '{resumed}' has --task {saved.Name}, not {named.Name}; leave it out");
+        }
+        return saved;
+    }
+
+    /// <summary>The line of a diverged run, pointing at its last checkpoint when there is one.</summary>
+    public static CliException Diverged(TrainingDivergedException e, string checkpoint) =>
+        new(e.Message + (File.Exists(checkpoint) ? $" The last checkpoint, '{checkpoint}', is intact." : ""));
+
     /// <summary>"1000 updates or 45 s".</summary>
-    private static string Limits(TrainingOptions o)
+    public static string Limits(TrainingOptions o)
     {
         List<string> limits = [];
         if (o.MaxUpdates > 0) limits.Add($"{o.MaxUpdates} updates");

@@ -133,7 +133,7 @@ internal sealed class TrainingStart
 
     private string DataName => DataPath is null ? Origin.ToString() : $"'{DataPath}'";
 
-    private static CliException DataRefused(string data, string checkpoint, DataOrigin trainedOn, string difference) =>
+    internal static CliException DataRefused(string data, string checkpoint, DataOrigin trainedOn, string difference) =>
         new($"{data} is not the data '{checkpoint}' was trained on, {trainedOn}: {difference}; to continue the run on it anyway, add --data-changed-ok");
 
     /// <summary>The text to train on: --data, else the data the saved file records, else the built-in corpus.</summary>
@@ -179,7 +179,7 @@ internal sealed class TrainingStart
     }
 
     /// <summary>Fails on the first option whose given value differs from the saved one.</summary>
-    private static void Keep(string from, string when, (string Option, string Value)[] saved, (string Option, string Value)[] given)
+    internal static void Keep(string from, string when, (string Option, string Value)[] saved, (string Option, string Value)[] given)
     {
         foreach (((string option, string was), (_, string now)) in saved.Zip(given))
         {
@@ -211,7 +211,7 @@ internal sealed class TrainingStart
     ];
 
     /// <summary>The options the saved data position, hidden state and optimizer state depend on.</summary>
-    private static (string, string)[] TrainingWalk(TrainingOptions o) =>
+    internal static (string, string)[] TrainingWalk(TrainingOptions o) =>
     [
         ("seq-length", Text(o.SequenceLength)), ("batch", Text(o.BatchSize)),
         ("optimizer", o.Optimizer.Kind == OptimizerKind.Adam && o.Optimizer.DecoupledWeightDecay ? "adamw" : Word(o.Optimizer.Kind)),
@@ -253,14 +253,14 @@ internal sealed class TrainingStart
     {
         int hidden = args.Int("hidden", d.HiddenSize, min: 1);
         int embedding = args.Int("embedding", d.Input == InputEncoding.OneHot ? 0 : (d with { HiddenSize = hidden }).WithDefaults().EmbeddingSize, min: 0);
-        RecurrentInitialization initialization = args.Choice("init", d.Initialization, ("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity));
+        RecurrentInitialization initialization = args.Choice("init", d.Initialization, ModelChoices.Initializations);
         LanguageModelConfig config = d with
         {
             EmbeddingSize = embedding,
-            Cell = args.Choice("cell", d.Cell, [.. CellKind.All.SelectMany(kind => new[] { (kind.Name, kind.Type), (kind.PyTorchName ?? kind.Name, kind.Type) }).Distinct()]),
+            Cell = args.Choice("cell", d.Cell, ModelChoices.Cells),
             HiddenSize = hidden,
             Layers = args.Int("layers", d.Layers, min: 1, max: 64),
-            Activation = args.Choice("activation", d.Activation, ("tanh", Activation.Tanh), ("relu", Activation.Relu)),
+            Activation = args.Choice("activation", d.Activation, ModelChoices.Activations),
             Input = embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding,
             Dropout = args.Float("dropout", d.Dropout),
             Initialization = initialization,
@@ -281,7 +281,7 @@ internal sealed class TrainingStart
     }
 
     /// <summary>The training options, each defaulting to <paramref name="d"/>'s (a new run's, or the resumed run's).</summary>
-    private static TrainingOptions ReadTrainingOptions(Arguments args, TrainingOptions d)
+    internal static TrainingOptions ReadTrainingOptions(Arguments args, TrainingOptions d)
     {
         OptimizerConfig p = d.Optimizer;
         (OptimizerKind kind, float momentum, bool decoupled) = args.Choice("optimizer", (p.Kind, p.Momentum, p.DecoupledWeightDecay),
@@ -319,7 +319,7 @@ internal sealed class TrainingStart
 
     /// <summary>Stopping limits, totals of the run: given on the command line (they replace all saved
     /// ones), else those of the resumed run, else the defaults.</summary>
-    private static TrainingOptions ReadLimits(Arguments args, TrainingOptions options, bool builtIn)
+    internal static TrainingOptions ReadLimits(Arguments args, TrainingOptions options, bool builtIn)
     {
         bool any = args.Has("updates") || args.Has("time") || args.Has("epochs");
         if (!any && (options.MaxUpdates > 0 || options.MaxSeconds > 0 || options.Epochs > 0))

@@ -19,6 +19,9 @@ internal sealed class ProgressBar(TextWriter output, bool interactive, Func<int>
     private double? _lastValidation;
     private int _lastLength;
 
+    /// <summary>What the throughput counts: "tok" (tokens, the default) or "timesteps" (numeric sequences).</summary>
+    public string Unit { get; set; } = "tok";
+
     public void Report(TrainingProgress p, bool force = false)
     {
         if (p.ValidationLoss is double validation) _lastValidation = validation;
@@ -57,7 +60,7 @@ internal sealed class ProgressBar(TextWriter output, bool interactive, Func<int>
         string updates = p.TotalUpdates > 0 ? string.Format(c, "update {0}/{1} {2:0}%", p.Update, p.TotalUpdates, p.Fraction * 100) : string.Format(c, "update {0} {1:0}%", p.Update, p.Fraction * 100);
         string loss = string.Format(c, "loss {0:0.000}", p.SmoothedLoss) + (_lastValidation is double v ? string.Format(c, " val {0:0.000}", v) : "");
         string time = Duration(p.Elapsed) + (p.Remaining is TimeSpan r ? " ETA " + Duration(r) : "");
-        return [updates, loss, time, Rate(p.TokensPerSecond) + " tok/s"];
+        return [updates, loss, time, Rate(p.TokensPerSecond) + $" {Unit}/s"];
     }
 
     /// <summary>All parts behind a bar when a bar of at least <see cref="MinBarWidth"/> fits in

@@ -49,9 +49,9 @@ public sealed class CellKind
     /// <summary>The entries PyTorch has a module for (every one with a <see cref="PyTorchName"/>), in <see cref="All"/>'s order.</summary>
     internal static IReadOnlyList<CellKind> PyTorchKinds { get; } = [.. All.Where(kind => kind.PyTorchName is not null)];
 
-    /// <summary>The entry of <paramref name="type"/>.</summary>
+    /// <summary>The entry of <paramref name="type"/>; an unknown one is refused under the config field's name, "Cell", which front doors map to their option.</summary>
     public static CellKind Of(CellType type) =>
-        (uint)type < (uint)All.Count ? All[(int)type] : throw new ArgumentOutOfRangeException(nameof(type), type, "unknown cell type");
+        (uint)type < (uint)All.Count ? All[(int)type] : throw new ArgumentOutOfRangeException("Cell", type, "unknown cell type");
 
     /// <summary>The entry named <paramref name="name"/> (<see cref="Name"/>, or <see cref="PyTorchName"/> as an alias), or null.</summary>
     public static CellKind? Find(string name) => All.FirstOrDefault(kind => kind.Name == name || kind.PyTorchName == name);

@@ -41,7 +41,7 @@ internal static class ModelJson
         string format = String(root, "format");
         if (format == SequenceModelFile.FormatName)
         {
-            throw new CheckpointFormatException($"the file is {SequenceModelJson.Phrase(SequenceModelJson.ReadKind(root))}, not a language model; use rnn predict (SequenceModelFile.Load) for it.");
+            throw new CheckpointFormatException($"the file is {SequenceModelJson.Phrase(SequenceModelJson.ReadKind(root))}, not a language model: it predicts, evaluates and trains as a task model, not samples text.");
         }
         if (format != ModelFile.FormatName)
         {

@@ -69,7 +69,7 @@ internal static class SequenceModelJson
         string format = ModelJson.String(root, "format");
         if (format == ModelFile.FormatName)
         {
-            throw new CheckpointFormatException("the file is a language model, not a tagger, classifier or regressor; use rnn sample (ModelFile.Load) for it.");
+            throw new CheckpointFormatException("the file is a language model, not a tagger, classifier or regressor: it samples and evaluates text as a language model.");
         }
         if (format != SequenceModelFile.FormatName)
         {

@@ -42,6 +42,8 @@ internal sealed class ArrayTaskData : TaskData
         return new TaskEncoding(vocabulary, set.FeatureSize, set.Target, classes) { Labels = labels };
     }
 
+    private protected override string PredictionExtension => ".npy";
+
     public override void WritePredictions(TaskPredictions predictions, string path)
     {
         CheckPredictions(predictions);

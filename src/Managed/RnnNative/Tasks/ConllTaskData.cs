@@ -47,6 +47,8 @@ internal sealed class ConllTaskData : TaskData
         return (gold, PredictedTags(predictions));
     }
 
+    private protected override string PredictionExtension => ".conll";
+
     public override void WritePredictions(TaskPredictions predictions, string path)
     {
         IReadOnlyList<IReadOnlyList<string>> tags = PredictedTags(predictions);

@@ -35,6 +35,8 @@ internal sealed class LabeledTextTaskData : TaskData
         return new LabeledTextTaskData(file, ClassificationDataset.Encode(file, encoding.Inputs, encoding.Labels), encoding);
     }
 
+    private protected override string PredictionExtension => ".tsv";
+
     public override void WritePredictions(TaskPredictions predictions, string path)
     {
         CheckPredictions(predictions);

@@ -72,6 +72,14 @@ public abstract class TaskData
     /// <summary>Writes <paramref name="predictions"/> (of this data) to <paramref name="path"/> in the data's format, atomically.</summary>
     public abstract void WritePredictions(TaskPredictions predictions, string path);
 
+    /// <summary>Where <see cref="WritePredictions"/> writes unless told otherwise, for every front door: next to the file,
+    /// its name with ".pred" and the extension of the format predictions are written in ("dev.conll" -> "dev.pred.conll",
+    /// "reviews.csv" -> "reviews.pred.tsv", "series.npz" -> "series.pred.npy").</summary>
+    public string PredictionPath => Path.ChangeExtension(Source, ".pred" + PredictionExtension);
+
+    /// <summary>The extension of the format <see cref="WritePredictions"/> writes: ".conll", ".tsv" or ".npy".</summary>
+    private protected abstract string PredictionExtension { get; }
+
     /// <summary>The gold and predicted tag names of each sequence, one per token, for the chunk metrics: by default one per
     /// timestep; a CoNLL file read as characters reads each token's tag at its first character.</summary>
     internal virtual (IReadOnlyList<IReadOnlyList<string>> Gold, IReadOnlyList<IReadOnlyList<string>> Predicted) TagSequences(TaskPredictions predictions)

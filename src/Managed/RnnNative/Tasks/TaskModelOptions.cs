@@ -59,6 +59,11 @@ public sealed record TaskModelOptions
         {
             throw new ArgumentException("a language model is made from a LanguageModelConfig, not task options.", nameof(task));
         }
+        bool perTimestep = task == TaskKind.Tagging || encoding.Target == Data.TargetKind.StepValues;
+        if (perTimestep && Pooling != SequencePooling.Last)
+        {
+            throw new ArgumentException($"{task.Name} predicts at every timestep and pools nothing; pooling is for a class or values per sequence.", nameof(Pooling));
+        }
         int hidden = HiddenSize ?? DefaultHiddenSize;
         bool dense = encoding.FeatureSize > 0;
         int embedding = dense ? 0 : EmbeddingSize ?? LanguageModelConfig.DefaultEmbeddingSize(hidden);
@@ -74,7 +79,7 @@ public sealed record TaskModelOptions
             Dropout = Dropout,
             Initialization = Initialization,
             IdentityScale = IdentityScale,
-            Pooling = task == TaskKind.Tagging || encoding.Target == Data.TargetKind.StepValues ? SequencePooling.Last : Pooling,
+            Pooling = Pooling,
             PerStep = encoding.Target == Data.TargetKind.StepValues,
         };
         config.Validate();

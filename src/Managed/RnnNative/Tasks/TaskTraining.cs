@@ -36,6 +36,7 @@ public sealed class TaskTraining
             (train, held) = train.Split(validationFraction, options.Seed);
         }
         Model = model;
+        Validation = validation ?? (held is null ? null : TaskData.FromSet(held, model.Encoding, $"{training.Source} (held out)"));
         Loop = new TrainingLoop(new SequenceTask(model.Model, train, held, options), options);
         TrainingSequences = train.Count;
         ValidationSequences = held?.Count ?? 0;
@@ -47,6 +48,10 @@ public sealed class TaskTraining
 
     /// <summary>The loop: run it, watch its progress and curve, capture its state.</summary>
     public TrainingLoop Loop { get; }
+
+    /// <summary>The data validated on, for its metrics at the end (<see cref="TaskModel.Evaluate"/>): the validation data given,
+    /// or the held-out share of the training data; null: no validation.</summary>
+    public TaskData? Validation { get; }
 
     /// <summary>Sequences trained on.</summary>
     public int TrainingSequences { get; }

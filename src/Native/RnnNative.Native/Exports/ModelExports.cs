@@ -3,6 +3,7 @@ using RnnNative.Data;
 using RnnNative.Kernels.Step;
 using RnnNative.Model;
 using RnnNative.Native.Interop;
+using RnnNative.Tasks;
 using RnnNative.Text;
 using RnnNative.Training;
 
@@ -35,7 +36,7 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_get_config")]
     public static Status GetConfig(nint model, ModelConfig* outConfig) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_get_config");
         StructSize.Write(outConfig, Configs.FromEngine(m.Config), "out_config");
     });
 
@@ -43,20 +44,37 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_set_step_precision")]
     public static Status SetStepPrecision(nint model, int precision) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_set_step_precision");
         Configs.Validate(() => m.StepPrecision = (WeightPrecision)precision, "precision");
     });
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_get_step_precision")]
-    public static Status GetStepPrecision(nint model, int* outPrecision) =>
-        Marshalling.Get(model, HandleKind.Model, "model", outPrecision, "out_precision", (LanguageModel m) => (int)m.StepPrecision);
+    public static Status GetStepPrecision(nint model, int* outPrecision)
+    {
+        if (outPrecision != null) *outPrecision = 0;
+        return ExportGuard.Run(() =>
+        {
+            LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_get_step_precision");
+            if (outPrecision == null) throw new ArgumentNullException("out_precision");
+            *outPrecision = (int)m.StepPrecision;
+        });
+    }
 
+    /// <summary>Every kind: a sequence model's file holds its own vocabulary and labels, so <paramref name="vocab"/> is then ignored.</summary>
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_file")]
     public static Status SaveFile(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
-        Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
-        ModelFile.Save(Marshalling.String(path, "path"), m, v);
+        object target = HandleTable.Get<object>(model, HandleKind.Model, "model");
+        Vocabulary? v = target is TaskModel ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+        string file = Marshalling.String(path, "path");
+        if (target is TaskModel task)
+        {
+            task.Save(file);
+        }
+        else
+        {
+            ModelFile.Save(file, (LanguageModel)target, v!);
+        }
     });
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_to_memory")]
@@ -66,11 +84,11 @@ internal static unsafe class ModelExports
         if (outSize != null) *outSize = 0;
         return ExportGuard.Run(() =>
         {
-            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
-            Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+            object target = HandleTable.Get<object>(model, HandleKind.Model, "model");
+            Vocabulary? v = target is TaskModel ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
             if (outData == null) throw new ArgumentNullException("out_data");
             if (outSize == null) throw new ArgumentNullException("out_size");
-            byte[] bytes = ModelFile.ToBytes(m, v);
+            byte[] bytes = target is TaskModel task ? task.ToBytes() : ModelFile.ToBytes((LanguageModel)target, v!);
             void* data = NativeMemory.Alloc((nuint)bytes.Length);
             bytes.CopyTo(new Span<byte>(data, bytes.Length));
             *outData = data;
@@ -86,7 +104,15 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
-            Publish(ModelFile.Load(Marshalling.String(path, "path")), outModel, outVocab);
+            string file = Marshalling.String(path, "path");
+            if (ModelFiles.KindOf(file) == ModelKind.LanguageModel)
+            {
+                Publish(ModelFile.Load(file), outModel, outVocab);
+            }
+            else
+            {
+                *outModel = HandleTable.Add(HandleKind.Model, TaskModel.Load(file).Model);
+            }
         });
     }
 
@@ -98,7 +124,15 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
-            Publish(ModelFile.Load(Marshalling.Span(data, size, "data")), outModel, outVocab);
+            ReadOnlySpan<byte> bytes = Marshalling.Span(data, size, "data");
+            if (ModelFiles.KindOf(bytes) == ModelKind.LanguageModel)
+            {
+                Publish(ModelFile.Load(bytes), outModel, outVocab);
+            }
+            else
+            {
+                *outModel = HandleTable.Add(HandleKind.Model, TaskModel.Load(bytes).Model);
+            }
         });
     }
 
@@ -106,7 +140,7 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_export_safetensors")]
     public static Status ExportSafetensors(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_export_safetensors");
         Vocabulary? v = vocab == 0 ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
         PyTorchExchange.Export(Marshalling.String(path, "path"), m, v);
     });
@@ -118,7 +152,7 @@ internal static unsafe class ModelExports
         if (outSize != null) *outSize = 0;
         return ExportGuard.Run(() =>
         {
-            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_export_safetensors_to_memory");
             Vocabulary? v = vocab == 0 ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
             if (outData == null) throw new ArgumentNullException("out_data");
             if (outSize == null) throw new ArgumentNullException("out_size");
@@ -172,7 +206,7 @@ internal static unsafe class ModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_evaluate")]
     public static Status Evaluate(nint model, nint corpus, int batchSize, int steps, EvaluationResult* outResult) => ExportGuard.Run(() =>
     {
-        LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_evaluate");
         TokenSequence tokens = HandleTable.Get<TokenSequence>(corpus, HandleKind.Corpus, "corpus");
         if (outResult == null) throw new ArgumentNullException("out_result");
         Evaluation.RequireTokensToPredict(tokens, "corpus");

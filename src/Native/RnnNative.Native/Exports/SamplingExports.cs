@@ -50,7 +50,7 @@ internal static unsafe class SamplingExports
         if (outGenerator != null) *outGenerator = 0;
         return ExportGuard.Run(() =>
         {
-            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            LanguageModel m = ModelHandle.Language(model, "model", "rnn_generator_create");
             Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
             SamplingConfig c = StructSize.Read(config, Configs.SamplingDefaults(), "config");
             if (outGenerator == null) throw new ArgumentNullException("out_generator");

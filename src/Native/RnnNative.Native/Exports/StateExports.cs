@@ -13,7 +13,7 @@ internal static unsafe class StateExports
         if (outState != null) *outState = 0;
         return ExportGuard.Run(() =>
         {
-            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            LanguageModel m = ModelHandle.Language(model, "model", "rnn_state_create");
             if (outState == null) throw new ArgumentNullException("out_state");
             Marshalling.SetOut(outState, HandleKind.State, new StateSession(m), "out_state");
         });

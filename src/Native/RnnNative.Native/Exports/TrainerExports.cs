@@ -2,6 +2,8 @@ using System.Runtime.InteropServices;
 using RnnNative.Data;
 using RnnNative.Model;
 using RnnNative.Native.Interop;
+using RnnNative.Runs;
+using RnnNative.Tasks;
 using RnnNative.Text;
 using RnnNative.Training;
 
@@ -20,14 +22,34 @@ internal static unsafe class TrainerExports
         if (outTrainer != null) *outTrainer = 0;
         return ExportGuard.Run(() =>
         {
-            LanguageModel m = HandleTable.Get<LanguageModel>(model, HandleKind.Model, "model");
+            LanguageModel m = ModelHandle.Language(model, "model", "rnn_trainer_create");
             TokenSequence tokens = HandleTable.Get<TokenSequence>(corpus, HandleKind.Corpus, "corpus");
             TrainerConfig c = StructSize.Read(config, Configs.TrainerDefaults(), "config");
             if (outTrainer == null) throw new ArgumentNullException("out_trainer");
             CorpusSplit? split = null;
             Configs.Validate(() => split = CorpusSplit.Create(tokens, c.ValidationFraction), "config->validation_fraction");
             Trainer trainer = Configs.CreateTrainer(m, split!, Configs.ToEngine(c));
-            Marshalling.SetOut(outTrainer, HandleKind.Trainer, new TrainerSession(trainer, tokens), "out_trainer");
+            Marshalling.SetOut(outTrainer, HandleKind.Trainer, new LanguageTrainerSession(trainer, tokens), "out_trainer");
+        });
+    }
+
+    /// <summary>A sequence model's run over whole sequences (<see cref="TaskTraining"/>); seq_len does not apply.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_create_for_dataset")]
+    public static Status CreateForDataset(nint model, nint training, nint validation, TrainerConfig* config, nint* outTrainer)
+    {
+        if (outTrainer != null) *outTrainer = 0;
+        return ExportGuard.Run(() =>
+        {
+            TaskModel m = ModelHandle.Task(model, "model", "rnn_trainer_create_for_dataset");
+            TaskData train = HandleTable.Get<DatasetSession>(training, HandleKind.Dataset, "training").For(m, "training", targets: true);
+            TaskData? held = validation == 0 ? null : HandleTable.Get<DatasetSession>(validation, HandleKind.Dataset, "validation").For(m, "validation", targets: true);
+            TrainerConfig c = StructSize.Read(config, Configs.TrainerDefaults(), "config");
+            if (outTrainer == null) throw new ArgumentNullException("out_trainer");
+            c.SeqLen = Configs.TrainerDefaults().SeqLen;
+            TrainingOptions options = Configs.ToEngine(c);
+            TaskTraining? run = null;
+            Configs.Validate(() => run = new TaskTraining(m, train, held, options, c.ValidationFraction), "config", ("validationFraction", "validation_fraction"));
+            Marshalling.SetOut(outTrainer, HandleKind.Trainer, new TaskTrainerSession(run!), "out_trainer");
         });
     }
 
@@ -45,7 +67,7 @@ internal static unsafe class TrainerExports
             TrainingStop stop = Run(session, maxUpdates, progress, userData);
             if (stop == TrainingStop.Cancelled)
             {
-                return ExportGuard.Fail(Status.Cancelled, $"training was cancelled after update {session.Trainer.Optimizer.UpdateCount}; the trainer can continue.");
+                return ExportGuard.Fail(Status.Cancelled, $"training was cancelled after update {session.Updates}; the trainer can continue.");
             }
             if (outFinished != null) *outFinished = stop == TrainingStop.Completed ? 1 : 0;
             return Status.Ok;
@@ -59,9 +81,9 @@ internal static unsafe class TrainerExports
         return ExportGuard.Run(() =>
         {
             TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
-            long before = session.Trainer.Optimizer.UpdateCount;
+            long before = session.Updates;
             Run(session, 1, null, null);
-            if (session.Trainer.Optimizer.UpdateCount == before)
+            if (session.Updates == before)
             {
                 throw new InvalidOperationException("the trainer reached a limit of its config (max_steps, max_seconds or epochs); no update was made.");
             }
@@ -74,7 +96,7 @@ internal static unsafe class TrainerExports
         using CancellationTokenSource cancellation = new();
         session.Cancellation = cancellation;
         nint callback = (nint)progress, user = (nint)userData;
-        session.Trainer.Progress = p =>
+        session.Progress = p =>
         {
             session.LastProgress = p;
             if (callback == 0) return;
@@ -86,11 +108,11 @@ internal static unsafe class TrainerExports
         };
         try
         {
-            return session.Trainer.Run(updates, cancellation.Token);
+            return session.Run(updates, cancellation.Token);
         }
         finally
         {
-            session.Trainer.Progress = null;
+            session.Progress = null;
             session.Cancellation = null;
         }
     }
@@ -123,7 +145,8 @@ internal static unsafe class TrainerExports
     {
         TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
         if (outResult == null) throw new ArgumentNullException("out_result");
-        StructSize.Write(outResult, ModelExports.Result(session.Trainer.Validate()), "out_result");
+        double loss = session.Validate();
+        StructSize.Write(outResult, session.CrossEntropy ? ModelExports.Result(loss) : ModelExports.Result(loss) with { Perplexity = double.NaN, BitsPerToken = double.NaN }, "out_result");
     });
 
     /// <summary>A resumable checkpoint: a model file with the training state (Trainer.SaveCheckpoint).</summary>
@@ -131,28 +154,19 @@ internal static unsafe class TrainerExports
     public static Status SaveCheckpoint(nint trainer, nint vocab, byte* path) => ExportGuard.Run(() =>
     {
         TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
-        Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
-        session.Trainer.SaveCheckpoint(Marshalling.String(path, "path"), v);
+        session.SaveCheckpoint(Marshalling.String(path, "path"), vocab);
     });
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_resume")]
     public static Status Resume(nint trainer, byte* path) => ExportGuard.Run(() =>
     {
-        TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
-        LoadedModel checkpoint = ModelFile.Load(Marshalling.String(path, "path"));
-        // The engine names its own parameters (checkpoint, snapshot); to the host the file is `path`.
-        Configs.Validate(() => session.Trainer.Resume(checkpoint), "path");
+        HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer").Resume(Marshalling.String(path, "path"));
     });
 
     /// <summary>The engine's checkpoint policy (<see cref="CheckpointFiles"/>) for this trainer; a NULL path turns it off.</summary>
     [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_set_checkpoint")]
     public static Status SetCheckpoint(nint trainer, nint vocab, byte* path) => ExportGuard.Run(() =>
-    {
-        TrainerSession session = HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer");
-        session.Trainer.Checkpoints = path == null
-            ? null
-            : new CheckpointFiles(Marshalling.String(path, "path"), HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab"));
-    });
+        HandleTable.Get<TrainerSession>(trainer, HandleKind.Trainer, "trainer").SetCheckpoint(path == null ? null : Marshalling.String(path, "path"), vocab));
 
     private static Progress ToProgress(TrainingProgress p) => new()
     {

@@ -138,10 +138,21 @@ internal static unsafe class Configs
         {
             validate();
         }
-        catch (ArgumentException e) when (e.ParamName is not null && fields.Any(f => f.Engine == e.ParamName))
+        catch (ArgumentException e)
         {
-            throw Renamed(e, $"{argument}->{fields.First(f => f.Engine == e.ParamName).C}");
+            throw Renamed(e, [.. fields.Select(f => (f.Engine, $"{argument}->{f.C}"))]);
         }
+    }
+
+    /// <summary><paramref name="e"/> with the engine parameter it names renamed to the C argument of <paramref name="names"/>;
+    /// <paramref name="e"/> itself when it names none of them.</summary>
+    public static ArgumentException Renamed(ArgumentException e, params (string Engine, string C)[] names)
+    {
+        foreach ((string engine, string c) in names)
+        {
+            if (e.ParamName == engine) return Renamed(e, c);
+        }
+        return e;
     }
 
     /// <summary>Runs <paramref name="body"/>, reporting any argument it rejects as the C argument <paramref name="name"/>.</summary>

@@ -1,3 +1,4 @@
+using RnnNative.Datasets;
 using RnnNative.Diagnostics;
 using RnnNative.IO;
 using RnnNative.Training;
@@ -38,7 +39,7 @@ internal static class ExportGuard
     private static Status Map(Exception e) => e switch
     {
         InvalidHandleException => Status.InvalidHandle,
-        CheckpointFormatException or InvalidDataException => Status.Format,
+        CheckpointFormatException or InvalidDataException or DatasetFormatException => Status.Format,
         OperationCanceledException => Status.Cancelled,
         TrainingDivergedException => Status.Diverged,
         ArgumentException => Status.InvalidArgument,

@@ -10,6 +10,7 @@ internal enum HandleKind : byte
     State = 5,
     Sampler = 6,
     Generator = 7,
+    Dataset = 8,
 }
 
 /// <summary>
@@ -113,6 +114,7 @@ internal static class HandleTable
         HandleKind.State => "an rnn_state*",
         HandleKind.Sampler => "an rnn_sampler*",
         HandleKind.Generator => "an rnn_generator*",
+        HandleKind.Dataset => "an rnn_dataset*",
         _ => "a handle",
     };
 }

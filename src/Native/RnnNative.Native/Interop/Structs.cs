@@ -105,6 +105,71 @@ internal struct EvaluationResult
     public double BitsPerToken;
 }
 
+// Since 0.4.0: whole-sequence models.
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct DatasetConfig
+{
+    public uint StructSize;
+    public int Kind;
+    public int Unit;
+    public int MaxVocab;
+    public int Lowercase;
+    public int RequireTargets;
+    public byte* LabelColumn;      // NULL: the engine's default
+    public byte* TextColumn;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct DatasetInfo
+{
+    public uint StructSize;
+    public int Kind;
+    public int Target;
+    public int HasTargets;
+    public long Sequences;
+    public long Timesteps;
+    public int MaxLength;
+    public int VocabSize;
+    public int FeatureSize;
+    public int Outputs;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct TaskModelConfig
+{
+    public uint StructSize;
+    public int Cell;
+    public int HiddenSize;
+    public int Layers;
+    public int EmbeddingSize;      // -1: the engine's default
+    public int Bidirectional;      // -1: the task's default
+    public int Activation;
+    public float Dropout;
+    public int Init;
+    public float IdentityScale;
+    public int Pooling;
+    public int Reserved;
+    public ulong Seed;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct TaskMetrics
+{
+    public uint StructSize;
+    public int Kind;
+    public double Loss;
+    public double TokenAccuracy;
+    public double Precision;
+    public double Recall;
+    public double F1;
+    public double Accuracy;
+    public double MacroF1;
+    public double Mse;
+    public double Mae;
+    public long Sequences;
+}
+
 #pragma warning restore CS0649
 
 /// <summary>Reads and writes versioned structs: never more than the caller's struct_size bytes.</summary>
