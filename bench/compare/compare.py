@@ -299,12 +299,17 @@ def torch_env(env, threads):
     return dict(env, OPENBLAS_NUM_THREADS=str(max(1, os.cpu_count() // threads)))
 
 
-def gemm_probe(quick):
-    project = HERE / "GemmProbe"
+def dotnet_probe(name, args):
+    """Builds and runs the C# probe project HERE/name (GemmProbe, TaggingProbe) with `args`; its last stdout line is JSON."""
+    project = HERE / name
     subprocess.run(["dotnet", "build", str(project), "-c", "Release", "--nologo", "-v", "q"], check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["dotnet", "run", "--no-build", "-c", "Release", "--project", str(project), "--", "0.5" if quick else "2"],
+    out = subprocess.run(["dotnet", "run", "--no-build", "-c", "Release", "--project", str(project), "--"] + args,
                          check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def gemm_probe(quick):
+    return dotnet_probe("GemmProbe", ["0.5" if quick else "2"])
 
 
 def describe(blas):

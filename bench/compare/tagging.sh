@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# PyTorch side of the tagging row (issue 15): a bidirectional LSTM 1x256 tagger's training speed,
-# packed (sorted, unsorted) and padded, with 1 and 2 threads; see tagging_torch.py.
+# The tagging row (issue 15): a bidirectional LSTM 1x256 tagger's training speed, RnnNative (TaggingProbe)
+# against PyTorch packed (sorted, unsorted) and padded, with 1 and 2 threads; see tagging_torch.py.
 # Usage: bench/compare/tagging.sh [--quick]   (--quick: fewer updates, noisier)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

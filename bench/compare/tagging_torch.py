@@ -1,6 +1,6 @@
 """PyTorch side of bench/compare's tagging row (issue 15): training speed of a bidirectional LSTM tagger.
 
-    tagging.sh [--quick]                       both thread settings, each variant, PyTorch's best (needs bench/blas.sh)
+    tagging.sh [--quick]                       RnnNative (TaggingProbe), PyTorch's thread settings and variants, the ratio
     tagging_torch.py --threads N [--quick]     one thread setting, JSON on stdout (what tagging.sh runs per setting)
 
 The model: embedding (vocabulary 10K, 128 wide) -> nn.LSTM(128, 256, bidirectional=True), one layer ->
@@ -9,6 +9,7 @@ The data: batches of 32 random sequences, lengths uniform in [5, 60], random tok
 does not depend on them); the targets at padding are -1. An update: forward, CrossEntropyLoss(
 ignore_index=-1) (the mean over real tokens), zero_grad, backward, clip_grad_norm_(5), Adam(2e-3), as
 the char-rnn rows. tokens/s counts real tokens only: the sum of the lengths of the timed batches / time.
+RnnNative's side is TaggingProbe/Program.cs (same model, data shape and update, 2 engine threads).
 
 Variants (PyTorch's best counts, as for the other rows' thread settings):
 - packed, sorted: each batch sorted by length, longest first (what a length-bucketing loader hands over),
@@ -104,7 +105,9 @@ def run(threads, quick):
 
         elapsed, loss = compare.time_updates(update, n)
         tokens = sum(counted[-n:])
-        result["tagging"][variant] = {"tokens_per_s": tokens / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
+        slots = sum(t.shape[0] * t.shape[1] for t, _, _ in pool)
+        result["tagging"][variant] = {"tokens_per_s": tokens / elapsed, "updates": n, "seconds": elapsed, "loss": loss,
+                                      "padded_fraction": 1 - sum(int(l.sum()) for _, _, l in pool) / slots}
         print(f"  torch/{threads} {NAME}, {variant}: {tokens / elapsed:,.0f} tokens/s", file=sys.stderr)
     result["blas"] = compare.blas_info()
     return result
@@ -117,6 +120,8 @@ def best(runs):
 
 def orchestrate(quick):
     load_before = os.getloadavg()
+    print("RnnNative TaggingProbe (dotnet run -c Release, 2 engine threads)", file=sys.stderr)
+    ours = compare.dotnet_probe("TaggingProbe", [str(UPDATES[1] if quick else UPDATES[0])])
     env = compare.blas_env()
     runs = {}
     for threads in compare.TORCH_THREADS:
@@ -127,9 +132,17 @@ def orchestrate(quick):
     tokens_per_s, variant, threads = best(runs)
     for t, run in runs.items():
         for v in VARIANTS:
-            print(f"train {NAME}, {v} ({t}T): {run['tagging'][v]['tokens_per_s']:,.0f} tokens/s")
+            row = run["tagging"][v]
+            print(f"PyTorch   train {NAME}, {v} ({t}T): {row['tokens_per_s']:,.0f} tokens/s, padded {row['padded_fraction']:.1%}")
     print(f"PyTorch's best: train {NAME}: {tokens_per_s:,.0f} tokens/s ({variant}, {threads}T)")
-    print(f"PyTorch {runs[threads]['version']} (BLAS: {compare.describe(runs[threads]['blas'])}); CPU: {compare.cpu_name()}, "
+    # bucketed: the engine's own batches (sorted by length within shuffled chunks), what a user gets;
+    # shuffled: random batches, PyTorch's composition, so the ratio is not only from bucketing.
+    for order, row in ours["tagging"].items():
+        ratio = row["tokens_per_s"] / tokens_per_s
+        print(f"RnnNative train {NAME}, {order} batches: {row['tokens_per_s']:,.0f} tokens/s, padded {row['padded_fraction']:.1%}: "
+              f"{ratio:.2f}x PyTorch's best (target >= 2x: {'met' if ratio >= 2 else 'NOT met'})")
+    print(f"RnnNative {ours['version']} (kernel {ours['path']}, {ours['threads']} engine threads); "
+          f"PyTorch {runs[threads]['version']} (BLAS: {compare.describe(runs[threads]['blas'])}); CPU: {compare.cpu_name()}, "
           f"{os.cpu_count()} logical cores; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
           f"{'quick' if quick else 'full'} mode")
 
