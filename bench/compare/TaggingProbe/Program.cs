@@ -38,8 +38,9 @@ TrainingOptions options = new(BatchSize: Batch, ClipNorm: 5f, MaxUpdates: int.Ma
 
 TaskTraining bucketed = new(TaskModel.Create(TaskKind.Tagging, data, modelOptions), data, validation: null, options, validationFraction: 0);
 string bucketedRow = Row("bucketed", bucketed.Loop, bucketed.PaddedFraction);
-ShuffledTask shuffled = new(TaskModel.Create(TaskKind.Tagging, data, modelOptions).Model, set, options.Seed, Batch);
-string shuffledRow = Row("shuffled", new TrainingLoop(shuffled, options), shuffled.PaddedFraction);
+// PyTorch's side draws random batches; the same loop over the same model walks them in BatchOrder.Shuffled.
+SequenceTask shuffled = new(TaskModel.Create(TaskKind.Tagging, data, modelOptions).Model, set, null, options, BatchOrder.Shuffled);
+string shuffledRow = Row("shuffled", new TrainingLoop(shuffled, options), new SequenceBatcher(set, Batch, BatchOrder.Shuffled, options.Seed).PaddedFraction());
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{{\"version\": \"{typeof(TaskModel).Assembly.GetName().Version}\", \"path\": \"{KernelPaths.Active}\", \"threads\": {Parallelism.ThreadCount}, " +

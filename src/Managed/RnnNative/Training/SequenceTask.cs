@@ -30,9 +30,11 @@ public sealed class SequenceTask : ITrainingTask
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="train"/> in batches of <paramref name="options"/>'
     /// <see cref="TrainingOptions.BatchSize"/> ordered by its <see cref="TrainingOptions.Seed"/>, validating on <paramref name="validation"/> when given.</summary>
+    /// <param name="order">How training batches are made: bucketed by length (the product's way), or another
+    /// <see cref="BatchOrder"/> (a benchmark's batches as a peer makes them).</param>
     /// <exception cref="ArgumentException">A set is empty, does not fit the model (target kind, features per timestep,
     /// values per target) or is a tagger's set without tags where the class summary requires them.</exception>
-    public SequenceTask(SequenceModel model, SequenceSet train, SequenceSet? validation, TrainingOptions options)
+    public SequenceTask(SequenceModel model, SequenceSet train, SequenceSet? validation, TrainingOptions options, BatchOrder order = BatchOrder.Bucketed)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -44,7 +46,7 @@ public sealed class SequenceTask : ITrainingTask
         }
         _model = model;
         _train = train;
-        _batcher = new SequenceBatcher(train, options.BatchSize, BatchOrder.Bucketed, options.Seed);
+        _batcher = new SequenceBatcher(train, options.BatchSize, order, options.Seed);
         if (validation is { Count: > 0 })
         {
             CheckFits(model.Config, validation, nameof(validation));
