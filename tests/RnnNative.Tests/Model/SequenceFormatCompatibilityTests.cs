@@ -11,13 +11,13 @@ using RnnNative.Training;
 namespace RnnNative.Tests.Model;
 
 /// <summary>
-/// The first sequence-model file (Fixtures/tagger-0.3.0.rnn, written by <see cref="WriteFixture"/> with 0.3.0) keeps
+/// The first sequence-model file (Fixtures/tagger-0.4.0.rnn, written by <see cref="WriteFixture"/> with 0.4.0, the version that introduced the format) keeps
 /// loading in later versions: its config, vocabulary, labels, tensors and training state as recorded in its
-/// .expected.json, and the tag probabilities 0.3.0 computed from it, on every kernel path.
+/// .expected.json, and the tag probabilities 0.4.0 computed from it, on every kernel path.
 /// </summary>
 public class SequenceFormatCompatibilityTests
 {
-    private const string Fixture = "tagger-0.3.0.rnn";
+    private const string Fixture = "tagger-0.4.0.rnn";
 
     /// <summary>Between kernel paths (FMA, vector widths) the sums differ by about 1e-6 relative; probabilities are at most 1.</summary>
     private const double Tolerance = 1e-5;
@@ -96,7 +96,7 @@ public class SequenceFormatCompatibilityTests
         Assert.Equal(recorded.Length, probabilities.Length);
         for (int i = 0; i < recorded.Length; i++)
         {
-            Assert.True(Math.Abs(recorded[i] - probabilities[i]) <= Tolerance, $"probability {i}: {probabilities[i]}, 0.3.0 computed {recorded[i]}");
+            Assert.True(Math.Abs(recorded[i] - probabilities[i]) <= Tolerance, $"probability {i}: {probabilities[i]}, 0.4.0 computed {recorded[i]}");
         }
     }
 
