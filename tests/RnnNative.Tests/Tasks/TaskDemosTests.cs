@@ -35,4 +35,16 @@ public class TaskDemosTests
         Assert.Equal(problem.Targets, data.Set.Values);
         Assert.All(Enumerable.Range(0, 30), i => Assert.Equal(12, data.Set.Length(i)));
     }
+
+    [Fact]
+    public void The_task_table_names_each_tasks_demo_and_targets()
+    {
+        Assert.True(TaskKind.Tagging.HasDemo);
+        Assert.Equal(12, TaskKind.Regression.Demo(timesteps: 12).Set.Length(0));
+        Assert.False(TaskKind.Classification.HasDemo);
+        Assert.Throws<InvalidOperationException>(() => TaskKind.Classification.Demo());
+        Assert.Same(TaskKind.Regression, TaskKind.Of(TargetKind.StepValues));
+        Assert.Same(TaskKind.Tagging, TaskKind.Of(TargetKind.StepClasses));
+        Assert.Same(TaskKind.Classification, TaskKind.Of(TargetKind.SequenceClass));
+    }
 }

@@ -113,19 +113,10 @@ internal sealed class TaskTrainingStart
 
     /// <summary>The task's built-in data when no --data is given (the demos' own seed, so a resumed run reads them again),
     /// encoded as <paramref name="encoding"/> when a saved model fixes it.</summary>
-    private static TaskData Demo(TaskKind task, int? timesteps, TaskDataOptions options, TaskEncoding? encoding)
-    {
-        if (task == TaskKind.Tagging)
-        {
-            return TaskDemos.SlotFilling(options: options, encoding: encoding);
-        }
-        if (task == TaskKind.Regression)
-        {
-            TaskData data = TaskDemos.Adding(timesteps: timesteps ?? TaskDemos.DefaultTimesteps);
-            return encoding is null ? data : TaskData.FromSet(data.Set, encoding, data.Source);
-        }
-        throw new UsageException($"rnn train --task {task.Name} needs --data FILE ({task.Formats}); it has no built-in demo");
-    }
+    private static TaskData Demo(TaskKind task, int? timesteps, TaskDataOptions options, TaskEncoding? encoding) =>
+        task.HasDemo
+            ? task.Demo(options, encoding, timesteps ?? TaskDemos.DefaultTimesteps)
+            : throw new UsageException($"rnn train --task {task.Name} needs --data FILE ({task.Formats}); it has no built-in demo");
 
     /// <summary>A new model's options; those not given take the task's defaults in the engine (<see cref="TaskModelOptions"/>).</summary>
     private static TaskModelOptions ReadModelOptions(Arguments args, ulong seed)

@@ -18,11 +18,8 @@ internal sealed class ArrayTaskData : TaskData
     /// <summary>Reads a .npz (inputs, targets, optional lengths) for <paramref name="task"/>, fitting when <paramref name="encoding"/> is null.</summary>
     public static ArrayTaskData ReadNpz(TaskKind task, string path, TaskEncoding? encoding)
     {
-        SequenceSet set = NumpyDataset.ReadNpz(path, classTargets: task != TaskKind.Regression);
-        bool fits = task == TaskKind.Tagging ? set.Target == TargetKind.StepClasses
-            : task == TaskKind.Classification ? set.Target == TargetKind.SequenceClass
-            : TaskEncoding.IsValues(set.Target);
-        if (!fits)
+        SequenceSet set = NumpyDataset.ReadNpz(path, classTargets: !task.Targets.Any(TaskEncoding.IsValues));
+        if (!task.Targets.Contains(set.Target))
         {
             throw new ArgumentException($"{path}: its targets are {TaskEncoding.Describe(set.Target, set.ValueSize)}, which {task.Name} does not predict ({task.Formats}).", nameof(path));
         }

@@ -26,12 +26,12 @@ public static class TaskDemos
         ConllTaskData.Parse(SlotFillingCorpus.ToConll(SlotFillingCorpus.Generate(sentences, seed)), "the slot-filling demo", options ?? new TaskDataOptions(), encoding);
 
     /// <summary><paramref name="sequences"/> adding problems of <paramref name="timesteps"/> timesteps: two features per timestep,
-    /// one value per sequence to predict.</summary>
-    public static TaskData Adding(int sequences = DefaultSequences, int timesteps = DefaultTimesteps, ulong seed = 1)
+    /// one value per sequence to predict; encoded with <paramref name="encoding"/> (a model's) when given.</summary>
+    public static TaskData Adding(int sequences = DefaultSequences, int timesteps = DefaultTimesteps, ulong seed = 1, TaskEncoding? encoding = null)
     {
         AddingProblem problem = AddingProblem.Generate(sequences, timesteps, seed);
         int[] lengths = [.. Enumerable.Repeat(timesteps, sequences)];
         SequenceSet set = SequenceSet.FromFeatures(problem.Inputs, AddingProblem.Features, lengths, TargetKind.SequenceValues, [], problem.Targets, valueSize: 1);
-        return new ArrayTaskData("the adding problem", set, ArrayTaskData.Fit(set));
+        return new ArrayTaskData("the adding problem", set, encoding ?? ArrayTaskData.Fit(set));
     }
 }

@@ -1,3 +1,4 @@
+using RnnNative.Data;
 using RnnNative.Model;
 
 namespace RnnNative.Tasks;
@@ -9,30 +10,42 @@ namespace RnnNative.Tasks;
 /// </summary>
 public sealed class TaskKind
 {
-    private TaskKind(string name, ModelKind model, string description, string formats, bool bidirectional)
+    private TaskKind(string name, ModelKind model, string description, string formats, bool bidirectional, TargetKind[] targets,
+        Func<TaskData, TaskPredictions, double, TaskEvaluation>? score = null, Func<TaskDataOptions, TaskEncoding?, int, TaskData>? demo = null)
     {
         Name = name;
         Model = model;
         Description = description;
         Formats = formats;
         BidirectionalByDefault = bidirectional;
+        Targets = targets;
+        _score = score;
+        _demo = demo;
     }
+
+    private readonly Func<TaskData, TaskPredictions, double, TaskEvaluation>? _score;
+    private readonly Func<TaskDataOptions, TaskEncoding?, int, TaskData>? _demo;
 
     /// <summary>Next-token prediction over a text (char-rnn): <see cref="LanguageModel"/>, trained by <c>Training.Trainer</c>.</summary>
     public static TaskKind LanguageModel { get; } = new("lm", ModelKind.LanguageModel,
-        "next-token prediction over a text (char-rnn)", "text files (UTF-8)", bidirectional: false);
+        "next-token prediction over a text (char-rnn)", "text files (UTF-8)", bidirectional: false, targets: []);
 
     /// <summary>A tag per token (slot filling, named entities): a bidirectional stack and a softmax per timestep.</summary>
     public static TaskKind Tagging { get; } = new("tag", ModelKind.Tagger,
-        "a tag per token (slot filling, BIO tags)", "CoNLL files: a token per line, its tag in the last column, a blank line between sentences", bidirectional: true);
+        "a tag per token (slot filling, BIO tags)", "CoNLL files: a token per line, its tag in the last column, a blank line between sentences", bidirectional: true,
+        [TargetKind.StepClasses], (data, predictions, loss) => new TaskEvaluation(loss, TaskScores.Tagging(data, predictions), null, null),
+        (options, encoding, _) => TaskDemos.SlotFilling(options: options, encoding: encoding));
 
     /// <summary>A class per sequence: the last state (or the mean over timesteps) and a softmax.</summary>
     public static TaskKind Classification { get; } = new("classify", ModelKind.Classifier,
-        "a class per sequence", "TSV (label<TAB>text per line), CSV with a header (--label-column, --text-column), or NumPy .npz", bidirectional: false);
+        "a class per sequence", "TSV (label<TAB>text per line), CSV with a header (--label-column, --text-column), or NumPy .npz", bidirectional: false,
+        [TargetKind.SequenceClass], (data, predictions, loss) => new TaskEvaluation(loss, null, TaskScores.Confusion(data, predictions), null));
 
     /// <summary>Real values per sequence or per timestep: a linear output and mean squared error.</summary>
     public static TaskKind Regression { get; } = new("regress", ModelKind.Regressor,
-        "real values per sequence or per timestep", "NumPy .npz with arrays inputs [N,T,F], targets [N], [N,O] or [N,T,O], optional lengths [N]", bidirectional: false);
+        "real values per sequence or per timestep", "NumPy .npz with arrays inputs [N,T,F], targets [N], [N,O] or [N,T,O], optional lengths [N]", bidirectional: false,
+        [TargetKind.SequenceValues, TargetKind.StepValues], (data, predictions, loss) => new TaskEvaluation(loss, null, null, TaskScores.Regression(data, predictions)),
+        (_, encoding, timesteps) => TaskDemos.Adding(timesteps: timesteps, encoding: encoding));
 
     /// <summary>Every task, in the order help texts list them.</summary>
     public static IReadOnlyList<TaskKind> All { get; } = [LanguageModel, Tagging, Classification, Regression];
@@ -52,8 +65,27 @@ public sealed class TaskKind
     /// <summary>Whether its stack is bidirectional unless told otherwise (taggers read the whole sentence).</summary>
     public bool BidirectionalByDefault { get; }
 
+    /// <summary>The targets its data has (tag: a class per timestep; regress: values per sequence or per timestep).</summary>
+    public IReadOnlyList<TargetKind> Targets { get; }
+
+    /// <summary>True when it has built-in data to train on with no file (<see cref="Demo"/>).</summary>
+    public bool HasDemo => _demo is not null;
+
+    /// <summary>Its built-in data (<see cref="TaskDemos"/>): read with <paramref name="options"/>, fitted when <paramref name="encoding"/>
+    /// is null, else encoded with it; <paramref name="timesteps"/>: T of the adding problem.</summary>
+    /// <exception cref="InvalidOperationException">The task has no demo (<see cref="HasDemo"/>).</exception>
+    public TaskData Demo(TaskDataOptions? options = null, TaskEncoding? encoding = null, int timesteps = TaskDemos.DefaultTimesteps) =>
+        (_demo ?? throw new InvalidOperationException($"{Name} has no built-in data; it reads {Formats}."))(options ?? new TaskDataOptions(), encoding, timesteps);
+
+    /// <summary>The evaluation of <paramref name="predictions"/> of <paramref name="data"/> with mean loss <paramref name="loss"/>: the task's metrics.</summary>
+    internal TaskEvaluation Score(TaskData data, TaskPredictions predictions, double loss) =>
+        (_score ?? throw new InvalidOperationException($"{Name} is scored as a language model, not as whole sequences."))(data, predictions, loss);
+
     /// <summary>The task of <paramref name="name"/> (lm, tag, classify, regress), or null.</summary>
     public static TaskKind? Find(string name) => All.FirstOrDefault(task => task.Name == name);
+
+    /// <summary>The task whose data has <paramref name="target"/> targets (arrays from memory say only that).</summary>
+    public static TaskKind Of(TargetKind target) => All.First(task => task.Targets.Contains(target));
 
     /// <summary>The task that trains models of <paramref name="model"/>.</summary>
     public static TaskKind Of(ModelKind model) => All.First(task => task.Model == model);

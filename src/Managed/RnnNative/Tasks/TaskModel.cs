@@ -96,12 +96,7 @@ public sealed class TaskModel
         double[] loss = new double[2];   // Σ loss, Σ loss terms
         TaskPredictions predictions = Run(data, batchSize, loss);
         double mean = loss[0] / Math.Max(1, loss[1]);
-        return Model.Config.Kind switch
-        {
-            ModelKind.Tagger => new TaskEvaluation(mean, Tagging(data, predictions), null, null),
-            ModelKind.Classifier => new TaskEvaluation(mean, null, Confusion(data, predictions), null),
-            _ => new TaskEvaluation(mean, null, null, Regression(data, predictions)),
-        };
+        return Task.Score(data, predictions, mean);
     }
 
     /// <summary>Predicts every batch of <paramref name="data"/> in order; with <paramref name="loss"/>, also sums the
@@ -140,39 +135,5 @@ public sealed class TaskModel
             }
         }
         return new TaskPredictions(Encoding, perTimestep, outputs);
-    }
-
-    private static TaggingMetrics Tagging(TaskData data, TaskPredictions predictions)
-    {
-        (IReadOnlyList<IReadOnlyList<string>> gold, IReadOnlyList<IReadOnlyList<string>> predicted) = data.TagSequences(predictions);
-        TaggingCounter counter = new();
-        for (int i = 0; i < gold.Count; i++)
-        {
-            counter.Add([.. gold[i]], [.. predicted[i]]);
-        }
-        return counter.Result();
-    }
-
-    private ConfusionMatrix Confusion(TaskData data, TaskPredictions predictions)
-    {
-        ConfusionMatrix confusion = new(Encoding.Labels!.Names);
-        for (int i = 0; i < predictions.Count; i++)
-        {
-            confusion.Add(data.Set.Classes[i], predictions.Label(i));
-        }
-        return confusion;
-    }
-
-    private static RegressionMetrics Regression(TaskData data, TaskPredictions predictions)
-    {
-        SequenceSet set = data.Set;
-        RegressionErrors errors = new(set.ValueSize);
-        for (int i = 0; i < predictions.Count; i++)
-        {
-            // Per step, example i's targets are its timesteps' rows from Offsets[i]; at the end, row i.
-            int start = predictions.PerTimestep ? set.Offsets[i] * set.ValueSize : i * set.ValueSize;
-            errors.Add(predictions.Of(i), set.Values.AsSpan(start, predictions.Of(i).Length));
-        }
-        return errors.Result();
     }
 }

@@ -59,7 +59,7 @@ public sealed record TaskModelOptions
         {
             throw new ArgumentException("a language model is made from a LanguageModelConfig, not task options.", nameof(task));
         }
-        bool perTimestep = task == TaskKind.Tagging || encoding.Target == Data.TargetKind.StepValues;
+        bool perTimestep = encoding.Target is Data.TargetKind.StepClasses or Data.TargetKind.StepValues;
         if (perTimestep && Pooling != SequencePooling.Last)
         {
             throw new ArgumentException($"{task.Name} predicts at every timestep and pools nothing; pooling is for a class or values per sequence.", nameof(Pooling));

@@ -158,16 +158,8 @@ internal static unsafe class DatasetExports
         {
             throw Configs.Renamed(e, MemoryArguments);
         }
-        return new DatasetSession(model?.Task ?? TaskOf(set.Target), data, hasTargets);
+        return new DatasetSession(model?.Task ?? TaskKind.Of(set.Target), data, hasTargets);
     }
-
-    /// <summary>The task arrays of <paramref name="target"/> are training data of (a class per timestep: tagging, ...).</summary>
-    private static TaskKind TaskOf(TargetKind target) => target switch
-    {
-        TargetKind.StepClasses => TaskKind.Tagging,
-        TargetKind.SequenceClass => TaskKind.Classification,
-        _ => TaskKind.Regression,
-    };
 
     /// <summary>The lengths, which must sum to <paramref name="total"/> (each is checked by the engine).</summary>
     private static ReadOnlySpan<int> Lengths(int* lengths, nuint count, nuint total)
