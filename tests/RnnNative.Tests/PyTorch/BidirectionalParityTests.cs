@@ -139,16 +139,7 @@ public sealed class BidirectionalParityTests(BidirectionalParityFixture fixture,
         foreach ((string tensor, float[] values) in ours)
         {
             double tolerance = tensor.StartsWith("grad.", StringComparison.Ordinal) ? 1e-4 : 1e-5;
-            float[] expected = torch.GetFloats(tensor);
-            Assert.Equal(expected.Length, values.Length);
-            double worst = 0;
-            for (int i = 0; i < values.Length; i++)
-            {
-                double scaled = Math.Abs((double)values[i] - expected[i]) / Math.Max(1, Math.Abs((double)expected[i]));
-                Assert.True(scaled <= tolerance, $"{name} {tensor}[{i}]: {values[i]:R} here, {expected[i]:R} in PyTorch.");
-                worst = Math.Max(worst, scaled);
-            }
-            output.WriteLine($"{name} {tensor}: worst scaled difference {worst:E2}");
+            TorchComparison.AssertClose(output, name, tensor, values, torch.GetFloats(tensor), tolerance);
         }
     }
 

@@ -151,16 +151,16 @@ public sealed class SequenceParityTests(SequenceParityFixture fixture, ITestOutp
         model.Initialize(new Random(parity.Seed));
         model.ZeroGradients();
         double loss = model.TrainBatch(parity.Batch) / model.LossTerms(parity.Batch);
-        AssertClose(name, "loss", [(float)loss], [(float)parity.TorchLoss], 1e-5);
+        TorchComparison.AssertClose(output, name, "loss", [(float)loss], [(float)parity.TorchLoss], 1e-5);
 
         float[] predictions = new float[parity.Torch.GetFloats("predictions").Length];
         model.Predict(parity.Batch, predictions);
-        AssertClose(name, "predictions", predictions, parity.Torch.GetFloats("predictions"), 1e-5);
+        TorchComparison.AssertClose(output, name, "predictions", predictions, parity.Torch.GetFloats("predictions"), 1e-5);
 
         List<string> names = [];
         foreach ((string tensor, int[] _, Memory<float> gradient) in model.NamedTensors(gradients: true))
         {
-            AssertClose(name, "grad." + tensor, gradient.ToArray(), parity.Torch.GetFloats("grad." + tensor), 1e-4);
+            TorchComparison.AssertClose(output, name, "grad." + tensor, gradient.ToArray(), parity.Torch.GetFloats("grad." + tensor), 1e-4);
             names.Add("grad." + tensor);
         }
         Assert.Equal(parity.Torch.Tensors.Select(t => t.Name).Where(n => n.StartsWith("grad.", StringComparison.Ordinal)).Order(), names.Order());
@@ -179,18 +179,5 @@ public sealed class SequenceParityTests(SequenceParityFixture fixture, ITestOutp
             bool padding = row / batch >= SequenceParityFixture.Lengths[row % batch];
             Assert.Equal(padding, predictions.AsSpan(row * classes, classes).ToArray().All(p => p == 0));
         }
-    }
-
-    private void AssertClose(string name, string tensor, float[] values, float[] expected, double tolerance)
-    {
-        Assert.Equal(expected.Length, values.Length);
-        double worst = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            double scaled = Math.Abs((double)values[i] - expected[i]) / Math.Max(1, Math.Abs((double)expected[i]));
-            Assert.True(scaled <= tolerance, $"{name} {tensor}[{i}]: {values[i]:R} here, {expected[i]:R} in PyTorch.");
-            worst = Math.Max(worst, scaled);
-        }
-        output.WriteLine($"{name} {tensor}: worst scaled difference {worst:E2}");
     }
 }
