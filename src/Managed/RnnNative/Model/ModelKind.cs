@@ -14,6 +14,10 @@ public enum ModelKind
 
     /// <summary>O real values per sequence or per timestep: a linear output with mean squared error.</summary>
     Regressor = 3,
+
+    /// <summary>A target sequence for a source sequence: an encoder and a decoder with its own weights
+    /// (<c>Seq2SeqModel</c>), trained with teacher forcing, decoded greedily or by beam search.</summary>
+    Seq2Seq = 4,
 }
 
 /// <summary>How a classifier turns a sequence's outputs into one vector. Numbers are stable (C ABI, model files).</summary>
