@@ -242,6 +242,28 @@ public class SearchTests
     }
 
     [Fact]
+    public void An_eos_ranked_below_the_first_k_expansions_is_dropped_as_in_fairseq_and_hugging_face()
+    {
+        // Width 2, timestep 2 ranks "5 4" (0.30), "4 EOS" (0.25), "5 EOS" (0.20), "4 4" (0.15): "4 EOS" finishes, "5 EOS"
+        // ranks third and is dropped although both live ones later end less likely ("5 4 5 EOS" 0.135, "4 4 5 EOS" 0.0675).
+        Dictionary<string, double[]> table = new()
+        {
+            [""] = P(0, 0.5, 0.5),
+            ["4"] = P(0.5, 0.3, 0.2),
+            ["5"] = P(0.4, 0.6, 0),
+            ["5 4"] = P(0.1, 0, 0.9),
+            ["4 4"] = P(0.1, 0, 0.9),
+            ["5 4 5"] = P(0.5, 0.5, 0),
+            ["4 4 5"] = P(0.5, 0.5, 0),
+        };
+
+        DecodedSequence[] results = BeamSearch.Decode(Table(table, 2, 8), new BeamOptions { Width = 2, MaxLength = 8, LengthPenalty = 0 })[0];
+
+        Assert.Equal([[Four], [Five, Four, Five]], results.Select(r => r.Tokens));
+        Assert.Equal([Five], Exhaustive.Enumerate(Table(table, 2, 8), 0, 8, 0)[1].Tokens);   // the dropped one was second best
+    }
+
+    [Fact]
     public void With_a_length_penalty_stopping_is_a_heuristic_that_can_miss_a_long_answer()
     {
         // Width 2: EOS (0.6) and "4 EOS" (0.15) finish by timestep 2, when the best live "4 4" (0.15) is no more likely, so
