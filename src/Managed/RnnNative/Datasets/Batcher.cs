@@ -3,13 +3,17 @@ using RnnNative.Randomness;
 namespace RnnNative.Datasets;
 
 /// <summary>
-/// Which examples each batch of each epoch holds, for N examples of a set that are ordered by a sort key
-/// (a sequence's length; a pair's source length, then target length), in a <see cref="BatchOrder"/>. The
-/// batchers of sequences and of pairs are this plan plus the filling of their batches. The plan of epoch e
-/// is a function of (seed, e) only, so a saved <see cref="Position"/> resumes exactly; every epoch has
-/// <see cref="BatchesPerEpoch"/> = ceil(N/B) batches and gives every example once.
+/// Cuts a set of N examples into batches of up to B, epoch after epoch, in the <see cref="BatchOrder"/> given: the
+/// plan of which examples each batch holds, shared by the batchers of sequences (<see cref="SequenceBatcher"/>) and
+/// of pairs (<see cref="PairBatcher"/>), which add only the filling of their batches. Examples are ordered by a sort
+/// key (a sequence's length; a pair's source length, then target length). The plan of epoch e is a function of
+/// (seed, e) only, so a run that saved its <see cref="Position"/> resumes with exactly the batches the uninterrupted
+/// run would have seen. Every epoch has <see cref="BatchesPerEpoch"/> = ceil(N/B) batches and gives every example
+/// once; only the last batch of a chunk (or of the set) can be smaller than B.
 /// </summary>
-internal sealed class BatchPlan
+/// <typeparam name="TBatch">The batch type filled from a batch's examples.</typeparam>
+public abstract class Batcher<TBatch>
+    where TBatch : class
 {
     /// <summary>Chunk size of <see cref="BatchOrder.Bucketed"/> in batches: sorting within ~50 batches keeps lengths close and the order random.</summary>
     public const int ChunkBatches = 50;
@@ -19,7 +23,7 @@ internal sealed class BatchPlan
     private int _planEpoch = -1;
 
     /// <summary>Batches of <paramref name="batchSize"/> of the examples whose sort keys are <paramref name="keys"/> (at least one).</summary>
-    public BatchPlan(long[] keys, int batchSize, BatchOrder order, ulong seed)
+    private protected Batcher(long[] keys, int batchSize, BatchOrder order, ulong seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(keys.Length, 1, nameof(keys));
@@ -43,7 +47,7 @@ internal sealed class BatchPlan
     /// <summary>ceil(N/B).</summary>
     public int BatchesPerEpoch { get; }
 
-    /// <summary>The next batch to give (Batch in 0..BatchesPerEpoch).</summary>
+    /// <summary>The next batch to give; set it to resume a run (Batch in 0..BatchesPerEpoch).</summary>
     public BatchPosition Position
     {
         get;
@@ -59,19 +63,20 @@ internal sealed class BatchPlan
     }
 
     /// <summary>
-    /// The examples of the batch at <see cref="Position"/>, moving past it, and true; or false at the end of the
-    /// epoch, after which the position is the start of the next one.
+    /// The next batch of the current epoch, padded to its longest example, and true; or false at the end of the
+    /// epoch, after which the position is the start of the next one. The batch object is reused for the next
+    /// batch of the same shape: use it before calling again.
     /// </summary>
-    public bool Next(out ReadOnlySpan<int> examples)
+    public bool Next(out TBatch batch)
     {
         (int epoch, int index) = Position;
         if (index == BatchesPerEpoch)
         {
             Position = new BatchPosition(epoch + 1, 0);
-            examples = default;
+            batch = null!;
             return false;
         }
-        examples = Examples(epoch, index);
+        batch = Fill(Examples(epoch, index));
         Position = new BatchPosition(epoch, index + 1);
         return true;
     }
@@ -88,8 +93,11 @@ internal sealed class BatchPlan
         return _plan[index];
     }
 
+    /// <summary>A batch (of a shape seen before, reused) filled with <paramref name="examples"/>, in this column order.</summary>
+    private protected abstract TBatch Fill(ReadOnlySpan<int> examples);
+
     /// <summary>Timestep slots of epoch <paramref name="epoch"/>'s batches, each padded to its longest of <paramref name="lengths"/> [N], and how many of them are padding.</summary>
-    public (long Slots, long Padding) Padding(int epoch, ReadOnlySpan<int> lengths)
+    private protected (long Slots, long Padding) Padding(int epoch, ReadOnlySpan<int> lengths)
     {
         long slots = 0, padding = 0;
         for (int index = 0; index < BatchesPerEpoch; index++)
