@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace RnnNative.Tests.PyTorch;
 
 /// <summary>
-/// Runs a script of bindings/python/tests (charrnn_torch.py, sequence_torch.py; copied next to the tests) with /usr/bin/python3
+/// Runs a script of bindings/python/tests (charrnn_torch.py, sequence_torch.py, seq2seq_torch.py; copied next to the tests) with /usr/bin/python3
 /// (override: RNN_TEST_PYTHON). Installs nothing: a missing interpreter, torch or numpy fails the
 /// calling test with the command that installs them (test.sh runs it on CI machines).
 /// </summary>
@@ -18,6 +18,9 @@ internal static class TorchScript
 
     /// <summary>The sequence models' mirror (taggers, classifiers, regressors).</summary>
     public const string Sequence = "sequence_torch.py";
+
+    /// <summary>The encoder-decoder's mirror.</summary>
+    public const string Seq2Seq = "seq2seq_torch.py";
 
     /// <summary>Runs the script <paramref name="scriptName"/> on a jobs file; throws with Python's stderr if it fails or outlives <paramref name="timeout"/>.</summary>
     public static void Run(string jobsPath, TimeSpan timeout, string scriptName = CharRnn)

@@ -23,6 +23,10 @@ public sealed record RecurrentConfig(CellType Cell, int InputSize, int HiddenSiz
     /// <summary>The scale of the identity W_hh of <see cref="RecurrentInitialization.Identity"/> (1 in Le et al.).</summary>
     public float IdentityScale { get; init; } = 1f;
 
+    /// <summary>The dropout place (<see cref="Dropout"/>) of the gap above layer 0; gap l is at this + l. 1 for a stack
+    /// above an input at place 0; a model with two stacks (an encoder-decoder) moves the second's so no masks repeat.</summary>
+    internal int FirstGapPlace { get; init; } = 1;
+
     /// <summary>The largest <see cref="InputSize"/>.</summary>
     public const int MaxInputSize = 1 << 20;
 

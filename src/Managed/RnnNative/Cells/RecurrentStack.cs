@@ -52,7 +52,7 @@ public sealed class RecurrentStack
         }
         _levelOutputs = new float[config.Bidirectional ? config.Layers : 0][];
         Array.Fill(_levelOutputs, []);
-        _gaps = [.. Enumerable.Range(0, config.Layers - 1).Select(gap => new Dropout(Kernels, config.Dropout, place: gap + 1))];
+        _gaps = [.. Enumerable.Range(0, config.Layers - 1).Select(gap => new Dropout(Kernels, config.Dropout, place: config.FirstGapPlace + gap))];
         // The layers lay their tensors out in the order config.TensorShapes lists them.
         List<ParameterTensor> tensors = [];
         int offset = 0;

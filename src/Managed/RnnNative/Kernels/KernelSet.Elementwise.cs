@@ -116,6 +116,10 @@ public abstract partial class KernelSet
     /// <summary>Softmax of one row: <c>p = exp(z - max z) / Σ exp(z - max z)</c>. In place allowed.</summary>
     public abstract void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities);
 
+    /// <summary>Log-softmax of one row: <c>log p = z - max z - log Σ exp(z - max z)</c>, exact for probabilities far below
+    /// float's smallest (no log of a rounded-to-0 p). In place allowed. The sum's lane order differs across paths (rounding).</summary>
+    public abstract void LogSoftmax(ReadOnlySpan<float> logits, Span<float> logProbabilities);
+
     /// <summary>
     /// The gradient through the softmax of one row, given its <paramref name="probabilities"/> p and the
     /// gradient <paramref name="dProbabilities"/> dp reaching them (the Jacobian <c>diag(p) - p pᵀ</c> applied to dp):

@@ -59,6 +59,9 @@ internal sealed partial class SimdKernelSet<TVec, TSimd>
     public override void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
         => Elementwise.SoftmaxCrossEntropy.Softmax<TVec, TSimd>(logits, probabilities);
 
+    public override void LogSoftmax(ReadOnlySpan<float> logits, Span<float> logProbabilities)
+        => Elementwise.SoftmaxCrossEntropy.LogSoftmax<TVec, TSimd>(logits, logProbabilities);
+
     public override void SoftmaxBackward(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> dProbabilities, Span<float> dLogits)
         => Elementwise.SoftmaxCrossEntropy.SoftmaxBackward<TVec, TSimd>(probabilities, dProbabilities, dLogits);
 }

@@ -23,20 +23,23 @@ internal sealed class EmbeddingInput : TokenInput
     private float[] _dTokenGates = [];            // [V, G*H]: dGates of layer 0 summed per token
     private bool _gathered;                       // the last forward gathered layer 0's input projections per token
     private readonly bool _replica;
+    private readonly int _place;
 
-    public EmbeddingInput(RecurrentStack? stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout)
-        : this(stack, kernels, vocabularySize, embeddingSize, dropout, new float[vocabularySize * embeddingSize], replica: false)
+    /// <param name="place">The dropout place of x_t: 0, except for a model's second embedding (an encoder-decoder's target side).</param>
+    public EmbeddingInput(RecurrentStack? stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout, int place = 0)
+        : this(stack, kernels, vocabularySize, embeddingSize, dropout, place, new float[vocabularySize * embeddingSize], replica: false)
     {
     }
 
-    private EmbeddingInput(RecurrentStack? stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout, float[] embedding, bool replica)
+    private EmbeddingInput(RecurrentStack? stack, KernelSet kernels, int vocabularySize, int embeddingSize, float dropout, int place, float[] embedding, bool replica)
         : base(stack, kernels, vocabularySize)
     {
         E = embeddingSize;
         _embedding = embedding;
         _replica = replica;
         _embeddingGradient = replica ? [] : new float[embedding.Length];
-        _dropout = new Dropout(kernels, dropout, place: 0);
+        _dropout = new Dropout(kernels, dropout, place);
+        _place = place;
     }
 
     private int E { get; }
@@ -77,16 +80,16 @@ internal sealed class EmbeddingInput : TokenInput
         Stack.Forward(Embed(tokens, mode), timesteps, batch, state?.Hidden, state?.Cell, [], state?.Hidden, state?.Cell, mode, lengths);
     }
 
-    public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput)
+    public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden = default, ReadOnlySpan<float> dFinalCell = default)
     {
         int rows = tokens.Length;
         if (!_gathered)
         {
-            Stack.Backward(dOutput, [], [], RowGradients(rows), [], []);
+            Stack.Backward(dOutput, dFinalHidden, dFinalCell, RowGradients(rows), [], []);
             ScatterRowGradients(tokens);
             return;
         }
-        Stack.Backward(dOutput, [], [], [], [], []);
+        Stack.Backward(dOutput, dFinalHidden, dFinalCell, [], [], []);
         // Layer 0's input was x_r = embedding[token_r], so with S[v] = Σ_{r: token_r = v} dGates_r:
         //   dW_ih_l0 += Sᵀ · embedding      [G*H, E]
         //   dEmbedding += S · W_ih_l0       [V, E]
@@ -109,8 +112,9 @@ internal sealed class EmbeddingInput : TokenInput
 
     public override void BackwardRows(SequenceBatch batch) => ScatterRowGradients(batch.Tokens);
 
-    /// <summary>x_r = embedding[token_r] [T*B, E], dropped in training: what layer 0 reads when nothing is gathered.</summary>
-    private ReadOnlySpan<float> Embed(ReadOnlySpan<int> tokens, ForwardMode mode)
+    /// <summary>x_r = embedding[token_r] [T*B, E], dropped in training: what layer 0 reads when nothing is gathered, and the
+    /// rows a part without a stack reads (valid until the next call; <see cref="RowGradients"/> takes their gradient).</summary>
+    public ReadOnlySpan<float> Embed(ReadOnlySpan<int> tokens, ForwardMode mode)
     {
         int rows = tokens.Length;
         if (_embedded.Length < rows * E)
@@ -129,7 +133,7 @@ internal sealed class EmbeddingInput : TokenInput
 
     /// <summary>dx in <see cref="RowGradients"/> back through the dropout, then into the embedding: a scatter-add into the
     /// rows of the tokens read, in row order.</summary>
-    private void ScatterRowGradients(ReadOnlySpan<int> tokens)
+    public void ScatterRowGradients(ReadOnlySpan<int> tokens)
     {
         int rows = tokens.Length;
         Span<float> dEmbedded = RowGradients(rows);
@@ -144,5 +148,5 @@ internal sealed class EmbeddingInput : TokenInput
     public override void ProjectTokens(Span<float> table) =>
         Kernels.Gemm(false, true, V, GateWidth, E, 1f, _embedding, E, InputWeights(Stack.Parameters), E, 0f, table, GateWidth);
 
-    public override TokenInput CreateReplica(RecurrentStack? replicaStack) => new EmbeddingInput(replicaStack, Kernels, V, E, _dropout.Probability, _embedding, replica: true);
+    public override TokenInput CreateReplica(RecurrentStack? replicaStack) => new EmbeddingInput(replicaStack, Kernels, V, E, _dropout.Probability, _place, _embedding, replica: true);
 }

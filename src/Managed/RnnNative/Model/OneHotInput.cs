@@ -55,9 +55,9 @@ internal sealed class OneHotInput(RecurrentStack? stack, KernelSet kernels, int 
     }
 
     /// <summary>x_r = onehot(token_r): dW_ih_l0[:, token_r] += dGates_r (the stack's own dW_ih when it read the rows), and no embedding.</summary>
-    public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput)
+    public override void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden = default, ReadOnlySpan<float> dFinalCell = default)
     {
-        Stack.Backward(dOutput, [], [], [], [], []);
+        Stack.Backward(dOutput, dFinalHidden, dFinalCell, [], [], []);
         if (_gathered)
         {
             OneHotColumns.ScatterAdd(Stack.InputGateGradients, GateWidth, V, tokens, InputWeights(Stack.Gradients));

@@ -48,8 +48,9 @@ internal abstract class TokenInput(RecurrentStack? stack, KernelSet kernels, int
     /// <paramref name="state"/> (null: from zeros, the final state not kept); <paramref name="lengths"/> as <see cref="RecurrentStack.Forward"/> takes them.</summary>
     public abstract void Forward(ReadOnlySpan<int> tokens, int timesteps, int batch, RecurrentState? state, ForwardMode mode, ReadOnlySpan<int> lengths = default);
 
-    /// <summary>Backpropagates <paramref name="dOutput"/> [T*B, D*H] through the stack of the last <see cref="Forward(ReadOnlySpan{int}, int, int, RecurrentState?, ForwardMode, ReadOnlySpan{int})"/> and into the part's weights.</summary>
-    public abstract void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput);
+    /// <summary>Backpropagates <paramref name="dOutput"/> [T*B, D*H] and <paramref name="dFinalHidden"/>/<paramref name="dFinalCell"/>
+    /// [L*D, B, H] (empty: zero) through the stack of the last <see cref="Forward(ReadOnlySpan{int}, int, int, RecurrentState?, ForwardMode, ReadOnlySpan{int})"/> and into the part's weights.</summary>
+    public abstract void Backward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dFinalHidden = default, ReadOnlySpan<float> dFinalCell = default);
 
     public override void Forward(SequenceBatch batch, ReadOnlySpan<int> lengths, ForwardMode mode) =>
         Forward(batch.Tokens, batch.Timesteps, batch.Batch, state: null, mode, lengths);

@@ -78,6 +78,33 @@ internal static class SoftmaxCrossEntropy
         ElementwiseDriver.Unary<TVec, TSimd, ScaleOperator>(p, p, new ScaleOperator((float)(1 / sum)));
     }
 
+    /// <summary><c>log p = z - (max z + log Σ exp(z - max z))</c> for one row, without forming p (no log of an underflowed 0);
+    /// log p may be z.</summary>
+    public static void LogSoftmax<TVec, TSimd>(ReadOnlySpan<float> logits, Span<float> logProbabilities)
+        where TVec : struct
+        where TSimd : struct, ISimd<TVec>
+    {
+        KernelArguments.AtLeast(logProbabilities.Length, logits.Length, nameof(logProbabilities), $"logits ({logits.Length} elements)");
+        KernelArguments.InPlaceOrDisjoint(logits, logProbabilities, nameof(logits), nameof(logProbabilities));
+        if (logits.IsEmpty)
+        {
+            return;
+        }
+        float max = Reductions.Max<TVec, TSimd>(logits);
+        double sum = ExpShiftedSum<TVec, TSimd>(logits, max, []);
+        ElementwiseDriver.Unary<TVec, TSimd, ShiftOperator>(logits, logProbabilities[..logits.Length], new ShiftOperator((float)(max + Math.Log(sum))));
+    }
+
+    /// <summary><c>y = x - shift</c>.</summary>
+    private readonly struct ShiftOperator(float shift) : IUnaryOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TVec Invoke<TVec, TSimd>(TVec x)
+            where TVec : struct
+            where TSimd : struct, ISimd<TVec>
+            => TSimd.Subtract(x, TSimd.Broadcast(shift));
+    }
+
     /// <summary><c>dz = p ⊙ (dp - Σ p ⊙ dp)</c> for one row; dz may be dp.</summary>
     public static void SoftmaxBackward<TVec, TSimd>(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> dProbabilities, Span<float> dLogits)
         where TVec : struct
