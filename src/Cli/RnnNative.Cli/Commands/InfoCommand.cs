@@ -24,7 +24,13 @@ internal static class InfoCommand
         output.WriteLine($"threads: {Parallelism.ThreadCount}");
         if (path is null) return 0;
 
-        if (ModelFiles.KindOf(path) != ModelKind.LanguageModel)
+        ModelKind kind = ModelFiles.KindOf(path);
+        if (kind == ModelKind.Seq2Seq)
+        {
+            Seq2SeqCommands.Info(path, curve, output);
+            return 0;
+        }
+        if (kind != ModelKind.LanguageModel)
         {
             WriteTaskModel(ModelFiles.LoadTask(path), curve, output);
             return 0;
@@ -74,7 +80,7 @@ internal static class InfoCommand
     }
 
     /// <summary>One line per validation: update, training seconds before it (validation not counted), loss.</summary>
-    private static void WriteValidationCurve(IReadOnlyList<CurvePoint> points, string loss, TextWriter output)
+    internal static void WriteValidationCurve(IReadOnlyList<CurvePoint> points, string loss, TextWriter output)
     {
         if (points.Count == 0)
         {

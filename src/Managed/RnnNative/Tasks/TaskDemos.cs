@@ -42,6 +42,9 @@ public static class TaskDemos
     /// <summary>Held-out pairs of the addition demo when none is given.</summary>
     public const int DefaultHeldOutPairs = 1_000;
 
+    /// <summary>Seconds the addition demo trains when no limit is given, in every front door (./run.sh: "about a minute").</summary>
+    public const double AdditionSeconds = 60;
+
     /// <summary>
     /// The Keras addition task as character pairs: <paramref name="training"/> questions "535+61" -> "596" of operands up to
     /// <paramref name="digits"/> digits, the question's characters reversed ("16+535", Keras's REVERSE) when <paramref name="reverse"/>,
