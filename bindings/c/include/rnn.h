@@ -679,7 +679,9 @@ RNN_API rnn_status rnn_generator_stream(rnn_generator* generator, const char* pr
  *     rnn_state_create, rnn_generator_create;
  *   - sequence models only: rnn_model_get_task_config, rnn_dataset_read_file and
  *     rnn_dataset_from_tokens/floats with a model, rnn_trainer_create_for_dataset,
- *     rnn_model_evaluate_dataset, rnn_model_predict, rnn_model_predict_file.
+ *     rnn_model_evaluate_dataset, rnn_model_predict, rnn_model_predict_file; since 0.5.0 also
+ *     rnn_dataset_from_sentences/_texts with a model, rnn_model_get_task_info, rnn_model_label,
+ *     rnn_model_predict_v2, rnn_model_evaluate_dataset_v2.
  *   Every kind: rnn_model_get_kind, rnn_model_destroy, rnn_model_save_file/_to_memory,
  *   rnn_model_load_file/_from_memory, and the rnn_trainer_* functions on the trainer made for it.
  * A sequence model keeps its input vocabulary (words or characters of its training file) and its
