@@ -102,7 +102,7 @@ public static class ModelFile
 
     /// <summary>Checks every section against the config before allocating anything of the config's
     /// size: a small forged file cannot make the loader allocate a large model.</summary>
-    private static LoadedModel Load(CheckpointReader reader, KernelSet? kernels)
+    internal static LoadedModel Load(CheckpointReader reader, KernelSet? kernels)
     {
         LanguageModelConfig config = ModelJson.ReadConfig(Blob(reader, "model.json"));
         Vocabulary vocabulary;
