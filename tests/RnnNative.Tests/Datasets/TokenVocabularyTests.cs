@@ -1,3 +1,4 @@
+using RnnNative.Data;
 using RnnNative.Datasets;
 
 namespace RnnNative.Tests.Datasets;
@@ -41,5 +42,40 @@ public class TokenVocabularyTests
         Assert.Equal((TokenUnit.Characters, true, 3), (read.Unit, read.Lowercase, read.Count));
         Assert.Equal(["y", "x", "<unk>"], Enumerable.Range(0, 3).Select(read.UnitText));
         Assert.Throws<InvalidDataException>(() => TokenVocabulary.Deserialize([7, 0, .. vocabulary.Serialize()[2..]]));
+    }
+
+    [Fact]
+    public void A_sequence_to_sequence_vocabulary_puts_the_special_tokens_first_and_maps_unknowns_to_their_unknown()
+    {
+        TokenVocabulary vocabulary = TokenVocabulary.BuildWithSpecialTokens(["b", "a", "c", "a", "b", "d", "a", "<s>"], TokenUnit.Words, maxUnits: 2);
+
+        Assert.True(vocabulary.HasSpecialTokens);
+        Assert.Equal(["<pad>", "<s>", "</s>", "<unk>", "a", "b"], vocabulary.Tokens);
+        Assert.Equal((SpecialTokens.Count + 2, SpecialTokens.Unknown), (vocabulary.Count, vocabulary.UnknownId));
+        Assert.Equal([4, 5, SpecialTokens.Unknown, SpecialTokens.Unknown, SpecialTokens.Unknown], new[] { "a", "b", "c", "never seen", "<s>" }.Select(vocabulary.Id));
+    }
+
+    [Fact]
+    public void Encode_and_decode_go_through_units_and_leave_the_special_tokens_out_of_the_text()
+    {
+        TokenVocabulary words = TokenVocabulary.BuildWithSpecialTokens(["go", "home", "go"], TokenUnit.Words, lowercase: true);
+        TokenVocabulary characters = TokenVocabulary.BuildWithSpecialTokens(["1", "2", "+"], TokenUnit.Characters);
+
+        Assert.Equal([4, 5, SpecialTokens.Unknown], words.Encode("Go home now"));
+        Assert.Equal("go home <unk>", words.Decode([SpecialTokens.Start, 4, 5, SpecialTokens.Unknown, SpecialTokens.End, SpecialTokens.Padding]));
+        Assert.Equal("12+1", characters.Decode(characters.Encode("12+1")));
+    }
+
+    [Fact]
+    public void Serialized_sequence_to_sequence_vocabularies_read_back_with_their_layout()
+    {
+        TokenVocabulary vocabulary = TokenVocabulary.BuildWithSpecialTokens(["x", "y", "y"], TokenUnit.Characters, lowercase: true);
+
+        TokenVocabulary read = TokenVocabulary.Deserialize(vocabulary.Serialize());
+
+        Assert.Equal((TokenUnit.Characters, true, true), (read.Unit, read.Lowercase, read.HasSpecialTokens));
+        Assert.Equal(["<pad>", "<s>", "</s>", "<unk>", "y", "x"], read.Tokens);
+        Assert.False(TokenVocabulary.Deserialize(TokenVocabulary.Build(["x"], TokenUnit.Words).Serialize()).HasSpecialTokens);
+        Assert.Throws<InvalidDataException>(() => TokenVocabulary.Deserialize([1, 4, .. vocabulary.Serialize()[2..]]));
     }
 }

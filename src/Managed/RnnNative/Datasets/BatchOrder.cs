@@ -1,12 +1,13 @@
 namespace RnnNative.Datasets;
 
-/// <summary>How a <see cref="SequenceBatcher"/> groups and orders the sequences of an epoch.</summary>
+/// <summary>How a <see cref="Batcher{TBatch}"/> (of sequences or pairs) groups and orders the examples of an epoch.</summary>
 public enum BatchOrder
 {
     /// <summary>
-    /// Training: shuffle, cut into chunks of <see cref="SequenceBatcher.ChunkBatches"/>·B sequences, sort each
-    /// chunk by length, cut it into batches and shuffle the order of all batches. Sequences of a batch have
-    /// similar lengths, so padding costs little, and batches still come in a random order.
+    /// Training: shuffle, cut into chunks of <see cref="Batcher{TBatch}.ChunkBatches"/>·B sequences, sort each
+    /// chunk by length (pairs: source length, then target length), cut it into batches and shuffle the order of
+    /// all batches. Sequences of a batch have similar lengths, so padding costs little, and batches still come
+    /// in a random order.
     /// </summary>
     Bucketed = 0,
 

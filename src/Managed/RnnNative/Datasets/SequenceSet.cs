@@ -166,16 +166,26 @@ public sealed class SequenceSet
     /// </summary>
     public (SequenceSet Train, SequenceSet Validation) Split(double validationFraction, ulong seed)
     {
+        (int[] train, int[] validation) = SplitExamples(Count, validationFraction, seed);
+        return (Subset(train), Subset(validation));
+    }
+
+    /// <summary>
+    /// The examples 0..<paramref name="count"/>-1 split as <see cref="Split"/> does: floor(count·<paramref name="validationFraction"/>)
+    /// held out by a permutation drawn from <paramref name="seed"/>, each part in ascending order.
+    /// </summary>
+    internal static (int[] Train, int[] Validation) SplitExamples(int count, double validationFraction, ulong seed)
+    {
         if (!(validationFraction >= 0 && validationFraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "must be in [0, 1)");
         }
-        int[] order = Permutation(Count, new SeededRandom(seed));
-        int held = (int)Math.Floor(Count * validationFraction);
+        int[] order = Permutation(count, new SeededRandom(seed));
+        int held = (int)Math.Floor(count * validationFraction);
         int[] validation = order[..held], train = order[held..];
         Array.Sort(validation);
         Array.Sort(train);
-        return (Subset(train), Subset(validation));
+        return (train, validation);
     }
 
     /// <summary>0..n-1 shuffled by Fisher-Yates with <paramref name="random"/>.</summary>
@@ -197,7 +207,8 @@ public sealed class SequenceSet
         }
     }
 
-    private static int[] OffsetsOf(ReadOnlySpan<int> lengths)
+    /// <summary>[n+1] running sums of <paramref name="lengths"/> [n], each at least 1 (a sequence without timesteps is an error).</summary>
+    internal static int[] OffsetsOf(ReadOnlySpan<int> lengths)
     {
         int[] offsets = new int[lengths.Length + 1];
         for (int i = 0; i < lengths.Length; i++)
