@@ -49,7 +49,7 @@ public class ModelOptionFilesTests
         Assert.Equal(1, ModelFile.SchemaFor(s_irnn));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru }));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru, Input = InputEncoding.OneHot, EmbeddingSize = 0 }));
-        Assert.Equal(3, ModelFile.SchemaVersion);
+        Assert.Equal(4, ModelFile.SchemaVersion);
         Assert.Equal(ModelFile.SchemaVersion, PyTorchExchange.SchemaVersion);
     }
 
