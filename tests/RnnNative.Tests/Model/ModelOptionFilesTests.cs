@@ -56,9 +56,9 @@ public class ModelOptionFilesTests
     [Fact]
     public void A_newer_schema_asks_for_an_update_of_rnnnative()
     {
-        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 4"));
+        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 5"));
         string message = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(file)).Message;
-        Assert.Contains("schema 4; this RnnNative reads up to 3: update RnnNative", message);
+        Assert.Contains("schema 5; this RnnNative reads up to 4: update RnnNative", message);
     }
 
     [Fact]
