@@ -219,6 +219,23 @@ public class JordanLanguageModelTests
     }
 
     [Fact]
+    public void Embedding_dropout_acts_in_training_only_with_masks_drawn_per_update()
+    {
+        LanguageModel dropped = new(s_configs["embedding-tanh"] with { Dropout = 0.5f }, KernelSet.For(KernelPath.Scalar));
+        dropped.Initialize(new Random(3));
+        LanguageModel plain = Create("embedding-tanh");
+        Random random = new(11);
+        int[] inputs = RandomTokens(Steps * Batch, random), targets = RandomTokens(Steps * Batch, random);
+        double Train(LanguageModel model, long update) => model.TrainWindow(inputs, targets, Steps, new RecurrentState(model.Config, Batch), seed: 1, update: update);
+        double Evaluate(LanguageModel model) => model.EvaluateWindow(inputs, targets, Steps, new RecurrentState(model.Config, Batch));
+
+        Assert.Equal(Evaluate(plain), Evaluate(dropped));   // the same weights, nothing dropped
+        Assert.Equal(Train(dropped, 0), Train(dropped, 0));
+        Assert.NotEqual(Train(dropped, 0), Train(dropped, 1));
+        Assert.NotEqual(Evaluate(dropped), Train(dropped, 0));
+    }
+
+    [Fact]
     public void A_file_saves_and_loads_the_weights_and_the_exchange_and_bfloat16_steps_are_refused()
     {
         LanguageModel model = Create("onehot-relu");
