@@ -253,8 +253,12 @@ enum {
     RNN_CELL_GRU = 2,    /* since 0.3.0: PyTorch nn.GRU gate order (r, z, n) */
     RNN_CELL_JORDAN = 3  /* since 0.4.0: Jordan (1986): h_t = f(W_ih x_t + W_yh y_{t-1} + b), y_t the output
                             layer's activations (softmax probabilities, or the regressor's values),
-                            y_0 = 0; one forward layer; sequence models only (rnn_model_create fails
-                            with RNN_E_INVALID_ARGUMENT naming config->cell) */
+                            y_0 = 0; one forward layer. In 0.4.0 sequence models only (rnn_model_create
+                            failed with RNN_E_INVALID_ARGUMENT naming config->cell); since 0.5.0 also
+                            language models: layers must be 1 (else RNN_E_INVALID_ARGUMENT naming
+                            config->layers, whose default 2 is a stack's), dropout only with an embedding,
+                            y (the softmax, V floats per stream) carried between training windows and
+                            steps as a stack's hidden state is; steps in float32 only, no safetensors */
 };
 
 typedef int32_t rnn_activation;
@@ -340,7 +344,8 @@ enum {
  * precision it started with); the first step after a change converts the weights once. Fails:
  * RNN_E_INVALID_HANDLE; RNN_E_INVALID_ARGUMENT naming "precision" (not an RNN_PRECISION_* value);
  * the precision is then unchanged. Thread-safe, also while states of the model step.
- * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (no single-stream steps). */
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (no single-stream steps). Since 0.5.0:
+ * RNN_E_UNSUPPORTED for RNN_PRECISION_BF16 on a Jordan language model (it steps in float32 only). */
 RNN_API rnn_status rnn_model_set_step_precision(rnn_model* model, rnn_precision precision);
 
 /* The step precision of `model` (RNN_PRECISION_F32 until set). Thread-safe.
@@ -408,12 +413,13 @@ RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* 
  * vocabulary. Written atomically. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary
  * size mismatch, NULL path), RNN_E_IO. Not concurrently with training the model.
  * Appeared with the Python binding (0.1.0 series).
- * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (its file is rnn_model_save_file's). */
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (its file is rnn_model_save_file's). Since
+ * 0.5.0: RNN_E_UNSUPPORTED for a Jordan language model (PyTorch has no module for it; rnn_model_save_file). */
 RNN_API rnn_status rnn_model_export_safetensors(const rnn_model* model, const rnn_vocab* vocab, const char* path);
 
 /* As rnn_model_export_safetensors, into memory: *out_data (free with rnn_free) holds *out_size
  * bytes, the exact content of the file. On failure both are NULL/0. Since 0.4.0:
- * RNN_E_UNSUPPORTED for a sequence model. */
+ * RNN_E_UNSUPPORTED for a sequence model; since 0.5.0 for a Jordan language model. */
 RNN_API rnn_status rnn_model_export_safetensors_to_memory(const rnn_model* model, const rnn_vocab* vocab, void** out_data, size_t* out_size);
 
 /* Imports a safetensors file of a CharRnn state_dict (F32, F16 or BF16; e.g. saved from PyTorch).
