@@ -23,7 +23,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 _KINDS = {"byte": 0, "char": 1, "word": 2}
 _KIND_NAMES = {v: k for k, v in _KINDS.items()}
-_CELLS = {"elman": 0, "lstm": 1, "gru": 2}
+_CELLS = {"elman": 0, "lstm": 1, "gru": 2, "jordan": 3}
 _CELL_NAMES = {v: k for k, v in _CELLS.items()}
 _ACTIVATIONS = {"tanh": 0, "relu": 1}
 _ACTIVATION_NAMES = {v: k for k, v in _ACTIVATIONS.items()}
@@ -244,8 +244,8 @@ class ModelConfig:
     vocab_size: int
     embedding: int            # 0 with input="one-hot"
     hidden: int
-    layers: int = 2           # the engine's default (rnn_model_config_init), as Model.lstm's and rnn train's
-    cell: str = "lstm"
+    layers: int = 2           # the engine's default (rnn_model_config_init), as Model.lstm's and rnn train's; jordan: 1
+    cell: str = "lstm"        # or "gru", "elman", "jordan" (one layer that feeds back its softmax output, Model.jordan)
     activation: str = "tanh"
     input: str = "embedding"  # or "one-hot": layer 0 reads the token's one-hot vector (char-rnn), no embedding
     dropout: float = 0.0      # p in training: on the embedding, between layers, before the output layer
@@ -354,6 +354,17 @@ class Model(_Handle):
         init="identity" (with activation="relu"): IRNN, W_hh = identity_scale * I, biases 0, W_ih ~ N(0, 0.001^2)."""
         options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional)
         return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "elman", activation, options), seed)
+
+    @classmethod
+    def jordan(cls, vocab: Vocabulary, hidden: Optional[int] = None, embedding: Optional[int] = None,
+               activation: str = "tanh", seed: int = 0, *, dropout: float = 0.0) -> "Model":
+        """A Jordan network (Jordan 1986): one layer that feeds back its previous output, the softmax over the
+        vocabulary, instead of its hidden state: h_t = f(W_ih x_t + W_yh y_{t-1} + b), y_t = softmax(W_out h_t + b_out).
+        The y it ends a training window with starts the next, as a stack's hidden state does. hidden defaults to
+        the engine's 128; embedding=0: one-hot input (then dropout must be 0). Steps and sampling run in float32
+        only (step_precision "bf16" raises), and it has no PyTorch exchange file (save() it)."""
+        options = dict(dropout=dropout, init="default", identity_scale=1.0, bidirectional=False)
+        return cls.create(vocab, _shape(len(vocab), embedding, hidden, 1, "jordan", activation, options), seed)
 
     @classmethod
     def tagger(cls, **options: Any) -> "Tagger":

@@ -166,6 +166,14 @@ class TaskMetrics(Structure):
                 ("macro_f1", c_double), ("mse", c_double), ("mae", c_double), ("sequences", c_int64)]
 
 
+# Since 0.5.0.
+
+class TaskInfo(Structure):
+    _fields_ = [("struct_size", c_uint32), ("kind", c_int32), ("target", c_int32), ("outputs", c_int32),
+                ("per_timestep", c_int32), ("vocab_size", c_int32), ("feature_size", c_int32), ("unit", c_int32),
+                ("lowercase", c_int32)]
+
+
 PROGRESS_FN = CFUNCTYPE(c_int, POINTER(Progress), c_void_p)
 TEXT_FN = CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p)
 
@@ -267,6 +275,13 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_model_predict": (STATUS, [H, H, P, SIZE, OUT_SIZE]),
     "rnn_model_predict_file": (STATUS, [H, H, c_char_p]),
     "rnn_trainer_create_for_dataset": (STATUS, [H, H, H, POINTER(TrainerConfig), OUT_H]),
+    # Since 0.5.0
+    "rnn_dataset_from_sentences": (STATUS, [POINTER(DatasetConfig), P, SIZE, P, SIZE, P, H, OUT_H]),
+    "rnn_dataset_from_texts": (STATUS, [POINTER(DatasetConfig), P, SIZE, P, H, OUT_H]),
+    "rnn_model_get_task_info": (STATUS, [H, POINTER(TaskInfo)]),
+    "rnn_model_label": (STATUS, [H, c_int32, P, SIZE, OUT_SIZE]),
+    "rnn_model_predict_v2": (STATUS, [H, H, c_int32, P, SIZE, OUT_SIZE, c_char_p]),
+    "rnn_model_evaluate_dataset_v2": (STATUS, [H, H, c_int32, POINTER(TaskMetrics), P, SIZE, OUT_SIZE, c_char_p]),
 }
 
 
@@ -284,15 +299,26 @@ _C_NAMES = re.compile(r"\bconfig->|\b(" + "|".join(PYTHON_NAMES) + r")\b")
 _ARRAYS = {"ids": "data", "features": "data", "classes": "targets", "values": "targets"}
 # fit() of a sequence model names the trainer fields as scikit-learn users expect.
 _FIT = {"config->clip_norm": "clip", "config->eval_every": "evaluate_every", "config->max_steps": "updates"}
+# Lists of strings: the library names the C arrays ("tokens", "tags"; "texts", "labels"); the user passed data, targets.
+_SENTENCES = {"tokens": "data", "tags": "targets"}
+_TEXTS = {"texts": "data", "labels": "targets"}
 PYTHON_ARGUMENTS = {"rnn_model_evaluate": {"corpus": "text"}, "rnn_dataset_from_tokens": _ARRAYS,
-                    "rnn_dataset_from_floats": _ARRAYS, "rnn_trainer_create_for_dataset": _FIT}
+                    "rnn_dataset_from_floats": _ARRAYS, "rnn_trainer_create_for_dataset": _FIT,
+                    "rnn_dataset_from_sentences": _SENTENCES, "rnn_dataset_from_texts": _TEXTS}
+# ... and places in them: "tokens[7] (sentence 2, token 1)" of the flat C array is data[2][1] of the nested lists, "texts[3]" data[3].
+_PLACE = re.compile(r"^(tokens|tags|texts|labels)(?:\[\d+\] \(sentence (\d+), token (\d+)\)|(\[\d+\]))")
 
 
 def python_message(message: str, function: str = "") -> str:
     """The library's message in the names of the Python API."""
-    for c_name, python_name in PYTHON_ARGUMENTS.get(function, {}).items():
+    names = PYTHON_ARGUMENTS.get(function, {})
+    for c_name, python_name in names.items():
         if message.startswith(c_name + ":"):
             message = python_name + message[len(c_name):]
+    place = _PLACE.match(message)
+    if place and place.group(1) in names:
+        index = f"[{place.group(2)}][{place.group(3)}]" if place.group(2) else place.group(4)
+        message = names[place.group(1)] + index + message[place.end():]
     return _C_NAMES.sub(lambda m: PYTHON_NAMES[m.group(1)] if m.group(1) else "", message)
 
 

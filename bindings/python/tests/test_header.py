@@ -76,3 +76,5 @@ def test_struct_sizes_match_the_c_layouts():
     assert ctypes.sizeof(_native.DatasetInfo) == 48
     assert ctypes.sizeof(_native.TaskModelConfig) == 56
     assert ctypes.sizeof(_native.TaskMetrics) == 88
+    # Since 0.5.0.
+    assert ctypes.sizeof(_native.TaskInfo) == 36

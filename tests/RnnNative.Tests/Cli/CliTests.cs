@@ -181,6 +181,34 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_jordan_language_model_trains_samples_evaluates_resumes_and_is_shown_by_info()
+    {
+        string data = WriteCorpus(), model = PathOf("jordan.rnn");
+        // One layer without --layers: a Jordan network does not take a stack's default of 2.
+        (int code, string output, string error) = Rnn([.. TinyTraining(data, model, 6), "--cell", "jordan"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("validation loss", output);
+        Assert.Contains("model: JORDAN 1x16 (tanh), embedding 8,", Rnn("info", "--model", model).Output);
+        (code, output, error) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "30", "--seed", "3");
+        Assert.True(code == 0, error);
+        Assert.StartsWith("the ", output);
+        (code, output, error) = Rnn("eval", "--model", model, "--data", data);
+        Assert.True(code == 0, error);
+        Assert.Contains("bits per character", output);
+        (code, output, error) = Rnn("train", "--resume", model, "--data", data, "--steps", "8");
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 6", output);
+
+        (code, _, error) = Rnn("sample", "--model", model, "--precision", "bf16", "--seed", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("steps in float32 only", error);
+        AssertOneLine(error);
+        (code, _, error) = Rnn([.. TinyTraining(data, PathOf("two.rnn"), 2), "--cell", "jordan", "--layers", "2"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--layers: a Jordan network has one recurrent layer", error);
+    }
+
+    [Fact]
     public void Without_data_it_trains_on_the_addition_corpus_and_answers_new_sums()
     {
         (int code, string output, string error) = Rnn("train", "--checkpoint", PathOf("add.rnn"), "--steps", "3", "--eval-every", "0", "--sample-length", "0");

@@ -49,16 +49,16 @@ public class ModelOptionFilesTests
         Assert.Equal(1, ModelFile.SchemaFor(s_irnn));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru }));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru, Input = InputEncoding.OneHot, EmbeddingSize = 0 }));
-        Assert.Equal(3, ModelFile.SchemaVersion);
+        Assert.Equal(4, ModelFile.SchemaVersion);
         Assert.Equal(ModelFile.SchemaVersion, PyTorchExchange.SchemaVersion);
     }
 
     [Fact]
     public void A_newer_schema_asks_for_an_update_of_rnnnative()
     {
-        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 4"));
+        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 5"));
         string message = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(file)).Message;
-        Assert.Contains("schema 4; this RnnNative reads up to 3: update RnnNative", message);
+        Assert.Contains("schema 5; this RnnNative reads up to 4: update RnnNative", message);
     }
 
     [Fact]

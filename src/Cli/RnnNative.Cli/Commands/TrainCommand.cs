@@ -29,7 +29,7 @@ internal static class TrainCommand
                    (classify needs --data); the model, training, limits, output and resume options below apply,
                    --seq-length, --vocab-size, --sample-length and --init-from do not
           lm data  --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
-          model    --cell lstm|gru|elman|jordan (jordan: not lm)  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
+          model    --cell lstm|gru|elman|jordan (jordan: one layer feeding back its output)  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
                    --dropout 0 (p in training: embedding, between layers, before the output)
                    --init default|identity (identity: IRNN, elman only, best with relu)  --identity-scale 1 (with identity)
                    --bidirectional (whole-sequence tasks only: a language model refuses it)

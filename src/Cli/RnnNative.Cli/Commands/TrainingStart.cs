@@ -254,12 +254,14 @@ internal sealed class TrainingStart
         int hidden = args.Int("hidden", d.HiddenSize, min: 1);
         int embedding = args.Int("embedding", d.Input == InputEncoding.OneHot ? 0 : (d with { HiddenSize = hidden }).WithDefaults().EmbeddingSize, min: 0);
         RecurrentInitialization initialization = args.Choice("init", d.Initialization, ModelChoices.Initializations);
+        CellType cell = args.Choice("cell", d.Cell, ModelChoices.Cells);
         LanguageModelConfig config = d with
         {
             EmbeddingSize = embedding,
-            Cell = args.Choice("cell", d.Cell, ModelChoices.Cells),
+            Cell = cell,
             HiddenSize = hidden,
-            Layers = args.Int("layers", d.Layers, min: 1, max: 64),
+            // A Jordan network has one layer: --cell jordan alone does not inherit a stack's default of 2.
+            Layers = args.Int("layers", LanguageModelConfig.DefaultLayersOf(cell, d.Layers), min: 1, max: 64),
             Activation = args.Choice("activation", d.Activation, ModelChoices.Activations),
             Input = embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding,
             Dropout = args.Float("dropout", d.Dropout),

@@ -106,11 +106,11 @@ internal sealed class EmbeddingInput : TokenInput
         Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, InputWeights(Stack.Parameters), E, 1f, _embeddingGradient, E);
     }
 
-    public override ReadOnlySpan<float> Rows(SequenceBatch batch, ForwardMode mode) => Embed(batch.Tokens, mode);
+    public override ReadOnlySpan<float> Rows(ReadOnlySpan<int> tokens, ForwardMode mode) => Embed(tokens, mode);
 
     public override Span<float> RowGradients(int rows) => _dEmbedded.AsSpan(0, rows * E);
 
-    public override void BackwardRows(SequenceBatch batch) => ScatterRowGradients(batch.Tokens);
+    public override void BackwardRows(ReadOnlySpan<int> tokens) => ScatterRowGradients(tokens);
 
     /// <summary>x_r = embedding[token_r] [T*B, E], dropped in training: what layer 0 reads when nothing is gathered, and the
     /// rows a part without a stack reads (valid until the next call; <see cref="RowGradients"/> takes their gradient).</summary>

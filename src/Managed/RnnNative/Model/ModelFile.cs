@@ -23,6 +23,8 @@ public sealed record LoadedModel(LanguageModel Model, Vocabulary Vocabulary, Tra
 /// training.json        blob    options, step, data position, clocks, best loss, loss curves, the data's record (resumable files only)
 /// training.optimizer.{i}, training.hidden, training.cell                                       (resumable files only)
 /// </code>
+/// A Jordan network (schema 4) has <c>rnn.weight_ih_l0</c>, <c>rnn.weight_yh_l0</c>, <c>rnn.bias_l0</c> and the decoder in
+/// place of the stack's tensors, and its training.hidden holds the y it carries [1, B, V].
 /// Loading checks every section against the config it declares and rejects anything else with a
 /// <see cref="CheckpointFormatException"/> that says what is wrong.
 /// </summary>
@@ -33,12 +35,12 @@ public static class ModelFile
 
     /// <summary>The newest version of the section layout above that this build reads (the container
     /// has its own version). Schema 2 added one-hot input (model.json "input": "one_hot", no
-    /// embedding.weight); schema 3 (0.3.0) cells beyond Elman and LSTM (GRU). Each model is written
+    /// embedding.weight); schema 3 (0.3.0) cells beyond Elman and LSTM (GRU); schema 4 (0.5.0) the Jordan network. Each model is written
     /// with the oldest schema that describes it, so older builds read every model they can run and
     /// reject the others with "update RnnNative" (not with a confusing "unknown cell"). Dropout and
     /// identity initialization need no new schema: older readers ignore their fields, and the weights
     /// mean the same.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     /// <summary>The oldest schema that describes a model of <paramref name="config"/>: its cell's (<see cref="CellKind.FirstSchema"/>), and 2 for one-hot input.</summary>
     internal static int SchemaFor(LanguageModelConfig config) =>
@@ -102,7 +104,7 @@ public static class ModelFile
 
     /// <summary>Checks every section against the config before allocating anything of the config's
     /// size: a small forged file cannot make the loader allocate a large model.</summary>
-    private static LoadedModel Load(CheckpointReader reader, KernelSet? kernels)
+    internal static LoadedModel Load(CheckpointReader reader, KernelSet? kernels)
     {
         LanguageModelConfig config = ModelJson.ReadConfig(Blob(reader, "model.json"));
         Vocabulary vocabulary;
@@ -129,11 +131,11 @@ public static class ModelFile
         {
             try
             {
-                stateLength = BufferLength.Of("batch_size", "the training state [L, B, H]", config.Layers, options.BatchSize, config.HiddenSize);
+                stateLength = BufferLength.Of("batch_size", "the training state [L, B, H]", config.Layers, options.BatchSize, config.StateSize);
             }
             catch (ArgumentOutOfRangeException)
             {
-                throw new CheckpointFormatException($"training.json's batch size {options.BatchSize} is impossibly large for {config.Layers} layers of {config.HiddenSize} units.");
+                throw new CheckpointFormatException($"training.json's batch size {options.BatchSize} is impossibly large for {config.Layers} layers of {config.StateSize} state units.");
             }
             ExpectTensor(reader, "training.hidden", [stateLength]);
             ExpectTensor(reader, "training.cell", [config.Recurrent.Kind.HasCellState ? stateLength : 0]);

@@ -91,8 +91,9 @@ public static class PyTorchExchange
         writer.SetMetadata("format", "pt");
         writer.SetMetadata("rnnnative.schema", Invariant(ModelFile.SchemaFor(c)));
         CellKind cell = CellKind.Of(c.Cell);
-        // A language model's cell is a stack cell (validated), and every stack cell has a PyTorch module.
-        writer.SetMetadata("cell", cell.PyTorchName!);
+        string pyTorchName = cell.PyTorchName
+            ?? throw new NotSupportedException($"a {cell.DisplayName} network has no PyTorch module, so it has no PyTorch exchange file: save it as an RnnNative model file instead.");
+        writer.SetMetadata("cell", pyTorchName);
         if (cell.HasActivation)
         {
             writer.SetMetadata("nonlinearity", c.Activation == Activation.Relu ? "relu" : "tanh");

@@ -59,7 +59,7 @@ public sealed class TextGenerator
         }
         stopStrings ??= [];
         int streams = primes.Count, vocabularySize = _vocabulary.Count;
-        RecurrentState state = new(_model.Config.Recurrent, streams);
+        RecurrentState state = new(_model.Config, streams);
         float[] logits = new float[streams * vocabularySize];
         int[] next = new int[streams];
         SeededRandom[] randoms = new SeededRandom[streams];
@@ -101,7 +101,7 @@ public sealed class TextGenerator
 
     private IEnumerable<string> StreamIterator(string prime, int maxTokens, ulong seed, IReadOnlyList<string> stopStrings)
     {
-        RecurrentState state = new(_model.Config.Recurrent, 1);
+        RecurrentState state = new(_model.Config, 1);
         float[] logits = new float[_vocabulary.Count];
         SeededRandom random = new(seed);
         TokenDecoder decoder = _vocabulary.CreateDecoder();
@@ -149,7 +149,7 @@ public sealed class TextGenerator
         // before its start, with its state reset to zero when its real prime begins.
         int longest = encoded.Max(e => e.Length);
         int[] tokens = new int[streams];
-        int stateSize = _model.Config.HiddenSize;
+        int stateSize = _model.Config.StateSize;
         for (int t = 0; t < longest; t++)
         {
             for (int s = 0; s < streams; s++)
@@ -165,14 +165,15 @@ public sealed class TextGenerator
         }
     }
 
-    private static void ResetStream(RecurrentState state, int stream, int hiddenSize)
+    /// <summary>Zeroes one stream's rows of every layer of the state, <paramref name="stateSize"/> wide (H, or a Jordan network's V).</summary>
+    private static void ResetStream(RecurrentState state, int stream, int stateSize)
     {
-        int layers = state.Hidden.Length / (state.Batch * hiddenSize);
+        int layers = state.Hidden.Length / (state.Batch * stateSize);
         for (int layer = 0; layer < layers; layer++)
         {
-            int at = (layer * state.Batch + stream) * hiddenSize;
-            state.Hidden.AsSpan(at, hiddenSize).Clear();
-            if (state.Cell.Length > 0) state.Cell.AsSpan(at, hiddenSize).Clear();
+            int at = (layer * state.Batch + stream) * stateSize;
+            state.Hidden.AsSpan(at, stateSize).Clear();
+            if (state.Cell.Length > 0) state.Cell.AsSpan(at, stateSize).Clear();
         }
     }
 

@@ -170,6 +170,22 @@ internal struct TaskMetrics
     public long Sequences;
 }
 
+// Since 0.5.0.
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct TaskInfo
+{
+    public uint StructSize;
+    public int Kind;
+    public int Target;
+    public int Outputs;
+    public int PerTimestep;
+    public int VocabSize;
+    public int FeatureSize;
+    public int Unit;               // -1: no text inputs
+    public int Lowercase;
+}
+
 #pragma warning restore CS0649
 
 /// <summary>Reads and writes versioned structs: never more than the caller's struct_size bytes.</summary>
