@@ -1,13 +1,15 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
+using RnnNative.Randomness;
 
 namespace RnnNative.Model;
 
 /// <summary>
 /// A char-rnn style language model over windows of T timesteps and B parallel streams, composed of three
 /// parts: an input part over tokens (<see cref="EmbeddingInput"/> or <see cref="OneHotInput"/>), the
-/// recurrent stack, and a softmax output part (<see cref="SoftmaxHead"/>):
+/// recurrent stack, and a softmax output part (<see cref="SoftmaxHead"/>, or the class-factored <see cref="ClassSoftmaxHead"/>
+/// of <see cref="SoftmaxKind.Class"/>, which never forms the V logits in training and evaluation):
 /// <code>
 /// x_t      = embedding[token_t]                       [T*B, E]    (one-hot input: onehot(token_t) [T*B, V])
 /// h_t      = stack(x_t, state)                        [T*B, H]
@@ -23,7 +25,7 @@ namespace RnnNative.Model;
 public sealed class LanguageModel
 {
     private readonly TokenInput _input;
-    private readonly SoftmaxHead _head;
+    private readonly LanguageModelHead _head;
     private int _largestWindow;                   // T*B of the largest window whose buffer sizes were validated
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
     private SingleTokenStep? _singleTokenStep;
@@ -37,7 +39,7 @@ public sealed class LanguageModel
         Kernels = kernels ?? KernelSet.Active;
         Stack = new RecurrentStack(config.Recurrent, Kernels);
         _input = TokenInput.Create(config.Input, config.VocabularySize, config.EmbeddingSize, config.Dropout, Stack, Kernels);
-        _head = new SoftmaxHead(Kernels, config.VocabularySize, config.HiddenSize, config.Dropout, place: config.Layers);
+        _head = LanguageModelHead.Create(config, Kernels);
         Version = new WeightVersion();
         _stepWeights = new StepWeightsCache();
         Blocks = CreateBlocks();
@@ -101,8 +103,34 @@ public sealed class LanguageModel
     /// <summary>The embedding [V, E] (empty with one-hot input).</summary>
     internal ReadOnlySpan<float> EmbeddingWeights => _input.Embedding;
 
-    /// <summary>W_out [V, H] followed by b_out [V].</summary>
-    internal ReadOnlySpan<float> OutputWeights => _head.Weights;
+    /// <summary>W_out [V, H] followed by b_out [V], the rows in <see cref="Classes"/>' order with the class-factored softmax.</summary>
+    internal ReadOnlySpan<float> OutputWeights => _head.WordWeights;
+
+    /// <summary>The output part (a single-token step finishes its logits with it).</summary>
+    internal LanguageModelHead Head => _head;
+
+    /// <summary>The word classes of a class-factored softmax (<see cref="SoftmaxKind.Class"/>); null for the full softmax.
+    /// A new model starts with <see cref="WordClasses.Contiguous"/>, which a <see cref="Training.Trainer"/> replaces by the
+    /// training corpus's frequency classes before its first update (<see cref="SetClasses"/>); files keep them.</summary>
+    public WordClasses? Classes => _head.Classes;
+
+    /// <summary>Gives a class-factored model the word classes <paramref name="classes"/> (of V tokens and K classes),
+    /// moving each word's output row with it. Meant for a model that has not trained yet: gradients and optimizer
+    /// state are not moved. Shared with replicas.</summary>
+    public void SetClasses(WordClasses classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        if (_head is not ClassSoftmaxHead head)
+        {
+            throw new InvalidOperationException("the model has a full softmax, which has no word classes.");
+        }
+        if (classes.VocabularySize != V || classes.Count != Config.ClassCount)
+        {
+            throw new ArgumentException($"the classes are {classes.Count} of {classes.VocabularySize} tokens; the model has {Config.ClassCount} of {V}.", nameof(classes));
+        }
+        head.SetClasses(classes);
+        MarkWeightsChanged();
+    }
 
     private int V => Config.VocabularySize;
 
@@ -218,11 +246,46 @@ public sealed class LanguageModel
             return;
         }
         int rows = Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
-        _head.Logits(rows).CopyTo(logits);
+        _head.WriteLogits(Stack.Output, rows, logits);
     }
 
-    /// <summary>Runs the input part, the stack and the output part (its logits), dropping units in a training
-    /// <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
+    /// <summary>
+    /// One step for B independent streams that draws each stream's next token into <paramref name="next"/> [B] instead of
+    /// writing logits: reads <paramref name="tokens"/> [B], advances <paramref name="state"/>, draws stream i's token with
+    /// <paramref name="randoms"/>[i] at <paramref name="temperature"/> (0: greedy). With the class-factored softmax it
+    /// forms K + |class| logits per stream, never V: the class from softmax(u / T), then the word within it from
+    /// softmax(v / T) (exactly the model's distribution at T = 1; other temperatures and greedy act on each factor, see
+    /// <see cref="ClassSoftmaxHead"/>). With the full softmax it forms the V logits and draws from softmax(logits / T).
+    /// For top-k or top-p, or the whole distribution, use <see cref="Step"/>.
+    /// </summary>
+    public void SampleStep(ReadOnlySpan<int> tokens, RecurrentState state, float temperature, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!float.IsFinite(temperature) || temperature < 0f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "must be a finite number >= 0 (0: greedy)");
+        }
+        if (tokens.Length != state.Batch || randoms.Length != state.Batch || next.Length != state.Batch)
+        {
+            throw new ArgumentException($"expected {state.Batch} token ids, generators and outputs (one per stream), got {tokens.Length}, {randoms.Length} and {next.Length}.", nameof(tokens));
+        }
+        ReadOnlySpan<float> hidden;
+        if (state.Batch == 1)
+        {
+            _input.CheckTokenIds(tokens, nameof(tokens));
+            _singleTokenStep ??= new SingleTokenStep(this);
+            hidden = _singleTokenStep.RunLayers(_stepWeights.Get(this), tokens[0], state);
+        }
+        else
+        {
+            Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
+            hidden = Stack.Output;
+        }
+        _head.Sample(hidden, state.Batch, temperature, randoms, next);
+    }
+
+    /// <summary>Runs the input part, the stack and, given <paramref name="targets"/>, the output part's forward, dropping
+    /// units in a training <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
     private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int timesteps, RecurrentState state, ForwardMode mode, string inputsName = "inputs")
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -244,7 +307,7 @@ public sealed class LanguageModel
         }
         _input.CheckTokenIds(inputs, inputsName);
         _input.Forward(inputs, timesteps, batch, state, mode);
-        _head.Forward(Stack.Output, rows, mode);
+        if (!targets.IsEmpty) _head.Forward(Stack.Output, targets, rows, mode);
         return rows;
     }
 

@@ -33,6 +33,20 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
     /// <summary>The scale of the identity W_hh of <see cref="RecurrentInitialization.Identity"/>.</summary>
     public float IdentityScale { get; init; } = 1f;
 
+    /// <summary>The output layer: one softmax over all V tokens (default), or class-factored (<see cref="SoftmaxKind.Class"/>).</summary>
+    public SoftmaxKind Softmax { get; init; }
+
+    /// <summary>K, the word classes of a class-factored softmax; 0 asks for <see cref="DefaultClasses"/> (round(sqrt(V))).
+    /// Must be 0 with the full softmax.</summary>
+    public int Classes { get; init; }
+
+    /// <summary>The classes the output layer has: K (or round(sqrt(V)) for 0) with <see cref="SoftmaxKind.Class"/>, 0 with the full softmax.</summary>
+    public int ClassCount => Softmax == SoftmaxKind.Class ? (Classes > 0 ? Classes : DefaultClasses(VocabularySize)) : 0;
+
+    /// <summary>K when none is given, for every front door: round(sqrt(V)), which minimises K + V/K, the logits per
+    /// token when the classes are of equal size (Mikolov et al. 2011).</summary>
+    public static int DefaultClasses(int vocabularySize) => Math.Max(1, (int)Math.Round(Math.Sqrt(vocabularySize)));
+
     /// <summary>H when none is given, for every front door (CLI --hidden, C hidden_size, Python hidden=None): char-rnn's 128.</summary>
     public const int DefaultHiddenSize = 128;
 
@@ -82,12 +96,23 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
         Recurrent.Validate();
         BufferLength.Of(nameof(EmbeddingSize), $"the embedding [V={VocabularySize}, E={EmbeddingSize}]", VocabularySize, EmbeddingSize);
         BufferLength.Of(nameof(HiddenSize), $"the decoder [V={VocabularySize}, H+1={HiddenSize + 1}]", VocabularySize, HiddenSize + 1L);
+        if (!Enum.IsDefined(Softmax))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Softmax), Softmax, "unknown softmax kind");
+        }
+        if (Softmax == SoftmaxKind.Full && Classes != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Classes), Classes, "must be 0 with the full softmax, which has no word classes.");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(Classes, nameof(Classes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Classes, VocabularySize, nameof(Classes));
     }
 
     /// <summary>PyTorch's <c>CharRnn</c> state_dict names and shapes, in file order: <c>embedding.weight</c>
     /// [V, E] (absent with one-hot input), <c>rnn.*</c> (<see cref="RecurrentConfig.TensorShapes"/>),
-    /// <c>decoder.weight</c> [V, H], <c>decoder.bias</c> [V]. Lets loaders check a file against a
-    /// config before allocating the model.</summary>
+    /// <c>decoder.weight</c> [V, H], <c>decoder.bias</c> [V]; with the class-factored softmax first
+    /// <c>decoder.class_weight</c> [K, H] and <c>decoder.class_bias</c> [K], and the rows of <c>decoder.*</c> in the
+    /// model's class order (<see cref="WordClasses"/>). Lets loaders check a file against a config before allocating the model.</summary>
     public IEnumerable<(string Name, int[] Shape)> TensorShapes()
     {
         if (Input != InputEncoding.OneHot)
@@ -97,6 +122,11 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
         foreach ((string name, int[] shape) in Recurrent.TensorShapes())
         {
             yield return ("rnn." + name, shape);
+        }
+        if (Softmax == SoftmaxKind.Class)
+        {
+            yield return ("decoder.class_weight", [ClassCount, HiddenSize]);
+            yield return ("decoder.class_bias", [ClassCount]);
         }
         yield return ("decoder.weight", [VocabularySize, HiddenSize]);
         yield return ("decoder.bias", [VocabularySize]);

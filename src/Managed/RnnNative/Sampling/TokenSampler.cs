@@ -52,7 +52,7 @@ public sealed class TokenSampler
         int vocabularySize = p.Length;
         if (Options.TopK == 0 && Options.TopP >= 1f)
         {
-            return Draw(p, random.NextDouble());
+            return CategoricalDraw.Draw(p, random.NextDouble());
         }
         for (int i = 0; i < vocabularySize; i++) _order[i] = i;
         Array.Sort(_order, _byProbabilityDescending);
@@ -83,30 +83,6 @@ public sealed class TokenSampler
         return sum;
     }
 
-    private static int Draw(ReadOnlySpan<float> p, double uniform)
-    {
-        double total = 0;
-        foreach (float value in p) total += value;
-        double target = uniform * total, cumulative = 0;
-        int last = 0;
-        for (int i = 0; i < p.Length; i++)
-        {
-            if (p[i] <= 0f) continue;
-            cumulative += p[i];
-            last = i;
-            if (target < cumulative) return i;
-        }
-        return last;
-    }
-
     /// <summary>The first index of the largest logit.</summary>
-    public static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best]) best = i;
-        }
-        return best;
-    }
+    public static int ArgMax(ReadOnlySpan<float> logits) => CategoricalDraw.ArgMax(logits);
 }
