@@ -93,7 +93,7 @@ public static class PyTorchExchange
         LanguageModelConfig c = model.Config;
         if (c.Softmax != SoftmaxKind.Full)
         {
-            throw new ArgumentException(ClassSoftmaxRefusal, nameof(model));
+            throw new NotSupportedException(ClassSoftmaxRefusal);
         }
         SafetensorsWriter writer = new();
         writer.SetMetadata("format", "pt");
@@ -149,7 +149,7 @@ public static class PyTorchExchange
         }
         if (config.Softmax != SoftmaxKind.Full)
         {
-            throw new ArgumentException(ClassSoftmaxRefusal, nameof(config));
+            throw new NotSupportedException(ClassSoftmaxRefusal);
         }
         vocabulary ??= VocabularyFromMetadata(reader.Metadata);
         if (vocabulary.Count != config.VocabularySize)

@@ -41,7 +41,7 @@ public sealed class TextGenerator
         _model = model;
         _vocabulary = vocabulary;
         _samplers = Enumerable.Range(0, streams).Select(_ => new TokenSampler(vocabulary.Count, options, model.Kernels)).ToArray();
-        _factored = model.Config.Softmax == SoftmaxKind.Class && !options.IsGreedy && options.TopK == 0 && options.TopP >= 1f;
+        _factored = _samplers[0].SamplesWithoutLogits(model);
     }
 
     /// <summary>Generates from one priming text; yields text pieces as soon as they are complete characters.

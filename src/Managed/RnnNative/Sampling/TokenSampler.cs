@@ -1,4 +1,5 @@
 using RnnNative.Kernels;
+using RnnNative.Model;
 using RnnNative.Randomness;
 
 namespace RnnNative.Sampling;
@@ -31,6 +32,34 @@ public sealed class TokenSampler
 
     /// <summary>Temperature, top-k and top-p.</summary>
     public SamplingOptions Options { get; }
+
+    /// <summary>True when <see cref="LanguageModel.SampleStep"/> draws as these options ask without forming the V logits:
+    /// a class-factored <paramref name="model"/>, a temperature above 0 (acting on each factor), neither top-k nor top-p
+    /// (which rank all V tokens, as greedy does).</summary>
+    public bool SamplesWithoutLogits(LanguageModel model) =>
+        model.Config.Softmax == SoftmaxKind.Class && !Options.IsGreedy && Options.TopK == 0 && Options.TopP >= 1f;
+
+    /// <summary>Feeds <paramref name="token"/> to the single stream <paramref name="state"/> of <paramref name="model"/> and
+    /// draws the next token with <paramref name="random"/>: through <see cref="LanguageModel.SampleStep"/> when
+    /// <see cref="SamplesWithoutLogits"/>, else from <see cref="LanguageModel.Step"/>'s logits by <see cref="Next"/>.</summary>
+    public int Step(LanguageModel model, int token, RecurrentState state, SeededRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Config.VocabularySize != _probabilities.Length)
+        {
+            throw new ArgumentException($"the sampler draws from {_probabilities.Length} tokens but the model has {model.Config.VocabularySize}.", "sampler");
+        }
+        ReadOnlySpan<int> tokens = [token];
+        if (SamplesWithoutLogits(model))
+        {
+            Span<int> next = [0];
+            model.SampleStep(tokens, state, Options.Temperature, [random], next);
+            return next[0];
+        }
+        // The logits go into the probabilities' buffer, which Next copies them to in place.
+        model.Step(tokens, state, _probabilities);
+        return Next(_probabilities, random);
+    }
 
     /// <summary>The next token for <paramref name="logits"/> [V], drawing from <paramref name="random"/>
     /// (no draw at all when greedy).</summary>
