@@ -293,7 +293,8 @@ internal sealed class ClassSoftmaxHead : LanguageModelHead
     /// Per row: the class from softmax(u / T) over the K class logits, then the word from softmax(v / T) over its class's
     /// |c| word logits; V logits are never formed. At T = 1 this draws from the model's P(w | h) exactly. At other T each
     /// factor is sharpened (or flattened) on its own, which is not softmax(log P / T) over all words (that needs every
-    /// class's normaliser); T = 0 takes the most likely class and its most likely word.
+    /// class's normaliser); T = 0 takes the most likely class and its most likely word. Reads the float32 weights:
+    /// a bfloat16 <see cref="LanguageModel.StepPrecision"/> applies to the layers below (and to a step's V word logits).
     /// </summary>
     public override void Sample(ReadOnlySpan<float> input, int rows, float temperature, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
     {
