@@ -282,6 +282,16 @@ enum {
     RNN_INPUT_ONE_HOT = 1     /* layer 0 reads the token's one-hot vector, [V] (char-rnn): no embedding */
 };
 
+/* A language model's output layer (since 0.5.0). Numbers are stable. */
+typedef int32_t rnn_softmax;
+enum {
+    RNN_SOFTMAX_FULL = 0,   /* one softmax over all vocab_size logits (default) */
+    RNN_SOFTMAX_CLASS = 1   /* class-factored (Mikolov et al. 2011): P(w) = P(class(w)) P(w | class(w)), the
+                               tokens grouped into `classes` classes by frequency (fitted on the training
+                               corpus by the first trainer): classes + |class| logits per token in training
+                               and evaluation instead of vocab_size; for word vocabularies */
+};
+
 typedef struct rnn_model_config {
     uint32_t struct_size;
     int32_t vocab_size;          /* V, 2..2^22 (2..2^20 with one-hot input): use rnn_vocab_size of the vocabulary (required) */
@@ -305,6 +315,10 @@ typedef struct rnn_model_config {
     int32_t bidirectional;       /* since 0.3.0: nonzero asks for a bidirectional stack, which a
                                   * language model refuses (RNN_E_INVALID_ARGUMENT naming
                                   * "config->bidirectional"); default 0 */
+    rnn_softmax softmax;         /* since 0.5.0: default RNN_SOFTMAX_FULL */
+    int32_t classes;             /* since 0.5.0: K with RNN_SOFTMAX_CLASS, 1..vocab_size; default 0, which means
+                                  * round(sqrt(vocab_size)); must be 0 with RNN_SOFTMAX_FULL. rnn_model_get_config
+                                  * reports the model's K. */
 } rnn_model_config;
 
 /* Fills *config with the defaults (see the fields). Use the macro. Thread-safe. */
@@ -314,7 +328,8 @@ RNN_API rnn_status rnn_model_config_init_sized(rnn_model_config* config, size_t 
 /* Creates a model initialized as PyTorch does (embedding N(0,1), if any; weights U(+-1/sqrt(H)); since
  * 0.3.0 the recurrent weights as config->init says) from the seed: the same config gives the same
  * weights on every platform. A config of the 0.2.0 size (struct_size 40, without the 0.3.0 fields)
- * keeps working: the fields past its size take their defaults. *out_model is owned by the
+ * or of the 0.3.0 size (56, without the 0.5.0 fields) keeps working: the fields past its size take
+ * their defaults. *out_model is owned by the
  * caller. Fails: RNN_E_INVALID_ARGUMENT naming the field ("config->hidden_size"); since 0.2.0 also
  * when a weight buffer would exceed 2^31 - 57 floats (e.g. an LSTM with hidden_size 65536, or
  * vocab_size x embedding_size 65536 x 65536), naming the field that makes it too large;
@@ -413,8 +428,9 @@ RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* 
  * vocabulary. Written atomically. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary
  * size mismatch, NULL path), RNN_E_IO. Not concurrently with training the model.
  * Appeared with the Python binding (0.1.0 series).
- * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (its file is rnn_model_save_file's). Since
- * 0.5.0: RNN_E_UNSUPPORTED for a Jordan language model (PyTorch has no module for it; rnn_model_save_file). */
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (its file is rnn_model_save_file's).
+ * Since 0.5.0: RNN_E_UNSUPPORTED for a Jordan language model (PyTorch has no module for it) and for a
+ * RNN_SOFTMAX_CLASS model (CharRnn has one nn.Linear over V); rnn_model_save_file saves both. */
 RNN_API rnn_status rnn_model_export_safetensors(const rnn_model* model, const rnn_vocab* vocab, const char* path);
 
 /* As rnn_model_export_safetensors, into memory: *out_data (free with rnn_free) holds *out_size
@@ -523,7 +539,9 @@ typedef int (*rnn_progress_fn)(const rnn_progress* progress, void* user_data);
  * corpus has ids outside the model's vocabulary; since 0.2.0 also naming config->seq_len when a
  * window of seq_len x batch_size is too large for the model's buffers (instead of failing every
  * later train call). Thread-safe.
- * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (rnn_trainer_create_for_dataset). */
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (rnn_trainer_create_for_dataset).
+ * Since 0.5.0: a RNN_SOFTMAX_CLASS model that has not been trained (a new one) gets its word classes
+ * here, from the unigram counts of the corpus's training part; a loaded or trained one keeps its own. */
 RNN_API rnn_status rnn_trainer_create(rnn_model* model, const rnn_corpus* corpus, const rnn_trainer_config* config, rnn_trainer** out_trainer);
 
 /* Destroys the trainer (the model keeps its trained weights). NULL is a no-op. Not during a
@@ -608,7 +626,9 @@ RNN_API rnn_status rnn_state_reset(rnn_state* state);
 /* Feeds `token`, advances the state and writes the next-token logits (vocab_size floats) to
  * (logits, capacity); *needed (may be NULL) = vocab_size. Fails: RNN_E_BUFFER_TOO_SMALL,
  * RNN_E_INVALID_ARGUMENT naming "token" (outside the vocabulary); the state is then not advanced.
- * One thread per state at a time. */
+ * With RNN_SOFTMAX_CLASS (since 0.5.0) the logits are the log-probabilities log P(class) + log P(w | class)
+ * of all vocab_size tokens (their softmax is the model's distribution); rnn_state_sample draws
+ * without forming them. One thread per state at a time. */
 RNN_API rnn_status rnn_state_step(rnn_state* state, int32_t token, float* logits, size_t capacity, size_t* needed);
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -644,6 +664,16 @@ RNN_API void rnn_sampler_destroy(rnn_sampler* sampler);
 /* Draws the next token from (logits, count) (count must be vocab_size); *out_token is -1 on
  * failure. Allocates nothing. One thread per sampler at a time. */
 RNN_API rnn_status rnn_sampler_sample(rnn_sampler* sampler, const float* logits, size_t count, int32_t* out_token);
+
+/* Since 0.5.0. Feeds `token`, advances the state and draws the next token into *out_token with the
+ * sampler's options and random generator (`sampler` made for the model's vocab_size): as
+ * rnn_state_step then rnn_sampler_sample, except that a RNN_SOFTMAX_CLASS model sampled with a
+ * temperature > 0 and neither top_k nor top_p draws the class from its classes logits and the word
+ * from that class's, never forming vocab_size logits (the temperature then acts on each factor: exact
+ * at 1; greedy, top_k and top_p rank all tokens, so they take the full log-probabilities). *out_token
+ * is -1 on failure. Fails: RNN_E_INVALID_ARGUMENT naming "token" (the state is then not advanced) or
+ * "sampler" (another vocabulary size). One thread per state and per sampler at a time. */
+RNN_API rnn_status rnn_state_sample(rnn_state* state, int32_t token, rnn_sampler* sampler, int32_t* out_token);
 
 /* A text generator: `model` and `vocab` (same vocab_size) with the sampling config (copied).
  * It has its own working buffers: generators of one model may run concurrently on different

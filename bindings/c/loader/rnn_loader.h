@@ -95,6 +95,7 @@ extern "C" {
     X(rnn_sampler_create) \
     X(rnn_sampler_destroy) \
     X(rnn_sampler_sample) \
+    X(rnn_state_sample) \
     X(rnn_generator_create) \
     X(rnn_generator_destroy) \
     X(rnn_generator_generate) \

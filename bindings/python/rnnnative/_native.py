@@ -108,7 +108,9 @@ class ModelConfig(Structure):
                 ("hidden_size", c_int32), ("layers", c_int32), ("activation", c_int32), ("seed", c_uint32),
                 ("input", c_int32), ("seed_high", c_uint32),
                 # since 0.3.0
-                ("dropout", c_float), ("init", c_int32), ("identity_scale", c_float), ("bidirectional", c_int32)]
+                ("dropout", c_float), ("init", c_int32), ("identity_scale", c_float), ("bidirectional", c_int32),
+                # since 0.5.0
+                ("softmax", c_int32), ("classes", c_int32)]
 
 
 class Evaluation(Structure):
@@ -253,6 +255,7 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_sampler_create": (STATUS, [c_int32, POINTER(SamplingConfig), OUT_H]),
     "rnn_sampler_destroy": (None, [H]),
     "rnn_sampler_sample": (STATUS, [H, P, SIZE, POINTER(c_int32)]),
+    "rnn_state_sample": (STATUS, [H, c_int32, H, POINTER(c_int32)]),  # since 0.5.0
     "rnn_generator_create": (STATUS, [H, H, POINTER(SamplingConfig), OUT_H]),
     "rnn_generator_destroy": (None, [H]),
     "rnn_generator_generate": (STATUS, [H, c_char_p, P, SIZE, OUT_SIZE]),

@@ -169,6 +169,28 @@ public sealed class CliTests : IDisposable
         Assert.Matches(@"^model: LSTM 2x16, embedding 8, [0-9,]+ parameters$", line.TrimEnd());
     }
 
+    [Fact]
+    public void A_class_softmax_word_model_trains_samples_evaluates_resumes_and_is_shown_by_info()
+    {
+        string data = WriteCorpus(), model = PathOf("classes.rnn");
+        (int code, string output, string error) = Rnn([.. TinyTraining(data, model, 4), "--vocab", "word", "--softmax", "class", "--classes", "3"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("embedding 8, class softmax (3 classes),", output);
+        Assert.Contains("model: LSTM 2x16, embedding 8, class softmax (3 classes),", Rnn("info", "--model", model).Output);
+        (code, output, error) = Rnn("sample", "--model", model, "--length", "12", "--seed", "3");
+        Assert.True(code == 0 && output.Length > 0, error);
+        Assert.Equal(0, Rnn("eval", "--model", model, "--data", data).Code);
+
+        (code, _, error) = Rnn("train", "--resume", model, "--steps", "6", "--softmax", "full");
+        Assert.Equal(2, code);
+        Assert.Contains($"--softmax cannot change when resuming: '{model}' has --softmax class, not full", error);
+        (code, _, error) = Rnn("train", "--resume", model, "--steps", "6");
+        Assert.True(code == 0, error);
+        (code, _, error) = Rnn([.. TinyTraining(data, PathOf("bad.rnn"), 1), "--classes", "3"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--classes: must be 0 with the full softmax", error);
+    }
+
     /// <summary>Needs the GRU layer (issue 14), which the table of cell kinds gains with it.</summary>
     [Fact]
     public void Gru_is_a_cell_choice_and_its_model_is_shown_by_info()

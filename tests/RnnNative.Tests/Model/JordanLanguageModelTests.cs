@@ -268,4 +268,32 @@ public class JordanLanguageModelTests
         Assert.Equal(alone, streamed);
         Assert.NotEqual(both[0], both[1]);
     }
+
+    [Fact]
+    public void A_sampling_step_draws_from_the_steps_logits_and_the_class_softmax_is_refused()
+    {
+        // Greedy draws (temperature 0) take the largest logit, so SampleStep must agree with Step's argmax stream by stream;
+        // the two states must also advance alike.
+        LanguageModel model = Create("embedding-tanh");
+        RecurrentState stepped = new(model.Config, 2), sampled = new(model.Config, 2);
+        float[] logits = new float[2 * V];
+        int[] next = new int[2];
+        Randomness.SeededRandom[] randoms = [new(1), new(2)];
+        int[] tokens = [1, 3];
+        for (int t = 0; t < 4; t++)
+        {
+            model.Step(tokens, stepped, logits);
+            model.SampleStep(tokens, sampled, 0f, randoms, next);
+            for (int s = 0; s < 2; s++)
+            {
+                ReadOnlySpan<float> row = logits.AsSpan(s * V, V);
+                Assert.Equal(row.IndexOf(row.ToArray().Max()), next[s]);
+            }
+            Assert.Equal(stepped.Hidden, sampled.Hidden);
+            tokens = [.. next];
+        }
+
+        ArgumentException refused = Assert.ThrowsAny<ArgumentException>(() => (s_configs["embedding-tanh"] with { Softmax = SoftmaxKind.Class }).Validate());
+        Assert.Contains("full softmax only", refused.Message);
+    }
 }

@@ -41,7 +41,7 @@ public class ModelOptionFilesTests
     }
 
     [Fact]
-    public void A_gru_model_needs_schema_3_and_others_keep_theirs()
+    public void A_gru_model_needs_schema_3_a_class_softmax_4_and_others_keep_theirs()
     {
         LanguageModelConfig lstm = new(s_vocabulary.Count, 3, CellType.Lstm, 5, 1);
         Assert.Equal(1, ModelFile.SchemaFor(lstm));
@@ -49,8 +49,10 @@ public class ModelOptionFilesTests
         Assert.Equal(1, ModelFile.SchemaFor(s_irnn));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru }));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru, Input = InputEncoding.OneHot, EmbeddingSize = 0 }));
+        Assert.Equal(4, ModelFile.SchemaFor(lstm with { Softmax = SoftmaxKind.Class }));
         Assert.Equal(4, ModelFile.SchemaVersion);
-        Assert.Equal(ModelFile.SchemaVersion, PyTorchExchange.SchemaVersion);
+        // Schema 4 (the class softmax, the Jordan network) is never exchanged with PyTorch.
+        Assert.Equal(3, PyTorchExchange.SchemaVersion);
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace RnnNative.Model;
 /// <summary>
 /// A char-rnn style language model over windows of T timesteps and B parallel streams, composed of three
 /// parts: an input part over tokens (<see cref="EmbeddingInput"/> or <see cref="OneHotInput"/>), the
-/// recurrent stack, and a softmax output part (<see cref="SoftmaxHead"/>):
+/// recurrent stack, and a softmax output part (<see cref="SoftmaxHead"/>, or the class-factored <see cref="ClassSoftmaxHead"/>
+/// of <see cref="SoftmaxKind.Class"/>, which never forms the V logits in training and evaluation):
 /// <code>
 /// x_t      = embedding[token_t]                       [T*B, E]    (one-hot input: onehot(token_t) [T*B, V])
 /// h_t      = stack(x_t, state)                        [T*B, H]
@@ -24,11 +25,11 @@ namespace RnnNative.Model;
 /// Not thread-safe: one call at a time per instance (separate instances may run concurrently).
 /// For inference on several threads at once, give each thread a <see cref="CreateInferenceReplica"/>.
 /// </summary>
-public sealed class LanguageModel
+public sealed partial class LanguageModel
 {
     private readonly TokenInput _input;
     private readonly RecurrentStack? _stack;      // null for a Jordan network
-    private readonly SoftmaxHead? _head;          // null for a Jordan network, which owns its output layer
+    private readonly LanguageModelHead? _head;    // null for a Jordan network, which owns its output layer
     private readonly JordanLanguageBody? _jordan; // the Jordan network, or null for a stack
     private int _largestWindow;                   // T*B of the largest window whose buffer sizes were validated
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
@@ -44,7 +45,7 @@ public sealed class LanguageModel
         bool stack = config.Recurrent.Kind.IsStackCell;
         _stack = stack ? new RecurrentStack(config.Recurrent, Kernels) : null;
         _input = TokenInput.Create(config.Input, config.VocabularySize, config.EmbeddingSize, config.Dropout, _stack, Kernels);
-        _head = stack ? new SoftmaxHead(Kernels, config.VocabularySize, config.HiddenSize, config.Dropout, place: config.Layers) : null;
+        _head = stack ? LanguageModelHead.Create(config, Kernels) : null;
         _jordan = stack ? null : new JordanLanguageBody(config, _input, Kernels);
         Version = new WeightVersion();
         _stepWeights = new StepWeightsCache();
@@ -127,8 +128,14 @@ public sealed class LanguageModel
     /// <summary>The embedding [V, E] (empty with one-hot input).</summary>
     internal ReadOnlySpan<float> EmbeddingWeights => _input.Embedding;
 
-    /// <summary>W_out [V, H] followed by b_out [V] (a stack's; single-token steps read them).</summary>
-    internal ReadOnlySpan<float> OutputWeights => (_head ?? throw new NotSupportedException("a Jordan language model's output layer is inside its Jordan layer.")).Weights;
+    /// <summary>W_out [V, H] followed by b_out [V] (a stack's; single-token steps read them), the rows in <see cref="Classes"/>'
+    /// order with the class-factored softmax.</summary>
+    internal ReadOnlySpan<float> OutputWeights => OutputPart.WordWeights;
+
+    /// <summary>The output part of a stack (a single-token step finishes its logits with it).</summary>
+    internal LanguageModelHead Head => OutputPart;
+
+    private LanguageModelHead OutputPart => _head ?? throw new NotSupportedException("a Jordan language model's output layer is inside its Jordan layer.");
 
     private int V => Config.VocabularySize;
 
@@ -178,7 +185,7 @@ public sealed class LanguageModel
     }
 
     /// <summary>The stack's tensors, then the output part's (or their gradients).</summary>
-    private static IEnumerable<Memory<float>> StackTensorViews(RecurrentStack stack, SoftmaxHead head, bool gradients)
+    private static IEnumerable<Memory<float>> StackTensorViews(RecurrentStack stack, LanguageModelHead head, bool gradients)
     {
         float[] vector = gradients ? stack.Gradients : stack.Parameters;
         return [.. stack.Tensors.Select(tensor => vector.AsMemory(tensor.Offset, tensor.Length)), .. head.TensorViews(gradients)];
@@ -260,11 +267,16 @@ public sealed class LanguageModel
             return;
         }
         int rows = Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
-        (HasStack ? _head.Logits(rows) : _jordan.Logits(rows)).CopyTo(logits);
+        if (HasStack)
+        {
+            _head.WriteLogits(Stack.Output, rows, logits);
+            return;
+        }
+        _jordan.Logits(rows).CopyTo(logits);
     }
 
-    /// <summary>Runs the input part, the stack and the output part (its logits), or the Jordan network, dropping units in a training
-    /// <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
+    /// <summary>Runs the input part, the stack and, given <paramref name="targets"/>, the output part's forward, or the Jordan network,
+    /// dropping units in a training <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
     private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int timesteps, RecurrentState state, ForwardMode mode, string inputsName = "inputs")
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -291,7 +303,7 @@ public sealed class LanguageModel
             return rows;
         }
         _input.Forward(inputs, timesteps, batch, state, mode);
-        _head.Forward(Stack.Output, rows, mode);
+        if (!targets.IsEmpty) _head.Forward(Stack.Output, targets, rows, mode);
         return rows;
     }
 

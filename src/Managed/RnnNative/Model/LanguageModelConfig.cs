@@ -34,6 +34,20 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
     /// <summary>The scale of the identity W_hh of <see cref="RecurrentInitialization.Identity"/>.</summary>
     public float IdentityScale { get; init; } = 1f;
 
+    /// <summary>The output layer: one softmax over all V tokens (default), or class-factored (<see cref="SoftmaxKind.Class"/>).</summary>
+    public SoftmaxKind Softmax { get; init; }
+
+    /// <summary>K, the word classes of a class-factored softmax; 0 asks for <see cref="DefaultClasses"/> (round(sqrt(V))).
+    /// Must be 0 with the full softmax.</summary>
+    public int Classes { get; init; }
+
+    /// <summary>The classes the output layer has: K (or round(sqrt(V)) for 0) with <see cref="SoftmaxKind.Class"/>, 0 with the full softmax.</summary>
+    public int ClassCount => Softmax == SoftmaxKind.Class ? (Classes > 0 ? Classes : DefaultClasses(VocabularySize)) : 0;
+
+    /// <summary>K when none is given, for every front door: round(sqrt(V)), which minimises K + V/K, the logits per
+    /// token when the classes are of equal size (Mikolov et al. 2011).</summary>
+    public static int DefaultClasses(int vocabularySize) => Math.Max(1, (int)Math.Round(Math.Sqrt(vocabularySize)));
+
     /// <summary>H when none is given, for every front door (CLI --hidden, C hidden_size, Python hidden=None): char-rnn's 128.</summary>
     public const int DefaultHiddenSize = 128;
 
@@ -90,6 +104,16 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
         }
         BufferLength.Of(nameof(EmbeddingSize), $"the embedding [V={VocabularySize}, E={EmbeddingSize}]", VocabularySize, EmbeddingSize);
         BufferLength.Of(nameof(HiddenSize), $"the decoder [V={VocabularySize}, H+1={HiddenSize + 1}]", VocabularySize, HiddenSize + 1L);
+        if (!Enum.IsDefined(Softmax))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Softmax), Softmax, "unknown softmax kind");
+        }
+        if (Softmax == SoftmaxKind.Full && Classes != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Classes), Classes, "must be 0 with the full softmax, which has no word classes.");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(Classes, nameof(Classes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Classes, VocabularySize, nameof(Classes));
     }
 
     /// <summary>The checks of a Jordan network beyond its recurrent config's: its dropout has a place, its parameters fit one vector.</summary>
@@ -99,6 +123,11 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
         {
             // The output layer is inside the recurrence and no layer is above: the embedding is the only thing to drop.
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, $"a {Recurrent.Kind.DisplayName} network drops only an embedding input, and one-hot input has none: dropout must be 0.");
+        }
+        if (Softmax != SoftmaxKind.Full)
+        {
+            // Its output y is fed back whole: the network needs every word's probability at every timestep.
+            throw new ArgumentException($"a {Recurrent.Kind.DisplayName} network feeds back its whole softmax output, so it has the full softmax only.", nameof(Softmax));
         }
         JordanLayer.ParameterCount(Recurrent.InputSize, HiddenSize, VocabularySize);
     }
@@ -110,9 +139,11 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
 
     /// <summary>PyTorch's <c>CharRnn</c> state_dict names and shapes, in file order: <c>embedding.weight</c>
     /// [V, E] (absent with one-hot input), <c>rnn.*</c> (<see cref="RecurrentConfig.TensorShapes"/>),
-    /// <c>decoder.weight</c> [V, H], <c>decoder.bias</c> [V]. Lets loaders check a file against a
-    /// config before allocating the model. A Jordan network: <c>embedding.weight</c>, then its <see cref="JordanLayer.TensorShapes"/>
-    /// (<c>rnn.weight_ih_l0</c>, <c>rnn.weight_yh_l0</c>, <c>rnn.bias_l0</c>, <c>decoder.weight</c>, <c>decoder.bias</c>), as a sequence model's.</summary>
+    /// <c>decoder.weight</c> [V, H], <c>decoder.bias</c> [V]; with the class-factored softmax first
+    /// <c>decoder.class_weight</c> [K, H] and <c>decoder.class_bias</c> [K], and the rows of <c>decoder.*</c> in the
+    /// model's class order (<see cref="WordClasses"/>). Lets loaders check a file against a config before allocating the model.
+    /// A Jordan network: <c>embedding.weight</c>, then its <see cref="JordanLayer.TensorShapes"/> (<c>rnn.weight_ih_l0</c>,
+    /// <c>rnn.weight_yh_l0</c>, <c>rnn.bias_l0</c>, <c>decoder.weight</c>, <c>decoder.bias</c>), as a sequence model's.</summary>
     public IEnumerable<(string Name, int[] Shape)> TensorShapes()
     {
         if (Input != InputEncoding.OneHot)
@@ -130,6 +161,11 @@ public sealed record LanguageModelConfig(int VocabularySize, int EmbeddingSize, 
         foreach ((string name, int[] shape) in Recurrent.TensorShapes())
         {
             yield return ("rnn." + name, shape);
+        }
+        if (Softmax == SoftmaxKind.Class)
+        {
+            yield return ("decoder.class_weight", [ClassCount, HiddenSize]);
+            yield return ("decoder.class_bias", [ClassCount]);
         }
         yield return ("decoder.weight", [VocabularySize, HiddenSize]);
         yield return ("decoder.bias", [VocabularySize]);

@@ -23,6 +23,8 @@ internal struct ModelConfig
     public int Init;
     public float IdentityScale;    // 0: 1
     public int Bidirectional;
+    public int Softmax;            // since 0.5.0, as the one below
+    public int Classes;            // 0: round(sqrt(V)) with the class softmax
 }
 
 [StructLayout(LayoutKind.Sequential)]
