@@ -57,6 +57,10 @@ internal sealed class Seq2SeqStepDecoder : IStepDecoder
             throw new ArgumentException($"expected {Rows * Vocabulary} log-probabilities ([Rows={Rows}, V={Vocabulary}]), got {logProbabilities.Length}.", nameof(logProbabilities));
         }
         _embedding.CheckTokenIds(tokens, nameof(tokens));
+        if (Rows == 0)
+        {
+            return;   // every row finished and a search dropped them all
+        }
         Span<float> hidden = _rows.HiddenOf(Rows), cell = _rows.CellOf(Rows);
         ReadOnlySpan<float> logits = _decoder.Forward(tokens, 1, Rows, _rows.ContextOf(Rows), _rows.ContextGates.AsSpan(0, Rows * _gateWidth), hidden, cell, hidden, cell, ForwardMode.Inference);
         // log p = z - max z - log Σ exp(z - max z), per row
@@ -76,10 +80,6 @@ internal sealed class Seq2SeqStepDecoder : IStepDecoder
             }
         }
         int count = parents.Length;
-        if (count == 0)
-        {
-            throw new ArgumentException("a session keeps at least one row.", nameof(parents));
-        }
         _spare.Ensure(count);
         for (int r = 0; r < count; r++)
         {
