@@ -128,8 +128,11 @@ internal sealed class EmbeddingInput : TokenInput
             _embedding.AsSpan(tokens[row] * E, E).CopyTo(embedded.Slice(row * E, E));
         }
         _dropout.Forward(embedded, rows, mode);
-        return _dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded;
+        return EmbeddedRows(rows);
     }
+
+    /// <summary>The rows x [rows, E] the last <see cref="Embed"/> returned (dropped in training), still valid for a backward pass.</summary>
+    public ReadOnlySpan<float> EmbeddedRows(int rows) => _dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : _embedded.AsSpan(0, rows * E);
 
     /// <summary>dx in <see cref="RowGradients"/> back through the dropout, then into the embedding: a scatter-add into the
     /// rows of the tokens read, in row order.</summary>
