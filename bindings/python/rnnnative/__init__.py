@@ -20,7 +20,7 @@ from __future__ import annotations
 from ctypes import byref, c_char_p, c_int32
 from typing import Tuple
 
-from ._api import Evaluation, Model, ModelConfig, Progress, State, Trainer, TrainingResult, Vocabulary
+from ._api import Evaluation, Model, ModelConfig, Progress, Sampler, State, Trainer, TrainingResult, Vocabulary
 from ._native import ABI_VERSION, lib
 from ._tasks import Classifier, Metrics, Regressor, SequenceModel, Tagger, TaskConfig
 from .errors import (AbiMismatchError, ArgumentTypeError, BufferTooSmallError, CancelledError, DivergedError,
@@ -62,7 +62,7 @@ def set_threads(count: int) -> None:
 
 
 __all__ = [
-    "Vocabulary", "Model", "ModelConfig", "State", "Trainer", "Progress", "TrainingResult", "Evaluation",
+    "Vocabulary", "Model", "ModelConfig", "State", "Sampler", "Trainer", "Progress", "TrainingResult", "Evaluation",
     "SequenceModel", "Tagger", "Classifier", "Regressor", "Metrics", "TaskConfig",
     "RnnError", "InvalidArgumentError", "ArgumentTypeError", "InvalidHandleError", "BufferTooSmallError", "RnnIOError",
     "FormatError", "CancelledError", "DivergedError", "UnsupportedError", "RnnMemoryError", "InternalError",

@@ -104,15 +104,7 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
-            string file = Marshalling.String(path, "path");
-            if (ModelFiles.KindOf(file) == ModelKind.LanguageModel)
-            {
-                Publish(ModelFile.Load(file), outModel, outVocab);
-            }
-            else
-            {
-                *outModel = HandleTable.Add(HandleKind.Model, TaskModel.Load(file).Model);
-            }
+            Publish(ModelFiles.Load(Marshalling.String(path, "path")), outModel, outVocab);
         });
     }
 
@@ -124,15 +116,7 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
-            ReadOnlySpan<byte> bytes = Marshalling.Span(data, size, "data");
-            if (ModelFiles.KindOf(bytes) == ModelKind.LanguageModel)
-            {
-                Publish(ModelFile.Load(bytes), outModel, outVocab);
-            }
-            else
-            {
-                *outModel = HandleTable.Add(HandleKind.Model, TaskModel.Load(bytes).Model);
-            }
+            Publish(ModelFiles.Load(Marshalling.Span(data, size, "data")), outModel, outVocab);
         });
     }
 
@@ -194,6 +178,19 @@ internal static unsafe class ModelExports
         LanguageModelConfig? c = config == null ? null : Configs.ToEngine(StructSize.Read(config, Configs.ModelDefaults(), "config"));
         if (outModel == null) throw new ArgumentNullException("out_model");
         return (v, c);
+    }
+
+    /// <summary>A model file of any kind, read once: a sequence model has no rnn_vocab (*outVocab stays NULL).</summary>
+    private static void Publish(LoadedModelFile loaded, nint* outModel, nint* outVocab)
+    {
+        if (loaded.Language is { } language)
+        {
+            Publish(language, outModel, outVocab);
+        }
+        else
+        {
+            *outModel = HandleTable.Add(HandleKind.Model, TaskModel.FromFile(loaded.Sequence!).Model);
+        }
     }
 
     private static void Publish(LoadedModel loaded, nint* outModel, nint* outVocab)

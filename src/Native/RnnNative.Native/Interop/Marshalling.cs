@@ -15,6 +15,19 @@ internal static unsafe class Marshalling
         return Utf8StringMarshaller.ConvertToManaged(utf8)!;
     }
 
+    /// <summary>An array of <paramref name="count"/> NUL-terminated UTF-8 strings; a NULL array (count not 0) or element is
+    /// an argument error naming it ("tokens[3]").</summary>
+    public static string[] Strings(byte** strings, nuint count, string argument)
+    {
+        ReadOnlySpan<nint> pointers = Span((nint*)strings, count, argument);
+        string[] result = new string[pointers.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = String((byte*)pointers[i], $"{argument}[{i}]");
+        }
+        return result;
+    }
+
     /// <summary>(pointer, count) as a span; NULL is allowed only with count 0.</summary>
     public static ReadOnlySpan<T> Span<T>(T* values, nuint count, string argument)
         where T : unmanaged
