@@ -33,19 +33,9 @@ public sealed class Seq2SeqCliTests : IDisposable
     private static string[] Tiny(string model, params string[] more) =>
         ["train", "--task", "seq2seq", "--checkpoint", model, "--hidden", "8", "--embedding", "4", "--batch", "4", "--updates", "4", "--eval-every", "2", "--seed", "3", .. more];
 
-    private static void AssertOk((int Code, string Output, string Error) run)
-    {
-        Assert.True(run.Code == 0, run.Error + run.Output);
-        Assert.Equal("", run.Error);
-    }
+    private static void AssertOk((int Code, string Output, string Error) run) => TaskCliTests.AssertOk(run);
 
-    private static void AssertFails(int code, string message, (int Code, string Output, string Error) run)
-    {
-        Assert.Equal(code, run.Code);
-        Assert.Contains(message, run.Error);
-        Assert.Single(run.Error.TrimEnd().Split('\n'));
-        Assert.DoesNotContain("   at ", run.Error);
-    }
+    private static void AssertFails(int code, string message, (int Code, string Output, string Error) run) => TaskCliTests.AssertFails(code, message, run);
 
     [Fact]
     public void A_seq2seq_model_trains_on_pairs_then_predicts_evaluates_resumes_and_is_described()

@@ -37,13 +37,13 @@ public sealed class TaskCliTests : IDisposable
     private string[] Tiny(string task, string model, params string[] more) =>
         ["train", "--task", task, "--checkpoint", model, "--hidden", "8", "--batch", "4", "--updates", "4", "--eval-every", "2", "--seed", "3", .. more];
 
-    private static void AssertOk((int Code, string Output, string Error) run)
+    internal static void AssertOk((int Code, string Output, string Error) run)
     {
         Assert.True(run.Code == 0, run.Error + run.Output);
         Assert.Equal("", run.Error);
     }
 
-    private static void AssertFails(int code, string message, (int Code, string Output, string Error) run)
+    internal static void AssertFails(int code, string message, (int Code, string Output, string Error) run)
     {
         Assert.Equal(code, run.Code);
         Assert.Contains(message, run.Error);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using RnnNative.Cli.CommandLine;
 using RnnNative.Sampling;
@@ -63,17 +62,7 @@ internal static class Seq2SeqCommands
         LoadedSeq2SeqModel loaded = ModelFiles.LoadSeq2Seq(modelPath);
         output.WriteLine($"model: {Seq2SeqText.Model(loaded.Model.Model)}");
         output.WriteLine(Seq2SeqText.Encoding(loaded.Model.Encoding));
-        if (loaded.Training is { } t && loaded.Options is { } o)
-        {
-            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:0.#} s; B={3} {4} lr {5}{6}",
-                t.Update, t.Epoch, t.ElapsedSeconds, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate,
-                double.IsFinite(t.BestValidationLoss) ? string.Format(CultureInfo.InvariantCulture, "; best validation loss {0:0.0000}", t.BestValidationLoss) : ""));
-            if (curve) InfoCommand.WriteValidationCurve(t.ValidationCurve, "loss in nats per target token", output);
-        }
-        else
-        {
-            output.WriteLine("training: none saved (weights only)");
-        }
+        InfoCommand.WriteTraining(loaded.Training, loaded.Options, curve ? "loss in nats per target token" : null, output);
     }
 
     /// <summary>--beam K: a beam search of width K; none: greedy decoding.</summary>

@@ -101,9 +101,10 @@ internal static class Seq2SeqTrainCommand
         output.WriteLine(string.Format(c, "      batches of {0} pairs of similar length: {1:0.0%} of their timesteps are padding", options.BatchSize, run.PaddedFraction));
         output.WriteLine(string.Format(c, "model: {0}; kernels {1}, {2} threads",
             Seq2SeqText.Model(model.Model), Kernels.KernelPaths.Name(model.Model.Kernels.Path), Kernels.Threading.Parallelism.ThreadCount));
-        output.WriteLine(string.Format(c, "training: B={0} {1} lr {2} clip {3}; until {4}{5}",
+        string schedule = options.Schedule.Kind switch { ScheduleKind.Cosine => " (cosine)", ScheduleKind.StepDecay => " (step decay)", _ => "" };
+        output.WriteLine(string.Format(c, "training: B={0} {1} lr {2}{6} clip {3}; until {4}{5}",
             options.BatchSize, options.Optimizer.Kind.ToString().ToLowerInvariant(), options.Optimizer.LearningRate, options.ClipNorm,
-            TrainCommand.Limits(options), saved is null ? "" : $"; resumed at update {saved.Training!.Update}"));
+            TrainCommand.Limits(options), saved is null ? "" : $"; resumed at update {saved.Training!.Update}", schedule));
 
         run.Checkpoints = checkpoint;
         string title = $"seq2seq: {Seq2SeqText.Stacks(model.Model.Config)} on {Path.GetFileName(training.Source)}";

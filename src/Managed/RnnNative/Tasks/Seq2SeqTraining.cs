@@ -1,5 +1,4 @@
 using RnnNative.Datasets;
-using RnnNative.IO;
 using RnnNative.Runs;
 using RnnNative.Training;
 
@@ -99,27 +98,12 @@ public sealed class Seq2SeqTraining
     /// <summary>Saves a resumable checkpoint at <paramref name="path"/>, atomically: the model's file plus the training state.</summary>
     public void SaveCheckpoint(string path) => Save(path, Loop.Capture());
 
-    /// <summary>
-    /// Continues the run saved in <paramref name="checkpoint"/>: its weights, optimizer state, data position, clocks and
-    /// curves, so training goes on as if it had never stopped (given the same data and options). A checkpoint of other
-    /// data is refused unless <paramref name="acceptOtherData"/>; nothing changes when it is refused.
-    /// </summary>
-    /// <exception cref="CheckpointFormatException">The file holds no training state.</exception>
-    /// <exception cref="ArgumentException">Its model differs from this one, or its data (see <see cref="TrainingLoop.Restore"/>).</exception>
+    /// <inheritdoc cref="TaskTraining.Resume"/>
     public void Resume(LoadedSeq2SeqModel checkpoint, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        if (checkpoint.Training is null)
-        {
-            throw new CheckpointFormatException("the model file holds no training state (save it with a training's checkpoint).");
-        }
-        if (checkpoint.Model.Model.Config != Model.Model.Config)
-        {
-            throw new ArgumentException($"the checkpoint's model ({checkpoint.Model.Model.Config}) differs from the one trained ({Model.Model.Config}).", nameof(checkpoint));
-        }
-        Loop.Restore(checkpoint.Training, acceptOtherData);
-        TaskTraining.CopyWeights(checkpoint.Model.Model.NamedTensors(), Model.Model.NamedTensors());
-        Model.Model.Version.Advance();
+        TaskTraining.Restore(Loop, checkpoint.Training, acceptOtherData, checkpoint.Model.Model.Config, Model.Model.Config,
+            checkpoint.Model.Model.NamedTensors(), Model.Model.NamedTensors(), Model.Model.Version);
     }
 
     private void Save(string path, TrainingSnapshot snapshot) => Model.SaveCheckpoint(path, Loop.Options, snapshot);
