@@ -38,13 +38,14 @@ public static class Program
                 Console.Error.WriteLine("\nstopping after this update (Ctrl-C again to kill)...");
             }
         };
-        return Run(args, Console.Out, Console.Error, !Console.IsOutputRedirected, cancel.Token, TerminalWidth);
+        return Run(args, Console.Out, Console.Error, !Console.IsOutputRedirected, cancel.Token, TerminalWidth, Console.In);
     }
 
     /// <param name="interactive">Output is a terminal: the progress line redraws in place.</param>
     /// <param name="width">The terminal's columns now (asked at each redraw, so a resized terminal is
     /// followed), which the progress line never reaches; null: <see cref="ProgressBar.DefaultWidth"/>.</param>
-    internal static int Run(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellation, Func<int>? width = null)
+    /// <param name="input">What <c>rnn predict</c> reads without --data; null: nothing (an empty input).</param>
+    internal static int Run(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellation, Func<int>? width = null, TextReader? input = null)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" || args is ["help"])
         {
@@ -72,7 +73,7 @@ public static class Program
             {
                 "train" => TrainCommand.Run(options, output, new ProgressBar(output, interactive, width ?? (() => ProgressBar.DefaultWidth)), cancellation),
                 "sample" => SampleCommand.Run(options, output, error, cancellation),
-                "predict" => PredictCommand.Run(options, output),
+                "predict" => PredictCommand.Run(options, input ?? TextReader.Null, output),
                 "eval" => EvalCommand.Run(options, output),
                 _ => InfoCommand.Run(options, output),
             };

@@ -37,13 +37,13 @@ public sealed class TaskCliTests : IDisposable
     private string[] Tiny(string task, string model, params string[] more) =>
         ["train", "--task", task, "--checkpoint", model, "--hidden", "8", "--batch", "4", "--updates", "4", "--eval-every", "2", "--seed", "3", .. more];
 
-    private static void AssertOk((int Code, string Output, string Error) run)
+    internal static void AssertOk((int Code, string Output, string Error) run)
     {
         Assert.True(run.Code == 0, run.Error + run.Output);
         Assert.Equal("", run.Error);
     }
 
-    private static void AssertFails(int code, string message, (int Code, string Output, string Error) run)
+    internal static void AssertFails(int code, string message, (int Code, string Output, string Error) run)
     {
         Assert.Equal(code, run.Code);
         Assert.Contains(message, run.Error);
@@ -200,7 +200,7 @@ public sealed class TaskCliTests : IDisposable
     public void Every_wrong_command_line_of_the_tasks_is_one_line_and_exit_code_2()
     {
         string tsv = Write("a.tsv", "pos\tgood\nneg\tbad\n");
-        AssertFails(2, "--task must be one of lm|tag|classify|regress, not 'translate'", Rnn("train", "--task", "translate"));
+        AssertFails(2, "--task must be one of lm|tag|classify|regress|seq2seq, not 'translate'", Rnn("train", "--task", "translate"));
         AssertFails(2, "--layers: a Jordan network has one recurrent layer", Rnn("train", "--cell", "jordan", "--layers", "2", "--updates", "1", "--seed", "1"));
         AssertFails(2, "rnn train --task classify needs --data FILE", Rnn("train", "--task", "classify", "--seed", "1"));
         AssertFails(2, "--vocab must be one of words|chars", Rnn("train", "--task", "classify", "--data", tsv, "--vocab", "bytes", "--seed", "1"));
@@ -214,7 +214,7 @@ public sealed class TaskCliTests : IDisposable
         string corpus = Write("corpus.txt", string.Concat(Enumerable.Repeat("the cat sat on the mat. ", 40)));
         string lm = PathOf("lm.rnn");
         AssertOk(Rnn("train", "--data", corpus, "--checkpoint", lm, "--hidden", "8", "--seq-length", "8", "--batch", "2", "--updates", "1", "--sample-length", "0", "--seed", "1"));
-        AssertFails(2, $"'{lm}' is a language model; predict is for tagger, classifier and regressor models (generate text with rnn sample)", Rnn("predict", "--model", lm, "--data", corpus));
+        AssertFails(2, $"'{lm}' is a language model; predict is for tagger, classifier, regressor and seq2seq models (generate text with rnn sample)", Rnn("predict", "--model", lm, "--data", corpus));
         string tagger = PathOf("tagger.rnn");
         AssertOk(Rnn(Tiny("tag", tagger, "--data", Write("t.conll", Sentences), "--updates", "1")));
         AssertFails(2, $"--confusion draws a classifier's confusion matrix; '{tagger}' is a tagger", Rnn("eval", "--model", tagger, "--data", PathOf("t.conll"), "--confusion", PathOf("c.svg")));

@@ -9,7 +9,7 @@ using RnnNative.Training;
 namespace RnnNative.Cli.Commands;
 
 /// <summary><c>rnn eval</c>: loss, perplexity and bits per character of a saved language model on a text file; the loss
-/// and the task's metrics of a tagger, classifier or regressor on a file of its task.</summary>
+/// and the task's metrics of a tagger, classifier or regressor on a file of its task; a seq2seq model's scores on pairs.</summary>
 internal static class EvalCommand
 {
     public const string Usage = """
@@ -20,6 +20,8 @@ internal static class EvalCommand
                    chunk precision/recall/F1 per type; accuracy, macro F1, per-class scores and the confusion matrix;
                    MSE and MAE)  --confusion FILE.svg (classifiers: the confusion matrix's picture)
                    --label-column label  --text-column text (a CSV file's columns)
+                   seq2seq models (--batch 64): on a TSV file of pairs, the loss, exact match and token accuracy of the
+                   decoded targets, greedy or --beam K
         """;
 
     public static int Run(Arguments args, TextWriter output)
@@ -30,6 +32,7 @@ internal static class EvalCommand
         WeightPrecision? precision = args.Choice<WeightPrecision?>("precision", null, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
         if (args.Has("threads")) Kernels.Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
         ModelKind kind = ModelFiles.KindOf(path);
+        if (kind == ModelKind.Seq2Seq && precision is null) return Seq2SeqCommands.Eval(path, dataPath, args, output);
         if (kind != ModelKind.LanguageModel)
         {
             if (precision is not null) throw new UsageException($"--precision is for language models (token-by-token steps); '{path}' is a {kind.ToString().ToLowerInvariant()}");

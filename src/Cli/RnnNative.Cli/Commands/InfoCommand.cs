@@ -24,7 +24,13 @@ internal static class InfoCommand
         output.WriteLine($"threads: {Parallelism.ThreadCount}");
         if (path is null) return 0;
 
-        if (ModelFiles.KindOf(path) != ModelKind.LanguageModel)
+        ModelKind kind = ModelFiles.KindOf(path);
+        if (kind == ModelKind.Seq2Seq)
+        {
+            Seq2SeqCommands.Info(path, curve, output);
+            return 0;
+        }
+        if (kind != ModelKind.LanguageModel)
         {
             WriteTaskModel(ModelFiles.LoadTask(path), curve, output);
             return 0;
@@ -53,12 +59,19 @@ internal static class InfoCommand
     {
         output.WriteLine($"model: {TaskText.Model(loaded.Model)}");
         output.WriteLine(TaskText.Encoding(loaded.Model.Encoding));
-        if (loaded.Training is { } t && loaded.Options is { } o)
+        WriteTraining(loaded.Training, loaded.Options, curve ? "the task's mean loss" : null, output);
+    }
+
+    /// <summary>A whole-sequence or seq2seq file's training line (updates, epoch, time, batch, optimizer, best validation loss),
+    /// and its validation curve when <paramref name="curveLoss"/> names the loss.</summary>
+    internal static void WriteTraining(Runs.TrainingSnapshot? training, Runs.TrainingOptions? options, string? curveLoss, TextWriter output)
+    {
+        if (training is { } t && options is { } o)
         {
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "training: {0} updates, epoch {1}, {2:0.#} s; B={3} {4} lr {5}{6}",
                 t.Update, t.Epoch, t.ElapsedSeconds, o.BatchSize, o.Optimizer.Kind.ToString().ToLowerInvariant(), o.Optimizer.LearningRate,
                 double.IsFinite(t.BestValidationLoss) ? string.Format(CultureInfo.InvariantCulture, "; best validation loss {0:0.0000}", t.BestValidationLoss) : ""));
-            if (curve) WriteValidationCurve(t.ValidationCurve, "the task's mean loss", output);
+            if (curveLoss is not null) WriteValidationCurve(t.ValidationCurve, curveLoss, output);
         }
         else
         {

@@ -4,7 +4,7 @@ using RnnNative.Tasks;
 
 namespace RnnNative.Cli.Commands;
 
-/// <summary>The data files of taggers, classifiers and regressors, read by <c>rnn train</c>, <c>eval</c> and <c>predict</c>:
+/// <summary>The data files of taggers, classifiers, regressors and seq2seq models, read by <c>rnn train</c>, <c>eval</c> and <c>predict</c>:
 /// a file that cannot be opened is named with its path; a malformed one by the engine as "FILE:LINE: problem" (exit code 1).</summary>
 internal static class TaskFiles
 {
@@ -28,7 +28,7 @@ internal static class TaskFiles
     }
 
     /// <summary>Runs <paramref name="read"/> on <paramref name="path"/>, naming the path when the file cannot be opened.</summary>
-    public static TaskData Read(string path, Func<TaskData> read)
+    public static T Read<T>(string path, Func<T> read)
     {
         try
         {

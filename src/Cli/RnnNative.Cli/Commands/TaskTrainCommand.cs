@@ -38,7 +38,7 @@ internal static class TaskTrainCommand
             }
             if (loop.Finished)
             {
-                output.WriteLine($"'{start.ResumePath}' has already reached its limits ({TrainCommand.Limits(options)}) at update {saved.Training!.Update}: nothing to do. Raise --updates, --time or --epochs (totals of the run) to train further.");
+                output.WriteLine(TrainingRun.AlreadyDone(start.ResumePath!, options, saved.Training!.Update));
                 return 0;
             }
         }
@@ -54,31 +54,10 @@ internal static class TaskTrainCommand
             options.BatchSize, options.Optimizer.Kind.ToString().ToLowerInvariant(), options.Optimizer.LearningRate, options.ClipNorm,
             TrainCommand.Limits(options), start.Resumed is null ? "" : $"; resumed at update {start.Resumed.Training!.Update}"));
 
-        OutputFiles.Prepare(checkpoint, "checkpoint");
-        OutputFiles.Prepare(plotPath, "plot");
         bar.Unit = model.Encoding.FeatureSize > 0 ? "timesteps" : "tok";
-        loop.Progress = p => bar.Report(p, force: p.ValidationLoss is not null);
         training.Checkpoints = checkpoint;
-        TrainingStop stop;
-        try
-        {
-            stop = loop.Run(cancellation);
-        }
-        catch (TrainingDivergedException e)
-        {
-            bar.Break();
-            throw TrainCommand.Diverged(e, checkpoint);
-        }
-        bar.Break();
-        File.WriteAllText(plotPath, loop.Curve.ToSvg($"{model.Task.Name}: {ModelText.Stack(model.Model.Config)} on {Path.GetFileName(start.Training.Source)}"));
-        if (stop == TrainingStop.Cancelled)
-        {
-            output.WriteLine($"stopped at update {loop.Optimizer.UpdateCount}; saved '{checkpoint}'. Continue with: rnn train --resume {checkpoint}");
-            return 130;
-        }
-
-        output.WriteLine(string.Format(c, "trained {0} updates in {1}; saved '{2}', best '{3}', loss curve '{4}'",
-            loop.Optimizer.UpdateCount, ProgressBar.Duration(loop.Elapsed), checkpoint, CheckpointFiles.BestPathFor(checkpoint), plotPath));
+        string title = $"{model.Task.Name}: {ModelText.Stack(model.Model.Config)} on {Path.GetFileName(start.Training.Source)}";
+        if (TrainingRun.Run(loop, bar, checkpoint, plotPath, title, output, cancellation) is int stopped) return stopped;
         if (training.Validation is { HasTargets: true } validation)
         {
             output.WriteLine($"validation on {validation.Source}: {model.Evaluate(validation, options.BatchSize)}");

@@ -69,7 +69,7 @@ internal sealed class TaskTrainingStart
         // sequences (its vocabulary and labels) and the model: only a CSV file's columns are read then.
         TaskDataOptions dataOptions = saved is null ? TaskFiles.TrainingOptions(args) : TaskFiles.Columns(args);
         TaskModelOptions? modelOptions = saved is null ? ReadModelOptions(args, seed) : null;
-        TrainingOptions options = TrainingStart.ReadLimits(args, TrainingStart.ReadTrainingOptions(args, saved?.Options ?? new TrainingOptions() with { Seed = seed }), builtIn: false);
+        TrainingOptions options = TrainingStart.ReadLimits(args, TrainingStart.ReadTrainingOptions(args, saved?.Options ?? new TrainingOptions() with { Seed = seed }), builtInSeconds: 0);
         if (resumePath is not null)
         {
             TrainingStart.Keep(resumePath, "when resuming", TrainingStart.TrainingWalk(saved!.Options!), TrainingStart.TrainingWalk(options));
@@ -80,7 +80,7 @@ internal sealed class TaskTrainingStart
             throw new UsageException("--valid names the validation file and --val-fraction holds out part of --data instead: give one of them");
         }
         double fraction = args.Double("val-fraction", CorpusSplit.DefaultValidationFraction, min: 0);
-        string? dataPath = args.String("data") ?? RecordedFile(saved);
+        string? dataPath = args.String("data") ?? RecordedFile(saved?.Training);
         int? timesteps = dataPath is null && task == TaskKind.Regression && args.Has("timesteps") ? args.Int("timesteps", 0, min: 1) : null;
         string checkpoint = args.String("checkpoint", resumePath ?? "model.rnn");
         args.RejectUnused();
@@ -104,12 +104,12 @@ internal sealed class TaskTrainingStart
     }
 
     /// <summary>The options of a new model and of the encoding fitted to its data, which a resumed run takes from its file.</summary>
-    private static readonly string[] FixedBySavedModel =
+    internal static readonly string[] FixedBySavedModel =
         ["cell", "activation", "hidden", "layers", "embedding", "bidirectional", "dropout", "init", "identity-scale", "pooling", "vocab", "max-vocab", "lowercase"];
 
-    /// <summary>The file a resumed run was trained on, as its checkpoint records it.</summary>
-    private static string? RecordedFile(LoadedTaskModel? saved) =>
-        saved?.Training?.Data?.Origin is { Source: DataSource.File, Path: string path } ? path : null;
+    /// <summary>The file a resumed run was trained on, as its checkpoint's state records it.</summary>
+    internal static string? RecordedFile(TrainingSnapshot? saved) =>
+        saved?.Data?.Origin is { Source: DataSource.File, Path: string path } ? path : null;
 
     /// <summary>The task's built-in data when no --data is given (the demos' own seed, so a resumed run reads them again),
     /// encoded as <paramref name="encoding"/> when a saved model fixes it.</summary>
@@ -119,7 +119,7 @@ internal sealed class TaskTrainingStart
             : throw new UsageException($"rnn train --task {task.Name} needs --data FILE ({task.Formats}); it has no built-in demo");
 
     /// <summary>A new model's options; those not given take the task's defaults in the engine (<see cref="TaskModelOptions"/>).</summary>
-    private static TaskModelOptions ReadModelOptions(Arguments args, ulong seed)
+    internal static TaskModelOptions ReadModelOptions(Arguments args, ulong seed)
     {
         TaskModelOptions d = new();
         return d with

@@ -17,7 +17,7 @@ namespace RnnNative.Cli.Commands;
 /// tagger, classifier or regressor (<see cref="TaskTrainCommand"/>).</summary>
 internal static class TrainCommand
 {
-    public static readonly string Usage = $$"""
+    public static readonly string Usage = string.Create(CultureInfo.InvariantCulture, $$"""
         rnn train [--task {{TaskKind.Names}}] [--data FILE] [options]       train a model
           task     --task: what the model learns (default lm) and the files it reads
         {{TaskLines()}}
@@ -28,6 +28,10 @@ internal static class TrainCommand
                    no --data: tag trains on the slot-filling demo, regress on the adding problem of --timesteps 100
                    (classify needs --data); the model, training, limits, output and resume options below apply,
                    --seq-length, --vocab-size, --sample-length and --init-from do not
+          seq2seq  pairs, --data FILE (TSV source<TAB>target)  --valid FILE (else --val-fraction 0.1 held out)  --vocab words|chars
+                   --max-vocab 20000 (per side)  --lowercase  --beam 4 (the held-out report's beam width)
+                   no --data: the addition demo, {{TaskDemos.DefaultAdditionPairs:N0}} questions "535+61" -> "596" (reversed), {{TaskDemos.DefaultHeldOutPairs:N0}} held out, {{TaskDemos.AdditionSeconds}} s
+                   defaults: --hidden {{Seq2SeqTaskModel.DefaultHiddenSize}} --layers {{Seq2SeqTaskModel.DefaultLayers}} (encoder and decoder) --batch {{Seq2SeqTraining.DefaultBatchSize}} --lr {{Seq2SeqTraining.DefaultLearningRate}} --clip {{Seq2SeqTraining.DefaultClipNorm}}
           lm data  --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
           model    --cell lstm|gru|elman|jordan (jordan: one layer feeding back its output)  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
                    --dropout 0 (p in training: embedding, between layers, before the output)
@@ -53,7 +57,7 @@ internal static class TrainCommand
                    --batch, --optimizer and --val-fraction cannot
           new run  --init-from FILE   start a new run from FILE's weights and vocabulary (fresh optimizer,
                    options as for a new run; no --data: the data FILE records, if any)
-        """;
+        """);
 
     /// <summary>One line per task of the engine's table: "tag      a tag per token (...): CoNLL files (...)".</summary>
     private static string TaskLines() => string.Join("\n", TaskKind.All.Select(t => $"           {t.Name,-9}{t.Description}: {t.Formats}"));
@@ -64,6 +68,10 @@ internal static class TrainCommand
     public static int Run(Arguments args, TextWriter output, ProgressBar bar, CancellationToken cancellation)
     {
         TaskKind task = ReadTask(args);
+        if (task == TaskKind.Seq2Seq)
+        {
+            return Seq2SeqTrainCommand.Run(args, output, bar, cancellation);
+        }
         if (task != TaskKind.LanguageModel)
         {
             return TaskTrainCommand.Run(task, args, output, bar, cancellation);

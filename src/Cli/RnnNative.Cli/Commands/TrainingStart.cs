@@ -89,7 +89,7 @@ internal sealed class TrainingStart
         }
 
         // A new run's dropout masks follow --seed too; a resumed run keeps the seed it was saved with.
-        TrainingOptions options = ReadLimits(args, ReadTrainingOptions(args, resumePath is null ? NewRun(builtIn) with { Seed = seed } : saved!.Options!), builtIn);
+        TrainingOptions options = ReadLimits(args, ReadTrainingOptions(args, resumePath is null ? NewRun(builtIn) with { Seed = seed } : saved!.Options!), builtIn ? BuiltInSeconds : 0);
         double savedFraction = resumePath is null ? double.NaN : recorded?.ValidationFraction ?? double.NaN;
         double fraction = args.Double("val-fraction", double.IsFinite(savedFraction) ? savedFraction : CorpusSplit.DefaultValidationFraction, min: 0);
         if (resumePath is not null)
@@ -323,9 +323,13 @@ internal sealed class TrainingStart
         };
     }
 
+    /// <summary>Seconds of training on the language model's built-in corpus when no limit is given.</summary>
+    private const double BuiltInSeconds = 45;
+
     /// <summary>Stopping limits, totals of the run: given on the command line (they replace all saved
-    /// ones), else those of the resumed run, else the defaults.</summary>
-    internal static TrainingOptions ReadLimits(Arguments args, TrainingOptions options, bool builtIn)
+    /// ones), else those of the resumed run, else the defaults: <paramref name="builtInSeconds"/> of training on built-in
+    /// data (when &gt; 0), 10 epochs of a file.</summary>
+    internal static TrainingOptions ReadLimits(Arguments args, TrainingOptions options, double builtInSeconds)
     {
         bool any = args.Has("updates") || args.Has("time") || args.Has("epochs");
         if (!any && (options.MaxUpdates > 0 || options.MaxSeconds > 0 || options.Epochs > 0))
@@ -335,8 +339,8 @@ internal sealed class TrainingStart
         return options with
         {
             MaxUpdates = args.Long("updates", 0, min: 0),
-            MaxSeconds = args.Double("time", any ? 0 : builtIn ? 45 : 0, min: 0),
-            Epochs = args.Int("epochs", any || builtIn ? 0 : 10, min: 0),
+            MaxSeconds = args.Double("time", any ? 0 : builtInSeconds, min: 0),
+            Epochs = args.Int("epochs", any || builtInSeconds > 0 ? 0 : 10, min: 0),
         };
     }
 }

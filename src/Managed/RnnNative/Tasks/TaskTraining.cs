@@ -83,22 +83,36 @@ public sealed class TaskTraining
     public void Resume(LoadedTaskModel checkpoint, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        if (checkpoint.Training is null)
+        Restore(Loop, checkpoint.Training, acceptOtherData, checkpoint.Model.Model.Config, Model.Model.Config,
+            checkpoint.Model.Model.NamedTensors(), Model.Model.NamedTensors(), Model.Model.Version);
+    }
+
+    /// <summary>
+    /// What <see cref="Resume"/> does for any model kind: refuses a file without training state or of another config
+    /// (<paramref name="saved"/> against <paramref name="config"/>), restores <paramref name="loop"/> from <paramref name="training"/>,
+    /// then copies every tensor of <paramref name="savedTensors"/> into the tensor at the same place of <paramref name="tensors"/>
+    /// and advances <paramref name="version"/> (cached step weights are stale).
+    /// </summary>
+    internal static void Restore(TrainingLoop loop, TrainingSnapshot? training, bool acceptOtherData, object saved, object config,
+        IEnumerable<(string Name, int[] Shape, Memory<float> Values)> savedTensors, IEnumerable<(string Name, int[] Shape, Memory<float> Values)> tensors,
+        RnnNative.Model.WeightVersion version)
+    {
+        if (training is null)
         {
             throw new CheckpointFormatException("the model file holds no training state (save it with a training's checkpoint).");
         }
-        if (checkpoint.Model.Model.Config != Model.Model.Config)
+        if (!saved.Equals(config))
         {
-            throw new ArgumentException($"the checkpoint's model ({checkpoint.Model.Model.Config}) differs from the one trained ({Model.Model.Config}).", nameof(checkpoint));
+            throw new ArgumentException($"the checkpoint's model ({saved}) differs from the one trained ({config}).", "checkpoint");
         }
-        Loop.Restore(checkpoint.Training, acceptOtherData);
-        using IEnumerator<(string Name, int[] Shape, Memory<float> Values)> target = Model.Model.NamedTensors().GetEnumerator();
-        foreach ((string _, int[] _, Memory<float> values) in checkpoint.Model.Model.NamedTensors())
+        loop.Restore(training, acceptOtherData);
+        using IEnumerator<(string Name, int[] Shape, Memory<float> Values)> into = tensors.GetEnumerator();
+        foreach ((string _, int[] _, Memory<float> values) in savedTensors)
         {
-            target.MoveNext();
-            values.Span.CopyTo(target.Current.Values.Span);
+            into.MoveNext();
+            values.Span.CopyTo(into.Current.Values.Span);
         }
-        Model.Model.Version.Advance();
+        version.Advance();
     }
 
     private void Save(string path, TrainingSnapshot snapshot) =>
