@@ -26,7 +26,7 @@ public class SamplingBenchmarks
     [ParamsSource(nameof(Paths))]
     public KernelPath Path { get; set; }
 
-    [Params(WeightPrecision.Float32, WeightPrecision.BFloat16)]
+    [Params(WeightPrecision.Float32, WeightPrecision.BFloat16, WeightPrecision.Int8)]
     public WeightPrecision Precision { get; set; }
 
     public static IEnumerable<KernelPath> Paths => KernelPaths.Available.Where(p => p != KernelPath.Scalar);

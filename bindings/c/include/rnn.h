@@ -350,8 +350,12 @@ RNN_API rnn_status rnn_model_get_config(const rnn_model* model, rnn_model_config
 typedef int32_t rnn_precision;
 enum {
     RNN_PRECISION_F32 = 0,  /* the model's float32 weights: exact up to summation order (default) */
-    RNN_PRECISION_BF16 = 1  /* bfloat16 copies: half the bytes per token, relative weight error
+    RNN_PRECISION_BF16 = 1, /* bfloat16 copies: half the bytes per token, relative weight error
                                <= 2^-8; products still sum in float32 */
+    RNN_PRECISION_INT8 = 2  /* since 0.5.0: int8 copies with one scale per weight row (max|w|/127):
+                               a quarter of the bytes per token; the step's input vector is quantised
+                               the same way per step and the dot products sum in int32 (AVX-VNNI,
+                               ARM64 dot product, or a widening fallback); biases stay float32 */
 };
 
 /* Sets the step precision of `model`. It applies to the model and to all its states and
@@ -360,7 +364,7 @@ enum {
  * RNN_E_INVALID_HANDLE; RNN_E_INVALID_ARGUMENT naming "precision" (not an RNN_PRECISION_* value);
  * the precision is then unchanged. Thread-safe, also while states of the model step.
  * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (no single-stream steps). Since 0.5.0:
- * RNN_E_UNSUPPORTED for RNN_PRECISION_BF16 on a Jordan language model (it steps in float32 only). */
+ * RNN_E_UNSUPPORTED for RNN_PRECISION_BF16 (and INT8) on a Jordan language model (it steps in float32 only). */
 RNN_API rnn_status rnn_model_set_step_precision(rnn_model* model, rnn_precision precision);
 
 /* The step precision of `model` (RNN_PRECISION_F32 until set). Thread-safe.

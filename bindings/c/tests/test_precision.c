@@ -1,4 +1,4 @@
-/* The step precision: float32 by default, bfloat16 on request, seen by existing states. */
+/* The step precision: float32 by default, bfloat16 or int8 on request, seen by existing states. */
 #include <math.h>
 #include <stdint.h>
 
@@ -39,41 +39,57 @@ TEST(step_precision_defaults_to_f32_and_round_trips) {
     CHECK_OK(rnn_model_set_step_precision(model, RNN_PRECISION_BF16));
     CHECK_OK(rnn_model_get_step_precision(model, &precision));
     CHECK(precision == RNN_PRECISION_BF16);
+    CHECK_OK(rnn_model_set_step_precision(model, RNN_PRECISION_INT8));
+    CHECK_OK(rnn_model_get_step_precision(model, &precision));
+    CHECK(precision == RNN_PRECISION_INT8);
     CHECK_OK(rnn_model_set_step_precision(model, RNN_PRECISION_F32));
     CHECK_OK(rnn_model_get_step_precision(model, &precision));
     CHECK(precision == RNN_PRECISION_F32);
     rnn_model_destroy(model);
 }
 
-TEST(bf16_steps_of_an_existing_state_differ_slightly_from_f32) {
+/* Steps `state` in float32, then in `reduced`, then in float32 again: the reduced precision's logits
+ * differ from float32 by more than 0 and less than `tolerance`, and float32 comes back bit for bit.
+ * Takes the calling test's failure flag, which the CHECK macros set. */
+static void check_reduced_precision(int* check_failed_, rnn_precision reduced, const char* name, float tolerance) {
     rnn_model* model = small_model();
     CHECK(model != NULL);
     rnn_state* state;
     CHECK_OK(rnn_state_create(model, &state)); /* before the change: the state must still see it */
-    float f32[VOCAB], bf16[VOCAB], again[VOCAB];
+    float f32[VOCAB], low[VOCAB], again[VOCAB];
     CHECK_OK(run_sequence(state, f32));
-    CHECK_OK(rnn_model_set_step_precision(model, RNN_PRECISION_BF16));
-    CHECK_OK(run_sequence(state, bf16));
+    CHECK_OK(rnn_model_set_step_precision(model, reduced));
+    CHECK_OK(run_sequence(state, low));
     CHECK_OK(rnn_model_set_step_precision(model, RNN_PRECISION_F32));
     CHECK_OK(run_sequence(state, again));
 
     float max_diff = 0, max_abs = 0;
     for (int i = 0; i < VOCAB; i++) {
-        max_diff = fmaxf(max_diff, fabsf(bf16[i] - f32[i]));
+        max_diff = fmaxf(max_diff, fabsf(low[i] - f32[i]));
         max_abs = fmaxf(max_abs, fabsf(f32[i]));
         CHECK(again[i] == f32[i]); /* back to float32: the same logits as before */
     }
-    printf("  bf16 vs f32: max |diff| %.3g (max |logit| %.3g)\n", max_diff, max_abs);
+    printf("  %s vs f32: max |diff| %.3g (max |logit| %.3g)\n", name, max_diff, max_abs);
     CHECK(max_abs > 0.05f);
-    CHECK(max_diff > 0 && max_diff < 0.05f);
+    CHECK(max_diff > 0 && max_diff < tolerance);
     rnn_state_destroy(state);
     rnn_model_destroy(model);
+}
+
+TEST(bf16_steps_of_an_existing_state_differ_slightly_from_f32) {
+    check_reduced_precision(check_failed_, RNN_PRECISION_BF16, "bf16", 0.05f);
+}
+
+/* int8's integer dot products run on every flavour: AVX-VNNI or pmaddubsw on x64, sdot or widening
+ * multiplies on ARM64 (under qemu in run_tests.sh). */
+TEST(int8_steps_of_an_existing_state_differ_slightly_from_f32) {
+    check_reduced_precision(check_failed_, RNN_PRECISION_INT8, "int8", 0.01f);
 }
 
 TEST(step_precision_rejects_unknown_values_and_bad_handles) {
     rnn_model* model = small_model();
     CHECK(model != NULL);
-    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_set_step_precision(model, 2));
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_set_step_precision(model, 3));
     CHECK_ERROR_MENTIONS("precision");
     printf("  unknown precision: %s\n", rnn_last_error());
     CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_set_step_precision(model, -1));

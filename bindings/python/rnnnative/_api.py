@@ -35,7 +35,7 @@ _SOFTMAXES = {"full": 0, "class": 1}
 _SOFTMAX_NAMES = {v: k for k, v in _SOFTMAXES.items()}
 _OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3, "adamw": 3}
 _SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
-_PRECISIONS = {"f32": 0, "bf16": 1}
+_PRECISIONS = {"f32": 0, "bf16": 1, "int8": 2}
 _PRECISION_NAMES = {v: k for k, v in _PRECISIONS.items()}
 # rnn_model_kind (since 0.4.0): what a model predicts.
 _MODEL_KINDS = {"language_model": 0, "tagger": 1, "classifier": 2, "regressor": 3}
@@ -466,8 +466,9 @@ class Model(_Handle):
     @property
     def step_precision(self) -> str:
         """How sampling (sample(), stream(), State.step) stores the weights it streams per token:
-        "f32" (default; exact up to summation order) or "bf16" (half the bytes per token, relative
-        weight error <= 2^-8). Applies to every state and generator of the model, existing ones
+        "f32" (default; exact up to summation order), "bf16" (half the bytes per token, relative
+        weight error <= 2^-8) or "int8" (a quarter: one scale per weight row, the input quantised per
+        step, integer dot products). Applies to every state and generator of the model, existing ones
         included, from their next step; training and evaluate() always use float32."""
         p = c_int32()
         lib.rnn_model_get_step_precision(self._handle, byref(p))

@@ -270,6 +270,20 @@ def test_step_precision_bf16_reaches_existing_states_and_changes_logits_slightly
         assert list(state.feed(ids)) == f32
 
 
+def test_step_precision_int8_changes_logits_slightly_and_samples(text):
+    vocab = Vocabulary.from_text(text)
+    ids = vocab.encode("hello world, the quick")
+    with Model.lstm(vocab, hidden=64, layers=2, embedding=16, seed=3) as model, model.new_state() as state:
+        f32 = list(state.feed(ids))
+        model.step_precision = "int8"
+        assert model.step_precision == "int8"
+        state.reset()
+        int8 = list(state.feed(ids))
+        diff = max(abs(a - b) for a, b in zip(f32, int8))
+        assert 0 < diff < 0.05, diff
+        assert len(model.sample(prime="hello", n=20, seed=1)) > 0
+
+
 def test_numpy_zero_copy_paths(trained):
     np = pytest.importorskip("numpy")
     vocab = trained.vocab

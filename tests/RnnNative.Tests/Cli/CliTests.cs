@@ -47,8 +47,8 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "train", "--cell", "elman", "--init", "identity", "--identity-scale", "0" }, "--identity-scale: the identity scale must be a positive number")]
     [InlineData(new[] { "train", "--bidirectional" }, "--bidirectional: a language model predicts each token from the ones before it")]
     [InlineData(new[] { "sample" }, "rnn sample needs --model FILE")]
-    [InlineData(new[] { "sample", "--model", "m.rnn", "--precision", "fp8" }, "--precision must be one of f32|bf16, not 'fp8'")]
-    [InlineData(new[] { "eval", "--model", "m.rnn", "--data", "d.txt", "--precision", "int4" }, "--precision must be one of f32|bf16, not 'int4'")]
+    [InlineData(new[] { "sample", "--model", "m.rnn", "--precision", "fp8" }, "--precision must be one of f32|bf16|int8, not 'fp8'")]
+    [InlineData(new[] { "eval", "--model", "m.rnn", "--data", "d.txt", "--precision", "int4" }, "--precision must be one of f32|bf16|int8, not 'int4'")]
     [InlineData(new[] { "train", "stray" }, "unexpected argument 'stray'")]
     [InlineData(new[] { "info", "--curve" }, "--curve needs --model FILE")]
     [InlineData(new[] { "train", "--hiden", "5" }, "unknown option --hiden for rnn train; did you mean --hidden?")]
@@ -115,15 +115,18 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, c1 + c2);
         Assert.Equal(first, second);
         Assert.StartsWith("the ", first);
-        (code, output, error) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "40", "--seed", "7", "--precision", "bf16");
-        Assert.True(code == 0, error);
-        Assert.StartsWith("the ", output);
-        Assert.True(output.Length > "the ".Length + 1, output);
+        foreach (string precision in new[] { "bf16", "int8" })
+        {
+            (code, output, error) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "40", "--seed", "7", "--precision", precision);
+            Assert.True(code == 0, error);
+            Assert.StartsWith("the ", output);
+            Assert.True(output.Length > "the ".Length + 1, output);
+        }
 
         (code, output, _) = Rnn("eval", "--model", model, "--data", data);
         Assert.Equal(0, code);
         Assert.Contains("bits per character", output);
-        foreach (string precision in new[] { "f32", "bf16" })
+        foreach (string precision in new[] { "f32", "bf16", "int8" })
         {
             (code, output, error) = Rnn("eval", "--model", model, "--data", data, "--precision", precision);
             Assert.True(code == 0, error);

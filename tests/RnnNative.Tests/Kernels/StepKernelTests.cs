@@ -6,8 +6,9 @@ namespace RnnNative.Tests.Kernels;
 
 /// <summary>
 /// Single-token step kernels over <see cref="StepMatrix"/> panels against the equations in double:
-/// gates = init + A · x (A rounded to bfloat16 first for that precision), then the LSTM or GRU cell
-/// or the one-gate activation. Odd sizes (units not a multiple of any width, K not a multiple of 4) and
+/// gates = init + A · x (A rounded to bfloat16 first for that precision; for int8, A's rows and x put on
+/// the int8 grid first, so quantising them again is exact and only the integer sums and the layout are
+/// under test), then the LSTM or GRU cell or the one-gate activation. Odd sizes (units not a multiple of any width, K not a multiple of 4) and
 /// the panels split in two calls, as threads split them.
 /// </summary>
 public class StepKernelTests
@@ -21,8 +22,26 @@ public class StepKernelTests
         {
             data.Add(path, WeightPrecision.Float32);
             data.Add(path, WeightPrecision.BFloat16);
+            data.Add(path, WeightPrecision.Int8);
         }
         return data;
+    }
+
+    /// <summary>
+    /// For int8: rows of [left | right] ([rows, leftColumns] and [rows, rightColumns]) replaced, in place,
+    /// by s_r · round(v / s_r) with one s_r per row over both: values an int8 matrix holds exactly. Other
+    /// precisions: unchanged.
+    /// </summary>
+    private static void SnapRows(WeightPrecision precision, float[] left, int leftColumns, float[]? right = null, int rightColumns = 0)
+    {
+        if (precision != WeightPrecision.Int8) return;
+        for (int r = 0; r < left.Length / leftColumns; r++)
+        {
+            Span<float> a = left.AsSpan(r * leftColumns, leftColumns), b = right is null ? [] : right.AsSpan(r * rightColumns, rightColumns);
+            float scale = Int8Quantization.Scale(Math.Max(Int8Quantization.MaxAbs(a), Int8Quantization.MaxAbs(b)));
+            for (int k = 0; k < a.Length; k++) a[k] = scale * Int8Quantization.Quantize(a[k], scale);
+            for (int k = 0; k < b.Length; k++) b[k] = scale * Int8Quantization.Quantize(b[k], scale);
+        }
     }
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
@@ -34,13 +53,16 @@ public class StepKernelTests
     private static (StepMatrix Matrix, double[] Seen, float[] Bias, float[] Init, float[] X) Setup(KernelSet kernels, int gates, WeightPrecision precision)
     {
         float[] source = KernelTestData.Uniform(gates * Units * Inputs, gates, -0.5f, 0.5f);
+        SnapRows(precision, source, Inputs);
         double[] seen = source.Select(v => precision == WeightPrecision.BFloat16 ? (double)BFloat16.ToSingle(BFloat16.FromSingle(v)) : v).ToArray();
         StepMatrix matrix = Pack(kernels, source, gates, precision);
         float[] bias = KernelTestData.Uniform(gates * Units, 5 + gates, -1f, 1f);
         float[] init = new float[matrix.Panels * gates * matrix.Width];
         matrix.ToPanelOrder(bias, init);
         float[] x = new float[matrix.Columns];
-        KernelTestData.Uniform(Inputs, 6 + gates, -2f, 2f).CopyTo(x, 0);
+        float[] input = KernelTestData.Uniform(Inputs, 6 + gates, -2f, 2f);
+        SnapRows(precision, input, Inputs);
+        input.CopyTo(x, 0);
         return (matrix, seen, bias, init, x);
     }
 
@@ -64,6 +86,8 @@ public class StepKernelTests
             Array.Copy(source, r * Inputs, left, r * Split, Split);
             Array.Copy(source, r * Inputs + Split, right, r * (Inputs - Split), Inputs - Split);
         }
+        matrix.MeasureColumns(left, Split, Split);
+        matrix.MeasureColumns(right, Inputs - Split, Inputs - Split);
         matrix.SetColumns(left, Split, 0, Split);
         matrix.SetColumns(right, Inputs - Split, Split, Inputs - Split);
         return matrix;
@@ -197,10 +221,12 @@ public class StepKernelTests
     public void Gru_step_over_input_and_hidden_matches_the_cell_equations_in_double(KernelPath path, WeightPrecision precision)
     {
         // A [3U, 12 + U] = [[W_ir, 0, W_hr], [W_iz, 0, W_hz], [W_in, 0, W_hn]]: the odd input (11) padded
-        // with a zero column so h starts on a column pair; init = [b_ir + b_hr, b_iz + b_hz, b_in, b_hn];
+        // with a zero column so h starts on a section boundary (StepMatrix.SectionMultiple); init = [b_ir + b_hr, b_iz + b_hz, b_in, b_hn];
         // x = [input; 0; h].
         KernelSet kernels = KernelSet.For(path);
         GruLayer layer = GruLayer.Random();
+        SnapRows(precision, layer.WeightIh, GruInputs, layer.WeightHh, Units);
+        SnapRows(precision, layer.Input, GruInputs, layer.HiddenPrev, Units);
         const int HiddenColumn = GruInputs + 1;
         Assert.Equal(0, HiddenColumn % StepMatrix.SectionMultiple);
         float[] initRows = new float[4 * Units];
@@ -210,6 +236,8 @@ public class StepKernelTests
         }
         Array.Copy(layer.BiasHh, 2 * Units, initRows, 3 * Units, Units);
         StepMatrix matrix = new(kernels.Path, kernels.StepWidth, 3, Units, HiddenColumn + Units, precision);
+        matrix.MeasureColumns(layer.WeightIh, GruInputs, GruInputs);
+        matrix.MeasureColumns(layer.WeightHh, Units, Units);
         matrix.SetColumns(layer.WeightIh, GruInputs, 0, GruInputs);
         matrix.SetColumns(layer.WeightHh, Units, HiddenColumn, Units);
         float[] init = new float[matrix.Panels * 4 * matrix.Width];
@@ -233,8 +261,11 @@ public class StepKernelTests
         // x and hiddenPrev share one buffer, as a caller may pass them.
         KernelSet kernels = KernelSet.For(path);
         GruLayer layer = GruLayer.Random();
+        SnapRows(precision, layer.WeightHh, Units);
+        SnapRows(precision, layer.HiddenPrev, Units);
         float[] tokenRow = [.. layer.InputSide(v => v).Select(v => (float)v), .. layer.BiasHh.AsSpan(2 * Units, Units)];
         StepMatrix matrix = new(kernels.Path, kernels.StepWidth, 3, Units, Units, precision);
+        matrix.MeasureColumns(layer.WeightHh, Units, Units);
         matrix.SetColumns(layer.WeightHh, Units, 0, Units);
         float[] init = new float[matrix.Panels * 4 * matrix.Width];
         matrix.ToPanelOrder(tokenRow, 4, init);

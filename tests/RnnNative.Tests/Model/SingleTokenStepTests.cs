@@ -11,7 +11,8 @@ namespace RnnNative.Tests.Model;
 /// Single-stream steps (batch 1: the packed step weights, fused cell, token table) against the
 /// batched path (the same stream inside a batch of 3, which runs the GEMM path), for both cells,
 /// with and without the token table, on every kernel path; bfloat16 steps against float32 steps of
-/// a model whose weights were rounded the same way; and the rebuild after the weights change.
+/// a model whose weights were rounded the same way; int8 steps against float32 steps within a stated
+/// tolerance; and the rebuild after the weights change.
 /// </summary>
 public class SingleTokenStepTests
 {
@@ -123,6 +124,34 @@ public class SingleTokenStepTests
         }
         // The rounding is real (the step did not quietly stream float32) and small.
         Assert.InRange(largestDifferenceFromFloat32, 1e-5, 0.05);
+    }
+
+    /// <summary>
+    /// int8 (weights per row, the input vector per call) against float32 on the same random model, ten
+    /// tokens on: stated tolerance 0.02 absolute per logit (logits here are O(1); measured at most 0.0057), and at
+    /// least 1e-4 somewhere, so the step did not quietly stream float32. The quantisation error compounds
+    /// through the layers and the state, which is why this bound is looser than a single kernel's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PathsAndConfigs))]
+    public void An_int8_step_stays_within_tolerance_of_the_float32_step(KernelPath path, int config)
+    {
+        LanguageModelConfig c = s_configs[config];
+        LanguageModel model = CreateModel(c, path), float32 = CreateModel(c, path);
+        model.StepPrecision = WeightPrecision.Int8;
+        RecurrentState state = new(c.Recurrent, 1), float32State = new(c.Recurrent, 1);
+        float[] logits = new float[c.VocabularySize], expected = new float[c.VocabularySize];
+        double largest = 0;
+        foreach (int token in s_tokens)
+        {
+            model.Step([token], state, logits);
+            float32.Step([token], float32State, expected);
+            for (int j = 0; j < logits.Length; j++)
+            {
+                largest = Math.Max(largest, Math.Abs(logits[j] - expected[j]));
+            }
+        }
+        Assert.InRange(largest, 1e-4, 0.02);
     }
 
     [Theory]

@@ -13,9 +13,9 @@ namespace RnnNative.Cli.Commands;
 internal static class EvalCommand
 {
     public const string Usage = """
-        rnn eval --model FILE --data FILE [--batch 50] [--seq-length 100] [--precision f32|bf16] [--threads N]
+        rnn eval --model FILE --data FILE [--batch 50] [--seq-length 100] [--precision f32|bf16|int8] [--threads N]
                    language models: every token of the file predicted once; with --precision, by one stream token by
-                   token as sampling reads them, with f32 or bf16 step weights (compare the two for bf16's cost)
+                   token as sampling reads them, with f32, bf16 or int8 step weights (compare with f32 for the cost)
                    taggers, classifiers, regressors (--batch 32): the loss and the task's metrics (token accuracy and
                    chunk precision/recall/F1 per type; accuracy, macro F1, per-class scores and the confusion matrix;
                    MSE and MAE)  --confusion FILE.svg (classifiers: the confusion matrix's picture)
@@ -29,7 +29,7 @@ internal static class EvalCommand
         string path = args.String("model") ?? throw new UsageException("rnn eval needs --model FILE");
         string dataPath = args.String("data") ?? throw new UsageException("rnn eval needs --data FILE");
         // Read before the model file is opened: a wrong value is a usage error whatever the file holds.
-        WeightPrecision? precision = args.Choice<WeightPrecision?>("precision", null, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
+        WeightPrecision? precision = PrecisionOption.Read(args, null);
         if (args.Has("threads")) Kernels.Threading.Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
         ModelKind kind = ModelFiles.KindOf(path);
         if (kind == ModelKind.Seq2Seq && precision is null) return Seq2SeqCommands.Eval(path, dataPath, args, output);
@@ -53,8 +53,7 @@ internal static class EvalCommand
         string how = precision switch
         {
             null => $"{batch} streams of windows of {steps}:",
-            WeightPrecision.BFloat16 => "one stream, token by token, bf16 step weights:",
-            _ => "one stream, token by token, f32 step weights:",
+            { } weights => $"one stream, token by token, {PrecisionOption.Word(weights)} step weights:",
         };
         output.WriteLine(Metrics.Describe(how, loss, null, loaded.Vocabulary));
         return 0;

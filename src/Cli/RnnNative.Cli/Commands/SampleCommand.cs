@@ -13,9 +13,10 @@ internal static class SampleCommand
 {
     public const string Usage = """
         rnn sample --model FILE [--prime TEXT] [--length 500] [--temperature 1] [--top-k 0] [--top-p 1]
-                   [--seed N (default: random)] [--stop TEXT]... [--streams N] [--precision f32|bf16] [--threads N]
-                   --precision: the weights each sampled token reads, f32 (default, exact) or bf16 (half
-                   the bytes, relative weight error <= 2^-8); --streams 2 or more always step in f32
+                   [--seed N (default: random)] [--stop TEXT]... [--streams N] [--precision f32|bf16|int8] [--threads N]
+                   --precision: the weights each sampled token reads, f32 (default, exact), bf16 (half
+                   the bytes, relative weight error <= 2^-8) or int8 (a quarter, per-row scales, integer
+                   dot products); --streams 2 or more always step in f32
         """;
 
     public static int Run(Arguments args, TextWriter output, TextWriter log, CancellationToken cancellation)
@@ -26,7 +27,7 @@ internal static class SampleCommand
         SamplingOptions options = new(args.Float("temperature", 1f, min: 0f), args.Int("top-k", 0, min: 0), args.Float("top-p", 1f, min: 1e-6f, max: 1f));
         IReadOnlyList<string> stops = args.All("stop");
         int streams = args.Int("streams", 1, min: 1, max: 4096);
-        WeightPrecision precision = args.Choice("precision", WeightPrecision.Float32, ("f32", WeightPrecision.Float32), ("bf16", WeightPrecision.BFloat16));
+        WeightPrecision precision = PrecisionOption.Read(args, WeightPrecision.Float32)!.Value;
         if (args.Has("threads")) Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
         // Read last: a drawn seed is announced only once the rest of the command line is valid.
         ulong seed = SeedOption.Read(args, log);

@@ -10,8 +10,8 @@ namespace RnnNative.Cells;
 /// over [x; 0; h]:  rows [W_ir | W_hr], [W_iz | W_hz], [W_in | W_hn]     init [b_ir + b_hr, b_iz + b_hz, b_in, b_hn]
 /// over h alone:    rows W_hr, W_hz, W_hn (= W_hh)                       init = a token table row [a_r, a_z, a_n, b_hn]
 /// </code>
-/// h starts on a column pair (the kernel's sections, <see cref="StepMatrix.SectionMultiple"/>): an odd
-/// input gets one zero column. A layer streams 3 gates' weights, as many as the cell has.
+/// h starts on a group of columns (the kernel's sections, <see cref="StepMatrix.SectionMultiple"/>): an
+/// input of another size gets zero columns up to the next group. A layer streams 3 gates' weights, as many as the cell has.
 /// </summary>
 internal sealed class GruStepLayout : StepLayout
 {

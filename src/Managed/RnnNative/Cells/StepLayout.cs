@@ -30,6 +30,12 @@ internal abstract class StepLayout
     /// alone) and W_hh [G*H, H] into <paramref name="matrix"/>, [G*H, <see cref="HiddenColumn"/> + H].</summary>
     public void Fill(StepMatrix matrix, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, int inputs, int hidden, bool tokenInputs)
     {
+        // int8 scales each row over all of its columns: see both blocks before quantising either.
+        if (!tokenInputs)
+        {
+            matrix.MeasureColumns(weightIh, inputs, inputs);
+        }
+        matrix.MeasureColumns(weightHh, hidden, hidden);
         if (!tokenInputs)
         {
             matrix.SetColumns(weightIh, inputs, 0, inputs);

@@ -10,7 +10,13 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
     {
         fixed (float* pi = init, px = x, pc = cell, ph = hidden)
         {
-            if (a.Precision == WeightPrecision.BFloat16)
+            if (a.Precision == WeightPrecision.Int8)
+            {
+                sbyte* xq = stackalloc sbyte[a.Columns];
+                float xScale = QuantizeInput(a, px, xq);
+                StepKernelsInt8<TVec, TSimd>.Lstm(a, pi, xq, xScale, pc, ph, firstPanel, panelCount);
+            }
+            else if (a.Precision == WeightPrecision.BFloat16)
             {
                 StepKernels<TVec, TSimd, BFloat16Weights>.Lstm(a, pi, px, pc, ph, firstPanel, panelCount);
             }
@@ -25,7 +31,13 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
     {
         fixed (float* pi = init, px = x, pp = hiddenPrev, ph = hidden)
         {
-            if (a.Precision == WeightPrecision.BFloat16)
+            if (a.Precision == WeightPrecision.Int8)
+            {
+                sbyte* xq = stackalloc sbyte[a.Columns];
+                float xScale = QuantizeInput(a, px, xq);
+                StepKernelsInt8<TVec, TSimd>.Gru(a, pi, xq, xScale, pp, ph, firstPanel, panelCount);
+            }
+            else if (a.Precision == WeightPrecision.BFloat16)
             {
                 StepKernels<TVec, TSimd, BFloat16Weights>.Gru(a, pi, px, pp, ph, firstPanel, panelCount);
             }
@@ -40,7 +52,13 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
     {
         fixed (float* pi = init, px = x, py = y)
         {
-            if (a.Precision == WeightPrecision.BFloat16)
+            if (a.Precision == WeightPrecision.Int8)
+            {
+                sbyte* xq = stackalloc sbyte[a.Columns];
+                float xScale = QuantizeInput(a, px, xq);
+                StepKernelsInt8<TVec, TSimd>.Dense(a, pi, xq, xScale, py, activation, firstPanel, panelCount);
+            }
+            else if (a.Precision == WeightPrecision.BFloat16)
             {
                 StepKernels<TVec, TSimd, BFloat16Weights>.Dense(a, pi, px, py, activation, firstPanel, panelCount);
             }
@@ -50,4 +68,12 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             }
         }
     }
+
+    /// <summary>
+    /// x [stored columns] quantised for an int8 step, one scale for the whole vector (so a GRU's input and h
+    /// sections share it). Each call (each thread's panel range) quantises it again: O(K) against the
+    /// O(K · panels · G · W) of the weights, and no state to share between threads.
+    /// </summary>
+    private static float QuantizeInput(StepMatrix a, float* x, sbyte* quantized) =>
+        Int8Quantization.Quantize(new ReadOnlySpan<float>(x, a.Columns), new Span<sbyte>(quantized, a.Columns));
 }

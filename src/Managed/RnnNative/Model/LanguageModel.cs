@@ -108,9 +108,10 @@ public sealed partial class LanguageModel
 
     /// <summary>
     /// How single-stream <see cref="Step"/>s (batch 1: sampling) store the weights they stream: float32
-    /// (default) or bfloat16, which halves the bytes read per token at a small cost in accuracy.
+    /// (default), bfloat16 (half the bytes read per token) or int8 (a quarter, integer dot products), at a
+    /// small cost in accuracy (<see cref="WeightPrecision"/>).
     /// Shared with replicas. Training and batched steps always use the float32 weights. A Jordan network steps as a
-    /// window of one timestep, in float32 only: bfloat16 throws <see cref="NotSupportedException"/>.
+    /// window of one timestep, in float32 only: another precision throws <see cref="NotSupportedException"/>.
     /// </summary>
     public WeightPrecision StepPrecision
     {

@@ -16,7 +16,7 @@ namespace RnnNative.Model;
 /// </code>
 /// Per token it reads each weight once and nothing else of size; the batched path would first pack
 /// the weights. Results differ from the batched path by summation order (float32 weights) or by the
-/// rounding of the weights (bfloat16, <see cref="WeightPrecision"/>). One instance per model instance, not thread-safe.
+/// rounding of the weights (bfloat16) or the quantisation of weights and inputs (int8, <see cref="WeightPrecision"/>). One instance per model instance, not thread-safe.
 /// </summary>
 internal sealed class SingleTokenStep
 {

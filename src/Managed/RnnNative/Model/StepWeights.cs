@@ -95,6 +95,7 @@ internal sealed class StepWeights
         int vocabulary = config.VocabularySize;
         ReadOnlySpan<float> output = model.OutputWeights;
         StepMatrix decoder = new(kernels.Path, width, 1, vocabulary, hidden, precision);
+        decoder.MeasureColumns(output[..(vocabulary * hidden)], hidden, hidden);
         decoder.SetColumns(output[..(vocabulary * hidden)], hidden, 0, hidden);
         float[] decoderBias = new float[decoder.Panels * width];
         decoder.ToPanelOrder(output.Slice(vocabulary * hidden, vocabulary), decoderBias);

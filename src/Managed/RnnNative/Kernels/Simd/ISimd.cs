@@ -28,6 +28,19 @@ internal interface ISimd<TVec> where TVec : struct
     /// for two registers of weights.</summary>
     static abstract void LoadBFloat16Pairs(ref readonly ushort source, out TVec first, out TVec second);
 
+    /// <summary>
+    /// Integer dot products of byte quads (the int8 step, <see cref="Step.StepKernelsInt8{TVec, TSimd}"/>):
+    /// <paramref name="sums"/> holds <see cref="Count"/> int32 (their bits in the register), and for each lane l
+    /// <code>
+    /// sums[l] += Σ_{i&lt;4} weights[4l + i] · x_i      x_i = byte i of <paramref name="quad"/> (little-endian), as sbyte
+    /// </code>
+    /// with every weight and x_i in [-127, 127]. Exact on every path (no saturation: see each path's notes).
+    /// </summary>
+    static abstract TVec DotInt8Quads(TVec sums, ref readonly sbyte weights, int quad);
+
+    /// <summary>The int32 lanes of <paramref name="sums"/> (bits in the register, as <see cref="DotInt8Quads"/> leaves them) as floats.</summary>
+    static abstract TVec Int32ToSingle(TVec sums);
+
     /// <summary>Transposes a <see cref="Count"/> x Count block: row r is the Count floats at
     /// <c>source + r * sourceStride</c> for r &lt; <paramref name="rows"/>, and zeros (never read) from
     /// there on; column q is written as Count floats at <c>destination + q * destinationStride</c>. GEMM

@@ -23,6 +23,18 @@ internal readonly struct ScalarSimd : ISimd<float>
         second = BitConverter.UInt32BitsToSingle(pair & 0xFFFF0000u);
     }
 
+    /// <summary>Four int multiply-adds: the reference the vector paths are tested against.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotInt8Quads(float sums, ref readonly sbyte weights, int quad)
+    {
+        int sum = BitConverter.SingleToInt32Bits(sums);
+        for (int i = 0; i < 4; i++) sum += Unsafe.Add(ref Unsafe.AsRef(in weights), i) * (sbyte)(quad >> (8 * i));
+        return BitConverter.Int32BitsToSingle(sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Int32ToSingle(float sums) => BitConverter.SingleToInt32Bits(sums);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride) =>
         destination = rows > 0 ? source : 0f;

@@ -28,6 +28,43 @@ internal readonly struct Simd128 : ISimd<Vec>
         second = (pairs & Vector128.Create(0xFFFF0000u)).AsSingle();
     }
 
+    /// <summary>
+    /// ARM64 with the dot-product extension: sdot multiplies signed by signed bytes, one instruction.
+    /// ARM64 without it: widening multiplies to int16, then two pairwise widening adds. x64: the sign trick
+    /// of <see cref="Simd256.DotInt8Quads"/> (AVX-VNNI's 128-bit vpdpbusd, or SSSE3 pmaddubsw + pmaddwd).
+    /// Anything else: lane by lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec DotInt8Quads(Vec sums, ref readonly sbyte weights, int quad)
+    {
+        Vector128<sbyte> w = Vector128.LoadUnsafe(in weights), x = Vector128.Create(quad).AsSByte();
+        if (Dp.IsSupported)
+        {
+            return Dp.DotProduct(sums.AsInt32(), w, x).AsSingle();
+        }
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            Vector128<short> low = AdvSimd.MultiplyWideningLower(w.GetLower(), x.GetLower()), high = AdvSimd.MultiplyWideningUpper(w, x);
+            Vector128<int> quads = AdvSimd.Arm64.AddPairwise(AdvSimd.AddPairwiseWidening(low), AdvSimd.AddPairwiseWidening(high));
+            return (sums.AsInt32() + quads).AsSingle();
+        }
+        if (Ssse3.IsSupported)
+        {
+            Vector128<byte> magnitude = Ssse3.Abs(x);
+            Vector128<sbyte> signed = Ssse3.Sign(w, x);
+            if (AvxVnni.IsSupported)
+            {
+                return AvxVnni.MultiplyWideningAndAdd(sums.AsInt32(), magnitude, signed).AsSingle();
+            }
+            Vector128<short> pairs = Ssse3.MultiplyAddAdjacent(magnitude, signed);
+            return (sums.AsInt32() + Sse2.MultiplyAddAdjacent(pairs, Vector128<short>.One)).AsSingle();
+        }
+        return Int8Quads.ElementByElement(sums, in weights, quad);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec Int32ToSingle(Vec sums) => Vector128.ConvertToSingle(sums.AsInt32());
+
     /// <summary>4 x 4: interleave row pairs, then pair up their 64-bit halves (SSE: unpack and
     /// movlhps/movhlps; NEON: zip1/zip2 on 32- then 64-bit lanes).</summary>
     public static void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride)

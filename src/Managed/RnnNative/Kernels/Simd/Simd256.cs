@@ -27,6 +27,33 @@ internal readonly struct Simd256 : ISimd<Vec>
         second = (pairs & Vector256.Create(0xFFFF0000u)).AsSingle();
     }
 
+    /// <summary>
+    /// Sign trick (vpdpbusd and pmaddubsw multiply unsigned by signed bytes): x · w = |x| · (w · sign x),
+    /// |x| ≤ 127 as the unsigned operand and vpsignb moving x's sign onto w (zero where x is zero).
+    /// AVX-VNNI: one vpdpbusd adds the four products per int32 lane. AVX2: pmaddubsw sums product pairs
+    /// in int16 (at most 2 · 127 · 127 = 32258 &lt; 2^15: never saturates), pmaddwd with ones sums the pairs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec DotInt8Quads(Vec sums, ref readonly sbyte weights, int quad)
+    {
+        if (!Avx2.IsSupported)
+        {
+            return Int8Quads.ElementByElement(sums, in weights, quad);
+        }
+        Vector256<sbyte> w = Vector256.LoadUnsafe(in weights), x = Vector256.Create(quad).AsSByte();
+        Vector256<byte> magnitude = Avx2.Abs(x);
+        Vector256<sbyte> signed = Avx2.Sign(w, x);
+        if (AvxVnni.IsSupported)
+        {
+            return AvxVnni.MultiplyWideningAndAdd(sums.AsInt32(), magnitude, signed).AsSingle();
+        }
+        Vector256<short> pairs = Avx2.MultiplyAddAdjacent(magnitude, signed);
+        return (sums.AsInt32() + Avx2.MultiplyAddAdjacent(pairs, Vector256<short>.One)).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec Int32ToSingle(Vec sums) => Vector256.ConvertToSingle(sums.AsInt32());
+
     /// <summary>8 x 8 (AVX): interleave row pairs, combine 64-bit pairs within 128-bit lanes
     /// (shufps), then exchange the lanes (vperm2f128).</summary>
     public static void TransposeBlock(ref readonly float source, nint sourceStride, int rows, ref float destination, nint destinationStride)

@@ -27,6 +27,31 @@ internal readonly struct Simd512 : ISimd<Vec>
         second = (pairs & Vector512.Create(0xFFFF0000u)).AsSingle();
     }
 
+    /// <summary>
+    /// Sign trick as <see cref="Simd256.DotInt8Quads"/>: x · w = |x| · (w · sign x). AVX-512 has no vpsignb,
+    /// so w is negated where x &lt; 0 (where x = 0, |x| = 0 cancels w); pmaddubsw sums product pairs in int16
+    /// (at most 32258: never saturates), pmaddwd with ones sums the pairs. .NET 10 exposes no 512-bit
+    /// vpdpbusd (AvxVnni.V512 comes later); without AVX-512 BW the two halves go through the 256-bit path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec DotInt8Quads(Vec sums, ref readonly sbyte weights, int quad)
+    {
+        if (!Avx512BW.IsSupported)
+        {
+            Vector256<float> lower = Simd256.DotInt8Quads(sums.GetLower(), in weights, quad);
+            Vector256<float> upper = Simd256.DotInt8Quads(sums.GetUpper(), in Unsafe.Add(ref Unsafe.AsRef(in weights), 32), quad);
+            return Vector512.Create(lower, upper);
+        }
+        Vector512<sbyte> w = Vector512.LoadUnsafe(in weights), x = Vector512.Create(quad).AsSByte();
+        Vector512<byte> magnitude = Avx512BW.Abs(x);
+        Vector512<sbyte> signed = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<sbyte>.Zero), -w, w);
+        Vector512<short> pairs = Avx512BW.MultiplyAddAdjacent(magnitude, signed);
+        return (sums.AsInt32() + Avx512BW.MultiplyAddAdjacent(pairs, Vector512<short>.One)).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec Int32ToSingle(Vec sums) => Vector512.ConvertToSingle(sums.AsInt32());
+
     /// <summary>16 x 16 (AVX-512): within each group of four rows, interleave row pairs and combine
     /// 64-bit pairs inside the 128-bit lanes (unpcklps/unpckhps, shufps); then two rounds of 128-bit
     /// lane exchanges (vshuff32x4) between the four groups.</summary>

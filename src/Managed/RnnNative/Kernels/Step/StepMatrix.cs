@@ -12,17 +12,23 @@ namespace RnnNative.Kernels.Step;
 /// element (p, k, g, w) = A[g*U + p*W + w, k]     at index ((p*K' + k)*G + g)*W + w
 /// </code>
 /// where K' is K rounded up to <see cref="ColumnMultiple"/> (zero columns).
-/// (float32; bfloat16 interleaves each pair of columns row by row, see <see cref="IWeightFormat"/>).
+/// (float32; bfloat16 interleaves each pair of columns row by row, see <see cref="IWeightFormat"/>;
+/// int8 each quad of columns, so a lane's 4 bytes are one row's 4 columns, as vpdpbusd and sdot read them:
+/// <code>
+/// int8: element (p, k, g, w) at  (p*K' + k - k%4)*G*W + (g*W + w)*4 + k%4,   with scale_r per row in <see cref="RowScales"/>
+/// </code>).
 /// A step streams each panel once from start to end, broadcasting x[k] against G registers: no
 /// horizontal sums, and the G gates of the panel's W units end in registers together, ready for the
 /// cell's pointwise step. Rows past U (padding of the last panel) are zero. Threads split panels.
 /// </summary>
-/// <remarks>Storage is pinned and 64-byte aligned (loads never split a cache line) in float32 or
-/// bfloat16 (<see cref="WeightPrecision"/>). Immutable once filled; readers on any thread.</remarks>
+/// <remarks>Storage is pinned and 64-byte aligned (loads never split a cache line) in float32,
+/// bfloat16 or int8 (<see cref="WeightPrecision"/>). Immutable once filled; readers on any thread.</remarks>
 internal sealed unsafe class StepMatrix
 {
-    private readonly Array _storage;   // float[] or ushort[]: the size limit counts elements, as for the model's own weights
+    private readonly Array _storage;   // float[], ushort[] or sbyte[]: the size limit counts elements, as for the model's own weights
     private readonly byte* _data;
+    private readonly float[] _rowMax = [];      // int8: max |A_r| per row [G*U], from MeasureColumns
+    private readonly float[] _rowScales = [];   // int8: scale_r in panel order [panels, G, W], pinned
 
     public StepMatrix(KernelPath path, int width, int gates, int units, int inputs, WeightPrecision precision)
     {
@@ -48,9 +54,17 @@ internal sealed unsafe class StepMatrix
             throw new ArgumentException($"a step matrix of {gates * (long)units} x {inputs} weights is too large.", nameof(inputs));
         }
         // Zeroed (the padding rows of the last panel must contribute nothing), with room to start on a 64-byte boundary.
-        _storage = precision == WeightPrecision.Float32
-            ? GC.AllocateArray<float>((int)elements + 16, pinned: true)
-            : GC.AllocateArray<ushort>((int)elements + 32, pinned: true);
+        _storage = precision switch
+        {
+            WeightPrecision.Float32 => GC.AllocateArray<float>((int)elements + 16, pinned: true),
+            WeightPrecision.BFloat16 => GC.AllocateArray<ushort>((int)elements + 32, pinned: true),
+            _ => GC.AllocateArray<sbyte>((int)elements + 64, pinned: true),
+        };
+        if (precision == WeightPrecision.Int8)
+        {
+            _rowMax = new float[gates * units];
+            _rowScales = GC.AllocateArray<float>(Panels * gates * width, pinned: true);
+        }
         _data = (byte*)(((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage)) + 63) & ~(nuint)63);
     }
 
@@ -74,9 +88,9 @@ internal sealed unsafe class StepMatrix
     public const int ColumnMultiple = 4;
 
     /// <summary>A kernel that routes sums by column section (GRU: input columns, then h columns) reads
-    /// columns in pairs, as the formats store them (<see cref="IWeightFormat"/>): a section starts at a
-    /// multiple of this (zero columns pad the one before).</summary>
-    public const int SectionMultiple = 2;
+    /// columns in groups, as the formats store them (pairs: <see cref="IWeightFormat"/>; int8: quads): a
+    /// section starts at a multiple of this (zero columns pad the one before).</summary>
+    public const int SectionMultiple = 4;
 
     /// <summary>K rounded up to <see cref="ColumnMultiple"/>: columns stored, and the length x must have (zeros past K).</summary>
     public int Columns { get; }
@@ -90,6 +104,26 @@ internal sealed unsafe class StepMatrix
 
     /// <summary>The first element (64-byte aligned); valid as long as this object lives.</summary>
     public void* Data => _data;
+
+    /// <summary>int8: scale_r of each row in panel order [panels, G, W] (0 for padding rows); valid as long as this object lives.</summary>
+    public float* RowScales => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_rowScales));
+
+    /// <summary>
+    /// int8 quantises per row over all of a row's columns, so the matrix first sees every column block
+    /// [G*U, columns] (rows <paramref name="lda"/> apart) it will be given, then <see cref="SetColumns"/>
+    /// quantises with the row's scale. A no-op for float formats.
+    /// </summary>
+    public void MeasureColumns(ReadOnlySpan<float> source, int lda, int columns)
+    {
+        if (Precision != WeightPrecision.Int8) return;
+        for (int r = 0; r < _rowMax.Length; r++)
+        {
+            _rowMax[r] = MathF.Max(_rowMax[r], Int8Quantization.MaxAbs(source.Slice(r * lda, columns)));
+        }
+        float[] scales = new float[_rowMax.Length];
+        for (int r = 0; r < scales.Length; r++) scales[r] = Int8Quantization.Scale(_rowMax[r]);
+        ToPanelOrder(scales, _rowScales);
+    }
 
     /// <summary>
     /// Copies columns [<paramref name="firstColumn"/>, <paramref name="firstColumn"/> + <paramref name="columns"/>)
@@ -129,10 +163,25 @@ internal sealed unsafe class StepMatrix
                             float* packed = (float*)_data + Float32Weights.Index(pair, k & 1, gate, gates, width, 0);
                             for (int lane = 0; lane < lanes; lane++) packed[lane] = row[(long)lane * lda];
                         }
-                        else
+                        else if (Precision == WeightPrecision.BFloat16)
                         {
                             ushort* packed = (ushort*)_data + BFloat16Weights.Index(pair, k & 1, gate, gates, width, 0);
                             for (int lane = 0; lane < lanes; lane++) packed[2 * lane] = BFloat16.FromSingle(row[(long)lane * lda]);
+                        }
+                        else
+                        {
+                            // Quad of columns k - k%4 .. k - k%4 + 3, then gate, lane, and k%4 within the lane's 4 bytes.
+                            sbyte* packed = (sbyte*)_data + panelStart + (long)(k & ~3) * gates * width + (long)gate * width * 4 + (k & 3);
+                            int firstRow = gate * units + panel * width;
+                            for (int lane = 0; lane < lanes; lane++)
+                            {
+                                float value = row[(long)lane * lda], rowMax = _rowMax[firstRow + lane];
+                                if (MathF.Abs(value) > rowMax)
+                                {
+                                    throw new InvalidOperationException($"row {firstRow + lane} has a weight {value} beyond the {rowMax} measured: call MeasureColumns with every column block first.");
+                                }
+                                packed[4 * lane] = Int8Quantization.Quantize(value, Int8Quantization.Scale(rowMax));
+                            }
                         }
                     }
                 }

@@ -9,4 +9,10 @@ public enum WeightPrecision
     /// <summary>bfloat16 (float32 cut to an 8-bit mantissa, rounded to nearest even): half the bytes to
     /// stream per token, relative weight error at most 2^-8 (0.4%); products still sum in float32.</summary>
     BFloat16 = 1,
+
+    /// <summary>int8 per output row (symmetric: scale_r = max|A_r| / 127, q = round(A / scale_r)): a quarter of
+    /// the bytes to stream per token, weight error at most scale_r / 2. The step's input vector is quantised
+    /// the same way per call (one scale per vector) and the dot products run in integer SIMD
+    /// (<see cref="Int8Quantization"/>, <see cref="StepKernelsInt8{TVec, TSimd}"/>); biases and the token table stay float32.</summary>
+    Int8 = 2,
 }

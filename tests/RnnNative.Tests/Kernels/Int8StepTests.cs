@@ -1,0 +1,144 @@
+using System.Runtime.Intrinsics;
+using RnnNative.Kernels;
+using RnnNative.Kernels.Simd;
+using RnnNative.Kernels.Step;
+using RnnNative.Tests.Support;
+
+namespace RnnNative.Tests.Kernels;
+
+/// <summary>
+/// The int8 step's pieces: the integer dot product of every register width this machine runs against
+/// the scalar reference (exact, including the extremes ±127 that would saturate a naive pmaddubsw),
+/// the quantisation's round-trip bound, and whole steps on off-grid values against float32 within the
+/// bound the quantisation allows.
+/// </summary>
+public unsafe class Int8StepTests
+{
+    public static TheoryData<KernelPath> VectorPaths => KernelPathData.Vectorized;
+
+    /// <summary>Σ_k weights[4l + i] · x_i over <paramref name="quads"/> quads per lane, as <see cref="ISimd{TVec}.DotInt8Quads"/> chains them.</summary>
+    private static int[] DotQuads<TVec, TSimd>(sbyte[] weights, int[] quads)
+        where TVec : struct
+        where TSimd : struct, ISimd<TVec>
+    {
+        TVec sums = TSimd.Zero;
+        for (int q = 0; q < quads.Length; q++)
+        {
+            sums = TSimd.DotInt8Quads(sums, in weights[q * 4 * TSimd.Count], quads[q]);
+        }
+        int[] lanes = new int[TSimd.Count];
+        float[] asFloats = new float[TSimd.Count];
+        TSimd.Store(sums, ref asFloats[0]);
+        for (int l = 0; l < lanes.Length; l++) lanes[l] = BitConverter.SingleToInt32Bits(asFloats[l]);
+        return lanes;
+    }
+
+    private static int[] DotQuadsOn(KernelPath path, sbyte[] weights, int[] quads) => path switch
+    {
+        KernelPath.Vector128 => DotQuads<Vector128<float>, Simd128>(weights, quads),
+        KernelPath.Avx2 => DotQuads<Vector256<float>, Simd256>(weights, quads),
+        KernelPath.Avx512 => DotQuads<Vector512<float>, Simd512>(weights, quads),
+        _ => throw new ArgumentOutOfRangeException(nameof(path)),
+    };
+
+    /// <summary>Lanes of the given width, each summed by the scalar path (<see cref="ScalarSimd.DotInt8Quads"/>) one lane at a time.</summary>
+    private static int[] ScalarReference(int width, sbyte[] weights, int[] quads)
+    {
+        int[] lanes = new int[width];
+        for (int l = 0; l < width; l++)
+        {
+            sbyte[] lane = new sbyte[4 * quads.Length];
+            for (int q = 0; q < quads.Length; q++) Array.Copy(weights, (q * width + l) * 4, lane, 4 * q, 4);
+            lanes[l] = DotQuads<float, ScalarSimd>(lane, quads)[0];
+        }
+        return lanes;
+    }
+
+    private static int Quad(sbyte x0, sbyte x1, sbyte x2, sbyte x3) => (byte)x0 | ((byte)x1 << 8) | ((byte)x2 << 16) | ((byte)x3 << 24);
+
+    [Theory]
+    [MemberData(nameof(VectorPaths))]
+    public void Integer_dot_products_equal_the_scalar_sums_exactly(KernelPath path)
+    {
+        int width = KernelSet.For(path).StepWidth;
+        Random random = new(17);
+        foreach (int quadCount in new[] { 1, 2, 7, 300 })
+        {
+            sbyte[] weights = new sbyte[quadCount * 4 * width];
+            int[] quads = new int[quadCount];
+            for (int i = 0; i < weights.Length; i++) weights[i] = (sbyte)random.Next(-127, 128);
+            for (int q = 0; q < quadCount; q++) quads[q] = Quad((sbyte)random.Next(-127, 128), (sbyte)random.Next(-127, 128), (sbyte)random.Next(-127, 128), (sbyte)random.Next(-127, 128));
+            Assert.Equal(ScalarReference(width, weights, quads), DotQuadsOn(path, weights, quads));
+        }
+
+        // Extremes: 127 · 127 products of both signs, pairs that would pass 2^15 if x were offset to
+        // unsigned (pmaddubsw saturates), and x = 0 (the sign trick zeroes w there).
+        sbyte[] extreme = new sbyte[4 * width];
+        for (int i = 0; i < extreme.Length; i++) extreme[i] = (sbyte)(i % 3 == 0 ? -127 : 127);
+        foreach (int quad in new[] { Quad(127, 127, 127, 127), Quad(-127, -127, -127, -127), Quad(-127, 127, 0, -1), Quad(0, 0, 0, 0) })
+        {
+            int[] quads = Enumerable.Repeat(quad, 1000).ToArray();
+            sbyte[] weights = Enumerable.Repeat(extreme, 1000).SelectMany(w => w).ToArray();
+            Assert.Equal(ScalarReference(width, weights, quads), DotQuadsOn(path, weights, quads));
+        }
+        // The scalar reference itself: 1000 quads of 4 · 127 · 127 each.
+        Assert.Equal(1000 * 4 * 127 * 127, ScalarReference(1, Enumerable.Repeat((sbyte)127, 4000).ToArray(), Enumerable.Repeat(Quad(127, 127, 127, 127), 1000).ToArray())[0]);
+    }
+
+    [Fact]
+    public void Quantisation_round_trip_is_within_half_a_step_and_keeps_the_largest_value()
+    {
+        foreach (float range in new[] { 1e-3f, 0.5f, 3f, 1000f })
+        {
+            float[] values = KernelTestData.Uniform(513, 9, -range, range);
+            sbyte[] quantized = new sbyte[values.Length];
+            float scale = Int8Quantization.Quantize(values, quantized);
+            float max = Int8Quantization.MaxAbs(values);
+            Assert.Equal(max / 127f, scale);
+            Assert.Contains(quantized, q => Math.Abs((int)q) == 127);
+            Assert.DoesNotContain(quantized, q => q == -128);
+            for (int k = 0; k < values.Length; k++)
+            {
+                Assert.True(Math.Abs(values[k] - scale * quantized[k]) <= scale / 2 * (1 + 1e-5), $"range {range}, v[{k}] = {values[k]}: {quantized[k]} · {scale}");
+            }
+        }
+        sbyte[] zeros = new sbyte[4];
+        Assert.Equal(0f, Int8Quantization.Quantize(new float[4], zeros));
+        Assert.All(zeros, q => Assert.Equal(0, q));
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
+    public void Int8_dense_step_on_random_values_stays_within_the_quantisation_bound_of_float32(KernelPath path)
+    {
+        // y = A · x with A [U, K] uniform in ±0.5 and x in ±2: per term |a·x - ã·x̃| ≤ |x|·s_r/2 + |a|·s_x/2 + s_r·s_x/4.
+        const int Units = 45, Inputs = 203;
+        KernelSet kernels = KernelSet.For(path);
+        float[] a = KernelTestData.Uniform(Units * Inputs, 31, -0.5f, 0.5f);
+        StepMatrix float32 = new(kernels.Path, kernels.StepWidth, 1, Units, Inputs, WeightPrecision.Float32);
+        StepMatrix int8 = new(kernels.Path, kernels.StepWidth, 1, Units, Inputs, WeightPrecision.Int8);
+        foreach (StepMatrix m in new[] { float32, int8 })
+        {
+            m.MeasureColumns(a, Inputs, Inputs);
+            m.SetColumns(a, Inputs, 0, Inputs);
+        }
+        float[] x = new float[float32.Columns], init = new float[float32.PaddedUnits];
+        KernelTestData.Uniform(Inputs, 32, -2f, 2f).CopyTo(x, 0);
+        float[] expected = new float[float32.PaddedUnits], actual = new float[int8.PaddedUnits];
+        kernels.DenseStep(float32, init, x, expected, StepActivation.Identity, 0, float32.Panels);
+        kernels.DenseStep(int8, init, x, actual, StepActivation.Identity, 0, int8.Panels);
+
+        double xScale = Int8Quantization.MaxAbs(x) / 127.0;
+        double largest = 0;
+        for (int u = 0; u < Units; u++)
+        {
+            double rowScale = Int8Quantization.MaxAbs(a.AsSpan(u * Inputs, Inputs)) / 127.0, bound = 0;
+            for (int k = 0; k < Inputs; k++) bound += Math.Abs(x[k]) * rowScale / 2 + Math.Abs(a[u * Inputs + k]) * xScale / 2 + rowScale * xScale / 4;
+            double error = Math.Abs(actual[u] - expected[u]);
+            Assert.True(error <= bound, $"y[{u}]: {actual[u]} vs {expected[u]}, bound {bound}");
+            largest = Math.Max(largest, error);
+        }
+        // The quantisation is real (not float32 in disguise) and, with errors of both signs, far below the worst case.
+        Assert.InRange(largest, 1e-4, 0.2);
+    }
+}
