@@ -62,12 +62,7 @@ public sealed class Seq2SeqParityFixture : IDisposable
         {
             Seq2SeqModel model = new(config);
             model.Initialize(new Random(seed));
-            SafetensorsWriter weights = new();
-            foreach ((string tensor, int[] shape, Memory<float> values) in model.NamedTensors())
-            {
-                weights.AddTensor(tensor, shape, values.Span);
-            }
-            weights.WriteFileAtomically(PathOf(name + ".weights.safetensors"));
+            TorchComparison.WriteWeights(PathOf(name + ".weights.safetensors"), model.NamedTensors());
             Seq2SeqBatch batch = RandomBatch(config, ragged ? SourceLengths : [.. SourceLengths.Select(_ => SourceSteps)], TargetLengths, new Random(seed + 1));
             File.WriteAllBytes(PathOf(name + ".data.safetensors"), DataFile(batch));
             ours[name] = (config, seed, batch);
@@ -130,15 +125,7 @@ public sealed class Seq2SeqParityFixture : IDisposable
 /// decoding session's log-probabilities, 1e-4 for gradients.</summary>
 public sealed class Seq2SeqParityTests(Seq2SeqParityFixture fixture, ITestOutputHelper output) : IClassFixture<Seq2SeqParityFixture>
 {
-    public static TheoryData<string, KernelPath> CasesOnEveryPath()
-    {
-        TheoryData<string, KernelPath> data = [];
-        foreach (string name in Seq2SeqParityFixture.Definitions.Keys)
-        {
-            foreach (KernelPath path in KernelPaths.Available) data.Add(name, path);
-        }
-        return data;
-    }
+    public static TheoryData<string, KernelPath> CasesOnEveryPath() => TorchComparison.OnEveryPath(Seq2SeqParityFixture.Definitions.Keys);
 
     [Theory]
     [MemberData(nameof(CasesOnEveryPath))]
@@ -152,13 +139,7 @@ public sealed class Seq2SeqParityTests(Seq2SeqParityFixture fixture, ITestOutput
         TorchComparison.AssertClose(output, name, "loss", [(float)loss], [(float)parity.TorchLoss], 1e-5);
         TorchComparison.AssertClose(output, name, "evaluation loss", [(float)(model.EvaluateBatch(parity.Batch) / model.LossTerms(parity.Batch))], [(float)parity.TorchLoss], 1e-5);
 
-        List<string> names = [];
-        foreach ((string tensor, int[] _, Memory<float> gradient) in model.NamedTensors(gradients: true))
-        {
-            TorchComparison.AssertClose(output, name, "grad." + tensor, gradient.ToArray(), parity.Torch.GetFloats("grad." + tensor), 1e-4);
-            names.Add("grad." + tensor);
-        }
-        Assert.Equal(parity.Torch.Tensors.Select(t => t.Name).Where(n => n.StartsWith("grad.", StringComparison.Ordinal)).Order(), names.Order());
+        TorchComparison.AssertEveryGradient(output, name, model.NamedTensors(gradients: true), parity.Torch, 1e-4);
     }
 
     [Theory]

@@ -61,12 +61,7 @@ public sealed class SequenceParityFixture : IDisposable
         {
             SequenceModel model = new(config);
             model.Initialize(new Random(seed));
-            SafetensorsWriter weights = new();
-            foreach ((string tensor, int[] shape, Memory<float> values) in model.NamedTensors())
-            {
-                weights.AddTensor(tensor, shape, values.Span);
-            }
-            weights.WriteFileAtomically(PathOf(name + ".weights.safetensors"));
+            TorchComparison.WriteWeights(PathOf(name + ".weights.safetensors"), model.NamedTensors());
             SequenceBatch batch = RandomBatch(config, padded ? Lengths : [.. Lengths.Select(_ => Steps)], new Random(seed + 1));
             File.WriteAllBytes(PathOf(name + ".data.safetensors"), DataFile(config, batch));
             ours[name] = (config, seed, batch);
@@ -132,15 +127,7 @@ public sealed class SequenceParityFixture : IDisposable
 /// predictions, 1e-4 for gradients.</summary>
 public sealed class SequenceParityTests(SequenceParityFixture fixture, ITestOutputHelper output) : IClassFixture<SequenceParityFixture>
 {
-    public static TheoryData<string, KernelPath> CasesOnEveryPath()
-    {
-        TheoryData<string, KernelPath> data = [];
-        foreach (string name in SequenceParityFixture.Definitions.Keys)
-        {
-            foreach (KernelPath path in KernelPaths.Available) data.Add(name, path);
-        }
-        return data;
-    }
+    public static TheoryData<string, KernelPath> CasesOnEveryPath() => TorchComparison.OnEveryPath(SequenceParityFixture.Definitions.Keys);
 
     [Theory]
     [MemberData(nameof(CasesOnEveryPath))]
@@ -157,13 +144,7 @@ public sealed class SequenceParityTests(SequenceParityFixture fixture, ITestOutp
         model.Predict(parity.Batch, predictions);
         TorchComparison.AssertClose(output, name, "predictions", predictions, parity.Torch.GetFloats("predictions"), 1e-5);
 
-        List<string> names = [];
-        foreach ((string tensor, int[] _, Memory<float> gradient) in model.NamedTensors(gradients: true))
-        {
-            TorchComparison.AssertClose(output, name, "grad." + tensor, gradient.ToArray(), parity.Torch.GetFloats("grad." + tensor), 1e-4);
-            names.Add("grad." + tensor);
-        }
-        Assert.Equal(parity.Torch.Tensors.Select(t => t.Name).Where(n => n.StartsWith("grad.", StringComparison.Ordinal)).Order(), names.Order());
+        TorchComparison.AssertEveryGradient(output, name, model.NamedTensors(gradients: true), parity.Torch, 1e-4);
     }
 
     [Fact]

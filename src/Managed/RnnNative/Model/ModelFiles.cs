@@ -5,12 +5,13 @@ namespace RnnNative.Model;
 
 /// <summary>
 /// What front doors ask of a model file before loading it: which kind of model it holds, so they choose
-/// <see cref="ModelFile"/> (language models) or <see cref="SequenceModelFile"/> (taggers, classifiers, regressors).
+/// <see cref="ModelFile"/> (language models), <see cref="SequenceModelFile"/> (taggers, classifiers, regressors) or
+/// <see cref="Seq2SeqModelFile"/> (encoder-decoders).
 /// </summary>
 public static class ModelFiles
 {
     /// <summary>The kind of the model in the file at <paramref name="path"/>, read from its model.json ("format", and "kind" in a
-    /// sequence-model file); a <see cref="CheckpointFormatException"/> starting with <paramref name="path"/> when it is neither format.</summary>
+    /// sequence-model file); a <see cref="CheckpointFormatException"/> starting with <paramref name="path"/> when it is none of the formats.</summary>
     public static ModelKind KindOf(string path)
     {
         try
@@ -31,6 +32,7 @@ public static class ModelFiles
         {
             ModelFile.FormatName => ModelKind.LanguageModel,
             SequenceModelFile.FormatName => SequenceModelJson.ReadKind(root),
+            Seq2SeqModelFile.FormatName => ModelKind.Seq2Seq,
             string format => throw new CheckpointFormatException($"model.json describes a '{format}', not an RnnNative model."),
         });
 }

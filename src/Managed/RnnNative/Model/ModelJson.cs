@@ -43,6 +43,10 @@ internal static class ModelJson
         {
             throw new CheckpointFormatException($"the file is {SequenceModelJson.Phrase(SequenceModelJson.ReadKind(root))}, not a language model: it predicts, evaluates and trains as a task model, not samples text.");
         }
+        if (format == Seq2SeqModelFile.FormatName)
+        {
+            throw new CheckpointFormatException(Seq2SeqModelJson.NotThisKind("a language model"));
+        }
         if (format != ModelFile.FormatName)
         {
             throw new CheckpointFormatException($"model.json describes a '{format}', not an RnnNative language model.");

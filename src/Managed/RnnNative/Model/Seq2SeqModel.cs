@@ -16,7 +16,7 @@ namespace RnnNative.Model;
 /// Not thread-safe: one call at a time per instance (a decoding session runs on its model's buffers too); for inference on
 /// several threads, give each a <see cref="CreateInferenceReplica"/>.
 /// </summary>
-public sealed class Seq2SeqModel
+public sealed class Seq2SeqModel : IBatchModel<Seq2SeqBatch>
 {
     private readonly Seq2SeqEncoder _encoder;
     private readonly ContextBridge? _bridge;

@@ -24,7 +24,7 @@ namespace RnnNative.Model;
 /// head's input, in training only (a Jordan network's embedding only); one-hot and dense inputs are not dropped.
 /// Not thread-safe: one call at a time per instance; for inference on several threads, give each a <see cref="CreateInferenceReplica"/>.
 /// </summary>
-public sealed class SequenceModel
+public sealed class SequenceModel : IBatchModel<SequenceBatch>
 {
     private readonly SequenceBody _body;
     private readonly SequenceLoss _loss;

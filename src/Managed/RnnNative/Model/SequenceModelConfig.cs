@@ -11,7 +11,7 @@ namespace RnnNative.Model;
 /// replaces the stack and the head: it owns the output layer and feeds back its softmax (tagger, classifier) or
 /// linear (regressor) output; one layer, one direction, default initialization, dropout on an embedding input only.
 /// </summary>
-/// <param name="Kind">Tagger, classifier or regressor (not <see cref="ModelKind.LanguageModel"/>, which is <see cref="LanguageModelConfig"/>).</param>
+/// <param name="Kind">Tagger, classifier or regressor (not <see cref="ModelKind.LanguageModel"/>, which is <see cref="LanguageModelConfig"/>, nor <see cref="ModelKind.Seq2Seq"/>, which is <see cref="Seq2SeqConfig"/>).</param>
 /// <param name="Outputs">Tags (tagger), classes (classifier) or O values per target (regressor).</param>
 public sealed record SequenceModelConfig(ModelKind Kind, CellType Cell, int HiddenSize, int Layers, int Outputs)
 {
@@ -78,9 +78,9 @@ public sealed record SequenceModelConfig(ModelKind Kind, CellType Cell, int Hidd
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
     public void Validate()
     {
-        if (!Enum.IsDefined(Kind) || Kind == ModelKind.LanguageModel)
+        if (!Enum.IsDefined(Kind) || Kind is ModelKind.LanguageModel or ModelKind.Seq2Seq)
         {
-            throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "a sequence model is a tagger, a classifier or a regressor (a language model is a LanguageModelConfig).");
+            throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "a sequence model is a tagger, a classifier or a regressor (a language model is a LanguageModelConfig, an encoder-decoder a Seq2SeqConfig).");
         }
         if (!Enum.IsDefined(Input))
         {

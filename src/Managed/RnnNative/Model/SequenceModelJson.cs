@@ -23,8 +23,11 @@ internal static class SequenceModelJson
     ];
 
     private static readonly (string, InputEncoding)[] Inputs = [("embedding", InputEncoding.Embedding), ("one_hot", InputEncoding.OneHot), ("dense", InputEncoding.Dense)];
-    private static readonly (string, Activation)[] Activations = [("tanh", Activation.Tanh), ("relu", Activation.Relu)];
-    private static readonly (string, RecurrentInitialization)[] Initializations = [("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity)];
+    /// <summary>The activations' names in model files (shared with <see cref="Seq2SeqModelJson"/>).</summary>
+    internal static readonly (string, Activation)[] Activations = [("tanh", Activation.Tanh), ("relu", Activation.Relu)];
+
+    /// <summary>The initializations' names in model files (shared with <see cref="Seq2SeqModelJson"/>).</summary>
+    internal static readonly (string, RecurrentInitialization)[] Initializations = [("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity)];
     private static readonly (string, SequencePooling)[] Poolings = [("last", SequencePooling.Last), ("mean", SequencePooling.Mean)];
     private static readonly (string, TokenUnit)[] Units = [("words", TokenUnit.Words), ("characters", TokenUnit.Characters)];
 
@@ -71,6 +74,10 @@ internal static class SequenceModelJson
         {
             throw new CheckpointFormatException("the file is a language model, not a tagger, classifier or regressor: it samples and evaluates text as a language model.");
         }
+        if (format == Seq2SeqModelFile.FormatName)
+        {
+            throw new CheckpointFormatException(Seq2SeqModelJson.NotThisKind("a tagger, classifier or regressor"));
+        }
         if (format != SequenceModelFile.FormatName)
         {
             throw new CheckpointFormatException($"model.json describes a '{format}', not an RnnNative sequence model.");
@@ -114,6 +121,7 @@ internal static class SequenceModelJson
         return (config, inputs);
     });
 
-    private static string Name<T>((string Name, T Value)[] names, T value) where T : struct, Enum =>
+    /// <summary>The file's name of <paramref name="value"/> in the table <paramref name="names"/>.</summary>
+    internal static string Name<T>((string Name, T Value)[] names, T value) where T : struct, Enum =>
         names.First(n => EqualityComparer<T>.Default.Equals(n.Value, value)).Name;
 }

@@ -58,6 +58,27 @@ public sealed record TrainingData(DataOrigin Origin, double ValidationFraction, 
         };
     }
 
+    /// <summary>
+    /// The record of a run over pairs: <paramref name="train"/> and the optional <paramref name="validation"/> set. Sequences
+    /// count pairs, tokens count both sides' tokens; the checksum is the CRC-32C over each set in turn (training first) of
+    /// its source offsets, source tokens, target offsets and target tokens, each little-endian. The validation fraction is
+    /// NaN, as for <see cref="Of(SequenceSet, SequenceSet?, DataOrigin)"/>.
+    /// </summary>
+    public static TrainingData Of(PairSet train, PairSet? validation, DataOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(origin);
+        uint crc = Crc(0, train);
+        if (validation is not null) crc = Crc(crc, validation);
+        return new(origin, double.NaN, Tokens(train), validation is null ? 0 : Tokens(validation), crc)
+        {
+            TrainSequences = train.Count,
+            ValidationSequences = validation?.Count ?? 0,
+        };
+
+        static long Tokens(PairSet set) => (long)set.SourceTokens.Length + set.TargetTokens.Length;
+    }
+
     /// <summary>True when <paramref name="other"/> holds the same tokens (and sequences) split the same way (the origins may differ: a moved file is the same data).</summary>
     public bool SameTokens(TrainingData other)
     {
@@ -98,6 +119,15 @@ public sealed record TrainingData(DataOrigin Origin, double ValidationFraction, 
         crc = Crc(crc, MemoryMarshal.Cast<float, int>(set.Features));
         crc = Crc(crc, set.Classes);
         return Crc(crc, MemoryMarshal.Cast<float, int>(set.Values));
+    }
+
+    /// <summary>The CRC-32C of <paramref name="set"/>'s offsets and tokens, source then target, appended to <paramref name="crc"/>.</summary>
+    private static uint Crc(uint crc, PairSet set)
+    {
+        crc = Crc(crc, set.SourceOffsets);
+        crc = Crc(crc, set.SourceTokens);
+        crc = Crc(crc, set.TargetOffsets);
+        return Crc(crc, set.TargetTokens);
     }
 
     /// <summary><paramref name="values"/> as little-endian int32s appended to <paramref name="crc"/>.</summary>

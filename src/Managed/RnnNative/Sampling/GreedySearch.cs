@@ -52,7 +52,8 @@ public static class GreedySearch
             }
             if (keep.Count < input.Length)
             {
-                decoder.Reorder(keep.ToArray());
+                // A session keeps at least one row (Seq2SeqModel's refuses none): when every row ended, nothing is stepped again.
+                if (keep.Count > 0) decoder.Reorder(keep.ToArray());
                 rowSources = keep.Select(row => rowSources[row]).ToArray();
                 input = keep.Select(row => input[row]).ToArray();
             }
