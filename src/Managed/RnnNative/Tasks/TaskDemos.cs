@@ -6,7 +6,8 @@ namespace RnnNative.Tasks;
 
 /// <summary>
 /// The built-in data of the tasks that train with no download: slot filling on generated flight-booking
-/// requests (tagging, <see cref="SlotFillingCorpus"/>) and the adding problem (regression, <see cref="AddingProblem"/>).
+/// requests (tagging, <see cref="SlotFillingCorpus"/>), the adding problem (regression, <see cref="AddingProblem"/>) and
+/// the addition questions (seq2seq, <see cref="AdditionPairs"/>, the project's main demo).
 /// The same arguments give the same data; another seed gives held-out data of the same kind.
 /// </summary>
 public static class TaskDemos
@@ -33,5 +34,26 @@ public static class TaskDemos
         int[] lengths = [.. Enumerable.Repeat(timesteps, sequences)];
         SequenceSet set = SequenceSet.FromFeatures(problem.Inputs, AddingProblem.Features, lengths, TargetKind.SequenceValues, [], problem.Targets, valueSize: 1);
         return new ArrayTaskData("the adding problem", set, encoding ?? ArrayTaskData.Fit(set));
+    }
+
+    /// <summary>Training pairs of the addition demo when none is given: Keras's addition_rnn count.</summary>
+    public const int DefaultAdditionPairs = 50_000;
+
+    /// <summary>Held-out pairs of the addition demo when none is given.</summary>
+    public const int DefaultHeldOutPairs = 1_000;
+
+    /// <summary>
+    /// The Keras addition task as character pairs: <paramref name="training"/> questions "535+61" -> "596" of operands up to
+    /// <paramref name="digits"/> digits, the question's characters reversed ("16+535", Keras's REVERSE) when <paramref name="reverse"/>,
+    /// and <paramref name="heldOut"/> questions none of which is a training question (<see cref="AdditionPairs"/>). Both sides are
+    /// characters; the vocabularies are fitted to the training pairs when <paramref name="encoding"/> is null, else it encodes both (a model's).
+    /// </summary>
+    public static (Seq2SeqData Training, Seq2SeqData HeldOut) Addition(int training = DefaultAdditionPairs, int heldOut = DefaultHeldOutPairs,
+        int digits = AdditionPairs.DefaultDigits, bool reverse = true, ulong seed = 1, Seq2SeqEncoding? encoding = null)
+    {
+        AdditionPairs pairs = AdditionPairs.Generate(training, heldOut, digits, reverse, seed);
+        TaskDataOptions characters = new() { Unit = TokenUnit.Characters, MaxVocabulary = 0 };
+        Seq2SeqData train = Seq2SeqData.FromPairs(pairs.Training, encoding, characters, "the addition demo");
+        return (train, Seq2SeqData.FromPairs(pairs.HeldOut, train.Encoding, characters, "the addition demo's held-out questions"));
     }
 }

@@ -11,7 +11,8 @@ namespace RnnNative.Tasks;
 public sealed class TaskKind
 {
     private TaskKind(string name, ModelKind model, string description, string formats, bool bidirectional, TargetKind[] targets,
-        Func<TaskData, TaskPredictions, double, TaskEvaluation>? score = null, Func<TaskDataOptions, TaskEncoding?, int, TaskData>? demo = null)
+        Func<TaskData, TaskPredictions, double, TaskEvaluation>? score = null, Func<TaskDataOptions, TaskEncoding?, int, TaskData>? demo = null,
+        Func<Seq2SeqEncoding?, (Seq2SeqData, Seq2SeqData)>? pairDemo = null)
     {
         Name = name;
         Model = model;
@@ -21,10 +22,12 @@ public sealed class TaskKind
         Targets = targets;
         _score = score;
         _demo = demo;
+        _pairDemo = pairDemo;
     }
 
     private readonly Func<TaskData, TaskPredictions, double, TaskEvaluation>? _score;
     private readonly Func<TaskDataOptions, TaskEncoding?, int, TaskData>? _demo;
+    private readonly Func<Seq2SeqEncoding?, (Seq2SeqData, Seq2SeqData)>? _pairDemo;
 
     /// <summary>Next-token prediction over a text (char-rnn): <see cref="LanguageModel"/>, trained by <c>Training.Trainer</c>.</summary>
     public static TaskKind LanguageModel { get; } = new("lm", ModelKind.LanguageModel,
@@ -47,10 +50,16 @@ public sealed class TaskKind
         [TargetKind.SequenceValues, TargetKind.StepValues], (data, predictions, loss) => new TaskEvaluation(loss, null, null, TaskScores.Regression(data, predictions)),
         (_, encoding, timesteps) => TaskDemos.Adding(timesteps: timesteps, encoding: encoding));
 
-    /// <summary>Every task, in the order help texts list them.</summary>
-    public static IReadOnlyList<TaskKind> All { get; } = [LanguageModel, Tagging, Classification, Regression];
+    /// <summary>A target sequence per source sequence (an encoder-decoder): pairs of texts, scored by
+    /// <see cref="Seq2SeqTaskModel.Evaluate"/> (exact match, token accuracy); its demo is the addition task.</summary>
+    public static TaskKind Seq2Seq { get; } = new("seq2seq", ModelKind.Seq2Seq,
+        "a target sequence per source sequence (encoder-decoder)", "TSV: source<TAB>target per line", bidirectional: false, targets: [],
+        pairDemo: encoding => TaskDemos.Addition(encoding: encoding));
 
-    /// <summary>Its name in every front door: lm, tag, classify, regress.</summary>
+    /// <summary>Every task, in the order help texts list them.</summary>
+    public static IReadOnlyList<TaskKind> All { get; } = [LanguageModel, Tagging, Classification, Regression, Seq2Seq];
+
+    /// <summary>Its name in every front door: lm, tag, classify, regress, seq2seq.</summary>
     public string Name { get; }
 
     /// <summary>The kind of model it trains.</summary>
@@ -68,20 +77,26 @@ public sealed class TaskKind
     /// <summary>The targets its data has (tag: a class per timestep; regress: values per sequence or per timestep).</summary>
     public IReadOnlyList<TargetKind> Targets { get; }
 
-    /// <summary>True when it has built-in data to train on with no file (<see cref="Demo"/>).</summary>
-    public bool HasDemo => _demo is not null;
+    /// <summary>True when it has built-in data to train on with no file (<see cref="Demo"/>, or <see cref="PairDemo"/> for seq2seq).</summary>
+    public bool HasDemo => _demo is not null || _pairDemo is not null;
 
     /// <summary>Its built-in data (<see cref="TaskDemos"/>): read with <paramref name="options"/>, fitted when <paramref name="encoding"/>
     /// is null, else encoded with it; <paramref name="timesteps"/>: T of the adding problem.</summary>
     /// <exception cref="InvalidOperationException">The task has no demo (<see cref="HasDemo"/>).</exception>
     public TaskData Demo(TaskDataOptions? options = null, TaskEncoding? encoding = null, int timesteps = TaskDemos.DefaultTimesteps) =>
-        (_demo ?? throw new InvalidOperationException($"{Name} has no built-in data; it reads {Formats}."))(options ?? new TaskDataOptions(), encoding, timesteps);
+        (_demo ?? throw new InvalidOperationException(_pairDemo is null ? $"{Name} has no built-in data; it reads {Formats}." : $"{Name}'s built-in data are pairs: see PairDemo."))(options ?? new TaskDataOptions(), encoding, timesteps);
+
+    /// <summary>The built-in pairs of a task of pairs (seq2seq: <see cref="TaskDemos.Addition"/>), training and held-out, fitted when
+    /// <paramref name="encoding"/> is null, else encoded with it (a model's).</summary>
+    /// <exception cref="InvalidOperationException">The task has no built-in pairs.</exception>
+    public (Seq2SeqData Training, Seq2SeqData HeldOut) PairDemo(Seq2SeqEncoding? encoding = null) =>
+        (_pairDemo ?? throw new InvalidOperationException($"{Name} has no built-in pairs; it reads {Formats}."))(encoding);
 
     /// <summary>The evaluation of <paramref name="predictions"/> of <paramref name="data"/> with mean loss <paramref name="loss"/>: the task's metrics.</summary>
     internal TaskEvaluation Score(TaskData data, TaskPredictions predictions, double loss) =>
-        (_score ?? throw new InvalidOperationException($"{Name} is scored as a language model, not as whole sequences."))(data, predictions, loss);
+        (_score ?? throw new InvalidOperationException($"{Name} is not scored from per-sequence predictions (lm: by its loss; seq2seq: by Seq2SeqTaskModel.Evaluate)."))(data, predictions, loss);
 
-    /// <summary>The task of <paramref name="name"/> (lm, tag, classify, regress), or null.</summary>
+    /// <summary>The task of <paramref name="name"/> (lm, tag, classify, regress, seq2seq), or null.</summary>
     public static TaskKind? Find(string name) => All.FirstOrDefault(task => task.Name == name);
 
     /// <summary>The task whose data has <paramref name="target"/> targets (arrays from memory say only that).</summary>
@@ -90,7 +105,7 @@ public sealed class TaskKind
     /// <summary>The task that trains models of <paramref name="model"/>.</summary>
     public static TaskKind Of(ModelKind model) => All.First(task => task.Model == model);
 
-    /// <summary>The names, "lm|tag|classify|regress", for usage lines.</summary>
+    /// <summary>The names, "lm|tag|classify|regress|seq2seq", for usage lines.</summary>
     public static string Names => string.Join("|", All.Select(task => task.Name));
 
     /// <inheritdoc/>

@@ -59,6 +59,10 @@ public sealed record TaskModelOptions
         {
             throw new ArgumentException("a language model is made from a LanguageModelConfig, not task options.", nameof(task));
         }
+        if (task == TaskKind.Seq2Seq)
+        {
+            throw new ArgumentException("a seq2seq model is made by Seq2SeqTaskModel.Create (Seq2SeqTaskModel.Resolve), not as a sequence model.", nameof(task));
+        }
         bool perTimestep = encoding.Target is Data.TargetKind.StepClasses or Data.TargetKind.StepValues;
         if (perTimestep && Pooling != SequencePooling.Last)
         {

@@ -92,13 +92,20 @@ public sealed class TaskTraining
             throw new ArgumentException($"the checkpoint's model ({checkpoint.Model.Model.Config}) differs from the one trained ({Model.Model.Config}).", nameof(checkpoint));
         }
         Loop.Restore(checkpoint.Training, acceptOtherData);
-        using IEnumerator<(string Name, int[] Shape, Memory<float> Values)> target = Model.Model.NamedTensors().GetEnumerator();
-        foreach ((string _, int[] _, Memory<float> values) in checkpoint.Model.Model.NamedTensors())
-        {
-            target.MoveNext();
-            values.Span.CopyTo(target.Current.Values.Span);
-        }
+        CopyWeights(checkpoint.Model.Model.NamedTensors(), Model.Model.NamedTensors());
         Model.Model.Version.Advance();
+    }
+
+    /// <summary>Copies every tensor of <paramref name="source"/> into the tensor at the same place of <paramref name="target"/>
+    /// (two models of one config: a checkpoint's weights into the model being trained).</summary>
+    internal static void CopyWeights(IEnumerable<(string Name, int[] Shape, Memory<float> Values)> source, IEnumerable<(string Name, int[] Shape, Memory<float> Values)> target)
+    {
+        using IEnumerator<(string Name, int[] Shape, Memory<float> Values)> into = target.GetEnumerator();
+        foreach ((string _, int[] _, Memory<float> values) in source)
+        {
+            into.MoveNext();
+            values.Span.CopyTo(into.Current.Values.Span);
+        }
     }
 
     private void Save(string path, TrainingSnapshot snapshot) =>
