@@ -1053,8 +1053,10 @@ typedef struct rnn_decode_result {
  * its *_needed, the call fails with RNN_E_BUFFER_TOO_SMALL and writes nothing but the *_needed
  * fields: call again with buffers of those sizes (decoding is deterministic: the same results). To
  * learn the sizes only, pass NULL buffers (the call then succeeds). Fails: RNN_E_BUFFER_TOO_SMALL;
- * RNN_E_INVALID_ARGUMENT naming the argument ("sources[2]" empty, "config->beam_width", a
- * result->struct_size below 8); RNN_E_UNSUPPORTED (not a seq2seq model); RNN_E_INVALID_HANDLE.
+ * RNN_E_INVALID_ARGUMENT naming the argument ("sources" when a source has no unit, with its index;
+ * "sources[i]" when NULL; "config->beam_width"; "result->struct_size" below
+ * sizeof(rnn_decode_result) of 0.5.0, 88 bytes on 64-bit platforms); RNN_E_UNSUPPORTED (not a
+ * seq2seq model); RNN_E_INVALID_HANDLE.
  * Runs on the model's weights with its own buffers: thread-safe with other decodes, decoders and
  * evaluations of the model; not during its training. */
 RNN_API rnn_status rnn_model_translate(const rnn_model* model, const char* const* sources, size_t count, const rnn_decode_config* config,
@@ -1096,9 +1098,11 @@ RNN_API rnn_status rnn_model_decode_target(const rnn_model* model, const int32_t
 typedef struct rnn_decoder rnn_decoder;
 
 /* Encodes the `count` NUL-terminated UTF-8 `sources` (as rnn_model_translate reads them) and returns
- * a decoder with one row per source. It runs on a copy of the model's current weights' buffers and
- * keeps the model alive. *out_decoder is owned by the caller (rnn_decoder_destroy). Fails:
- * RNN_E_INVALID_ARGUMENT naming "sources" or "sources[i]"; RNN_E_UNSUPPORTED (not a seq2seq model);
+ * a decoder with one row per source. It reads the model's weights (training shows through: do not
+ * step while the model trains) with buffers of its own, so decoders of one model may step on
+ * different threads, and it keeps the model alive. *out_decoder is owned by the caller
+ * (rnn_decoder_destroy). Fails: RNN_E_INVALID_ARGUMENT naming "sources" (a source with no unit:
+ * the message gives its index) or "sources[i]" (NULL); RNN_E_UNSUPPORTED (not a seq2seq model);
  * RNN_E_INVALID_HANDLE. Thread-safe. */
 RNN_API rnn_status rnn_decoder_create(const rnn_model* model, const char* const* sources, size_t count, rnn_decoder** out_decoder);
 
