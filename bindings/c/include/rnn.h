@@ -254,8 +254,12 @@ enum {
     RNN_CELL_GRU = 2,    /* since 0.3.0: PyTorch nn.GRU gate order (r, z, n) */
     RNN_CELL_JORDAN = 3  /* since 0.4.0: Jordan (1986): h_t = f(W_ih x_t + W_yh y_{t-1} + b), y_t the output
                             layer's activations (softmax probabilities, or the regressor's values),
-                            y_0 = 0; one forward layer; sequence models only (rnn_model_create fails
-                            with RNN_E_INVALID_ARGUMENT naming config->cell) */
+                            y_0 = 0; one forward layer. In 0.4.0 sequence models only (rnn_model_create
+                            failed with RNN_E_INVALID_ARGUMENT naming config->cell); since 0.5.0 also
+                            language models: layers must be 1 (else RNN_E_INVALID_ARGUMENT naming
+                            config->layers, whose default 2 is a stack's), dropout only with an embedding,
+                            y (the softmax, V floats per stream) carried between training windows and
+                            steps as a stack's hidden state is; steps in float32 only, no safetensors */
 };
 
 typedef int32_t rnn_activation;
@@ -277,6 +281,16 @@ typedef int32_t rnn_input;
 enum {
     RNN_INPUT_EMBEDDING = 0,  /* layer 0 reads a learned embedding of the token, [E] */
     RNN_INPUT_ONE_HOT = 1     /* layer 0 reads the token's one-hot vector, [V] (char-rnn): no embedding */
+};
+
+/* A language model's output layer (since 0.5.0). Numbers are stable. */
+typedef int32_t rnn_softmax;
+enum {
+    RNN_SOFTMAX_FULL = 0,   /* one softmax over all vocab_size logits (default) */
+    RNN_SOFTMAX_CLASS = 1   /* class-factored (Mikolov et al. 2011): P(w) = P(class(w)) P(w | class(w)), the
+                               tokens grouped into `classes` classes by frequency (fitted on the training
+                               corpus by the first trainer): classes + |class| logits per token in training
+                               and evaluation instead of vocab_size; for word vocabularies */
 };
 
 typedef struct rnn_model_config {
@@ -302,6 +316,10 @@ typedef struct rnn_model_config {
     int32_t bidirectional;       /* since 0.3.0: nonzero asks for a bidirectional stack, which a
                                   * language model refuses (RNN_E_INVALID_ARGUMENT naming
                                   * "config->bidirectional"); default 0 */
+    rnn_softmax softmax;         /* since 0.5.0: default RNN_SOFTMAX_FULL */
+    int32_t classes;             /* since 0.5.0: K with RNN_SOFTMAX_CLASS, 1..vocab_size; default 0, which means
+                                  * round(sqrt(vocab_size)); must be 0 with RNN_SOFTMAX_FULL. rnn_model_get_config
+                                  * reports the model's K. */
 } rnn_model_config;
 
 /* Fills *config with the defaults (see the fields). Use the macro. Thread-safe. */
@@ -311,7 +329,8 @@ RNN_API rnn_status rnn_model_config_init_sized(rnn_model_config* config, size_t 
 /* Creates a model initialized as PyTorch does (embedding N(0,1), if any; weights U(+-1/sqrt(H)); since
  * 0.3.0 the recurrent weights as config->init says) from the seed: the same config gives the same
  * weights on every platform. A config of the 0.2.0 size (struct_size 40, without the 0.3.0 fields)
- * keeps working: the fields past its size take their defaults. *out_model is owned by the
+ * or of the 0.3.0 size (56, without the 0.5.0 fields) keeps working: the fields past its size take
+ * their defaults. *out_model is owned by the
  * caller. Fails: RNN_E_INVALID_ARGUMENT naming the field ("config->hidden_size"); since 0.2.0 also
  * when a weight buffer would exceed 2^31 - 57 floats (e.g. an LSTM with hidden_size 65536, or
  * vocab_size x embedding_size 65536 x 65536), naming the field that makes it too large;
@@ -341,7 +360,8 @@ enum {
  * precision it started with); the first step after a change converts the weights once. Fails:
  * RNN_E_INVALID_HANDLE; RNN_E_INVALID_ARGUMENT naming "precision" (not an RNN_PRECISION_* value);
  * the precision is then unchanged. Thread-safe, also while states of the model step.
- * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (no single-stream steps). */
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (no single-stream steps). Since 0.5.0:
+ * RNN_E_UNSUPPORTED for RNN_PRECISION_BF16 on a Jordan language model (it steps in float32 only). */
 RNN_API rnn_status rnn_model_set_step_precision(rnn_model* model, rnn_precision precision);
 
 /* The step precision of `model` (RNN_PRECISION_F32 until set). Thread-safe.
@@ -371,7 +391,8 @@ RNN_API rnn_status rnn_model_save_to_memory(const rnn_model* model, const rnn_vo
  * bytes is RNN_E_FORMAT, and format messages start with `path`. Since 0.4.0 every kind of model
  * (rnn_model_get_kind tells which); a sequence model has no rnn_vocab: *out_vocab is then NULL
  * (read its data with rnn_dataset_read_file(config, path, model, ...)). A checkpoint's training
- * state is not loaded (rnn_trainer_resume reads it). */
+ * state is not loaded (rnn_trainer_resume reads it). Since 0.5.0 the file is read once (before, a
+ * sequence model's file was read twice: for its kind, then for the model). */
 RNN_API rnn_status rnn_model_load_file(const char* path, rnn_model** out_model, rnn_vocab** out_vocab);
 
 /* As rnn_model_load_file from the bytes (data, size), borrowed during the call only. */
@@ -408,12 +429,14 @@ RNN_API rnn_status rnn_model_evaluate(const rnn_model* model, const rnn_corpus* 
  * vocabulary. Written atomically. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT (vocabulary
  * size mismatch, NULL path), RNN_E_IO. Not concurrently with training the model.
  * Appeared with the Python binding (0.1.0 series).
- * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (its file is rnn_model_save_file's). */
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (its file is rnn_model_save_file's).
+ * Since 0.5.0: RNN_E_UNSUPPORTED for a Jordan language model (PyTorch has no module for it) and for a
+ * RNN_SOFTMAX_CLASS model (CharRnn has one nn.Linear over V); rnn_model_save_file saves both. */
 RNN_API rnn_status rnn_model_export_safetensors(const rnn_model* model, const rnn_vocab* vocab, const char* path);
 
 /* As rnn_model_export_safetensors, into memory: *out_data (free with rnn_free) holds *out_size
  * bytes, the exact content of the file. On failure both are NULL/0. Since 0.4.0:
- * RNN_E_UNSUPPORTED for a sequence model. */
+ * RNN_E_UNSUPPORTED for a sequence model; since 0.5.0 for a Jordan language model. */
 RNN_API rnn_status rnn_model_export_safetensors_to_memory(const rnn_model* model, const rnn_vocab* vocab, void** out_data, size_t* out_size);
 
 /* Imports a safetensors file of a CharRnn state_dict (F32, F16 or BF16; e.g. saved from PyTorch).
@@ -517,7 +540,9 @@ typedef int (*rnn_progress_fn)(const rnn_progress* progress, void* user_data);
  * corpus has ids outside the model's vocabulary; since 0.2.0 also naming config->seq_len when a
  * window of seq_len x batch_size is too large for the model's buffers (instead of failing every
  * later train call). Thread-safe.
- * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (rnn_trainer_create_for_dataset). */
+ * Since 0.4.0: RNN_E_UNSUPPORTED for a sequence model (rnn_trainer_create_for_dataset).
+ * Since 0.5.0: a RNN_SOFTMAX_CLASS model that has not been trained (a new one) gets its word classes
+ * here, from the unigram counts of the corpus's training part; a loaded or trained one keeps its own. */
 RNN_API rnn_status rnn_trainer_create(rnn_model* model, const rnn_corpus* corpus, const rnn_trainer_config* config, rnn_trainer** out_trainer);
 
 /* Destroys the trainer (the model keeps its trained weights). NULL is a no-op. Not during a
@@ -602,7 +627,9 @@ RNN_API rnn_status rnn_state_reset(rnn_state* state);
 /* Feeds `token`, advances the state and writes the next-token logits (vocab_size floats) to
  * (logits, capacity); *needed (may be NULL) = vocab_size. Fails: RNN_E_BUFFER_TOO_SMALL,
  * RNN_E_INVALID_ARGUMENT naming "token" (outside the vocabulary); the state is then not advanced.
- * One thread per state at a time. */
+ * With RNN_SOFTMAX_CLASS (since 0.5.0) the logits are the log-probabilities log P(class) + log P(w | class)
+ * of all vocab_size tokens (their softmax is the model's distribution); rnn_state_sample draws
+ * without forming them. One thread per state at a time. */
 RNN_API rnn_status rnn_state_step(rnn_state* state, int32_t token, float* logits, size_t capacity, size_t* needed);
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -638,6 +665,16 @@ RNN_API void rnn_sampler_destroy(rnn_sampler* sampler);
 /* Draws the next token from (logits, count) (count must be vocab_size); *out_token is -1 on
  * failure. Allocates nothing. One thread per sampler at a time. */
 RNN_API rnn_status rnn_sampler_sample(rnn_sampler* sampler, const float* logits, size_t count, int32_t* out_token);
+
+/* Since 0.5.0. Feeds `token`, advances the state and draws the next token into *out_token with the
+ * sampler's options and random generator (`sampler` made for the model's vocab_size): as
+ * rnn_state_step then rnn_sampler_sample, except that a RNN_SOFTMAX_CLASS model sampled with a
+ * temperature > 0 and neither top_k nor top_p draws the class from its classes logits and the word
+ * from that class's, never forming vocab_size logits (the temperature then acts on each factor: exact
+ * at 1; greedy, top_k and top_p rank all tokens, so they take the full log-probabilities). *out_token
+ * is -1 on failure. Fails: RNN_E_INVALID_ARGUMENT naming "token" (the state is then not advanced) or
+ * "sampler" (another vocabulary size). One thread per state and per sampler at a time. */
+RNN_API rnn_status rnn_state_sample(rnn_state* state, int32_t token, rnn_sampler* sampler, int32_t* out_token);
 
 /* A text generator: `model` and `vocab` (same vocab_size) with the sampling config (copied).
  * It has its own working buffers: generators of one model may run concurrently on different
@@ -679,7 +716,9 @@ RNN_API rnn_status rnn_generator_stream(rnn_generator* generator, const char* pr
  *     rnn_state_create, rnn_generator_create;
  *   - sequence models only: rnn_model_get_task_config, rnn_dataset_read_file and
  *     rnn_dataset_from_tokens/floats with a model, rnn_trainer_create_for_dataset,
- *     rnn_model_evaluate_dataset, rnn_model_predict, rnn_model_predict_file.
+ *     rnn_model_evaluate_dataset, rnn_model_predict, rnn_model_predict_file; since 0.5.0 also
+ *     rnn_dataset_from_sentences/_texts with a model, rnn_model_get_task_info, rnn_model_label,
+ *     rnn_model_predict_v2, rnn_model_evaluate_dataset_v2.
  *   Every kind: rnn_model_get_kind, rnn_model_destroy, rnn_model_save_file/_to_memory,
  *   rnn_model_load_file/_from_memory, and the rnn_trainer_* functions on the trainer made for it.
  * A sequence model keeps its input vocabulary (words or characters of its training file) and its
@@ -941,6 +980,90 @@ RNN_API rnn_status rnn_trainer_create_for_dataset(rnn_model* model, const rnn_da
                                                   const rnn_trainer_config* config, rnn_trainer** out_trainer);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Whole-sequence models: text from memory, the model's task, predictions and confusion (since 0.5.0) */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* A dataset of `count` tagged sentences from memory, read by the rules of a CoNLL file (see
+ * rnn_dataset_config.kind): sentence i is the next lengths[i] (>= 1) of the `total` NUL-terminated
+ * UTF-8 tokens (the lengths sum to total), token k tagged tags[k]; `tags` NULL: no tags (the dataset
+ * can be predicted, not trained on or evaluated). Every string is copied. A token or tag must be
+ * what a CoNLL column holds: not empty, no whitespace (predictions are written back as CoNLL).
+ * `model` NULL: training data (tags required); the input vocabulary (config->unit, max_vocab,
+ * lowercase: words or characters, the cap with <unk>, case) and the tags are fitted to it, as
+ * rnn_dataset_read_file fits a file, and config NULL means the defaults. `model` not NULL (a
+ * tagger): the tokens are encoded with its vocabulary (unknown units read as <unk>) and its tags;
+ * config is ignored (may be NULL). rnn_model_predict_file and rnn_model_predict_v2 write its
+ * predictions as CoNLL: "token tag predicted" lines ("token predicted" without tags), a blank line
+ * after each sentence. Fails: RNN_E_INVALID_ARGUMENT naming the place ("tokens[7] (sentence 2,
+ * token 1): ..." for an empty token or one with whitespace, "tags[7] ..." likewise, "tokens[3]" for a
+ * NULL string, "lengths[2]" for lengths that do not cover the tokens, "tags" NULL for training
+ * data, a config field, a model that is not a tagger); RNN_E_FORMAT (a tag the model does not know:
+ * "tags[7] (sentence 2, token 1): tag "B-x" was not seen in training ..."); RNN_E_UNSUPPORTED (a
+ * language model); RNN_E_INVALID_HANDLE. *out_dataset is owned by the caller (rnn_dataset_destroy).
+ * Thread-safe. Since 0.5.0. */
+RNN_API rnn_status rnn_dataset_from_sentences(const rnn_dataset_config* config, const char* const* tokens, size_t total, const int32_t* lengths,
+                                              size_t count, const char* const* tags, const rnn_model* model, rnn_dataset** out_dataset);
+
+/* A dataset of `count` texts from memory (NUL-terminated UTF-8, copied) for a classifier, read by the
+ * rules of a classification file: text i is split into words or characters (config->unit) and
+ * labelled labels[i] (surrounding whitespace trimmed; not empty); `labels` NULL: no labels (predict
+ * only). `model` and `config` as rnn_dataset_from_sentences (the model a classifier). Predictions are
+ * written as TSV: "label<TAB>probability<TAB>text" lines. Fails: RNN_E_INVALID_ARGUMENT ("texts[3]"
+ * or "labels[3]" NULL, "labels[3]: the label is empty", "labels" NULL for training data, count 0, a
+ * config field, a model that is not a classifier); RNN_E_FORMAT ("labels[3]: label "x" was not seen
+ * in training ...", "texts[3]: the text has no word"); RNN_E_UNSUPPORTED (a language model);
+ * RNN_E_INVALID_HANDLE. Thread-safe. Since 0.5.0. */
+RNN_API rnn_status rnn_dataset_from_texts(const rnn_dataset_config* config, const char* const* texts, size_t count, const char* const* labels,
+                                          const rnn_model* model, rnn_dataset** out_dataset);
+
+/* What a sequence model reads and predicts, fixed by its training data; the caller sets
+ * struct_size. Since 0.5.0. */
+typedef struct rnn_task_info {
+    uint32_t struct_size;
+    rnn_model_kind kind;
+    rnn_target target;      /* the targets of its data */
+    int32_t outputs;        /* its labels (class targets: name them with rnn_model_label) or values per
+                               target: the width of a row of rnn_model_predict */
+    int32_t per_timestep;   /* 1: a prediction row per timestep (taggers, regressors with values per
+                               timestep); 0: one per sequence */
+    int32_t vocab_size;     /* V of token inputs (<unk> included), 0 for numeric inputs */
+    int32_t feature_size;   /* F of numeric inputs, 0 for token inputs */
+    rnn_unit unit;          /* inputs from text: RNN_UNIT_WORDS or RNN_UNIT_CHARS; -1: token ids given as
+                               numbers, or numeric inputs */
+    int32_t lowercase;      /* inputs from text: 1 when units are lowercased */
+} rnn_task_info;
+
+/* Describes `model` (a sequence model) into *out_info. Fails: RNN_E_UNSUPPORTED (a language model:
+ * rnn_model_get_config); RNN_E_INVALID_ARGUMENT (NULL out_info or a struct_size below 8);
+ * RNN_E_INVALID_HANDLE. Thread-safe. Since 0.5.0. */
+RNN_API rnn_status rnn_model_get_task_info(const rnn_model* model, rnn_task_info* out_info);
+
+/* The name of label `index` (0 <= index < info.outputs) of a tagger or classifier (a tag or class of
+ * its training data; "0".."K-1" for class ids given as numbers), as UTF-8 plus NUL in (buf, capacity).
+ * Column c of a prediction row is label c. Fails: RNN_E_BUFFER_TOO_SMALL; RNN_E_INVALID_ARGUMENT
+ * naming "index"; RNN_E_UNSUPPORTED (a regressor, which has values, or a language model);
+ * RNN_E_INVALID_HANDLE. Thread-safe. Since 0.5.0. */
+RNN_API rnn_status rnn_model_label(const rnn_model* model, int32_t index, char* buf, size_t capacity, size_t* needed);
+
+/* As rnn_model_predict, in batches of `batch_size` sequences (0: 32), and, when `output_path` is not
+ * NULL, also writes these same predictions to it as rnn_model_predict_file does (one prediction for
+ * both: the file and the rows agree). The size is checked first: RNN_E_BUFFER_TOO_SMALL (nothing
+ * predicted or written) when *needed exceeds capacity, so (NULL, 0, &needed, NULL) is cheap. Fails
+ * also: RNN_E_INVALID_ARGUMENT naming "batch_size" (< 0); RNN_E_IO (output_path cannot be written;
+ * the rows are then not copied). Thread-safe as rnn_model_evaluate_dataset. Since 0.5.0. */
+RNN_API rnn_status rnn_model_predict_v2(const rnn_model* model, const rnn_dataset* dataset, int32_t batch_size, float* out, size_t capacity,
+                                        size_t* needed, const char* output_path);
+
+/* As rnn_model_evaluate_dataset, and for a classifier its confusion matrix from the same
+ * predictions: confusion[g * C + p] = the sequences of gold class g predicted as class p (C =
+ * info.outputs, labels in rnn_model_label's order), into (confusion, capacity) counts; *needed = C * C
+ * (0 for other kinds, whose `confusion` is not touched). The size is checked before evaluating:
+ * RNN_E_BUFFER_TOO_SMALL when C * C > capacity. `confusion_svg` not NULL: also writes the matrix's
+ * picture (an SVG heat map, as `rnn eval --confusion`) there, atomically; NULL: none.
+ * Fails also: RNN_E_INVALID_ARGUMENT naming "confusion_svg" for a model other than a classifier;
+ * RNN_E_IO (the picture cannot be written). Thread-safe as rnn_model_evaluate_dataset. Since 0.5.0. */
+RNN_API rnn_status rnn_model_evaluate_dataset_v2(const rnn_model* model, const rnn_dataset* dataset, int32_t batch_size, rnn_task_metrics* out_metrics,
+                                                 int64_t* confusion, size_t capacity, size_t* needed, const char* confusion_svg);
 /* Sequence to sequence (since 0.5.0)                                                              */
 /* ---------------------------------------------------------------------------------------------- */
 /*

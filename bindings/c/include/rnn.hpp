@@ -352,6 +352,8 @@ private:
     }
 };
 
+class sampler;
+
 /* The recurrent state of one stream, for step-by-step use (rnn_state_step). */
 class state : public handle<rnn_state, rnn_state_destroy> {
 public:
@@ -363,6 +365,9 @@ public:
         check(rnn_state_step(get(), token, logits.data(), logits.size(), &needed));
     }
     void reset() { check(rnn_state_reset(get())); }
+
+    /* Since 0.5.0: feeds `token` and returns the next token drawn by `s` (rnn_state_sample). */
+    int32_t sample(int32_t token, sampler& s);
 
 private:
     static rnn_state* create(const model& m) {
@@ -389,6 +394,12 @@ private:
         return raw;
     }
 };
+
+inline int32_t state::sample(int32_t token, sampler& s) {
+    int32_t next = 0;
+    check(rnn_state_sample(get(), token, s.get(), &next));
+    return next;
+}
 
 class generator : public handle<rnn_generator, rnn_generator_destroy> {
 public:

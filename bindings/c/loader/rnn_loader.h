@@ -95,6 +95,7 @@ extern "C" {
     X(rnn_sampler_create) \
     X(rnn_sampler_destroy) \
     X(rnn_sampler_sample) \
+    X(rnn_state_sample) \
     X(rnn_generator_create) \
     X(rnn_generator_destroy) \
     X(rnn_generator_generate) \
@@ -116,6 +117,12 @@ extern "C" {
     X(rnn_model_predict) \
     X(rnn_model_predict_file) \
     X(rnn_trainer_create_for_dataset) \
+    X(rnn_dataset_from_sentences) \
+    X(rnn_dataset_from_texts) \
+    X(rnn_model_get_task_info) \
+    X(rnn_model_label) \
+    X(rnn_model_predict_v2) \
+    X(rnn_model_evaluate_dataset_v2) \
     X(rnn_dataset_from_pairs) \
     X(rnn_dataset_from_token_pairs) \
     X(rnn_decode_config_init_sized) \

@@ -83,6 +83,8 @@ int main() {
     rnn::sampler sampler(vocab.size(), sc);
     int32_t next = sampler.sample(logits);
     EXPECT(next >= 0 && next < vocab.size());
+    next = state.sample(next, sampler);   // since 0.5.0: feed and draw in one call
+    EXPECT(next >= 0 && next < vocab.size());
 
     // Errors throw rnn::error with the status and rnn_last_error()'s message naming the argument.
     rnn_model_config bad = mc;

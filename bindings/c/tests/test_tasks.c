@@ -508,16 +508,7 @@ TEST(sequence_trainer_checkpoint_resumes_bit_for_bit) {
     rnn_dataset_destroy(train);
 }
 
-TEST(jordan_cell_is_for_sequence_models_only) {
-    rnn_model_config lm;
-    CHECK_OK(rnn_model_config_init(&lm));
-    lm.vocab_size = 10;
-    lm.cell = RNN_CELL_JORDAN;
-    rnn_model* refused = (rnn_model*)1;
-    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_create(&lm, &refused));
-    CHECK(refused == NULL);
-    CHECK_ERROR_MENTIONS("config->cell");
-
+TEST(jordan_cell_serves_sequence_models) {
     int sentences = 0;
     int64_t tokens = 0;
     const char* path = write_conll("tasks_jordan.conll", &sentences, &tokens);
@@ -753,4 +744,391 @@ TEST(classifier_from_a_tsv_file_of_characters_and_a_per_step_regressor) {
     CHECK(m.kind == RNN_MODEL_REGRESSOR && m.mse >= 0 && m.sequences == 2);
     rnn_model_destroy(model);
     rnn_dataset_destroy(steps);
+}
+
+/* ---- Since 0.5.0: text from memory, a model's task, predictions written once, confusion ---- */
+
+/* Four tagged sentences, as token and tag arrays and as the CoNLL file they stand for. */
+static const char* memory_tokens[] = {"Fly", "to", "Boston", "book", "a", "flight", "to", "new", "york", "fly", "to", "denver", "on", "monday",
+                                      "to", "Boston"};
+static const char* memory_tags[] = {"O", "O", "B-city", "O", "O", "O", "O", "B-city", "I-city", "O", "O", "B-city", "O", "B-date", "O", "B-city"};
+static const int32_t memory_lengths[] = {3, 6, 5, 2};
+enum { MEMORY_TOKENS = 16, MEMORY_SENTENCES = 4 };
+static const char* memory_conll =
+    "Fly O\nto O\nBoston B-city\n\nbook O\na O\nflight O\nto O\nnew B-city\nyork I-city\n\n"
+    "fly O\nto O\ndenver B-city\non O\nmonday B-date\n\nto O\nBoston B-city\n";
+
+/* Counts the lines of `path` that are not blank and the whitespace-separated fields of its first one. */
+static int count_lines(const char* path, int* first_fields) {
+    FILE* f = fopen(path, "r");
+    if (!f) return -1;
+    char line[512];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '\n') continue;
+        if (lines++ == 0 && first_fields) {
+            *first_fields = 0;
+            for (char* token = strtok(line, " \t\n"); token; token = strtok(NULL, " \t\n")) ++*first_fields;
+        }
+    }
+    fclose(f);
+    return lines;
+}
+
+TEST(sentences_from_memory_read_as_their_conll_file) {
+    const char* path = temp_path("tasks_memory.conll");
+    CHECK(write_text(path, memory_conll));
+    rnn_dataset_config dc;
+    CHECK_OK(rnn_dataset_config_init(&dc));
+    dc.kind = RNN_MODEL_TAGGER;
+    dc.lowercase = 1;
+    rnn_dataset *from_file = NULL, *from_memory = NULL;
+    CHECK_OK(rnn_dataset_read_file(&dc, path, NULL, &from_file));
+    dc.kind = RNN_MODEL_LANGUAGE;   /* ignored: sentences are a tagger's */
+    CHECK_OK(rnn_dataset_from_sentences(&dc, memory_tokens, MEMORY_TOKENS, memory_lengths, MEMORY_SENTENCES, memory_tags, NULL, &from_memory));
+    rnn_dataset_info a = {.struct_size = sizeof a}, b = {.struct_size = sizeof b};
+    CHECK_OK(rnn_dataset_get_info(from_file, &a));
+    CHECK_OK(rnn_dataset_get_info(from_memory, &b));
+    /* fly to boston book a flight new york denver on monday (lowercased) + <unk> */
+    CHECK(b.kind == RNN_MODEL_TAGGER && b.target == RNN_TARGET_STEP_CLASSES && b.has_targets == 1 && b.vocab_size == 12);
+    CHECK(b.sequences == a.sequences && b.timesteps == a.timesteps && b.vocab_size == a.vocab_size && b.outputs == a.outputs && b.outputs == 4);
+    for (int i = 0; i < b.outputs; i++) {
+        char la[16], lb[16];
+        CHECK_OK(rnn_dataset_label(from_file, i, la, sizeof la, NULL));
+        CHECK_OK(rnn_dataset_label(from_memory, i, lb, sizeof lb, NULL));
+        CHECK(strcmp(la, lb) == 0);
+    }
+    /* The same data makes the same model: both predict alike on both. */
+    rnn_task_model_config mc = small_model();
+    rnn_model *model = NULL, *twin = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, from_file, &model));
+    CHECK_OK(rnn_model_create_for_dataset(NULL, from_memory, &twin));
+    rnn_model_destroy(twin);
+    CHECK_OK(rnn_model_create_for_dataset(&mc, from_memory, &twin));
+    CHECK(same_predictions(model, from_file, twin, from_memory));
+
+    /* Sentences to tag, for the model: no tags; its vocabulary (unknown words <unk>) and its tags. */
+    static const char* untagged[] = {"fly", "to", "Paris"};
+    int32_t three[1] = {3};
+    rnn_dataset* new_text = NULL;
+    CHECK_OK(rnn_dataset_from_sentences(NULL, untagged, 3, three, 1, NULL, model, &new_text));
+    rnn_dataset_info info = {.struct_size = sizeof info};
+    CHECK_OK(rnn_dataset_get_info(new_text, &info));
+    CHECK(info.has_targets == 0 && info.vocab_size == 12 && info.outputs == 4 && info.timesteps == 3);
+    rnn_task_metrics m = {.struct_size = sizeof m};
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_evaluate_dataset(model, new_text, 0, &m));
+    const char* predicted = temp_path("tasks_memory.predicted.conll");
+    CHECK_OK(rnn_model_predict_file(model, new_text, predicted));
+    int fields = 0;
+    CHECK(count_lines(predicted, &fields) == 3 && fields == 2);   /* "token predicted" */
+
+    /* Bad sentences: one message naming the place, nothing made. */
+    rnn_dataset* bad = (rnn_dataset*)1;
+    static const char* spaced[] = {"fly", "new york"};
+    static const char* tags2[] = {"O", "B-city"};
+    int32_t two[1] = {2};
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_sentences(NULL, spaced, 2, two, 1, tags2, NULL, &bad));
+    CHECK(bad == NULL);
+    CHECK_ERROR_MENTIONS("tokens[1] (sentence 0, token 1)");
+    static const char* unseen[] = {"O", "B-airline"};
+    CHECK_STATUS(RNN_E_FORMAT, rnn_dataset_from_sentences(NULL, untagged, 2, two, 1, unseen, model, &bad));
+    CHECK_ERROR_MENTIONS("tags[1] (sentence 0, token 1): tag \"B-airline\" was not seen in training");
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_sentences(NULL, untagged, 2, two, 1, NULL, NULL, &bad));
+    CHECK_ERROR_MENTIONS("tags");
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_sentences(NULL, untagged, 3, two, 1, NULL, model, &bad));
+    CHECK_ERROR_MENTIONS("lengths");
+    const char* with_null[] = {"fly", NULL};
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_sentences(NULL, with_null, 2, two, 1, NULL, model, &bad));
+    CHECK_ERROR_MENTIONS("tokens[1]");
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_sentences(NULL, NULL, 2, two, 1, NULL, model, &bad));
+    CHECK_ERROR_MENTIONS("tokens");
+    dc.unit = 7;
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_sentences(&dc, untagged, 2, two, 1, tags2, NULL, &bad));
+    CHECK_ERROR_MENTIONS("config->unit");
+    rnn_vocab* vocab = NULL;
+    rnn_model* lm = fixture_model(&vocab);   /* the fixture's: not destroyed */
+    CHECK(lm != NULL);
+    CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_dataset_from_sentences(NULL, untagged, 2, two, 1, NULL, lm, &bad));
+    CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_dataset_from_texts(NULL, untagged, 2, NULL, lm, &bad));
+    /* A tagger reads sentences, not texts. */
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_texts(NULL, untagged, 2, NULL, model, &bad));
+    CHECK_ERROR_MENTIONS("read by a classifier");
+    CHECK(bad == NULL);
+
+    rnn_dataset_destroy(new_text);
+    rnn_model_destroy(twin);
+    rnn_model_destroy(model);
+    rnn_dataset_destroy(from_memory);
+    rnn_dataset_destroy(from_file);
+}
+
+TEST(texts_from_memory_read_as_their_tsv_file) {
+    static const char* texts[] = {"Good film", "bad plot", "great Cast", "dull", "fine", "awful ending"};
+    static const char* labels[] = {"pos", " neg", "pos", "neg", "pos", "neg"};   /* labels are trimmed, as in files */
+    const char* path = temp_path("tasks_memory.tsv");
+    CHECK(write_text(path, "pos\tGood film\nneg\tbad plot\npos\tgreat Cast\nneg\tdull\npos\tfine\nneg\tawful ending\n"));
+    rnn_dataset_config dc;
+    CHECK_OK(rnn_dataset_config_init(&dc));
+    dc.kind = RNN_MODEL_CLASSIFIER;
+    dc.unit = RNN_UNIT_CHARS;
+    rnn_dataset *from_file = NULL, *from_memory = NULL;
+    CHECK_OK(rnn_dataset_read_file(&dc, path, NULL, &from_file));
+    CHECK_OK(rnn_dataset_from_texts(&dc, texts, 6, labels, NULL, &from_memory));
+    rnn_dataset_info a = {.struct_size = sizeof a}, b = {.struct_size = sizeof b};
+    CHECK_OK(rnn_dataset_get_info(from_file, &a));
+    CHECK_OK(rnn_dataset_get_info(from_memory, &b));
+    CHECK(b.kind == RNN_MODEL_CLASSIFIER && b.target == RNN_TARGET_SEQUENCE_CLASS && b.timesteps == 47 && b.outputs == 2 && b.has_targets == 1);
+    CHECK(b.vocab_size == a.vocab_size && b.timesteps == a.timesteps && b.max_length == a.max_length);
+    rnn_task_model_config mc = small_model();
+    rnn_model *model = NULL, *twin = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, from_file, &model));
+    CHECK_OK(rnn_model_create_for_dataset(&mc, from_memory, &twin));
+    CHECK(same_predictions(model, from_file, twin, from_memory));
+
+    /* Texts to classify: no labels; written back as "label<TAB>probability<TAB>text". */
+    static const char* new_texts[] = {"good plot", "awful film!"};
+    rnn_dataset* unlabelled = NULL;
+    CHECK_OK(rnn_dataset_from_texts(NULL, new_texts, 2, NULL, model, &unlabelled));
+    rnn_dataset_info info = {.struct_size = sizeof info};
+    CHECK_OK(rnn_dataset_get_info(unlabelled, &info));
+    CHECK(info.has_targets == 0 && info.sequences == 2 && info.timesteps == 20);
+    rnn_task_metrics m = {.struct_size = sizeof m};
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_evaluate_dataset(model, unlabelled, 0, &m));
+    CHECK_ERROR_MENTIONS("no targets");
+    const char* predicted = temp_path("tasks_memory.predicted.tsv");
+    CHECK_OK(rnn_model_predict_file(model, unlabelled, predicted));
+    int fields = 0;
+    CHECK(count_lines(predicted, &fields) == 2 && fields == 4);   /* label, probability, "good", "plot" */
+
+    rnn_dataset* bad = (rnn_dataset*)1;
+    static const char* unseen[] = {"pos", "meh"};
+    CHECK_STATUS(RNN_E_FORMAT, rnn_dataset_from_texts(NULL, new_texts, 2, unseen, model, &bad));
+    CHECK(bad == NULL);
+    CHECK_ERROR_MENTIONS("labels[1]: label \"meh\" was not seen in training");
+    static const char* blank_text[] = {"good", ""};
+    CHECK_STATUS(RNN_E_FORMAT, rnn_dataset_from_texts(NULL, blank_text, 2, NULL, model, &bad));
+    CHECK_ERROR_MENTIONS("texts[1]: the text has no");
+    static const char* empty_label[] = {"pos", ""};
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_texts(NULL, new_texts, 2, empty_label, NULL, &bad));
+    CHECK_ERROR_MENTIONS("labels[1]: the label is empty");
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_texts(NULL, new_texts, 2, NULL, NULL, &bad));
+    CHECK_ERROR_MENTIONS("labels");
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_texts(NULL, new_texts, 0, NULL, model, &bad));
+    CHECK_ERROR_MENTIONS("texts");
+    static const char* words[] = {"good", "plot"};
+    int32_t one[1] = {2};
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_dataset_from_sentences(NULL, words, 2, one, 1, NULL, model, &bad));
+    CHECK_ERROR_MENTIONS("read by a tagger");
+    CHECK(bad == NULL);
+
+    rnn_dataset_destroy(unlabelled);
+    rnn_model_destroy(twin);
+    rnn_model_destroy(model);
+    rnn_dataset_destroy(from_memory);
+    rnn_dataset_destroy(from_file);
+}
+
+TEST(task_info_and_labels_of_models_of_every_kind) {
+    static const char* texts[] = {"Good film", "bad plot"};
+    static const char* labels[] = {"pos", "neg"};
+    rnn_dataset_config dc;
+    CHECK_OK(rnn_dataset_config_init(&dc));
+    dc.unit = RNN_UNIT_CHARS;
+    dc.lowercase = 1;
+    rnn_dataset* reviews = NULL;
+    CHECK_OK(rnn_dataset_from_texts(&dc, texts, 2, labels, NULL, &reviews));
+    rnn_model* classifier = NULL;
+    rnn_task_model_config mc = small_model();
+    CHECK_OK(rnn_model_create_for_dataset(&mc, reviews, &classifier));
+    rnn_task_info info;
+    memset(&info, 0x7f, sizeof info);
+    info.struct_size = sizeof info;
+    CHECK(sizeof(rnn_task_info) == 36);
+    CHECK_OK(rnn_model_get_task_info(classifier, &info));
+    /* g o d f i l m b a p t and the space (lowercased), no <unk>: every character kept */
+    CHECK(info.kind == RNN_MODEL_CLASSIFIER && info.target == RNN_TARGET_SEQUENCE_CLASS && info.outputs == 2 && info.per_timestep == 0);
+    CHECK(info.feature_size == 0 && info.unit == RNN_UNIT_CHARS && info.lowercase == 1 && info.struct_size == sizeof info);
+    rnn_dataset_info data_info = {.struct_size = sizeof data_info};
+    CHECK_OK(rnn_dataset_get_info(reviews, &data_info));
+    CHECK(info.vocab_size == data_info.vocab_size);
+    char label[8];
+    size_t needed = 0;
+    CHECK_STATUS(RNN_E_BUFFER_TOO_SMALL, rnn_model_label(classifier, 1, label, 2, &needed));
+    CHECK(needed == 4);
+    CHECK_OK(rnn_model_label(classifier, 0, label, sizeof label, &needed));
+    CHECK(strcmp(label, "neg") == 0 && needed == 4);
+    CHECK_OK(rnn_model_label(classifier, 1, label, sizeof label, NULL));
+    CHECK(strcmp(label, "pos") == 0);
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_label(classifier, 2, label, sizeof label, NULL));
+    CHECK_ERROR_MENTIONS("index");
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_get_task_info(classifier, NULL));
+
+    /* A loaded model answers the same, with no data. */
+    void* bytes = NULL;
+    size_t size = 0;
+    CHECK_OK(rnn_model_save_to_memory(classifier, NULL, &bytes, &size));
+    rnn_model* loaded = NULL;
+    CHECK_OK(rnn_model_load_from_memory(bytes, size, &loaded, NULL));
+    rnn_free(bytes);
+    rnn_task_info again = {.struct_size = sizeof again};
+    CHECK_OK(rnn_model_get_task_info(loaded, &again));
+    CHECK(memcmp(&info, &again, sizeof info) == 0);
+    CHECK_OK(rnn_model_label(loaded, 1, label, sizeof label, NULL));
+    CHECK(strcmp(label, "pos") == 0);
+
+    /* Token ids given as numbers: a tagger, no text unit; labels "0".."K-1". */
+    make_token_sequences();
+    rnn_dataset* ids = NULL;
+    CHECK_OK(rnn_dataset_from_tokens(token_ids, token_total, token_lengths, TOKEN_SEQUENCES, RNN_TARGET_STEP_CLASSES, token_ids, NULL, 0, NULL, &ids));
+    rnn_model* tagger = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, ids, &tagger));
+    CHECK_OK(rnn_model_get_task_info(tagger, &info));
+    CHECK(info.kind == RNN_MODEL_TAGGER && info.target == RNN_TARGET_STEP_CLASSES && info.outputs == 10 && info.per_timestep == 1);
+    CHECK(info.vocab_size == 10 && info.unit == -1 && info.lowercase == 0);
+    CHECK_OK(rnn_model_label(tagger, 9, label, sizeof label, NULL));
+    CHECK(strcmp(label, "9") == 0);
+
+    /* A regressor of two features and three values per timestep: no labels. */
+    float features[8] = {0}, values[12] = {0};
+    int32_t lengths[2] = {1, 3};
+    rnn_dataset* steps = NULL;
+    CHECK_OK(rnn_dataset_from_floats(features, 4, 2, lengths, 2, RNN_TARGET_STEP_VALUES, NULL, values, 3, NULL, &steps));
+    rnn_model* regressor = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, steps, &regressor));
+    CHECK_OK(rnn_model_get_task_info(regressor, &info));
+    CHECK(info.kind == RNN_MODEL_REGRESSOR && info.target == RNN_TARGET_STEP_VALUES && info.outputs == 3 && info.per_timestep == 1);
+    CHECK(info.vocab_size == 0 && info.feature_size == 2 && info.unit == -1);
+    CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_model_label(regressor, 0, label, sizeof label, NULL));
+    CHECK_ERROR_MENTIONS("rnn_model_label serves class targets");
+
+    rnn_vocab* vocab = NULL;
+    rnn_model* lm = fixture_model(&vocab);   /* the fixture's: not destroyed */
+    CHECK(lm != NULL);
+    CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_model_get_task_info(lm, &info));
+    CHECK_ERROR_MENTIONS("language model");
+    CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_model_label(lm, 0, label, sizeof label, NULL));
+    CHECK_STATUS(RNN_E_INVALID_HANDLE, rnn_model_get_task_info(NULL, &info));
+    CHECK_STATUS(RNN_E_INVALID_HANDLE, rnn_model_label((rnn_model*)reviews, 0, label, sizeof label, NULL));
+
+    rnn_model_destroy(regressor);
+    rnn_dataset_destroy(steps);
+    rnn_model_destroy(tagger);
+    rnn_dataset_destroy(ids);
+    rnn_model_destroy(loaded);
+    rnn_model_destroy(classifier);
+    rnn_dataset_destroy(reviews);
+}
+
+TEST(predict_v2_writes_the_predictions_it_returns) {
+    rnn_dataset* train = NULL;
+    CHECK_OK(rnn_dataset_from_sentences(NULL, memory_tokens, MEMORY_TOKENS, memory_lengths, MEMORY_SENTENCES, memory_tags, NULL, &train));
+    rnn_task_model_config mc = small_model();
+    rnn_model* model = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, train, &model));
+    const char* path = temp_path("tasks_v2.predicted.conll");
+    remove(path);
+    size_t needed = 0;
+    CHECK_STATUS(RNN_E_BUFFER_TOO_SMALL, rnn_model_predict_v2(model, train, 0, NULL, 0, &needed, path));
+    CHECK(needed == MEMORY_TOKENS * 4);
+    FILE* absent = fopen(path, "r");
+    CHECK(absent == NULL);   /* the size is checked before predicting: nothing written */
+    float rows[MEMORY_TOKENS * 4], expected[MEMORY_TOKENS * 4];
+    CHECK_OK(rnn_model_predict_v2(model, train, 3, rows, MEMORY_TOKENS * 4, &needed, path));
+    CHECK(needed == MEMORY_TOKENS * 4);
+    CHECK_OK(rnn_model_predict(model, train, expected, MEMORY_TOKENS * 4, NULL));
+    for (int i = 0; i < MEMORY_TOKENS * 4; i++) CHECK(fabsf(rows[i] - expected[i]) <= 1e-5f);
+
+    /* The file's predicted column is the most probable tag of each row. */
+    FILE* f = fopen(path, "r");
+    CHECK(f != NULL);
+    char line[256];
+    int row = 0, agree = 1;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '\n') continue;
+        char token[64], tag[64], guess[64];
+        if (sscanf(line, "%63s %63s %63s", token, tag, guess) != 3 || row >= MEMORY_TOKENS) {
+            agree = 0;
+            break;
+        }
+        int best = 0;
+        for (int c = 1; c < 4; c++) if (rows[row * 4 + c] > rows[row * 4 + best]) best = c;
+        char name[16];
+        CHECK_OK(rnn_model_label(model, best, name, sizeof name, NULL));
+        if (strcmp(token, memory_tokens[row]) != 0 || strcmp(tag, memory_tags[row]) != 0 || strcmp(guess, name) != 0) agree = 0;
+        row++;
+    }
+    fclose(f);
+    CHECK(agree && row == MEMORY_TOKENS);
+
+    /* No path: rnn_model_predict with a batch size. */
+    float again[MEMORY_TOKENS * 4];
+    CHECK_OK(rnn_model_predict_v2(model, train, 0, again, MEMORY_TOKENS * 4, NULL, NULL));
+    CHECK(memcmp(again, expected, sizeof again) == 0);
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_predict_v2(model, train, -1, again, MEMORY_TOKENS * 4, NULL, NULL));
+    CHECK_ERROR_MENTIONS("batch_size");
+    CHECK_STATUS(RNN_E_IO, rnn_model_predict_v2(model, train, 0, again, MEMORY_TOKENS * 4, NULL, "/nonexistent-dir/p.conll"));
+    rnn_vocab* vocab = NULL;
+    rnn_model* lm = fixture_model(&vocab);   /* the fixture's: not destroyed */
+    CHECK(lm != NULL);
+    CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_model_predict_v2(lm, train, 0, again, MEMORY_TOKENS * 4, NULL, NULL));
+    CHECK_ERROR_MENTIONS("rnn_model_predict_v2");
+    rnn_model_destroy(model);
+    rnn_dataset_destroy(train);
+}
+
+TEST(evaluate_v2_gives_a_classifiers_confusion_matrix) {
+    rnn_dataset* train = token_classification();
+    CHECK(train != NULL);
+    rnn_task_model_config mc = small_model();
+    rnn_model* model = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, train, &model));
+    rnn_trainer_config tc = small_training(20);
+    rnn_trainer* trainer = NULL;
+    CHECK_OK(rnn_trainer_create_for_dataset(model, train, NULL, &tc, &trainer));
+    CHECK_OK(rnn_trainer_train(trainer, 0, NULL, NULL, NULL));
+    rnn_trainer_destroy(trainer);
+
+    rnn_task_metrics m = {.struct_size = sizeof m}, plain = {.struct_size = sizeof plain};
+    size_t needed = 0;
+    CHECK_STATUS(RNN_E_BUFFER_TOO_SMALL, rnn_model_evaluate_dataset_v2(model, train, 0, &m, NULL, 0, &needed, NULL));
+    CHECK(needed == 4);
+    int64_t confusion[4] = {-1, -1, -1, -1};
+    const char* svg = temp_path("tasks_confusion.svg");
+    remove(svg);
+    CHECK_OK(rnn_model_evaluate_dataset_v2(model, train, 7, &m, confusion, 4, &needed, svg));
+    CHECK_OK(rnn_model_evaluate_dataset(model, train, 7, &plain));
+    CHECK(m.kind == RNN_MODEL_CLASSIFIER && m.sequences == TOKEN_SEQUENCES && fabs(m.loss - plain.loss) < 1e-12 && m.accuracy == plain.accuracy);
+    CHECK(confusion[0] + confusion[1] + confusion[2] + confusion[3] == TOKEN_SEQUENCES);
+    CHECK(fabs((double)(confusion[0] + confusion[3]) / TOKEN_SEQUENCES - m.accuracy) < 1e-12);
+    /* Row g, column p: the sequences of class g predicted as p, as the predictions say. */
+    size_t count = 0;
+    float* p = predictions(model, train, &count);
+    CHECK(p != NULL);
+    int64_t counted[4] = {0};
+    for (int i = 0; i < TOKEN_SEQUENCES; i++) counted[token_classes[i] * 2 + (p[i * 2 + 1] > p[i * 2])]++;
+    free(p);
+    CHECK(memcmp(counted, confusion, sizeof counted) == 0);
+    FILE* f = fopen(svg, "r");
+    CHECK(f != NULL);
+    char head[256] = {0};
+    size_t read = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    CHECK(read > 0 && strstr(head, "<svg") != NULL);
+
+    /* A tagger has no confusion matrix: needed 0, the buffer untouched, a picture refused. */
+    rnn_dataset* tags = NULL;
+    CHECK_OK(rnn_dataset_from_sentences(NULL, memory_tokens, MEMORY_TOKENS, memory_lengths, MEMORY_SENTENCES, memory_tags, NULL, &tags));
+    rnn_model* tagger = NULL;
+    CHECK_OK(rnn_model_create_for_dataset(&mc, tags, &tagger));
+    int64_t untouched[1] = {-7};
+    CHECK_OK(rnn_model_evaluate_dataset_v2(tagger, tags, 0, &m, untouched, 1, &needed, NULL));
+    CHECK(needed == 0 && untouched[0] == -7 && m.kind == RNN_MODEL_TAGGER && isfinite(m.f1));
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_evaluate_dataset_v2(tagger, tags, 0, &m, NULL, 0, NULL, svg));
+    CHECK_ERROR_MENTIONS("confusion_svg");
+    CHECK_STATUS(RNN_E_INVALID_ARGUMENT, rnn_model_evaluate_dataset_v2(model, train, 0, NULL, confusion, 4, NULL, NULL));
+    CHECK_ERROR_MENTIONS("out_metrics");
+    rnn_model_destroy(tagger);
+    rnn_dataset_destroy(tags);
+    rnn_model_destroy(model);
+    rnn_dataset_destroy(train);
 }

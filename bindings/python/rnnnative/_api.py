@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional, Union
 
 from . import _native
-from ._buffers import TokenInput, float32_output, int32_input
+from ._buffers import TokenInput, float32_input, float32_output, int32_input
 from ._interrupt import SigintCancels
 from ._native import lib
 from ._progress import make_bar
@@ -23,7 +23,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 _KINDS = {"byte": 0, "char": 1, "word": 2}
 _KIND_NAMES = {v: k for k, v in _KINDS.items()}
-_CELLS = {"elman": 0, "lstm": 1, "gru": 2}
+_CELLS = {"elman": 0, "lstm": 1, "gru": 2, "jordan": 3}
 _CELL_NAMES = {v: k for k, v in _CELLS.items()}
 _ACTIVATIONS = {"tanh": 0, "relu": 1}
 _ACTIVATION_NAMES = {v: k for k, v in _ACTIVATIONS.items()}
@@ -31,6 +31,8 @@ _INPUTS = {"embedding": 0, "one-hot": 1}
 _INPUT_NAMES = {v: k for k, v in _INPUTS.items()}
 _INITS = {"default": 0, "identity": 1}
 _INIT_NAMES = {v: k for k, v in _INITS.items()}
+_SOFTMAXES = {"full": 0, "class": 1}
+_SOFTMAX_NAMES = {v: k for k, v in _SOFTMAXES.items()}
 _OPTIMIZERS = {"sgd": 0, "adagrad": 1, "rmsprop": 2, "adam": 3, "adamw": 3}
 _SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
 _PRECISIONS = {"f32": 0, "bf16": 1}
@@ -66,7 +68,7 @@ def _shape(vocab_size: int, embedding: Optional[int], hidden: Optional[int], lay
     """The convenience constructors' config: hidden and layers None take the engine's defaults (those of
     rnn_model_config_init: char-rnn's 2 x 128, as the CLI's); embedding None leaves the size 0, which the
     engine fills with its default (min(hidden, 64)); 0 means one-hot input. `options`: ModelConfig's
-    dropout, init, identity_scale, bidirectional."""
+    dropout, init, identity_scale, bidirectional, softmax, classes."""
     if hidden is None or layers is None:
         defaults = _native.ModelConfig()
         lib.rnn_model_config_init_sized(byref(defaults), sizeof(defaults))
@@ -244,14 +246,18 @@ class ModelConfig:
     vocab_size: int
     embedding: int            # 0 with input="one-hot"
     hidden: int
-    layers: int = 2           # the engine's default (rnn_model_config_init), as Model.lstm's and rnn train's
-    cell: str = "lstm"
+    layers: int = 2           # the engine's default (rnn_model_config_init), as Model.lstm's and rnn train's; jordan: 1
+    cell: str = "lstm"        # or "gru", "elman", "jordan" (one layer that feeds back its softmax output, Model.jordan)
     activation: str = "tanh"
     input: str = "embedding"  # or "one-hot": layer 0 reads the token's one-hot vector (char-rnn), no embedding
     dropout: float = 0.0      # p in training: on the embedding, between layers, before the output layer
     init: str = "default"     # or "identity": IRNN (Le et al. 2015), elman only: W_hh = identity_scale * I, biases 0
     identity_scale: float = 1.0
     bidirectional: bool = False  # a language model refuses it (its backward direction would read the future)
+    # since 0.5.0: "class" factors the softmax over word classes (Mikolov et al. 2011), classes + |class| logits
+    # per token instead of vocab_size; for word vocabularies. classes 0: round(sqrt(vocab_size)).
+    softmax: str = "full"
+    classes: int = 0
 
     def _to_c(self, seed: int = 0) -> _native.ModelConfig:
         c = _native.ModelConfig()
@@ -263,6 +269,7 @@ class ModelConfig:
         c.seed, c.seed_high = seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF
         c.dropout, c.identity_scale, c.bidirectional = self.dropout, self.identity_scale, 1 if self.bidirectional else 0
         c.init = _choice(self.init, _INITS, "init")
+        c.softmax, c.classes = _choice(self.softmax, _SOFTMAXES, "softmax"), self.classes
         return c
 
 
@@ -331,29 +338,45 @@ class Model(_Handle):
     @classmethod
     def lstm(cls, vocab: Vocabulary, hidden: Optional[int] = None, layers: Optional[int] = None,
              embedding: Optional[int] = None, seed: int = 0, *, dropout: float = 0.0, init: str = "default",
-             identity_scale: float = 1.0, bidirectional: bool = False) -> "Model":
+             identity_scale: float = 1.0, bidirectional: bool = False, softmax: str = "full", classes: int = 0) -> "Model":
         """An LSTM (PyTorch nn.LSTM gates), initialized as PyTorch does from `seed`. hidden and layers
         default to the engine's 128 and 2 (char-rnn's, as `rnn train`); embedding=0: one-hot input, no embedding.
-        dropout, init, identity_scale, bidirectional: as ModelConfig's (init="identity" is for elman only)."""
-        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional)
+        dropout, init, identity_scale, bidirectional, softmax, classes: as ModelConfig's (init="identity" is for elman
+        only; softmax="class" for word vocabularies: its classes are fitted on the first training corpus)."""
+        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional,
+                       softmax=softmax, classes=classes)
         return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "lstm", "tanh", options), seed)
 
     @classmethod
     def gru(cls, vocab: Vocabulary, hidden: Optional[int] = None, layers: Optional[int] = None,
             embedding: Optional[int] = None, seed: int = 0, *, dropout: float = 0.0, init: str = "default",
-            identity_scale: float = 1.0, bidirectional: bool = False) -> "Model":
+            identity_scale: float = 1.0, bidirectional: bool = False, softmax: str = "full", classes: int = 0) -> "Model":
         """A GRU (PyTorch nn.GRU gates r, z, n), as lstm() otherwise."""
-        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional)
+        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional,
+                       softmax=softmax, classes=classes)
         return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "gru", "tanh", options), seed)
 
     @classmethod
     def elman(cls, vocab: Vocabulary, hidden: Optional[int] = None, layers: Optional[int] = None,
               embedding: Optional[int] = None, activation: str = "tanh", seed: int = 0, *, dropout: float = 0.0,
-              init: str = "default", identity_scale: float = 1.0, bidirectional: bool = False) -> "Model":
+              init: str = "default", identity_scale: float = 1.0, bidirectional: bool = False, softmax: str = "full",
+              classes: int = 0) -> "Model":
         """An Elman RNN (PyTorch nn.RNN) with activation "tanh" or "relu"; embedding=0: one-hot input.
         init="identity" (with activation="relu"): IRNN, W_hh = identity_scale * I, biases 0, W_ih ~ N(0, 0.001^2)."""
-        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional)
+        options = dict(dropout=dropout, init=init, identity_scale=identity_scale, bidirectional=bidirectional,
+                       softmax=softmax, classes=classes)
         return cls.create(vocab, _shape(len(vocab), embedding, hidden, layers, "elman", activation, options), seed)
+
+    @classmethod
+    def jordan(cls, vocab: Vocabulary, hidden: Optional[int] = None, embedding: Optional[int] = None,
+               activation: str = "tanh", seed: int = 0, *, dropout: float = 0.0) -> "Model":
+        """A Jordan network (Jordan 1986): one layer that feeds back its previous output, the softmax over the
+        vocabulary, instead of its hidden state: h_t = f(W_ih x_t + W_yh y_{t-1} + b), y_t = softmax(W_out h_t + b_out).
+        The y it ends a training window with starts the next, as a stack's hidden state does. hidden defaults to
+        the engine's 128; embedding=0: one-hot input (then dropout must be 0). Steps and sampling run in float32
+        only (step_precision "bf16" raises), and it has no PyTorch exchange file (save() it)."""
+        options = dict(dropout=dropout, init="default", identity_scale=1.0, bidirectional=False)
+        return cls.create(vocab, _shape(len(vocab), embedding, hidden, 1, "jordan", activation, options), seed)
 
     @classmethod
     def tagger(cls, **options: Any) -> "Tagger":
@@ -433,7 +456,8 @@ class Model(_Handle):
         return ModelConfig(c.vocab_size, c.embedding_size, c.hidden_size, c.layers,
                            _CELL_NAMES.get(c.cell, str(c.cell)), _ACTIVATION_NAMES.get(c.activation, str(c.activation)),
                            _INPUT_NAMES.get(c.input, str(c.input)), _float32(c.dropout), _INIT_NAMES.get(c.init, str(c.init)),
-                           _float32(c.identity_scale), c.bidirectional != 0)
+                           _float32(c.identity_scale), c.bidirectional != 0,
+                           _SOFTMAX_NAMES.get(c.softmax, str(c.softmax)), c.classes)
 
     @property
     def vocab_size(self) -> int:
@@ -601,7 +625,8 @@ class Model(_Handle):
         # The options beyond the shape only when not the default, as `rnn info` shows them.
         options = "".join([f" dropout {c.dropout}" if c.dropout > 0 else "",
                            f" init identity (scale {c.identity_scale})" if c.init == "identity" else "",
-                           " bidirectional" if c.bidirectional else ""])
+                           " bidirectional" if c.bidirectional else "",
+                           f" class softmax ({c.classes} classes)" if c.softmax == "class" else ""])
         return f"<Model {c.cell} {c.layers}x{c.hidden} {shown}{options} vocab {c.vocab_size}>"
 
 
@@ -803,3 +828,37 @@ class State(_Handle):
         for token in (tokens.tolist() if hasattr(tokens, "tolist") else tokens):
             result = self.step(token, out)
         return result
+
+    def sample(self, token: int, sampler: "Sampler") -> int:
+        """Feeds `token` and returns the next token drawn with `sampler` (since 0.5.0). A model with
+        softmax="class" sampled with a temperature > 0 and neither top_k nor top_p draws its class and then
+        the word within it, never forming vocab_size logits (the temperature acts on each factor); otherwise
+        as step() then sampler.sample()."""
+        out = c_int32()
+        lib.rnn_state_sample(self._handle, int(token), sampler._handle, byref(out))
+        return out.value
+
+
+class Sampler(_Handle):
+    """Draws tokens: softmax(logits / temperature), cut to the top_k tokens and the nucleus of mass top_p, with
+    its own random generator seeded with `seed` (since 0.5.0; rnn_sampler). temperature 0 is greedy."""
+
+    _destroy = staticmethod(lib.rnn_sampler_destroy)
+    _kind = "Sampler"
+
+    def __init__(self, vocab_size: int, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, seed: int = 0) -> None:
+        config = _native.SamplingConfig()
+        lib.rnn_sampling_config_init_sized(byref(config), sizeof(config))
+        config.temperature, config.top_k, config.top_p = temperature, top_k, top_p
+        config.seed = seed & 0xFFFFFFFFFFFFFFFF
+        handle = c_void_p()
+        lib.rnn_sampler_create(int(vocab_size), byref(config), byref(handle))
+        self._adopt(handle)
+
+    def sample(self, logits: Any) -> int:
+        """The next token for `logits` (vocab_size floats: a list, array.array('f') or float32 numpy array)."""
+        address, count, keep = float32_input(logits)
+        out = c_int32()
+        lib.rnn_sampler_sample(self._handle, address, count, byref(out))
+        del keep
+        return out.value

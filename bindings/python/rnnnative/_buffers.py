@@ -54,6 +54,13 @@ def int32_input(tokens: TokenInput, what: str = "tokens") -> Tuple[int, int, Any
     return _pointer(tokens, _INT32_FORMATS, 4, False, what)
 
 
+def float32_input(values: Any, what: str = "logits") -> Tuple[int, int, Any]:
+    """Floats as (address, count, keep-alive): buffers of float32 without a copy, other iterables copied."""
+    if isinstance(values, (list, tuple)) or not _is_buffer(values):
+        return _pointer(array.array("f", values), _FLOAT32_FORMATS, 4, False, what)
+    return _pointer(values, _FLOAT32_FORMATS, 4, False, what)
+
+
 def float32_output(out: Any, what: str = "out") -> Tuple[int, int, Any]:
     """A writable float32 buffer as (address, capacity, keep-alive), without a copy."""
     return _pointer(out, _FLOAT32_FORMATS, 4, True, what)

@@ -108,7 +108,9 @@ class ModelConfig(Structure):
                 ("hidden_size", c_int32), ("layers", c_int32), ("activation", c_int32), ("seed", c_uint32),
                 ("input", c_int32), ("seed_high", c_uint32),
                 # since 0.3.0
-                ("dropout", c_float), ("init", c_int32), ("identity_scale", c_float), ("bidirectional", c_int32)]
+                ("dropout", c_float), ("init", c_int32), ("identity_scale", c_float), ("bidirectional", c_int32),
+                # since 0.5.0
+                ("softmax", c_int32), ("classes", c_int32)]
 
 
 class Evaluation(Structure):
@@ -180,6 +182,14 @@ class DecodeResult(Structure):
                 ("text_needed", c_size_t), ("tokens", c_void_p), ("tokens_capacity", c_size_t),
                 ("tokens_needed", c_size_t), ("lengths", c_void_p), ("log_probabilities", c_void_p),
                 ("scores", c_void_p), ("finished", c_void_p)]
+
+
+# Since 0.5.0.
+
+class TaskInfo(Structure):
+    _fields_ = [("struct_size", c_uint32), ("kind", c_int32), ("target", c_int32), ("outputs", c_int32),
+                ("per_timestep", c_int32), ("vocab_size", c_int32), ("feature_size", c_int32), ("unit", c_int32),
+                ("lowercase", c_int32)]
 
 
 PROGRESS_FN = CFUNCTYPE(c_int, POINTER(Progress), c_void_p)
@@ -261,6 +271,7 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_sampler_create": (STATUS, [c_int32, POINTER(SamplingConfig), OUT_H]),
     "rnn_sampler_destroy": (None, [H]),
     "rnn_sampler_sample": (STATUS, [H, P, SIZE, POINTER(c_int32)]),
+    "rnn_state_sample": (STATUS, [H, c_int32, H, POINTER(c_int32)]),  # since 0.5.0
     "rnn_generator_create": (STATUS, [H, H, POINTER(SamplingConfig), OUT_H]),
     "rnn_generator_destroy": (None, [H]),
     "rnn_generator_generate": (STATUS, [H, c_char_p, P, SIZE, OUT_SIZE]),
@@ -283,6 +294,13 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_model_predict": (STATUS, [H, H, P, SIZE, OUT_SIZE]),
     "rnn_model_predict_file": (STATUS, [H, H, c_char_p]),
     "rnn_trainer_create_for_dataset": (STATUS, [H, H, H, POINTER(TrainerConfig), OUT_H]),
+    # Since 0.5.0
+    "rnn_dataset_from_sentences": (STATUS, [POINTER(DatasetConfig), P, SIZE, P, SIZE, P, H, OUT_H]),
+    "rnn_dataset_from_texts": (STATUS, [POINTER(DatasetConfig), P, SIZE, P, H, OUT_H]),
+    "rnn_model_get_task_info": (STATUS, [H, POINTER(TaskInfo)]),
+    "rnn_model_label": (STATUS, [H, c_int32, P, SIZE, OUT_SIZE]),
+    "rnn_model_predict_v2": (STATUS, [H, H, c_int32, P, SIZE, OUT_SIZE, c_char_p]),
+    "rnn_model_evaluate_dataset_v2": (STATUS, [H, H, c_int32, POINTER(TaskMetrics), P, SIZE, OUT_SIZE, c_char_p]),
     # Sequence to sequence (since 0.5.0)
     "rnn_dataset_from_pairs": (STATUS, [P, P, SIZE, POINTER(DatasetConfig), H, OUT_H]),
     "rnn_dataset_from_token_pairs": (STATUS, [P, SIZE, P, P, SIZE, P, SIZE, c_int32, c_int32, H, OUT_H]),
@@ -316,15 +334,26 @@ _C_NAMES = re.compile(r"\bconfig->|\b(" + "|".join(PYTHON_NAMES) + r")\b")
 _ARRAYS = {"ids": "data", "features": "data", "classes": "targets", "values": "targets"}
 # fit() of a sequence model names the trainer fields as scikit-learn users expect.
 _FIT = {"config->clip_norm": "clip", "config->eval_every": "evaluate_every", "config->max_steps": "updates"}
+# Lists of strings: the library names the C arrays ("tokens", "tags"; "texts", "labels"); the user passed data, targets.
+_SENTENCES = {"tokens": "data", "tags": "targets"}
+_TEXTS = {"texts": "data", "labels": "targets"}
 PYTHON_ARGUMENTS = {"rnn_model_evaluate": {"corpus": "text"}, "rnn_dataset_from_tokens": _ARRAYS,
-                    "rnn_dataset_from_floats": _ARRAYS, "rnn_trainer_create_for_dataset": _FIT}
+                    "rnn_dataset_from_floats": _ARRAYS, "rnn_trainer_create_for_dataset": _FIT,
+                    "rnn_dataset_from_sentences": _SENTENCES, "rnn_dataset_from_texts": _TEXTS}
+# ... and places in them: "tokens[7] (sentence 2, token 1)" of the flat C array is data[2][1] of the nested lists, "texts[3]" data[3].
+_PLACE = re.compile(r"^(tokens|tags|texts|labels)(?:\[\d+\] \(sentence (\d+), token (\d+)\)|(\[\d+\]))")
 
 
 def python_message(message: str, function: str = "") -> str:
     """The library's message in the names of the Python API."""
-    for c_name, python_name in PYTHON_ARGUMENTS.get(function, {}).items():
+    names = PYTHON_ARGUMENTS.get(function, {})
+    for c_name, python_name in names.items():
         if message.startswith(c_name + ":"):
             message = python_name + message[len(c_name):]
+    place = _PLACE.match(message)
+    if place and place.group(1) in names:
+        index = f"[{place.group(2)}][{place.group(3)}]" if place.group(2) else place.group(4)
+        message = names[place.group(1)] + index + message[place.end():]
     return _C_NAMES.sub(lambda m: PYTHON_NAMES[m.group(1)] if m.group(1) else "", message)
 
 

@@ -8,20 +8,17 @@ Classifier and Regressor, with a scikit-learn-like surface.
 
 The library makes a sequence model FOR its training data (rnn_model_create_for_dataset: the input
 vocabulary and the labels come from the data), so the first fit() creates it; later fit() calls go on
-training the same weights. Data is a file path (read by the library), lists of strings (written to a
-temporary CoNLL or CSV file and read the same way: the C ABI reads text from files only) or numpy arrays
+training the same weights. Data is a file path (read by the library), lists of strings (encoded by the
+library by the rules of its files: rnn_dataset_from_sentences/_texts) or numpy arrays
 (rnn_dataset_from_tokens/_floats). numpy is required here (not by the language models).
 """
 from __future__ import annotations
 
 import contextlib
-import csv
 import ctypes
 import math
 import os
-import re
-import tempfile
-from ctypes import byref, c_int32, c_size_t, c_void_p, sizeof
+from ctypes import byref, c_char_p, c_int32, c_size_t, c_void_p, sizeof
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -29,7 +26,7 @@ from . import _native
 from ._api import (_ACTIVATION_NAMES, _ACTIVATIONS, _CELL_NAMES, _CELLS, _INIT_NAMES, _INITS, _MODEL_KIND_NAMES, Model,
                    PathLike, Progress, Trainer, TrainingResult, _choice, _float32, _Handle, _path, _trainer_config)
 from ._native import lib
-from .errors import BufferTooSmallError, InvalidArgumentError, InvalidStateError, RnnError
+from .errors import BufferTooSmallError, InvalidArgumentError, InvalidStateError
 
 # rnn.h's enums (since 0.4.0).
 _TASK_CELLS = {**_CELLS, "jordan": 3}
@@ -67,13 +64,17 @@ class Metrics:
     mse: float             # regressor: mean squared error over every value
     mae: float             # regressor: mean absolute error
     sequences: int         # the sequences scored
+    # classifier: confusion[g][p] = the sequences of class labels[g] predicted as labels[p]; None for other kinds
+    confusion: Optional[List[List[int]]] = None
 
     def to_dict(self) -> Dict[str, float]:
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "kind"}
+        """The scores of the kind (not the confusion matrix)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("kind", "confusion")}
         return {name: v for name, v in values.items() if not (isinstance(v, float) and math.isnan(v))}
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Metrics) and (self.kind, self.to_dict()) == (other.kind, other.to_dict())
+        return isinstance(other, Metrics) and (self.kind, self.to_dict(), self.confusion) == (
+            other.kind, other.to_dict(), other.confusion)
 
     def __hash__(self) -> int:
         return hash((self.kind, tuple(self.to_dict().items())))
@@ -125,21 +126,6 @@ class _Dataset(_Handle):
         lib.rnn_dataset_lengths(self._handle, lengths.ctypes.data, lengths.size, byref(c_size_t()))
         return lengths
 
-    def labels(self) -> List[str]:
-        """The label names, column order of the predictions (class targets only)."""
-        names = []
-        for index in range(self.info.outputs):
-            capacity, needed = 64, c_size_t()
-            while True:
-                buf = ctypes.create_string_buffer(capacity)
-                try:
-                    lib.rnn_dataset_label(self._handle, index, buf, capacity, byref(needed))
-                    break
-                except BufferTooSmallError as e:
-                    capacity = e.needed
-            names.append(buf.value.decode("utf-8"))
-        return names
-
 
 def _is_numeric_array(data: Any) -> bool:
     """A numpy array (or anything with __array__) of numbers; arrays of str read as lists."""
@@ -147,63 +133,9 @@ def _is_numeric_array(data: Any) -> bool:
     return is_array and _numpy().asarray(data).dtype.kind not in "OUS"
 
 
-def _renamed(error: RnnError, path: str, lines: List[str]) -> RnnError:
-    """The library's error about the temporary file of the caller's lists in their names:
-    "/tmp/.../sentences.conll:7: ..." becomes "data[1][2]: ..." (`lines`: what each line stands for)."""
-    def line(m: "re.Match[str]") -> str:
-        number = int(m.group(1))
-        return (lines[number - 1] if 0 < number <= len(lines) else "data") + ":"
-    message = re.sub(re.escape(path) + r":(\d+):", line, error.message).replace(path, "data")
-    return type(error)(message, error.status, error.function)
-
-
-def _conll(path: str, sentences: Sequence[Sequence[str]], tags: Optional[Sequence[Sequence[str]]]) -> List[str]:
-    """Writes sentences (and tags) as CoNLL ("token tag" lines, a blank line between sentences); returns
-    what each line stands for. A token the format cannot hold (empty, with whitespace, one the reader
-    skips) is refused here, where its place is still known."""
-    if tags is not None and len(tags) != len(sentences):
-        raise InvalidArgumentError(f"targets: {len(tags)} tag lists for {len(sentences)} sentences", 1)
-    lines: List[str] = []
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        for i, tokens in enumerate(sentences):
-            if isinstance(tokens, str) or not len(tokens):
-                raise InvalidArgumentError(f"data[{i}]: expected a non-empty list of tokens, got {tokens!r}", 1)
-            row_tags = tags[i] if tags is not None else None
-            if row_tags is not None and len(row_tags) != len(tokens):
-                raise InvalidArgumentError(f"targets[{i}]: {len(row_tags)} tags for {len(tokens)} tokens", 1)
-            for j, token in enumerate(tokens):
-                token = str(token)
-                if not token or token.split() != [token] or token == "-DOCSTART-" or (j == 0 and token.startswith("#")):
-                    raise InvalidArgumentError(f"data[{i}][{j}]: {token!r} cannot be a CoNLL token (empty, whitespace, "
-                                               "-DOCSTART-, or # starting a sentence)", 1)
-                if row_tags is None:
-                    f.write(token + "\n")
-                else:
-                    tag = str(row_tags[j])
-                    if not tag or tag.split() != [tag]:
-                        raise InvalidArgumentError(f"targets[{i}][{j}]: {tag!r} is not a tag (empty, whitespace)", 1)
-                    f.write(f"{token} {tag}\n")
-                lines.append(f"data[{i}][{j}]")
-            f.write("\n")
-            lines.append(f"after data[{i}]")
-    return lines
-
-
-def _csv(path: str, texts: Sequence[str], labels: Sequence[Any], header: Tuple[str, str]) -> List[str]:
-    """Writes labels and texts as CSV under `header` (the label and text columns' names; quoted as
-    RFC 4180 says); returns what each line stands for."""
-    if len(labels) != len(texts):
-        raise InvalidArgumentError(f"targets: {len(labels)} labels for {len(texts)} texts", 1)
-    lines = ["the header"]
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(header)
-        for i, (text, label) in enumerate(zip(texts, labels)):
-            if not isinstance(text, str):
-                raise InvalidArgumentError(f"data[{i}]: expected a str, got {type(text).__name__}", 1)
-            writer.writerow([str(label), text])
-            lines += [f"data[{i}]"] * (1 + text.count("\n") + str(label).count("\n"))
-    return lines
+def _strings(values: Sequence[Any]) -> Any:
+    """A C array of NUL-terminated UTF-8 strings (const char* const*), kept alive by the caller."""
+    return (c_char_p * len(values))(*(str(v).encode("utf-8") for v in values))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -254,8 +186,6 @@ class SequenceModel(Model):
         self._columns = (label_column.encode("utf-8"), text_column.encode("utf-8"))  # alive as long as the config
         d.label_column, d.text_column = self._columns
         self._data_config = d
-        self._known: Optional[Tuple[int, int]] = None  # (target, outputs) once seen: a regressor predicts by them
-        self._labels: Optional[List[str]] = None
         self.training: Optional[TrainingResult] = None  # the last fit()'s result
 
     @classmethod
@@ -307,11 +237,6 @@ class SequenceModel(Model):
                 raise InvalidArgumentError("lengths: lists hold their own lengths", 1)
             dataset = self._lists(data, targets, model, require_targets)
         try:
-            info = dataset.info
-            if info.outputs and info.target in (STEP_CLASSES, SEQUENCE_CLASS) and (fitting or self._labels is None):
-                self._labels = dataset.labels()
-            if info.has_targets or fitting:
-                self._known = (info.target, info.outputs)
             yield dataset
         finally:
             dataset.close()
@@ -323,24 +248,37 @@ class SequenceModel(Model):
         return _Dataset(handle, arrays=path.endswith((".npz", ".npy")))
 
     def _lists(self, data: Any, targets: Any, model: Optional[int], require_targets: bool) -> _Dataset:
-        """Lists of strings through a temporary file of the kind's format: the C ABI encodes text
-        (words, characters, <unk>, labels) only when it reads a file."""
+        """Lists of strings, encoded by the library by the rules of the kind's files (words or characters,
+        lowercase, the vocabulary's cap and <unk>, labels): token lists with tag lists (taggers), texts with
+        labels (classifiers). Their nesting is checked here, their content by the library."""
         if targets is None and require_targets:
             raise InvalidArgumentError("targets: training and evaluation need the targets of the lists", 1)
-        with tempfile.TemporaryDirectory(prefix="rnnnative-") as folder:
-            if self._target == STEP_CLASSES:
-                path = os.path.join(folder, "sentences.conll")
-                lines = _conll(path, list(data), None if targets is None else list(targets))
-            else:
-                texts = list(data)
-                # A classifier's text file always has labels: texts to predict get the model's first.
-                labels = list(targets) if targets is not None else [self.labels[0]] * len(texts)
-                path = os.path.join(folder, "texts.csv")
-                lines = _csv(path, texts, labels, (self._columns[0].decode(), self._columns[1].decode()))
-            try:
-                return self._read(path, model, targets is not None)
-            except RnnError as e:
-                raise _renamed(e, path, lines) from None
+        handle = c_void_p()
+        texts = list(data)
+        labels = None if targets is None else list(targets)
+        if labels is not None and len(labels) != len(texts):
+            raise InvalidArgumentError(f"targets: {len(labels)} targets for {len(texts)} sequences", 1)
+        if self._target == STEP_CLASSES:
+            tokens: List[Any] = []
+            tags: Optional[List[Any]] = None if labels is None else []
+            for i, sentence in enumerate(texts):
+                if isinstance(sentence, str) or not hasattr(sentence, "__len__"):
+                    raise InvalidArgumentError(f"data[{i}]: expected a list of tokens, got {sentence!r}", 1)
+                if tags is not None:
+                    if isinstance(labels[i], str) or len(labels[i]) != len(sentence):  # type: ignore[index]
+                        raise InvalidArgumentError(f"targets[{i}]: expected {len(sentence)} tags, got {labels[i]!r}", 1)  # type: ignore[index]
+                    tags += list(labels[i])  # type: ignore[index]
+                tokens += list(sentence)
+            lengths = (c_int32 * len(texts))(*(len(sentence) for sentence in texts))
+            lib.rnn_dataset_from_sentences(byref(self._data_config), _strings(tokens), len(tokens), lengths, len(texts),
+                                           None if tags is None else _strings(tags), model, byref(handle))
+        else:
+            for i, text in enumerate(texts):
+                if not isinstance(text, str):
+                    raise InvalidArgumentError(f"data[{i}]: expected a str, got {type(text).__name__}", 1)
+            lib.rnn_dataset_from_texts(byref(self._data_config), _strings(texts), len(texts),
+                                       None if labels is None else _strings(labels), model, byref(handle))
+        return _Dataset(handle, arrays=False)
 
     def _arrays(self, data: Any, targets: Any, lengths: Any, model: Optional[int]) -> _Dataset:
         """numpy arrays: inputs [N, T] integer token ids or [N, T, F] (or [N, T]) floats, targets as the
@@ -395,6 +333,18 @@ class SequenceModel(Model):
     def _array_target(self, targets: Any) -> Tuple[int, int]:
         """(rnn_target, value_size) of array targets: the kind's class target, or values by their shape."""
         return self._target, 0
+
+    def _info(self) -> _native.TaskInfo:
+        """What the model reads and predicts (rnn_model_get_task_info)."""
+        info = _native.TaskInfo()
+        info.struct_size = sizeof(info)
+        lib.rnn_model_get_task_info(self._handle, byref(info))
+        return info
+
+    @property
+    def outputs(self) -> int:
+        """Floats per prediction row: the labels (taggers, classifiers) or the values (regressors)."""
+        return self._info().outputs
 
     # -- training ----------------------------------------------------------------------------
 
@@ -462,29 +412,35 @@ class SequenceModel(Model):
     # -- evaluation and prediction -----------------------------------------------------------
 
     def evaluate(self, data: Any, targets: Any = None, *, lengths: Any = None,  # type: ignore[override]
-                 batch_size: int = 0) -> Metrics:
+                 batch_size: int = 0, confusion_svg: Optional[PathLike] = None) -> Metrics:
         """The kind's metrics on `data` (with targets; the forms of fit()), in batches of batch_size
-        sequences (0: 32). A label the model never saw is a FormatError naming its place."""
+        sequences (0: 32); a classifier's also hold its confusion matrix (Metrics.confusion), whose
+        picture `confusion_svg` writes (an SVG file). A label the model never saw is a FormatError naming
+        its place."""
         with self._dataset(data, targets, lengths) as dataset:
             m = _native.TaskMetrics()
             m.struct_size = sizeof(m)
-            lib.rnn_model_evaluate_dataset(self._handle, dataset._handle, batch_size, byref(m))
+            classes = self.outputs if self._target == SEQUENCE_CLASS else 0
+            counts = (ctypes.c_int64 * (classes * classes))()
+            lib.rnn_model_evaluate_dataset_v2(self._handle, dataset._handle, batch_size, byref(m), counts, len(counts),
+                                              None, None if confusion_svg is None else _path(confusion_svg))
+        confusion = [list(counts[g * classes:(g + 1) * classes]) for g in range(classes)] if classes else None
         return Metrics(_MODEL_KIND_NAMES.get(m.kind, str(m.kind)), m.loss, m.token_accuracy, m.precision, m.recall,
-                       m.f1, m.accuracy, m.macro_f1, m.mse, m.mae, m.sequences)
+                       m.f1, m.accuracy, m.macro_f1, m.mse, m.mae, m.sequences, confusion)
 
     def _outputs(self, data: Any, lengths: Any, output: Optional[PathLike]) -> Tuple[Any, Any, bool, int]:
         """(rows [R, outputs] float32, lengths [N], arrays?, rnn_target) of the model on `data`; writes `output`."""
         np = _numpy()
         with self._dataset(data, None, lengths, require_targets=False) as dataset:
-            if output is not None:
-                lib.rnn_model_predict_file(self._handle, dataset._handle, _path(output))
             needed = c_size_t()
             try:  # (NULL, 0) asks for the size only
                 lib.rnn_model_predict(self._handle, dataset._handle, None, 0, byref(needed))
             except BufferTooSmallError:
                 pass
             rows = np.empty(needed.value, dtype=np.float32)
-            lib.rnn_model_predict(self._handle, dataset._handle, rows.ctypes.data, rows.size, byref(needed))
+            # One prediction fills the rows and writes the file.
+            lib.rnn_model_predict_v2(self._handle, dataset._handle, 0, rows.ctypes.data, rows.size, byref(needed),
+                                     None if output is None else _path(output))
             info = dataset.info
             return rows.reshape(-1, max(info.outputs, 1)), dataset.lengths(), dataset.arrays, info.target
 
@@ -519,18 +475,19 @@ class _Labelled(SequenceModel):
 
     @property
     def labels(self) -> List[str]:
-        """The label names (tags or classes), the column order of predict_proba."""
-        if self._labels is None:
-            np = _numpy()
-            # Learnt from a dataset made for the model (rnn.h has no query of a model's labels); one
-            # token is enough for a model of token inputs.
-            try:
-                with self._dataset(np.zeros((1, 1), dtype=np.int32), require_targets=False):
-                    pass
-            except InvalidArgumentError:
-                raise InvalidStateError(f"labels: this {type(self).__name__.lower()} reads numeric features; its "
-                                        "labels are known once it has seen data (predict, evaluate)", 12) from None
-        return list(self._labels or [])
+        """The label names (tags or classes), the column order of predict_proba (rnn_model_label)."""
+        names = []
+        for index in range(self.outputs):
+            capacity, needed = 64, c_size_t()
+            while True:
+                buf = ctypes.create_string_buffer(capacity)
+                try:
+                    lib.rnn_model_label(self._handle, index, buf, capacity, byref(needed))
+                    break
+                except BufferTooSmallError as e:
+                    capacity = e.needed
+            names.append(buf.value.decode("utf-8"))
+        return names
 
     def predict_proba(self, data: Any, *, lengths: Any = None) -> Any:
         """Label probabilities (columns: `labels`). Classifiers: [N, C]. Taggers: a [length, C] array per
@@ -585,9 +542,8 @@ class Regressor(SequenceModel):
 
     def _array_target(self, targets: Any) -> Tuple[int, int]:
         if targets is None:
-            # The model's targets, known from data it has seen; else one value per sequence (rnn.h has
-            # no query of a loaded regressor's outputs: a mismatch fails naming what it predicts).
-            return self._known if self._known is not None else (SEQUENCE_VALUES, 1)
+            info = self._info()  # what the model predicts
+            return info.target, info.outputs
         shape = _numpy().shape(targets)
         if len(shape) == 3:
             return STEP_VALUES, shape[2]

@@ -66,7 +66,7 @@ def test_every_status_function_raises_and_the_others_do_not():
 def test_struct_sizes_match_the_c_layouts():
     # Sizes the C compiler gives these structs on LP64 (struct_size is what the library reads).
     assert ctypes.sizeof(_native.VocabConfig) == 12
-    assert ctypes.sizeof(_native.ModelConfig) == 56
+    assert ctypes.sizeof(_native.ModelConfig) == 64  # 56 before 0.5.0 (softmax, classes appended)
     assert ctypes.sizeof(_native.Evaluation) == 32
     assert ctypes.sizeof(_native.Progress) == 96
     assert ctypes.sizeof(_native.SamplingConfig) == 40
@@ -76,6 +76,7 @@ def test_struct_sizes_match_the_c_layouts():
     assert ctypes.sizeof(_native.DatasetInfo) == 48
     assert ctypes.sizeof(_native.TaskModelConfig) == 56
     assert ctypes.sizeof(_native.TaskMetrics) == 96   # exact_match appended in 0.5.0
-    # Since 0.5.0: sequence to sequence.
+    # Since 0.5.0.
+    assert ctypes.sizeof(_native.TaskInfo) == 36
     assert ctypes.sizeof(_native.DecodeConfig) == 20
     assert ctypes.sizeof(_native.DecodeResult) == 88

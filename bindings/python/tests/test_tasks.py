@@ -102,8 +102,11 @@ def test_a_tagger_from_lists(conll, tmp_path):
     train, test = flights(160, 1), flights(40, 3)
     tagger = Model.tagger(hidden=16, embedding=8, seed=3)
     tagger.fit([t for t, _ in train], [g for _, g in train], validation_fraction=0, **FAST)
-    predicted = tagger.predict([t for t, _ in test])
+    out = tmp_path / "lists.conll"
+    predicted = tagger.predict([t for t, _ in test], output=out)
     assert [len(p) for p in predicted] == [len(t) for t, _ in test]
+    # Written from the same prediction: "token predicted" lines, a blank line after each sentence.
+    assert out.read_text() == "".join("".join(f"{w} {p}\n" for w, p in zip(t, ps)) + "\n" for (t, _), ps in zip(test, predicted))
     metrics = tagger.evaluate([t for t, _ in test], [g for _, g in test])
     assert metrics.token_accuracy == pytest.approx(token_accuracy(predicted, [g for _, g in test]), abs=1e-12)
     # Lists are the same data as the file: the same model scores them alike.
@@ -243,11 +246,30 @@ def test_a_classifier_from_lists_and_numpy():
     ids = series.predict(x)
     assert ids.shape == (96,) and ids.dtype.kind == "i"
     assert series.evaluate(x, y).accuracy == pytest.approx((ids == y).mean(), abs=1e-12)
-    # Loaded, a model of numeric inputs learns its labels from the first data it sees (rnn.h has no query).
+    # Loaded, a model of numeric inputs knows its labels before it sees any data (rnn_model_label).
     with Model.from_bytes(series.to_bytes()) as loaded:
-        with pytest.raises(rnnnative.InvalidStateError, match="known once it has seen data"):
-            loaded.labels
-        assert np.array_equal(loaded.predict(x), ids) and loaded.labels == ["0", "1"]
+        assert loaded.labels == ["0", "1"] and loaded.outputs == 2
+        assert np.array_equal(loaded.predict(x), ids)
+
+
+def test_a_classifiers_confusion_matrix_and_its_picture(tmp_path):
+    train, test = reviews(160, 1), reviews(40, 2)
+    model = Model.classifier(hidden=16, embedding=8, seed=1).fit([t for _, t in train], [l for l, _ in train], **FAST)
+    texts, gold = [t for _, t in test], [l for l, _ in test]
+    predicted = model.predict(texts)
+    metrics = model.evaluate(texts, gold, confusion_svg=tmp_path / "confusion.svg")
+    labels = model.labels
+    expected = [[sum(g == a and p == b for g, p in zip(gold, predicted)) for b in labels] for a in labels]
+    assert metrics.confusion == expected and sum(map(sum, expected)) == 40
+    assert metrics.accuracy == pytest.approx(sum(expected[i][i] for i in range(2)) / 40, abs=1e-12)
+    assert "confusion" not in metrics.to_dict()
+    assert (tmp_path / "confusion.svg").read_text().lstrip().startswith(("<svg", "<?xml"))
+    # Other kinds have none, and no picture.
+    x, y = adding(16, 5, 1)
+    regressor = Model.regressor(hidden=8, seed=1).fit(x, y, updates=2, progress=False)
+    assert regressor.evaluate(x, y).confusion is None
+    with pytest.raises(rnnnative.InvalidArgumentError, match="confusion_svg"):
+        regressor.evaluate(x, y, confusion_svg=tmp_path / "no.svg")
 
 
 # -- regressors --------------------------------------------------------------------------------------
@@ -298,9 +320,10 @@ def test_a_regressor_per_timestep_from_numpy_and_after_loading(tmp_path):
     mse = np.mean((predicted[keep].astype(np.float64) - y[keep]) ** 2)
     assert model.evaluate(x, y, lengths=lengths).mse == pytest.approx(mse, rel=1e-5)
     model.save(tmp_path / "r.rnn")
-    with Model.load(tmp_path / "r.rnn") as loaded:  # targets given: the model learns their shape from them
-        assert loaded.evaluate(x, y, lengths=lengths) == model.evaluate(x, y, lengths=lengths)
+    with Model.load(tmp_path / "r.rnn") as loaded:  # it knows what it predicts before it sees data
+        assert loaded.outputs == 2
         assert np.array_equal(loaded.predict(x, lengths=lengths), predicted)
+        assert loaded.evaluate(x, y, lengths=lengths) == model.evaluate(x, y, lengths=lengths)
 
 
 # -- errors ------------------------------------------------------------------------------------------
@@ -318,8 +341,13 @@ def test_a_label_never_seen_in_training_is_an_error_naming_its_place(tagger, tmp
     # The library reports it as RNN_E_FORMAT (rnn.h documents RNN_E_INVALID_ARGUMENT; both are ValueErrors).
     with pytest.raises(rnnnative.FormatError, match=rf"^{unseen}:3: .*B-city"):
         tagger.evaluate(unseen)
-    with pytest.raises(rnnnative.FormatError, match=r"^data\[0\]\[2\]: .*B-city"):  # lists: their indices
+    with pytest.raises(rnnnative.FormatError, match=r"^targets\[0\]\[2\]: .*B-city"):  # lists: their indices
         tagger.evaluate([["fly", "to", "rome"]], [["O", "O", "B-city"]])
+    classifier = Model.classifier(hidden=8, seed=1).fit(["good film", "bad film"], ["pos", "neg"], updates=1, progress=False)
+    with pytest.raises(rnnnative.FormatError, match=r'^targets\[1\]: label "meh" was not seen in training'):
+        classifier.evaluate(["good", "meh film"], ["pos", "meh"])
+    with pytest.raises(rnnnative.FormatError, match=r"^data\[1\]: the text has no word"):
+        classifier.predict(["good", " "])
 
 
 def test_language_model_functions_are_unsupported_on_a_tagger(tagger):
@@ -345,7 +373,7 @@ def test_misuse_is_reported_before_any_work(conll):
         Model.tagger().fit(conll["train"])
     with pytest.raises(rnnnative.InvalidArgumentError, match="'rnn' is not one of"):
         Model.tagger(cell="rnn")
-    with pytest.raises(rnnnative.InvalidArgumentError, match=r"data\[0\]\[1\]: 'new york' cannot be a CoNLL token"):
+    with pytest.raises(rnnnative.InvalidArgumentError, match=r'^data\[0\]\[1\]: "new york" cannot be a CoNLL token'):
         Model.tagger().fit([["fly", "new york"]], [["O", "B-to"]], updates=1, progress=False)
     tagger = Model.tagger(hidden=8)
     with pytest.raises(rnnnative.InvalidArgumentError, match="batch_size"):

@@ -128,7 +128,7 @@ public class JordanLayerTests
     }
 
     [Fact]
-    public void Stacks_and_language_models_refuse_the_Jordan_cell_with_its_name()
+    public void Stacks_refuse_the_Jordan_cell_with_its_name_and_language_models_its_second_layer()
     {
         CellKind kind = CellKind.Find("jordan")!;
         Assert.Equal(CellType.Jordan, kind.Type);
@@ -146,8 +146,9 @@ public class JordanLayerTests
 
         ArgumentException stack = Assert.ThrowsAny<ArgumentException>(() => new RecurrentStack(new RecurrentConfig(CellType.Jordan, 3, 4)));
         Assert.Contains("Jordan", stack.Message);
-        ArgumentException model = Assert.ThrowsAny<ArgumentException>(() => new RnnNative.Model.LanguageModelConfig(10, 4, CellType.Jordan, 8, Layers: 1).Validate());
-        Assert.Equal("Cell", model.ParamName);
+        new RnnNative.Model.LanguageModelConfig(10, 4, CellType.Jordan, 8, Layers: 1).Validate();
+        ArgumentException model = Assert.ThrowsAny<ArgumentException>(() => new RnnNative.Model.LanguageModelConfig(10, 4, CellType.Jordan, 8, Layers: 2).Validate());
+        Assert.Equal("Layers", model.ParamName);
         Assert.Contains("Jordan", model.Message);
     }
 

@@ -6,21 +6,22 @@ namespace RnnNative.Tests.Cells;
 /// The Jordan network's forward pass written from its formulas in double precision with plain loops, independent
 /// of the engine: the oracle for forward values and, through central differences, for gradients.
 /// <c>h_t = f(W_ih x_t + W_yh y_{t-1} + b)</c>, <c>z_t = W_out h_t + b_out</c>, <c>y_t = g(z_t)</c>, y before the
-/// first timestep 0; past a sequence's length h, z and y repeat its last timestep's.
+/// first timestep 0 (or a given y, which a language model carries from its previous window); past a sequence's length h, z and y repeat its last timestep's.
 /// </summary>
 internal static class JordanReference
 {
     /// <summary>Logits z, outputs y [T*B, O] and hidden states h [T*B, H], time-major.</summary>
     public sealed record Result(double[] Logits, double[] Outputs, double[] Hidden);
 
-    /// <summary><paramref name="weights"/>: W_ih [H, I], W_yh [H, O], b [H], W_out [O, H], b_out [O], as the layer's tensors.</summary>
-    public static Result Forward(double[][] weights, double[] input, int steps, int batch, int[] lengths, int inputSize, int hiddenSize, int outputSize, Activation activation, JordanOutput output)
+    /// <summary><paramref name="weights"/>: W_ih [H, I], W_yh [H, O], b [H], W_out [O, H], b_out [O], as the layer's tensors;
+    /// <paramref name="initialOutput"/> [B, O]: y before the first timestep (null: 0).</summary>
+    public static Result Forward(double[][] weights, double[] input, int steps, int batch, int[] lengths, int inputSize, int hiddenSize, int outputSize, Activation activation, JordanOutput output, double[]? initialOutput = null)
     {
         (double[] weightIh, double[] weightYh, double[] bias, double[] weightOut, double[] biasOut) = (weights[0], weights[1], weights[2], weights[3], weights[4]);
         double[] logits = new double[steps * batch * outputSize], outputs = new double[steps * batch * outputSize], hidden = new double[steps * batch * hiddenSize];
         for (int b = 0; b < batch; b++)
         {
-            double[] previous = new double[outputSize];   // y_{t-1}, 0 before the first timestep
+            double[] previous = initialOutput is null ? new double[outputSize] : initialOutput[(b * outputSize)..((b + 1) * outputSize)];   // y_{t-1}
             for (int t = 0; t < steps; t++)
             {
                 int row = t * batch + b;

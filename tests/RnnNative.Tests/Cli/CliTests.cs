@@ -169,6 +169,28 @@ public sealed class CliTests : IDisposable
         Assert.Matches(@"^model: LSTM 2x16, embedding 8, [0-9,]+ parameters$", line.TrimEnd());
     }
 
+    [Fact]
+    public void A_class_softmax_word_model_trains_samples_evaluates_resumes_and_is_shown_by_info()
+    {
+        string data = WriteCorpus(), model = PathOf("classes.rnn");
+        (int code, string output, string error) = Rnn([.. TinyTraining(data, model, 4), "--vocab", "word", "--softmax", "class", "--classes", "3"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("embedding 8, class softmax (3 classes),", output);
+        Assert.Contains("model: LSTM 2x16, embedding 8, class softmax (3 classes),", Rnn("info", "--model", model).Output);
+        (code, output, error) = Rnn("sample", "--model", model, "--length", "12", "--seed", "3");
+        Assert.True(code == 0 && output.Length > 0, error);
+        Assert.Equal(0, Rnn("eval", "--model", model, "--data", data).Code);
+
+        (code, _, error) = Rnn("train", "--resume", model, "--steps", "6", "--softmax", "full");
+        Assert.Equal(2, code);
+        Assert.Contains($"--softmax cannot change when resuming: '{model}' has --softmax class, not full", error);
+        (code, _, error) = Rnn("train", "--resume", model, "--steps", "6");
+        Assert.True(code == 0, error);
+        (code, _, error) = Rnn([.. TinyTraining(data, PathOf("bad.rnn"), 1), "--classes", "3"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--classes: must be 0 with the full softmax", error);
+    }
+
     /// <summary>Needs the GRU layer (issue 14), which the table of cell kinds gains with it.</summary>
     [Fact]
     public void Gru_is_a_cell_choice_and_its_model_is_shown_by_info()
@@ -178,6 +200,34 @@ public sealed class CliTests : IDisposable
         (int code, _, string error) = Rnn([.. TinyTraining(data, model, 2), "--cell", "gru", "--layers", "1"]);
         Assert.True(code == 0, error);
         Assert.Contains("model: GRU 1x16, embedding 8,", Rnn("info", "--model", model).Output);
+    }
+
+    [Fact]
+    public void A_jordan_language_model_trains_samples_evaluates_resumes_and_is_shown_by_info()
+    {
+        string data = WriteCorpus(), model = PathOf("jordan.rnn");
+        // One layer without --layers: a Jordan network does not take a stack's default of 2.
+        (int code, string output, string error) = Rnn([.. TinyTraining(data, model, 6), "--cell", "jordan"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("validation loss", output);
+        Assert.Contains("model: JORDAN 1x16 (tanh), embedding 8,", Rnn("info", "--model", model).Output);
+        (code, output, error) = Rnn("sample", "--model", model, "--prime", "the ", "--length", "30", "--seed", "3");
+        Assert.True(code == 0, error);
+        Assert.StartsWith("the ", output);
+        (code, output, error) = Rnn("eval", "--model", model, "--data", data);
+        Assert.True(code == 0, error);
+        Assert.Contains("bits per character", output);
+        (code, output, error) = Rnn("train", "--resume", model, "--data", data, "--steps", "8");
+        Assert.True(code == 0, error);
+        Assert.Contains("resumed at update 6", output);
+
+        (code, _, error) = Rnn("sample", "--model", model, "--precision", "bf16", "--seed", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("steps in float32 only", error);
+        AssertOneLine(error);
+        (code, _, error) = Rnn([.. TinyTraining(data, PathOf("two.rnn"), 2), "--cell", "jordan", "--layers", "2"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--layers: a Jordan network has one recurrent layer", error);
     }
 
     [Fact]

@@ -201,7 +201,7 @@ public sealed class TaskCliTests : IDisposable
     {
         string tsv = Write("a.tsv", "pos\tgood\nneg\tbad\n");
         AssertFails(2, "--task must be one of lm|tag|classify|regress, not 'translate'", Rnn("train", "--task", "translate"));
-        AssertFails(2, "--cell: a Jordan network feeds back its output", Rnn("train", "--cell", "jordan", "--updates", "1", "--seed", "1"));
+        AssertFails(2, "--layers: a Jordan network has one recurrent layer", Rnn("train", "--cell", "jordan", "--layers", "2", "--updates", "1", "--seed", "1"));
         AssertFails(2, "rnn train --task classify needs --data FILE", Rnn("train", "--task", "classify", "--seed", "1"));
         AssertFails(2, "--vocab must be one of words|chars", Rnn("train", "--task", "classify", "--data", tsv, "--vocab", "bytes", "--seed", "1"));
         AssertFails(2, "--seq-length cuts a language model's text into windows", Rnn("train", "--task", "tag", "--seq-length", "5"));

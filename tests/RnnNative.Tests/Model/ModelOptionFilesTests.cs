@@ -41,7 +41,7 @@ public class ModelOptionFilesTests
     }
 
     [Fact]
-    public void A_gru_model_needs_schema_3_and_others_keep_theirs()
+    public void A_gru_model_needs_schema_3_a_class_softmax_4_and_others_keep_theirs()
     {
         LanguageModelConfig lstm = new(s_vocabulary.Count, 3, CellType.Lstm, 5, 1);
         Assert.Equal(1, ModelFile.SchemaFor(lstm));
@@ -49,16 +49,18 @@ public class ModelOptionFilesTests
         Assert.Equal(1, ModelFile.SchemaFor(s_irnn));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru }));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru, Input = InputEncoding.OneHot, EmbeddingSize = 0 }));
-        Assert.Equal(3, ModelFile.SchemaVersion);
-        Assert.Equal(ModelFile.SchemaVersion, PyTorchExchange.SchemaVersion);
+        Assert.Equal(4, ModelFile.SchemaFor(lstm with { Softmax = SoftmaxKind.Class }));
+        Assert.Equal(4, ModelFile.SchemaVersion);
+        // Schema 4 (the class softmax, the Jordan network) is never exchanged with PyTorch.
+        Assert.Equal(3, PyTorchExchange.SchemaVersion);
     }
 
     [Fact]
     public void A_newer_schema_asks_for_an_update_of_rnnnative()
     {
-        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 4"));
+        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 5"));
         string message = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(file)).Message;
-        Assert.Contains("schema 4; this RnnNative reads up to 3: update RnnNative", message);
+        Assert.Contains("schema 5; this RnnNative reads up to 4: update RnnNative", message);
     }
 
     [Fact]

@@ -205,7 +205,7 @@ public class PyTorchExchangeTests
         }
         Assert.Contains("metadata 'cell' is 'transformer'; expected one of 'rnn', 'lstm', 'gru'", Rejects(WithMetadata("cell", "transformer")));
         Assert.Contains("metadata 'hidden_size' is '6.0'", Rejects(WithMetadata("hidden_size", "6.0")));
-        Assert.Contains("rnnnative.schema '4'", Rejects(WithMetadata("rnnnative.schema", "4")));
+        Assert.Contains("rnnnative.schema '5'", Rejects(WithMetadata("rnnnative.schema", "5")));
         Assert.Contains("metadata 'input' is 'two_hot'", Rejects(WithMetadata("input", "two_hot")));
         Assert.Contains("metadata 'vocabulary' is not a valid vocabulary", Rejects(WithMetadata("vocabulary", "not base64!")));
         Assert.Contains("metadata 'vocabulary' is not a valid vocabulary", Rejects(WithMetadata("vocabulary", Convert.ToBase64String(new byte[12]))));

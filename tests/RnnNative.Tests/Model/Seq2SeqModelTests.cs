@@ -123,6 +123,11 @@ public sealed class Seq2SeqModelTests
         Assert.Equal([parents[4], parents[0]], session.Sources.ToArray());
         Assert.Throws<ArgumentOutOfRangeException>(() => session.Reorder([2]));
         Assert.Throws<ArgumentException>(() => session.Step([1, 1, 1], new float[3 * v]));
+        // A search that has finished every row drops them all; the session then steps nothing.
+        session.Reorder([]);
+        Assert.Equal(0, session.Rows);
+        session.Step([], []);
+        Assert.True(session.Sources.IsEmpty);
     }
 
     private static void AssertClose(ReadOnlySpan<float> actual, float[] expected)

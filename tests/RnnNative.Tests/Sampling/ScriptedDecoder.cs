@@ -57,7 +57,7 @@ internal abstract class ScriptedDecoder(int vocabulary, int[] sourceKeys, int ma
     public void Reorder(ReadOnlySpan<int> parents)
     {
         int[] named = parents.ToArray();
-        Check(named.Length > 0, "a reorder to no rows (Seq2SeqModel's session keeps at least one)");
+        Check(named.Length > 0, "reordered to no rows (a session keeps at least one, as Seq2SeqModel's does)");
         Check(named.All(p => (uint)p < (uint)Rows), $"parents [{string.Join(", ", named)}] name rows outside 0..{Rows - 1}");
         List<(int, int[], bool)> old = _rows;
         _rows = IgnoreReorder

@@ -21,7 +21,7 @@ public class TrainerTests
 
     private static LanguageModel NewModel(CellType cell = CellType.Lstm)
     {
-        LanguageModel model = new(new LanguageModelConfig(s_vocabulary.Count, 16, cell, 32, 2));
+        LanguageModel model = new(new LanguageModelConfig(s_vocabulary.Count, 16, cell, 32, LanguageModelConfig.DefaultLayersOf(cell, 2)));
         model.Initialize(new Random(7));
         return model;
     }
@@ -71,6 +71,7 @@ public class TrainerTests
     [Theory]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
+    [InlineData(CellType.Jordan)]   // the y it carries between windows is saved and restored
     public void A_run_interrupted_saved_loaded_and_resumed_ends_with_the_same_weights(CellType cell)
     {
         LanguageModel straight = NewModel(cell);

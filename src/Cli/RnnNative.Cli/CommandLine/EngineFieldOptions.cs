@@ -17,7 +17,7 @@ internal static class EngineFieldOptions
         ["Epochs"] = "epochs", ["Temperature"] = "temperature", ["TopK"] = "top-k", ["TopP"] = "top-p",
         ["Dropout"] = "dropout", ["Initialization"] = "init", ["IdentityScale"] = "identity-scale", ["Bidirectional"] = "bidirectional",
         ["Cell"] = "cell", ["Pooling"] = "pooling", ["MaxVocabulary"] = "max-vocab", ["LabelColumn"] = "label-column", ["TextColumn"] = "text-column",
-        ["validationFraction"] = "val-fraction",
+        ["validationFraction"] = "val-fraction", ["Softmax"] = "softmax", ["Classes"] = "classes",
     };
 
     /// <summary>The option of <paramref name="syntax"/> that sets the engine field <paramref name="field"/>, or null.</summary>

@@ -1,4 +1,5 @@
 using RnnNative.Cells;
+using RnnNative.Model;
 
 namespace RnnNative.Cli.CommandLine;
 
@@ -10,6 +11,8 @@ internal static class ModelChoices
         [.. CellKind.All.SelectMany(kind => new[] { (kind.Name, kind.Type), (kind.PyTorchName ?? kind.Name, kind.Type) }).Distinct()];
 
     public static readonly (string Word, Activation Value)[] Activations = [("tanh", Activation.Tanh), ("relu", Activation.Relu)];
+
+    public static readonly (string Word, SoftmaxKind Value)[] Softmaxes = [("full", SoftmaxKind.Full), ("class", SoftmaxKind.Class)];
 
     public static readonly (string Word, RecurrentInitialization Value)[] Initializations =
         [("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity)];

@@ -3,7 +3,6 @@ using RnnNative.Cli.CommandLine;
 using RnnNative.Data;
 using RnnNative.Kernels.Step;
 using RnnNative.Model;
-using RnnNative.Reporting;
 using RnnNative.Tasks;
 using RnnNative.Training;
 
@@ -76,9 +75,9 @@ internal static class EvalCommand
         TaskEvaluation evaluation = model.Evaluate(data, batch);
         output.WriteLine($"{dataPath}: {TaskText.Sequences(data.Set)}");
         TaskReport.Write(evaluation, output);
-        if (picture is not null && evaluation.Confusion is { } confusion)
+        if (picture is not null)
         {
-            File.WriteAllText(picture, ConfusionPlot.Svg(confusion.Classes, confusion.ToArray(), $"{Path.GetFileName(path)} on {Path.GetFileName(dataPath)}"));
+            evaluation.WriteConfusionPicture(picture, $"{Path.GetFileName(path)} on {Path.GetFileName(dataPath)}");
             output.WriteLine($"confusion matrix picture '{picture}'");
         }
         return 0;

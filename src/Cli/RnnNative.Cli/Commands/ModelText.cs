@@ -21,8 +21,10 @@ internal static class ModelText
     public static string Input(SequenceModelConfig c) => Input(c.Input, c.EmbeddingSize, c.FeatureSize);
 
     /// <summary>The options a model has beyond its shape, each only when not the default (so models without
-    /// them are described as before): ", bidirectional, dropout 0.3, init identity (scale 1)".</summary>
-    public static string Options(LanguageModelConfig c) => Options(c.Bidirectional, c.Dropout, c.Initialization, c.IdentityScale);
+    /// them are described as before): ", bidirectional, dropout 0.3, init identity (scale 1)", and a language
+    /// model's ", class softmax (173 classes)".</summary>
+    public static string Options(LanguageModelConfig c) => Options(c.Bidirectional, c.Dropout, c.Initialization, c.IdentityScale)
+        + (c.Softmax == SoftmaxKind.Class ? string.Create(CultureInfo.InvariantCulture, $", class softmax ({c.ClassCount} classes)") : "");
 
     /// <summary>As for a language model, plus a classifier's pooling when it is the mean.</summary>
     public static string Options(SequenceModelConfig c) => Options(c.Bidirectional, c.Dropout, c.Initialization, c.IdentityScale)

@@ -29,10 +29,12 @@ internal static class TrainCommand
                    (classify needs --data); the model, training, limits, output and resume options below apply,
                    --seq-length, --vocab-size, --sample-length and --init-from do not
           lm data  --data FILE  --vocab char|byte|word  --vocab-size N  --val-fraction 0.1
-          model    --cell lstm|gru|elman|jordan (jordan: not lm)  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
+          model    --cell lstm|gru|elman|jordan (jordan: one layer feeding back its output)  --activation tanh|relu  --hidden 128  --layers 2  --embedding min(hidden,64) (0: one-hot)
                    --dropout 0 (p in training: embedding, between layers, before the output)
                    --init default|identity (identity: IRNN, elman only, best with relu)  --identity-scale 1 (with identity)
                    --bidirectional (whole-sequence tasks only: a language model refuses it)
+                   --softmax full|class (lm: class-factored, K + |class| logits per token instead of V; for --vocab word,
+                   allowed but pointless with chars)  --classes K (with class; default round(sqrt(vocabulary)))
                    (lm's built-in corpus: --hidden 256 --layers 1 --lr 1e-2 unless given; tasks: --hidden 128 --layers 1)
           training --seq-length 50  --batch 50  --optimizer adam|adamw|sgd|momentum|adagrad|rmsprop
                    --lr 2e-3  --momentum 0.9  --weight-decay 0  --clip 5 (global norm, 0 off)  --clip-value 0

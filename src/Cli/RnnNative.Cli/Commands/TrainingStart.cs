@@ -207,7 +207,7 @@ internal sealed class TrainingStart
     [
         ("cell", Word(c.Cell)), ("activation", Word(c.Activation)), ("hidden", Text(c.HiddenSize)), ("layers", Text(c.Layers)),
         ("embedding", Text(c.Input == InputEncoding.OneHot ? 0 : c.EmbeddingSize)), ("dropout", Text(c.Dropout)), ("init", Word(c.Initialization)),
-        ("identity-scale", Text(c.IdentityScale)),
+        ("identity-scale", Text(c.IdentityScale)), ("softmax", Word(c.Softmax)), ("classes", Text(c.ClassCount)),
     ];
 
     /// <summary>The options the saved data position, hidden state and optimizer state depend on.</summary>
@@ -254,12 +254,15 @@ internal sealed class TrainingStart
         int hidden = args.Int("hidden", d.HiddenSize, min: 1);
         int embedding = args.Int("embedding", d.Input == InputEncoding.OneHot ? 0 : (d with { HiddenSize = hidden }).WithDefaults().EmbeddingSize, min: 0);
         RecurrentInitialization initialization = args.Choice("init", d.Initialization, ModelChoices.Initializations);
+        CellType cell = args.Choice("cell", d.Cell, ModelChoices.Cells);
+        SoftmaxKind softmax = args.Choice("softmax", d.Softmax, ModelChoices.Softmaxes);
         LanguageModelConfig config = d with
         {
             EmbeddingSize = embedding,
-            Cell = args.Choice("cell", d.Cell, ModelChoices.Cells),
+            Cell = cell,
             HiddenSize = hidden,
-            Layers = args.Int("layers", d.Layers, min: 1, max: 64),
+            // A Jordan network has one layer: --cell jordan alone does not inherit a stack's default of 2.
+            Layers = args.Int("layers", LanguageModelConfig.DefaultLayersOf(cell, d.Layers), min: 1, max: 64),
             Activation = args.Choice("activation", d.Activation, ModelChoices.Activations),
             Input = embedding == 0 ? InputEncoding.OneHot : InputEncoding.Embedding,
             Dropout = args.Float("dropout", d.Dropout),
@@ -267,6 +270,9 @@ internal sealed class TrainingStart
             // A saved identity model's scale, unless the initialization changes (which is then refused by name).
             IdentityScale = args.Float("identity-scale", initialization == RecurrentInitialization.Identity ? d.IdentityScale : 1f),
             Bidirectional = args.Has("bidirectional") ? args.Flag("bidirectional") : d.Bidirectional,
+            Softmax = softmax,
+            // A saved class model's K, unless the softmax changes (which is then refused by name).
+            Classes = args.Int("classes", softmax == SoftmaxKind.Class ? d.Classes : 0, min: 0),
         };
         config.Validate();
         return config;

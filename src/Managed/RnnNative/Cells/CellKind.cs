@@ -41,7 +41,8 @@ public sealed class CellKind
         new(CellType.Gru, "gru", "gru", "GRU", gateCount: 3, hasCellState: false, hasActivation: false, firstSchema: 3,
             (kernels, config, layer, offset, reverse) => new GruLayer(kernels, config.LayerInputSize(layer), config.HiddenSize, offset, reverse),
             _ => new GruStepLayout()),
-        // One gate block (W_ih, W_yh [H, ·]); schema 4 is the first with whole-sequence models, the only ones it serves.
+        // One gate block (W_ih, W_yh [H, ·]); schema 4 (0.5.0) is the first language-model file schema that knows it
+        // (sequence-model files have their own schema, which knew it from the start).
         new(CellType.Jordan, "jordan", pyTorchName: null, "Jordan", gateCount: 1, hasCellState: false, hasActivation: true, firstSchema: 4,
             createLayer: null, stepLayout: null),
     ];
@@ -86,8 +87,8 @@ public sealed class CellKind
     public bool HasActivation { get; }
 
     /// <summary>True when the cell runs as a layer of a <see cref="RecurrentStack"/> (Elman, LSTM, GRU); false for a cell that runs
-    /// its own one-layer network with its output layer inside (Jordan: <see cref="JordanLayer"/>), which stacks, language
-    /// models and single-token steps refuse.</summary>
+    /// its own one-layer network with its output layer inside (Jordan: <see cref="JordanLayer"/>), which stacks and
+    /// single-token steps refuse; models run it in place of a stack and their output layer.</summary>
     public bool IsStackCell => _createLayer is not null;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when the cell is not a
@@ -98,7 +99,7 @@ public sealed class CellKind
     }
 
     private ArgumentException NotStackCell(string paramName, string user) =>
-        new($"a {DisplayName} network feeds back its output, so it is one layer with its own output layer, not a layer of {user}: use it as a whole-sequence model (tagger, classifier, regressor).", paramName);
+        new($"a {DisplayName} network feeds back its output, so it is one layer with its own output layer, not a layer of {user}: a model (language model, tagger, classifier, regressor) runs it in place of the stack and its output layer.", paramName);
 
     /// <summary>The layer running this cell for layer <paramref name="layer"/> of <paramref name="config"/>, its parameters
     /// from <paramref name="parameterOffset"/>; <paramref name="reverse"/>: the backward direction of a bidirectional layer.</summary>

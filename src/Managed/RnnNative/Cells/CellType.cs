@@ -16,7 +16,7 @@ public enum CellType
     /// <summary>Jordan network (Jordan 1986), which feeds back its previous output instead of its hidden state:
     /// <c>h_t = f(W_ih x_t + W_yh y_{t-1} + b)</c>, <c>y_t = g(W_out h_t + b_out)</c>, <c>y_0 = 0</c>. One layer in one
     /// direction that owns its output layer (<see cref="JordanLayer"/>); not a layer of a <see cref="RecurrentStack"/>,
-    /// and no PyTorch module.</summary>
+    /// and no PyTorch module. Serves sequence models and (since 0.5.0) language models.</summary>
     Jordan = 3,
 }
 

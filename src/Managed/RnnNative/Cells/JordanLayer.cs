@@ -12,12 +12,13 @@ namespace RnnNative.Cells;
 /// forward:  a_t = W_ih x_t + b + W_yh y_{t-1}      [B, H]   (X · W_ihᵀ + b for all T*B rows in one GEMM)
 ///           h_t = f(a_t)                            f = tanh or relu
 ///           z_t = W_out h_t + b_out                 [B, O]   the logits
-///           y_t = g(z_t)                            g = softmax or identity; y before the first timestep is 0
+///           y_t = g(z_t)                            g = softmax or identity; y before the first timestep: 0,
+///                                                   or the y a language model carries from its previous window
 /// backward: dy_t = W_yhᵀ da_{t+1}                   (the feedback; 0 at a sequence's last timestep)
 ///           dz_t = dLogits_t + J_gᵀ dy_t           softmax: J_gᵀ dy = y ⊙ (dy - Σ y ⊙ dy); identity: dy
 ///           dh_t = W_outᵀ dz_t,   da_t = dh_t ⊙ f'(h_t)
 ///           dW_out += dZᵀ H,  db_out += Σ_rows dZ,  dW_ih += dAᵀ X,  dW_yh += dAᵀ [y_{-1} .. y_{T-2}],  db += Σ_rows dA
-///           dX = dA · W_ih
+///           dX = dA · W_ih                          (none reaches the y before the window: truncated BPTT)
 /// </code>
 /// Past a sequence's length its h, z and y carry its last timestep's values (time-major, so a classifier reads every
 /// sequence's final logits in the last timestep's rows, <see cref="FinalLogits"/>); a gradient a loss puts on such a
@@ -34,7 +35,7 @@ public sealed class JordanLayer
     private float[] _input = [];        // [T*B, I]: X of the last forward pass, for dW_ih
     private float[] _hidden = [];       // [T*B, H]: a_t, then h_t
     private float[] _logits = [];       // [T*B, O]: z_t
-    private float[] _outputs = [];      // [(T+1)*B, O]: block 0 zeros (the feedback of the first timestep), block t+1 y_t
+    private float[] _outputs = [];      // [(T+1)*B, O]: block 0 the y before the window (the feedback of the first timestep), block t+1 y_t
     private float[] _dPre = [];         // [T*B, H]: dh_t, then da_t
     private float[] _dLogits = [];      // [T*B, O]: dz_t, the whole gradient of z_t
     private float[] _dFeedback = [];    // [B, O]: dy_t = W_yhᵀ da_{t+1}
@@ -175,9 +176,11 @@ public sealed class JordanLayer
     /// Runs the window: <paramref name="input"/> [T*B, I] (time-major, row t*B + b; copied, so the caller may reuse it),
     /// <paramref name="lengths"/> [B] each sequence's timesteps in [1, T] (empty: all T). Rows past a sequence's end
     /// are padding: their input is never read into a result (it must be finite), and their h, z and y repeat the
-    /// sequence's last timestep. Results are in <see cref="Logits"/>, <see cref="Outputs"/> and <see cref="Hidden"/>.
+    /// sequence's last timestep. <paramref name="initialOutput"/> [B, O]: the y before the window, which the first timestep feeds back (empty: 0;
+    /// a language model passes the y its previous window ended with, <see cref="FinalOutputs"/>). Results are in
+    /// <see cref="Logits"/>, <see cref="Outputs"/> and <see cref="Hidden"/>.
     /// </summary>
-    public void Forward(ReadOnlySpan<float> input, int timesteps, int batch, ReadOnlySpan<int> lengths = default)
+    public void Forward(ReadOnlySpan<float> input, int timesteps, int batch, ReadOnlySpan<int> lengths = default, ReadOnlySpan<float> initialOutput = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(timesteps, 1, nameof(timesteps));
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1, nameof(batch));
@@ -185,6 +188,7 @@ public sealed class JordanLayer
         BufferLength.Of(nameof(timesteps), $"the inputs and states of a window of {timesteps} timesteps x {batch} sequences", rows + batch, Math.Max(InputSize, Math.Max(HiddenSize, OutputSize)));
         RecurrentStack.CheckLengths(lengths, timesteps, batch);
         RecurrentStack.RequireLength(input, rows * InputSize, nameof(input));
+        RecurrentStack.RequireOptionalLength(initialOutput, batch * OutputSize, nameof(initialOutput));
         EnsureWindow(timesteps, batch, lengths);
         input.CopyTo(_input);
         int hiddenSize = HiddenSize, outputSize = OutputSize;
@@ -196,7 +200,7 @@ public sealed class JordanLayer
 
         _packedFeedback = Kernels.PackB(true, outputSize, hiddenSize, WeightYh, outputSize, _packedFeedback);
         _packedOutput = Kernels.PackB(true, hiddenSize, outputSize, WeightOut, hiddenSize, _packedOutput);
-        Block(_outputs, outputSize, 0).Clear();
+        if (initialOutput.IsEmpty) Block(_outputs, outputSize, 0).Clear(); else initialOutput.CopyTo(Block(_outputs, outputSize, 0));
         for (int t = 0; t < timesteps; t++)
         {
             // a_t += y_{t-1} · W_yhᵀ ;  h_t = f(a_t)

@@ -61,6 +61,22 @@ public abstract class TokenSequence : IDisposable
         CopyToCore(start, destination);
     }
 
+    /// <summary>How often each id occurs [<paramref name="vocabularySize"/>] (at least <see cref="VocabularyCount"/>): the
+    /// unigram counts a class-factored softmax's word classes are fitted on.</summary>
+    public long[] CountTokens(int vocabularySize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, VocabularyCount);
+        long[] counts = new long[vocabularySize];
+        int[] chunk = new int[(int)Math.Min(Length, 1 << 16)];
+        for (long start = 0; start < Length; start += chunk.Length)
+        {
+            Span<int> ids = chunk.AsSpan(0, (int)Math.Min(chunk.Length, Length - start));
+            CopyToCore(start, ids);
+            foreach (int id in ids) counts[id]++;
+        }
+        return counts;
+    }
+
     /// <summary>The tokens <paramref name="start"/> .. start+length-1, sharing this sequence's storage.</summary>
     public TokenSequence Slice(long start, long length)
     {

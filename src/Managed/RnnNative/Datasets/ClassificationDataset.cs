@@ -32,10 +32,11 @@ public static class ClassificationDataset
         for (int i = 0; i < lengths.Length; i++)
         {
             LabeledText example = file.Examples[i];
-            targets[i] = classes.IdOf(example.Label);
-            if (targets[i] < 0) throw new DatasetFormatException(file.File, example.Line, $"label \"{example.Label}\" was not seen in training (its {classes.Count} labels: {classes.Preview()})");
+            // Texts to predict have no label: class 0 stands in (the data has no targets to score or train on).
+            targets[i] = file.Labelled ? classes.IdOf(example.Label) : 0;
+            if (targets[i] < 0) throw file.Error(example, "labels", $"label \"{example.Label}\" was not seen in training (its {classes.Count} labels: {classes.Preview()})");
             List<string> units = TokenVocabulary.Split(example.Text, vocabulary.Unit);
-            if (units.Count == 0) throw new DatasetFormatException(file.File, example.Line, $"the text has no {(vocabulary.Unit == TokenUnit.Words ? "word" : "character")}");
+            if (units.Count == 0) throw file.Error(example, "texts", $"the text has no {(vocabulary.Unit == TokenUnit.Words ? "word" : "character")}");
             foreach (string unit in units) ids.Add(vocabulary.Id(unit));
             lengths[i] = units.Count;
         }

@@ -10,14 +10,23 @@ namespace RnnNative.Datasets;
 /// </summary>
 public sealed class ClassificationFile
 {
-    private ClassificationFile(string file, List<LabeledText> examples)
+    private ClassificationFile(string file, List<LabeledText> examples, bool inMemory = false, bool labelled = true)
     {
         File = file;
         Examples = examples;
+        InMemory = inMemory;
+        Labelled = labelled;
     }
 
     /// <summary>The file as the caller named it.</summary>
     public string File { get; }
+
+    /// <summary>Texts given in memory (<see cref="FromTexts"/>): an example's "line" is then its index, and
+    /// <see cref="Error"/> names places by it.</summary>
+    public bool InMemory { get; }
+
+    /// <summary>False for texts from memory given without labels (to predict): their labels are empty.</summary>
+    public bool Labelled { get; }
 
     /// <summary>The examples in file order.</summary>
     public IReadOnlyList<LabeledText> Examples { get; }
@@ -71,6 +80,37 @@ public sealed class ClassificationFile
             examples.Add(Example(file, lastLine, fields[label], fields[text]));
         }
         return Checked(file, lastLine, examples);
+    }
+
+    /// <summary>Texts from memory, read by the rules of a file, each with its label in <paramref name="labels"/> (as many) or,
+    /// with <paramref name="labels"/> null, unlabelled (prediction); <paramref name="source"/> names them in messages.</summary>
+    /// <exception cref="ArgumentException">There is no text, or a text or label is NULL, or a label is blank; the message
+    /// names it as "texts[i]" or "labels[i]".</exception>
+    public static ClassificationFile FromTexts(IReadOnlyList<string> texts, IReadOnlyList<string>? labels, string source)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count == 0) throw new ArgumentException("no text: give at least one.", nameof(texts));
+        if (labels is not null && labels.Count != texts.Count)
+        {
+            throw new ArgumentException($"{labels.Count} labels for {texts.Count} texts; give a label per text, or none to predict.", nameof(labels));
+        }
+        List<LabeledText> examples = [];
+        for (int i = 0; i < texts.Count; i++)
+        {
+            string text = texts[i] ?? throw new ArgumentException($"texts[{i}]: is NULL.", nameof(texts));
+            string label = labels is null ? "" : labels[i]?.Trim() ?? throw new ArgumentException($"labels[{i}]: is NULL.", nameof(labels));
+            if (labels is not null && label.Length == 0) throw new ArgumentException($"labels[{i}]: the label is empty.", nameof(labels));
+            examples.Add(new LabeledText(label, text, i));
+        }
+        return new ClassificationFile(source, examples, inMemory: true, labelled: labels is not null);
+    }
+
+    /// <summary>A problem with example <paramref name="example"/>, placed at its line of the file, or for texts from memory
+    /// at "<paramref name="array"/>[i]" ("texts" or "labels").</summary>
+    public DatasetFormatException Error(LabeledText example, string array, string problem)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        return InMemory ? new DatasetFormatException($"{array}[{example.Line}]", 0, problem) : new DatasetFormatException(File, example.Line, problem);
     }
 
     /// <summary>

@@ -10,15 +10,20 @@ namespace RnnNative.Datasets;
 /// </summary>
 public sealed class ConllDocument
 {
-    private ConllDocument(string file, bool tagged, List<ConllSentence> sentences)
+    private ConllDocument(string file, bool tagged, List<ConllSentence> sentences, bool inMemory = false)
     {
         File = file;
         Tagged = tagged;
         Sentences = sentences;
+        InMemory = inMemory;
     }
 
     /// <summary>The file as the caller named it (used in error messages).</summary>
     public string File { get; }
+
+    /// <summary>Sentences given in memory (<see cref="FromTokens"/>): a row's "line" is then its token's index in the
+    /// concatenated tokens, and <see cref="Error"/> names places by that index.</summary>
+    public bool InMemory { get; }
 
     /// <summary>Whether every row has a tag column (the file was read with tags required).</summary>
     public bool Tagged { get; }
@@ -78,6 +83,58 @@ public sealed class ConllDocument
             }
         }
     }
+
+    /// <summary>
+    /// Sentences from memory, read by the rules of a file: sentence s is the next <paramref name="lengths"/>[s] (at least 1)
+    /// of <paramref name="tokens"/>, each with its tag in <paramref name="tags"/> (as many as the tokens) or, with
+    /// <paramref name="tags"/> null, untagged (prediction). A token or tag must be what a CoNLL column can hold
+    /// (not empty, no whitespace), so predictions can be written back as CoNLL; <paramref name="source"/> names them in messages.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths do not cover the tokens, or a token or tag is not a column; the message
+    /// names it as "tokens[k] (sentence s, token i)" (or "tags[k] ...").</exception>
+    public static ConllDocument FromTokens(IReadOnlyList<string> tokens, ReadOnlySpan<int> lengths, IReadOnlyList<string>? tags, string source)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (tags is not null && tags.Count != tokens.Count)
+        {
+            throw new ArgumentException($"{tags.Count} tags for {tokens.Count} tokens; give a tag per token, or none to predict.", nameof(tags));
+        }
+        if (lengths.Length == 0) throw new ArgumentException("no sentence: give at least one.", nameof(lengths));
+        List<ConllSentence> sentences = [];
+        int k = 0;
+        for (int s = 0; s < lengths.Length; s++)
+        {
+            if (lengths[s] < 1 || lengths[s] > tokens.Count - k)
+            {
+                throw new ArgumentException($"lengths[{s}] is {lengths[s]}; every sentence has at least one token and the lengths sum to the {tokens.Count} tokens.", nameof(lengths));
+            }
+            string[][] rows = new string[lengths[s]][];
+            int[] indices = new int[lengths[s]];
+            for (int i = 0; i < rows.Length; i++, k++)
+            {
+                string token = Column(tokens[k], nameof(tokens), k, s, i);
+                rows[i] = tags is null ? [token] : [token, Column(tags[k], nameof(tags), k, s, i)];
+                indices[i] = k;
+            }
+            sentences.Add(new ConllSentence(rows, indices));
+        }
+        if (k != tokens.Count) throw new ArgumentException($"the lengths sum to {k} tokens but {tokens.Count} are given.", nameof(lengths));
+        return new ConllDocument(source, tags is not null, sentences, inMemory: true);
+    }
+
+    /// <summary>A problem with token <paramref name="token"/> of sentence <paramref name="sentence"/>, placed at its line of the
+    /// file, or for sentences from memory at "<paramref name="array"/>[k] (sentence s, token i)" ("tags" for a tag's problem).</summary>
+    public DatasetFormatException Error(int sentence, int token, string array, string problem)
+    {
+        int line = Sentences[sentence].Lines[token];
+        return InMemory ? new DatasetFormatException(Place(array, line, sentence, token), 0, problem) : new DatasetFormatException(File, line, problem);
+    }
+
+    private static string Place(string array, int index, int sentence, int token) => $"{array}[{index}] (sentence {sentence}, token {token})";
+
+    private static string Column(string? text, string array, int index, int sentence, int token) =>
+        !string.IsNullOrEmpty(text) && !text.Any(char.IsWhiteSpace) ? text
+            : throw new ArgumentException($"{Place(array, index, sentence, token)}: {(text is null ? "is NULL" : $"\"{text}\" cannot be a CoNLL {(array == "tags" ? "tag" : "token")} (empty, or with whitespace)")}.", array);
 
     /// <summary>
     /// Writes the sentences back as CoNLL with one more column, the predicted tag of each token

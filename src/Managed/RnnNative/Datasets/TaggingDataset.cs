@@ -60,7 +60,7 @@ public sealed class TaggingDataset
         {
             ConllSentence sentence = document.Sentences[s];
             int[] tagIds = new int[sentence.Count];
-            for (int i = 0; i < sentence.Count; i++) tagIds[i] = TagId(document, sentence, i, tags);
+            for (int i = 0; i < sentence.Count; i++) tagIds[i] = TagId(document, s, i, tags);
             tokenSteps[s] = new int[sentence.Count];
             int step = 0, previousToken = -1;
             foreach ((string text, int token) in Units(sentence, vocabulary.Unit))
@@ -88,12 +88,12 @@ public sealed class TaggingDataset
         return result;
     }
 
-    private static int TagId(ConllDocument document, ConllSentence sentence, int i, LabelSet tags)
+    private static int TagId(ConllDocument document, int s, int i, LabelSet tags)
     {
-        string? tag = document.Tagged ? sentence.Tag(i) : null;
+        string? tag = document.Tagged ? document.Sentences[s].Tag(i) : null;
         if (tag == null) return KernelSet.IgnoreTarget;
         int id = tags.IdOf(tag);
-        return id >= 0 ? id : throw new DatasetFormatException(document.File, sentence.Lines[i], $"tag \"{tag}\" was not seen in training (its {tags.Count} tags: {tags.Preview()})");
+        return id >= 0 ? id : throw document.Error(s, i, "tags", $"tag \"{tag}\" was not seen in training (its {tags.Count} tags: {tags.Preview()})");
     }
 
     /// <summary>The input units of a sentence, each with the index of the token it belongs to (see the class summary).</summary>

@@ -106,11 +106,11 @@ internal sealed class EmbeddingInput : TokenInput
         Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, InputWeights(Stack.Parameters), E, 1f, _embeddingGradient, E);
     }
 
-    public override ReadOnlySpan<float> Rows(SequenceBatch batch, ForwardMode mode) => Embed(batch.Tokens, mode);
+    public override ReadOnlySpan<float> Rows(ReadOnlySpan<int> tokens, ForwardMode mode) => Embed(tokens, mode);
 
     public override Span<float> RowGradients(int rows) => _dEmbedded.AsSpan(0, rows * E);
 
-    public override void BackwardRows(SequenceBatch batch) => ScatterRowGradients(batch.Tokens);
+    public override void BackwardRows(ReadOnlySpan<int> tokens) => ScatterRowGradients(tokens);
 
     /// <summary>x_r = embedding[token_r] [T*B, E], dropped in training: what layer 0 reads when nothing is gathered, and the
     /// rows a part without a stack reads (valid until the next call; <see cref="RowGradients"/> takes their gradient).</summary>
@@ -128,8 +128,11 @@ internal sealed class EmbeddingInput : TokenInput
             _embedding.AsSpan(tokens[row] * E, E).CopyTo(embedded.Slice(row * E, E));
         }
         _dropout.Forward(embedded, rows, mode);
-        return _dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : embedded;
+        return EmbeddedRows(rows);
     }
+
+    /// <summary>The rows x [rows, E] the last <see cref="Embed"/> returned (dropped in training), still valid for a backward pass.</summary>
+    public ReadOnlySpan<float> EmbeddedRows(int rows) => _dropout.Active ? _dropout.Output.AsSpan(0, rows * E) : _embedded.AsSpan(0, rows * E);
 
     /// <summary>dx in <see cref="RowGradients"/> back through the dropout, then into the embedding: a scatter-add into the
     /// rows of the tokens read, in row order.</summary>

@@ -22,6 +22,7 @@ public interface IStepDecoder
     void Step(ReadOnlySpan<int> tokens, Span<float> logProbabilities);
 
     /// <summary>Rows become copies of the rows named: new row r takes old row <paramref name="parents"/>[r]'s state and
-    /// source; <see cref="Rows"/> becomes <paramref name="parents"/>.Length (a parent may be named several times or not at all).</summary>
+    /// source; <see cref="Rows"/> becomes <paramref name="parents"/>.Length (a parent may be named several times or not at all;
+    /// no rows at all is allowed, and a <see cref="Step"/> of no rows does nothing).</summary>
     void Reorder(ReadOnlySpan<int> parents);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
@@ -7,7 +8,8 @@ namespace RnnNative.Model;
 /// <summary>
 /// A char-rnn style language model over windows of T timesteps and B parallel streams, composed of three
 /// parts: an input part over tokens (<see cref="EmbeddingInput"/> or <see cref="OneHotInput"/>), the
-/// recurrent stack, and a softmax output part (<see cref="SoftmaxHead"/>):
+/// recurrent stack, and a softmax output part (<see cref="SoftmaxHead"/>, or the class-factored <see cref="ClassSoftmaxHead"/>
+/// of <see cref="SoftmaxKind.Class"/>, which never forms the V logits in training and evaluation):
 /// <code>
 /// x_t      = embedding[token_t]                       [T*B, E]    (one-hot input: onehot(token_t) [T*B, V])
 /// h_t      = stack(x_t, state)                        [T*B, H]
@@ -17,13 +19,18 @@ namespace RnnNative.Model;
 /// Training windows with <see cref="LanguageModelConfig.Dropout"/> p &gt; 0 drop units (inverted dropout,
 /// Zaremba et al. 2014) of x_t, of every layer's output on its way to the next, and of h_t before the
 /// output layer; with one-hot input x_t is not dropped. Evaluation and steps never drop.
+/// With <see cref="CellType.Jordan"/> the stack and the output part are one Jordan layer (<see cref="JordanLanguageBody"/>):
+/// h_t = f(W_ih x_t + W_yh y_{t-1} + b), logits_t = W_out h_t + b_out, y_t = softmax(logits_t), with y carried in the
+/// state from window to window as a stack's hidden state is.
 /// Not thread-safe: one call at a time per instance (separate instances may run concurrently).
 /// For inference on several threads at once, give each thread a <see cref="CreateInferenceReplica"/>.
 /// </summary>
-public sealed class LanguageModel
+public sealed partial class LanguageModel
 {
     private readonly TokenInput _input;
-    private readonly SoftmaxHead _head;
+    private readonly RecurrentStack? _stack;      // null for a Jordan network
+    private readonly LanguageModelHead? _head;    // null for a Jordan network, which owns its output layer
+    private readonly JordanLanguageBody? _jordan; // the Jordan network, or null for a stack
     private int _largestWindow;                   // T*B of the largest window whose buffer sizes were validated
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
     private SingleTokenStep? _singleTokenStep;
@@ -35,9 +42,11 @@ public sealed class LanguageModel
         config.Validate();
         Config = config;
         Kernels = kernels ?? KernelSet.Active;
-        Stack = new RecurrentStack(config.Recurrent, Kernels);
-        _input = TokenInput.Create(config.Input, config.VocabularySize, config.EmbeddingSize, config.Dropout, Stack, Kernels);
-        _head = new SoftmaxHead(Kernels, config.VocabularySize, config.HiddenSize, config.Dropout, place: config.Layers);
+        bool stack = config.Recurrent.Kind.IsStackCell;
+        _stack = stack ? new RecurrentStack(config.Recurrent, Kernels) : null;
+        _input = TokenInput.Create(config.Input, config.VocabularySize, config.EmbeddingSize, config.Dropout, _stack, Kernels);
+        _head = stack ? LanguageModelHead.Create(config, Kernels) : null;
+        _jordan = stack ? null : new JordanLanguageBody(config, _input, Kernels);
         Version = new WeightVersion();
         _stepWeights = new StepWeightsCache();
         Blocks = CreateBlocks();
@@ -48,18 +57,26 @@ public sealed class LanguageModel
     {
         Config = source.Config;
         Kernels = source.Kernels;
-        Stack = source.Stack.CreateInferenceReplica();
-        _input = source._input.CreateReplica(Stack);
-        _head = source._head.CreateReplica();
+        _stack = source._stack?.CreateInferenceReplica();
+        _input = source._input.CreateReplica(_stack);
+        _head = source._head?.CreateReplica();
+        _jordan = source._jordan?.CreateReplica(_input);
         Version = source.Version;
         _stepWeights = source._stepWeights;
         IsInferenceReplica = true;
         Blocks = CreateBlocks();
     }
 
-    /// <summary>The trainable blocks in file order, the input part's, the stack's, the output part's (gradients empty in a replica).</summary>
-    private ParameterBlock[] CreateBlocks() =>
-        [.. _input.CreateBlocks(Version), new ParameterBlock("rnn", Stack.Parameters, IsInferenceReplica ? [] : Stack.Gradients) { Version = Version }, _head.CreateBlock(Version)];
+    /// <summary>The trainable blocks in file order, the input part's, the stack's, the output part's (a Jordan network's one
+    /// block instead of the last two; gradients empty in a replica).</summary>
+    private ParameterBlock[] CreateBlocks() => !HasStack
+        ? [.. _input.CreateBlocks(Version), _jordan.CreateBlock(Version)]
+        : [.. _input.CreateBlocks(Version), new ParameterBlock("rnn", Stack.Parameters, IsInferenceReplica ? [] : Stack.Gradients) { Version = Version }, _head.CreateBlock(Version)];
+
+    /// <summary>True for a stack cell (Elman, LSTM, GRU); false for a Jordan network (<see cref="JordanLanguageBody"/>).</summary>
+    [MemberNotNullWhen(true, nameof(_stack), nameof(_head))]
+    [MemberNotNullWhen(false, nameof(_jordan))]
+    private bool HasStack => _jordan is null;
 
     /// <summary>Vocabulary size, input encoding, cell, sizes and layers.</summary>
     public LanguageModelConfig Config { get; }
@@ -70,10 +87,12 @@ public sealed class LanguageModel
     /// <summary>The kernel path every computation of this model runs on.</summary>
     public KernelSet Kernels { get; }
 
-    /// <summary>The recurrent layers (their tensors carry PyTorch's names).</summary>
-    public RecurrentStack Stack { get; }
+    /// <summary>The recurrent layers (their tensors carry PyTorch's names). A Jordan network has none and throws
+    /// <see cref="NotSupportedException"/>: its weights are in <see cref="Blocks"/> and <see cref="NamedTensors"/>.</summary>
+    public RecurrentStack Stack => _stack ?? throw new NotSupportedException("a Jordan language model has no recurrent stack: its one layer owns the output layer (see Blocks and NamedTensors).");
 
-    /// <summary>Every trainable vector: embedding [V, E] (not with one-hot input); the stack; the decoder W_out [V, H] followed by b_out [V].</summary>
+    /// <summary>Every trainable vector: embedding [V, E] (not with one-hot input); the stack; the decoder W_out [V, H] followed by b_out [V].
+    /// A Jordan network: the embedding, then one block "jordan" (W_ih, W_yh, b, W_out, b_out).</summary>
     public IReadOnlyList<ParameterBlock> Blocks { get; }
 
     /// <summary>
@@ -90,19 +109,33 @@ public sealed class LanguageModel
     /// <summary>
     /// How single-stream <see cref="Step"/>s (batch 1: sampling) store the weights they stream: float32
     /// (default) or bfloat16, which halves the bytes read per token at a small cost in accuracy.
-    /// Shared with replicas. Training and batched steps always use the float32 weights.
+    /// Shared with replicas. Training and batched steps always use the float32 weights. A Jordan network steps as a
+    /// window of one timestep, in float32 only: bfloat16 throws <see cref="NotSupportedException"/>.
     /// </summary>
     public WeightPrecision StepPrecision
     {
         get => _stepWeights.Precision;
-        set => _stepWeights.Precision = value;
+        set
+        {
+            if (!HasStack && value != WeightPrecision.Float32)
+            {
+                throw new NotSupportedException($"a Jordan language model steps in float32 only (its step is a window of one timestep, not the packed single-token path): step precision {value} does not apply.");
+            }
+            _stepWeights.Precision = value;
+        }
     }
 
     /// <summary>The embedding [V, E] (empty with one-hot input).</summary>
     internal ReadOnlySpan<float> EmbeddingWeights => _input.Embedding;
 
-    /// <summary>W_out [V, H] followed by b_out [V].</summary>
-    internal ReadOnlySpan<float> OutputWeights => _head.Weights;
+    /// <summary>W_out [V, H] followed by b_out [V] (a stack's; single-token steps read them), the rows in <see cref="Classes"/>'
+    /// order with the class-factored softmax.</summary>
+    internal ReadOnlySpan<float> OutputWeights => OutputPart.WordWeights;
+
+    /// <summary>The output part of a stack (a single-token step finishes its logits with it).</summary>
+    internal LanguageModelHead Head => OutputPart;
+
+    private LanguageModelHead OutputPart => _head ?? throw new NotSupportedException("a Jordan language model's output layer is inside its Jordan layer.");
 
     private int V => Config.VocabularySize;
 
@@ -119,13 +152,21 @@ public sealed class LanguageModel
 
     /// <summary>Drawn from <paramref name="random"/>: embedding ~ N(0, 1) as PyTorch's nn.Embedding (none with
     /// one-hot input); the stack as its config's initialization says (uniform in ±1/sqrt(H) as nn.LSTM/nn.RNN,
-    /// or IRNN's identity); the output layer uniform in ±1/sqrt(H) as nn.Linear.</summary>
+    /// or IRNN's identity); the output layer uniform in ±1/sqrt(H) as nn.Linear. A Jordan network: every weight
+    /// of its layer uniform in ±1/sqrt(H).</summary>
     public void Initialize(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         _input.Initialize(random);
-        Stack.Initialize(random);
-        _head.Initialize(random);
+        if (HasStack)
+        {
+            Stack.Initialize(random);
+            _head.Initialize(random);
+        }
+        else
+        {
+            _jordan.Initialize(random);
+        }
         MarkWeightsChanged();
     }
 
@@ -133,18 +174,21 @@ public sealed class LanguageModel
     /// Every tensor under the name of PyTorch's <c>CharRnn</c> state_dict (embedding, rnn, decoder),
     /// viewing the model's own parameters (or their gradients), so files and bindings share one naming:
     /// <c>embedding.weight</c> [V, E] (absent with one-hot input); <c>rnn.weight_ih_l{k}</c>, <c>rnn.weight_hh_l{k}</c>, <c>rnn.bias_ih_l{k}</c>,
-    /// <c>rnn.bias_hh_l{k}</c>; <c>decoder.weight</c> [V, H]; <c>decoder.bias</c> [V].
+    /// <c>rnn.bias_hh_l{k}</c>; <c>decoder.weight</c> [V, H]; <c>decoder.bias</c> [V]. A Jordan network (no PyTorch
+    /// module): <c>rnn.weight_ih_l0</c>, <c>rnn.weight_yh_l0</c>, <c>rnn.bias_l0</c> and the decoder, as a sequence model's.
     /// </summary>
     public IEnumerable<(string Name, int[] Shape, Memory<float> Values)> NamedTensors(bool gradients = false)
     {
-        float[] stack = gradients ? Stack.Gradients : Stack.Parameters;
         // The views in the order Config.TensorShapes names them.
-        IEnumerable<Memory<float>> views = [
-            .. _input.TensorViews(gradients),
-            .. Stack.Tensors.Select(tensor => stack.AsMemory(tensor.Offset, tensor.Length)),
-            .. _head.TensorViews(gradients),
-        ];
+        IEnumerable<Memory<float>> views = [.. _input.TensorViews(gradients), .. HasStack ? StackTensorViews(_stack, _head, gradients) : _jordan.TensorViews(gradients)];
         return Config.TensorShapes().Zip(views, (tensor, values) => (tensor.Name, tensor.Shape, values));
+    }
+
+    /// <summary>The stack's tensors, then the output part's (or their gradients).</summary>
+    private static IEnumerable<Memory<float>> StackTensorViews(RecurrentStack stack, LanguageModelHead head, bool gradients)
+    {
+        float[] vector = gradients ? stack.Gradients : stack.Parameters;
+        return [.. stack.Tensors.Select(tensor => vector.AsMemory(tensor.Offset, tensor.Length)), .. head.TensorViews(gradients)];
     }
 
     /// <summary>
@@ -180,6 +224,10 @@ public sealed class LanguageModel
             throw new InvalidOperationException("an inference replica has no gradients; train the model it was made from.");
         }
         int rows = Forward(inputs, targets, timesteps, state, ForwardMode.Training(seed, update));
+        if (!HasStack)
+        {
+            return _jordan.Backward(inputs, targets, rows);
+        }
         ReadOnlySpan<float> dHidden = _head.Backward(Stack.Output, targets, rows, out double loss);
         _input.Backward(inputs, dHidden);
         return loss;
@@ -189,7 +237,7 @@ public sealed class LanguageModel
     public double EvaluateWindow(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int timesteps, RecurrentState state)
     {
         int rows = Forward(inputs, targets, timesteps, state, ForwardMode.Inference);
-        return _head.Loss(targets, rows);
+        return HasStack ? _head.Loss(targets, rows) : _jordan.Loss(targets, rows);
     }
 
     /// <summary>
@@ -197,7 +245,8 @@ public sealed class LanguageModel
     /// <paramref name="state"/> and writes the next-token logits [B, V]. O(1) work per token.
     /// With B = 1 the step streams a copy of the weights laid out for it (<see cref="SingleTokenStep"/>,
     /// rebuilt when <see cref="Version"/> or <see cref="StepPrecision"/> changes): in float32 its results
-    /// differ from a batched step's by summation order only (about 1e-6 relative).
+    /// differ from a batched step's by summation order only (about 1e-6 relative). A Jordan network steps as a window of one
+    /// timestep (its y in <paramref name="state"/>), for any B.
     /// </summary>
     public void Step(ReadOnlySpan<int> tokens, RecurrentState state, Span<float> logits)
     {
@@ -210,7 +259,7 @@ public sealed class LanguageModel
         {
             throw new ArgumentException($"expected {state.Batch} token ids (one per stream), got {tokens.Length}.", nameof(tokens));
         }
-        if (state.Batch == 1)
+        if (state.Batch == 1 && HasStack)
         {
             _input.CheckTokenIds(tokens, nameof(tokens));
             _singleTokenStep ??= new SingleTokenStep(this);
@@ -218,11 +267,16 @@ public sealed class LanguageModel
             return;
         }
         int rows = Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
-        _head.Logits(rows).CopyTo(logits);
+        if (HasStack)
+        {
+            _head.WriteLogits(Stack.Output, rows, logits);
+            return;
+        }
+        _jordan.Logits(rows).CopyTo(logits);
     }
 
-    /// <summary>Runs the input part, the stack and the output part (its logits), dropping units in a training
-    /// <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
+    /// <summary>Runs the input part, the stack and, given <paramref name="targets"/>, the output part's forward, or the Jordan network,
+    /// dropping units in a training <paramref name="mode"/>; returns T*B. <paramref name="inputsName"/>: the caller's name for <paramref name="inputs"/>, for error messages.</summary>
     private int Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int timesteps, RecurrentState state, ForwardMode mode, string inputsName = "inputs")
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -243,8 +297,13 @@ public sealed class LanguageModel
             _largestWindow = rows;
         }
         _input.CheckTokenIds(inputs, inputsName);
+        if (!HasStack)
+        {
+            _jordan.Forward(inputs, timesteps, batch, state, mode);
+            return rows;
+        }
         _input.Forward(inputs, timesteps, batch, state, mode);
-        _head.Forward(Stack.Output, rows, mode);
+        if (!targets.IsEmpty) _head.Forward(Stack.Output, targets, rows, mode);
         return rows;
     }
 

@@ -18,11 +18,16 @@ public sealed record LoadedModel(LanguageModel Model, Vocabulary Vocabulary, Tra
 /// vocabulary           blob    Vocabulary.Write
 /// embedding.weight     [V, E]  (not with one-hot input)
 /// rnn.weight_ih_l{k}   ...     the stack's tensors under PyTorch's names, prefixed "rnn."
-/// decoder.weight       [V, H]
+/// decoder.classes      blob    WordClasses.ToBlob (class-factored softmax only)
+/// decoder.class_weight [K, H]  (class-factored softmax only)
+/// decoder.class_bias   [K]     (class-factored softmax only)
+/// decoder.weight       [V, H]  (class-factored: row r is token decoder.classes' Order[r], rows grouped by class)
 /// decoder.bias         [V]
 /// training.json        blob    options, step, data position, clocks, best loss, loss curves, the data's record (resumable files only)
 /// training.optimizer.{i}, training.hidden, training.cell                                       (resumable files only)
 /// </code>
+/// A Jordan network (schema 4) has <c>rnn.weight_ih_l0</c>, <c>rnn.weight_yh_l0</c>, <c>rnn.bias_l0</c> and the decoder in
+/// place of the stack's tensors, and its training.hidden holds the y it carries [1, B, V].
 /// Loading checks every section against the config it declares and rejects anything else with a
 /// <see cref="CheckpointFormatException"/> that says what is wrong.
 /// </summary>
@@ -33,16 +38,18 @@ public static class ModelFile
 
     /// <summary>The newest version of the section layout above that this build reads (the container
     /// has its own version). Schema 2 added one-hot input (model.json "input": "one_hot", no
-    /// embedding.weight); schema 3 (0.3.0) cells beyond Elman and LSTM (GRU). Each model is written
+    /// embedding.weight); schema 3 (0.3.0) cells beyond Elman and LSTM (GRU); schema 4 (0.5.0) the Jordan network. Each model is written
     /// with the oldest schema that describes it, so older builds read every model they can run and
     /// reject the others with "update RnnNative" (not with a confusing "unknown cell"). Dropout and
     /// identity initialization need no new schema: older readers ignore their fields, and the weights
-    /// mean the same.</summary>
-    public const int SchemaVersion = 3;
+    /// mean the same. Schema 4 (0.5.0) also holds the class-factored softmax (model.json "softmax": "class", "classes": K,
+    /// the decoder.classes blob and the class tensors), whose decoder rows an older reader would misread.</summary>
+    public const int SchemaVersion = 4;
 
-    /// <summary>The oldest schema that describes a model of <paramref name="config"/>: its cell's (<see cref="CellKind.FirstSchema"/>), and 2 for one-hot input.</summary>
+    /// <summary>The oldest schema that describes a model of <paramref name="config"/>: its cell's (<see cref="CellKind.FirstSchema"/>),
+    /// 2 for one-hot input, 4 for the class-factored softmax.</summary>
     internal static int SchemaFor(LanguageModelConfig config) =>
-        Math.Max(CellKind.Of(config.Cell).FirstSchema, config.Input == InputEncoding.OneHot ? 2 : 1);
+        Math.Max(Math.Max(CellKind.Of(config.Cell).FirstSchema, config.Input == InputEncoding.OneHot ? 2 : 1), config.Softmax == SoftmaxKind.Class ? 4 : 1);
 
     /// <summary>Writes the model atomically: a crash or error never leaves a partial file at <paramref name="path"/>.</summary>
     public static void Save(string path, LanguageModel model, Vocabulary vocabulary, TrainingOptions? options = null, TrainingSnapshot? training = null) =>
@@ -87,6 +94,10 @@ public static class ModelFile
             vocabulary.Write(vocabularyBytes);
             writer.AddBlob("vocabulary", vocabularyBytes.ToArray());
         }
+        if (model.Classes is { } classes)
+        {
+            writer.AddBlob("decoder.classes", classes.ToBlob());
+        }
         foreach ((string name, int[] shape, Memory<float> values) in model.NamedTensors())
         {
             writer.AddTensor(name, shape, values.Span);
@@ -102,7 +113,7 @@ public static class ModelFile
 
     /// <summary>Checks every section against the config before allocating anything of the config's
     /// size: a small forged file cannot make the loader allocate a large model.</summary>
-    private static LoadedModel Load(CheckpointReader reader, KernelSet? kernels)
+    internal static LoadedModel Load(CheckpointReader reader, KernelSet? kernels)
     {
         LanguageModelConfig config = ModelJson.ReadConfig(Blob(reader, "model.json"));
         Vocabulary vocabulary;
@@ -122,6 +133,7 @@ public static class ModelFile
         {
             ExpectTensor(reader, name, shape);
         }
+        WordClasses? classes = config.Softmax == SoftmaxKind.Class ? WordClasses.FromBlob(Blob(reader, "decoder.classes"), config.VocabularySize, config.ClassCount) : null;
         bool resumable = reader.HasSection("training.json");
         (TrainingOptions options, TrainingSnapshot scalars) = resumable ? ModelJson.ReadTraining(Blob(reader, "training.json")) : default;
         int stateLength = 0;
@@ -129,17 +141,18 @@ public static class ModelFile
         {
             try
             {
-                stateLength = BufferLength.Of("batch_size", "the training state [L, B, H]", config.Layers, options.BatchSize, config.HiddenSize);
+                stateLength = BufferLength.Of("batch_size", "the training state [L, B, H]", config.Layers, options.BatchSize, config.StateSize);
             }
             catch (ArgumentOutOfRangeException)
             {
-                throw new CheckpointFormatException($"training.json's batch size {options.BatchSize} is impossibly large for {config.Layers} layers of {config.HiddenSize} units.");
+                throw new CheckpointFormatException($"training.json's batch size {options.BatchSize} is impossibly large for {config.Layers} layers of {config.StateSize} state units.");
             }
             ExpectTensor(reader, "training.hidden", [stateLength]);
             ExpectTensor(reader, "training.cell", [config.Recurrent.Kind.HasCellState ? stateLength : 0]);
         }
 
         LanguageModel model = new(config, kernels);
+        if (classes is not null) model.SetClasses(classes);   // before the weights: it moves rows
         foreach ((string name, int[] _, Memory<float> values) in model.NamedTensors())
         {
             reader.ReadTensor(name, values.Span);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RnnNative.IO;
+using RnnNative.Kernels;
 
 namespace RnnNative.Model;
 
@@ -27,6 +28,27 @@ public static class ModelFiles
     /// <summary>As <see cref="KindOf(string)"/>, for a file's bytes in memory.</summary>
     public static ModelKind KindOf(ReadOnlySpan<byte> bytes) => KindOf(CheckpointReader.Read(bytes));
 
+    /// <summary>Reads the file at <paramref name="path"/> once and loads the model it holds, whichever its kind; a
+    /// <see cref="CheckpointFormatException"/> starts with <paramref name="path"/>.</summary>
+    public static LoadedModelFile Load(string path, KernelSet? kernels = null)
+    {
+        try
+        {
+            return Load(CheckpointReader.ReadFile(path), kernels);
+        }
+        catch (CheckpointFormatException e)
+        {
+            throw new CheckpointFormatException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>As <see cref="Load(string, KernelSet?)"/>, for a file's bytes in memory.</summary>
+    public static LoadedModelFile Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Load(CheckpointReader.Read(bytes), kernels);
+
+    private static LoadedModelFile Load(CheckpointReader reader, KernelSet? kernels) => KindOf(reader) == ModelKind.LanguageModel
+        ? new LoadedModelFile(ModelFile.Load(reader, kernels), null)
+        : new LoadedModelFile(null, SequenceModelFile.Load(reader, kernels));
+
     private static ModelKind KindOf(CheckpointReader reader) =>
         ModelJson.Read(ModelFile.Blob(reader, "model.json", "an RnnNative model"), "model.json", root => ModelJson.String(root, "format") switch
         {
@@ -36,3 +58,8 @@ public static class ModelFiles
             string format => throw new CheckpointFormatException($"model.json describes a '{format}', not an RnnNative model."),
         });
 }
+
+/// <summary>A model file loaded by <see cref="ModelFiles.Load(string, KernelSet?)"/>: one of the two is set, by the kind the file holds.</summary>
+/// <param name="Language">A language model (char-rnn) with its vocabulary.</param>
+/// <param name="Sequence">A tagger, classifier or regressor with its vocabulary and labels.</param>
+public sealed record LoadedModelFile(LoadedModel? Language, LoadedSequenceModel? Sequence);

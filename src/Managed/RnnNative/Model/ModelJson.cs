@@ -34,6 +34,11 @@ internal static class ModelJson
             json.WriteString("initialization", "identity");
             json.WriteNumber("identity_scale", c.IdentityScale);
         }
+        if (c.Softmax == SoftmaxKind.Class)
+        {
+            json.WriteString("softmax", "class");
+            json.WriteNumber("classes", c.ClassCount);
+        }
     });
 
     public static LanguageModelConfig ReadConfig(ReadOnlySpan<byte> utf8) => Read(utf8, "model.json", root =>
@@ -70,6 +75,9 @@ internal static class ModelJson
             Dropout = root.TryGetProperty("dropout", out _) ? Float(root, "dropout") : 0f,
             Initialization = root.TryGetProperty("initialization", out _) ? Enum(root, "initialization", ("default", RecurrentInitialization.Default), ("identity", RecurrentInitialization.Identity)) : RecurrentInitialization.Default,
             IdentityScale = root.TryGetProperty("identity_scale", out _) ? Float(root, "identity_scale") : 1f,
+            // Absent before 0.5.0 (schema 4): the full softmax.
+            Softmax = root.TryGetProperty("softmax", out _) ? Enum(root, "softmax", ("full", SoftmaxKind.Full), ("class", SoftmaxKind.Class)) : SoftmaxKind.Full,
+            Classes = root.TryGetProperty("classes", out _) ? Int(root, "classes") : 0,
         };
         try
         {

@@ -71,11 +71,11 @@ internal sealed class OneHotInput(RecurrentStack? stack, KernelSet kernels, int 
         OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, _rowIds.AsSpan(0, V), table);
     }
 
-    public override ReadOnlySpan<float> Rows(SequenceBatch batch, ForwardMode mode) => OneHotRows(batch.Tokens);
+    public override ReadOnlySpan<float> Rows(ReadOnlySpan<int> tokens, ForwardMode mode) => OneHotRows(tokens);
 
     public override Span<float> RowGradients(int rows) => [];
 
-    public override void BackwardRows(SequenceBatch batch)
+    public override void BackwardRows(ReadOnlySpan<int> tokens)
     {
     }
 

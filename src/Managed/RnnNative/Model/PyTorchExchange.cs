@@ -47,8 +47,9 @@ namespace RnnNative.Model;
 /// </summary>
 public static class PyTorchExchange
 {
-    /// <summary>The newest rnnnative.schema this build reads; files are written with the oldest that describes the model.</summary>
-    public const int SchemaVersion = ModelFile.SchemaVersion;
+    /// <summary>The newest rnnnative.schema this build reads; files are written with the oldest that describes the model.
+    /// Model files' schema 4 (the class-factored softmax) is never exchanged, so the exchange stays at 3.</summary>
+    public const int SchemaVersion = 3;
 
     /// <summary>Writes the model atomically as a safetensors file. Without a vocabulary the metadata
     /// has no vocabulary keys (importing it then needs one).</summary>
@@ -83,16 +84,24 @@ public static class PyTorchExchange
     public static LoadedModel Import(ReadOnlySpan<byte> bytes, Vocabulary? vocabulary = null, LanguageModelConfig? config = null, KernelSet? kernels = null) =>
         Import(SafetensorsReader.Read(bytes), vocabulary, config, kernels);
 
+    /// <summary>Why a class-factored model is not exchanged: CharRnn's decoder is one nn.Linear over V.</summary>
+    private const string ClassSoftmaxRefusal = "PyTorch exchange holds CharRnn's full softmax (one nn.Linear over V); a class-factored softmax's word classes and class layer have no place in its state_dict: save it as an RnnNative model file.";
+
     private static SafetensorsWriter Build(LanguageModel model, Vocabulary? vocabulary, bool gradients)
     {
         ArgumentNullException.ThrowIfNull(model);
         LanguageModelConfig c = model.Config;
+        if (c.Softmax != SoftmaxKind.Full)
+        {
+            throw new NotSupportedException(ClassSoftmaxRefusal);
+        }
         SafetensorsWriter writer = new();
         writer.SetMetadata("format", "pt");
         writer.SetMetadata("rnnnative.schema", Invariant(ModelFile.SchemaFor(c)));
         CellKind cell = CellKind.Of(c.Cell);
-        // A language model's cell is a stack cell (validated), and every stack cell has a PyTorch module.
-        writer.SetMetadata("cell", cell.PyTorchName!);
+        string pyTorchName = cell.PyTorchName
+            ?? throw new NotSupportedException($"a {cell.DisplayName} network has no PyTorch module, so it has no PyTorch exchange file: save it as an RnnNative model file instead.");
+        writer.SetMetadata("cell", pyTorchName);
         if (cell.HasActivation)
         {
             writer.SetMetadata("nonlinearity", c.Activation == Activation.Relu ? "relu" : "tanh");
@@ -138,6 +147,10 @@ public static class PyTorchExchange
         catch (ArgumentException e)
         {
             throw new CheckpointFormatException($"the safetensors file describes an invalid model: {e.Message}");
+        }
+        if (config.Softmax != SoftmaxKind.Full)
+        {
+            throw new NotSupportedException(ClassSoftmaxRefusal);
         }
         vocabulary ??= VocabularyFromMetadata(reader.Metadata);
         if (vocabulary.Count != config.VocabularySize)

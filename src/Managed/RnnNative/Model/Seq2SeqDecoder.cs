@@ -8,7 +8,7 @@ namespace RnnNative.Model;
 /// (T = the target's timesteps) or one step of a search (T = 1, B = the hypotheses):
 /// <code>
 /// e_t       = embedding_tgt[y_{t-1}]                      [T*B, Et]        (dropped in training, place Le)
-/// x_t       = [e_t ; c]                                   [T*B, Et + C]
+/// x_t       = [e_t ; c]                                   [T*B, Et + C]    (layer 0 projects c once per row: DecoderInputProjection)
 /// s_t       = stack(x_1..x_T) from s_0                    [T*B, Hd]
 /// o_t       = [s_t ; c ; e_t]                             [T*B, Hd + C + Et]  (dropped in training, place Le + Ld)
 /// logits_t  = o_t · W_outᵀ + b_out                        [T*B, Vt]
@@ -23,11 +23,10 @@ internal sealed class Seq2SeqDecoder
     private readonly KernelSet _kernels;
     private readonly EmbeddingInput _embedding;   // rows only: the stack reads [e ; c]
     private readonly LinearOutput _output;
+    private readonly DecoderInputProjection _projection;
     private readonly int _embeddingSize, _contextSize, _hidden, _vocabulary;   // Et, C, Hd, Vt
-    private float[] _stackInput = [];    // [T*B, Et + C]
     private float[] _outputInput = [];   // [T*B, Hd + C + Et]
     private float[] _dHidden = [];       // [T*B, Hd]
-    private float[] _dStackInput = [];   // [T*B, Et + C]
 
     public Seq2SeqDecoder(Seq2SeqConfig config, KernelSet kernels)
     {
@@ -39,6 +38,7 @@ internal sealed class Seq2SeqDecoder
         _vocabulary = config.TargetVocabularySize;
         _embedding = new EmbeddingInput(null, kernels, _vocabulary, _embeddingSize, config.Dropout, place: config.Layers);
         _output = new LinearOutput(kernels, _vocabulary, config.OutputInputSize, config.Dropout, place: config.Layers + config.Decoder.Layers);
+        _projection = new DecoderInputProjection(Stack, _embeddingSize, _contextSize);
     }
 
     private Seq2SeqDecoder(Seq2SeqDecoder source)
@@ -48,6 +48,7 @@ internal sealed class Seq2SeqDecoder
         _embedding = (EmbeddingInput)source._embedding.CreateReplica(null);
         _output = source._output.CreateReplica();
         (_embeddingSize, _contextSize, _hidden, _vocabulary) = (source._embeddingSize, source._contextSize, source._hidden, source._vocabulary);
+        _projection = new DecoderInputProjection(Stack, _embeddingSize, _contextSize);
     }
 
     public RecurrentStack Stack { get; }
@@ -81,29 +82,23 @@ internal sealed class Seq2SeqDecoder
     /// <summary>The output layer uniform in ±1/sqrt(Hd + C + Et), as nn.Linear.</summary>
     public void InitializeOutput(Random random) => _output.Initialize(random);
 
+    /// <summary>The context's share of layer 0's input gates, g_c = c · W_cᵀ [B, G*Hd], for <see cref="Forward"/>; valid until the next call
+    /// (a decoding session copies it and keeps it per row).</summary>
+    public Span<float> ProjectContext(ReadOnlySpan<float> context, int batch) => _projection.ProjectContext(context, batch);
+
     /// <summary>
     /// Runs <paramref name="tokens"/> [T*B] (checked by the caller) from <paramref name="initialHidden"/>/<paramref name="initialCell"/>
-    /// [Ld, B, Hd] (empty: zeros) with each row's <paramref name="context"/> [B, C]; writes the final state when
+    /// [Ld, B, Hd] (empty: zeros) with each row's <paramref name="context"/> [B, C] and its <paramref name="contextGates"/>
+    /// (<see cref="ProjectContext"/>); writes the final state when
     /// <paramref name="finalHidden"/>/<paramref name="finalCell"/> are not empty (they may be the initial state's buffers) and returns
     /// the logits [T*B, Vt], which the loss may overwrite with dLogits before <see cref="Backward"/>.
     /// </summary>
-    public Span<float> Forward(ReadOnlySpan<int> tokens, int timesteps, int batch, ReadOnlySpan<float> context, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode)
+    public Span<float> Forward(ReadOnlySpan<int> tokens, int timesteps, int batch, ReadOnlySpan<float> context, ReadOnlySpan<float> contextGates, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, Span<float> finalHidden, Span<float> finalCell, ForwardMode mode)
     {
-        int rows = timesteps * batch, inputWidth = _embeddingSize + _contextSize, outputWidth = _hidden + _contextSize + _embeddingSize;
-        if (_stackInput.Length < rows * inputWidth)
-        {
-            _stackInput = new float[rows * inputWidth];
-            _outputInput = new float[rows * outputWidth];
-        }
+        int rows = timesteps * batch, outputWidth = _hidden + _contextSize + _embeddingSize;
+        if (_outputInput.Length < rows * outputWidth) _outputInput = new float[rows * outputWidth];
         ReadOnlySpan<float> embedded = _embedding.Embed(tokens, mode);
-        // x_r = [e_r ; c_b]   (b = r mod B)
-        Span<float> x = _stackInput.AsSpan(0, rows * inputWidth);
-        for (int row = 0; row < rows; row++)
-        {
-            embedded.Slice(row * _embeddingSize, _embeddingSize).CopyTo(x.Slice(row * inputWidth, _embeddingSize));
-            context.Slice(row % batch * _contextSize, _contextSize).CopyTo(x.Slice(row * inputWidth + _embeddingSize, _contextSize));
-        }
-        Stack.Forward(x, timesteps, batch, initialHidden, initialCell, [], finalHidden, finalCell, mode);
+        _projection.Forward(embedded, contextGates, timesteps, batch, initialHidden, initialCell, finalHidden, finalCell, mode);
         // o_r = [s_r ; c_b ; e_r]
         ReadOnlySpan<float> s = Stack.Output;
         Span<float> o = _outputInput.AsSpan(0, rows * outputWidth);
@@ -120,17 +115,13 @@ internal sealed class Seq2SeqDecoder
 
     /// <summary>
     /// Backpropagates dLogits (in the span <see cref="Forward"/> returned) through the last forward over <paramref name="tokens"/>:
-    /// adds every gradient of the decoder's weights, adds dc to <paramref name="dContext"/> [B, C], and writes ds_0 into
-    /// <paramref name="dInitialHidden"/>/<paramref name="dInitialCell"/> [Ld, B, Hd] (skipped when empty).
+    /// with <paramref name="context"/> [B, C]: adds every gradient of the decoder's weights, adds dc to <paramref name="dContext"/> [B, C],
+    /// and writes ds_0 into <paramref name="dInitialHidden"/>/<paramref name="dInitialCell"/> [Ld, B, Hd] (skipped when empty).
     /// </summary>
-    public void Backward(ReadOnlySpan<int> tokens, int timesteps, int batch, Span<float> dContext, Span<float> dInitialHidden, Span<float> dInitialCell)
+    public void Backward(ReadOnlySpan<int> tokens, int timesteps, int batch, ReadOnlySpan<float> context, Span<float> dContext, Span<float> dInitialHidden, Span<float> dInitialCell)
     {
-        int rows = timesteps * batch, inputWidth = _embeddingSize + _contextSize, outputWidth = _hidden + _contextSize + _embeddingSize;
-        if (_dHidden.Length < rows * _hidden)
-        {
-            _dHidden = new float[rows * _hidden];
-            _dStackInput = new float[rows * inputWidth];
-        }
+        int rows = timesteps * batch, outputWidth = _hidden + _contextSize + _embeddingSize;
+        if (_dHidden.Length < rows * _hidden) _dHidden = new float[rows * _hidden];
         ReadOnlySpan<float> dO = _output.Backward(_outputInput.AsSpan(0, rows * outputWidth), rows);
         // do_r = [ds_r ; dc_b ; de_r]
         Span<float> dS = _dHidden.AsSpan(0, rows * _hidden), dE = _embedding.RowGradients(rows);
@@ -141,15 +132,7 @@ internal sealed class Seq2SeqDecoder
             _kernels.Add(dContext.Slice(row % batch * _contextSize, _contextSize), dO_r.Slice(_hidden, _contextSize), dContext.Slice(row % batch * _contextSize, _contextSize));
             dO_r.Slice(_hidden + _contextSize).CopyTo(dE.Slice(row * _embeddingSize, _embeddingSize));
         }
-        Span<float> dX = _dStackInput.AsSpan(0, rows * inputWidth);
-        Stack.Backward(dS, [], [], dX, dInitialHidden, dInitialCell);
-        // dx_r = [de_r ; dc_b]
-        for (int row = 0; row < rows; row++)
-        {
-            ReadOnlySpan<float> dX_r = dX.Slice(row * inputWidth, inputWidth);
-            _kernels.Add(dE.Slice(row * _embeddingSize, _embeddingSize), dX_r[.._embeddingSize], dE.Slice(row * _embeddingSize, _embeddingSize));
-            _kernels.Add(dContext.Slice(row % batch * _contextSize, _contextSize), dX_r.Slice(_embeddingSize), dContext.Slice(row % batch * _contextSize, _contextSize));
-        }
+        _projection.Backward(dS, _embedding.EmbeddedRows(rows), context, timesteps, batch, dE, dContext, dInitialHidden, dInitialCell);
         _embedding.ScatterRowGradients(tokens);
     }
 

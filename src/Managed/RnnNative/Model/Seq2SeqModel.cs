@@ -170,7 +170,7 @@ public sealed class Seq2SeqModel : IBatchModel<Seq2SeqBatch>
         _encoder.Input.CheckTokenIds(sourceTokens, nameof(sourceTokens));
         Encode(sourceTokens, sourceLengths, timesteps, batch, ForwardMode.Inference);
         ReadOnlySpan<float> hidden = InitialState(batch, out ReadOnlySpan<float> cell);
-        return new Seq2SeqStepDecoder(_decoder, Config.TargetVocabularySize, _encoder.Context, hidden, cell, batch);
+        return new Seq2SeqStepDecoder(_decoder, Config.TargetVocabularySize, _encoder.Context, _decoder.ProjectContext(_encoder.Context, batch), hidden, cell, batch);
     }
 
     /// <summary>Checks the batch, encodes the sources, sets s_0 and runs the decoder; returns the logits [Tt*B, Vt].</summary>
@@ -180,7 +180,7 @@ public sealed class Seq2SeqModel : IBatchModel<Seq2SeqBatch>
         int b = batch.Batch;
         Encode(batch.SourceTokens, batch.SourceLengths, batch.SourceTimesteps, b, mode);
         ReadOnlySpan<float> hidden = InitialState(b, out ReadOnlySpan<float> cell);
-        return _decoder.Forward(batch.DecoderInputs, batch.TargetTimesteps, b, _encoder.Context, hidden, cell, [], [], mode);
+        return _decoder.Forward(batch.DecoderInputs, batch.TargetTimesteps, b, _encoder.Context, _decoder.ProjectContext(_encoder.Context, b), hidden, cell, [], [], mode);
     }
 
     /// <summary>The encoder over the sources; lengths go to it only when a source ends early, so a batch of full sources
@@ -215,7 +215,7 @@ public sealed class Seq2SeqModel : IBatchModel<Seq2SeqBatch>
         Span<float> dHidden = Grow(ref _dInitialHidden, stateLength);
         // Without a bridge an LSTM's c_0 is the encoder's final cell state and takes a gradient; through the bridge c_0 = 0.
         Span<float> dCell = _bridge is null ? Grow(ref _dInitialCell, _decoder.Stack.CellStateLength(b)) : [];
-        _decoder.Backward(batch.DecoderInputs, batch.TargetTimesteps, b, dContext, dHidden, dCell);
+        _decoder.Backward(batch.DecoderInputs, batch.TargetTimesteps, b, _encoder.Context, dContext, dHidden, dCell);
         if (_bridge is not null)
         {
             _bridge.Backward(_encoder.Context, b, dHidden, dContext);

@@ -4,7 +4,8 @@ namespace RnnNative.Model;
 
 /// <summary>
 /// A decoding session of a <see cref="Seq2SeqModel"/> (<see cref="Seq2SeqModel.StartDecoding"/>): per row its decoder state
-/// s [Ld, R, Hd] (and an LSTM's cell state), its context c [R, C] and its source. A <see cref="Step"/> runs one decoder
+/// s [Ld, R, Hd] (and an LSTM's cell state), its context c [R, C] with its share of layer 0's gates g_c [R, G*Hd]
+/// (<see cref="Seq2SeqDecoder.ProjectContext"/>, computed once per source), and its source. A <see cref="Step"/> runs one decoder
 /// timestep for all R rows at once (the decoder's T = 1 forward pass, batched) from the state the last one left, so a
 /// token costs O(1) whatever came before; <see cref="Reorder"/> copies rows. Buffers grow to the most rows seen and are
 /// then reused: steps and reorders allocate nothing. Runs on the model's decoder (not thread-safe, as the model).
@@ -13,13 +14,13 @@ internal sealed class Seq2SeqStepDecoder : IStepDecoder
 {
     private readonly Seq2SeqDecoder _decoder;
     private readonly TokenInput _embedding;
-    private readonly int _layers, _hidden, _contextSize;   // Ld, Hd, C
+    private readonly int _layers, _hidden, _contextSize, _gateWidth;   // Ld, Hd, C, G*Hd
     private readonly bool _hasCell;
     private RowState _rows, _spare;   // the rows' state, and the buffers the next Reorder writes
 
-    /// <summary>One row per source: <paramref name="context"/> [B, C], <paramref name="hidden"/>/<paramref name="cell"/> [Ld, B, Hd]
-    /// (cell empty for a cell without one), copied.</summary>
-    public Seq2SeqStepDecoder(Seq2SeqDecoder decoder, int vocabulary, ReadOnlySpan<float> context, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell, int batch)
+    /// <summary>One row per source: <paramref name="context"/> [B, C], <paramref name="contextGates"/> [B, G*Hd],
+    /// <paramref name="hidden"/>/<paramref name="cell"/> [Ld, B, Hd] (cell empty for a cell without one), copied.</summary>
+    public Seq2SeqStepDecoder(Seq2SeqDecoder decoder, int vocabulary, ReadOnlySpan<float> context, ReadOnlySpan<float> contextGates, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell, int batch)
     {
         _decoder = decoder;
         _embedding = decoder.Embedding;
@@ -27,10 +28,12 @@ internal sealed class Seq2SeqStepDecoder : IStepDecoder
         _layers = decoder.Stack.Config.Layers;
         _hidden = decoder.Stack.Config.HiddenSize;
         _contextSize = context.Length / batch;
+        _gateWidth = contextGates.Length / batch;
         _hasCell = decoder.Stack.Config.Kind.HasCellState;
         _rows = new RowState(this, batch);
         _spare = new RowState(this, batch);
         context.CopyTo(_rows.Context);
+        contextGates.CopyTo(_rows.ContextGates);
         hidden.CopyTo(_rows.Hidden);
         cell.CopyTo(_rows.Cell);
         for (int b = 0; b < batch; b++) _rows.Sources[b] = b;
@@ -54,8 +57,12 @@ internal sealed class Seq2SeqStepDecoder : IStepDecoder
             throw new ArgumentException($"expected {Rows * Vocabulary} log-probabilities ([Rows={Rows}, V={Vocabulary}]), got {logProbabilities.Length}.", nameof(logProbabilities));
         }
         _embedding.CheckTokenIds(tokens, nameof(tokens));
+        if (Rows == 0)
+        {
+            return;   // every row finished and a search dropped them all
+        }
         Span<float> hidden = _rows.HiddenOf(Rows), cell = _rows.CellOf(Rows);
-        ReadOnlySpan<float> logits = _decoder.Forward(tokens, 1, Rows, _rows.ContextOf(Rows), hidden, cell, hidden, cell, ForwardMode.Inference);
+        ReadOnlySpan<float> logits = _decoder.Forward(tokens, 1, Rows, _rows.ContextOf(Rows), _rows.ContextGates.AsSpan(0, Rows * _gateWidth), hidden, cell, hidden, cell, ForwardMode.Inference);
         // log p = z - max z - log Σ exp(z - max z), per row
         for (int row = 0; row < Rows; row++)
         {
@@ -73,15 +80,12 @@ internal sealed class Seq2SeqStepDecoder : IStepDecoder
             }
         }
         int count = parents.Length;
-        if (count == 0)
-        {
-            throw new ArgumentException("a session keeps at least one row.", nameof(parents));
-        }
         _spare.Ensure(count);
         for (int r = 0; r < count; r++)
         {
             int parent = parents[r];
             _rows.Context.AsSpan(parent * _contextSize, _contextSize).CopyTo(_spare.Context.AsSpan(r * _contextSize, _contextSize));
+            _rows.ContextGates.AsSpan(parent * _gateWidth, _gateWidth).CopyTo(_spare.ContextGates.AsSpan(r * _gateWidth, _gateWidth));
             _spare.Sources[r] = _rows.Sources[parent];
             for (int l = 0; l < _layers; l++)
             {
@@ -100,6 +104,8 @@ internal sealed class Seq2SeqStepDecoder : IStepDecoder
         public int Capacity { get; private set; } = capacity;
 
         public float[] Context { get; private set; } = new float[capacity * owner._contextSize];   // [R, C]
+
+        public float[] ContextGates { get; private set; } = new float[capacity * owner._gateWidth];   // [R, G*Hd]
 
         public float[] Hidden { get; private set; } = new float[owner._layers * capacity * owner._hidden];   // [Ld, R, Hd]
 
@@ -122,6 +128,7 @@ internal sealed class Seq2SeqStepDecoder : IStepDecoder
             }
             Capacity = rows;
             Context = new float[rows * owner._contextSize];
+            ContextGates = new float[rows * owner._gateWidth];
             Hidden = new float[owner._layers * rows * owner._hidden];
             Cell = owner._hasCell ? new float[Hidden.Length] : [];
             Sources = new int[rows];

@@ -103,7 +103,7 @@ public static class SequenceModelFile
 
     /// <summary>Checks every section against the config before allocating anything of the config's size: a small
     /// forged file cannot make the loader allocate a large model.</summary>
-    private static LoadedSequenceModel Load(CheckpointReader reader, KernelSet? kernels)
+    internal static LoadedSequenceModel Load(CheckpointReader reader, KernelSet? kernels)
     {
         (SequenceModelConfig config, (TokenUnit Unit, bool Lowercase)? units) = SequenceModelJson.ReadConfig(ModelFile.Blob(reader, "model.json", What));
         TokenVocabulary? inputs = reader.HasSection("inputs")

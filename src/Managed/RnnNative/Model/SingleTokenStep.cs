@@ -12,7 +12,7 @@ namespace RnnNative.Model;
 /// <code>
 /// layer 0:  gates = tokenTable[token] + W_hh · h          (or b + [W_ih | W_hh] · [embedding[token]; h])
 /// layer l:  gates = b + [W_ih | W_hh] · [h_(l-1); h]
-/// logits  = b_out + W_out · h_(L-1)
+/// logits  = b_out + W_out · h_(L-1)                       (class-factored: the word logits, which the head turns into log P)
 /// </code>
 /// Per token it reads each weight once and nothing else of size; the batched path would first pack
 /// the weights. Results differ from the batched path by summation order (float32 weights) or by the
@@ -58,6 +58,16 @@ internal sealed class SingleTokenStep
     /// <summary>Reads <paramref name="token"/> (checked by the caller), advances <paramref name="state"/> (batch 1), writes <paramref name="logits"/> [V].</summary>
     public void Run(StepWeights weights, int token, RecurrentState state, Span<float> logits)
     {
+        ReadOnlySpan<float> top = RunLayers(weights, token, state);
+        // The decoder is V x H: one thread reads it faster than two could be handed over.
+        StepMatrix decoder = weights.Decoder;
+        _model.Kernels.DenseStep(decoder, weights.DecoderBias, _hidden[^1], _logits, StepActivation.Identity, 0, decoder.Panels);
+        _model.Head.FinishStep(top, _logits.AsSpan(0, _model.Config.VocabularySize), logits);
+    }
+
+    /// <summary>The layers of <see cref="Run"/>: returns the top layer's new h [H] (valid until the next step).</summary>
+    public ReadOnlySpan<float> RunLayers(StepWeights weights, int token, RecurrentState state)
+    {
         LanguageModelConfig config = _model.Config;
         int hidden = config.HiddenSize, embedding = config.EmbeddingSize;
         bool hasCell = _hasCell, readsPrevious = weights.Layout.ReadsPreviousHidden;
@@ -92,10 +102,7 @@ internal sealed class SingleTokenStep
                 _cell[layer].AsSpan(0, hidden).CopyTo(state.Cell.AsSpan(layer * hidden, hidden));
             }
         }
-        // The decoder is V x H: one thread reads it faster than two could be handed over.
-        StepMatrix decoder = weights.Decoder;
-        _model.Kernels.DenseStep(decoder, weights.DecoderBias, _hidden[^1], _logits, StepActivation.Identity, 0, decoder.Panels);
-        _logits.AsSpan(0, config.VocabularySize).CopyTo(logits);
+        return _hidden[^1].AsSpan(0, hidden);
     }
 
     /// <summary>One layer's step as panel ranges for the worker team; reused token after token.</summary>

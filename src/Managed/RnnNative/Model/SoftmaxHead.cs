@@ -1,18 +1,18 @@
 using RnnNative.Cells;
 using RnnNative.Kernels;
+using RnnNative.Randomness;
 
 namespace RnnNative.Model;
 
 /// <summary>
-/// A model's output part over a vocabulary, PyTorch's <c>nn.Linear</c> (<see cref="LinearOutput"/>) and cross-entropy:
+/// The full softmax (<see cref="SoftmaxKind.Full"/>): PyTorch's <c>nn.Linear</c> (<see cref="LinearOutput"/>) and cross-entropy:
 /// <code>
 /// logits = h · W_outᵀ + b_out                                     [T*B, V]   (h dropped in training, place L)
 /// loss   = Σ over T*B of -log softmax(logits)[target]             (nats)
 /// dh     = dLogits · W_out,  dW_out += dLogitsᵀ · h,  db_out += Σ_rows dLogits
 /// </code>
-/// One per model instance; a replica gets its own, sharing the weights.
 /// </summary>
-internal sealed class SoftmaxHead
+internal sealed class SoftmaxHead : LanguageModelHead
 {
     private readonly KernelSet _kernels;
     private readonly LinearOutput _linear;
@@ -31,36 +31,49 @@ internal sealed class SoftmaxHead
     }
 
     /// <summary>W_out [V, H] followed by b_out [V].</summary>
-    public ReadOnlySpan<float> Weights => _linear.Weights;
+    public override ReadOnlySpan<float> WordWeights => _linear.Weights;
 
-    /// <summary>The trainable block "decoder" (W_out then b_out), moving <paramref name="version"/>.</summary>
-    public ParameterBlock CreateBlock(WeightVersion version) => _linear.CreateBlock(version);
+    public override WordClasses? Classes => null;
 
-    /// <summary>W_out [V, H] and b_out [V] (or their gradients), in file order.</summary>
-    public IEnumerable<Memory<float>> TensorViews(bool gradients) => _linear.TensorViews(gradients);
+    /// <summary>The trainable block "decoder" (W_out then b_out).</summary>
+    public override ParameterBlock CreateBlock(WeightVersion version) => _linear.CreateBlock(version);
 
-    /// <summary>Uniform in ±1/sqrt(H), as nn.Linear.</summary>
-    public void Initialize(Random random) => _linear.Initialize(random);
+    /// <summary>W_out [V, H] and b_out [V] (or their gradients).</summary>
+    public override IEnumerable<Memory<float>> TensorViews(bool gradients) => _linear.TensorViews(gradients);
 
-    /// <summary>The logits [rows, V] of the last <see cref="Forward"/>.</summary>
-    public Span<float> Logits(int rows) => _linear.Outputs(rows);
+    public override void Initialize(Random random) => _linear.Initialize(random);
 
-    /// <summary>logits = h · W_outᵀ + b_out for <paramref name="input"/> h [rows, H].</summary>
-    public void Forward(ReadOnlySpan<float> input, int rows, ForwardMode mode) => _linear.Forward(input, rows, mode);
+    /// <summary>logits = h · W_outᵀ + b_out for <paramref name="input"/> h [rows, H] (the targets are not needed).</summary>
+    public override void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int rows, ForwardMode mode) => _linear.Forward(input, rows, mode);
 
-    /// <summary>The summed loss in nats of the last forward's <paramref name="targets"/> [rows], without gradients.</summary>
-    public double Loss(ReadOnlySpan<int> targets, int rows) => _kernels.SoftmaxCrossEntropy(Logits(rows), rows, _classes, targets, [], 0f);
+    public override double Loss(ReadOnlySpan<int> targets, int rows) => _kernels.SoftmaxCrossEntropy(_linear.Outputs(rows), rows, _classes, targets, [], 0f);
 
-    /// <summary>The summed loss of the last forward's <paramref name="targets"/>; adds the gradient of the mean loss to
-    /// the head's gradients and returns dLoss/dh [rows, H] (through the dropout: the gradient of the head's input).
-    /// <paramref name="input"/>: what the last forward was given.</summary>
-    public ReadOnlySpan<float> Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int rows, out double loss)
+    public override ReadOnlySpan<float> Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int rows, out double loss)
     {
-        Span<float> dLogits = Logits(rows);
+        Span<float> dLogits = _linear.Outputs(rows);
         loss = _kernels.SoftmaxCrossEntropy(dLogits, rows, _classes, targets, dLogits, 1f / rows);
         return _linear.Backward(input, rows);
     }
 
-    /// <summary>A head for a replica: these weights, its own scratch buffers, no gradients.</summary>
-    public SoftmaxHead CreateReplica() => new(_kernels, _classes, _linear.CreateReplica());
+    public override void WriteLogits(ReadOnlySpan<float> input, int rows, Span<float> logits)
+    {
+        _linear.Forward(input, rows, ForwardMode.Inference);
+        _linear.Outputs(rows).CopyTo(logits);
+    }
+
+    /// <summary>The word logits are the logits.</summary>
+    public override void FinishStep(ReadOnlySpan<float> hidden, Span<float> wordLogits, Span<float> logits) => wordLogits.CopyTo(logits);
+
+    /// <summary>All V logits per row (there is no cheaper way), each row drawn from softmax(logits / temperature).</summary>
+    public override void Sample(ReadOnlySpan<float> input, int rows, float temperature, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
+    {
+        _linear.Forward(input, rows, ForwardMode.Inference);
+        Span<float> logits = _linear.Outputs(rows);
+        for (int row = 0; row < rows; row++)
+        {
+            next[row] = CategoricalDraw.FromLogits(_kernels, logits.Slice(row * _classes, _classes), temperature, randoms[row]);
+        }
+    }
+
+    public override LanguageModelHead CreateReplica() => new SoftmaxHead(_kernels, _classes, _linear.CreateReplica());
 }

@@ -57,6 +57,17 @@ internal abstract class TokenInput(RecurrentStack? stack, KernelSet kernels, int
 
     public override void Backward(SequenceBatch batch, ReadOnlySpan<float> dOutput) => Backward(batch.Tokens, dOutput);
 
+    public override ReadOnlySpan<float> Rows(SequenceBatch batch, ForwardMode mode) => Rows(batch.Tokens, mode);
+
+    /// <summary>The rows x [T*B, I] of <paramref name="tokens"/> (checked by the caller) a Jordan network reads, as <see cref="InputPart.Rows"/>.</summary>
+    public abstract ReadOnlySpan<float> Rows(ReadOnlySpan<int> tokens, ForwardMode mode);
+
+    public override void BackwardRows(SequenceBatch batch) => BackwardRows(batch.Tokens);
+
+    /// <summary>Adds the gradient in <see cref="InputPart.RowGradients"/> (of the last <see cref="Rows(ReadOnlySpan{int}, ForwardMode)"/> of
+    /// <paramref name="tokens"/>) to the part's own weights.</summary>
+    public abstract void BackwardRows(ReadOnlySpan<int> tokens);
+
     /// <summary>Layer 0's input projection of every token, without biases: <paramref name="table"/> [V, G*H].</summary>
     public abstract void ProjectTokens(Span<float> table);
 

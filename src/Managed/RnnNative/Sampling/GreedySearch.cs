@@ -29,7 +29,7 @@ public static class GreedySearch
         int[] input = Enumerable.Repeat(SpecialTokens.Start, rowSources.Length).ToArray();
         float[] logProbabilities = new float[checked(input.Length * vocabulary)];
         var keep = new List<int>(input.Length);
-        for (int timestep = 0; input.Length > 0; timestep++)
+        for (int timestep = 0; ; timestep++)
         {
             decoder.Step(input, logProbabilities.AsSpan(0, input.Length * vocabulary));   // [R, V]
             keep.Clear();
@@ -50,6 +50,7 @@ public static class GreedySearch
                 input[row] = best;
                 keep.Add(row);
             }
+            if (keep.Count == 0) break;
             if (keep.Count < input.Length)
             {
                 // A session keeps at least one row (Seq2SeqModel's refuses none): when every row ended, nothing is stepped again.

@@ -49,7 +49,7 @@ internal sealed class SourceBeam
     public void Advance(ReadOnlySpan<float> logProbabilities, int vocabulary, bool last, List<int> parents, List<int> tokens)
     {
         RankExpansions(logProbabilities, vocabulary, last);
-        var extended = new List<Expansion>(_width);
+        var extended = new List<Expansion>();
         for (int rank = 0; rank < _best.Count && extended.Count < _width; rank++)
         {
             Expansion expansion = _best[rank];

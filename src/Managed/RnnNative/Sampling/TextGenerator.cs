@@ -13,12 +13,17 @@ namespace RnnNative.Sampling;
 /// differ from the batched ones by rounding, about 1e-6 relative, which changes a draw only when it
 /// falls that close to a boundary between tokens). Not thread-safe; one generator per thread
 /// (the model may be shared only if nothing trains it meanwhile).
+/// A class-factored model (<see cref="SoftmaxKind.Class"/>) sampled with a temperature and neither top-k nor top-p
+/// draws through <see cref="LanguageModel.SampleStep"/>, never forming the V logits (temperature acting on the class and
+/// on the word factor, exact at 1); greedy decoding, top-k and top-p rank all V words, so they take the model's full
+/// log-probabilities from <see cref="LanguageModel.Step"/> as a full softmax's logits are taken.
 /// </summary>
 public sealed class TextGenerator
 {
     private readonly LanguageModel _model;
     private readonly Vocabulary _vocabulary;
     private readonly TokenSampler[] _samplers;
+    private readonly bool _factored;   // draws through SampleStep
 
     /// <summary>A generator of text from <paramref name="model"/> over <paramref name="vocabulary"/>, drawing with <paramref name="options"/>, for up to <paramref name="streams"/> texts at once.</summary>
     public TextGenerator(LanguageModel model, Vocabulary vocabulary, SamplingOptions options, int streams = 1)
@@ -36,6 +41,7 @@ public sealed class TextGenerator
         _model = model;
         _vocabulary = vocabulary;
         _samplers = Enumerable.Range(0, streams).Select(_ => new TokenSampler(vocabulary.Count, options, model.Kernels)).ToArray();
+        _factored = _samplers[0].SamplesWithoutLogits(model);
     }
 
     /// <summary>Generates from one priming text; yields text pieces as soon as they are complete characters.
@@ -59,7 +65,7 @@ public sealed class TextGenerator
         }
         stopStrings ??= [];
         int streams = primes.Count, vocabularySize = _vocabulary.Count;
-        RecurrentState state = new(_model.Config.Recurrent, streams);
+        RecurrentState state = new(_model.Config, streams);
         float[] logits = new float[streams * vocabularySize];
         int[] next = new int[streams];
         SeededRandom[] randoms = new SeededRandom[streams];
@@ -72,20 +78,20 @@ public sealed class TextGenerator
             decoders[s] = _vocabulary.CreateDecoder();
             texts[s] = new StringBuilder();
         }
-        Prime(primes, state, logits);
+        int[] current = Prime(primes, state, logits);
         for (int step = 0; step < maxTokens && done.Contains(false); step++)
         {
+            Advance(current, state, logits, randoms, next);
+            (current, next) = (next, current);
             for (int s = 0; s < streams; s++)
             {
-                next[s] = _samplers[s].Next(logits.AsSpan(s * vocabularySize, vocabularySize), randoms[s]);
                 if (!done[s])
                 {
-                    string piece = decoders[s].Append(next[s]);
+                    string piece = decoders[s].Append(current[s]);
                     texts[s].Append(piece);
                     done[s] = TrimStop(texts[s], stopStrings, piece.Length);
                 }
             }
-            _model.Step(next, state, logits);
         }
         for (int s = 0; s < streams; s++)
         {
@@ -101,17 +107,18 @@ public sealed class TextGenerator
 
     private IEnumerable<string> StreamIterator(string prime, int maxTokens, ulong seed, IReadOnlyList<string> stopStrings)
     {
-        RecurrentState state = new(_model.Config.Recurrent, 1);
+        RecurrentState state = new(_model.Config, 1);
         float[] logits = new float[_vocabulary.Count];
         SeededRandom random = new(seed);
         TokenDecoder decoder = _vocabulary.CreateDecoder();
         int longestStop = stopStrings.Count == 0 ? 0 : stopStrings.Max(s => s.Length);
         StringBuilder pending = new();   // text held back while it could still be the start of a stop string
-        Prime([prime], state, logits);
-        int[] token = new int[1];
+        int[] token = Prime([prime], state, logits), next = new int[1];
+        SeededRandom[] randoms = [random];
         for (int step = 0; step < maxTokens; step++)
         {
-            token[0] = _samplers[0].Next(logits, random);
+            Advance(token, state, logits, randoms, next);
+            (token, next) = (next, token);
             string piece = decoder.Append(token[0]);
             pending.Append(piece);
             if (TrimStop(pending, stopStrings, piece.Length))
@@ -125,7 +132,6 @@ public sealed class TextGenerator
                 yield return pending.ToString(0, release);
                 pending.Remove(0, release);
             }
-            _model.Step(token, state, logits);
         }
         string rest = decoder.Flush();
         pending.Append(rest);
@@ -133,9 +139,26 @@ public sealed class TextGenerator
         if (pending.Length > 0) yield return pending.ToString();
     }
 
-    /// <summary>Feeds each priming text through its stream and leaves the logits for the first new token.
-    /// An empty prime starts from a line break (or token 0 when the vocabulary has none), as at the start of a text.</summary>
-    private void Prime(IReadOnlyList<string> primes, RecurrentState state, float[] logits)
+    /// <summary>Feeds <paramref name="tokens"/> [B] and draws each stream's next token into <paramref name="next"/> [B].</summary>
+    private void Advance(int[] tokens, RecurrentState state, float[] logits, SeededRandom[] randoms, int[] next)
+    {
+        if (_factored)
+        {
+            _model.SampleStep(tokens, state, _samplers[0].Options.Temperature, randoms, next);
+            return;
+        }
+        _model.Step(tokens, state, logits);
+        int vocabularySize = _vocabulary.Count;
+        for (int s = 0; s < tokens.Length; s++)
+        {
+            next[s] = _samplers[s].Next(logits.AsSpan(s * vocabularySize, vocabularySize), randoms[s]);
+        }
+    }
+
+    /// <summary>Feeds each priming text but its last token through its stream and returns those last tokens [B], which
+    /// the first <see cref="Advance"/> reads. An empty prime starts from a line break (or token 0 when the vocabulary
+    /// has none), as at the start of a text.</summary>
+    private int[] Prime(IReadOnlyList<string> primes, RecurrentState state, float[] logits)
     {
         int streams = primes.Count;
         int[][] encoded = new int[streams][];
@@ -149,8 +172,8 @@ public sealed class TextGenerator
         // before its start, with its state reset to zero when its real prime begins.
         int longest = encoded.Max(e => e.Length);
         int[] tokens = new int[streams];
-        int stateSize = _model.Config.HiddenSize;
-        for (int t = 0; t < longest; t++)
+        int stateSize = _model.Config.StateSize;
+        for (int t = 0; ; t++)
         {
             for (int s = 0; s < streams; s++)
             {
@@ -161,18 +184,20 @@ public sealed class TextGenerator
                     ResetStream(state, s, stateSize);
                 }
             }
+            if (t == longest - 1) return tokens;
             _model.Step(tokens, state, logits);
         }
     }
 
-    private static void ResetStream(RecurrentState state, int stream, int hiddenSize)
+    /// <summary>Zeroes one stream's rows of every layer of the state, <paramref name="stateSize"/> wide (H, or a Jordan network's V).</summary>
+    private static void ResetStream(RecurrentState state, int stream, int stateSize)
     {
-        int layers = state.Hidden.Length / (state.Batch * hiddenSize);
+        int layers = state.Hidden.Length / (state.Batch * stateSize);
         for (int layer = 0; layer < layers; layer++)
         {
-            int at = (layer * state.Batch + stream) * hiddenSize;
-            state.Hidden.AsSpan(at, hiddenSize).Clear();
-            if (state.Cell.Length > 0) state.Cell.AsSpan(at, hiddenSize).Clear();
+            int at = (layer * state.Batch + stream) * stateSize;
+            state.Hidden.AsSpan(at, stateSize).Clear();
+            if (state.Cell.Length > 0) state.Cell.AsSpan(at, stateSize).Clear();
         }
     }
 

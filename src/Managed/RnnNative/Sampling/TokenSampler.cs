@@ -1,4 +1,5 @@
 using RnnNative.Kernels;
+using RnnNative.Model;
 using RnnNative.Randomness;
 
 namespace RnnNative.Sampling;
@@ -32,6 +33,34 @@ public sealed class TokenSampler
     /// <summary>Temperature, top-k and top-p.</summary>
     public SamplingOptions Options { get; }
 
+    /// <summary>True when <see cref="LanguageModel.SampleStep"/> draws as these options ask without forming the V logits:
+    /// a class-factored <paramref name="model"/>, a temperature above 0 (acting on each factor), neither top-k nor top-p
+    /// (which rank all V tokens, as greedy does).</summary>
+    public bool SamplesWithoutLogits(LanguageModel model) =>
+        model.Config.Softmax == SoftmaxKind.Class && !Options.IsGreedy && Options.TopK == 0 && Options.TopP >= 1f;
+
+    /// <summary>Feeds <paramref name="token"/> to the single stream <paramref name="state"/> of <paramref name="model"/> and
+    /// draws the next token with <paramref name="random"/>: through <see cref="LanguageModel.SampleStep"/> when
+    /// <see cref="SamplesWithoutLogits"/>, else from <see cref="LanguageModel.Step"/>'s logits by <see cref="Next"/>.</summary>
+    public int Step(LanguageModel model, int token, RecurrentState state, SeededRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Config.VocabularySize != _probabilities.Length)
+        {
+            throw new ArgumentException($"the sampler draws from {_probabilities.Length} tokens but the model has {model.Config.VocabularySize}.", "sampler");
+        }
+        ReadOnlySpan<int> tokens = [token];
+        if (SamplesWithoutLogits(model))
+        {
+            Span<int> next = [0];
+            model.SampleStep(tokens, state, Options.Temperature, [random], next);
+            return next[0];
+        }
+        // The logits go into the probabilities' buffer, which Next copies them to in place.
+        model.Step(tokens, state, _probabilities);
+        return Next(_probabilities, random);
+    }
+
     /// <summary>The next token for <paramref name="logits"/> [V], drawing from <paramref name="random"/>
     /// (no draw at all when greedy).</summary>
     public int Next(ReadOnlySpan<float> logits, SeededRandom random)
@@ -52,7 +81,7 @@ public sealed class TokenSampler
         int vocabularySize = p.Length;
         if (Options.TopK == 0 && Options.TopP >= 1f)
         {
-            return Draw(p, random.NextDouble());
+            return CategoricalDraw.Draw(p, random.NextDouble());
         }
         for (int i = 0; i < vocabularySize; i++) _order[i] = i;
         Array.Sort(_order, _byProbabilityDescending);
@@ -83,30 +112,6 @@ public sealed class TokenSampler
         return sum;
     }
 
-    private static int Draw(ReadOnlySpan<float> p, double uniform)
-    {
-        double total = 0;
-        foreach (float value in p) total += value;
-        double target = uniform * total, cumulative = 0;
-        int last = 0;
-        for (int i = 0; i < p.Length; i++)
-        {
-            if (p[i] <= 0f) continue;
-            cumulative += p[i];
-            last = i;
-            if (target < cumulative) return i;
-        }
-        return last;
-    }
-
     /// <summary>The first index of the largest logit.</summary>
-    public static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best]) best = i;
-        }
-        return best;
-    }
+    public static int ArgMax(ReadOnlySpan<float> logits) => CategoricalDraw.ArgMax(logits);
 }

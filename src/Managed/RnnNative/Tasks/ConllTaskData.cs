@@ -26,6 +26,13 @@ internal sealed class ConllTaskData : TaskData
     public static ConllTaskData Parse(string text, string source, TaskDataOptions options, TaskEncoding? encoding) =>
         Encode(ConllDocument.Parse(new StringReader(text), source), options, encoding);
 
+    /// <summary>Sentences from memory (<see cref="ConllDocument.FromTokens"/>), fitting when <paramref name="encoding"/> is null.</summary>
+    public static ConllTaskData FromMemory(IReadOnlyList<string> tokens, ReadOnlySpan<int> lengths, IReadOnlyList<string>? tags, TaskDataOptions options, TaskEncoding? encoding)
+    {
+        if (tags is null && encoding is null) throw new ArgumentException("training data needs a tag per token (sentences without tags are for a model to predict).", nameof(tags));
+        return Encode(ConllDocument.FromTokens(tokens, lengths, tags, "the sentences given"), options, encoding);
+    }
+
     private static ConllTaskData Encode(ConllDocument document, TaskDataOptions options, TaskEncoding? encoding)
     {
         if (encoding is null)
@@ -35,7 +42,7 @@ internal sealed class ConllTaskData : TaskData
         }
         if (encoding.Inputs is null || encoding.Labels is null || encoding.Target != TargetKind.StepClasses)
         {
-            throw new ArgumentException($"{document.File}: a CoNLL file is read by a tagger of tokens, not by a model that predicts {TaskEncoding.Describe(encoding.Target, encoding.ValueSize)}{(encoding.Inputs is null ? " from numbers" : "")}.");
+            throw new ArgumentException($"{document.File}: tagged tokens (CoNLL) are read by a tagger of tokens, not by a model that predicts {TaskEncoding.Describe(encoding.Target, encoding.ValueSize)}{(encoding.Inputs is null ? " from numbers" : "")}.");
         }
         return new ConllTaskData(document.File, TaggingDataset.Encode(document, encoding.Inputs, encoding.Labels), encoding);
     }

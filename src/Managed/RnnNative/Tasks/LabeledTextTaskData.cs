@@ -20,9 +20,18 @@ internal sealed class LabeledTextTaskData : TaskData
 
     /// <summary>Reads <paramref name="path"/> (CSV with <paramref name="options"/>' columns when <paramref name="csv"/>),
     /// fitting the vocabulary and classes to it when <paramref name="encoding"/> is null.</summary>
-    public static LabeledTextTaskData Read(string path, bool csv, TaskDataOptions options, TaskEncoding? encoding)
+    public static LabeledTextTaskData Read(string path, bool csv, TaskDataOptions options, TaskEncoding? encoding) =>
+        Encode(csv ? ClassificationFile.ReadCsv(path, options.LabelColumn, options.TextColumn) : ClassificationFile.ReadTsv(path), options, encoding);
+
+    /// <summary>Texts from memory (<see cref="ClassificationFile.FromTexts"/>), fitting when <paramref name="encoding"/> is null.</summary>
+    public static LabeledTextTaskData FromMemory(IReadOnlyList<string> texts, IReadOnlyList<string>? labels, TaskDataOptions options, TaskEncoding? encoding)
     {
-        ClassificationFile file = csv ? ClassificationFile.ReadCsv(path, options.LabelColumn, options.TextColumn) : ClassificationFile.ReadTsv(path);
+        if (labels is null && encoding is null) throw new ArgumentException("training data needs a label per text (texts without labels are for a model to predict).", nameof(labels));
+        return Encode(ClassificationFile.FromTexts(texts, labels, "the texts given"), options, encoding);
+    }
+
+    private static LabeledTextTaskData Encode(ClassificationFile file, TaskDataOptions options, TaskEncoding? encoding)
+    {
         if (encoding is null)
         {
             (TokenVocabulary vocabulary, LabelSet classes) = ClassificationDataset.Fit(file, options.Unit, options.MaxVocabulary, options.Lowercase);
@@ -30,10 +39,13 @@ internal sealed class LabeledTextTaskData : TaskData
         }
         if (encoding.Inputs is null || encoding.Labels is null || encoding.Target != TargetKind.SequenceClass)
         {
-            throw new ArgumentException($"{path}: a labelled text file is read by a classifier of tokens, not by a model that predicts {TaskEncoding.Describe(encoding.Target, encoding.ValueSize)}{(encoding.Inputs is null ? " from numbers" : "")}.");
+            throw new ArgumentException($"{file.File}: labelled texts are read by a classifier of tokens, not by a model that predicts {TaskEncoding.Describe(encoding.Target, encoding.ValueSize)}{(encoding.Inputs is null ? " from numbers" : "")}.");
         }
         return new LabeledTextTaskData(file, ClassificationDataset.Encode(file, encoding.Inputs, encoding.Labels), encoding);
     }
+
+    /// <inheritdoc/>
+    public override bool HasTargets => _file.Labelled;
 
     private protected override string PredictionExtension => ".tsv";
 

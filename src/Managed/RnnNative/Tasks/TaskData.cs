@@ -61,6 +61,36 @@ public abstract class TaskData
         throw new ArgumentException($"{path}: {task.Name} reads {task.Formats}.", nameof(path));
     }
 
+    /// <summary>
+    /// Sentences from memory for tagging, read as a CoNLL file with those tokens would be: sentence s is the next
+    /// <paramref name="lengths"/>[s] tokens, each with its tag in <paramref name="tags"/> (null: none, to predict; training
+    /// data needs them). Fitted (<paramref name="options"/>: unit, cap, case) when <paramref name="encoding"/> is null, else
+    /// encoded with it. Predictions are written as CoNLL (token, tag when given, predicted tag).
+    /// </summary>
+    /// <exception cref="ArgumentException">A token or tag is empty or has whitespace, the lengths do not cover the tokens
+    /// (the message names it: "tokens[k] (sentence s, token i): ...").</exception>
+    /// <exception cref="DatasetFormatException">A tag the model does not know ("tags[k] (sentence s, token i): ...").</exception>
+    public static TaskData FromSentences(IReadOnlyList<string> tokens, ReadOnlySpan<int> lengths, IReadOnlyList<string>? tags, TaskDataOptions? options = null, TaskEncoding? encoding = null)
+    {
+        options ??= new TaskDataOptions();
+        options.Validate();
+        return ConllTaskData.FromMemory(tokens, lengths, tags, options, encoding);
+    }
+
+    /// <summary>
+    /// Texts from memory for classification, read as a classification file with those lines would be, each with its label
+    /// in <paramref name="labels"/> (null: none, to predict; training data needs them). Fitted or encoded as
+    /// <see cref="FromSentences"/>. Predictions are written as TSV (label, probability, text).
+    /// </summary>
+    /// <exception cref="ArgumentException">A text or label is missing, or a label is blank ("texts[i]: ...", "labels[i]: ...").</exception>
+    /// <exception cref="DatasetFormatException">A label the model does not know, or a text with no unit ("labels[i]: ...").</exception>
+    public static TaskData FromTexts(IReadOnlyList<string> texts, IReadOnlyList<string>? labels, TaskDataOptions? options = null, TaskEncoding? encoding = null)
+    {
+        options ??= new TaskDataOptions();
+        options.Validate();
+        return LabeledTextTaskData.FromMemory(texts, labels, options, encoding);
+    }
+
     /// <summary>Sequences from memory (the C ABI's and Python's arrays) encoded as <paramref name="encoding"/> says;
     /// their predictions are written as .npy.</summary>
     public static TaskData FromSet(SequenceSet set, TaskEncoding encoding, string source = "the sequences given") => new ArrayTaskData(source, set, encoding);
@@ -105,6 +135,6 @@ public abstract class TaskData
         }
     }
 
-    /// <summary>True when every target is known (not a CoNLL file read without tags).</summary>
-    public bool HasTargets => Set.Target != TargetKind.StepClasses || !Set.Classes.Contains(Kernels.KernelSet.IgnoreTarget);
+    /// <summary>True when every target is known (not a CoNLL file read without tags, nor texts given without labels).</summary>
+    public virtual bool HasTargets => Set.Target != TargetKind.StepClasses || !Set.Classes.Contains(Kernels.KernelSet.IgnoreTarget);
 }

@@ -13,6 +13,21 @@ public sealed record TaskEvaluation(double Loss, TaggingMetrics? Tagging, Confus
     /// <summary>Accuracy, per-class scores and macro F1 (classifiers).</summary>
     public ClassificationMetrics? Classification => Confusion?.Result();
 
+    /// <summary>Writes the picture of <see cref="Confusion"/> (an SVG heat map, <see cref="Reporting.ConfusionPlot"/>) to
+    /// <paramref name="path"/>, atomically.</summary>
+    /// <exception cref="InvalidOperationException">Not a classifier's evaluation: it has no confusion matrix.</exception>
+    public void WriteConfusionPicture(string path, string title = "confusion matrix")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ConfusionMatrix confusion = Confusion ?? throw new InvalidOperationException("only a classifier's evaluation has a confusion matrix.");
+        string svg = Reporting.ConfusionPlot.Svg(confusion.Classes, confusion.ToArray(), title);
+        IO.AtomicFile.Write(path, stream =>
+        {
+            using StreamWriter writer = new(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            writer.Write(svg);
+        });
+    }
+
     /// <summary>One line: the loss and the task's headline metrics.</summary>
     public override string ToString()
     {

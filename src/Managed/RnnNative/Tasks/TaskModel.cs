@@ -50,13 +50,15 @@ public sealed class TaskModel
 
     /// <summary>Loads a model file written by <see cref="Save"/> (or a <see cref="TaskTraining"/> checkpoint, whose training
     /// state comes with it); a <see cref="IO.CheckpointFormatException"/> names what is wrong, and a language model's file is refused.</summary>
-    public static LoadedTaskModel Load(string path, KernelSet? kernels = null) => Loaded(SequenceModelFile.Load(path, kernels));
+    public static LoadedTaskModel Load(string path, KernelSet? kernels = null) => FromFile(SequenceModelFile.Load(path, kernels));
 
     /// <summary>As <see cref="Load(string, KernelSet?)"/>, from memory.</summary>
-    public static LoadedTaskModel Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Loaded(SequenceModelFile.Load(bytes, kernels));
+    public static LoadedTaskModel Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => FromFile(SequenceModelFile.Load(bytes, kernels));
 
-    private static LoadedTaskModel Loaded(LoadedSequenceModel file)
+    /// <summary>The task model of a loaded sequence-model file (<see cref="ModelFiles.Load(string, KernelSet?)"/> reads any kind once).</summary>
+    public static LoadedTaskModel FromFile(LoadedSequenceModel file)
     {
+        ArgumentNullException.ThrowIfNull(file);
         SequenceModelConfig c = file.Model.Config;
         TaskEncoding encoding = new(c.VocabularySize, c.FeatureSize, c.Target, c.Outputs) { Inputs = file.Inputs, Labels = file.Labels };
         return new LoadedTaskModel(new TaskModel(TaskKind.Of(c.Kind), file.Model, encoding), file.Options, file.Training);

@@ -15,7 +15,7 @@ public static class Evaluation
         ArgumentNullException.ThrowIfNull(tokens);
         model.Config.ValidateWindow(steps, batchSize, nameof(steps), nameof(batchSize));
         ValidationPass pass = new(tokens, batchSize, steps);
-        RecurrentState state = new(model.Config.Recurrent, batchSize);
+        RecurrentState state = new(model.Config, batchSize);
         int[] inputs = new int[steps * batchSize], targets = new int[steps * batchSize];
         double total = 0;
         long predicted = 0, windows = 0;
@@ -42,7 +42,7 @@ public static class Evaluation
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokens);
-        RecurrentState state = new(model.Config.Recurrent, 1);
+        RecurrentState state = new(model.Config, 1);
         float[] logits = new float[model.Config.VocabularySize];
         const int Chunk = 4096;
         int[] ids = new int[Chunk + 1];

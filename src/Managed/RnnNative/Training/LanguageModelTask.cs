@@ -33,7 +33,7 @@ public sealed class LanguageModelTask : ITrainingTask
         _batcher = new StreamBatcher(data.Train, batchSize, steps);
         _inputs = new int[steps * batchSize];
         _targets = new int[_inputs.Length];
-        _state = new RecurrentState(model.Config.Recurrent, batchSize);
+        _state = new RecurrentState(model.Config, batchSize);
     }
 
     /// <inheritdoc/>

@@ -20,7 +20,9 @@ public sealed class Trainer
     private readonly TrainingLoop _loop;
     private CheckpointFiles? _checkpoints;
 
-    /// <summary>A run that trains <paramref name="model"/> on <paramref name="data"/>'s training part and validates on its held-out part, with <paramref name="options"/> (validated).</summary>
+    /// <summary>A run that trains <paramref name="model"/> on <paramref name="data"/>'s training part and validates on its held-out part, with <paramref name="options"/> (validated).
+    /// A class-factored model whose word classes are not <see cref="WordClasses.Fitted"/> (a new model) gets the training
+    /// part's frequency classes here (<see cref="WordClasses.ByFrequency"/>); a loaded one keeps its own.</summary>
     public Trainer(LanguageModel model, CorpusSplit data, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -35,6 +37,11 @@ public sealed class Trainer
         if (data.Train.VocabularyCount > model.Config.VocabularySize)
         {
             throw new ArgumentException($"the corpus uses {data.Train.VocabularyCount} token ids but the model knows {model.Config.VocabularySize}.", nameof(data));
+        }
+        // A class-factored model that has seen no data yet (a new one) takes its word classes from the training part.
+        if (model.Classes is { Fitted: false })
+        {
+            model.SetClasses(WordClasses.ByFrequency(data.Train.CountTokens(model.Config.VocabularySize), model.Config.ClassCount));
         }
         Model = model;
         _task = new LanguageModelTask(model, data, options.SequenceLength, options.BatchSize);

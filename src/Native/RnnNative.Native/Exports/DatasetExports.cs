@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using RnnNative.Data;
 using RnnNative.Datasets;
 using RnnNative.Kernels;
@@ -96,6 +95,46 @@ internal static unsafe class DatasetExports
         });
     }
 
+    /// <summary>Since 0.5.0: tagged sentences from memory, read by the rules of a CoNLL file.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_dataset_from_sentences")]
+    public static Status FromSentences(DatasetConfig* config, byte** tokens, nuint total, int* lengths, nuint count, byte** tags, nint model, nint* outDataset)
+    {
+        if (outDataset != null) *outDataset = 0;
+        return ExportGuard.Run(() =>
+        {
+            (TaskModel? m, TaskDataOptions options) = TextArguments(config, model, outDataset, "rnn_dataset_from_sentences");
+            string[] words = Marshalling.Strings(tokens, total, "tokens");
+            string[]? wordTags = tags == null ? null : Marshalling.Strings(tags, total, "tags");
+            ReadOnlySpan<int> lens = Marshalling.Span(lengths, count, "lengths");
+            TaskData data = TaskData.FromSentences(words, lens, wordTags, options, m?.Encoding);
+            Marshalling.SetOut(outDataset, HandleKind.Dataset, new DatasetSession(m?.Task ?? TaskKind.Tagging, data, hasTargets: true), "out_dataset");
+        });
+    }
+
+    /// <summary>Since 0.5.0: labelled texts from memory, read by the rules of a classification file.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "rnn_dataset_from_texts")]
+    public static Status FromTexts(DatasetConfig* config, byte** texts, nuint count, byte** labels, nint model, nint* outDataset)
+    {
+        if (outDataset != null) *outDataset = 0;
+        return ExportGuard.Run(() =>
+        {
+            (TaskModel? m, TaskDataOptions options) = TextArguments(config, model, outDataset, "rnn_dataset_from_texts");
+            string[] lines = Marshalling.Strings(texts, count, "texts");
+            string[]? lineLabels = labels == null ? null : Marshalling.Strings(labels, count, "labels");
+            TaskData data = TaskData.FromTexts(lines, lineLabels, options, m?.Encoding);
+            Marshalling.SetOut(outDataset, HandleKind.Dataset, new DatasetSession(m?.Task ?? TaskKind.Classification, data, hasTargets: true), "out_dataset");
+        });
+    }
+
+    /// <summary>The model text is encoded for (or null: training data) and the options of training data (config NULL: the defaults).</summary>
+    private static (TaskModel? Model, TaskDataOptions Options) TextArguments(DatasetConfig* config, nint model, nint* outDataset, string function)
+    {
+        TaskModel? m = model == 0 ? null : ModelHandle.Task(model, "model", function);
+        DatasetConfig c = config == null ? TaskConfigs.DatasetDefaults() : StructSize.Read(config, TaskConfigs.DatasetDefaults(), "config");
+        if (outDataset == null) throw new ArgumentNullException("out_dataset");
+        return (m, TaskConfigs.ToEngine(c));
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "rnn_dataset_destroy")]
     public static void Destroy(nint dataset) => ExportGuard.Run(() => HandleTable.Remove(dataset, HandleKind.Dataset, "dataset"));
 
@@ -166,10 +205,7 @@ internal static unsafe class DatasetExports
                 throw new NotSupportedException($"rnn_dataset_label serves datasets with class targets; dataset ({pairs.Data.Source}) holds pairs of a seq2seq model (rnn_model_decode_target names target tokens).");
             }
             DatasetSession d = DatasetHandle.Sequences(dataset, "dataset");
-            Text.LabelSet labels = d.Data.Encoding.Labels
-                ?? throw new NotSupportedException($"rnn_dataset_label serves datasets with class targets; dataset ({d.Data.Source}) has values.");
-            if ((uint)index >= (uint)labels.Count) throw new ArgumentOutOfRangeException("index", index, $"the dataset has {labels.Count} labels (0..{labels.Count - 1})");
-            return Marshalling.CopyOutText(Encoding.UTF8.GetBytes(labels[index]), buffer, capacity, needed, "buf");
+            return LabelNames.CopyOut(d.Data.Encoding.Labels, $"dataset ({d.Data.Source})", index, buffer, capacity, needed, "rnn_dataset_label");
         });
     }
 

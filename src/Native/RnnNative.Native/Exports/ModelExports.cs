@@ -115,17 +115,13 @@ internal static unsafe class ModelExports
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
             string file = Marshalling.String(path, "path");
-            switch (ModelFiles.KindOf(file))
+            if (ModelFiles.KindOf(file) == ModelKind.Seq2Seq)
             {
-                case ModelKind.LanguageModel:
-                    Publish(ModelFile.Load(file), outModel, outVocab);
-                    break;
-                case ModelKind.Seq2Seq:
-                    *outModel = HandleTable.Add(HandleKind.Model, Seq2SeqTaskModel.Load(file).Model);
-                    break;
-                default:
-                    *outModel = HandleTable.Add(HandleKind.Model, TaskModel.Load(file).Model);
-                    break;
+                *outModel = HandleTable.Add(HandleKind.Model, Seq2SeqTaskModel.Load(file).Model);
+            }
+            else
+            {
+                Publish(ModelFiles.Load(file), outModel, outVocab);
             }
         });
     }
@@ -139,17 +135,13 @@ internal static unsafe class ModelExports
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
             ReadOnlySpan<byte> bytes = Marshalling.Span(data, size, "data");
-            switch (ModelFiles.KindOf(bytes))
+            if (ModelFiles.KindOf(bytes) == ModelKind.Seq2Seq)
             {
-                case ModelKind.LanguageModel:
-                    Publish(ModelFile.Load(bytes), outModel, outVocab);
-                    break;
-                case ModelKind.Seq2Seq:
-                    *outModel = HandleTable.Add(HandleKind.Model, Seq2SeqTaskModel.Load(bytes).Model);
-                    break;
-                default:
-                    *outModel = HandleTable.Add(HandleKind.Model, TaskModel.Load(bytes).Model);
-                    break;
+                *outModel = HandleTable.Add(HandleKind.Model, Seq2SeqTaskModel.Load(bytes).Model);
+            }
+            else
+            {
+                Publish(ModelFiles.Load(bytes), outModel, outVocab);
             }
         });
     }
@@ -212,6 +204,19 @@ internal static unsafe class ModelExports
         LanguageModelConfig? c = config == null ? null : Configs.ToEngine(StructSize.Read(config, Configs.ModelDefaults(), "config"));
         if (outModel == null) throw new ArgumentNullException("out_model");
         return (v, c);
+    }
+
+    /// <summary>A model file of any kind, read once: a sequence model has no rnn_vocab (*outVocab stays NULL).</summary>
+    private static void Publish(LoadedModelFile loaded, nint* outModel, nint* outVocab)
+    {
+        if (loaded.Language is { } language)
+        {
+            Publish(language, outModel, outVocab);
+        }
+        else
+        {
+            *outModel = HandleTable.Add(HandleKind.Model, TaskModel.FromFile(loaded.Sequence!).Model);
+        }
     }
 
     private static void Publish(LoadedModel loaded, nint* outModel, nint* outVocab)

@@ -4,7 +4,7 @@ using RnnNative.Native.Interop;
 
 namespace RnnNative.Native.Exports;
 
-/// <summary>rnn_state: the stateful step API, one token in, next-token logits out.</summary>
+/// <summary>rnn_state: the stateful step API, one token in, next-token logits (or, since 0.5.0, a drawn token) out.</summary>
 internal static unsafe class StateExports
 {
     [UnmanagedCallersOnly(EntryPoint = "rnn_state_create")]
@@ -49,6 +49,26 @@ internal static unsafe class StateExports
                 throw new ArgumentOutOfRangeException("token", token, $"outside the vocabulary [0, {vocabularySize}); the state was not advanced.");
             }
             return Status.Ok;
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_state_sample")]
+    public static Status Sample(nint state, int token, nint sampler, int* outToken)
+    {
+        if (outToken != null) *outToken = -1;
+        return ExportGuard.Run(() =>
+        {
+            StateSession s = HandleTable.Get<StateSession>(state, HandleKind.State, "state");
+            SamplerSession drawer = HandleTable.Get<SamplerSession>(sampler, HandleKind.Sampler, "sampler");
+            if (outToken == null) throw new ArgumentNullException("out_token");
+            try
+            {
+                *outToken = drawer.Sampler.Step(s.Replica, token, s.State, drawer.Random);
+            }
+            catch (ArgumentOutOfRangeException e) when (e.ParamName is "tokens" or "inputs")
+            {
+                throw new ArgumentOutOfRangeException("token", token, $"outside the vocabulary [0, {s.Replica.Config.VocabularySize}); the state was not advanced.");
+            }
         });
     }
 }

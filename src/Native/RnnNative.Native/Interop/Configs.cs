@@ -29,10 +29,12 @@ internal static unsafe class Configs
             Initialization = (RecurrentInitialization)c.Init,
             IdentityScale = c.IdentityScale == 0f ? 1f : c.IdentityScale,
             Bidirectional = c.Bidirectional != 0,
+            Softmax = (SoftmaxKind)c.Softmax,
+            Classes = c.Classes,
         }.WithDefaults();
         Validate(config.Validate, "config", ("VocabularySize", "vocab_size"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
             ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("Activation", "activation"), ("Input", "input"),
-            ("Dropout", "dropout"), ("Initialization", "init"), ("IdentityScale", "identity_scale"), ("Bidirectional", "bidirectional"));
+            ("Dropout", "dropout"), ("Initialization", "init"), ("IdentityScale", "identity_scale"), ("Bidirectional", "bidirectional"), ("Softmax", "softmax"), ("Classes", "classes"));
         return config;
     }
 
@@ -50,6 +52,8 @@ internal static unsafe class Configs
         Init = (int)c.Initialization,
         IdentityScale = c.IdentityScale,
         Bidirectional = c.Bidirectional ? 1 : 0,
+        Softmax = (int)c.Softmax,
+        Classes = c.ClassCount,
     };
 
     public static VocabConfig VocabDefaults() => new() { StructSize = (uint)sizeof(VocabConfig), Kind = (int)VocabularyKind.Utf8Char };

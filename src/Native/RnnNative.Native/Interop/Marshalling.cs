@@ -15,6 +15,19 @@ internal static unsafe class Marshalling
         return Utf8StringMarshaller.ConvertToManaged(utf8)!;
     }
 
+    /// <summary>An array of <paramref name="count"/> NUL-terminated UTF-8 strings; a NULL array (count not 0) or element is
+    /// an argument error naming it ("tokens[3]").</summary>
+    public static string[] Strings(byte** strings, nuint count, string argument)
+    {
+        ReadOnlySpan<nint> pointers = Span((nint*)strings, count, argument);
+        string[] result = new string[pointers.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = String((byte*)pointers[i], $"{argument}[{i}]");
+        }
+        return result;
+    }
+
     /// <summary>(pointer, count) as a span; NULL is allowed only with count 0.</summary>
     public static ReadOnlySpan<T> Span<T>(T* values, nuint count, string argument)
         where T : unmanaged
@@ -55,19 +68,6 @@ internal static unsafe class Marshalling
             at += lens[i];
         }
         return sequences;
-    }
-
-    /// <summary>(strings, count) of NUL-terminated UTF-8 strings; a NULL array (count > 0) or string names the argument.</summary>
-    public static string[] Strings(byte** strings, nuint count, string argument)
-    {
-        if (strings == null && count != 0) throw new ArgumentNullException(argument, $"{argument} is NULL but count is {count}.");
-        if (count > int.MaxValue) throw new ArgumentOutOfRangeException(argument, count, "more than 2^31-1 strings in one call.");
-        string[] values = new string[(int)count];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = String(strings[i], $"{argument}[{i}]");
-        }
-        return values;
     }
 
     /// <summary>A read-only stream over (pointer, size), for inputs that may exceed 2 GiB.</summary>

@@ -109,7 +109,7 @@ internal sealed class StateSession(LanguageModel model)
 {
     public LanguageModel Replica { get; } = model.CreateInferenceReplica();
 
-    public RecurrentState State { get; } = new(model.Config.Recurrent, batch: 1);
+    public RecurrentState State { get; } = new(model.Config, batch: 1);
 
     public int[] Token { get; } = new int[1];
 }

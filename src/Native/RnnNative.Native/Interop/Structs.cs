@@ -23,6 +23,8 @@ internal struct ModelConfig
     public int Init;
     public float IdentityScale;    // 0: 1
     public int Bidirectional;
+    public int Softmax;            // since 0.5.0, as the one below
+    public int Classes;            // 0: round(sqrt(V)) with the class softmax
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -198,6 +200,22 @@ internal unsafe struct DecodeResult
     public double* LogProbabilities;
     public double* Scores;
     public int* Finished;
+}
+
+// Since 0.5.0.
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct TaskInfo
+{
+    public uint StructSize;
+    public int Kind;
+    public int Target;
+    public int Outputs;
+    public int PerTimestep;
+    public int VocabSize;
+    public int FeatureSize;
+    public int Unit;               // -1: no text inputs
+    public int Lowercase;
 }
 
 #pragma warning restore CS0649
