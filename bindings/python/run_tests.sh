@@ -32,7 +32,7 @@ for flavour in $flavours; do
   echo "== pytest, core tests, $flavour"
   RNN_NATIVE_FLAVOUR=$flavour "$python" -m pytest -q -p no:cacheprovider tests/test_pytorch.py \
     tests/test_api.py -k "(loads or same_seed or streaming or step_object or threshold or pytorch or torch) and not ddp" || failed=1
-  RNN_NATIVE_FLAVOUR=$flavour "$python" -m pytest -q -p no:cacheprovider tests/test_tasks.py || failed=1  # ~1 s
+  RNN_NATIVE_FLAVOUR=$flavour "$python" -m pytest -q -p no:cacheprovider tests/test_tasks.py tests/test_seq2seq.py || failed=1  # a few s
 done
 
 tmp=$(mktemp -d)

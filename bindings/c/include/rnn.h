@@ -1,6 +1,7 @@
 /*
  * rnn.h - the C ABI of RnnNative: train and sample recurrent (Elman, LSTM, GRU) language models on the
- * CPU, and (since 0.4.0) train, evaluate and run taggers, classifiers and regressors of whole sequences.
+ * CPU, (since 0.4.0) train, evaluate and run taggers, classifiers and regressors of whole sequences, and
+ * (since 0.5.0) sequence-to-sequence models (encoder-decoder, greedy and beam decoding).
  *
  * This header is the specification of librnnnative. Every function states what it returns, the
  * status codes it fails with, the state of its objects afterwards, who owns each pointer and for
@@ -738,7 +739,9 @@ enum {
     RNN_MODEL_TAGGER = 1,      /* a tag per timestep (slot filling, BIO tags): a softmax per timestep;
                                   bidirectional by default */
     RNN_MODEL_CLASSIFIER = 2,  /* a class per sequence: a softmax over the last state or the mean */
-    RNN_MODEL_REGRESSOR = 3    /* real values per sequence or per timestep: linear output, MSE */
+    RNN_MODEL_REGRESSOR = 3,   /* real values per sequence or per timestep: linear output, MSE */
+    RNN_MODEL_SEQ2SEQ = 4      /* since 0.5.0: a target sequence per source sequence (encoder-decoder,
+                                  greedy or beam decoding): see "Sequence to sequence" at the end */
 };
 
 /* The kind of `model`. Since 0.4.0. Fails: RNN_E_INVALID_HANDLE. Thread-safe. */
@@ -787,7 +790,9 @@ typedef struct rnn_dataset_config {
                                  * and -DOCSTART- skipped; any extension) or .npz; RNN_MODEL_CLASSIFIER
                                  * .tsv (label<TAB>text per line), .csv with a header, or .npz;
                                  * RNN_MODEL_REGRESSOR .npz (arrays inputs [N,T,F], targets [N], [N,O]
-                                 * or [N,T,O], optional lengths [N]). Default RNN_MODEL_LANGUAGE, which
+                                 * or [N,T,O], optional lengths [N]); since 0.5.0 RNN_MODEL_SEQ2SEQ
+                                 * a TSV file of pairs (source<TAB>target per line; blank lines skipped,
+                                 * fields after a second tab ignored). Default RNN_MODEL_LANGUAGE, which
                                  * no file is read for: set it. */
     rnn_unit unit;              /* text inputs of training data: words or characters (default WORDS) */
     int32_t max_vocab;          /* training data: the most frequent units kept, the rest <unk>;
@@ -882,8 +887,9 @@ typedef struct rnn_task_model_config {
     uint32_t struct_size;
     rnn_cell cell;              /* default RNN_CELL_LSTM. RNN_CELL_JORDAN: one forward layer (layers 1,
                                    bidirectional 0) */
-    int32_t hidden_size;        /* H, default 128 */
-    int32_t layers;             /* L, default 1 */
+    int32_t hidden_size;        /* H, default 128; since 0.5.0, 0 takes the kind's default (seq2seq: 256,
+                                   the engine's, tuned on the addition task) */
+    int32_t layers;             /* L, default 1; since 0.5.0, 0 takes the kind's default */
     int32_t embedding_size;     /* token inputs: E; -1 (default): min(hidden_size, 64); 0: one-hot
                                    input. Ignored for numeric inputs, which the first layer reads as they are. */
     int32_t bidirectional;      /* -1 (default): the kind's default (taggers 1 except Jordan, others 0); 0; 1 */
@@ -929,7 +935,11 @@ typedef struct rnn_task_metrics {
     double macro_f1;        /* classifiers: F1 averaged over the classes */
     double mse;             /* regressors: mean squared error over every value */
     double mae;             /* regressors: mean absolute error */
-    int64_t sequences;      /* the sequences scored */
+    int64_t sequences;      /* the sequences scored (seq2seq: the pairs) */
+    double exact_match;     /* since 0.5.0, seq2seq models: the share of pairs whose decoded target is the
+                               target exactly; their token_accuracy is the share of target positions (EOS
+                               included) where the decoded sequence has the target's token, and loss is
+                               nats per target token (EOS included) under teacher forcing */
 } rnn_task_metrics;
 
 /* Evaluates `model` (a sequence model) on `dataset` (with targets, made for the model or with its
@@ -1058,6 +1068,199 @@ RNN_API rnn_status rnn_model_predict_v2(const rnn_model* model, const rnn_datase
  * RNN_E_IO (the picture cannot be written). Thread-safe as rnn_model_evaluate_dataset. Since 0.5.0. */
 RNN_API rnn_status rnn_model_evaluate_dataset_v2(const rnn_model* model, const rnn_dataset* dataset, int32_t batch_size, rnn_task_metrics* out_metrics,
                                                  int64_t* confusion, size_t capacity, size_t* needed, const char* confusion_svg);
+/* Sequence to sequence (since 0.5.0)                                                              */
+/* ---------------------------------------------------------------------------------------------- */
+/*
+ * A seq2seq model (RNN_MODEL_SEQ2SEQ) reads a source sequence with an encoder and writes a target
+ * sequence with a decoder of its own weights (Cho et al. 2014: the encoder's final hidden state
+ * starts the decoder and is part of its input and of its output layer's input at every timestep).
+ * Its two vocabularies (source and target, words or characters of the training pairs) live inside it
+ * and its model file; both begin with the special tokens below, symbols start at RNN_SPECIAL_TOKENS.
+ *   - Data: pairs (source, target) in an rnn_dataset: rnn_dataset_read_file with config->kind
+ *     RNN_MODEL_SEQ2SEQ (a TSV file, source<TAB>target per line) or with a seq2seq model; from
+ *     memory rnn_dataset_from_pairs (strings) and rnn_dataset_from_token_pairs (ids).
+ *   - A model for training pairs: rnn_model_create_for_dataset (rnn_task_model_config: cell,
+ *     hidden_size (0: the engine's default), layers, embedding_size, bidirectional encoder, activation,
+ *     dropout, init, identity_scale, seed; pooling is ignored). Training: rnn_trainer_create_for_dataset
+ *     and the rnn_trainer_* functions (teacher forcing on length-bucketed batches; losses in nats per
+ *     target token, EOS included; tokens_per_second counts target tokens).
+ *   - Evaluation: rnn_model_evaluate_dataset (greedy decoding) or rnn_model_evaluate_decoding (a
+ *     search of your choice): loss, token_accuracy and exact_match of rnn_task_metrics.
+ *   - Decoding: rnn_model_translate / rnn_model_translate_tokens decode a batch of sources at once;
+ *     rnn_decoder_* give the single-token step to hosts that drive generation themselves.
+ *   - Files: rnn_model_save_file/_to_memory and rnn_model_load_file/_from_memory (no rnn_vocab).
+ * rnn_dataset_* functions describe a dataset of pairs as: kind RNN_MODEL_SEQ2SEQ, target
+ * RNN_TARGET_STEP_CLASSES (a target token per decoder timestep), sequences = pairs, timesteps and
+ * max_length of the sources, vocab_size = the source vocabulary's size, outputs = the target
+ * vocabulary's size; rnn_dataset_lengths gives the source lengths; rnn_dataset_label and the
+ * prediction functions (rnn_model_predict, rnn_model_predict_file) fail with RNN_E_UNSUPPORTED.
+ * Language-model functions (rnn_state_create, rnn_generator_create, rnn_model_evaluate, ...) fail with
+ * RNN_E_UNSUPPORTED for a seq2seq model, and the functions below for models of other kinds.
+ */
+
+/* The special token ids of both vocabularies of a seq2seq model. Numbers are stable. */
+enum {
+    RNN_TOKEN_PAD = 0,       /* padding; never decoded */
+    RNN_TOKEN_BOS = 1,       /* start: the decoder's first input */
+    RNN_TOKEN_EOS = 2,       /* end: a decoded sequence ends with it (not part of its tokens) */
+    RNN_TOKEN_UNK = 3,       /* a unit the vocabulary does not hold */
+    RNN_SPECIAL_TOKENS = 4   /* the first symbol's id */
+};
+
+/* Pairs from memory: pair i is (sources[i], targets[i]), NUL-terminated UTF-8 strings (copied),
+ * split into units as a TSV file's are. `model` NULL: training data; both vocabularies are fitted to
+ * the pairs with config's unit, max_vocab and lowercase (config NULL: the defaults of
+ * rnn_dataset_config_init; config->kind is ignored). `model` a seq2seq model: encoded with its
+ * vocabularies (unknown units read as RNN_TOKEN_UNK); config is ignored. Fails: RNN_E_FORMAT (an
+ * empty source or target, or count 0; the message starts with "pairs:N: ", N the pair's 1-based
+ * position); RNN_E_INVALID_ARGUMENT naming "sources" or "targets" (NULL with count > 0, a NULL
+ * string); RNN_E_UNSUPPORTED (a model of another kind); RNN_E_INVALID_HANDLE. Thread-safe. */
+RNN_API rnn_status rnn_dataset_from_pairs(const char* const* sources, const char* const* targets, size_t count, const rnn_dataset_config* config,
+                                          const rnn_model* model, rnn_dataset** out_dataset);
+
+/* Pairs of token ids from memory (copied): source i is the next source_lengths[i] (>= 1) ids of
+ * (source_ids, source_total), target i likewise; source_total and target_total are the sums of the
+ * lengths. Ids are symbols (RNN_SPECIAL_TOKENS and up) or RNN_TOKEN_UNK, below the vocabulary sizes.
+ * `model` NULL: training data whose vocabularies are the ids themselves: source_vocab_size and
+ * target_vocab_size ids (each > RNN_SPECIAL_TOKENS), the text of id k being its number ("k"),
+ * words joined by spaces. `model` a seq2seq model: its vocabularies (pass the sizes as 0 or as the
+ * model's). Fails: RNN_E_INVALID_ARGUMENT naming the argument (lengths that do not sum to the totals,
+ * an id out of range, a vocabulary size); RNN_E_UNSUPPORTED (a model of another kind);
+ * RNN_E_INVALID_HANDLE. Thread-safe. */
+RNN_API rnn_status rnn_dataset_from_token_pairs(const int32_t* source_ids, size_t source_total, const int32_t* source_lengths,
+                                                const int32_t* target_ids, size_t target_total, const int32_t* target_lengths, size_t count,
+                                                int32_t source_vocab_size, int32_t target_vocab_size, const rnn_model* model, rnn_dataset** out_dataset);
+
+/* How a seq2seq model decodes. */
+typedef struct rnn_decode_config {
+    uint32_t struct_size;
+    int32_t beam_width;      /* 0 (default): greedy search (the most probable token at every timestep);
+                                K >= 1: beam search keeping K hypotheses per source (K = 1 gives the
+                                greedy result) */
+    int32_t max_length;      /* tokens generated at most per source, EOS not counted, >= 1 (default 64) */
+    float length_penalty;    /* beam search: a hypothesis scores log P / length^length_penalty, its
+                                length counting EOS when it ended; 0: log P (default 1) */
+    int32_t batch_size;      /* sources decoded together, >= 1 (default 64) */
+} rnn_decode_config;
+
+/* Fills *config with the defaults above. Use the macro. Thread-safe. */
+RNN_API rnn_status rnn_decode_config_init_sized(rnn_decode_config* config, size_t struct_size);
+#define rnn_decode_config_init(config) rnn_decode_config_init_sized((config), sizeof(*(config)))
+
+/* Where a batch decode writes its results: the caller sets struct_size and the buffers it wants
+ * (NULL: not wanted), the library sets the *_needed fields. Result i belongs to source i.
+ *   text:   the decoded texts, in source order, each followed by a NUL byte (target units joined as
+ *           the vocabulary joins them: characters as they are, words by single spaces; <unk> for
+ *           RNN_TOKEN_UNK). text_needed = the bytes of all texts and their NULs.
+ *   tokens: the decoded token ids of every result, concatenated (no BOS, no EOS); tokens_needed =
+ *           their count, at most count x max_length. `lengths` gives each result's share.
+ *   lengths, log_probabilities, scores, finished: arrays of `count` elements (one per source) the
+ *           caller provides: the tokens of each result; its log-probability under the model (EOS
+ *           included when it ended); its score (log-probability over length^length_penalty for beam
+ *           search, the log-probability for greedy search); 1 when it ended with EOS, 0 when it
+ *           stopped at max_length. */
+typedef struct rnn_decode_result {
+    uint32_t struct_size;
+    int32_t reserved;
+    char* text;
+    size_t text_capacity;        /* bytes */
+    size_t text_needed;          /* set by the library */
+    int32_t* tokens;
+    size_t tokens_capacity;      /* ids */
+    size_t tokens_needed;        /* set by the library */
+    int32_t* lengths;
+    double* log_probabilities;
+    double* scores;
+    int32_t* finished;
+} rnn_decode_result;
+
+/* Decodes the `count` NUL-terminated UTF-8 `sources` (each with at least one unit of the source
+ * vocabulary's kind; unknown units read as RNN_TOKEN_UNK) with `config` (NULL: the defaults) and
+ * writes the results into *result. When a wanted buffer (text or tokens, not NULL) is smaller than
+ * its *_needed, the call fails with RNN_E_BUFFER_TOO_SMALL and writes nothing but the *_needed
+ * fields: call again with buffers of those sizes (decoding is deterministic: the same results). To
+ * learn the sizes only, pass NULL buffers (the call then succeeds). Fails: RNN_E_BUFFER_TOO_SMALL;
+ * RNN_E_INVALID_ARGUMENT naming the argument ("sources" when a source has no unit, with its index;
+ * "sources[i]" when NULL; "config->beam_width"; "result->struct_size" below
+ * sizeof(rnn_decode_result) of 0.5.0, 88 bytes on 64-bit platforms); RNN_E_UNSUPPORTED (not a
+ * seq2seq model); RNN_E_INVALID_HANDLE.
+ * Runs on the model's weights with its own buffers: thread-safe with other decodes, decoders and
+ * evaluations of the model; not during its training. */
+RNN_API rnn_status rnn_model_translate(const rnn_model* model, const char* const* sources, size_t count, const rnn_decode_config* config,
+                                       rnn_decode_result* result);
+
+/* As rnn_model_translate for sources of token ids: source i is the next lengths[i] (>= 1) ids of
+ * (ids, total), each a symbol or RNN_TOKEN_UNK below the source vocabulary's size; total is the sum
+ * of the lengths. Fails also with RNN_E_INVALID_ARGUMENT naming "ids" or "lengths". */
+RNN_API rnn_status rnn_model_translate_tokens(const rnn_model* model, const int32_t* ids, size_t total, const int32_t* lengths, size_t count,
+                                              const rnn_decode_config* config, rnn_decode_result* result);
+
+/* Scores of a seq2seq model on `dataset` (pairs made for it or with its vocabularies), decoding its
+ * sources with `config` (NULL: greedy, as rnn_model_evaluate_dataset): loss, token_accuracy,
+ * exact_match and sequences of *out_metrics (the others NaN). Greedy decoding here runs up to
+ * max(64, twice the longest target) tokens, so no target is out of reach; config->max_length and
+ * length_penalty apply to beam search (beam_width >= 1). Fails: RNN_E_INVALID_ARGUMENT (a field
+ * of config, pairs that do not fit the model, NULL out_metrics); RNN_E_UNSUPPORTED (not a seq2seq
+ * model); RNN_E_INVALID_HANDLE. Thread-safe as rnn_model_translate. */
+RNN_API rnn_status rnn_model_evaluate_decoding(const rnn_model* model, const rnn_dataset* dataset, const rnn_decode_config* config,
+                                               rnn_task_metrics* out_metrics);
+
+/* The source vocabulary's ids of the UTF-8 text (text, size) into (ids, capacity); *needed = their
+ * count. Unknown units are RNN_TOKEN_UNK. Fails: RNN_E_BUFFER_TOO_SMALL; RNN_E_UNSUPPORTED (not a
+ * seq2seq model). Thread-safe. */
+RNN_API rnn_status rnn_model_encode_source(const rnn_model* model, const void* text, size_t size, int32_t* ids, size_t capacity, size_t* needed);
+
+/* The text of the target ids (ids, count), as rnn_decode_result.text writes it (special tokens other
+ * than RNN_TOKEN_UNK left out), plus NUL, into (buf, capacity); *needed counts the NUL. Fails:
+ * RNN_E_BUFFER_TOO_SMALL; RNN_E_INVALID_ARGUMENT naming "ids" (an id outside the target vocabulary);
+ * RNN_E_UNSUPPORTED (not a seq2seq model). Thread-safe. */
+RNN_API rnn_status rnn_model_decode_target(const rnn_model* model, const int32_t* ids, size_t count, char* buf, size_t capacity, size_t* needed);
+
+/* ---- The decoder step: for hosts that drive generation themselves ---- */
+
+/* A decoding session of a seq2seq model: R rows (hypotheses), each with its own decoder state and the
+ * source it decodes for. It starts with one row per source (row i: source i) in the state the encoder
+ * left; a step feeds one token per row and gives the log-probabilities of each row's next token; a
+ * reorder copies rows (a beam: grow to K rows per source, keep the best). */
+typedef struct rnn_decoder rnn_decoder;
+
+/* Encodes the `count` NUL-terminated UTF-8 `sources` (as rnn_model_translate reads them) and returns
+ * a decoder with one row per source. It reads the model's weights (training shows through: do not
+ * step while the model trains) with buffers of its own, so decoders of one model may step on
+ * different threads, and it keeps the model alive. *out_decoder is owned by the caller
+ * (rnn_decoder_destroy). Fails: RNN_E_INVALID_ARGUMENT naming "sources" (a source with no unit:
+ * the message gives its index) or "sources[i]" (NULL); RNN_E_UNSUPPORTED (not a seq2seq model);
+ * RNN_E_INVALID_HANDLE. Thread-safe. */
+RNN_API rnn_status rnn_decoder_create(const rnn_model* model, const char* const* sources, size_t count, rnn_decoder** out_decoder);
+
+/* As rnn_decoder_create for sources of token ids (as rnn_model_translate_tokens reads them). */
+RNN_API rnn_status rnn_decoder_create_tokens(const rnn_model* model, const int32_t* ids, size_t total, const int32_t* lengths, size_t count,
+                                             rnn_decoder** out_decoder);
+
+/* Destroys the decoder; NULL is a no-op. */
+RNN_API void rnn_decoder_destroy(rnn_decoder* decoder);
+
+/* The rows now (*out_rows) and V, the target vocabulary's size with the special tokens (*out_vocab);
+ * either may be NULL. */
+RNN_API rnn_status rnn_decoder_get_size(const rnn_decoder* decoder, int32_t* out_rows, int32_t* out_vocab);
+
+/* The source each row decodes for, [rows], into (sources, capacity); *needed = rows. Fails:
+ * RNN_E_BUFFER_TOO_SMALL. */
+RNN_API rnn_status rnn_decoder_sources(const rnn_decoder* decoder, int32_t* sources, size_t capacity, size_t* needed);
+
+/* Feeds tokens[r] to row r (count must be the rows; RNN_TOKEN_BOS first, then each row's previous
+ * token), advances every row and writes the log-probabilities of every row's next token,
+ * [rows, V] row-major (each row a log-softmax), into (log_probs, capacity); *needed = rows x V.
+ * Fails: RNN_E_BUFFER_TOO_SMALL; RNN_E_INVALID_ARGUMENT naming "tokens" (count is not the rows, or
+ * an id outside the target vocabulary); the rows are then not advanced. One thread per decoder at a
+ * time. */
+RNN_API rnn_status rnn_decoder_step(rnn_decoder* decoder, const int32_t* tokens, size_t count, float* log_probs, size_t capacity, size_t* needed);
+
+/* Rows become copies of rows: new row r takes old row parents[r]'s state and source; the decoder
+ * then has `count` rows (a row may be named several times or not at all; count >= 1). Fails:
+ * RNN_E_INVALID_ARGUMENT naming "parents" (a row that does not exist, or count 0); the rows are then
+ * unchanged. */
+RNN_API rnn_status rnn_decoder_reorder(rnn_decoder* decoder, const int32_t* parents, size_t count);
 
 #ifdef __cplusplus
 }

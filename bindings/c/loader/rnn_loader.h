@@ -122,7 +122,22 @@ extern "C" {
     X(rnn_model_get_task_info) \
     X(rnn_model_label) \
     X(rnn_model_predict_v2) \
-    X(rnn_model_evaluate_dataset_v2)
+    X(rnn_model_evaluate_dataset_v2) \
+    X(rnn_dataset_from_pairs) \
+    X(rnn_dataset_from_token_pairs) \
+    X(rnn_decode_config_init_sized) \
+    X(rnn_model_translate) \
+    X(rnn_model_translate_tokens) \
+    X(rnn_model_evaluate_decoding) \
+    X(rnn_model_encode_source) \
+    X(rnn_model_decode_target) \
+    X(rnn_decoder_create) \
+    X(rnn_decoder_create_tokens) \
+    X(rnn_decoder_destroy) \
+    X(rnn_decoder_get_size) \
+    X(rnn_decoder_sources) \
+    X(rnn_decoder_step) \
+    X(rnn_decoder_reorder)
 
 /* One pointer per function of rnn.h, named as the function, plus where it came from. */
 typedef struct rnn_api {

@@ -154,7 +154,7 @@ static rnn_dataset* token_classification(void) {
 TEST(task_structs_have_their_published_layout_and_defaults) {
     CHECK(sizeof(rnn_dataset_config) == 40 && sizeof(rnn_dataset_info) == 48);
     CHECK(sizeof(rnn_task_model_config) == 56 && offsetof(rnn_task_model_config, seed) == 48);
-    CHECK(sizeof(rnn_task_metrics) == 88 && offsetof(rnn_task_metrics, sequences) == 80);
+    CHECK(sizeof(rnn_task_metrics) == 96 && offsetof(rnn_task_metrics, sequences) == 80);
     CHECK(RNN_CELL_JORDAN == 3 && RNN_MODEL_LANGUAGE == 0 && RNN_MODEL_REGRESSOR == 3 && RNN_TARGET_STEP_VALUES == 3);
     rnn_dataset_config dc;
     memset(&dc, 0x7f, sizeof dc);
@@ -586,7 +586,7 @@ TEST(functions_refuse_models_of_other_kinds_with_unsupported) {
     CHECK_OK(rnn_dataset_config_init(&dc));
     rnn_dataset* read = NULL;
     CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_dataset_read_file(&dc, "unused.conll", lm, &read));
-    CHECK_ERROR_MENTIONS("rnn_dataset_read_file serves taggers, classifiers and regressors; model is a language model");
+    CHECK_ERROR_MENTIONS("rnn_dataset_read_file serves taggers, classifiers, regressors and seq2seq models; model is a language model");
     CHECK_STATUS(RNN_E_UNSUPPORTED, rnn_dataset_from_tokens(token_ids, token_total, token_lengths, TOKEN_SEQUENCES, RNN_TARGET_STEP_CLASSES,
                                                             token_ids, NULL, 0, lm, &read));
     float out[4];

@@ -1,5 +1,6 @@
-"""rnnnative: train and sample recurrent (LSTM, GRU, Elman) language models on the CPU, and taggers,
-classifiers and regressors of whole sequences (LSTM, GRU, Elman, Jordan).
+"""rnnnative: train and sample recurrent (LSTM, GRU, Elman) language models on the CPU, taggers,
+classifiers and regressors of whole sequences (LSTM, GRU, Elman, Jordan), and (since 0.5.0)
+sequence-to-sequence models (encoder-decoder, greedy and beam decoding).
 
 Python binding of librnnnative (the C ABI in bindings/c/include/rnn.h), standard library only:
 
@@ -22,6 +23,7 @@ from typing import Tuple
 
 from ._api import Evaluation, Model, ModelConfig, Progress, Sampler, State, Trainer, TrainingResult, Vocabulary
 from ._native import ABI_VERSION, lib
+from ._seq2seq import Decoder, Seq2Seq, Seq2SeqMetrics, Translation
 from ._tasks import Classifier, Metrics, Regressor, SequenceModel, Tagger, TaskConfig
 from .errors import (AbiMismatchError, ArgumentTypeError, BufferTooSmallError, CancelledError, DivergedError,
                      FormatError, InternalError, InvalidArgumentError, InvalidHandleError, InvalidStateError,
@@ -64,6 +66,7 @@ def set_threads(count: int) -> None:
 __all__ = [
     "Vocabulary", "Model", "ModelConfig", "State", "Sampler", "Trainer", "Progress", "TrainingResult", "Evaluation",
     "SequenceModel", "Tagger", "Classifier", "Regressor", "Metrics", "TaskConfig",
+    "Seq2Seq", "Seq2SeqMetrics", "Translation", "Decoder",
     "RnnError", "InvalidArgumentError", "ArgumentTypeError", "InvalidHandleError", "BufferTooSmallError", "RnnIOError",
     "FormatError", "CancelledError", "DivergedError", "UnsupportedError", "RnnMemoryError", "InternalError",
     "AbiMismatchError", "InvalidStateError", "LibraryNotFoundError", "ABI_VERSION", "library_path", "flavour", "version",

@@ -38,10 +38,10 @@ _SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
 _PRECISIONS = {"f32": 0, "bf16": 1, "int8": 2}
 _PRECISION_NAMES = {v: k for k, v in _PRECISIONS.items()}
 # rnn_model_kind (since 0.4.0): what a model predicts.
-_MODEL_KINDS = {"language_model": 0, "tagger": 1, "classifier": 2, "regressor": 3}
+_MODEL_KINDS = {"language_model": 0, "tagger": 1, "classifier": 2, "regressor": 3, "seq2seq": 4}
 _MODEL_KIND_NAMES = {v: k for k, v in _MODEL_KINDS.items()}
 _KIND_ARTICLES = {"language_model": "a language model", "tagger": "a tagger", "classifier": "a classifier",
-                  "regressor": "a regressor"}
+                  "regressor": "a regressor", "seq2seq": "a seq2seq model"}
 
 
 def _path(path: PathLike) -> bytes:
@@ -398,9 +398,16 @@ class Model(_Handle):
         return Regressor(**options)
 
     @classmethod
+    def seq2seq(cls, **options: Any) -> "Seq2Seq":
+        """A sequence-to-sequence model (encoder-decoder; greedy or beam decoding), not fitted yet: fit() reads the
+        training pairs, makes the model for their two vocabularies, and trains it. See Seq2Seq. Since 0.5.0."""
+        from ._seq2seq import Seq2Seq
+        return Seq2Seq(**options)
+
+    @classmethod
     def load(cls, path: PathLike) -> "Model":
         """Loads a model file (from save() or a training checkpoint) as the kind it holds: a language
-        model with its vocabulary, or a Tagger, Classifier or Regressor (see `kind`)."""
+        model with its vocabulary, or a Tagger, Classifier, Regressor or Seq2Seq (see `kind`)."""
         model, vocab = c_void_p(), c_void_p()
         lib.rnn_model_load_file(_path(path), byref(model), byref(vocab))
         return cls._loaded(model, vocab, os.fspath(path))
@@ -458,7 +465,7 @@ class Model(_Handle):
 
     @property
     def kind(self) -> str:
-        """What the model predicts: "language_model", "tagger", "classifier" or "regressor"."""
+        """What the model predicts: "language_model", "tagger", "classifier", "regressor" or "seq2seq"."""
         k = c_int32()
         lib.rnn_model_get_kind(self._handle, byref(k))
         return _MODEL_KIND_NAMES.get(k.value, str(k.value))

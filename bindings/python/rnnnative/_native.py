@@ -165,7 +165,23 @@ class TaskModelConfig(Structure):
 class TaskMetrics(Structure):
     _fields_ = [("struct_size", c_uint32), ("kind", c_int32), ("loss", c_double), ("token_accuracy", c_double),
                 ("precision", c_double), ("recall", c_double), ("f1", c_double), ("accuracy", c_double),
-                ("macro_f1", c_double), ("mse", c_double), ("mae", c_double), ("sequences", c_int64)]
+                ("macro_f1", c_double), ("mse", c_double), ("mae", c_double), ("sequences", c_int64),
+                # since 0.5.0
+                ("exact_match", c_double)]
+
+
+# Since 0.5.0: sequence to sequence.
+
+class DecodeConfig(Structure):
+    _fields_ = [("struct_size", c_uint32), ("beam_width", c_int32), ("max_length", c_int32),
+                ("length_penalty", c_float), ("batch_size", c_int32)]
+
+
+class DecodeResult(Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_int32), ("text", c_void_p), ("text_capacity", c_size_t),
+                ("text_needed", c_size_t), ("tokens", c_void_p), ("tokens_capacity", c_size_t),
+                ("tokens_needed", c_size_t), ("lengths", c_void_p), ("log_probabilities", c_void_p),
+                ("scores", c_void_p), ("finished", c_void_p)]
 
 
 # Since 0.5.0.
@@ -285,6 +301,22 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_model_label": (STATUS, [H, c_int32, P, SIZE, OUT_SIZE]),
     "rnn_model_predict_v2": (STATUS, [H, H, c_int32, P, SIZE, OUT_SIZE, c_char_p]),
     "rnn_model_evaluate_dataset_v2": (STATUS, [H, H, c_int32, POINTER(TaskMetrics), P, SIZE, OUT_SIZE, c_char_p]),
+    # Sequence to sequence (since 0.5.0)
+    "rnn_dataset_from_pairs": (STATUS, [P, P, SIZE, POINTER(DatasetConfig), H, OUT_H]),
+    "rnn_dataset_from_token_pairs": (STATUS, [P, SIZE, P, P, SIZE, P, SIZE, c_int32, c_int32, H, OUT_H]),
+    "rnn_decode_config_init_sized": (STATUS, [POINTER(DecodeConfig), SIZE]),
+    "rnn_model_translate": (STATUS, [H, P, SIZE, POINTER(DecodeConfig), POINTER(DecodeResult)]),
+    "rnn_model_translate_tokens": (STATUS, [H, P, SIZE, P, SIZE, POINTER(DecodeConfig), POINTER(DecodeResult)]),
+    "rnn_model_evaluate_decoding": (STATUS, [H, H, POINTER(DecodeConfig), POINTER(TaskMetrics)]),
+    "rnn_model_encode_source": (STATUS, [H, P, SIZE, P, SIZE, OUT_SIZE]),
+    "rnn_model_decode_target": (STATUS, [H, P, SIZE, P, SIZE, OUT_SIZE]),
+    "rnn_decoder_create": (STATUS, [H, P, SIZE, OUT_H]),
+    "rnn_decoder_create_tokens": (STATUS, [H, P, SIZE, P, SIZE, OUT_H]),
+    "rnn_decoder_destroy": (None, [H]),
+    "rnn_decoder_get_size": (STATUS, [H, POINTER(c_int32), POINTER(c_int32)]),
+    "rnn_decoder_sources": (STATUS, [H, P, SIZE, OUT_SIZE]),
+    "rnn_decoder_step": (STATUS, [H, P, SIZE, P, SIZE, OUT_SIZE]),
+    "rnn_decoder_reorder": (STATUS, [H, P, SIZE]),
 }
 
 

@@ -568,4 +568,7 @@ def adopt(handle: c_void_p) -> SequenceModel:
     except BaseException:
         lib.rnn_model_destroy(handle)
         raise
+    if kind.value == 4:
+        from ._seq2seq import Seq2Seq
+        return Seq2Seq._adopting(handle)
     return _CLASSES[kind.value]._adopting(handle)

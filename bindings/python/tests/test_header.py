@@ -75,6 +75,8 @@ def test_struct_sizes_match_the_c_layouts():
     assert ctypes.sizeof(_native.DatasetConfig) == 40
     assert ctypes.sizeof(_native.DatasetInfo) == 48
     assert ctypes.sizeof(_native.TaskModelConfig) == 56
-    assert ctypes.sizeof(_native.TaskMetrics) == 88
+    assert ctypes.sizeof(_native.TaskMetrics) == 96   # exact_match appended in 0.5.0
     # Since 0.5.0.
     assert ctypes.sizeof(_native.TaskInfo) == 36
+    assert ctypes.sizeof(_native.DecodeConfig) == 20
+    assert ctypes.sizeof(_native.DecodeResult) == 88

@@ -67,6 +67,18 @@ public class TokenVocabularyTests
     }
 
     [Fact]
+    public void A_vocabulary_of_ids_names_each_symbol_by_its_id()
+    {
+        TokenVocabulary ids = TokenVocabulary.OfIds(12);
+
+        Assert.Equal((12, true, TokenUnit.Words), (ids.Count, ids.HasSpecialTokens, ids.Unit));
+        Assert.Equal([4, 11, 10, SpecialTokens.Unknown], ids.Encode("4 11 10 12"));
+        Assert.Equal("4 11 5", ids.Decode([SpecialTokens.Start, 4, 11, 5, SpecialTokens.End]));
+        Assert.Equal(ids.Tokens, TokenVocabulary.Deserialize(ids.Serialize()).Tokens);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TokenVocabulary.OfIds(SpecialTokens.Count));
+    }
+
+    [Fact]
     public void Serialized_sequence_to_sequence_vocabularies_read_back_with_their_layout()
     {
         TokenVocabulary vocabulary = TokenVocabulary.BuildWithSpecialTokens(["x", "y", "y"], TokenUnit.Characters, lowercase: true);

@@ -71,6 +71,22 @@ public sealed class TokenVocabulary
     public static TokenVocabulary BuildWithSpecialTokens(IEnumerable<string> units, TokenUnit unit, int maxUnits = 0, bool lowercase = false) =>
         Ranked(units, unit, maxUnits, lowercase, specialTokens: true);
 
+    /// <summary>
+    /// A sequence-to-sequence vocabulary of <paramref name="count"/> ids whose symbols are their own numbers: the special tokens,
+    /// then ids 4..count-1 as the words "4".."count-1". For data given as token ids (a host's arrays), so that ids read and
+    /// write as text ("4 8 5") and a model of them has a vocabulary like any other.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> leaves no symbol (at most the special tokens).</exception>
+    public static TokenVocabulary OfIds(int count)
+    {
+        if (count <= SpecialTokens.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"a vocabulary of ids needs more than the {SpecialTokens.Count} special tokens (symbols start at id {SpecialTokens.Count})");
+        }
+        IEnumerable<string> numbers = Enumerable.Range(SpecialTokens.Count, count - SpecialTokens.Count).Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new TokenVocabulary(TokenUnit.Words, lowercase: false, specialTokens: true, LabelSet.FromNames(numbers));
+    }
+
     private static TokenVocabulary Ranked(IEnumerable<string> units, TokenUnit unit, int maxUnits, bool lowercase, bool specialTokens)
     {
         ArgumentNullException.ThrowIfNull(units);

@@ -45,6 +45,21 @@ public sealed class Seq2SeqData
     public static Seq2SeqData FromPairs(IEnumerable<(string Source, string Target)> pairs, Seq2SeqEncoding? encoding = null, TaskDataOptions? options = null, string source = "pairs") =>
         Encode(PairFile.FromPairs(pairs, source), encoding, options);
 
+    /// <summary>
+    /// Pairs given as ids of <paramref name="encoding"/>'s vocabularies (a host's arrays; <see cref="Seq2SeqEncoding.OfIds"/> for
+    /// training data of ids): source i is <paramref name="sources"/>[i], its target <paramref name="targets"/>[i], each side at least
+    /// one id, a symbol or unknown below its vocabulary's size. Their texts are the vocabularies' (<see cref="TokenVocabulary.Decode"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The sides differ in count, a side is empty, or an id is not a symbol of its vocabulary.</exception>
+    public static Seq2SeqData FromTokens(IReadOnlyList<int[]> sources, IReadOnlyList<int[]> targets, Seq2SeqEncoding encoding, string source = "token pairs")
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        PairSet set = PairSet.FromTokens(sources, targets);
+        encoding.Check(set, source);
+        TextPair[] pairs = [.. Enumerable.Range(0, set.Count).Select(i => new TextPair(encoding.Source.Decode(set.Source(i)), encoding.Target.Decode(set.Target(i)), i + 1))];
+        return new Seq2SeqData(source, pairs, set, encoding);
+    }
+
     private static Seq2SeqData Encode(PairFile file, Seq2SeqEncoding? encoding, TaskDataOptions? options)
     {
         options ??= new TaskDataOptions();

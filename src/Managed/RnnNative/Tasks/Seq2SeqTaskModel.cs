@@ -124,7 +124,21 @@ public sealed class Seq2SeqTaskModel
     /// width and maximum length; the best-scoring hypothesis), and written with the target vocabulary.
     /// </summary>
     /// <exception cref="ArgumentException">A source has no unit (empty, or only whitespace split into words); the message gives its index.</exception>
-    public Translation[] Translate(IReadOnlyList<string> sources, BeamOptions? beam = null, int maxLength = DefaultMaxLength, int batchSize = DefaultBatchSize)
+    public Translation[] Translate(IReadOnlyList<string> sources, BeamOptions? beam = null, int maxLength = DefaultMaxLength, int batchSize = DefaultBatchSize) =>
+        Translate(EncodeSources(sources), beam, maxLength, batchSize);
+
+    /// <summary>As <see cref="Translate(IReadOnlyList{string}, BeamOptions?, int, int)"/> for sources given as ids of the source
+    /// vocabulary (a host's arrays): each at least one id; the model checks the ids.</summary>
+    /// <exception cref="ArgumentException">A source is empty (the message gives its index), or an id is outside the source vocabulary.</exception>
+    public Translation[] Translate(IReadOnlyList<int[]> sources, BeamOptions? beam = null, int maxLength = DefaultMaxLength, int batchSize = DefaultBatchSize)
+    {
+        DecodedSequence[] decoded = Decode(Checked(sources), beam, maxLength, batchSize);
+        return [.. decoded.Select(d => new Translation(Encoding.Target.Decode(d.Tokens), d.Tokens, d.LogProbability, d.Score, d.Finished))];
+    }
+
+    /// <summary>The source vocabulary's ids of every source (a unit it does not hold reads as unknown).</summary>
+    /// <exception cref="ArgumentException">A source has no unit (empty, or only whitespace split into words); the message gives its index.</exception>
+    public int[][] EncodeSources(IReadOnlyList<string> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
         int[][] ids = new int[sources.Count][];
@@ -136,8 +150,30 @@ public sealed class Seq2SeqTaskModel
                 throw new ArgumentException($"source {i} has no {(Encoding.Source.Unit == TokenUnit.Words ? "word" : "character")} to translate.", nameof(sources));
             }
         }
-        DecodedSequence[] decoded = Decode(ids, beam, maxLength, batchSize);
-        return [.. decoded.Select(d => new Translation(Encoding.Target.Decode(d.Tokens), d.Tokens, d.LogProbability, d.Score, d.Finished))];
+        return ids;
+    }
+
+    /// <summary>
+    /// Encodes every source at once and returns the decoding session (one row per source, in order) for a host that drives
+    /// the search itself: <see cref="IStepDecoder.Step"/> from <see cref="Data.SpecialTokens.Start"/>, <see cref="IStepDecoder.Reorder"/>
+    /// for a beam. It runs on this model's buffers (see <see cref="Seq2SeqModel.StartDecoding"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A source is empty, or an id is outside the source vocabulary.</exception>
+    public IStepDecoder StartDecoding(IReadOnlyList<int[]> sources)
+    {
+        int[][] ids = Checked(sources);
+        return StartDecoding(ids, [.. Enumerable.Range(0, ids.Length)]);
+    }
+
+    private static int[][] Checked(IReadOnlyList<int[]> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        int[][] ids = [.. sources];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (ids[i] is not { Length: > 0 }) throw new ArgumentException($"source {i} has no token to translate.", nameof(sources));
+        }
+        return ids;
     }
 
     /// <summary>
@@ -151,8 +187,7 @@ public sealed class Seq2SeqTaskModel
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         PairSet set = data.Set;
-        CheckIds(set.SourceTokens, Encoding.Source.Count, "source", data.Source);
-        CheckIds(set.TargetTokens, Encoding.Target.Count, "target", data.Source);
+        Encoding.Check(set, data.Source);
         double loss = 0;
         long positions = 0;
         PairBatcher batcher = new(set, batchSize, BatchOrder.InOrder);
@@ -199,13 +234,5 @@ public sealed class Seq2SeqTaskModel
             for (int t = 0; t < source.Length; t++) tokens[t * b + column] = source[t];
         }
         return Model.StartDecoding(tokens, lengths, timesteps);
-    }
-
-    private static void CheckIds(int[] ids, int vocabulary, string side, string source)
-    {
-        if (ids.Length > 0 && ids.Max() >= vocabulary)
-        {
-            throw new ArgumentException($"{source}: {side} id {ids.Max()} is outside the model's {side} vocabulary of {vocabulary}; read the pairs with the model's encoding.", "data");
-        }
     }
 }

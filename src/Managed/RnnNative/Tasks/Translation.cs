@@ -1,6 +1,6 @@
 namespace RnnNative.Tasks;
 
-/// <summary>One source's decoded target (<see cref="Seq2SeqTaskModel.Translate"/>).</summary>
+/// <summary>One source's decoded target (<see cref="Seq2SeqTaskModel.Translate(IReadOnlyList{string}, Sampling.BeamOptions?, int, int)"/>).</summary>
 /// <param name="Text">The tokens as the target vocabulary writes them (characters joined, words joined by spaces).</param>
 /// <param name="Tokens">The target ids, without start and end.</param>
 /// <param name="LogProbability">Σ log p of every token chosen, the end token included when <paramref name="Finished"/>.</param>

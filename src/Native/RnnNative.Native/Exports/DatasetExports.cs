@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using RnnNative.Data;
 using RnnNative.Datasets;
 using RnnNative.Kernels;
+using RnnNative.Model;
 using RnnNative.Native.Interop;
 using RnnNative.Tasks;
 
@@ -25,11 +26,18 @@ internal static unsafe class DatasetExports
         if (outDataset != null) *outDataset = 0;
         return ExportGuard.Run(() =>
         {
-            TaskModel? m = model == 0 ? null : ModelHandle.Task(model, "model", "rnn_dataset_read_file");
-            DatasetConfig c = config == null && m is not null ? TaskConfigs.DatasetDefaults() : StructSize.Read(config, TaskConfigs.DatasetDefaults(), "config");
+            object? target = model == 0 ? null : ModelHandle.Data(model, "model", "rnn_dataset_read_file");
+            DatasetConfig c = config == null && target is not null ? TaskConfigs.DatasetDefaults() : StructSize.Read(config, TaskConfigs.DatasetDefaults(), "config");
             string file = Marshalling.String(path, "path");
             if (outDataset == null) throw new ArgumentNullException("out_dataset");
             TaskDataOptions options = TaskConfigs.ToEngine(c);
+            if (target is Seq2SeqTaskModel || (target is null && c.Kind == (int)ModelKind.Seq2Seq))
+            {
+                Seq2SeqData pairs = Seq2SeqData.Read(file, (target as Seq2SeqTaskModel)?.Encoding, options);
+                Marshalling.SetOut(outDataset, HandleKind.Dataset, new PairDatasetSession(pairs), "out_dataset");
+                return;
+            }
+            TaskModel? m = (TaskModel?)target;
             bool requireTargets = c.RequireTargets != 0;
             TaskKind task = m?.Task ?? TaskConfigs.TaskOf(c);
             TaskData data = m is null ? TaskData.Read(task, file, options, encoding: null, requireTargets) : m.Read(file, options, requireTargets);
@@ -132,12 +140,18 @@ internal static unsafe class DatasetExports
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_dataset_size")]
     public static Status Size(nint dataset, long* outSequences) =>
-        Marshalling.Get(dataset, HandleKind.Dataset, "dataset", outSequences, "out_sequences", (DatasetSession d) => (long)d.Data.Set.Count);
+        Marshalling.Get(dataset, HandleKind.Dataset, "dataset", outSequences, "out_sequences",
+            (object d) => (long)(d is PairDatasetSession pairs ? pairs.Data.Set.Count : ((DatasetSession)d).Data.Set.Count));
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_dataset_get_info")]
     public static Status GetInfo(nint dataset, DatasetInfo* outInfo) => ExportGuard.Run(() =>
     {
-        DatasetSession d = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset");
+        if (DatasetHandle.Any(dataset, "dataset") is PairDatasetSession pairs)
+        {
+            StructSize.Write(outInfo, Seq2SeqConfigs.Info(pairs.Data), "out_info");
+            return;
+        }
+        DatasetSession d = DatasetHandle.Sequences(dataset, "dataset");
         SequenceSet set = d.Data.Set;
         TaskEncoding encoding = d.Data.Encoding;
         StructSize.Write(outInfo, new DatasetInfo
@@ -161,11 +175,20 @@ internal static unsafe class DatasetExports
         if (needed != null) *needed = 0;
         return ExportGuard.Run(() =>
         {
-            SequenceSet set = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset").Data.Set;
-            int[] all = new int[set.Count];
-            for (int i = 0; i < all.Length; i++)
+            object d = DatasetHandle.Any(dataset, "dataset");
+            int[] all;
+            if (d is PairDatasetSession pairs)
             {
-                all[i] = set.Length(i);
+                all = Seq2SeqConfigs.SourceLengths(pairs.Data.Set);
+            }
+            else
+            {
+                SequenceSet set = ((DatasetSession)d).Data.Set;
+                all = new int[set.Count];
+                for (int i = 0; i < all.Length; i++)
+                {
+                    all[i] = set.Length(i);
+                }
             }
             return Marshalling.CopyOut<int>(all, lengths, capacity, needed, "lengths");
         });
@@ -177,7 +200,11 @@ internal static unsafe class DatasetExports
         if (needed != null) *needed = 0;
         return ExportGuard.Run(() =>
         {
-            DatasetSession d = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset");
+            if (DatasetHandle.Any(dataset, "dataset") is PairDatasetSession pairs)
+            {
+                throw new NotSupportedException($"rnn_dataset_label serves datasets with class targets; dataset ({pairs.Data.Source}) holds pairs of a seq2seq model (rnn_model_decode_target names target tokens).");
+            }
+            DatasetSession d = DatasetHandle.Sequences(dataset, "dataset");
             return LabelNames.CopyOut(d.Data.Encoding.Labels, $"dataset ({d.Data.Source})", index, buffer, capacity, needed, "rnn_dataset_label");
         });
     }
@@ -197,21 +224,7 @@ internal static unsafe class DatasetExports
         return new DatasetSession(model?.Task ?? TaskKind.Of(set.Target), data, hasTargets);
     }
 
-    /// <summary>The lengths, which must sum to <paramref name="total"/> (each is checked by the engine).</summary>
-    private static ReadOnlySpan<int> Lengths(int* lengths, nuint count, nuint total)
-    {
-        ReadOnlySpan<int> lens = Marshalling.Span(lengths, count, "lengths");
-        long sum = 0;
-        foreach (int length in lens)
-        {
-            sum += length;
-        }
-        if (sum != (long)total)
-        {
-            throw new ArgumentException($"the lengths sum to {sum} timesteps but total is {total}.", "lengths");
-        }
-        return lens;
-    }
+    private static ReadOnlySpan<int> Lengths(int* lengths, nuint count, nuint total) => Marshalling.Lengths(lengths, count, total, "lengths", "total");
 
     /// <summary>
     /// The targets of <paramref name="target"/>: class ids (per timestep: <paramref name="total"/>, per sequence:

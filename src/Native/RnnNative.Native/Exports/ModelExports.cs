@@ -60,20 +60,25 @@ internal static unsafe class ModelExports
         });
     }
 
-    /// <summary>Every kind: a sequence model's file holds its own vocabulary and labels, so <paramref name="vocab"/> is then ignored.</summary>
+    /// <summary>Every kind: a sequence model's file holds its own vocabulary and labels (a seq2seq model's its two vocabularies), so
+    /// <paramref name="vocab"/> is then ignored.</summary>
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_save_file")]
     public static Status SaveFile(nint model, nint vocab, byte* path) => ExportGuard.Run(() =>
     {
         object target = HandleTable.Get<object>(model, HandleKind.Model, "model");
-        Vocabulary? v = target is TaskModel ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+        Vocabulary? v = target is LanguageModel ? HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab") : null;
         string file = Marshalling.String(path, "path");
-        if (target is TaskModel task)
+        switch (target)
         {
-            task.Save(file);
-        }
-        else
-        {
-            ModelFile.Save(file, (LanguageModel)target, v!);
+            case TaskModel task:
+                task.Save(file);
+                break;
+            case Seq2SeqTaskModel s2s:
+                s2s.Save(file);
+                break;
+            default:
+                ModelFile.Save(file, (LanguageModel)target, v!);
+                break;
         }
     });
 
@@ -85,10 +90,15 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             object target = HandleTable.Get<object>(model, HandleKind.Model, "model");
-            Vocabulary? v = target is TaskModel ? null : HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+            Vocabulary? v = target is LanguageModel ? HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab") : null;
             if (outData == null) throw new ArgumentNullException("out_data");
             if (outSize == null) throw new ArgumentNullException("out_size");
-            byte[] bytes = target is TaskModel task ? task.ToBytes() : ModelFile.ToBytes((LanguageModel)target, v!);
+            byte[] bytes = target switch
+            {
+                TaskModel task => task.ToBytes(),
+                Seq2SeqTaskModel s2s => s2s.ToBytes(),
+                _ => ModelFile.ToBytes((LanguageModel)target, v!),
+            };
             void* data = NativeMemory.Alloc((nuint)bytes.Length);
             bytes.CopyTo(new Span<byte>(data, bytes.Length));
             *outData = data;
@@ -104,7 +114,15 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
-            Publish(ModelFiles.Load(Marshalling.String(path, "path")), outModel, outVocab);
+            string file = Marshalling.String(path, "path");
+            if (ModelFiles.KindOf(file) == ModelKind.Seq2Seq)
+            {
+                *outModel = HandleTable.Add(HandleKind.Model, Seq2SeqTaskModel.Load(file).Model);
+            }
+            else
+            {
+                Publish(ModelFiles.Load(file), outModel, outVocab);
+            }
         });
     }
 
@@ -116,7 +134,15 @@ internal static unsafe class ModelExports
         return ExportGuard.Run(() =>
         {
             if (outModel == null) throw new ArgumentNullException("out_model");
-            Publish(ModelFiles.Load(Marshalling.Span(data, size, "data")), outModel, outVocab);
+            ReadOnlySpan<byte> bytes = Marshalling.Span(data, size, "data");
+            if (ModelFiles.KindOf(bytes) == ModelKind.Seq2Seq)
+            {
+                *outModel = HandleTable.Add(HandleKind.Model, Seq2SeqTaskModel.Load(bytes).Model);
+            }
+            else
+            {
+                Publish(ModelFiles.Load(bytes), outModel, outVocab);
+            }
         });
     }
 

@@ -8,7 +8,8 @@ namespace RnnNative.Native.Exports;
 
 /// <summary>
 /// rnn_model of whole sequences (since 0.4.0): taggers, classifiers and regressors created for a dataset, their kind
-/// and config, evaluation and prediction. Evaluation and prediction run on a replica (its own buffers), so they may
+/// and config, evaluation and prediction; since 0.5.0 also seq2seq models made for pairs (their own exports:
+/// <see cref="Seq2SeqExports"/>). Evaluation and prediction run on a replica (its own buffers), so they may
 /// overlap on one model.
 /// </summary>
 internal static unsafe class SequenceModelExports
@@ -35,10 +36,12 @@ internal static unsafe class SequenceModelExports
         if (outModel != null) *outModel = 0;
         return ExportGuard.Run(() =>
         {
-            DatasetSession data = HandleTable.Get<DatasetSession>(training, HandleKind.Dataset, "training");
+            object data = DatasetHandle.Any(training, "training");
             TaskModelConfig c = config == null ? TaskConfigs.TaskModelDefaults() : StructSize.Read(config, TaskConfigs.TaskModelDefaults(), "config");
             if (outModel == null) throw new ArgumentNullException("out_model");
-            TaskModel model = TaskConfigs.CreateModel(data.Task, data.WithTargets("training"), TaskConfigs.ToEngine(c));
+            object model = data is PairDatasetSession pairs
+                ? Seq2SeqConfigs.CreateModel(pairs.Data, TaskConfigs.ToEngine(c))
+                : TaskConfigs.CreateModel(((DatasetSession)data).Task, ((DatasetSession)data).WithTargets("training"), TaskConfigs.ToEngine(c));
             Marshalling.SetOut(outModel, HandleKind.Model, model, "out_model");
         });
     }
@@ -46,8 +49,9 @@ internal static unsafe class SequenceModelExports
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_get_task_config")]
     public static Status GetTaskConfig(nint model, TaskModelConfig* outConfig) => ExportGuard.Run(() =>
     {
-        TaskModel m = ModelHandle.Task(model, "model", "rnn_model_get_task_config");
-        StructSize.Write(outConfig, TaskConfigs.FromEngine(m.Model.Config), "out_config");
+        object m = ModelHandle.Data(model, "model", "rnn_model_get_task_config");
+        TaskModelConfig c = m is Seq2SeqTaskModel s2s ? Seq2SeqConfigs.FromEngine(s2s.Model.Config) : TaskConfigs.FromEngine(((TaskModel)m).Model.Config);
+        StructSize.Write(outConfig, c, "out_config");
     });
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_model_evaluate_dataset")]
@@ -66,8 +70,18 @@ internal static unsafe class SequenceModelExports
         if (needed != null) *needed = 0;
         return ExportGuard.Run(() =>
         {
-            TaskModel m = ModelHandle.Task(model, "model", function);
-            DatasetSession d = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset");
+            object target = ModelHandle.Data(model, "model", function);
+            if (target is Seq2SeqTaskModel s2s)
+            {
+                // Scored by greedy decoding; a seq2seq model has no confusion matrix (*needed stays 0).
+                Seq2SeqData pairs = DatasetHandle.Pairs(dataset, "dataset").For(s2s, "dataset");
+                if (outMetrics == null) throw new ArgumentNullException("out_metrics");
+                if (confusionSvg != null) throw new ArgumentException("a confusion matrix is a classifier's; model is a seq2seq model.", "confusion_svg");
+                StructSize.Write(outMetrics, Seq2SeqConfigs.Evaluate(Seq2SeqExports.Replica(s2s), pairs, beam: null, BatchSize(batchSize)), "out_metrics");
+                return Status.Ok;
+            }
+            TaskModel m = (TaskModel)target;
+            DatasetSession d = DatasetHandle.Sequences(dataset, "dataset");
             if (outMetrics == null) throw new ArgumentNullException("out_metrics");
             int batch = BatchSize(batchSize);
             TaskData data = d.For(m, "dataset", targets: true);
@@ -111,7 +125,7 @@ internal static unsafe class SequenceModelExports
         return ExportGuard.Run(() =>
         {
             TaskModel m = ModelHandle.Task(model, "model", function);
-            TaskData data = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset").For(m, "dataset", targets: false);
+            TaskData data = DatasetHandle.Sequences(dataset, "dataset").For(m, "dataset", targets: false);
             int batch = BatchSize(batchSize);
             string? path = outputPath == null ? null : Marshalling.String(outputPath, "output_path");
             SequenceSet set = data.Set;
@@ -172,7 +186,7 @@ internal static unsafe class SequenceModelExports
     public static Status PredictFile(nint model, nint dataset, byte* outputPath) => ExportGuard.Run(() =>
     {
         TaskModel m = ModelHandle.Task(model, "model", "rnn_model_predict_file");
-        TaskData data = HandleTable.Get<DatasetSession>(dataset, HandleKind.Dataset, "dataset").For(m, "dataset", targets: false);
+        TaskData data = DatasetHandle.Sequences(dataset, "dataset").For(m, "dataset", targets: false);
         string path = Marshalling.String(outputPath, "output_path");
         data.WritePredictions(Replica(m).Predict(data), path);
     });

@@ -33,24 +33,42 @@ internal static unsafe class TrainerExports
         });
     }
 
-    /// <summary>A sequence model's run over whole sequences (<see cref="TaskTraining"/>); seq_len does not apply.</summary>
+    /// <summary>A sequence model's run over whole sequences (<see cref="TaskTraining"/>), or since 0.5.0 a seq2seq model's over pairs
+    /// (<see cref="Seq2SeqTraining"/>); seq_len does not apply.</summary>
     [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_create_for_dataset")]
     public static Status CreateForDataset(nint model, nint training, nint validation, TrainerConfig* config, nint* outTrainer)
     {
         if (outTrainer != null) *outTrainer = 0;
         return ExportGuard.Run(() =>
         {
-            TaskModel m = ModelHandle.Task(model, "model", "rnn_trainer_create_for_dataset");
-            TaskData train = HandleTable.Get<DatasetSession>(training, HandleKind.Dataset, "training").For(m, "training", targets: true);
-            TaskData? held = validation == 0 ? null : HandleTable.Get<DatasetSession>(validation, HandleKind.Dataset, "validation").For(m, "validation", targets: true);
-            TrainerConfig c = StructSize.Read(config, Configs.TrainerDefaults(), "config");
-            if (outTrainer == null) throw new ArgumentNullException("out_trainer");
-            c.SeqLen = Configs.TrainerDefaults().SeqLen;
-            TrainingOptions options = Configs.ToEngine(c);
+            object target = ModelHandle.Data(model, "model", "rnn_trainer_create_for_dataset");
+            if (target is Seq2SeqTaskModel s2s)
+            {
+                Seq2SeqData pairs = DatasetHandle.Pairs(training, "training").For(s2s, "training");
+                Seq2SeqData? heldPairs = validation == 0 ? null : DatasetHandle.Pairs(validation, "validation").For(s2s, "validation");
+                (TrainerConfig sc, TrainingOptions pairOptions) = Options(config, outTrainer);
+                Seq2SeqTraining? pairRun = null;
+                Configs.Validate(() => pairRun = new Seq2SeqTraining(s2s, pairs, heldPairs, pairOptions, sc.ValidationFraction), "config", ("validationFraction", "validation_fraction"));
+                Marshalling.SetOut(outTrainer, HandleKind.Trainer, new Seq2SeqTrainerSession(pairRun!), "out_trainer");
+                return;
+            }
+            TaskModel m = (TaskModel)target;
+            TaskData train = DatasetHandle.Sequences(training, "training").For(m, "training", targets: true);
+            TaskData? held = validation == 0 ? null : DatasetHandle.Sequences(validation, "validation").For(m, "validation", targets: true);
+            (TrainerConfig c, TrainingOptions options) = Options(config, outTrainer);
             TaskTraining? run = null;
             Configs.Validate(() => run = new TaskTraining(m, train, held, options, c.ValidationFraction), "config", ("validationFraction", "validation_fraction"));
             Marshalling.SetOut(outTrainer, HandleKind.Trainer, new TaskTrainerSession(run!), "out_trainer");
         });
+    }
+
+    /// <summary>The config of a run over whole sequences or pairs, where seq_len does not apply (its default stands in).</summary>
+    private static (TrainerConfig Config, TrainingOptions Options) Options(TrainerConfig* config, nint* outTrainer)
+    {
+        TrainerConfig c = StructSize.Read(config, Configs.TrainerDefaults(), "config");
+        if (outTrainer == null) throw new ArgumentNullException("out_trainer");
+        c.SeqLen = Configs.TrainerDefaults().SeqLen;
+        return (c, Configs.ToEngine(c));
     }
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_trainer_destroy")]

@@ -11,6 +11,7 @@ internal enum HandleKind : byte
     Sampler = 6,
     Generator = 7,
     Dataset = 8,
+    Decoder = 9,
 }
 
 /// <summary>
@@ -115,6 +116,7 @@ internal static class HandleTable
         HandleKind.Sampler => "an rnn_sampler*",
         HandleKind.Generator => "an rnn_generator*",
         HandleKind.Dataset => "an rnn_dataset*",
+        HandleKind.Decoder => "an rnn_decoder*",
         _ => "a handle",
     };
 }

@@ -37,6 +37,39 @@ internal static unsafe class Marshalling
         return new ReadOnlySpan<T>(values, (int)count);
     }
 
+    /// <summary>(lengths, count), which must sum to <paramref name="total"/> (the C argument <paramref name="totalName"/>); each
+    /// length is checked by the engine.</summary>
+    public static ReadOnlySpan<int> Lengths(int* lengths, nuint count, nuint total, string argument, string totalName)
+    {
+        ReadOnlySpan<int> lens = Span(lengths, count, argument);
+        long sum = 0;
+        foreach (int length in lens)
+        {
+            sum += length;
+        }
+        if (sum != (long)total)
+        {
+            throw new ArgumentException($"the {argument} sum to {sum} but {totalName} is {total}.", argument);
+        }
+        return lens;
+    }
+
+    /// <summary>Sequences of ids given as (ids, total) and their (lengths, count): sequence i is the next lengths[i] ids.</summary>
+    public static int[][] Sequences(int* ids, nuint total, int* lengths, nuint count, string idsName, string totalName, string lengthsName)
+    {
+        ReadOnlySpan<int> lens = Lengths(lengths, count, total, lengthsName, totalName);
+        ReadOnlySpan<int> all = Span(ids, total, idsName);
+        int[][] sequences = new int[lens.Length][];
+        int at = 0;
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            if (lens[i] < 1) throw new ArgumentOutOfRangeException(lengthsName, lens[i], $"{lengthsName}[{i}] is {lens[i]}; every sequence has at least 1 token.");
+            sequences[i] = all.Slice(at, lens[i]).ToArray();
+            at += lens[i];
+        }
+        return sequences;
+    }
+
     /// <summary>A read-only stream over (pointer, size), for inputs that may exceed 2 GiB.</summary>
     public static UnmanagedMemoryStream Stream(byte* bytes, nuint size, string argument)
     {

@@ -166,3 +166,51 @@ internal sealed class DatasetSession(TaskKind task, TaskData data, bool hasTarge
         return data;
     }
 }
+
+/// <summary>
+/// An rnn_dataset of pairs (since 0.5.0): the source and target sequences of a seq2seq model, encoded with its two
+/// vocabularies (fitted to them when it is training data).
+/// </summary>
+internal sealed class PairDatasetSession(Seq2SeqData data)
+{
+    public Seq2SeqData Data { get; } = data;
+
+    /// <summary>The pairs, which must fit <paramref name="model"/>'s vocabularies; else an <see cref="ArgumentException"/>
+    /// naming <paramref name="argument"/>.</summary>
+    public Seq2SeqData For(Seq2SeqTaskModel model, string argument)
+    {
+        (int source, int target) = (model.Encoding.Source.Count, model.Encoding.Target.Count);
+        if (Data.Encoding.Source.Count != source || Data.Encoding.Target.Count != target)
+        {
+            throw new ArgumentException($"{argument} ({Data.Source}) was encoded with vocabularies of {Data.Encoding.Source.Count} source and {Data.Encoding.Target.Count} target tokens; the model has {source} and {target}: read it for the model.", argument);
+        }
+        return Data;
+    }
+}
+
+/// <summary>A training run of a seq2seq model (<see cref="Seq2SeqTraining"/>), which keeps its pairs.</summary>
+internal sealed class Seq2SeqTrainerSession(Seq2SeqTraining training) : TrainerSession
+{
+    public Seq2SeqTraining Training { get; } = training;
+
+    public override long Updates => Training.Loop.Optimizer.UpdateCount;
+
+    public override Action<TrainingProgress>? Progress { set => Training.Loop.Progress = value; }
+
+    public override bool CrossEntropy => true;
+
+    public override TrainingStop Run(long updates, CancellationToken cancellation) => Training.Loop.Run(updates, cancellation);
+
+    public override double Validate() => Training.Loop.Validate();
+
+    /// <summary>A seq2seq model's file holds its own vocabularies: <paramref name="vocab"/> is ignored.</summary>
+    public override void SaveCheckpoint(string path, nint vocab) => Training.SaveCheckpoint(path);
+
+    public override void Resume(string path)
+    {
+        Tasks.LoadedSeq2SeqModel checkpoint = Seq2SeqTaskModel.Load(path);
+        Configs.Validate(() => Training.Resume(checkpoint), "path");
+    }
+
+    public override void SetCheckpoint(string? path, nint vocab) => Training.Checkpoints = path;
+}

@@ -170,6 +170,36 @@ internal struct TaskMetrics
     public double Mse;
     public double Mae;
     public long Sequences;
+    public double ExactMatch;      // since 0.5.0
+}
+
+/// <summary>rnn_decode_config (since 0.5.0).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct DecodeConfig
+{
+    public uint StructSize;
+    public int BeamWidth;          // 0: greedy
+    public int MaxLength;
+    public float LengthPenalty;
+    public int BatchSize;
+}
+
+/// <summary>rnn_decode_result (since 0.5.0): the caller's buffers, and the sizes the library reports.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct DecodeResult
+{
+    public uint StructSize;
+    public int Reserved;
+    public byte* Text;
+    public nuint TextCapacity;
+    public nuint TextNeeded;
+    public int* Tokens;
+    public nuint TokensCapacity;
+    public nuint TokensNeeded;
+    public int* Lengths;
+    public double* LogProbabilities;
+    public double* Scores;
+    public int* Finished;
 }
 
 // Since 0.5.0.

@@ -15,6 +15,9 @@ internal static unsafe class TaskConfigs
     /// <summary>"Not set" of rnn_task_model_config's embedding_size and bidirectional: the engine decides.</summary>
     private const int EngineDefault = -1;
 
+    /// <summary>hidden_size and layers 0 (since 0.5.0): the kind's default, as the engine resolves it.</summary>
+    private const int KindDefault = 0;
+
     public static DatasetConfig DatasetDefaults()
     {
         TaskDataOptions o = new();
@@ -82,8 +85,8 @@ internal static unsafe class TaskConfigs
         return new TaskModelOptions
         {
             Cell = (CellType)c.Cell,
-            HiddenSize = c.HiddenSize,
-            Layers = c.Layers,
+            HiddenSize = c.HiddenSize == KindDefault ? null : c.HiddenSize,
+            Layers = c.Layers == KindDefault ? null : c.Layers,
             EmbeddingSize = c.EmbeddingSize == EngineDefault ? null : c.EmbeddingSize,
             Bidirectional = c.Bidirectional == EngineDefault ? null : c.Bidirectional == 1,
             Activation = (Activation)c.Activation,
