@@ -18,12 +18,12 @@ string version;
 if (args[0] == "torch")
 {
     TorchSharp.torch.set_num_threads(threads);  // before any other torch work
-    version = TorchSharp.torch.__version__;
+    version = Version.Parse(TorchSharp.torch.__version__).ToString(3);  // "2.10.0.0" -> "2.10.0"
     foreach (var row in spec.Training)
     {
         var m = TorchTraining.Run(row, spec.Vocab, spec.Layers);
-        Console.Error.WriteLine($"  libtorch/{threads} {row.Name}: {m.TokensPerSecond:N0} tokens/s");
-        training[row.Name] = new { tokens_per_s = m.TokensPerSecond, updates = row.Updates, seconds = m.Seconds, loss = m.Loss };
+        Console.Error.WriteLine($"  libtorch/{threads} {row.Name}: {m.TokensPerSecond:N0} tokens/s ({m.Tokens / m.Clock.CpuSeconds:N0} per CPU second)");
+        training[row.Name] = new { tokens_per_s = m.TokensPerSecond, updates = row.Updates, seconds = m.Clock.Seconds, cpu_seconds = m.Clock.CpuSeconds, loss = m.Loss };
     }
     foreach (var row in spec.Sampling)
         sampling[row.Name] = Sample("libtorch", row, () => new TorchStep(row.Cell, spec.Vocab, row.Hidden, spec.Layers, row.Batch));
@@ -41,8 +41,9 @@ return 0;
 object Sample(string peer, SamplingRow row, Func<IStepModel> create)
 {
     using var model = create();
-    double seconds = Sampling.BestSeconds(model, spec.Vocab, spec.Tokens);
-    double usPerStep = seconds / spec.Tokens * 1e6;
-    Console.Error.WriteLine($"  {peer}/{threads} sampling {row.Name}: {usPerStep:F1} us/step");
-    return new { us_per_token = usPerStep, tokens_per_s = row.Batch * spec.Tokens / seconds, tokens = spec.Tokens };
+    var best = Sampling.Best(model, spec.Vocab, row.Tokens);
+    double usPerStep = best.Seconds / row.Tokens * 1e6;
+    Console.Error.WriteLine($"  {peer}/{threads} sampling {row.Name}: {usPerStep:F1} us/step ({best.CpuSeconds / row.Tokens * 1e6:F1} CPU us)");
+    return new { us_per_token = usPerStep, tokens_per_s = row.Batch * row.Tokens / best.Seconds, tokens = row.Tokens,
+                 seconds = best.Seconds, cpu_seconds = best.CpuSeconds };
 }

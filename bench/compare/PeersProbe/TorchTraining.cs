@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,10 +46,11 @@ static class TorchTraining
 
         for (int i = 0; i < Math.Max(2, row.Updates / 10); i++)
             Update();
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < row.Updates; i++)
-            Update();
-        double seconds = clock.Elapsed.TotalSeconds;
-        return new Measurement(row.Name, (double)row.Steps * row.Batch * row.Updates / seconds, seconds, loss);
+        var clock = Clock.Time(() =>
+        {
+            for (int i = 0; i < row.Updates; i++)
+                Update();
+        });
+        return new Measurement(clock, (double)row.Steps * row.Batch * row.Updates, loss);
     }
 }
