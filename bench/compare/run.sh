@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of RnnNative against PyTorch and numpy (issues 6 and 17); see README.md.
+# Side-by-side benchmark of RnnNative against PyTorch, libtorch, ONNX Runtime and numpy (issues 6 and 17); see README.md.
 # Usage: bench/compare/run.sh [--quick]   (PyTorch, libtorch, ONNX Runtime, numpy); writes bench/compare/results.md
 set -euo pipefail
 cd "$(dirname "$0")/../.."
