@@ -57,7 +57,7 @@ PRECISIONS = ("f32", "bf16")   # RnnNative's step weights when sampling
 # cell, hidden, streams, steps per run (full, quick); reported as tokens/s over all streams.
 BATCHED = [("LSTM 2x512, 64 streams", "lstm", 512, 64, (400, 100))]
 PEERS = ("libtorch", "onnxruntime")
-PEER_NAMES = {"torch": "PyTorch", "libtorch": "libtorch", "onnxruntime": "ONNX Runtime"}
+LOADED = 1.5  # a 1-minute load average above this marks results.md "taken under load"
 # m x n x k of the products of a 2x512 LSTM, T=100, B=32 (as bench/RnnNative.Benchmarks/GemmBenchmarks.cs).
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
 
@@ -370,6 +370,17 @@ def cpu_name():
     return platform.processor()
 
 
+def cpu_second_figures(peers):
+    """The 1-thread peers per second of their own CPU time: close to what they do on a quiet core, so
+    a figure taken under load can be told from a slow harness."""
+    libtorch, ort = peers["libtorch"][1], peers["onnxruntime"][1]
+    training = ", ".join(f"{name.split(' T=')[0]} {r['tokens_per_s'] * r['seconds'] / r['cpu_seconds']:,.0f}"
+                         for name, r in libtorch["training"].items())
+    sampling = ", ".join(f"{name} {r['cpu_seconds'] / r['tokens'] * 1e6:.1f}" for name, r in ort["sampling"].items())
+    return (f"Per CPU second, 1 thread: libtorch trains {training} tokens/s; ONNX Runtime samples {sampling} "
+            "CPU us per step.")
+
+
 def orchestrate(quick, command):
     load_before = os.getloadavg()
     started = time.perf_counter()
@@ -432,7 +443,10 @@ def orchestrate(quick, command):
     torch_gemm = ", ".join(f"{s} {max(torch_runs[t]['gemm'][s] for t in TORCH_THREADS):.1f}" for s in GEMM)
     blas = numpy_run["blas"]
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    loaded = max(load_before[0], load_after[0]) > LOADED
     notes = [
+        *([f"**Taken under load** (load average above {LOADED:g} on {os.cpu_count()} cores): the figures are not representative; "
+           "the 1-thread peers' figures per CPU second (below) show how much of it was the load.", ""] if loaded else []),
         f"Command: `{command}`  ",
         f"Date: {date}; CPU: {cpu_name()}, {os.cpu_count()} logical cores; load average (1/5/15 min) "
         f"{load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f} before, "
@@ -449,6 +463,8 @@ def orchestrate(quick, command):
         f"ONNX Runtime {versions['onnxruntime']} (1 and 2 intra-op threads, IOBinding over preallocated buffers, the LSTM "
         "exported from PyTorch by export_onnx.py): each row takes a peer's better setting; * marks the best peer of the row, "
         "against which the ratio is taken.",
+        "",
+        cpu_second_figures(peers),
         "",
         "Training: 2 layers, embedding = hidden, vocabulary 65, random tokens, Adam lr 2e-3, global-norm clip 5, "
         "hidden state carried across windows; tokens/s = T*B*updates / time of the timed updates after a warm-up. "
