@@ -8,8 +8,11 @@
     compare.py ab --old DIR [--repeats N] [--quick]
                                          RnnNative against another checkout's binding (ab.sh calls this)
 
-Each side runs in its own process, so thread settings and allocators do not interfere; the
-orchestrator keeps PyTorch's better thread setting per row.
+The strongest peers (issue 17), libtorch 2.10 (TorchSharp) and ONNX Runtime 1.32, run in the C#
+project PeersProbe (PeersProbe/Program.cs; export_onnx.py writes the ONNX models it steps), given
+these rows as JSON (peers_spec). Each side runs in its own process, so thread settings and
+allocators do not interfere; the orchestrator keeps each peer's better thread setting per row and
+compares RnnNative with the best peer of the row.
 """
 import argparse
 import datetime
@@ -26,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VOCAB = 65
 ENGINE_THREADS = 2
-TORCH_THREADS = (1, 2)
+TORCH_THREADS = (1, 2)  # PyTorch, libtorch and ONNX Runtime (intra-op) threads
 
 CELLS = ("lstm", "gru", "elman")
 TORCH_CELLS = {"lstm": "lstm", "gru": "gru", "elman": "rnn"}  # CharRnn's names
@@ -39,13 +42,22 @@ TRAINING = [
     ("GRU 2x256 T=64 B=32", "gru", 256, 64, 32, (80, 16)),
     ("Elman 2x512 T=100 B=32", "elman", 512, 100, 32, (30, 6)),
 ]
-# name, cell, hidden, target ratio
+# Targets against the best peer of the row (issue 17): training >= 2.5x; batch-1 sampling >= 4x with
+# float32 step weights, >= 8x with reduced-precision (bfloat16) ones.
+TRAINING_TARGET = 2.5
+SAMPLING_TARGETS = {"f32": 4.0, "bf16": 8.0}
+# name, cell, hidden (batch 1). ONNX Runtime steps the LSTM rows (export_onnx.py), libtorch all.
 SAMPLING = [
-    ("LSTM 2x128", "lstm", 128, 10.0), ("LSTM 2x256", "lstm", 256, 10.0), ("LSTM 2x512", "lstm", 512, 5.0),
-    ("GRU 2x128", "gru", 128, 10.0), ("GRU 2x256", "gru", 256, 10.0), ("GRU 2x512", "gru", 512, 5.0),
+    ("LSTM 2x128", "lstm", 128), ("LSTM 2x256", "lstm", 256), ("LSTM 2x512", "lstm", 512),
+    ("GRU 2x128", "gru", 128), ("GRU 2x256", "gru", 256), ("GRU 2x512", "gru", 512),
 ]
 SAMPLED_TOKENS = (4000, 1000)  # full, quick
 PRECISIONS = ("f32", "bf16")   # RnnNative's step weights when sampling
+# Batched sampling, peers only for now (RnnNative's batched serving is issue 17 section 4): name,
+# cell, hidden, streams, steps per run (full, quick); reported as tokens/s over all streams.
+BATCHED = [("LSTM 2x512, 64 streams", "lstm", 512, 64, (400, 100))]
+PEERS = ("libtorch", "onnxruntime")
+LOADED = 1.5  # a 1-minute load average above this marks results.md "taken under load"
 # m x n x k of the products of a 2x512 LSTM, T=100, B=32 (as bench/RnnNative.Benchmarks/GemmBenchmarks.cs).
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
 
@@ -114,7 +126,7 @@ def run_ours(quick, cells, binding):
     count = SAMPLED_TOKENS[1] if quick else SAMPLED_TOKENS[0]
     for precision in PRECISIONS:
         result["sampling"][precision] = {}
-        for name, cell, hidden, _target in SAMPLING:
+        for name, cell, hidden in SAMPLING:
             if cell not in cells:
                 continue
             with new_model(cell, hidden) as model:
@@ -175,7 +187,7 @@ def run_torch(threads, quick):
         print(f"  torch/{threads} {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
 
     count = SAMPLED_TOKENS[1] if quick else SAMPLED_TOKENS[0]
-    for name, cell, hidden, _target in SAMPLING:
+    for name, cell, hidden in SAMPLING:
         model = CharRnn(VOCAB, hidden, hidden, num_layers=2, cell=TORCH_CELLS[cell]).eval()
 
         def sample(n):
@@ -299,10 +311,12 @@ def torch_env(env, threads):
     return dict(env, OPENBLAS_NUM_THREADS=str(max(1, os.cpu_count() // threads)))
 
 
-def dotnet_probe(name, args):
-    """Builds and runs the C# probe project HERE/name (GemmProbe, TaggingProbe) with `args`; its last stdout line is JSON."""
+def dotnet_probe(name, args, build=True):
+    """Builds (unless `build` is false: built before) and runs the C# probe project HERE/name
+    (GemmProbe, TaggingProbe, PeersProbe) with `args`; its last stdout line is JSON."""
     project = HERE / name
-    subprocess.run(["dotnet", "build", str(project), "-c", "Release", "--nologo", "-v", "q"], check=True, stdout=subprocess.DEVNULL)
+    if build:
+        subprocess.run(["dotnet", "build", str(project), "-c", "Release", "--nologo", "-v", "q"], check=True, stdout=subprocess.DEVNULL)
     out = subprocess.run(["dotnet", "run", "--no-build", "-c", "Release", "--project", str(project), "--"] + args,
                          check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -310,6 +324,37 @@ def dotnet_probe(name, args):
 
 def gemm_probe(quick):
     return dotnet_probe("GemmProbe", ["0.5" if quick else "2"])
+
+
+# ------------------------------------------------------------------------------------------------
+# The strongest peers: libtorch 2.10 (TorchSharp) and ONNX Runtime 1.32, in PeersProbe
+# ------------------------------------------------------------------------------------------------
+
+def peers_spec(quick):
+    """The rows as PeersProbe reads them (PeersProbe/Spec.cs)."""
+    pick = 1 if quick else 0
+    training = [dict(name=name, cell=cell, hidden=hidden, steps=T, batch=B, updates=updates[pick])
+                for name, cell, hidden, T, B, updates in TRAINING]
+    sampling = [dict(name=name, cell=cell, hidden=hidden, batch=1, tokens=SAMPLED_TOKENS[pick]) for name, cell, hidden in SAMPLING]
+    sampling += [dict(name=name, cell=cell, hidden=hidden, batch=streams, tokens=steps[pick])
+                 for name, cell, hidden, streams, steps in BATCHED]
+    return json.dumps({"vocab": VOCAB, "layers": 2, "training": training, "sampling": sampling})
+
+
+def run_peers(quick):
+    """{"libtorch": {threads: result}, "onnxruntime": {threads: result}}. ONNX Runtime steps the LSTM
+    models export_onnx.py writes into out/onnx (PyTorch 1.13's torch.onnx.export)."""
+    models = ROOT / "out" / "onnx"
+    sizes = sorted({str(hidden) for _, cell, hidden in SAMPLING if cell == "lstm"} | {str(r[2]) for r in BATCHED})
+    subprocess.run([sys.executable, str(HERE / "export_onnx.py"), str(models)] + sizes, check=True)
+    spec = peers_spec(quick)
+    runs = {peer: {} for peer in PEERS}
+    for threads in TORCH_THREADS:
+        print(f"libtorch (TorchSharp), torch.set_num_threads({threads})", file=sys.stderr)
+        runs["libtorch"][threads] = dotnet_probe("PeersProbe", ["torch", str(threads), spec])
+        print(f"ONNX Runtime, {threads} intra-op threads", file=sys.stderr)
+        runs["onnxruntime"][threads] = dotnet_probe("PeersProbe", ["ort", str(threads), spec, str(models)], build=False)
+    return runs
 
 
 def describe(blas):
@@ -323,6 +368,17 @@ def cpu_name():
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return platform.processor()
+
+
+def cpu_second_figures(peers):
+    """The 1-thread peers per second of their own CPU time: close to what they do on a quiet core, so
+    a figure taken under load can be told from a slow harness."""
+    libtorch, ort = peers["libtorch"][1], peers["onnxruntime"][1]
+    training = ", ".join(f"{name.split(' T=')[0]} {r['tokens_per_s'] * r['seconds'] / r['cpu_seconds']:,.0f}"
+                         for name, r in libtorch["training"].items())
+    sampling = ", ".join(f"{name} {r['cpu_seconds'] / r['tokens'] * 1e6:.1f}" for name, r in ort["sampling"].items())
+    return (f"Per CPU second, 1 thread: libtorch trains {training} tokens/s; ONNX Runtime samples {sampling} "
+            "CPU us per step.")
 
 
 def orchestrate(quick, command):
@@ -339,26 +395,47 @@ def orchestrate(quick, command):
     numpy_run = child(["numpy"] + (["--quick"] if quick else []), env=env)
     print("RnnNative GemmProbe (dotnet run -c Release)", file=sys.stderr)
     probe = gemm_probe(quick)
+    peers = {"torch": torch_runs, **run_peers(quick)}   # peer -> {threads: result}
     load_after = os.getloadavg()
 
-    rows = []  # (workload, ours, theirs, unit, ratio, target, met, theirs label)
+    def peer_cells(kind, name, key, higher, fmt):
+        """Each peer's better thread setting on one row, as table cells ("-": the peer has no such
+        row; "*": the best peer), and the best peer's value."""
+        pick = max if higher else min
+        values = {}
+        for peer, runs in peers.items():
+            found = [(run[kind][name][key], threads) for threads, run in runs.items() if name in run[kind]]
+            values[peer] = pick(found) if found else None
+        best = pick((p for p in values if values[p]), key=lambda p: values[p][0])
+        cells = ["-" if v is None else f"{fmt.format(v[0])} ({v[1]}T)" + (" *" if p == best else "") for p, v in values.items()]
+        return cells, values[best][0]
+
+    rows = []  # (workload, ours, peer cells, unit, ratio against the best peer, target)
     for name, *_ in TRAINING:
-        best = max(TORCH_THREADS, key=lambda t: torch_runs[t]["training"][name]["tokens_per_s"])
-        o, t = ours["training"][name]["tokens_per_s"], torch_runs[best]["training"][name]["tokens_per_s"]
-        rows.append((f"train {name}", f"{o:,.0f}", f"{t:,.0f} ({best}T)", "tokens/s", o / t, 2.0))
+        cells, best = peer_cells("training", name, "tokens_per_s", True, "{:,.0f}")
+        o = ours["training"][name]["tokens_per_s"]
+        rows.append((f"train {name}", f"{o:,.0f}", cells, "tokens/s", o / best, TRAINING_TARGET))
     for precision in PRECISIONS:
-        for name, _cell, _hidden, target in SAMPLING:
-            best = min(TORCH_THREADS, key=lambda t: torch_runs[t]["sampling"][name]["us_per_token"])
-            o, t = ours["sampling"][precision][name]["us_per_token"], torch_runs[best]["sampling"][name]["us_per_token"]
-            rows.append((f"sample {name} V=65 batch 1, {precision} weights", f"{o:.1f}", f"{t:.1f} ({best}T)", "us/token", t / o, target))
+        for name, *_ in SAMPLING:
+            cells, best = peer_cells("sampling", name, "us_per_token", False, "{:.1f}")
+            o = ours["sampling"][precision][name]["us_per_token"]
+            rows.append((f"sample {name} V=65 batch 1, {precision} weights", f"{o:.1f}", cells, "us/token", best / o,
+                         SAMPLING_TARGETS[precision]))
+    for name, *_ in BATCHED:
+        cells, _ = peer_cells("sampling", name, "tokens_per_s", True, "{:,.0f}")
+        rows.append((f"sample {name} V=65 (peers only)", "-", cells, "tokens/s", None, None))
     for shape in GEMM:
         o, t = probe["gflops"][shape], numpy_run["gemm"][shape]
-        rows.append((f"SGEMM {shape}", f"{o:.1f}", f"{t:.1f}", "GFLOP/s", o / t, 1.0))
+        rows.append((f"SGEMM {shape}", f"{o:.1f}", [f"{t:.1f}", "-", "-"], "GFLOP/s", o / t, 1.0))
 
-    header = ["workload", "RnnNative", "PyTorch / numpy", "unit", "ratio (>1: we are faster)", "target", "met"]
+    versions = {peer: runs[1]["version"] for peer, runs in peers.items()}
+    header = ["workload", "RnnNative", f"PyTorch {versions['torch']} / numpy", f"libtorch {versions['libtorch']}",
+              f"ONNX Runtime {versions['onnxruntime']}", "unit", "vs best peer (>1: we are faster)", "target", "met"]
     table = [header, ["---"] * len(header)]
-    for workload, o, t, unit, ratio, target in rows:
-        table.append([workload, o, t, unit, f"{ratio:.2f}x", f">= {target:g}x", "yes" if ratio >= target else "NO"])
+    for workload, o, cells, unit, ratio, target in rows:
+        measured = ratio is not None
+        table.append([workload, o, *cells, unit, f"{ratio:.2f}x" if measured else "-", f">= {target:g}x" if measured else "-",
+                      ("yes" if ratio >= target else "NO") if measured else "-"])
     markdown = "\n".join("| " + " | ".join(r) + " |" for r in table)
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     plain = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in table if r[0] != "---")
@@ -366,7 +443,10 @@ def orchestrate(quick, command):
     torch_gemm = ", ".join(f"{s} {max(torch_runs[t]['gemm'][s] for t in TORCH_THREADS):.1f}" for s in GEMM)
     blas = numpy_run["blas"]
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    loaded = max(load_before[0], load_after[0]) > LOADED
     notes = [
+        *([f"**Taken under load** (load average above {LOADED:g} on {os.cpu_count()} cores): the figures are not representative; "
+           "the 1-thread peers' figures per CPU second (below) show how much of it was the load.", ""] if loaded else []),
         f"Command: `{command}`  ",
         f"Date: {date}; CPU: {cpu_name()}, {os.cpu_count()} logical cores; load average (1/5/15 min) "
         f"{load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f} before, "
@@ -378,22 +458,31 @@ def orchestrate(quick, command):
         f"PyTorch {torch_runs[1]['version']} (BLAS: {describe(torch_runs[1]['blas'])}): each row takes the better of torch.set_num_threads(1) and (2), "
         "shown as (1T)/(2T); OpenBLAS threads: "
         + ", ".join(f"{torch_runs[t]['blas'].get('openblas_threads', '-')} with {t}T" for t in TORCH_THREADS) + ". "
-        f"numpy {numpy_run['version']}, np.matmul float32, BLAS: {describe(blas)}.",
+        f"numpy {numpy_run['version']}, np.matmul float32, BLAS: {describe(blas)}. "
+        f"libtorch {versions['libtorch']} through TorchSharp (bench/compare/PeersProbe, torch.set_num_threads(1) and (2)) and "
+        f"ONNX Runtime {versions['onnxruntime']} (1 and 2 intra-op threads, IOBinding over preallocated buffers, the LSTM "
+        "exported from PyTorch by export_onnx.py): each row takes a peer's better setting; * marks the best peer of the row, "
+        "against which the ratio is taken.",
+        "",
+        cpu_second_figures(peers),
         "",
         "Training: 2 layers, embedding = hidden, vocabulary 65, random tokens, Adam lr 2e-3, global-norm clip 5, "
         "hidden state carried across windows; tokens/s = T*B*updates / time of the timed updates after a warm-up. "
         "Sampling: per token, batch 1, temperature 1 (step, softmax, draw): RnnNative's generator (`Model.sample`, "
         "the loop in native code) against a Python loop of CharRnn step + torch.softmax + torch.multinomial "
-        "under no_grad (float32); best of 3 runs. RnnNative's rows name the weights its steps stream: float32 (default) or "
+        "under no_grad (float32), and, for libtorch and ONNX Runtime, a C# loop of their step with the softmax and "
+        "draw in C# (as RnnNative's generator does them natively); best of 3 runs. Batched rows step 64 streams together "
+        "(tokens/s over all streams; RnnNative's batched serving is issue 17 section 4). RnnNative's rows name the weights its steps stream: float32 (default) or "
         "bfloat16 copies (`Model.step_precision = \"bf16\"`; cost on a trained model: `rnn eval --precision bf16`, see README). SGEMM: best call, both threads; `32x2048x512` is unpacked (the engine packs "
         f"W_hh once per window: {probe['gflops']['32x2048x512 packed']:.1f} GFLOP/s). "
         f"torch.mm for information, GFLOP/s: {torch_gemm}.",
     ]
-    report = "# RnnNative vs PyTorch / numpy\n\n" + markdown + "\n\n" + "\n".join(notes) + "\n"
+    report = "# RnnNative vs PyTorch, libtorch, ONNX Runtime and numpy\n\n" + markdown + "\n\n" + "\n".join(notes) + "\n"
     (HERE / "results.md").write_text(report)
     print(plain)
     print()
-    print("Targets: training >= 2x PyTorch's best; sampling >= 10x at hidden <= 256, >= 5x at 512; SGEMM >= numpy.")
+    print(f"Targets against the best peer of the row: training >= {TRAINING_TARGET:g}x; batch-1 sampling >= "
+          + ", ".join(f"{t:g}x with {p} weights" for p, t in SAMPLING_TARGETS.items()) + "; SGEMM >= numpy.")
     print(f"Written to {HERE / 'results.md'}")
 
 

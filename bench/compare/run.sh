@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of RnnNative against PyTorch and numpy (issue 6); see README.md.
-# Usage: bench/compare/run.sh [--quick]   (full ~6 min, --quick ~90 s); writes bench/compare/results.md
+# Side-by-side benchmark of RnnNative against PyTorch, libtorch, ONNX Runtime and numpy (issues 6 and 17); see README.md.
+# Usage: bench/compare/run.sh [--quick]   (PyTorch, libtorch, ONNX Runtime, numpy); writes bench/compare/results.md
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 case "${1:-}" in ""|--quick) ;; *) echo "usage: bench/compare/run.sh [--quick]" >&2; exit 2 ;; esac
