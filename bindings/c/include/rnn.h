@@ -887,8 +887,8 @@ typedef struct rnn_task_model_config {
     uint32_t struct_size;
     rnn_cell cell;              /* default RNN_CELL_LSTM. RNN_CELL_JORDAN: one forward layer (layers 1,
                                    bidirectional 0) */
-    int32_t hidden_size;        /* H, default 128; since 0.5.0, 0 takes the kind's default (seq2seq: 256,
-                                   the engine's, tuned on the addition task) */
+    int32_t hidden_size;        /* H, default 128; since 0.5.0, 0 takes the kind's default (the engine's;
+                                   seq2seq: 128, tuned on the addition task) */
     int32_t layers;             /* L, default 1; since 0.5.0, 0 takes the kind's default */
     int32_t embedding_size;     /* token inputs: E; -1 (default): min(hidden_size, 64); 0: one-hot
                                    input. Ignored for numeric inputs, which the first layer reads as they are. */
