@@ -103,10 +103,7 @@ internal static unsafe class Seq2SeqConfigs
     public static Seq2SeqTaskModel CreateModel(Seq2SeqData training, TaskModelOptions options)
     {
         Seq2SeqTaskModel? model = null;
-        Configs.Validate(() => model = Seq2SeqTaskModel.Create(training, options), "config",
-            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("EmbeddingSize", "embedding_size"),
-            ("Bidirectional", "bidirectional"), ("Activation", "activation"), ("Dropout", "dropout"), ("Initialization", "init"),
-            ("IdentityScale", "identity_scale"));
+        Configs.Validate(() => model = Seq2SeqTaskModel.Create(training, options), "config", TaskConfigs.OptionFields);
         return model!;
     }
 

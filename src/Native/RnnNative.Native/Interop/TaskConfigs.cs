@@ -102,12 +102,18 @@ internal static unsafe class TaskConfigs
     public static TaskModel CreateModel(TaskKind task, TaskData training, TaskModelOptions options)
     {
         TaskModel? model = null;
-        Configs.Validate(() => model = TaskModel.Create(task, training, options), "config",
-            ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
-            ("Bidirectional", "bidirectional"), ("Activation", "activation"), ("Dropout", "dropout"), ("Initialization", "init"),
-            ("IdentityScale", "identity_scale"), ("Pooling", "pooling"));
+        Configs.Validate(() => model = TaskModel.Create(task, training, options), "config", OptionFields);
         return model!;
     }
+
+    /// <summary>The engine's names of the model options (TaskModelOptions and the configs they resolve to) and their
+    /// rnn_task_model_config fields, for errors: whole-sequence and seq2seq models read the same struct.</summary>
+    internal static readonly (string Engine, string C)[] OptionFields =
+    [
+        ("Cell", "cell"), ("HiddenSize", "hidden_size"), ("Layers", "layers"), ("EmbeddingSize", "embedding_size"), ("InputSize", "embedding_size"),
+        ("Bidirectional", "bidirectional"), ("Activation", "activation"), ("Dropout", "dropout"), ("Initialization", "init"),
+        ("IdentityScale", "identity_scale"), ("Pooling", "pooling"),
+    ];
 
     /// <summary>The resolved config of a model (seed 0: models do not keep theirs).</summary>
     public static TaskModelConfig FromEngine(SequenceModelConfig c) => new()
