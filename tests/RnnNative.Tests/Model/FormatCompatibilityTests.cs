@@ -20,23 +20,26 @@ public class FormatCompatibilityTests
     /// <summary>The text the checkpoint fixture was trained on (the generator's charText).</summary>
     private static readonly byte[] s_charText = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("the cat sat on the mat, the rat ran.\n", 12)));
 
+    /// <summary>The char text of the 0.2.0 fixtures (the generator's charText), for the fixtures of later versions.</summary>
+    internal static ReadOnlySpan<byte> CharText => s_charText;
+
     /// <summary>Relative tolerance between paths: the kernel paths sum in different orders (FMA, vector
     /// widths), and batch-1 steps in another order than batched ones, each about 1e-6 relative.</summary>
-    private const double Tolerance = 1e-5;
+    internal const double Tolerance = 1e-5;
 
     public static TheoryData<string> Files => ["lstm-embedding-0.2.rnn", "elman-relu-0.2.rnn", "lstm-onehot-0.2.rnn", "lstm-word-0.2.rnn", "lstm-pytorch-0.2.safetensors", "resumable-0.2.rnn"];
 
-    public static TheoryData<string, KernelPath> FilesOnEveryPath
+    public static TheoryData<string, KernelPath> FilesOnEveryPath => OnEveryPath(Files);
+
+    /// <summary>Each file with each kernel path this machine runs (shared with the fixtures of later versions).</summary>
+    internal static TheoryData<string, KernelPath> OnEveryPath(IEnumerable<string> files)
     {
-        get
+        TheoryData<string, KernelPath> data = [];
+        foreach (string file in files)
         {
-            TheoryData<string, KernelPath> data = [];
-            foreach (string file in Files)
-            {
-                foreach (KernelPath path in KernelPaths.Available) data.Add(file, path);
-            }
-            return data;
+            foreach (KernelPath path in KernelPaths.Available) data.Add(file, path);
         }
+        return data;
     }
 
     private static string FixturePath(string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", file);
@@ -46,7 +49,7 @@ public class FormatCompatibilityTests
     private static LoadedModel Load(string file, KernelSet? kernels = null) =>
         file.EndsWith(".safetensors", StringComparison.Ordinal) ? PyTorchExchange.Import(FixturePath(file), kernels: kernels) : ModelFile.Load(FixturePath(file), kernels);
 
-    private static T[] Values<T>(JsonNode? array) => array!.AsArray().Select(v => v!.GetValue<T>()).ToArray();
+    internal static T[] Values<T>(JsonNode? array) => array!.AsArray().Select(v => v!.GetValue<T>()).ToArray();
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -73,21 +76,25 @@ public class FormatCompatibilityTests
 
     [Theory]
     [MemberData(nameof(FilesOnEveryPath))]
-    public void A_0_2_0_file_gives_the_logits_and_loss_0_2_0_computed(string file, KernelPath path)
-    {
-        JsonNode expected = Expected(file);
-        LanguageModel model = Load(file, KernelSet.For(path)).Model;
-        int[][] streams = [.. expected["streams"]!.AsArray().Select(Values<int>)];
-        (float[] batched, float[] single, double windowLoss) = FixtureOutputs.Of(model, streams);
+    public void A_0_2_0_file_gives_the_logits_and_loss_0_2_0_computed(string file, KernelPath path) =>
+        CheckOutputs(Expected(file), Load(file, KernelSet.For(path)).Model, path);
 
-        // Within the tolerance of 0.2.0's scalar path, on every path.
+    /// <summary>The outputs of <paramref name="model"/> (loaded on <paramref name="path"/>) for <paramref name="expected"/>'s
+    /// streams are within the tolerance of the recorded scalar values, and bit for bit the recorded ones on a recorded path.
+    /// Shared with the fixtures of later versions (<see cref="Schema4FormatCompatibilityTests"/>).</summary>
+    internal static void CheckOutputs(JsonNode expected, LanguageModel model, KernelPath path, Func<LanguageModel, int, RecurrentState>? zeroState = null)
+    {
+        int[][] streams = [.. expected["streams"]!.AsArray().Select(Values<int>)];
+        (float[] batched, float[] single, double windowLoss) = FixtureOutputs.Of(model, streams, zeroState);
+
+        // Within the tolerance of the writing version's scalar path, on every path.
         JsonNode scalar = expected["scalar"]!;
         int v = model.Config.VocabularySize;
         Assert.Null(Mismatch(Values<float>(scalar["batched"]), batched, v, Tolerance));
         Assert.Null(Mismatch(Values<float>(scalar["single"]), single, v, Tolerance));
         Assert.Null(Mismatch<double>([scalar["window_loss"]!.GetValue<double>()], [windowLoss], 1, Tolerance));
 
-        // And bit for bit on a path 0.2.0 ran on too: the kernels' summation order has not changed.
+        // And bit for bit on a path the writing version ran on too: the kernels' summation order has not changed.
         if (expected["paths"]![KernelPaths.Name(path)] is JsonNode same)
         {
             Assert.Equal(same["batched_sha256"]!.GetValue<string>(), FixtureOutputs.Sha256(batched));

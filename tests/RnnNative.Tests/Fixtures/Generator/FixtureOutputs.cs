@@ -14,17 +14,20 @@ internal static class FixtureOutputs
     /// <summary>For streams of T + 1 ids each (two of them): <c>Batched</c>, the logits [T, 2, V] of T steps
     /// of both streams at once (the batched path); <c>Single</c>, the logits [T, V] of T batch-1 steps
     /// of stream 0 (the single-token path); <c>WindowLoss</c>, EvaluateWindow's summed loss over the
-    /// [T, 2] window whose targets are each stream's next ids. Every state starts at zero.</summary>
-    public static (float[] Batched, float[] Single, double WindowLoss) Of(LanguageModel model, int[][] streams)
+    /// [T, 2] window whose targets are each stream's next ids. Every state starts at zero, made by
+    /// <paramref name="zeroState"/> (model, B) when given (a Jordan network's state is [1, B, V], not its stack's),
+    /// else from the stack's config (all 0.2.0 had).</summary>
+    public static (float[] Batched, float[] Single, double WindowLoss) Of(LanguageModel model, int[][] streams, Func<LanguageModel, int, RecurrentState>? zeroState = null)
     {
+        zeroState ??= (m, batch) => new RecurrentState(m.Config.Recurrent, batch);
         int steps = streams[0].Length - 1, v = model.Config.VocabularySize;
-        RecurrentState two = new(model.Config.Recurrent, 2);
+        RecurrentState two = zeroState(model, 2);
         float[] batched = new float[steps * 2 * v];
         for (int t = 0; t < steps; t++)
         {
             model.Step([streams[0][t], streams[1][t]], two, batched.AsSpan(t * 2 * v, 2 * v));
         }
-        RecurrentState one = new(model.Config.Recurrent, 1);
+        RecurrentState one = zeroState(model, 1);
         float[] single = new float[steps * v];
         for (int t = 0; t < steps; t++)
         {
@@ -40,7 +43,7 @@ internal static class FixtureOutputs
                 targets[t * 2 + b] = streams[b][t + 1];
             }
         }
-        double windowLoss = model.EvaluateWindow(inputs, targets, steps, new RecurrentState(model.Config.Recurrent, 2));
+        double windowLoss = model.EvaluateWindow(inputs, targets, steps, zeroState(model, 2));
         return (batched, single, windowLoss);
     }
 
