@@ -11,17 +11,13 @@ namespace RnnNative.Tests.Model;
 
 /// <summary>
 /// The two language models 0.5.0 introduced in schema 4 of <see cref="ModelFile"/> (Fixtures/jordan-0.5.0.rnn, a Jordan
-/// network, and Fixtures/class-softmax-0.5.0.rnn, a class-factored softmax over words; written by <see cref="WriteFixture"/>
+/// network, and Fixtures/class-softmax-0.5.0.rnn, a class-factored softmax whose classes move its decoder rows; written by <see cref="WriteFixture"/>
 /// with 0.5.0) keep loading in later versions: the config, vocabulary, word classes and tensors recorded in their
 /// .expected.json, and the logits and window loss 0.5.0 computed from them (<see cref="FixtureOutputs"/>), on every kernel path.
 /// </summary>
 public class Schema4FormatCompatibilityTests
 {
     private const string Jordan = "jordan-0.5.0.rnn", ClassSoftmax = "class-softmax-0.5.0.rnn";
-
-    // The word text of the 0.2.0 fixtures (Fixtures/README.md), whose counts fit the classes; the Jordan model reads
-    // their char text (FormatCompatibilityTests.CharText).
-    private static readonly byte[] s_wordText = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("a model file written by one version must load in the next version and give the same logits . ", 4)));
 
     private static string FixtureDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
@@ -40,12 +36,12 @@ public class Schema4FormatCompatibilityTests
         CheckOutputs(FixtureDirectory, file, path);
 
     [Fact]
-    public void The_class_softmax_file_holds_the_classes_fitted_from_the_word_texts_counts_not_the_placeholder()
+    public void The_class_softmax_file_holds_its_fitted_classes_that_move_rows_not_the_placeholder()
     {
         LoadedModel loaded = ModelFile.Load(Path.Combine(FixtureDirectory, ClassSoftmax));
         WordClasses classes = loaded.Model.Classes!;
-        long[] counts = TokenSequence.FromIds(loaded.Vocabulary.Encode(s_wordText), loaded.Vocabulary.Count).CountTokens(loaded.Vocabulary.Count);
-        WordClasses fitted = WordClasses.ByFrequency(counts, 4);
+        WordClasses fitted = FittedClasses(loaded.Vocabulary, 4);
+        Assert.NotEqual(Enumerable.Range(0, classes.VocabularySize).ToArray(), classes.Order.ToArray());   // rows do move
         Assert.True(classes.Fitted);
         Assert.Equal(fitted.ClassOf.ToArray(), classes.ClassOf.ToArray());
         Assert.Equal(fitted.Order.ToArray(), classes.Order.ToArray());
@@ -53,6 +49,13 @@ public class Schema4FormatCompatibilityTests
         Assert.NotEqual(WordClasses.Contiguous(classes.VocabularySize, 4).ClassOf.ToArray(), classes.ClassOf.ToArray());
         Assert.Null(ModelFile.Load(Path.Combine(FixtureDirectory, Jordan)).Model.Classes);
     }
+
+    /// <summary>Frequency classes (<see cref="WordClasses.ByFrequency"/>, as the trainer fits them) of counts that rise with
+    /// the id, 1..V: the most frequent token is the last id, so the classes reverse the decoder's rows (vocabularies list
+    /// frequent tokens first, so a text's own counts would leave the rows nearly in place and a reader that ignored the
+    /// row order unseen).</summary>
+    private static WordClasses FittedClasses(Vocabulary vocabulary, int count) =>
+        WordClasses.ByFrequency([.. Enumerable.Range(1, vocabulary.Count).Select(id => (long)id)], count);
 
     /// <summary>The writer makes files these checks accept. To write the fixtures of a new version (under new names),
     /// set RNN_WRITE_SCHEMA4_FIXTURES to the Fixtures folder and run this test.</summary>
@@ -72,8 +75,8 @@ public class Schema4FormatCompatibilityTests
 
     /// <summary>
     /// The fixtures: a Jordan network (V of the char text, E = 6, H = 8, seed 21) and an LSTM 1x8, E = 8, with a
-    /// class-factored softmax of K = 4 over the word text's vocabulary (seed 22), its classes fitted from the text's
-    /// counts as the trainer fits them; each initialized, saved and read back to compute its .expected.json.
+    /// class-factored softmax of K = 4 over the char text's vocabulary (seed 22), its frequency classes fitted to counts
+    /// rising with the id (<see cref="FittedClasses"/>); each initialized, saved and read back to compute its .expected.json.
     /// </summary>
     private static void WriteFixture(string directory)
     {
@@ -82,12 +85,12 @@ public class Schema4FormatCompatibilityTests
         jordan.Initialize(21);
         Write(directory, Jordan, jordan, chars, seed: 21);
 
-        Vocabulary words = WordVocabulary.Build(s_wordText, maxWords: 100);
-        LanguageModel factored = new(new LanguageModelConfig(words.Count, 8, CellType.Lstm, 8, 1) { Softmax = SoftmaxKind.Class, Classes = 4 });
+        // Classes that move the decoder's rows (Order is not the identity): a reader that ignored the row order would compute
+        // other logits.
+        LanguageModel factored = new(new LanguageModelConfig(chars.Count, 8, CellType.Lstm, 8, 1) { Softmax = SoftmaxKind.Class, Classes = 4 });
         factored.Initialize(22);
-        long[] counts = TokenSequence.FromIds(words.Encode(s_wordText), words.Count).CountTokens(words.Count);
-        factored.SetClasses(WordClasses.ByFrequency(counts, factored.Config.ClassCount));
-        Write(directory, ClassSoftmax, factored, words, seed: 22);
+        factored.SetClasses(FittedClasses(chars, factored.Config.ClassCount));
+        Write(directory, ClassSoftmax, factored, chars, seed: 22);
     }
 
     // What FormatCompatibilityTests' 0.2.0 records hold (config, vocabulary, tensors, streams, scalar outputs, per-path
