@@ -2,7 +2,6 @@ using RnnNative.Cli.CommandLine;
 using RnnNative.IO;
 using RnnNative.Model;
 using RnnNative.Tasks;
-using LoadedSeq2SeqModel = RnnNative.Tasks.LoadedSeq2SeqModel;
 
 namespace RnnNative.Cli.Commands;
 
@@ -16,7 +15,7 @@ internal static class ModelFiles
     public static LoadedTaskModel LoadTask(string path) => Read(path, () => TaskModel.Load(path));
 
     /// <summary>A seq2seq model's file.</summary>
-    public static LoadedSeq2SeqModel LoadSeq2Seq(string path) => Read(path, () => Seq2SeqTaskModel.Load(path));
+    public static LoadedSeq2SeqTaskModel LoadSeq2Seq(string path) => Read(path, () => Seq2SeqTaskModel.Load(path));
 
     /// <summary>The kind of model the file holds, read before loading it so each command takes the path that fits.</summary>
     public static ModelKind KindOf(string path) => Read(path, () => Model.ModelFiles.KindOf(path));

@@ -59,7 +59,7 @@ internal static class Seq2SeqCommands
     /// <summary>The model, both vocabularies and the training state of a seq2seq file.</summary>
     public static void Info(string modelPath, bool curve, TextWriter output)
     {
-        LoadedSeq2SeqModel loaded = ModelFiles.LoadSeq2Seq(modelPath);
+        LoadedSeq2SeqTaskModel loaded = ModelFiles.LoadSeq2Seq(modelPath);
         output.WriteLine($"model: {Seq2SeqText.Model(loaded.Model.Model)}");
         output.WriteLine(Seq2SeqText.Encoding(loaded.Model.Encoding));
         InfoCommand.WriteTraining(loaded.Training, loaded.Options, curve ? "loss in nats per target token" : null, output);

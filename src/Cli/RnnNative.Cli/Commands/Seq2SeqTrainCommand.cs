@@ -27,7 +27,7 @@ internal static class Seq2SeqTrainCommand
         string? resumePath = args.String("resume");
         bool dataChangedOk = args.Flag("data-changed-ok");
         ulong seed = SeedOption.Read(args, output);
-        LoadedSeq2SeqModel? saved = resumePath is null ? null : ModelFiles.LoadSeq2Seq(resumePath);
+        LoadedSeq2SeqTaskModel? saved = resumePath is null ? null : ModelFiles.LoadSeq2Seq(resumePath);
         if (saved is { Training: null } || saved is { Options: null })
         {
             throw new UsageException($"'{resumePath}' holds weights only, no training state to resume");

@@ -8,8 +8,8 @@ using RnnNative.Sampling;
 namespace RnnNative.Tasks;
 
 /// <summary>A seq2seq task model read back from a file, with the training state when the file is a resumable checkpoint.
-/// (Not <see cref="RnnNative.Model.LoadedSeq2SeqModel"/>, the engine's record of the file's parts.)</summary>
-public sealed record LoadedSeq2SeqModel(Seq2SeqTaskModel Model, Runs.TrainingOptions? Options, Runs.TrainingSnapshot? Training);
+/// (<see cref="RnnNative.Model.LoadedSeq2SeqModel"/> is the engine's record of the file's parts.)</summary>
+public sealed record LoadedSeq2SeqTaskModel(Seq2SeqTaskModel Model, Runs.TrainingOptions? Options, Runs.TrainingSnapshot? Training);
 
 /// <summary>
 /// An encoder-decoder with what it takes to read and write text: the <see cref="Seq2SeqModel"/> and the
@@ -72,12 +72,12 @@ public sealed class Seq2SeqTaskModel
 
     /// <summary>Loads a model file written by <see cref="Save"/> (or a <see cref="Seq2SeqTraining"/> checkpoint, whose training state
     /// comes with it); a <see cref="IO.CheckpointFormatException"/> names what is wrong, and another kind of model's file is refused.</summary>
-    public static LoadedSeq2SeqModel Load(string path, KernelSet? kernels = null) => Loaded(Seq2SeqModelFile.Load(path, kernels));
+    public static LoadedSeq2SeqTaskModel Load(string path, KernelSet? kernels = null) => Loaded(Seq2SeqModelFile.Load(path, kernels));
 
     /// <summary>As <see cref="Load(string, KernelSet?)"/>, from memory.</summary>
-    public static LoadedSeq2SeqModel Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Loaded(Seq2SeqModelFile.Load(bytes, kernels));
+    public static LoadedSeq2SeqTaskModel Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Loaded(Seq2SeqModelFile.Load(bytes, kernels));
 
-    private static LoadedSeq2SeqModel Loaded(RnnNative.Model.LoadedSeq2SeqModel file) =>
+    private static LoadedSeq2SeqTaskModel Loaded(RnnNative.Model.LoadedSeq2SeqModel file) =>
         new(new Seq2SeqTaskModel(file.Model, new Seq2SeqEncoding(file.Source, file.Target)), file.Options, file.Training);
 
     /// <summary>Writes the model and both vocabularies to <paramref name="path"/>, atomically.</summary>

@@ -99,7 +99,7 @@ public sealed class Seq2SeqTraining
     public void SaveCheckpoint(string path) => Save(path, Loop.Capture());
 
     /// <inheritdoc cref="TaskTraining.Resume"/>
-    public void Resume(LoadedSeq2SeqModel checkpoint, bool acceptOtherData = false)
+    public void Resume(LoadedSeq2SeqTaskModel checkpoint, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         TaskTraining.Restore(Loop, checkpoint.Training, acceptOtherData, checkpoint.Model.Model.Config, Model.Model.Config,

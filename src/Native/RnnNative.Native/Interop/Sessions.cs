@@ -208,7 +208,7 @@ internal sealed class Seq2SeqTrainerSession(Seq2SeqTraining training) : TrainerS
 
     public override void Resume(string path)
     {
-        Tasks.LoadedSeq2SeqModel checkpoint = Seq2SeqTaskModel.Load(path);
+        LoadedSeq2SeqTaskModel checkpoint = Seq2SeqTaskModel.Load(path);
         Configs.Validate(() => Training.Resume(checkpoint), "path");
     }
 
