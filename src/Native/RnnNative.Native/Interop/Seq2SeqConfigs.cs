@@ -108,19 +108,8 @@ internal static unsafe class Seq2SeqConfigs
     }
 
     /// <summary>The encoder's resolved shape as rnn_task_model_config (pooling: last, seed 0).</summary>
-    public static TaskModelConfig FromEngine(Seq2SeqConfig c) => new()
-    {
-        StructSize = (uint)sizeof(TaskModelConfig),
-        Cell = (int)c.Cell,
-        HiddenSize = c.HiddenSize,
-        Layers = c.Layers,
-        EmbeddingSize = c.EmbeddingSize,
-        Bidirectional = c.Bidirectional ? 1 : 0,
-        Activation = (int)c.Activation,
-        Dropout = c.Dropout,
-        Init = (int)c.Initialization,
-        IdentityScale = c.IdentityScale,
-    };
+    public static TaskModelConfig FromEngine(Seq2SeqConfig c) =>
+        TaskConfigs.Shape(c.Cell, c.HiddenSize, c.Layers, c.EmbeddingSize, c.Bidirectional, c.Activation, c.Dropout, c.Initialization, c.IdentityScale);
 
     /// <summary>Scores of <paramref name="model"/> decoding <paramref name="pairs"/> (greedily when <paramref name="beam"/> is null).</summary>
     public static TaskMetrics Evaluate(Seq2SeqTaskModel model, Seq2SeqData pairs, BeamOptions? beam, int batchSize)

@@ -116,19 +116,25 @@ internal static unsafe class TaskConfigs
     ];
 
     /// <summary>The resolved config of a model (seed 0: models do not keep theirs).</summary>
-    public static TaskModelConfig FromEngine(SequenceModelConfig c) => new()
+    public static TaskModelConfig FromEngine(SequenceModelConfig c) =>
+        Shape(c.Cell, c.HiddenSize, c.Layers, c.EmbeddingSize, c.Bidirectional, c.Activation, c.Dropout, c.Initialization, c.IdentityScale)
+            with { Pooling = (int)c.Pooling };
+
+    /// <summary>The fields every kind of model fills alike (a seq2seq model with its encoder's): cell, sizes, direction,
+    /// activation, dropout and initialization; pooling last, seed 0.</summary>
+    internal static TaskModelConfig Shape(CellType cell, int hidden, int layers, int embedding, bool bidirectional, Activation activation,
+        float dropout, RecurrentInitialization initialization, float identityScale) => new()
     {
         StructSize = (uint)sizeof(TaskModelConfig),
-        Cell = (int)c.Cell,
-        HiddenSize = c.HiddenSize,
-        Layers = c.Layers,
-        EmbeddingSize = c.EmbeddingSize,
-        Bidirectional = c.Bidirectional ? 1 : 0,
-        Activation = (int)c.Activation,
-        Dropout = c.Dropout,
-        Init = (int)c.Initialization,
-        IdentityScale = c.IdentityScale,
-        Pooling = (int)c.Pooling,
+        Cell = (int)cell,
+        HiddenSize = hidden,
+        Layers = layers,
+        EmbeddingSize = embedding,
+        Bidirectional = bidirectional ? 1 : 0,
+        Activation = (int)activation,
+        Dropout = dropout,
+        Init = (int)initialization,
+        IdentityScale = identityScale,
     };
 
     /// <summary>The scores of <paramref name="evaluation"/>, NaN for those the kind has none of.</summary>
