@@ -71,9 +71,9 @@ typedef int32_t rnn_status;
 /* ---------------------------------------------------------------------------------------------- */
 
 #define RNN_VERSION_MAJOR 0
-#define RNN_VERSION_MINOR 5
+#define RNN_VERSION_MINOR 6
 #define RNN_VERSION_PATCH 0
-#define RNN_VERSION_STRING "0.5.0"
+#define RNN_VERSION_STRING "0.6.0"
 /* The ABI this header describes. A host calls rnn_check_abi(RNN_ABI_VERSION) once after loading. */
 #define RNN_ABI_VERSION 1u
 

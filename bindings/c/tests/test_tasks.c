@@ -167,7 +167,7 @@ TEST(task_structs_have_their_published_layout_and_defaults) {
     CHECK(mc.cell == RNN_CELL_LSTM && mc.hidden_size == 128 && mc.layers == 1 && mc.embedding_size == -1 && mc.bidirectional == -1);
     CHECK(mc.activation == RNN_ACTIVATION_TANH && mc.dropout == 0.0f && mc.init == RNN_INIT_DEFAULT && mc.identity_scale == 1.0f);
     CHECK(mc.pooling == RNN_POOLING_LAST && mc.seed == 1);
-    CHECK(strcmp(rnn_version_string(), "0.5.0") == 0 && strcmp(RNN_VERSION_STRING, "0.5.0") == 0);
+    CHECK(strcmp(rnn_version_string(), "0.6.0") == 0 && strcmp(RNN_VERSION_STRING, "0.6.0") == 0);
 }
 
 TEST(tagger_from_a_conll_file_trains_evaluates_predicts_and_round_trips) {

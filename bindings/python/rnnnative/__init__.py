@@ -29,7 +29,7 @@ from .errors import (AbiMismatchError, ArgumentTypeError, BufferTooSmallError, C
                      FormatError, InternalError, InvalidArgumentError, InvalidHandleError, InvalidStateError,
                      LibraryNotFoundError, RnnError, RnnIOError, RnnMemoryError, UnsupportedError)
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 #: The loaded library file and its ISA flavour folder (e.g. "linux-x64-v4").
 library_path = lib.path

@@ -14,7 +14,7 @@ internal static unsafe class RuntimeExports
     private static readonly nint[] s_kernelNames = Enum.GetValues<KernelPath>().Select(p => Marshal.StringToCoTaskMemUTF8(KernelPaths.Name(p))).ToArray();
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_version_string")]
-    public static byte* VersionString() => StatusText.Pin("0.5.0\0"u8);
+    public static byte* VersionString() => StatusText.Pin("0.6.0\0"u8);
 
     [UnmanagedCallersOnly(EntryPoint = "rnn_abi_version")]
     public static uint AbiVersionExport() => AbiVersion;
