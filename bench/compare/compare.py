@@ -1,8 +1,9 @@
 """Side-by-side benchmark of RnnNative (through its Python binding) and PyTorch / numpy.
 
     compare.py [--quick]                 every measurement, the table, results.md (run.sh calls this)
-    compare.py ours [--quick] [--cells lstm,elman] [--binding DIR]
-                                         RnnNative training and sampling, JSON on stdout
+    compare.py ours [--quick] [--threads N] [--cells lstm,elman] [--binding DIR]
+                                         RnnNative training and sampling with N engine threads
+                                         (default 2), JSON on stdout
     compare.py torch --threads N [--quick]   PyTorch with torch.set_num_threads(N), JSON on stdout
     compare.py numpy [--quick]           np.matmul float32 SGEMM, JSON on stdout
     compare.py ab --old DIR [--repeats N] [--quick]
@@ -28,8 +29,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VOCAB = 65
-ENGINE_THREADS = 2
-TORCH_THREADS = (1, 2)  # PyTorch, libtorch and ONNX Runtime (intra-op) threads
+ENGINE_THREADS = (1, 2)  # RnnNative's engine threads (rnnnative.set_threads): every row with both, for the scaling table
+TORCH_THREADS = (1, 2)   # PyTorch, libtorch and ONNX Runtime (intra-op) threads
 
 CELLS = ("lstm", "gru", "elman")
 TORCH_CELLS = {"lstm": "lstm", "gru": "gru", "elman": "rnn"}  # CharRnn's names
@@ -43,23 +44,39 @@ TRAINING = [
     ("Elman 2x512 T=100 B=32", "elman", 512, 100, 32, (30, 6)),
 ]
 # Targets against the best peer of the row (issue 17): training >= 2.5x; batch-1 sampling >= 4x with
-# float32 step weights, >= 8x with reduced-precision (bfloat16) ones.
+# float32 step weights, >= 8x with reduced-precision (bfloat16, int8) ones; batched serving >= 2x.
 TRAINING_TARGET = 2.5
-SAMPLING_TARGETS = {"f32": 4.0, "bf16": 8.0}
-# name, cell, hidden (batch 1). ONNX Runtime steps the LSTM rows (export_onnx.py), libtorch all.
+SAMPLING_TARGETS = {"f32": 4.0, "bf16": 8.0, "int8": 8.0}
+BATCHED_TARGET = 2.0
+GATES = {"lstm": 4, "gru": 3, "elman": 1}
+# name, cell, hidden (batch 1). ONNX Runtime and libtorch step every row (export_onnx.py writes the ONNX models).
 SAMPLING = [
     ("LSTM 2x128", "lstm", 128), ("LSTM 2x256", "lstm", 256), ("LSTM 2x512", "lstm", 512),
     ("GRU 2x128", "gru", 128), ("GRU 2x256", "gru", 256), ("GRU 2x512", "gru", 512),
 ]
 SAMPLED_TOKENS = (4000, 1000)  # full, quick
-PRECISIONS = ("f32", "bf16")   # RnnNative's step weights when sampling
-# Batched sampling, peers only for now (RnnNative's batched serving is issue 17 section 4): name,
-# cell, hidden, streams, steps per run (full, quick); reported as tokens/s over all streams.
-BATCHED = [("LSTM 2x512, 64 streams", "lstm", 512, 64, (400, 100))]
+PRECISIONS = ("f32", "bf16", "int8")   # RnnNative's step weights when sampling (Model.step_precision)
+# Batched sampling (serving many users): name, cell, hidden, streams, steps per run (full, quick);
+# reported as tokens/s over all streams. RnnNative: Model.sample_many, one prompt per stream.
+BATCHED = [("LSTM 2x512, 64 streams", "lstm", 512, 64, (400, 100)),
+           ("GRU 2x512, 64 streams", "gru", 512, 64, (400, 100))]
 PEERS = ("libtorch", "onnxruntime")
 LOADED = 1.5  # a 1-minute load average above this marks results.md "taken under load"
 # m x n x k of the products of a 2x512 LSTM, T=100, B=32 (as bench/RnnNative.Benchmarks/GemmBenchmarks.cs).
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
+
+
+def training_flops_per_token(cell, hidden, vocab=VOCAB, layers=2):
+    """Multiply-add FLOPs of one token of a training update, the products only (pointwise work, the
+    optimizer and the softmax are O(parameters) or O(V) and left out):
+        forward  per layer  2 * G*H * (I + H)     gates = W_ih x + W_hh h   (G gates, input I = H here)
+                 head       2 * V * H            logits = W_out h
+        backward            2x the forward       dX = dGates W and dW = dGates^T X, one product each
+    so 3x the forward in all. These are the model's nominal FLOPs, what a framework computes; RnnNative
+    reads layer 0's input product from a per-token table (embedding x W_ih) and skips it, so it does
+    less arithmetic than the count says (the GFLOP/s are those of a framework as fast as it)."""
+    forward = layers * 2 * GATES[cell] * hidden * (hidden + hidden) + 2 * vocab * hidden
+    return 3 * forward
 
 
 def time_updates(update, n):
@@ -88,7 +105,7 @@ def alphabet():
 # RnnNative
 # ------------------------------------------------------------------------------------------------
 
-def run_ours(quick, cells, binding):
+def run_ours(quick, cells, binding, threads):
     # `binding`: the folder holding the rnnnative package, which loads its own checkout's library
     # (see _native.py); another checkout's makes the A/B runs against a previous version.
     sys.path.insert(0, str(binding))
@@ -96,12 +113,13 @@ def run_ours(quick, cells, binding):
     import rnnnative
     from rnnnative import Model, ModelConfig, Vocabulary
 
-    rnnnative.set_threads(ENGINE_THREADS)
+    rnnnative.set_threads(threads)
     vocab = Vocabulary.from_text(alphabet())
     assert len(vocab) == VOCAB
     ids = array.array("i", corpus_ids())
     result = {"version": rnnnative.version(), "kernel": rnnnative.kernel_path(), "flavour": rnnnative.flavour,
-              "library": str(rnnnative.library_path), "threads": rnnnative.get_threads(), "training": {}, "sampling": {}}
+              "library": str(rnnnative.library_path), "threads": rnnnative.get_threads(), "training": {}, "sampling": {},
+              "batched": {}}
 
     def new_model(cell, hidden):
         # The generic constructor: every binding version has it (an older one has no Model.gru).
@@ -117,14 +135,16 @@ def run_ours(quick, cells, binding):
                               clip_norm=5.0, validation_fraction=0.0, eval_every=0) as trainer:
             elapsed, loss = time_updates(trainer.step, n)
         result["training"][name] = {"tokens_per_s": T * B * n / elapsed, "updates": n, "seconds": elapsed, "loss": loss}
-        print(f"  ours  {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
+        print(f"  ours/{threads} {name}: {T * B * n / elapsed:,.0f} tokens/s", file=sys.stderr)
 
     # Sampling: the engine's generator (rnn_generator_generate) runs step, softmax and the draw of
     # every token in native code, which is how RnnNative is meant to sample; per-token latency is
     # the time of n tokens / n (generator creation included, amortized).
     # Each size twice: float32 step weights (the default) and bfloat16 ones (Model.step_precision).
     count = SAMPLED_TOKENS[1] if quick else SAMPLED_TOKENS[0]
-    for precision in PRECISIONS:
+    known = getattr(getattr(rnnnative, "_api", None), "_PRECISIONS", ("f32", "bf16"))
+    precisions = [p for p in PRECISIONS if p in known]  # an older binding (A/B) may lack int8
+    for precision in precisions:
         result["sampling"][precision] = {}
         for name, cell, hidden in SAMPLING:
             if cell not in cells:
@@ -139,7 +159,28 @@ def run_ours(quick, cells, binding):
                     best = min(best, time.perf_counter() - start)
                 assert len(text) == count, len(text)
             result["sampling"][precision][name] = {"us_per_token": best / count * 1e6, "tokens": count}
-            print(f"  ours  sampling {name} {precision}: {best / count * 1e6:.1f} us/token", file=sys.stderr)
+            print(f"  ours/{threads} sampling {name} {precision}: {best / count * 1e6:.1f} us/token", file=sys.stderr)
+
+    # Batched serving: Model.sample_many, one (empty) prompt per stream, every stream n tokens (no
+    # stop), best of 3 runs after a warm-up; tokens/s over all streams. Absent before 0.6.0.
+    if hasattr(Model, "sample_many"):
+        for precision in precisions:
+            result["batched"][precision] = {}
+            for name, cell, hidden, streams, steps in BATCHED:
+                if cell not in cells:
+                    continue
+                n = steps[1] if quick else steps[0]
+                with new_model(cell, hidden) as model:
+                    model.step_precision = precision
+                    model.sample_many([""] * streams, n=20, seed=1)  # warm-up
+                    best = float("inf")
+                    for repeat in range(3):
+                        start = time.perf_counter()
+                        texts = model.sample_many([""] * streams, n=n, seed=repeat)
+                        best = min(best, time.perf_counter() - start)
+                    assert all(len(t) == n for t in texts), [len(t) for t in texts]
+                result["batched"][precision][name] = {"tokens_per_s": streams * n / best, "steps": n}
+                print(f"  ours/{threads} sampling {name} {precision}: {streams * n / best:,.0f} tokens/s", file=sys.stderr)
     return result
 
 
@@ -342,11 +383,11 @@ def peers_spec(quick):
 
 
 def run_peers(quick):
-    """{"libtorch": {threads: result}, "onnxruntime": {threads: result}}. ONNX Runtime steps the LSTM
+    """{"libtorch": {threads: result}, "onnxruntime": {threads: result}}. ONNX Runtime steps the
     models export_onnx.py writes into out/onnx (PyTorch 1.13's torch.onnx.export)."""
     models = ROOT / "out" / "onnx"
-    sizes = sorted({str(hidden) for _, cell, hidden in SAMPLING if cell == "lstm"} | {str(r[2]) for r in BATCHED})
-    subprocess.run([sys.executable, str(HERE / "export_onnx.py"), str(models)] + sizes, check=True)
+    names = sorted({f"{cell}-{hidden}" for _, cell, hidden in SAMPLING} | {f"{r[1]}-{r[2]}" for r in BATCHED})
+    subprocess.run([sys.executable, str(HERE / "export_onnx.py"), str(models)] + names, check=True)
     spec = peers_spec(quick)
     runs = {peer: {} for peer in PEERS}
     for threads in TORCH_THREADS:
@@ -381,11 +422,64 @@ def cpu_second_figures(peers):
             "CPU us per step.")
 
 
+def markdown_table(header, rows):
+    return "\n".join("| " + " | ".join(r) + " |" for r in [header, ["---"] * len(header), *rows])
+
+
+def scaling_table(ours_runs, peers):
+    """Section 5 of issue 17: every row with 1 and 2 threads, ours (float32 step weights) and each peer,
+    and the speed-up of 2 threads over 1."""
+    sides = {"RnnNative": ours_runs, **peers}
+
+    def figure(side, run, kind, name):
+        """One row's result in one run: ours keeps sampling per precision, batched apart; the peers one list."""
+        if kind == "training":
+            return run["training"].get(name)
+        if side == "RnnNative":
+            return run["batched" if kind == "batched" else "sampling"].get("f32", {}).get(name)
+        return run["sampling"].get(name)
+
+    rows = []
+    specs = ([("training", name, "tokens_per_s", True, f"train {name} (tokens/s)") for name, *_ in TRAINING]
+             + [("sampling", name, "us_per_token", False, f"sample {name} batch 1 (us/token)") for name, *_ in SAMPLING]
+             + [("batched", name, "tokens_per_s", True, f"sample {name} (tokens/s)") for name, *_ in BATCHED])
+    for kind, name, key, higher, label in specs:
+        cells = []
+        for side, runs in sides.items():
+            one, two = (figure(side, runs[t], kind, name) for t in (1, 2))
+            if one is None or two is None:
+                cells.append("-")
+                continue
+            speedup = two[key] / one[key] if higher else one[key] / two[key]
+            fmt = "{:,.0f}" if higher else "{:.1f}"
+            cells.append(f"{fmt.format(one[key])} / {fmt.format(two[key])}: {speedup:.2f}x")
+        rows.append([label, *cells])
+    header = ["row (1 thread / 2 threads: speed-up)", "RnnNative", "PyTorch", "libtorch", "ONNX Runtime"]
+    return markdown_table(header, rows)
+
+
+def flops_table(ours_runs, peak):
+    """GFLOP/s a whole training update sustains (training_flops_per_token x tokens/s), and its share of
+    the measured FMA peak of the same thread count (GemmProbe's FMA loop) when there is one."""
+    rows = []
+    for name, cell, hidden, *_ in TRAINING:
+        cells = []
+        for threads in ENGINE_THREADS:
+            gflops = ours_runs[threads]["training"][name]["tokens_per_s"] * training_flops_per_token(cell, hidden) / 1e9
+            share = f" ({gflops / peak[str(threads)]:.0%} of {peak[str(threads)]:.0f})" if peak else ""
+            cells.append(f"{gflops:.0f}{share}")
+        rows.append([f"train {name}", f"{training_flops_per_token(cell, hidden) / 1e6:.2f}", *cells])
+    header = ["row", "MFLOP per token", *(f"GFLOP/s, {t} thread{'s' if t > 1 else ''}" for t in ENGINE_THREADS)]
+    return markdown_table(header, rows)
+
+
 def orchestrate(quick, command):
     load_before = os.getloadavg()
     started = time.perf_counter()
-    print("RnnNative (Python binding, 2 engine threads)", file=sys.stderr)
-    ours = child(["ours"] + (["--quick"] if quick else []))
+    ours_runs = {}
+    for threads in ENGINE_THREADS:
+        print(f"RnnNative (Python binding, {threads} engine threads)", file=sys.stderr)
+        ours_runs[threads] = child(["ours", "--threads", str(threads)] + (["--quick"] if quick else []))
     env = blas_env()
     torch_runs = {}
     for threads in TORCH_THREADS:
@@ -397,33 +491,39 @@ def orchestrate(quick, command):
     probe = gemm_probe(quick)
     peers = {"torch": torch_runs, **run_peers(quick)}   # peer -> {threads: result}
     load_after = os.getloadavg()
+    ours = ours_runs[2]
+
+    def setting(runs, kind, name, key, higher, precision=None):
+        """(value, threads) of the better thread setting of `runs` on one row, or None."""
+        found = [((run[kind][precision] if precision else run[kind])[name][key], threads) for threads, run in runs.items()
+                 if name in (run[kind].get(precision, {}) if precision else run[kind])]
+        return (max if higher else min)(found) if found else None
 
     def peer_cells(kind, name, key, higher, fmt):
         """Each peer's better thread setting on one row, as table cells ("-": the peer has no such
         row; "*": the best peer), and the best peer's value."""
-        pick = max if higher else min
-        values = {}
-        for peer, runs in peers.items():
-            found = [(run[kind][name][key], threads) for threads, run in runs.items() if name in run[kind]]
-            values[peer] = pick(found) if found else None
-        best = pick((p for p in values if values[p]), key=lambda p: values[p][0])
+        values = {peer: setting(runs, kind, name, key, higher) for peer, runs in peers.items()}
+        best = (max if higher else min)((p for p in values if values[p]), key=lambda p: values[p][0])
         cells = ["-" if v is None else f"{fmt.format(v[0])} ({v[1]}T)" + (" *" if p == best else "") for p, v in values.items()]
         return cells, values[best][0]
 
-    rows = []  # (workload, ours, peer cells, unit, ratio against the best peer, target)
-    for name, *_ in TRAINING:
+    rows = []  # (workload, ours, peer cells, unit, ratio against the best peer, target); ours at its better thread setting too
+    for name, cell, hidden, *_ in TRAINING:
         cells, best = peer_cells("training", name, "tokens_per_s", True, "{:,.0f}")
-        o = ours["training"][name]["tokens_per_s"]
-        rows.append((f"train {name}", f"{o:,.0f}", cells, "tokens/s", o / best, TRAINING_TARGET))
+        o, t = setting(ours_runs, "training", name, "tokens_per_s", True)
+        rows.append((f"train {name}", f"{o:,.0f} ({t}T)", cells, "tokens/s", o / best, TRAINING_TARGET))
     for precision in PRECISIONS:
         for name, *_ in SAMPLING:
             cells, best = peer_cells("sampling", name, "us_per_token", False, "{:.1f}")
-            o = ours["sampling"][precision][name]["us_per_token"]
-            rows.append((f"sample {name} V=65 batch 1, {precision} weights", f"{o:.1f}", cells, "us/token", best / o,
+            o, t = setting(ours_runs, "sampling", name, "us_per_token", False, precision)
+            rows.append((f"sample {name} V=65 batch 1, {precision} weights", f"{o:.1f} ({t}T)", cells, "us/token", best / o,
                          SAMPLING_TARGETS[precision]))
-    for name, *_ in BATCHED:
-        cells, _ = peer_cells("sampling", name, "tokens_per_s", True, "{:,.0f}")
-        rows.append((f"sample {name} V=65 (peers only)", "-", cells, "tokens/s", None, None))
+    for precision in PRECISIONS:
+        for name, *_ in BATCHED:
+            cells, best = peer_cells("sampling", name, "tokens_per_s", True, "{:,.0f}")
+            found = setting(ours_runs, "batched", name, "tokens_per_s", True, precision)
+            rows.append((f"sample {name} V=65, {precision} weights", f"{found[0]:,.0f} ({found[1]}T)" if found else "-", cells,
+                         "tokens/s", found[0] / best if found else None, BATCHED_TARGET))
     for shape in GEMM:
         o, t = probe["gflops"][shape], numpy_run["gemm"][shape]
         rows.append((f"SGEMM {shape}", f"{o:.1f}", [f"{t:.1f}", "-", "-"], "GFLOP/s", o / t, 1.0))
@@ -439,6 +539,8 @@ def orchestrate(quick, command):
     markdown = "\n".join("| " + " | ".join(r) + " |" for r in table)
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     plain = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in table if r[0] != "---")
+    scaling = scaling_table(ours_runs, peers)
+    flops = flops_table(ours_runs, probe.get("fma_peak_gflops"))
 
     torch_gemm = ", ".join(f"{s} {max(torch_runs[t]['gemm'][s] for t in TORCH_THREADS):.1f}" for s in GEMM)
     blas = numpy_run["blas"]
@@ -453,14 +555,14 @@ def orchestrate(quick, command):
         f"{load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} after; "
         f"{'quick' if quick else 'full'} mode, {time.perf_counter() - started:.0f} s.",
         "",
-        f"RnnNative {ours['version']} ({ours['flavour']}, kernel {ours['kernel']}, {ours['threads']} engine threads), "
-        f"through the Python binding; SGEMM from bench/compare/GemmProbe (kernel {probe['path']}, {probe['threads']} threads). "
+        f"RnnNative {ours['version']} ({ours['flavour']}, kernel {ours['kernel']}), through the Python binding with "
+        "1 and 2 engine threads (`rnnnative.set_threads`), each row its better setting, shown as (1T)/(2T) like the peers'; SGEMM from bench/compare/GemmProbe (kernel {probe['path']}, {probe['threads']} threads). "
         f"PyTorch {torch_runs[1]['version']} (BLAS: {describe(torch_runs[1]['blas'])}): each row takes the better of torch.set_num_threads(1) and (2), "
         "shown as (1T)/(2T); OpenBLAS threads: "
         + ", ".join(f"{torch_runs[t]['blas'].get('openblas_threads', '-')} with {t}T" for t in TORCH_THREADS) + ". "
         f"numpy {numpy_run['version']}, np.matmul float32, BLAS: {describe(blas)}. "
         f"libtorch {versions['libtorch']} through TorchSharp (bench/compare/PeersProbe, torch.set_num_threads(1) and (2)) and "
-        f"ONNX Runtime {versions['onnxruntime']} (1 and 2 intra-op threads, IOBinding over preallocated buffers, the LSTM "
+        f"ONNX Runtime {versions['onnxruntime']} (1 and 2 intra-op threads, IOBinding over preallocated buffers, the LSTM and GRU "
         "exported from PyTorch by export_onnx.py): each row takes a peer's better setting; * marks the best peer of the row, "
         "against which the ratio is taken.",
         "",
@@ -472,17 +574,25 @@ def orchestrate(quick, command):
         "the loop in native code) against a Python loop of CharRnn step + torch.softmax + torch.multinomial "
         "under no_grad (float32), and, for libtorch and ONNX Runtime, a C# loop of their step with the softmax and "
         "draw in C# (as RnnNative's generator does them natively); best of 3 runs. Batched rows step 64 streams together "
-        "(tokens/s over all streams; RnnNative's batched serving is issue 17 section 4). RnnNative's rows name the weights its steps stream: float32 (default) or "
-        "bfloat16 copies (`Model.step_precision = \"bf16\"`; cost on a trained model: `rnn eval --precision bf16`, see README). SGEMM: best call, both threads; `32x2048x512` is unpacked (the engine packs "
+        "(tokens/s over all streams; RnnNative: `Model.sample_many` with 64 prompts, the generator stepping them as one batch). "
+        "RnnNative's rows name the weights its steps stream: float32 (default), bfloat16 or int8 copies "
+        "(`Model.step_precision`; cost on a trained model: `rnn eval --precision bf16|int8`, see README). SGEMM: best call, both threads; `32x2048x512` is unpacked (the engine packs "
         f"W_hh once per window: {probe['gflops']['32x2048x512 packed']:.1f} GFLOP/s). "
         f"torch.mm for information, GFLOP/s: {torch_gemm}.",
     ]
-    report = "# RnnNative vs PyTorch, libtorch, ONNX Runtime and numpy\n\n" + markdown + "\n\n" + "\n".join(notes) + "\n"
+    report = ("# RnnNative vs PyTorch, libtorch, ONNX Runtime and numpy\n\n" + markdown + "\n\n" + "\n".join(notes) + "\n\n"
+              "## Threads: 1 and 2 (issue 17 section 5)\n\n" + scaling + "\n\n"
+              "## What a training update sustains\n\n" + flops + "\n\n" + training_flops_per_token.__doc__.strip().replace("\n    ", "\n") + "\n")
     (HERE / "results.md").write_text(report)
     print(plain)
     print()
+    print(scaling)
+    print()
+    print(flops)
+    print()
     print(f"Targets against the best peer of the row: training >= {TRAINING_TARGET:g}x; batch-1 sampling >= "
-          + ", ".join(f"{t:g}x with {p} weights" for p, t in SAMPLING_TARGETS.items()) + "; SGEMM >= numpy.")
+          + ", ".join(f"{t:g}x with {p} weights" for p, t in SAMPLING_TARGETS.items())
+          + f"; batched sampling >= {BATCHED_TARGET:g}x; SGEMM >= numpy.")
     print(f"Written to {HERE / 'results.md'}")
 
 
@@ -535,7 +645,7 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", nargs="?", default="all", choices=("all", "ours", "torch", "numpy", "ab"))
     parser.add_argument("--quick", action="store_true", help="fewer updates and tokens (noisier)")
-    parser.add_argument("--threads", type=int, help="torch: torch.set_num_threads")
+    parser.add_argument("--threads", type=int, help="torch: torch.set_num_threads; ours: engine threads (default 2)")
     parser.add_argument("--cells", default=",".join(CELLS), help="ours, ab: the cells whose rows run (default: all)")
     parser.add_argument("--binding", default=str(ROOT / "bindings" / "python"),
                         help="ours: the folder holding the rnnnative package to load (default: this checkout's)")
@@ -546,7 +656,7 @@ def main(argv):
     if any(cell not in CELLS for cell in cells):
         parser.error(f"--cells: expected names among {', '.join(CELLS)}")
     if args.mode == "ours":
-        print(json.dumps(run_ours(args.quick, cells, args.binding)))
+        print(json.dumps(run_ours(args.quick, cells, args.binding, args.threads or 2)))
     elif args.mode == "torch":
         if args.threads is None:
             parser.error("torch needs --threads N")

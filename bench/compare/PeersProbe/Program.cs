@@ -31,9 +31,9 @@ if (args[0] == "torch")
 else
 {
     version = typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version!.ToString(3);
-    foreach (var row in spec.Sampling.Where(r => r.Cell == "lstm"))
+    foreach (var row in spec.Sampling)
         sampling[row.Name] = Sample("onnxruntime", row, () => new OrtStep(Path.Combine(args[3], $"{row.Cell}-{row.Hidden}.onnx"),
-            stateCount: 2, spec.Layers, row.Hidden, spec.Vocab, row.Batch, threads));
+            stateCount: row.Cell == "lstm" ? 2 : 1, spec.Layers, row.Hidden, spec.Vocab, row.Batch, threads));
 }
 Console.WriteLine(JsonSerializer.Serialize(new { version, threads, training, sampling }));
 return 0;
