@@ -14,16 +14,20 @@ namespace RnnNative.Model;
 /// tokenTable[v] = W_ih_l0[:, v] + b_ih_l0 + b_hh_l0                 (one-hot input)
 /// (GRU: [V, 4H], the input side with its biases, then b_hn: see <see cref="GruStepLayout"/>)
 /// </code>
-/// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. Built for
-/// one <see cref="WeightVersion"/> and precision; immutable, shared by every replica of the model.
+/// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. In int8 every weight matrix
+/// is quantised as <see cref="Int8Weights"/> says, so the table is made from Q(embedding) and Q(W_ih_l0), and without a
+/// table a step reads its token's row of Q(embedding) (<see cref="Embedding"/>): a model loaded from an int8 file steps
+/// exactly as the model it was made from. Built for one <see cref="WeightVersion"/> and precision; immutable, shared by
+/// every replica of the model.
 /// </summary>
 internal sealed class StepWeights
 {
     /// <summary>The token table is used when it is no larger than W_ih_l0, or has at most this many rows (a byte vocabulary).</summary>
     private const int TokenTableRows = 256;
 
-    private StepWeights(long version, WeightPrecision precision, StepLayout layout, StepMatrix[] layers, float[][] biases, float[]? tokenTable, StepMatrix decoder, float[] decoderBias)
+    private StepWeights(long version, WeightPrecision precision, StepLayout layout, StepMatrix[] layers, float[][] biases, float[]? tokenTable, Int8Rows? embedding, StepMatrix decoder, float[] decoderBias)
     {
+        Embedding = embedding;
         Layout = layout;
         Version = version;
         Precision = precision;
@@ -50,6 +54,9 @@ internal sealed class StepWeights
     /// <summary>[V, panels * G * W]: see the class summary; null when the vocabulary is too large for it.</summary>
     public float[]? TokenTable { get; }
 
+    /// <summary>int8 without a token table: the embedding [V, E] a step reads its token's row of; null otherwise (the model's own).</summary>
+    public Int8Rows? Embedding { get; }
+
     /// <summary>W_out [V, H] as one gate of V units.</summary>
     public StepMatrix Decoder { get; }
 
@@ -59,6 +66,11 @@ internal sealed class StepWeights
     /// <summary>Floats of one row of <see cref="TokenTable"/>.</summary>
     public int TokenRowLength => Layers[0].Panels * Layout.InitGates * Layers[0].Width;
 
+    /// <summary>True when layer 0 of a model of <paramref name="config"/> steps from a token table (see the class summary).</summary>
+    public static bool UsesTokenTable(LanguageModelConfig config) =>
+        // With one-hot input the table is W_ih_l0ᵀ plus biases: never larger than W_ih_l0.
+        config.Input == InputEncoding.OneHot || config.VocabularySize <= Math.Max(config.EmbeddingSize, TokenTableRows);
+
     public static StepWeights Build(LanguageModel model, WeightPrecision precision, long version)
     {
         KernelSet kernels = model.Kernels;
@@ -67,8 +79,7 @@ internal sealed class StepWeights
         StepLayout layout = recurrent.Kind.StepLayout(recurrent);
         int hidden = config.HiddenSize, initGates = layout.InitGates, width = kernels.StepWidth;
         ReadOnlySpan<float> parameters = model.Stack.Parameters;
-        // With one-hot input the table is W_ih_l0ᵀ plus biases: never larger than W_ih_l0.
-        bool useTable = config.Input == InputEncoding.OneHot || config.VocabularySize <= Math.Max(config.EmbeddingSize, TokenTableRows);
+        bool useTable = UsesTokenTable(config);
 
         StepMatrix[] layers = new StepMatrix[recurrent.Layers];
         float[][] biases = new float[recurrent.Layers][];
@@ -88,7 +99,7 @@ internal sealed class StepWeights
             layers[layer] = matrix;
             if (tokenInputs)
             {
-                tokenTable = BuildTokenTable(model, matrix, initBias, initGates);
+                tokenTable = BuildTokenTable(model, precision, matrix, initBias, initGates);
             }
         }
 
@@ -99,16 +110,25 @@ internal sealed class StepWeights
         decoder.SetColumns(output[..(vocabulary * hidden)], hidden, 0, hidden);
         float[] decoderBias = new float[decoder.Panels * width];
         decoder.ToPanelOrder(output.Slice(vocabulary * hidden, vocabulary), decoderBias);
-        return new StepWeights(version, precision, layout, layers, biases, tokenTable, decoder, decoderBias);
+        Int8Rows? embedding = precision == WeightPrecision.Int8 && !useTable ? Int8Weights.Embedding(model) : null;
+        return new StepWeights(version, precision, layout, layers, biases, tokenTable, embedding, decoder, decoderBias);
     }
 
-    /// <summary>embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ) as the batched path's gathered projection plus the
-    /// first G*H of <paramref name="initBias"/>, then the rest of it (the blocks only the starting sums have); each row in panel order.</summary>
-    private static float[] BuildTokenTable(LanguageModel model, StepMatrix layer0, ReadOnlySpan<float> initBias, int initGates)
+    /// <summary>embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ; int8: of their quantised values) as the batched path's gathered projection
+    /// plus the first G*H of <paramref name="initBias"/>, then the rest of it (the blocks only the starting sums have); each row in panel order.</summary>
+    private static float[] BuildTokenTable(LanguageModel model, WeightPrecision precision, StepMatrix layer0, ReadOnlySpan<float> initBias, int initGates)
     {
         int vocabulary = model.Config.VocabularySize, gateWidth = model.Config.Recurrent.GateCount * model.Config.HiddenSize;
         float[] projections = new float[vocabulary * gateWidth], row = new float[initBias.Length];
-        model.ProjectTokens(projections);
+        if (precision == WeightPrecision.Int8)
+        {
+            float[] embedding = Dequantized(Int8Weights.Embedding(model)), weightIh = Dequantized(Int8Weights.Layer(model, 0).WeightIh);
+            model.ProjectTokens(projections, embedding, weightIh);
+        }
+        else
+        {
+            model.ProjectTokens(projections);
+        }
         int rowLength = layer0.Panels * initGates * layer0.Width;
         float[] table = new float[vocabulary * rowLength];
         for (int token = 0; token < vocabulary; token++)
@@ -118,5 +138,13 @@ internal sealed class StepWeights
             layer0.ToPanelOrder(row, initGates, table.AsSpan(token * rowLength, rowLength));
         }
         return table;
+    }
+
+    /// <summary>All of <paramref name="rows"/>' values dequantised (none for null).</summary>
+    private static float[] Dequantized(Int8Rows? rows)
+    {
+        float[] values = rows is null ? [] : new float[rows.Values.Length];
+        rows?.Dequantize(values);
+        return values;
     }
 }
