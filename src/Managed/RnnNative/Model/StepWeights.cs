@@ -17,8 +17,13 @@ namespace RnnNative.Model;
 /// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. In int8 every weight matrix
 /// is quantised as <see cref="Int8Weights"/> says, so the table is made from Q(embedding) and Q(W_ih_l0), and without a
 /// table a step reads its token's row of Q(embedding) (<see cref="Embedding"/>): a model loaded from an int8 file steps
-/// exactly as the model it was made from. Built for one <see cref="WeightVersion"/> and precision; immutable, shared by
-/// every replica of the model.
+/// exactly as the model it was made from. The table itself stays float32 in int8 too: a row is read once per token and is
+/// about 1% of the bytes a token streams (LSTM 2x128: 2 KiB of ~200 KiB), so int8 rows (a scale per row, dequantised once per
+/// step) saved nothing measurable: measured (issue 17, one thread, interleaved A/B, `rnn sample --precision int8` of an LSTM
+/// 2x128 over 100,000 tokens, load ~10-17) medians 1.345 / 1.36 s and 1.26 / 1.30 s (float / int8 table), i.e. no faster and
+/// likely ~0.3 us per token slower; the quality cost on the tinyshakespeare LSTM 2x256 (`rnn eval --precision int8`,
+/// 100,000 held-out characters) was below 0.0002 nats/char (1.6045 / 1.6044). Built for one <see cref="WeightVersion"/>
+/// and precision; immutable, shared by every replica of the model.
 /// </summary>
 internal sealed class StepWeights
 {
