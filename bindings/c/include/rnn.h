@@ -1262,6 +1262,40 @@ RNN_API rnn_status rnn_decoder_step(rnn_decoder* decoder, const int32_t* tokens,
  * unchanged. */
 RNN_API rnn_status rnn_decoder_reorder(rnn_decoder* decoder, const int32_t* parents, size_t count);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* ---- Int8 model files: inference-only deployment (since 0.6.0) ---- */
+/*
+ * An int8 file holds a language model's weight matrices (embedding, recurrent layers, decoder) as
+ * int8 with one float32 scale per row (biases float32), about a quarter of rnn_model_save_file's
+ * file. rnn_model_load_file/_from_memory load it as any model file; the model then
+ *   - samples, steps and evaluates: rnn_model_evaluate reads the int8 values as float32, and its
+ *     single-stream steps run in RNN_PRECISION_INT8 exactly as the model it was made from does with
+ *     rnn_model_set_step_precision(RNN_PRECISION_INT8);
+ *   - reports RNN_PRECISION_INT8 from rnn_model_get_weight_precision;
+ *   - refuses with RNN_E_UNSUPPORTED and a message naming the file: rnn_model_set_step_precision
+ *     with F32 or BF16, rnn_trainer_create, rnn_trainer_resume (of an int8 file),
+ *     rnn_model_export_safetensors(_to_memory), and rnn_model_save_file/_to_memory (save it with
+ *     rnn_model_save_file_int8).
+ * Readers before 0.6.0 refuse an int8 file with RNN_E_FORMAT ("written with schema 5 ... update").
+ */
+
+/* Saves `model` (a language model) and `vocab` (config.vocab_size ids) as an int8 file at `path`,
+ * atomically, as rnn_model_save_file does. Since 0.6.0. Fails: RNN_E_INVALID_HANDLE;
+ * RNN_E_INVALID_ARGUMENT (vocabulary size mismatch, NULL path); RNN_E_IO; RNN_E_UNSUPPORTED for a
+ * sequence model and for a Jordan language model (it steps in float32 only). Not concurrently with
+ * training the model. */
+RNN_API rnn_status rnn_model_save_file_int8(const rnn_model* model, const rnn_vocab* vocab, const char* path);
+
+/* As rnn_model_save_file_int8, into memory: *out_data (free with rnn_free) holds *out_size bytes,
+ * the exact content of the file. On failure both are NULL/0. Since 0.6.0. */
+RNN_API rnn_status rnn_model_save_int8_to_memory(const rnn_model* model, const rnn_vocab* vocab, void** out_data, size_t* out_size);
+
+/* The precision of the weights `model` holds: RNN_PRECISION_INT8 for a model loaded from an int8
+ * file (inference only, see above), RNN_PRECISION_F32 for any other language model. On failure
+ * *out_precision is 0. Thread-safe. Since 0.6.0. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT
+ * (NULL out_precision), RNN_E_UNSUPPORTED for a sequence model. */
+RNN_API rnn_status rnn_model_get_weight_precision(const rnn_model* model, rnn_precision* out_precision);
+
 #ifdef __cplusplus
 }
 #endif

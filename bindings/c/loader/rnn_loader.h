@@ -137,7 +137,10 @@ extern "C" {
     X(rnn_decoder_get_size) \
     X(rnn_decoder_sources) \
     X(rnn_decoder_step) \
-    X(rnn_decoder_reorder)
+    X(rnn_decoder_reorder) \
+    X(rnn_model_save_file_int8) \
+    X(rnn_model_save_int8_to_memory) \
+    X(rnn_model_get_weight_precision)
 
 /* One pointer per function of rnn.h, named as the function, plus where it came from. */
 typedef struct rnn_api {

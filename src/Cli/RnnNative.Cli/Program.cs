@@ -7,7 +7,7 @@ using RnnNative.IO;
 namespace RnnNative.Cli;
 
 /// <summary>
-/// <c>rnn train | sample | predict | eval | info</c>. Every failure is one line on stderr and an exit code:
+/// <c>rnn train | sample | predict | eval | info | quantize</c>. Every failure is one line on stderr and an exit code:
 /// 1 for a failure (bad file, diverged training), 2 for a wrong command line, 130 after Ctrl-C;
 /// never a stack trace.
 /// </summary>
@@ -20,6 +20,7 @@ public static class Program
         new("predict", PredictCommand.Usage),
         new("eval", EvalCommand.Usage),
         new("info", InfoCommand.Usage),
+        new("quantize", QuantizeCommand.Usage),
     ];
 
     private static readonly string Usage = "usage:\n" + string.Concat(Commands.Select(c => c.Usage.TrimEnd() + "\n")) +
@@ -75,6 +76,7 @@ public static class Program
                 "sample" => SampleCommand.Run(options, output, error, cancellation),
                 "predict" => PredictCommand.Run(options, input ?? TextReader.Null, output),
                 "eval" => EvalCommand.Run(options, output),
+                "quantize" => QuantizeCommand.Run(options, output),
                 _ => InfoCommand.Run(options, output),
             };
         }

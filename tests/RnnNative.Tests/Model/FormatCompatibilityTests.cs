@@ -181,7 +181,7 @@ public class FormatCompatibilityTests
     /// <summary>null when every actual value is within <paramref name="tolerance"/> times the largest
     /// magnitude of its row of <paramref name="width"/> expected values (a logit near zero is judged
     /// against its row's scale, not against itself); else says which element is out and by how much.</summary>
-    private static string? Mismatch<T>(T[] expected, T[] actual, int width, double tolerance) where T : struct, IConvertible
+    internal static string? Mismatch<T>(T[] expected, T[] actual, int width, double tolerance) where T : struct, IConvertible
     {
         if (expected.Length != actual.Length)
         {

@@ -50,7 +50,7 @@ public class ModelOptionFilesTests
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru }));
         Assert.Equal(3, ModelFile.SchemaFor(lstm with { Cell = CellType.Gru, Input = InputEncoding.OneHot, EmbeddingSize = 0 }));
         Assert.Equal(4, ModelFile.SchemaFor(lstm with { Softmax = SoftmaxKind.Class }));
-        Assert.Equal(4, ModelFile.SchemaVersion);
+        Assert.Equal(5, ModelFile.SchemaVersion);   // schema 5: int8 files only (Int8ModelFileTests)
         // Schema 4 (the class softmax, the Jordan network) is never exchanged with PyTorch.
         Assert.Equal(3, PyTorchExchange.SchemaVersion);
     }
@@ -58,9 +58,9 @@ public class ModelOptionFilesTests
     [Fact]
     public void A_newer_schema_asks_for_an_update_of_rnnnative()
     {
-        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 5"));
+        byte[] file = CheckpointSamples.WithModelJson(ModelFile.ToBytes(NewModel(s_irnn), s_vocabulary), json => json.Replace("\"schema\": 1", "\"schema\": 6"));
         string message = Assert.Throws<CheckpointFormatException>(() => ModelFile.Load(file)).Message;
-        Assert.Contains("schema 5; this RnnNative reads up to 4: update RnnNative", message);
+        Assert.Contains("schema 6; this RnnNative reads up to 5: update RnnNative", message);
     }
 
     [Fact]

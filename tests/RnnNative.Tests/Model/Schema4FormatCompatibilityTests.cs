@@ -140,7 +140,7 @@ public class Schema4FormatCompatibilityTests
 
     /// <summary>What the file holds, as the .expected.json records it (compared field by field as JSON text): the word
     /// classes (null for a full softmax) with K, whether fitted, and each token's class, so a class map read otherwise fails.</summary>
-    private static JsonObject Contents(LoadedModel loaded)
+    internal static JsonObject Contents(LoadedModel loaded)
     {
         LanguageModelConfig c = loaded.Model.Config;
         Vocabulary vocabulary = loaded.Vocabulary;
@@ -164,5 +164,5 @@ public class Schema4FormatCompatibilityTests
         };
     }
 
-    private static JsonArray Array<T>(T[] values) => new([.. values.Select(v => JsonValue.Create(v))]);
+    internal static JsonArray Array<T>(T[] values) => new([.. values.Select(v => JsonValue.Create(v))]);
 }

@@ -39,6 +39,7 @@ internal static class InfoCommand
         LanguageModelConfig c = loaded.Model.Config;
         output.WriteLine(string.Format(CultureInfo.InvariantCulture, "model: {0}, {1}{2}, {3:N0} parameters",
             ModelText.Stack(c.Cell, c.Activation, c.Layers, c.HiddenSize), ModelText.Input(c), ModelText.Options(c), loaded.Model.Blocks.Sum(b => b.Length)));
+        output.WriteLine(loaded.Model.Int8Source is null ? "weights: float32" : "weights: int8 (inference only: steps in int8; cannot train, resume or export to safetensors)");
         output.WriteLine($"vocabulary: {loaded.Vocabulary.Kind}, {loaded.Vocabulary.Count} tokens{(loaded.Vocabulary.UnknownId is int unknown ? $" (unknown = {unknown})" : "")}");
         if (loaded.Training is { } t && loaded.Options is { } o)
         {

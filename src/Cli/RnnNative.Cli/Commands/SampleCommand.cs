@@ -16,7 +16,8 @@ internal static class SampleCommand
                    [--seed N (default: random)] [--stop TEXT]... [--streams N] [--precision f32|bf16|int8] [--threads N]
                    --precision: the weights each sampled token reads, f32 (default, exact), bf16 (half
                    the bytes, relative weight error <= 2^-8) or int8 (a quarter, per-row scales, integer
-                   dot products); --streams 2 or more always step in f32
+                   dot products; the default and only choice for a file of rnn quantize); --streams 2 or
+                   more always step in f32
         """;
 
     public static int Run(Arguments args, TextWriter output, TextWriter log, CancellationToken cancellation)
@@ -27,7 +28,7 @@ internal static class SampleCommand
         SamplingOptions options = new(args.Float("temperature", 1f, min: 0f), args.Int("top-k", 0, min: 0), args.Float("top-p", 1f, min: 1e-6f, max: 1f));
         IReadOnlyList<string> stops = args.All("stop");
         int streams = args.Int("streams", 1, min: 1, max: 4096);
-        WeightPrecision precision = PrecisionOption.Read(args, WeightPrecision.Float32)!.Value;
+        WeightPrecision? precision = PrecisionOption.Read(args, null);
         if (args.Has("threads")) Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
         // Read last: a drawn seed is announced only once the rest of the command line is valid.
         ulong seed = SeedOption.Read(args, log);
@@ -35,7 +36,8 @@ internal static class SampleCommand
 
         LoadedModel loaded = ModelFiles.Load(path);
         RequireKnownCharacters(prime, loaded, path);
-        loaded.Model.StepPrecision = precision;
+        // Absent: the model's own (float32, or int8 for an int8 file).
+        if (precision is { } stepPrecision) loaded.Model.StepPrecision = stepPrecision;
         TextGenerator generator = new(loaded.Model, loaded.Vocabulary, options, streams);
         output.Write(prime);
         if (streams == 1)

@@ -63,6 +63,7 @@ internal sealed class TrainingStart
         ulong seed = SeedOption.Read(args, log);
         string? from = resumePath ?? initPath;
         LoadedModel? saved = from is null ? null : ModelFiles.Load(from);
+        saved?.Model.EnsureTrainable();
         if (resumePath is not null && saved!.Training is null)
         {
             throw new UsageException($"'{resumePath}' holds weights only, no training state to resume; start a new run from its weights with --init-from {resumePath}");

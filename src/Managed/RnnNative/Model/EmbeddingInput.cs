@@ -148,8 +148,8 @@ internal sealed class EmbeddingInput : TokenInput
     }
 
     /// <summary><paramref name="table"/> [V, G*H] = embedding · W_ih_l0ᵀ.</summary>
-    public override void ProjectTokens(Span<float> table) =>
-        Kernels.Gemm(false, true, V, GateWidth, E, 1f, _embedding, E, InputWeights(Stack.Parameters), E, 0f, table, GateWidth);
+    public override void ProjectTokens(Span<float> table, ReadOnlySpan<float> embedding, ReadOnlySpan<float> inputWeights) =>
+        Kernels.Gemm(false, true, V, GateWidth, E, 1f, embedding, E, inputWeights, E, 0f, table, GateWidth);
 
     public override TokenInput CreateReplica(RecurrentStack? replicaStack) => new EmbeddingInput(replicaStack, Kernels, V, E, _dropout.Probability, _place, _embedding, replica: true);
 }

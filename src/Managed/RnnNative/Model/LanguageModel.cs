@@ -63,6 +63,7 @@ public sealed partial class LanguageModel
         _jordan = source._jordan?.CreateReplica(_input);
         Version = source.Version;
         _stepWeights = source._stepWeights;
+        Int8Source = source.Int8Source;
         IsInferenceReplica = true;
         Blocks = CreateBlocks();
     }
@@ -83,6 +84,32 @@ public sealed partial class LanguageModel
 
     /// <summary>True for a model made by <see cref="CreateInferenceReplica"/>: it cannot train.</summary>
     public bool IsInferenceReplica { get; }
+
+    /// <summary>
+    /// The int8 file this model was loaded from (<see cref="ModelFile.SaveInt8"/>: its path, or a phrase for one loaded
+    /// from memory); null for any other model. Such a model is for inference only: its float32 weights are the file's
+    /// int8 values dequantised (the batched path and evaluation read them), its steps run in int8 (<see cref="StepPrecision"/>
+    /// cannot change), and it refuses to train, to be exported to PyTorch or to be saved as a float32 file, with
+    /// <see cref="NotSupportedException"/> naming the file.
+    /// </summary>
+    public string? Int8Source { get; private set; }
+
+    /// <summary>Throws <see cref="NotSupportedException"/> naming the file when the model cannot train (<see cref="Int8Source"/>):
+    /// front doors call it before a run starts, so the refusal comes before any other work.</summary>
+    public void EnsureTrainable()
+    {
+        if (Int8Source is not null) throw new NotSupportedException(Int8Refusal("train or resume training (train the float32 model it was made from)"));
+    }
+
+    /// <summary>The one line of every refusal of a model loaded from an int8 file: it cannot <paramref name="what"/>.</summary>
+    internal string Int8Refusal(string what) => $"{Int8Source} holds int8 weights for inference only: the model cannot {what}.";
+
+    /// <summary>Marks a model just loaded from the int8 file <paramref name="source"/> (see <see cref="Int8Source"/>).</summary>
+    internal void MarkInt8File(string source)
+    {
+        _stepWeights.Precision = WeightPrecision.Int8;
+        Int8Source = source;
+    }
 
     /// <summary>The kernel path every computation of this model runs on.</summary>
     public KernelSet Kernels { get; }
@@ -111,7 +138,8 @@ public sealed partial class LanguageModel
     /// (default), bfloat16 (half the bytes read per token) or int8 (a quarter, integer dot products), at a
     /// small cost in accuracy (<see cref="WeightPrecision"/>).
     /// Shared with replicas. Training and batched steps always use the float32 weights. A Jordan network steps as a
-    /// window of one timestep, in float32 only: another precision throws <see cref="NotSupportedException"/>.
+    /// window of one timestep, in float32 only: another precision throws <see cref="NotSupportedException"/>; a model
+    /// loaded from an int8 file steps in int8 only (<see cref="Int8Source"/>).
     /// </summary>
     public WeightPrecision StepPrecision
     {
@@ -121,6 +149,10 @@ public sealed partial class LanguageModel
             if (!HasStack && value != WeightPrecision.Float32)
             {
                 throw new NotSupportedException($"a Jordan language model steps in float32 only (its step is a window of one timestep, not the packed single-token path): step precision {value} does not apply.");
+            }
+            if (Int8Source is not null && value != WeightPrecision.Int8)
+            {
+                throw new NotSupportedException(Int8Refusal($"step in {value} (its steps are int8; load the float32 model file for another precision)"));
             }
             _stepWeights.Precision = value;
         }
@@ -224,6 +256,7 @@ public sealed partial class LanguageModel
         {
             throw new InvalidOperationException("an inference replica has no gradients; train the model it was made from.");
         }
+        EnsureTrainable();
         int rows = Forward(inputs, targets, timesteps, state, ForwardMode.Training(seed, update));
         if (!HasStack)
         {
@@ -311,4 +344,8 @@ public sealed partial class LanguageModel
     /// <summary>Layer 0's input projection of every token, without biases: <paramref name="table"/>
     /// [V, G*H] = embedding · W_ih_l0ᵀ, or W_ih_l0ᵀ with one-hot input.</summary>
     internal void ProjectTokens(Span<float> table) => _input.ProjectTokens(table);
+
+    /// <summary>As <see cref="ProjectTokens(Span{float})"/> from other weights of the same shapes: <paramref name="embedding"/> [V, E]
+    /// (ignored with one-hot input) and <paramref name="weightIh"/> W_ih_l0 [G*H, I].</summary>
+    internal void ProjectTokens(Span<float> table, ReadOnlySpan<float> embedding, ReadOnlySpan<float> weightIh) => _input.ProjectTokens(table, embedding, weightIh);
 }

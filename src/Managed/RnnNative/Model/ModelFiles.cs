@@ -34,7 +34,7 @@ public static class ModelFiles
     {
         try
         {
-            return Load(CheckpointReader.ReadFile(path), kernels);
+            return Load(CheckpointReader.ReadFile(path), kernels, path);
         }
         catch (CheckpointFormatException e)
         {
@@ -43,10 +43,10 @@ public static class ModelFiles
     }
 
     /// <summary>As <see cref="Load(string, KernelSet?)"/>, for a file's bytes in memory.</summary>
-    public static LoadedModelFile Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Load(CheckpointReader.Read(bytes), kernels);
+    public static LoadedModelFile Load(ReadOnlySpan<byte> bytes, KernelSet? kernels = null) => Load(CheckpointReader.Read(bytes), kernels, null);
 
-    private static LoadedModelFile Load(CheckpointReader reader, KernelSet? kernels) => KindOf(reader) == ModelKind.LanguageModel
-        ? new LoadedModelFile(ModelFile.Load(reader, kernels), null)
+    private static LoadedModelFile Load(CheckpointReader reader, KernelSet? kernels, string? path) => KindOf(reader) == ModelKind.LanguageModel
+        ? new LoadedModelFile(ModelFile.Load(reader, kernels, path), null)
         : new LoadedModelFile(null, SequenceModelFile.Load(reader, kernels));
 
     private static ModelKind KindOf(CheckpointReader reader) =>

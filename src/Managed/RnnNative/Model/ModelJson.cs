@@ -13,10 +13,12 @@ namespace RnnNative.Model;
 /// </summary>
 internal static class ModelJson
 {
-    public static byte[] WriteConfig(LanguageModelConfig c) => Write(json =>
+    /// <summary>model.json of a model of <paramref name="c"/>; <paramref name="int8"/>: of an int8 file ("weights": "int8", schema 5 or later).</summary>
+    public static byte[] WriteConfig(LanguageModelConfig c, bool int8 = false) => Write(json =>
     {
         json.WriteString("format", ModelFile.FormatName);
-        json.WriteNumber("schema", ModelFile.SchemaFor(c));
+        json.WriteNumber("schema", int8 ? Math.Max(ModelFile.SchemaFor(c), ModelFile.Int8Schema) : ModelFile.SchemaFor(c));
+        if (int8) json.WriteString("weights", "int8");
         json.WriteNumber("vocabulary_size", c.VocabularySize);
         json.WriteNumber("embedding_size", c.EmbeddingSize);
         if (c.Input == InputEncoding.OneHot)
@@ -89,6 +91,10 @@ internal static class ModelJson
         }
         return config;
     });
+
+    /// <summary>True when model.json says the file's weights are int8 ("weights": "int8"; absent: float32).</summary>
+    public static bool ReadInt8(ReadOnlySpan<byte> utf8) => Read(utf8, "model.json", root =>
+        root.TryGetProperty("weights", out _) && Enum(root, "weights", ("float32", false), ("int8", true)));
 
     public static byte[] WriteTraining(TrainingOptions o, TrainingSnapshot s) => Write(json =>
     {

@@ -65,10 +65,10 @@ internal sealed class OneHotInput(RecurrentStack? stack, KernelSet kernels, int 
     }
 
     /// <summary><paramref name="table"/> [V, G*H] = W_ih_l0ᵀ.</summary>
-    public override void ProjectTokens(Span<float> table)
+    public override void ProjectTokens(Span<float> table, ReadOnlySpan<float> embedding, ReadOnlySpan<float> inputWeights)
     {
         EnsureRowIds(V);
-        OneHotColumns.Gather(InputWeights(Stack.Parameters), GateWidth, V, _rowIds.AsSpan(0, V), table);
+        OneHotColumns.Gather(inputWeights, GateWidth, V, _rowIds.AsSpan(0, V), table);
     }
 
     public override ReadOnlySpan<float> Rows(ReadOnlySpan<int> tokens, ForwardMode mode) => OneHotRows(tokens);

@@ -91,6 +91,10 @@ public static class PyTorchExchange
     {
         ArgumentNullException.ThrowIfNull(model);
         LanguageModelConfig c = model.Config;
+        if (model.Int8Source is not null)
+        {
+            throw new NotSupportedException(model.Int8Refusal("be exported to safetensors (PyTorch exchange holds float32 weights: export the float32 model it was made from)"));
+        }
         if (c.Softmax != SoftmaxKind.Full)
         {
             throw new NotSupportedException(ClassSoftmaxRefusal);

@@ -85,9 +85,16 @@ internal sealed class SingleTokenStep
             else
             {
                 init = weights.Biases[layer];
-                ReadOnlySpan<float> input = layer == 0 ? _model.EmbeddingWeights.Slice(token * embedding, embedding) : _hidden[layer - 1].AsSpan(0, hidden);
-                input.CopyTo(x);
-                hiddenState.CopyTo(x.AsSpan(weights.Layout.HiddenColumn(input.Length)));
+                int inputs = layer == 0 ? embedding : hidden;
+                if (layer == 0 && weights.Embedding is { } quantized)
+                {
+                    quantized.Dequantize(token, x);
+                }
+                else
+                {
+                    (layer == 0 ? _model.EmbeddingWeights.Slice(token * embedding, embedding) : _hidden[layer - 1].AsSpan(0, hidden)).CopyTo(x);
+                }
+                hiddenState.CopyTo(x.AsSpan(weights.Layout.HiddenColumn(inputs)));
             }
             if (readsPrevious) hiddenState.CopyTo(_previous[layer]);
             if (hasCell)

@@ -14,16 +14,25 @@ namespace RnnNative.Model;
 /// tokenTable[v] = W_ih_l0[:, v] + b_ih_l0 + b_hh_l0                 (one-hot input)
 /// (GRU: [V, 4H], the input side with its biases, then b_hn: see <see cref="GruStepLayout"/>)
 /// </code>
-/// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. Built for
-/// one <see cref="WeightVersion"/> and precision; immutable, shared by every replica of the model.
+/// so a step of layer 0 reads one row of it and W_hh_l0 instead of W_ih_l0 and W_hh_l0. In int8 every weight matrix
+/// is quantised as <see cref="Int8Weights"/> says, so the table is made from Q(embedding) and Q(W_ih_l0), and without a
+/// table a step reads its token's row of Q(embedding) (<see cref="Embedding"/>): a model loaded from an int8 file steps
+/// exactly as the model it was made from. The table itself stays float32 in int8 too: a row is read once per token and is
+/// about 1% of the bytes a token streams (LSTM 2x128: 2 KiB of ~200 KiB), so int8 rows (a scale per row, dequantised once per
+/// step) saved nothing measurable: measured (issue 17, one thread, interleaved A/B, `rnn sample --precision int8` of an LSTM
+/// 2x128 over 100,000 tokens, load ~10-17) medians 1.345 / 1.36 s and 1.26 / 1.30 s (float / int8 table), i.e. no faster and
+/// likely ~0.3 us per token slower; the quality cost on the tinyshakespeare LSTM 2x256 (`rnn eval --precision int8`,
+/// 100,000 held-out characters) was below 0.0002 nats/char (1.6045 / 1.6044). Built for one <see cref="WeightVersion"/>
+/// and precision; immutable, shared by every replica of the model.
 /// </summary>
 internal sealed class StepWeights
 {
     /// <summary>The token table is used when it is no larger than W_ih_l0, or has at most this many rows (a byte vocabulary).</summary>
     private const int TokenTableRows = 256;
 
-    private StepWeights(long version, WeightPrecision precision, StepLayout layout, StepMatrix[] layers, float[][] biases, float[]? tokenTable, StepMatrix decoder, float[] decoderBias)
+    private StepWeights(long version, WeightPrecision precision, StepLayout layout, StepMatrix[] layers, float[][] biases, float[]? tokenTable, Int8Rows? embedding, StepMatrix decoder, float[] decoderBias)
     {
+        Embedding = embedding;
         Layout = layout;
         Version = version;
         Precision = precision;
@@ -50,6 +59,9 @@ internal sealed class StepWeights
     /// <summary>[V, panels * G * W]: see the class summary; null when the vocabulary is too large for it.</summary>
     public float[]? TokenTable { get; }
 
+    /// <summary>int8 without a token table: the embedding [V, E] a step reads its token's row of; null otherwise (the model's own).</summary>
+    public Int8Rows? Embedding { get; }
+
     /// <summary>W_out [V, H] as one gate of V units.</summary>
     public StepMatrix Decoder { get; }
 
@@ -59,6 +71,11 @@ internal sealed class StepWeights
     /// <summary>Floats of one row of <see cref="TokenTable"/>.</summary>
     public int TokenRowLength => Layers[0].Panels * Layout.InitGates * Layers[0].Width;
 
+    /// <summary>True when layer 0 of a model of <paramref name="config"/> steps from a token table (see the class summary).</summary>
+    public static bool UsesTokenTable(LanguageModelConfig config) =>
+        // With one-hot input the table is W_ih_l0ᵀ plus biases: never larger than W_ih_l0.
+        config.Input == InputEncoding.OneHot || config.VocabularySize <= Math.Max(config.EmbeddingSize, TokenTableRows);
+
     public static StepWeights Build(LanguageModel model, WeightPrecision precision, long version)
     {
         KernelSet kernels = model.Kernels;
@@ -67,8 +84,7 @@ internal sealed class StepWeights
         StepLayout layout = recurrent.Kind.StepLayout(recurrent);
         int hidden = config.HiddenSize, initGates = layout.InitGates, width = kernels.StepWidth;
         ReadOnlySpan<float> parameters = model.Stack.Parameters;
-        // With one-hot input the table is W_ih_l0ᵀ plus biases: never larger than W_ih_l0.
-        bool useTable = config.Input == InputEncoding.OneHot || config.VocabularySize <= Math.Max(config.EmbeddingSize, TokenTableRows);
+        bool useTable = UsesTokenTable(config);
 
         StepMatrix[] layers = new StepMatrix[recurrent.Layers];
         float[][] biases = new float[recurrent.Layers][];
@@ -88,7 +104,7 @@ internal sealed class StepWeights
             layers[layer] = matrix;
             if (tokenInputs)
             {
-                tokenTable = BuildTokenTable(model, matrix, initBias, initGates);
+                tokenTable = BuildTokenTable(model, precision, matrix, initBias, initGates);
             }
         }
 
@@ -99,16 +115,25 @@ internal sealed class StepWeights
         decoder.SetColumns(output[..(vocabulary * hidden)], hidden, 0, hidden);
         float[] decoderBias = new float[decoder.Panels * width];
         decoder.ToPanelOrder(output.Slice(vocabulary * hidden, vocabulary), decoderBias);
-        return new StepWeights(version, precision, layout, layers, biases, tokenTable, decoder, decoderBias);
+        Int8Rows? embedding = precision == WeightPrecision.Int8 && !useTable ? Int8Weights.Embedding(model) : null;
+        return new StepWeights(version, precision, layout, layers, biases, tokenTable, embedding, decoder, decoderBias);
     }
 
-    /// <summary>embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ) as the batched path's gathered projection plus the
-    /// first G*H of <paramref name="initBias"/>, then the rest of it (the blocks only the starting sums have); each row in panel order.</summary>
-    private static float[] BuildTokenTable(LanguageModel model, StepMatrix layer0, ReadOnlySpan<float> initBias, int initGates)
+    /// <summary>embedding · W_ih_l0ᵀ (one-hot: W_ih_l0ᵀ; int8: of their quantised values) as the batched path's gathered projection
+    /// plus the first G*H of <paramref name="initBias"/>, then the rest of it (the blocks only the starting sums have); each row in panel order.</summary>
+    private static float[] BuildTokenTable(LanguageModel model, WeightPrecision precision, StepMatrix layer0, ReadOnlySpan<float> initBias, int initGates)
     {
         int vocabulary = model.Config.VocabularySize, gateWidth = model.Config.Recurrent.GateCount * model.Config.HiddenSize;
         float[] projections = new float[vocabulary * gateWidth], row = new float[initBias.Length];
-        model.ProjectTokens(projections);
+        if (precision == WeightPrecision.Int8)
+        {
+            float[] embedding = Dequantized(Int8Weights.Embedding(model)), weightIh = Dequantized(Int8Weights.Layer(model, 0).WeightIh);
+            model.ProjectTokens(projections, embedding, weightIh);
+        }
+        else
+        {
+            model.ProjectTokens(projections);
+        }
         int rowLength = layer0.Panels * initGates * layer0.Width;
         float[] table = new float[vocabulary * rowLength];
         for (int token = 0; token < vocabulary; token++)
@@ -118,5 +143,13 @@ internal sealed class StepWeights
             layer0.ToPanelOrder(row, initGates, table.AsSpan(token * rowLength, rowLength));
         }
         return table;
+    }
+
+    /// <summary>All of <paramref name="rows"/>' values dequantised (none for null).</summary>
+    private static float[] Dequantized(Int8Rows? rows)
+    {
+        float[] values = rows is null ? [] : new float[rows.Values.Length];
+        rows?.Dequantize(values);
+        return values;
     }
 }

@@ -69,7 +69,11 @@ internal abstract class TokenInput(RecurrentStack? stack, KernelSet kernels, int
     public abstract void BackwardRows(ReadOnlySpan<int> tokens);
 
     /// <summary>Layer 0's input projection of every token, without biases: <paramref name="table"/> [V, G*H].</summary>
-    public abstract void ProjectTokens(Span<float> table);
+    public void ProjectTokens(Span<float> table) => ProjectTokens(table, Embedding, InputWeights(Stack.Parameters));
+
+    /// <summary>As <see cref="ProjectTokens(Span{float})"/> with other weights of the same shapes: <paramref name="embedding"/> [V, E]
+    /// (ignored with one-hot input) and <paramref name="inputWeights"/> W_ih_l0 [G*H, I] (the int8 step's quantised ones).</summary>
+    public abstract void ProjectTokens(Span<float> table, ReadOnlySpan<float> embedding, ReadOnlySpan<float> inputWeights);
 
     public abstract override TokenInput CreateReplica(RecurrentStack? replicaStack);
 }

@@ -32,6 +32,7 @@ public sealed class Trainer
         {
             throw new ArgumentException("an inference replica cannot train; train the model it was made from.", nameof(model));
         }
+        model.EnsureTrainable();
         options.Validate();
         model.Config.ValidateWindow(options.SequenceLength, options.BatchSize, nameof(options.SequenceLength), nameof(options.BatchSize));
         if (data.Train.VocabularyCount > model.Config.VocabularySize)
@@ -157,13 +158,15 @@ public sealed class Trainer
     /// copies its weights into <see cref="Model"/> and restores its optimizer state, data position,
     /// hidden state, clocks and curve, so training goes on as if it had never stopped (given the
     /// same corpus and batch size). Throws <see cref="IO.CheckpointFormatException"/> when the file
-    /// has no training state and <see cref="ArgumentException"/> when its model or optimizer
+    /// has no training state, <see cref="NotSupportedException"/> for an int8 file (<see cref="LanguageModel.Int8Source"/>),
+    /// and <see cref="ArgumentException"/> when its model or optimizer
     /// differs from this trainer's, or its recorded data from this trainer's corpus (unless
     /// <paramref name="acceptOtherData"/>, see <see cref="Restore"/>); nothing changes then.
     /// </summary>
     public void Resume(LoadedModel checkpoint, bool acceptOtherData = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.Model.EnsureTrainable();
         if (checkpoint.Training is null)
         {
             throw new IO.CheckpointFormatException("the model file holds no training state (save it with a trainer's checkpoint).");

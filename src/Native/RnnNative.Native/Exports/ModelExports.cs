@@ -99,10 +99,7 @@ internal static unsafe class ModelExports
                 Seq2SeqTaskModel s2s => s2s.ToBytes(),
                 _ => ModelFile.ToBytes((LanguageModel)target, v!),
             };
-            void* data = NativeMemory.Alloc((nuint)bytes.Length);
-            bytes.CopyTo(new Span<byte>(data, bytes.Length));
-            *outData = data;
-            *outSize = (nuint)bytes.Length;
+            Marshalling.GiveBytes(bytes, outData, outSize);
         });
     }
 
@@ -167,10 +164,7 @@ internal static unsafe class ModelExports
             if (outData == null) throw new ArgumentNullException("out_data");
             if (outSize == null) throw new ArgumentNullException("out_size");
             byte[] bytes = PyTorchExchange.ExportToBytes(m, v);
-            void* data = NativeMemory.Alloc((nuint)Math.Max(bytes.Length, 1));
-            bytes.CopyTo(new Span<byte>(data, bytes.Length));
-            *outData = data;
-            *outSize = (nuint)bytes.Length;
+            Marshalling.GiveBytes(bytes, outData, outSize);
         });
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.InteropServices.Marshalling;
 
 namespace RnnNative.Native.Interop;
@@ -132,5 +133,15 @@ internal static unsafe class Marshalling
     {
         if (destination == null) throw new ArgumentNullException(argument);
         *destination = HandleTable.Add(kind, target);
+    }
+
+    /// <summary>Hands <paramref name="bytes"/> to the caller in memory it frees with rnn_free (at least one byte is allocated,
+    /// so an empty result is not NULL).</summary>
+    public static void GiveBytes(byte[] bytes, void** outData, nuint* outSize)
+    {
+        void* data = NativeMemory.Alloc((nuint)Math.Max(bytes.Length, 1));
+        bytes.CopyTo(new Span<byte>(data, bytes.Length));
+        *outData = data;
+        *outSize = (nuint)bytes.Length;
     }
 }

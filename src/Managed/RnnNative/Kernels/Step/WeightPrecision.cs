@@ -13,6 +13,7 @@ public enum WeightPrecision
     /// <summary>int8 per output row (symmetric: scale_r = max|A_r| / 127, q = round(A / scale_r)): a quarter of
     /// the bytes to stream per token, weight error at most scale_r / 2. The step's input vector is quantised
     /// the same way per call (one scale per vector) and the dot products run in integer SIMD
-    /// (<see cref="Int8Quantization"/>, <see cref="StepKernelsInt8{TVec, TSimd}"/>); biases and the token table stay float32.</summary>
+    /// (<see cref="Int8Quantization"/>, <see cref="StepKernelsInt8{TVec, TSimd}"/>). Layer 0's token table is made from the int8
+    /// embedding and W_ih_l0, as an int8 model file stores them (Model/Int8Weights.cs); biases and the token table stay float32.</summary>
     Int8 = 2,
 }
