@@ -107,6 +107,50 @@ public unsafe class Int8StepTests
         Assert.All(zeros, q => Assert.Equal(0, q));
     }
 
+    private static float QuantizeOn(KernelPath path, float[] values, sbyte[] quantized)
+    {
+        fixed (float* v = values)
+        fixed (sbyte* q = quantized)
+        {
+            return path switch
+            {
+                KernelPath.Scalar => Int8Quantization.Quantize<float, ScalarSimd>(v, values.Length, q),
+                KernelPath.Vector128 => Int8Quantization.Quantize<Vector128<float>, Simd128>(v, values.Length, q),
+                KernelPath.Avx2 => Int8Quantization.Quantize<Vector256<float>, Simd256>(v, values.Length, q),
+                KernelPath.Avx512 => Int8Quantization.Quantize<Vector512<float>, Simd512>(v, values.Length, q),
+                _ => throw new ArgumentOutOfRangeException(nameof(path)),
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
+    public void Register_wide_input_quantisation_gives_the_scalar_scale_and_bytes(KernelPath path)
+    {
+        for (int length = 0; length <= 257; length++)
+        {
+            foreach (float range in new[] { 1e-3f, 2f, 1000f })
+            {
+                float[] values = KernelTestData.Uniform(length, 40 + length, -range, range);
+                // Ties: with 127 the largest value the scale is 1, so 2.5 and -3.5 round to even (2, -4).
+                if (length > 3)
+                {
+                    values[0] = 127f;
+                    values[1] = 2.5f;
+                    values[2] = -3.5f;
+                    values[3] = 0f;
+                }
+                sbyte[] expected = new sbyte[length], actual = new sbyte[length];
+                float scale = Int8Quantization.Quantize(values, expected);
+                Assert.Equal(scale, QuantizeOn(path, values, actual));
+                Assert.Equal(expected, actual);
+            }
+        }
+        sbyte[] zeros = [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5];
+        Assert.Equal(0f, QuantizeOn(path, new float[zeros.Length], zeros));
+        Assert.All(zeros, q => Assert.Equal(0, q));
+    }
+
     [Theory]
     [MemberData(nameof(KernelPathData.Available), MemberType = typeof(KernelPathData))]
     public void Int8_dense_step_on_random_values_stays_within_the_quantisation_bound_of_float32(KernelPath path)

@@ -75,5 +75,5 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
     /// O(K · panels · G · W) of the weights, and no state to share between threads.
     /// </summary>
     private static float QuantizeInput(StepMatrix a, float* x, sbyte* quantized) =>
-        Int8Quantization.Quantize(new ReadOnlySpan<float>(x, a.Columns), new Span<sbyte>(quantized, a.Columns));
+        Int8Quantization.Quantize<TVec, TSimd>(x, a.Columns, quantized);
 }

@@ -102,6 +102,14 @@ internal sealed unsafe class StepMatrix
 
     public WeightPrecision Precision { get; }
 
+    /// <summary>Bytes of weights one panel streams per step: K' · G · W elements of <see cref="Precision"/>.</summary>
+    public int PanelBytes => Columns * Gates * Width * Precision switch
+    {
+        WeightPrecision.Float32 => sizeof(float),
+        WeightPrecision.BFloat16 => sizeof(ushort),
+        _ => sizeof(sbyte),
+    };
+
     /// <summary>The first element (64-byte aligned); valid as long as this object lives.</summary>
     public void* Data => _data;
 
