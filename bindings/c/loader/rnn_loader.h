@@ -137,7 +137,9 @@ extern "C" {
     X(rnn_decoder_get_size) \
     X(rnn_decoder_sources) \
     X(rnn_decoder_step) \
-    X(rnn_decoder_reorder)
+    X(rnn_decoder_reorder) \
+    X(rnn_stream_request_init_sized) \
+    X(rnn_model_sample_many)
 
 /* One pointer per function of rnn.h, named as the function, plus where it came from. */
 typedef struct rnn_api {
