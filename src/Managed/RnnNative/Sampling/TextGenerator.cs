@@ -67,7 +67,7 @@ public sealed class TextGenerator
     {
         ArgumentNullException.ThrowIfNull(primes);
         ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
-        return [.. Generate([.. primes.Select((prime, i) => Request(prime, maxTokens, seed + (ulong)i, stopStrings ?? []))]).Select(r => r.Text)];
+        return [.. Serve([.. primes.Select((prime, i) => Start(i, Request(prime, maxTokens, seed + (ulong)i, stopStrings ?? [])))]).Select(r => r.Text)];
     }
 
     /// <summary>
@@ -80,7 +80,13 @@ public sealed class TextGenerator
     {
         ArgumentNullException.ThrowIfNull(requests);
         StreamProgress[] streams = new StreamProgress[requests.Count];
-        for (int i = 0; i < streams.Length; i++) streams[i] = Start(i, requests[i]);
+        for (int i = 0; i < streams.Length; i++) streams[i] = StartNamed(i, requests[i]);
+        return Serve(streams);
+    }
+
+    /// <summary>Runs <paramref name="streams"/> to their ends by continuous batching; their results in their order.</summary>
+    private StreamResult[] Serve(StreamProgress[] streams)
+    {
         StreamResult[] results = new StreamResult[streams.Length];
         foreach (StreamProgress empty in streams.Where(s => s.IsEmpty))
         {
@@ -120,15 +126,21 @@ public sealed class TextGenerator
 
     /// <summary>Checks request <paramref name="index"/> and encodes its prompt; an empty prompt starts from a line break
     /// (or token 0 when the vocabulary has none), as at the start of a text.</summary>
-    private StreamProgress Start(int index, StreamRequest? request)
+    private StreamProgress Start(int index, StreamRequest request)
+    {
+        request.Validate();
+        int[] prompt = request.Prompt.Length == 0 ? [] : _vocabulary.Encode(request.Prompt);
+        return new StreamProgress(index, request, prompt.Length == 0 ? [StartToken()] : prompt, _vocabulary, _model.Kernels);
+    }
+
+    /// <summary><see cref="Start"/> for a caller's request, whose errors name it: "requests[3].TopP".</summary>
+    private StreamProgress StartNamed(int index, StreamRequest? request)
     {
         string name = $"requests[{index}]";
         if (request is null) throw new ArgumentNullException(name, $"{name} is null.");
         try
         {
-            request.Validate();
-            int[] prompt = request.Prompt.Length == 0 ? [] : _vocabulary.Encode(request.Prompt);
-            return new StreamProgress(index, request, prompt.Length == 0 ? [StartToken()] : prompt, _vocabulary, _model.Kernels);
+            return Start(index, request);
         }
         catch (CharacterNotInVocabularyException e)
         {
