@@ -717,7 +717,7 @@ RNN_API rnn_status rnn_generator_stream(rnn_generator* generator, const char* pr
  * RNN_E_UNSUPPORTED and a message naming the kinds it serves:
  *   - language models only: rnn_model_get_config, rnn_model_set/get_step_precision,
  *     rnn_model_evaluate, rnn_model_export_safetensors(_to_memory), rnn_trainer_create,
- *     rnn_state_create, rnn_generator_create;
+ *     rnn_state_create, rnn_generator_create (since 0.6.0 also rnn_model_sample_many);
  *   - sequence models only: rnn_model_get_task_config, rnn_dataset_read_file and
  *     rnn_dataset_from_tokens/floats with a model, rnn_trainer_create_for_dataset,
  *     rnn_model_evaluate_dataset, rnn_model_predict, rnn_model_predict_file; since 0.5.0 also
@@ -1295,6 +1295,83 @@ RNN_API rnn_status rnn_model_save_int8_to_memory(const rnn_model* model, const r
  * *out_precision is 0. Thread-safe. Since 0.6.0. Fails: RNN_E_INVALID_HANDLE, RNN_E_INVALID_ARGUMENT
  * (NULL out_precision), RNN_E_UNSUPPORTED for a sequence model. */
 RNN_API rnn_status rnn_model_get_weight_precision(const rnn_model* model, rnn_precision* out_precision);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Batched serving (since 0.6.0)                                                                   */
+/* ---------------------------------------------------------------------------------------------- */
+/*
+ * Many independent streams of a language model generated together, as a server answering many users:
+ * each stream has its own prompt, length, sampling options, stop strings and seed. Up to `streams` of
+ * them step as one batch (one model step for all); a stream that finishes leaves the batch at once and
+ * the next waiting request takes its place (its state starts at zero and reads its prompt while the
+ * others generate); when none waits, the batch shrinks. Each stream's text is the one it generates
+ * alone with the same request (rnn_generator_generate with the same options, prime and seed), whatever
+ * the requests beside it, up to rounding: a batch of one and larger batches sum in different orders
+ * (about 1e-6 relative with RNN_PRECISION_F32), which changes a draw only when it falls that close
+ * to a boundary between tokens. The model's step precision (rnn_model_set_step_precision) applies.
+ */
+
+/* How a stream ended. Numbers are stable. */
+typedef enum rnn_finish {
+    RNN_FINISH_LENGTH = 0,  /* it generated max_tokens tokens */
+    RNN_FINISH_STOP = 1     /* its text reached one of its stop strings, which is cut off */
+} rnn_finish;
+
+/* One stream of rnn_model_sample_many. Fill it with rnn_stream_request_init, then set its fields. */
+typedef struct rnn_stream_request {
+    uint32_t struct_size;
+    int32_t max_tokens;          /* tokens to generate at most, >= 0 (default 256) */
+    const char* prompt;          /* UTF-8 priming text, not part of the result; NULL or "" (default):
+                                    start as at a line break */
+    float temperature;           /* divides the logits; 0: greedy (default 1) */
+    int32_t top_k;               /* keep the K most likely tokens, 0: all (default 0) */
+    float top_p;                 /* nucleus: smallest set reaching mass P, (0, 1] (default 1) */
+    int32_t stop_count;          /* the strings in `stop`, >= 0 (default 0) */
+    const char* const* stop;     /* stop_count UTF-8 strings: the stream ends before the earliest of them
+                                    its text contains (not included); "" is ignored (default NULL) */
+    uint64_t seed;               /* the stream's random seed: same request and seed, same text (default 0) */
+} rnn_stream_request;
+
+/* Fills *request with the defaults above. Use the macro. Thread-safe. */
+RNN_API rnn_status rnn_stream_request_init_sized(rnn_stream_request* request, size_t struct_size);
+#define rnn_stream_request_init(request) rnn_stream_request_init_sized((request), sizeof(*(request)))
+
+/* Where rnn_model_sample_many writes: the caller sets struct_size and the buffers it wants (NULL: not
+ * wanted), the library sets text_needed. Result i belongs to request i.
+ *   text:       the generated texts (without prompts and stop strings), in request order, each
+ *               followed by a NUL byte; text_needed = the bytes of all texts and their NULs.
+ *   text_sizes, tokens, finish: arrays of `count` elements the caller provides: the bytes of each
+ *               text (its NUL not counted; a text may hold NUL bytes of a byte vocabulary); the
+ *               tokens each stream drew (the one completing a stop string included); its rnn_finish. */
+typedef struct rnn_sample_many_result {
+    uint32_t struct_size;
+    int32_t reserved;
+    char* text;
+    size_t text_capacity;        /* bytes */
+    size_t text_needed;          /* set by the library */
+    size_t* text_sizes;
+    int32_t* tokens;
+    int32_t* finish;
+} rnn_sample_many_result;
+
+/* Generates the `count` streams of `requests` (an array of rnn_stream_request, each filled by
+ * rnn_stream_request_init: the array's stride is requests[0].struct_size, which every element must
+ * share) from the language model `model` over `vocab` (its vocab_size), stepping up to `streams`
+ * of them together (0: 64), and writes the results into *result. When result->text is not NULL and
+ * smaller than text_needed, the call fails with RNN_E_BUFFER_TOO_SMALL and writes nothing but
+ * text_needed: generation is deterministic, so call again with a buffer of that size (the same
+ * texts). With text NULL the call succeeds and writes the sizes, token counts and finish reasons.
+ * Every request is checked, and every prompt encoded, before anything is generated.
+ * Fails: RNN_E_INVALID_ARGUMENT naming the request and field ("requests[3].top_p", "requests[1].prompt"
+ * for a character not in the vocabulary, "requests[2].stop" for a NULL array or string,
+ * "requests[4].struct_size"), "streams" (negative, or a batch whose buffers would exceed 2^31 - 57
+ * floats), "vocab" (another vocab_size) or "result" (NULL, or struct_size below
+ * sizeof(rnn_sample_many_result) of 0.6.0, 56 bytes on 64-bit platforms); RNN_E_BUFFER_TOO_SMALL;
+ * RNN_E_UNSUPPORTED (not a language model); RNN_E_INVALID_HANDLE.
+ * Runs on the model's weights with buffers of its own: thread-safe with other sampling, generators,
+ * states and evaluations of the model; not during its training. */
+RNN_API rnn_status rnn_model_sample_many(const rnn_model* model, const rnn_vocab* vocab, const rnn_stream_request* requests, size_t count,
+                                         int32_t streams, rnn_sample_many_result* result);
 
 #ifdef __cplusplus
 }

@@ -140,7 +140,9 @@ extern "C" {
     X(rnn_decoder_reorder) \
     X(rnn_model_save_file_int8) \
     X(rnn_model_save_int8_to_memory) \
-    X(rnn_model_get_weight_precision)
+    X(rnn_model_get_weight_precision) \
+    X(rnn_stream_request_init_sized) \
+    X(rnn_model_sample_many)
 
 /* One pointer per function of rnn.h, named as the function, plus where it came from. */
 typedef struct rnn_api {

@@ -21,7 +21,7 @@ from __future__ import annotations
 from ctypes import byref, c_char_p, c_int32
 from typing import Tuple
 
-from ._api import Evaluation, Model, ModelConfig, Progress, Sampler, State, Trainer, TrainingResult, Vocabulary
+from ._api import Evaluation, Model, ModelConfig, Progress, SampleResult, Sampler, State, Trainer, TrainingResult, Vocabulary
 from ._native import ABI_VERSION, lib
 from ._seq2seq import Decoder, Seq2Seq, Seq2SeqMetrics, Translation
 from ._tasks import Classifier, Metrics, Regressor, SequenceModel, Tagger, TaskConfig
@@ -64,7 +64,7 @@ def set_threads(count: int) -> None:
 
 
 __all__ = [
-    "Vocabulary", "Model", "ModelConfig", "State", "Sampler", "Trainer", "Progress", "TrainingResult", "Evaluation",
+    "Vocabulary", "Model", "ModelConfig", "State", "Sampler", "SampleResult", "Trainer", "Progress", "TrainingResult", "Evaluation",
     "SequenceModel", "Tagger", "Classifier", "Regressor", "Metrics", "TaskConfig",
     "Seq2Seq", "Seq2SeqMetrics", "Translation", "Decoder",
     "RnnError", "InvalidArgumentError", "ArgumentTypeError", "InvalidHandleError", "BufferTooSmallError", "RnnIOError",

@@ -10,7 +10,7 @@ import random
 import threading
 from ctypes import byref, c_double, c_int32, c_size_t, c_void_p, sizeof
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, List, Optional, Sequence, Union
 
 from . import _native
 from ._buffers import TokenInput, float32_input, float32_output, int32_input
@@ -303,6 +303,39 @@ class Progress:
         return Progress(p.step, p.total_steps, p.epoch, p.loss, p.smoothed_loss, p.validation_loss,
                         p.best_validation_loss, p.tokens_per_second, p.elapsed_seconds, p.fraction,
                         p.learning_rate, p.gradient_norm)
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """One stream of Model.sample_many(..., details=True) (since 0.6.0)."""
+    text: str      # the generated text, without the prompt and the stop string
+    tokens: int    # tokens drawn (the one completing a stop string included)
+    finish: str    # "length" (n tokens) or "stop" (a stop string was reached)
+
+
+_FINISHES = {0: "length", 1: "stop"}
+
+
+def _per_prompt(value: Any, count: int, what: str) -> list:
+    """`value` for each of `count` prompts: one value for all, or a list or tuple of one per prompt."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise InvalidArgumentError(f"{what}: {len(value)} values for {count} prompts (give one value, or one per prompt)")
+        return list(value)
+    return [value] * count
+
+
+def _stops_per_prompt(stop: Any, count: int) -> List[List[str]]:
+    """stop: None, a str or a list of str (for every prompt), or a list of one entry per prompt, each None, a str or a
+    list of str (told apart by an entry that is not a str)."""
+    if stop is None or isinstance(stop, str):
+        return [[stop] if stop else [] for _ in range(count)]
+    if not isinstance(stop, (list, tuple)):
+        raise ArgumentTypeError(f"stop: expected None, a str or a list, got {type(stop).__name__}")
+    if all(isinstance(s, str) for s in stop):
+        return [list(stop) for _ in range(count)]
+    entries = _per_prompt(list(stop), count, "stop")
+    return [[] if e is None else [e] if isinstance(e, str) else list(e) for e in entries]
 
 
 @dataclass(frozen=True)
@@ -601,6 +634,56 @@ class Model(_Handle):
             worker.join()
             lib.rnn_generator_destroy(generator)
             del callback
+
+    def sample_many(self, prompts: Sequence[str], n: Union[int, Sequence[int]] = 256,
+                    temperature: Union[float, Sequence[float]] = 1.0, top_k: Union[int, Sequence[int]] = 0,
+                    top_p: Union[float, Sequence[float]] = 1.0, stop: Any = None,
+                    seed: Union[int, Sequence[int]] = 0, details: bool = False,
+                    streams: int = 64) -> Union[List[str], List[SampleResult]]:
+        """Generates a text after each prompt, the streams batched (rnn_model_sample_many, since 0.6.0): up to
+        `streams` step together and a finished one's place goes to the next prompt at once. n, temperature, top_k,
+        top_p and seed take one value for all prompts or a list of one per prompt; an int seed gives prompt i the
+        seed `seed + i`. stop: None, a str or a list of str for every prompt, or a list of one entry per prompt (None,
+        a str or a list of str). Each text is the one sample() gives for its prompt, options and seed alone. Returns
+        the texts, or with details=True SampleResult(text, tokens, finish) per prompt."""
+        if isinstance(prompts, str):
+            raise ArgumentTypeError("prompts: expected a list of str, got a str (use sample() for one prompt)")
+        prompts = list(prompts)
+        count = len(prompts)
+        seeds = [seed + i for i in range(count)] if isinstance(seed, int) else _per_prompt(seed, count, "seed")
+        options = zip(prompts, _per_prompt(n, count, "n"), _per_prompt(temperature, count, "temperature"),
+                      _per_prompt(top_k, count, "top_k"), _per_prompt(top_p, count, "top_p"), _stops_per_prompt(stop, count), seeds)
+        requests = (_native.StreamRequest * max(count, 1))()
+        keep = []  # the prompts' and stop strings' bytes, alive until the call returns
+        for i, (prompt, tokens, temp, k, p, stops, s) in enumerate(options):
+            r = requests[i]
+            lib.rnn_stream_request_init_sized(byref(r), sizeof(r))
+            r.prompt = _utf8(prompt, f"prompts[{i}]")
+            r.max_tokens, r.temperature, r.top_k, r.top_p, r.seed = tokens, temp, k, p, s & 0xFFFFFFFFFFFFFFFF
+            encoded = [_utf8(x, f"stop[{i}]") for x in stops]
+            array = (ctypes.c_char_p * max(len(encoded), 1))(*encoded)
+            r.stop_count, r.stop = len(encoded), ctypes.cast(array, c_void_p)
+            keep += [r.prompt, array, encoded]
+        sizes, tokens_out, finish = (c_size_t * max(count, 1))(), (c_int32 * max(count, 1))(), (c_int32 * max(count, 1))()
+        capacity = sum(8 * r.max_tokens + 8 for r in requests[:count]) + 1
+        while True:
+            text = ctypes.create_string_buffer(capacity)
+            result = _native.SampleManyResult(sizeof(_native.SampleManyResult), 0, ctypes.cast(text, c_void_p), capacity, 0,
+                                              ctypes.cast(sizes, c_void_p), ctypes.cast(tokens_out, c_void_p),
+                                              ctypes.cast(finish, c_void_p))
+            try:
+                lib.rnn_model_sample_many(self._handle, _vocab_handle(self), requests, count, streams, byref(result))
+                break
+            except BufferTooSmallError:  # deterministic: the same texts, now with room
+                capacity = result.text_needed
+        del keep
+        texts, at = [], 0
+        for i in range(count):
+            texts.append(text.raw[at:at + sizes[i]].decode("utf-8", "replace"))
+            at += sizes[i] + 1
+        if not details:
+            return texts
+        return [SampleResult(texts[i], tokens_out[i], _FINISHES[finish[i]]) for i in range(count)]
 
     def evaluate(self, text: Union[str, bytes, TokenInput], steps: int = 64) -> Evaluation:
         """Loss of the model on `text` (or token ids): every token predicted once from its predecessors."""

@@ -192,6 +192,18 @@ class TaskInfo(Structure):
                 ("lowercase", c_int32)]
 
 
+# Since 0.6.0: batched serving.
+
+class StreamRequest(Structure):
+    _fields_ = [("struct_size", c_uint32), ("max_tokens", c_int32), ("prompt", c_char_p), ("temperature", c_float),
+                ("top_k", c_int32), ("top_p", c_float), ("stop_count", c_int32), ("stop", c_void_p), ("seed", c_uint64)]
+
+
+class SampleManyResult(Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_int32), ("text", c_void_p), ("text_capacity", c_size_t),
+                ("text_needed", c_size_t), ("text_sizes", c_void_p), ("tokens", c_void_p), ("finish", c_void_p)]
+
+
 PROGRESS_FN = CFUNCTYPE(c_int, POINTER(Progress), c_void_p)
 TEXT_FN = CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p)
 
@@ -320,6 +332,9 @@ FUNCTIONS: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "rnn_decoder_sources": (STATUS, [H, P, SIZE, OUT_SIZE]),
     "rnn_decoder_step": (STATUS, [H, P, SIZE, P, SIZE, OUT_SIZE]),
     "rnn_decoder_reorder": (STATUS, [H, P, SIZE]),
+    # Batched serving (since 0.6.0)
+    "rnn_stream_request_init_sized": (STATUS, [POINTER(StreamRequest), SIZE]),
+    "rnn_model_sample_many": (STATUS, [H, H, POINTER(StreamRequest), SIZE, c_int32, POINTER(SampleManyResult)]),
 }
 
 

@@ -386,6 +386,41 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Prompts_from_a_file_are_served_by_streams_each_text_the_one_its_prompt_and_seed_give_alone()
+    {
+        string data = WriteCorpus(), model = PathOf("m.rnn"), prompts = PathOf("prompts.txt");
+        Assert.Equal(0, Rnn(TinyTraining(data, model, 10)).Code);
+        string[] lines = ["the ", "the cat", "", "sat on"];
+        File.WriteAllText(prompts, string.Join("\n", lines) + "\n");
+        foreach (string precision in new[] { "f32", "int8" })
+        {
+            (int code, string output, string error) = Rnn("sample", "-m", model, "--prompts", prompts, "--streams", "2", "-n", "15", "-s", "5", "--precision", precision, "--stop", "zz");
+            Assert.True(code == 0, error);
+            string[] got = output.TrimEnd('\n').Split('\n');
+            Assert.Equal(2 * lines.Length, got.Length);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                Assert.Equal($"--- stream {i} (seed {5 + i}, 15 tokens, length)", got[2 * i]);
+                (code, string alone, error) = Rnn("sample", "-m", model, "-p", lines[i], "-n", "15", "-s", (5 + i).ToString(), "--precision", precision);
+                Assert.True(code == 0, error);
+                Assert.Equal(alone.TrimEnd('\n'), got[2 * i + 1]);
+            }
+        }
+        Assert.DoesNotContain("always step in f32", Rnn("sample", "-h").Output);
+
+        File.WriteAllText(prompts, "the \nthe c\u00e4t\n");
+        (int failed, string none, string message) = Rnn("sample", "-m", model, "--prompts", prompts, "-s", "1");
+        Assert.Equal((1, ""), (failed, none));
+        Assert.Equal($"rnn: '{prompts}' line 2: character '\u00e4' (U+00E4) (character 6 of the line) is not in the vocabulary of '{model}'; give prompts of its characters", message.Trim());
+        File.WriteAllText(prompts, "");
+        Assert.Equal($"rnn: '{prompts}' is empty: give one prompt per line", Rnn("sample", "-m", model, "--prompts", prompts, "-s", "1").Error.Trim());
+        Assert.StartsWith($"rnn: cannot read '{PathOf("none.txt")}'", Rnn("sample", "-m", model, "--prompts", PathOf("none.txt"), "-s", "1").Error);
+        (failed, _, message) = Rnn("sample", "-m", model, "--prompts", prompts, "-p", "the", "-s", "1");
+        Assert.Equal(2, failed);
+        Assert.StartsWith("rnn: give --prime TEXT or --prompts FILE, not both", message);
+    }
+
+    [Fact]
     public void Values_the_engine_refuses_are_named_by_the_option_that_set_them()
     {
         string data = WriteCorpus();

@@ -6,7 +6,7 @@ using RnnNative.Text;
 
 namespace RnnNative.Tests.Sampling;
 
-/// <summary>Sampling a class-factored model without its V logits: the frequencies of <see cref="LanguageModel.SampleStep"/>'s
+/// <summary>Sampling a class-factored model without its V logits: the frequencies of <see cref="LanguageModel.SampleStep(ReadOnlySpan{int}, RecurrentState, float, ReadOnlySpan{SeededRandom}, Span{int})"/>'s
 /// draws against the model's own probabilities (chi-square), with a wrong distribution as the negative control.</summary>
 public class ClassSamplingTests
 {

@@ -296,7 +296,7 @@ internal sealed class ClassSoftmaxHead : LanguageModelHead
     /// class's normaliser); T = 0 takes the most likely class and its most likely word. Reads the float32 weights:
     /// a bfloat16 <see cref="LanguageModel.StepPrecision"/> applies to the layers below (and to a step's V word logits).
     /// </summary>
-    public override void Sample(ReadOnlySpan<float> input, int rows, float temperature, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
+    public override void Sample(ReadOnlySpan<float> input, int rows, ReadOnlySpan<float> temperatures, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
     {
         WordClasses classes = Classes;
         if (_scratch.Length < _classes + _vocabulary) _scratch = new float[_classes + _vocabulary];
@@ -306,11 +306,11 @@ internal sealed class ClassSoftmaxHead : LanguageModelHead
             Span<float> u = _scratch.AsSpan(0, _classes);
             _kernels.Gemv(false, _classes, _hidden, 1f, ClassWeight, _hidden, h, 0f, u);
             _kernels.Add(u, ClassBias, u);
-            int c = CategoricalDraw.FromLogits(_kernels, u, temperature, randoms[row]);
+            int c = CategoricalDraw.FromLogits(_kernels, u, temperatures[row], randoms[row]);
             Span<float> v = _scratch.AsSpan(_classes, classes.Size(c));
             _kernels.Gemv(false, v.Length, _hidden, 1f, WordWeight(_weights, c), _hidden, h, 0f, v);
             _kernels.Add(v, WordBias(_weights, c), v);
-            next[row] = classes.Order[classes.Start[c] + CategoricalDraw.FromLogits(_kernels, v, temperature, randoms[row])];
+            next[row] = classes.Order[classes.Start[c] + CategoricalDraw.FromLogits(_kernels, v, temperatures[row], randoms[row])];
         }
     }
 

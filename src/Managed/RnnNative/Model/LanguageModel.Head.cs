@@ -8,6 +8,7 @@ namespace RnnNative.Model;
 public sealed partial class LanguageModel
 {
     private float[] _drawnLogits = [];   // a Jordan network's step logits for SampleStep's draw, [B, V]
+    private float[] _temperatures = [];  // SampleStep's one temperature, once per stream [B]
 
     /// <summary>The word classes of a class-factored softmax (<see cref="SoftmaxKind.Class"/>); null for the full softmax.
     /// A new model starts with <see cref="WordClasses.Contiguous"/>, which a <see cref="Training.Trainer"/> replaces by the
@@ -45,14 +46,22 @@ public sealed partial class LanguageModel
     public void SampleStep(ReadOnlySpan<int> tokens, RecurrentState state, float temperature, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (!float.IsFinite(temperature) || temperature < 0f)
+        CheckTemperature(temperature, nameof(temperature));
+        if (_temperatures.Length != state.Batch) _temperatures = new float[state.Batch];
+        _temperatures.AsSpan().Fill(temperature);
+        SampleStep(tokens, state, _temperatures, randoms, next);
+    }
+
+    /// <summary>As <see cref="SampleStep(ReadOnlySpan{int}, RecurrentState, float, ReadOnlySpan{SeededRandom}, Span{int})"/>
+    /// with stream i drawn at <paramref name="temperatures"/>[i] (batched serving: each stream its own temperature).</summary>
+    public void SampleStep(ReadOnlySpan<int> tokens, RecurrentState state, ReadOnlySpan<float> temperatures, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (tokens.Length != state.Batch || temperatures.Length != state.Batch || randoms.Length != state.Batch || next.Length != state.Batch)
         {
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "must be a finite number >= 0 (0: greedy)");
+            throw new ArgumentException($"expected {state.Batch} token ids, temperatures, generators and outputs (one per stream), got {tokens.Length}, {temperatures.Length}, {randoms.Length} and {next.Length}.", nameof(tokens));
         }
-        if (tokens.Length != state.Batch || randoms.Length != state.Batch || next.Length != state.Batch)
-        {
-            throw new ArgumentException($"expected {state.Batch} token ids, generators and outputs (one per stream), got {tokens.Length}, {randoms.Length} and {next.Length}.", nameof(tokens));
-        }
+        foreach (float temperature in temperatures) CheckTemperature(temperature, nameof(temperatures));
         if (!HasStack)
         {
             // A Jordan network steps as a window of one timestep and owns its output layer: draw from its logits.
@@ -62,7 +71,7 @@ public sealed partial class LanguageModel
             _jordan.Logits(rows).CopyTo(logits);
             for (int row = 0; row < rows; row++)
             {
-                next[row] = CategoricalDraw.FromLogits(Kernels, logits.Slice(row * V, V), temperature, randoms[row]);
+                next[row] = CategoricalDraw.FromLogits(Kernels, logits.Slice(row * V, V), temperatures[row], randoms[row]);
             }
             return;
         }
@@ -78,6 +87,14 @@ public sealed partial class LanguageModel
             Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
             hidden = Stack.Output;
         }
-        _head.Sample(hidden, state.Batch, temperature, randoms, next);
+        _head.Sample(hidden, state.Batch, temperatures, randoms, next);
+    }
+
+    private static void CheckTemperature(float temperature, string name)
+    {
+        if (!float.IsFinite(temperature) || temperature < 0f)
+        {
+            throw new ArgumentOutOfRangeException(name, temperature, "must be a finite number >= 0 (0: greedy)");
+        }
     }
 }

@@ -56,8 +56,8 @@ internal abstract class LanguageModelHead
     public abstract void FinishStep(ReadOnlySpan<float> hidden, Span<float> wordLogits, Span<float> logits);
 
     /// <summary>Draws each row's next token into <paramref name="next"/> [rows] for h [rows, H], with
-    /// <paramref name="temperature"/> (0: greedy) and row i's generator <paramref name="randoms"/>[i].</summary>
-    public abstract void Sample(ReadOnlySpan<float> input, int rows, float temperature, ReadOnlySpan<SeededRandom> randoms, Span<int> next);
+    /// row i's temperature <paramref name="temperatures"/>[i] (0: greedy) and generator <paramref name="randoms"/>[i].</summary>
+    public abstract void Sample(ReadOnlySpan<float> input, int rows, ReadOnlySpan<float> temperatures, ReadOnlySpan<SeededRandom> randoms, Span<int> next);
 
     /// <summary>A head for a replica: these weights, its own scratch buffers, no gradients.</summary>
     public abstract LanguageModelHead CreateReplica();

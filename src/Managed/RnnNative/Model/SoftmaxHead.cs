@@ -65,13 +65,13 @@ internal sealed class SoftmaxHead : LanguageModelHead
     public override void FinishStep(ReadOnlySpan<float> hidden, Span<float> wordLogits, Span<float> logits) => wordLogits.CopyTo(logits);
 
     /// <summary>All V logits per row (there is no cheaper way), each row drawn from softmax(logits / temperature).</summary>
-    public override void Sample(ReadOnlySpan<float> input, int rows, float temperature, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
+    public override void Sample(ReadOnlySpan<float> input, int rows, ReadOnlySpan<float> temperatures, ReadOnlySpan<SeededRandom> randoms, Span<int> next)
     {
         _linear.Forward(input, rows, ForwardMode.Inference);
         Span<float> logits = _linear.Outputs(rows);
         for (int row = 0; row < rows; row++)
         {
-            next[row] = CategoricalDraw.FromLogits(_kernels, logits.Slice(row * _classes, _classes), temperature, randoms[row]);
+            next[row] = CategoricalDraw.FromLogits(_kernels, logits.Slice(row * _classes, _classes), temperatures[row], randoms[row]);
         }
     }
 

@@ -33,15 +33,18 @@ public sealed class TokenSampler
     /// <summary>Temperature, top-k and top-p.</summary>
     public SamplingOptions Options { get; }
 
-    /// <summary>True when <see cref="LanguageModel.SampleStep"/> draws as these options ask without forming the V logits:
+    /// <summary>True when <see cref="LanguageModel.SampleStep(ReadOnlySpan{int}, RecurrentState, float, ReadOnlySpan{SeededRandom}, Span{int})"/> draws as these options ask without forming the V logits:
     /// a class-factored <paramref name="model"/>, a temperature above 0 (acting on each factor), neither top-k nor top-p
     /// (which rank all V tokens, as greedy does).</summary>
-    public bool SamplesWithoutLogits(LanguageModel model) =>
-        model.Config.Softmax == SoftmaxKind.Class && !Options.IsGreedy && Options.TopK == 0 && Options.TopP >= 1f;
+    public bool SamplesWithoutLogits(LanguageModel model) => SamplesWithoutLogits(model, Options);
+
+    /// <summary><see cref="SamplesWithoutLogits(LanguageModel)"/> for a sampler of <paramref name="options"/>.</summary>
+    internal static bool SamplesWithoutLogits(LanguageModel model, SamplingOptions options) =>
+        model.Config.Softmax == SoftmaxKind.Class && !options.IsGreedy && options.TopK == 0 && options.TopP >= 1f;
 
     /// <summary>Feeds <paramref name="token"/> to the single stream <paramref name="state"/> of <paramref name="model"/> and
-    /// draws the next token with <paramref name="random"/>: through <see cref="LanguageModel.SampleStep"/> when
-    /// <see cref="SamplesWithoutLogits"/>, else from <see cref="LanguageModel.Step"/>'s logits by <see cref="Next"/>.</summary>
+    /// draws the next token with <paramref name="random"/>: through <see cref="LanguageModel.SampleStep(ReadOnlySpan{int}, RecurrentState, float, ReadOnlySpan{SeededRandom}, Span{int})"/> when
+    /// <see cref="SamplesWithoutLogits(LanguageModel)"/>, else from <see cref="LanguageModel.Step"/>'s logits by <see cref="Next"/>.</summary>
     public int Step(LanguageModel model, int token, RecurrentState state, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(model);

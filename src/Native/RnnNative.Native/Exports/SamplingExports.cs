@@ -8,7 +8,7 @@ using RnnNative.Text;
 
 namespace RnnNative.Native.Exports;
 
-/// <summary>rnn_sampler (a token from logits) and rnn_generator (text from a model).</summary>
+/// <summary>rnn_sampler (a token from logits), rnn_generator (text from a model) and, since 0.6.0, rnn_model_sample_many (many streams batched).</summary>
 internal static unsafe class SamplingExports
 {
     [UnmanagedCallersOnly(EntryPoint = "rnn_sampling_config_init_sized")]
@@ -90,4 +90,31 @@ internal static unsafe class SamplingExports
             }
         }
     });
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_stream_request_init_sized")]
+    public static Status RequestInit(StreamRequestConfig* request, nuint structSize) =>
+        ExportGuard.Run(() => StructSize.Init(request, structSize, StreamRequests.Defaults(), "request"));
+
+    [UnmanagedCallersOnly(EntryPoint = "rnn_model_sample_many")]
+    public static Status SampleMany(nint model, nint vocab, StreamRequestConfig* requests, nuint count, int streams, SampleManyResult* result) => ExportGuard.Run(() =>
+    {
+        LanguageModel m = ModelHandle.Language(model, "model", "rnn_model_sample_many");
+        Vocabulary v = HandleTable.Get<Vocabulary>(vocab, HandleKind.Vocabulary, "vocab");
+        StreamRequest[] engineRequests = StreamRequests.Read(requests, count);
+        if (streams < 0) throw new ArgumentOutOfRangeException("streams", streams, "must be 0 (64) or more");
+        SampleManyResult* r = StreamRequests.Result(result);
+        TextGenerator generator;
+        try
+        {
+            generator = new(m.CreateInferenceReplica(), v, new SamplingOptions(), streams == 0 ? DefaultStreams : streams);
+        }
+        catch (ArgumentException e)
+        {
+            throw Configs.Renamed(e, ("vocabulary", "vocab"));
+        }
+        return StreamRequests.Write(StreamRequests.Generate(generator, engineRequests), r);
+    });
+
+    /// <summary>rnn_model_sample_many's streams stepped together when the caller passes 0.</summary>
+    private const int DefaultStreams = 64;
 }

@@ -218,6 +218,37 @@ internal struct TaskInfo
     public int Lowercase;
 }
 
+// Since 0.6.0.
+
+/// <summary>rnn_stream_request: one stream of rnn_model_sample_many.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct StreamRequestConfig
+{
+    public uint StructSize;
+    public int MaxTokens;
+    public byte* Prompt;
+    public float Temperature;
+    public int TopK;
+    public float TopP;
+    public int StopCount;
+    public byte** Stop;
+    public ulong Seed;
+}
+
+/// <summary>rnn_sample_many_result: the caller's buffers, and the text size the library reports.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SampleManyResult
+{
+    public uint StructSize;
+    public int Reserved;
+    public byte* Text;
+    public nuint TextCapacity;
+    public nuint TextNeeded;
+    public nuint* TextSizes;
+    public int* Tokens;
+    public int* Finish;
+}
+
 #pragma warning restore CS0649
 
 /// <summary>Reads and writes versioned structs: never more than the caller's struct_size bytes.</summary>
