@@ -62,6 +62,37 @@ LOADED = 1.5  # a 1-minute load average above this marks results.md "taken under
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
 
 
+GATES = {"lstm": 4, "gru": 3, "elman": 1}
+
+
+def training_flops(cell, hidden, T, B, layers=2, embedding=None, vocab=VOCAB):
+    """FLOPs of one training update (forward + backward) of a char model as RnnNative runs it: the
+    products only (pointwise work, softmax, clipping and Adam are O(parameters + T*B*H), a few %).
+    With G gates (LSTM 4, GRU 3, Elman 1), E = embedding (default hidden), H = hidden, V = vocab:
+
+        forward, per token:   layer 0   2*G*H*H                  (h_{t-1} W_hh^T; its x W_ih^T is the token table)
+                              layer l>0 2*G*H*(H + H)            (x W_ih^T and h_{t-1} W_hh^T)
+                              head      2*H*V                    (logits)
+        forward, per update:  token table 2*V*G*H*E              (embedding W_ih_l0^T, V rows instead of T*B)
+        backward = 2 x forward (each product Y = X W^T gives dX = dY W and dW = dY^T X, each as large),
+        so an update is 3 x (T*B * per-token + per-update forward FLOPs).
+
+    PyTorch's count (layer 0's input projection per token, 2*G*H*E*T*B more forward FLOPs) is
+    larger by that term; share of peak here is of the work RnnNative actually does."""
+    E = embedding or hidden
+    G = GATES[cell]
+    per_token = 2 * G * hidden * hidden + (layers - 1) * 2 * G * hidden * (hidden + hidden) + 2 * hidden * vocab
+    per_update = 2 * vocab * G * hidden * E
+    return 3 * (T * B * per_token + per_update)
+
+
+def sustained(cell, hidden, T, B, tokens_per_s, peak_gflops):
+    """(GFLOP/s an update sustains at `tokens_per_s`, its share of `peak_gflops`, the FMA peak of the
+    same threads from GemmProbe's "peak")."""
+    gflops = training_flops(cell, hidden, T, B) / (T * B) * tokens_per_s / 1e9
+    return gflops, gflops / peak_gflops
+
+
 def time_updates(update, n):
     """Runs a tenth as many warm-up updates (at least 2), then times `n`; returns (seconds, last loss)."""
     for _ in range(max(2, n // 10)):
@@ -370,6 +401,22 @@ def cpu_name():
     return platform.processor()
 
 
+def sustained_figures(ours, probe):
+    """One sentence: the GFLOP/s each training row sustains (training_flops) and its share of the FMA
+    peak GemmProbe measured for our kernel path on the engine's threads."""
+    peak = probe.get("peak", {}).get(ours["kernel"], {}).get(str(ours["threads"]))
+    if not peak:
+        return "FMA peak: not measured (GemmProbe without \"peak\")."
+    parts = []
+    for name, cell, hidden, T, B, _ in TRAINING:
+        if name in ours["training"]:
+            gflops, share = sustained(cell, hidden, T, B, ours["training"][name]["tokens_per_s"], peak)
+            parts.append(f"{name} {gflops:.0f} ({share:.0%})")
+    return (f"Training GFLOP/s sustained (compare.py training_flops: products only, 3x the forward) and share of the FMA peak "
+            f"({peak:.0f} GFLOP/s: GemmProbe's independent-FMA loop, kernel {ours['kernel']}, {ours['threads']} threads; "
+            f"1 thread {probe['peak'][ours['kernel']]['1']:.0f}): " + "; ".join(parts) + ".")
+
+
 def cpu_second_figures(peers):
     """The 1-thread peers per second of their own CPU time: close to what they do on a quiet core, so
     a figure taken under load can be told from a slow harness."""
@@ -465,6 +512,8 @@ def orchestrate(quick, command):
         "against which the ratio is taken.",
         "",
         cpu_second_figures(peers),
+        "",
+        sustained_figures(ours, probe),
         "",
         "Training: 2 layers, embedding = hidden, vocabulary 65, random tokens, Adam lr 2e-3, global-norm clip 5, "
         "hidden state carried across windows; tokens/s = T*B*updates / time of the timed updates after a warm-up. "
