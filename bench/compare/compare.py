@@ -48,7 +48,6 @@ TRAINING = [
 TRAINING_TARGET = 2.5
 SAMPLING_TARGETS = {"f32": 4.0, "bf16": 8.0, "int8": 8.0}
 BATCHED_TARGET = 2.0
-GATES = {"lstm": 4, "gru": 3, "elman": 1}
 # name, cell, hidden (batch 1). ONNX Runtime and libtorch step every row (export_onnx.py writes the ONNX models).
 SAMPLING = [
     ("LSTM 2x128", "lstm", 128), ("LSTM 2x256", "lstm", 256), ("LSTM 2x512", "lstm", 512),
@@ -66,17 +65,28 @@ LOADED = 1.5  # a 1-minute load average above this marks results.md "taken under
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
 
 
-def training_flops_per_token(cell, hidden, vocab=VOCAB, layers=2):
-    """Multiply-add FLOPs of one token of a training update, the products only (pointwise work, the
-    optimizer and the softmax are O(parameters) or O(V) and left out):
-        forward  per layer  2 * G*H * (I + H)     gates = W_ih x + W_hh h   (G gates, input I = H here)
-                 head       2 * V * H            logits = W_out h
-        backward            2x the forward       dX = dGates W and dW = dGates^T X, one product each
-    so 3x the forward in all. These are the model's nominal FLOPs, what a framework computes; RnnNative
-    reads layer 0's input product from a per-token table (embedding x W_ih) and skips it, so it does
-    less arithmetic than the count says (the GFLOP/s are those of a framework as fast as it)."""
-    forward = layers * 2 * GATES[cell] * hidden * (hidden + hidden) + 2 * vocab * hidden
-    return 3 * forward
+GATES = {"lstm": 4, "gru": 3, "elman": 1}
+
+
+def training_flops(cell, hidden, T, B, layers=2, embedding=None, vocab=VOCAB):
+    """FLOPs of one training update (forward + backward) of a char model as RnnNative runs it: the
+    products only (pointwise work, softmax, clipping and Adam are O(parameters + T*B*H), a few %).
+    With G gates (LSTM 4, GRU 3, Elman 1), E = embedding (default hidden), H = hidden, V = vocab:
+
+        forward, per token:   layer 0   2*G*H*H                  (h_{t-1} W_hh^T; its x W_ih^T is the token table)
+                              layer l>0 2*G*H*(H + H)            (x W_ih^T and h_{t-1} W_hh^T)
+                              head      2*H*V                    (logits)
+        forward, per update:  token table 2*V*G*H*E              (embedding W_ih_l0^T, V rows instead of T*B)
+        backward = 2 x forward (each product Y = X W^T gives dX = dY W and dW = dY^T X, each as large),
+        so an update is 3 x (T*B * per-token + per-update forward FLOPs).
+
+    PyTorch's count (layer 0's input projection per token, 2*G*H*E*T*B more forward FLOPs) is
+    larger by that term; share of peak here is of the work RnnNative actually does."""
+    E = embedding or hidden
+    G = GATES[cell]
+    per_token = 2 * G * hidden * hidden + (layers - 1) * 2 * G * hidden * (hidden + hidden) + 2 * hidden * vocab
+    per_update = 2 * vocab * G * hidden * E
+    return 3 * (T * B * per_token + per_update)
 
 
 def time_updates(update, n):
@@ -458,18 +468,21 @@ def scaling_table(ours_runs, peers):
     return markdown_table(header, rows)
 
 
-def flops_table(ours_runs, peak):
-    """GFLOP/s a whole training update sustains (training_flops_per_token x tokens/s), and its share of
-    the measured FMA peak of the same thread count (GemmProbe's FMA loop) when there is one."""
+def flops_table(ours_runs, probe):
+    """GFLOP/s a whole training update sustains (training_flops x updates/s), and its share of the FMA
+    peak GemmProbe measured for the same kernel path and thread count."""
+    kernel = ours_runs[2]["kernel"]
+    peaks = probe.get("peak", {}).get(kernel, {})
     rows = []
-    for name, cell, hidden, *_ in TRAINING:
+    for name, cell, hidden, T, B, _ in TRAINING:
+        flops = training_flops(cell, hidden, T, B)
         cells = []
         for threads in ENGINE_THREADS:
-            gflops = ours_runs[threads]["training"][name]["tokens_per_s"] * training_flops_per_token(cell, hidden) / 1e9
-            share = f" ({gflops / peak[str(threads)]:.0%} of {peak[str(threads)]:.0f})" if peak else ""
-            cells.append(f"{gflops:.0f}{share}")
-        rows.append([f"train {name}", f"{training_flops_per_token(cell, hidden) / 1e6:.2f}", *cells])
-    header = ["row", "MFLOP per token", *(f"GFLOP/s, {t} thread{'s' if t > 1 else ''}" for t in ENGINE_THREADS)]
+            gflops = flops / (T * B) * ours_runs[threads]["training"][name]["tokens_per_s"] / 1e9
+            peak = peaks.get(str(threads))
+            cells.append(f"{gflops:.0f}" + (f" ({gflops / peak:.0%} of {peak:.0f})" if peak else ""))
+        rows.append([f"train {name}", f"{flops / 1e9:.2f}", *cells])
+    header = ["row", "GFLOP per update", *(f"GFLOP/s, {t} thread{'s' if t > 1 else ''} (share of the FMA peak, kernel {kernel})" for t in ENGINE_THREADS)]
     return markdown_table(header, rows)
 
 
@@ -540,7 +553,7 @@ def orchestrate(quick, command):
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     plain = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in table if r[0] != "---")
     scaling = scaling_table(ours_runs, peers)
-    flops = flops_table(ours_runs, probe.get("fma_peak_gflops"))
+    flops = flops_table(ours_runs, probe)
 
     torch_gemm = ", ".join(f"{s} {max(torch_runs[t]['gemm'][s] for t in TORCH_THREADS):.1f}" for s in GEMM)
     blas = numpy_run["blas"]
@@ -582,7 +595,7 @@ def orchestrate(quick, command):
     ]
     report = ("# RnnNative vs PyTorch, libtorch, ONNX Runtime and numpy\n\n" + markdown + "\n\n" + "\n".join(notes) + "\n\n"
               "## Threads: 1 and 2 (issue 17 section 5)\n\n" + scaling + "\n\n"
-              "## What a training update sustains\n\n" + flops + "\n\n" + training_flops_per_token.__doc__.strip().replace("\n    ", "\n") + "\n")
+              "## What a training update sustains\n\n" + flops + "\n\n" + training_flops.__doc__.strip().replace("\n    ", "\n") + "\n")
     (HERE / "results.md").write_text(report)
     print(plain)
     print()

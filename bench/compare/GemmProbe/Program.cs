@@ -7,7 +7,8 @@ using RnnNative.Kernels.Threading;
 // SGEMM GFLOP/s of the active kernel path at the shapes of a 2x512 LSTM (T=100, B=32), the same
 // products as bench/RnnNative.Benchmarks/GemmBenchmarks.cs, on 2 engine threads. Prints one JSON
 // object, plus the single-thread rate on a cache-resident product, which bounds what the LSTM
-// shapes can reach on this CPU. Usage: dotnet run -c Release -- [seconds per shape, default 2]
+// shapes can reach on this CPU, and the FMA peak of every kernel path on 1 and 2 threads (PeakFma),
+// the bound compare.py divides a training update's GFLOP/s by. Usage: dotnet run -c Release -- [seconds per shape, default 2]
 double secondsPerShape = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 2.0;
 const int T = 100, B = 32, H = 512, G = 4 * H;
 Parallelism.ThreadCount = 2;
@@ -49,5 +50,8 @@ foreach ((string name, int m, int n, int k, Action run) in shapes)
     double gflops = 2.0 * m * n * k / best / 1e9;
     rows.Add(string.Create(CultureInfo.InvariantCulture, $"\"{name}\": {gflops:F2}"));
 }
+// "peak": {"avx512": {"1": GFLOP/s, "2": GFLOP/s}, ...} for every path this machine runs.
+IEnumerable<string> peaks = KernelPaths.Available.Select(path => string.Create(CultureInfo.InvariantCulture,
+    $"\"{KernelPaths.Name(path)}\": {{\"1\": {PeakFma.Measure(path, 1):F1}, \"2\": {PeakFma.Measure(path, 2):F1}}}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{{\"path\": \"{KernelPaths.Active}\", \"threads\": {Parallelism.ThreadCount}, \"gflops\": {{{string.Join(", ", rows)}}}}}"));
+    $"{{\"path\": \"{KernelPaths.Active}\", \"threads\": {Parallelism.ThreadCount}, \"gflops\": {{{string.Join(", ", rows)}}}, \"peak\": {{{string.Join(", ", peaks)}}}}}"));

@@ -22,6 +22,7 @@ internal sealed class EmbeddingInput : TokenInput
     private float[] _tokenGates = [];             // [V, G*H]: embedding · W_ih_l0ᵀ, when the window is gathered
     private float[] _dTokenGates = [];            // [V, G*H]: dGates of layer 0 summed per token
     private bool _gathered;                       // the last forward gathered layer 0's input projections per token
+    private readonly TokenGateSumsWork _tokenGateSums;
     private readonly bool _replica;
     private readonly int _place;
 
@@ -40,6 +41,7 @@ internal sealed class EmbeddingInput : TokenInput
         _embeddingGradient = replica ? [] : new float[embedding.Length];
         _dropout = new Dropout(kernels, dropout, place);
         _place = place;
+        _tokenGateSums = new TokenGateSumsWork(kernels);
     }
 
     private int E { get; }
@@ -97,11 +99,7 @@ internal sealed class EmbeddingInput : TokenInput
         int gateWidth = GateWidth;
         ReadOnlySpan<float> dGates = Stack.InputGateGradients;
         Span<float> dTokenGates = _dTokenGates.AsSpan(0, V * gateWidth);
-        dTokenGates.Clear();
-        for (int row = 0; row < rows; row++)
-        {
-            Kernels.Axpy(1f, dGates.Slice(row * gateWidth, gateWidth), dTokenGates.Slice(tokens[row] * gateWidth, gateWidth));
-        }
+        _tokenGateSums.Run(dGates[..(rows * gateWidth)], tokens[..rows], gateWidth, dTokenGates);
         Kernels.Gemm(true, false, gateWidth, E, V, 1f, dTokenGates, gateWidth, _embedding, E, 1f, InputWeights(Stack.Gradients), E);
         Kernels.Gemm(false, false, V, E, gateWidth, 1f, dTokenGates, gateWidth, InputWeights(Stack.Parameters), E, 1f, _embeddingGradient, E);
     }

@@ -17,6 +17,7 @@ internal sealed class SoftmaxHead : LanguageModelHead
     private readonly KernelSet _kernels;
     private readonly LinearOutput _linear;
     private readonly int _classes;
+    private readonly SoftmaxLossWork _loss;
 
     public SoftmaxHead(KernelSet kernels, int classes, int inputs, float dropout, int place)
         : this(kernels, classes, new LinearOutput(kernels, classes, inputs, dropout, place))
@@ -28,6 +29,7 @@ internal sealed class SoftmaxHead : LanguageModelHead
         _kernels = kernels;
         _classes = classes;
         _linear = linear;
+        _loss = new SoftmaxLossWork(kernels);
     }
 
     /// <summary>W_out [V, H] followed by b_out [V].</summary>
@@ -46,12 +48,12 @@ internal sealed class SoftmaxHead : LanguageModelHead
     /// <summary>logits = h · W_outᵀ + b_out for <paramref name="input"/> h [rows, H] (the targets are not needed).</summary>
     public override void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int rows, ForwardMode mode) => _linear.Forward(input, rows, mode);
 
-    public override double Loss(ReadOnlySpan<int> targets, int rows) => _kernels.SoftmaxCrossEntropy(_linear.Outputs(rows), rows, _classes, targets, [], 0f);
+    public override double Loss(ReadOnlySpan<int> targets, int rows) => _loss.Run(_linear.Outputs(rows), rows, _classes, targets, gradient: false, 0f);
 
     public override ReadOnlySpan<float> Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int rows, out double loss)
     {
         Span<float> dLogits = _linear.Outputs(rows);
-        loss = _kernels.SoftmaxCrossEntropy(dLogits, rows, _classes, targets, dLogits, 1f / rows);
+        loss = _loss.Run(dLogits, rows, _classes, targets, gradient: true, 1f / rows);
         return _linear.Backward(input, rows);
     }
 

@@ -29,13 +29,7 @@ internal static class SoftmaxCrossEntropy
             KernelArguments.InPlaceOrDisjoint(logits[..(int)size], dLogits[..(int)size], nameof(logits), nameof(dLogits));
         }
         // Every target is checked before anything is written, so a bad batch leaves dLogits untouched.
-        for (int r = 0; r < rows; r++)
-        {
-            if (targets[r] != KernelSet.IgnoreTarget && (uint)targets[r] >= (uint)classes)
-            {
-                throw new ArgumentOutOfRangeException(nameof(targets), targets[r], $"targets[{r}] must be in [0, {classes}) or {KernelSet.IgnoreTarget} (ignored).");
-            }
-        }
+        CheckTargets(targets, rows, classes);
 
         double loss = 0;
         for (int r = 0; r < rows; r++)
@@ -60,6 +54,19 @@ internal static class SoftmaxCrossEntropy
             }
         }
         return loss;
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first of the first <paramref name="rows"/>
+    /// targets outside [0, <paramref name="classes"/>) that is not <see cref="KernelSet.IgnoreTarget"/>.</summary>
+    public static void CheckTargets(ReadOnlySpan<int> targets, int rows, int classes)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            if (targets[r] != KernelSet.IgnoreTarget && (uint)targets[r] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(targets), targets[r], $"targets[{r}] must be in [0, {classes}) or {KernelSet.IgnoreTarget} (ignored).");
+            }
+        }
     }
 
     /// <summary><c>p = exp(z - max z) / Σ exp(z - max z)</c> for one row; p may be z.</summary>

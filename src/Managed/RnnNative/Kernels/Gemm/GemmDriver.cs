@@ -14,7 +14,7 @@ namespace RnnNative.Kernels.Gemm;
 /// </code>
 /// Each C element gets the same operations wherever the rectangle, block and tile edges fall:
 /// its K sum is split at multiples of KC only, and an edge tile runs the same microkernel (its
-/// four-row instantiation when it has at most four rows), on a copy when it is not a whole tile.
+/// two- or four-row instantiation when it has at most that many rows), on a copy when it is not a whole tile.
 /// </summary>
 internal static unsafe class GemmDriver<TVec, TSimd>
     where TVec : struct
@@ -103,39 +103,26 @@ internal static unsafe class GemmDriver<TVec, TSimd>
                 int mr = Math.Min(MR, mc - ir);
                 float* aPanel = aPacked + ir * kc;
                 float* cTile = c + (long)ir * ldc + jr;
-                // A tile of at most EdgeRows rows runs the short microkernel: the same operations
-                // per element as the full one, on fewer rows.
-                bool edgeRows = mr <= MicroKernel<TVec, TSimd>.EdgeRows;
-                if (nr == NR && mr == (edgeRows ? MicroKernel<TVec, TSimd>.EdgeRows : MR))
+                // A tile of few rows runs a short microkernel: the same operations per element as
+                // the full one, on fewer rows.
+                int height = MicroKernel<TVec, TSimd>.Height(mr);
+                if (nr == NR && mr == height)
                 {
-                    Tile(edgeRows, kc, aPanel, bPanel, cTile, ldc, alpha, beta, overwrite);
+                    MicroKernel<TVec, TSimd>.Run(height, kc, aPanel, bPanel, cTile, ldc, alpha, beta, overwrite);
                 }
                 else
                 {
                     // Edge tile: the microkernel on a copy, so these elements are computed exactly
                     // as they would be inside the matrix; only the valid part is kept.
-                    new Span<float>(tile, MR * NR).Clear();
+                    new Span<float>(tile, height * NR).Clear();
                     if (!overwrite)
                     {
                         CopyTile(cTile, ldc, tile, NR, mr, nr);
                     }
-                    Tile(edgeRows, kc, aPanel, bPanel, tile, NR, alpha, beta, overwrite);
+                    MicroKernel<TVec, TSimd>.Run(height, kc, aPanel, bPanel, tile, NR, alpha, beta, overwrite);
                     CopyTile(tile, NR, cTile, ldc, mr, nr);
                 }
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(bool edgeRows, int kc, float* aPanel, float* bPanel, float* c, int ldc, float alpha, float beta, bool overwrite)
-    {
-        if (edgeRows)
-        {
-            MicroKernel<TVec, TSimd>.RunEdge(kc, aPanel, bPanel, c, ldc, alpha, beta, overwrite);
-        }
-        else
-        {
-            MicroKernel<TVec, TSimd>.Run(kc, aPanel, bPanel, c, ldc, alpha, beta, overwrite);
         }
     }
 

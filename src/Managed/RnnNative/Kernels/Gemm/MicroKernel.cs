@@ -11,8 +11,10 @@ namespace RnnNative.Kernels.Gemm;
 /// registers; each k step loads two B vectors and broadcasts one A value per row. A full tile has
 /// MR rows: 6, or 8 with 512-bit vectors (see <see cref="GemmBlocking{TVec, TSimd}.MR"/>); an edge
 /// tile of at most four rows runs a four-row instantiation instead of the full tile, which on
-/// the AVX2 path saves a ninth of a recurrent step (16 batch rows per thread: tiles of 6, 6 and 4).
-/// Rows past the first four are guarded by tests of JIT-time constants, so an instantiation
+/// the AVX2 path saves a ninth of a recurrent step (16 batch rows per thread: tiles of 6, 6 and 4),
+/// and one of at most two rows a two-row instantiation (a 2x128 LSTM's B = 50: 6 tiles of 8 and 2
+/// rows on one thread, 3 and 1 row per thread on two, where the four-row tile did twice the work).
+/// Rows past the first two are guarded by tests of JIT-time constants, so an instantiation
 /// carries neither the code nor the registers of rows it does not compute.
 /// </summary>
 /// <remarks>
@@ -25,16 +27,28 @@ internal static unsafe class MicroKernel<TVec, TSimd>
 {
     private static int MR => GemmBlocking<TVec, TSimd>.MR;
 
-    /// <summary>Rows of the short edge tile (<see cref="RunEdge"/>).</summary>
-    public const int EdgeRows = 4;
+    /// <summary>Rows the instantiation that runs a tile of <paramref name="rows"/> (1..MR) valid rows
+    /// computes: 2, 4 or MR. Every instantiation does the same operations per element.</summary>
+    public static int Height(int rows) => rows <= 2 ? 2 : rows <= 4 ? 4 : MR;
 
-    /// <summary>A full MR x NR tile; see <see cref="Run{TRows}"/> for the parameters.</summary>
-    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool overwrite)
-        => Run<FullTile>(kc, a, b, c, ldc, alpha, beta, overwrite);
-
-    /// <summary>The first <see cref="EdgeRows"/> rows of a tile (the A panel keeps its MR stride).</summary>
-    public static void RunEdge(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool overwrite)
-        => Run<EdgeTile>(kc, a, b, c, ldc, alpha, beta, overwrite);
+    /// <summary>The first <paramref name="height"/> rows (a <see cref="Height"/>) of a tile (the A panel
+    /// keeps its MR stride); see <see cref="Run{TRows}"/> for the other parameters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run(int height, int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool overwrite)
+    {
+        if (height == 2)
+        {
+            Run<TwoRows>(kc, a, b, c, ldc, alpha, beta, overwrite);
+        }
+        else if (height == 4)
+        {
+            Run<FourRows>(kc, a, b, c, ldc, alpha, beta, overwrite);
+        }
+        else
+        {
+            Run<FullTile>(kc, a, b, c, ldc, alpha, beta, overwrite);
+        }
+    }
 
     /// <typeparam name="TRows">How many of the tile's rows to compute (a JIT-time constant).</typeparam>
     /// <param name="kc">Depth of the K block.</param>
@@ -64,8 +78,11 @@ internal static unsafe class MicroKernel<TVec, TSimd>
             TVec b1 = TSimd.Load(in b[n]);
             RowStep(a[0], b0, b1, ref c00, ref c01);
             RowStep(a[1], b0, b1, ref c10, ref c11);
-            RowStep(a[2], b0, b1, ref c20, ref c21);
-            RowStep(a[3], b0, b1, ref c30, ref c31);
+            if (rows > 2)
+            {
+                RowStep(a[2], b0, b1, ref c20, ref c21);
+                RowStep(a[3], b0, b1, ref c30, ref c31);
+            }
             if (rows > 4)
             {
                 RowStep(a[4], b0, b1, ref c40, ref c41);
@@ -83,8 +100,11 @@ internal static unsafe class MicroKernel<TVec, TSimd>
         TVec vb = TSimd.Broadcast(beta);
         Update(c, c00, c01, va, vb, overwrite);
         Update(c + ldc, c10, c11, va, vb, overwrite);
-        Update(c + 2 * ldc, c20, c21, va, vb, overwrite);
-        Update(c + 3 * ldc, c30, c31, va, vb, overwrite);
+        if (rows > 2)
+        {
+            Update(c + 2 * ldc, c20, c21, va, vb, overwrite);
+            Update(c + 3 * ldc, c30, c31, va, vb, overwrite);
+        }
         if (rows > 4)
         {
             Update(c + 4 * ldc, c40, c41, va, vb, overwrite);
@@ -150,8 +170,13 @@ internal static unsafe class MicroKernel<TVec, TSimd>
         public static int Count => MR;
     }
 
-    private readonly struct EdgeTile : ITileRows
+    private readonly struct FourRows : ITileRows
     {
-        public static int Count => EdgeRows;
+        public static int Count => 4;
+    }
+
+    private readonly struct TwoRows : ITileRows
+    {
+        public static int Count => 2;
     }
 }
