@@ -30,6 +30,10 @@ public class BatchedTokenStepTests
         new(VocabularySize: 300, EmbeddingSize: 19, CellType.Gru, HiddenSize: 45, Layers: 3),
         new(VocabularySize: 37, EmbeddingSize: 0, CellType.Gru, HiddenSize: 45, Layers: 2, Input: InputEncoding.OneHot),
         new(VocabularySize: 37, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 45, Layers: 2) { Softmax = SoftmaxKind.Class, Classes = 6 },
+        // Layer 1 reads 400 columns: more than one L1 chunk of a panel on the vector paths (the sums wait in memory between chunks; GRU's h section starts inside one).
+        new(VocabularySize: 37, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 200, Layers: 2),
+        new(VocabularySize: 37, EmbeddingSize: 19, CellType.Gru, HiddenSize: 200, Layers: 2),
+        new(VocabularySize: 37, EmbeddingSize: 19, CellType.Elman, HiddenSize: 200, Layers: 2, Activation.Tanh),
     ];
 
     private static readonly WeightPrecision[] s_precisions = [WeightPrecision.Float32, WeightPrecision.BFloat16, WeightPrecision.Int8];

@@ -6,6 +6,7 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
 {
     [ThreadStatic] private static sbyte[]? t_quantizedX;   // int8 steps: each thread's x_q [B, XStride], grown on demand
     [ThreadStatic] private static float[]? t_xScales;      // [B]
+    [ThreadStatic] private static float[]? t_sums;         // the float kernels' sums between column chunks [B, 4, W]
 
     private protected override void LstmStepsCore(StepMatrix a, in StreamRows rows, int firstPanel, int panelCount)
     {
@@ -23,11 +24,17 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             }
             else if (a.Precision == WeightPrecision.BFloat16)
             {
-                BatchedStepKernels<TVec, TSimd, BFloat16Weights>.Lstm(a, streams, firstPanel, panelCount);
+                fixed (float* sums = Sums(rows.Count))
+                {
+                    BatchedStepKernels<TVec, TSimd, BFloat16Weights>.Lstm(a, streams with { Sums = sums }, firstPanel, panelCount);
+                }
             }
             else
             {
-                BatchedStepKernels<TVec, TSimd, Float32Weights>.Lstm(a, streams, firstPanel, panelCount);
+                fixed (float* sums = Sums(rows.Count))
+                {
+                    BatchedStepKernels<TVec, TSimd, Float32Weights>.Lstm(a, streams with { Sums = sums }, firstPanel, panelCount);
+                }
             }
         }
     }
@@ -48,11 +55,17 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             }
             else if (a.Precision == WeightPrecision.BFloat16)
             {
-                BatchedStepKernels<TVec, TSimd, BFloat16Weights>.Gru(a, streams, firstPanel, panelCount);
+                fixed (float* sums = Sums(rows.Count))
+                {
+                    BatchedStepKernels<TVec, TSimd, BFloat16Weights>.Gru(a, streams with { Sums = sums }, firstPanel, panelCount);
+                }
             }
             else
             {
-                BatchedStepKernels<TVec, TSimd, Float32Weights>.Gru(a, streams, firstPanel, panelCount);
+                fixed (float* sums = Sums(rows.Count))
+                {
+                    BatchedStepKernels<TVec, TSimd, Float32Weights>.Gru(a, streams with { Sums = sums }, firstPanel, panelCount);
+                }
             }
         }
     }
@@ -73,11 +86,17 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             }
             else if (a.Precision == WeightPrecision.BFloat16)
             {
-                BatchedStepKernels<TVec, TSimd, BFloat16Weights>.Dense(a, streams, activation, firstPanel, panelCount);
+                fixed (float* sums = Sums(rows.Count))
+                {
+                    BatchedStepKernels<TVec, TSimd, BFloat16Weights>.Dense(a, streams with { Sums = sums }, activation, firstPanel, panelCount);
+                }
             }
             else
             {
-                BatchedStepKernels<TVec, TSimd, Float32Weights>.Dense(a, streams, activation, firstPanel, panelCount);
+                fixed (float* sums = Sums(rows.Count))
+                {
+                    BatchedStepKernels<TVec, TSimd, Float32Weights>.Dense(a, streams with { Sums = sums }, activation, firstPanel, panelCount);
+                }
             }
         }
     }
@@ -95,6 +114,14 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
         Hidden = hidden,
         StateStride = rows.StateStride,
     };
+
+    /// <summary>This thread's scratch for the sums of <paramref name="count"/> streams between column chunks (4 blocks, the most a cell keeps).</summary>
+    private static float[] Sums(int count)
+    {
+        int length = StepStreams.SumsLength(count, 4, TSimd.Count);
+        if (t_sums is null || t_sums.Length < length) t_sums = new float[length];
+        return t_sums;
+    }
 
     /// <summary>
     /// Each stream's x [stored columns] quantised with its own scale, as <see cref="QuantizeInput"/> does for one stream

@@ -85,12 +85,14 @@ internal sealed class BatchedTokenStep
         streams > 1 && (model.StepPrecision != WeightPrecision.Float32 || Float32Serves(model.Config, streams));
 
     /// <summary>
-    /// The measured float32 rule (CPU time of one thread, interleaved, 2-layer LSTM, Zen 5 AVX-512; loaded host): with
-    /// H ≥ 256 the weights outgrow the core's L2 and the GEMM path repacks them every call, so the batched step is
-    /// faster at every B (B = 2: 4x, B = 8: 2.3x, B = 64: 1.2x at H = 512); with H = 128 the packed weights stay in cache
-    /// and the GEMM microkernel overtakes from B = 8 (B = 2: batched 1.6x faster; B = 8: GEMM 1.15x; B = 64: GEMM 1.3x).
+    /// The measured float32 rule (CPU time of one thread after warm-up, interleaved runs, 2-layer LSTM, Zen 5 AVX-512,
+    /// on a loaded host: ratios only). The batched step is faster for few streams (H = 512: B = 16 0.74 vs 0.77-0.99 ms;
+    /// H = 128: B = 16 0.25-0.32 vs 0.30-0.37 ms), ties with the GEMMs at H ≥ 256 and B = 64 (H = 512: LSTM 3.0-3.4 vs
+    /// 2.9 ms, GRU 2.1-2.2 vs 2.3 ms; both near the FMA peak), and loses at H = 128, B = 64 (0.90-0.99 vs 0.73-0.97 ms:
+    /// the whole model stays in L2 and the GEMM microkernel reuses more per load). So: batched below 32 streams, and at
+    /// H ≥ 256 (a tie, where it keeps each stream's results those of its single-token step).
     /// </summary>
-    private static bool Float32Serves(LanguageModelConfig config, int streams) => config.HiddenSize >= 256 || streams < 8;
+    private static bool Float32Serves(LanguageModelConfig config, int streams) => streams < 32 || config.HiddenSize >= 256;
 
     /// <summary>B rounded up to whole stream groups.</summary>
     public static int Padded(int streams) => RoundUp(streams, StepStreams.StreamGroup);

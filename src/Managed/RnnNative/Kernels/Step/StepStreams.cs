@@ -41,6 +41,16 @@ internal readonly unsafe struct StepStreams
 
     public float* XScales { get; init; }
 
+    /// <summary>Scratch for the sums between column chunks: [<see cref="Count"/> / 4 groups, blocks, 4 streams, W] floats
+    /// (<see cref="SumsLength"/>), owned by the calling thread.</summary>
+    public float* Sums { get; init; }
+
+    /// <summary>Floats of <see cref="Sums"/> for <paramref name="count"/> streams of <paramref name="blocks"/> blocks of <paramref name="width"/> lanes.</summary>
+    public static int SumsLength(int count, int blocks, int width) => count * blocks * width;
+
+    /// <summary>The sums of stream group starting at <paramref name="first"/>, block <paramref name="block"/> of <paramref name="blocks"/>.</summary>
+    public float* SumsAt(int first, int block, int blocks, int width) => Sums + ((nint)first * blocks + block * StreamGroup) * width;
+
     /// <summary>Stream <paramref name="stream"/>'s starting sums at <paramref name="offset"/> (panel p, block b: (p·blocks + b)·W).</summary>
     public float* InitAt(int stream, nint offset) => Init + InitRows[stream] * InitRowLength + offset;
 

@@ -69,4 +69,26 @@ internal struct StreamSums<TVec>
             S2 = TSimd.Add(S2, other.S2),
             S3 = TSimd.Add(S3, other.S3),
         };
+
+    /// <summary>Sums kept in memory between column chunks: the four streams' registers at <paramref name="at"/>, W floats apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe StreamSums<TVec> Load<TSimd>(float* at)
+        where TSimd : struct, ISimd<TVec> => new()
+        {
+            S0 = TSimd.Load(in at[0]),
+            S1 = TSimd.Load(in at[TSimd.Count]),
+            S2 = TSimd.Load(in at[2 * TSimd.Count]),
+            S3 = TSimd.Load(in at[3 * TSimd.Count]),
+        };
+
+    /// <summary>Stores the four registers at <paramref name="at"/> as <see cref="Load"/> reads them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly unsafe void Store<TSimd>(float* at)
+        where TSimd : struct, ISimd<TVec>
+    {
+        TSimd.Store(S0, ref at[0]);
+        TSimd.Store(S1, ref at[TSimd.Count]);
+        TSimd.Store(S2, ref at[2 * TSimd.Count]);
+        TSimd.Store(S3, ref at[3 * TSimd.Count]);
+    }
 }
