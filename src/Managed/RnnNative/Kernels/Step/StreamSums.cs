@@ -35,8 +35,7 @@ internal struct StreamSums<TVec>
             S3 = TSimd.Broadcast(x[3 * stride + j]),
         };
 
-    /// <summary>sums_s += a · x_s for each stream s (one column of one gate), in place: the JIT then accumulates into the
-    /// sums' own registers (a method returning new sums costs a register move per FMA).</summary>
+    /// <summary>sums_s += a · x_s for each stream s (one column of one gate), in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void MultiplyAdd<TSimd>(TVec a, in StreamSums<TVec> x)
         where TSimd : struct, ISimd<TVec>
