@@ -7,7 +7,8 @@ namespace RnnNative.Benchmarks;
 
 /// <summary>
 /// Batched serving (issue 17 section 4): one step of 64 streams of a 2x512 language model (vocabulary 65, embedding =
-/// hidden), LSTM and GRU, per step-weight precision, on this machine's best kernel path. Each invocation steps 10
+/// hidden), LSTM and GRU, per step-weight precision (bfloat16 and int8 through the batched step weights, float32 through
+/// the training forward's GEMMs: see BatchedTokenStep.Serves), on this machine's best kernel path. Each invocation steps 10
 /// tokens of every stream (OperationsPerInvoke = 640), so the time shown is per token: tokens/s = 1 / time. The peers
 /// (ONNX Runtime, libtorch stepping a batch of 64) are measured by bench/compare.
 /// </summary>

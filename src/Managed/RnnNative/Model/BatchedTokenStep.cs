@@ -16,8 +16,8 @@ namespace RnnNative.Model;
 /// logits_b = b_out + W_out · h_(L-1),b                         (class-factored: the word logits, which the head turns into log P)
 /// </code>
 /// Streams run in groups of <see cref="StepStreams.StreamGroup"/>; B is padded to whole groups with streams whose rows are
-/// never read back. Each stream's results equal its own single-token step up to summation order (float32, bfloat16)
-/// and bit for bit with int8 (integer sums). <see cref="Serves"/> says when the model steps B &gt; 1 streams here
+/// never read back. Each stream's results equal its own single-token step up to summation order (float32, bfloat16;
+/// int8 sums the same integers: x is quantised per stream as a single-token step quantises it). <see cref="Serves"/> says when the model steps B &gt; 1 streams here
 /// rather than through the training forward (float32 GEMMs). The buffers are sized for <see cref="Capacity"/> streams
 /// once; a step allocates nothing. One instance per model instance, not thread-safe.
 /// </summary>
@@ -32,6 +32,7 @@ internal sealed class BatchedTokenStep
     private readonly float[] _top;          // [capacity, H]: the top layer's h, rows packed for the head
     private readonly int[] _tokenRows;      // [capacity]: each stream's token (its token-table row); padding streams 0
     private readonly int[] _biasRows;       // [capacity]: zeros (every stream starts from the one bias row)
+    private readonly int[] _layerInputs;    // per layer: I (LanguageModelConfig.Recurrent makes a new config on every read)
     private readonly int _xStride, _stateStride, _logitStride;
     private readonly bool _hasCell;
     private readonly LayerWork _work;
@@ -43,7 +44,9 @@ internal sealed class BatchedTokenStep
         LanguageModelConfig config = model.Config;
         _hasCell = config.Recurrent.Kind.HasCellState;
         int width = model.Kernels.StepWidth, hidden = config.HiddenSize, layers = config.Layers;
-        StepLayout layout = config.Recurrent.Kind.StepLayout(config.Recurrent);
+        RecurrentConfig recurrent = config.Recurrent;
+        StepLayout layout = recurrent.Kind.StepLayout(recurrent);
+        _layerInputs = [.. Enumerable.Range(0, layers).Select(recurrent.LayerInputSize)];
         Capacity = Padded(streams);
         // Whole panels for the layer writing h, and whole stored columns for the layers reading it (zeros past H).
         _stateStride = Math.Max(RoundUp(hidden, width), RoundUp(hidden, StepMatrix.ColumnMultiple));
@@ -51,7 +54,7 @@ internal sealed class BatchedTokenStep
         int widest = 0;
         for (int layer = 0; layer < layers; layer++)
         {
-            widest = Math.Max(widest, layout.HiddenColumn(config.Recurrent.LayerInputSize(layer)) + hidden);
+            widest = Math.Max(widest, layout.HiddenColumn(_layerInputs[layer]) + hidden);
         }
         _xStride = RoundUp(widest, StepMatrix.ColumnMultiple);
         _logitStride = RoundUp(config.VocabularySize, width);
@@ -77,22 +80,15 @@ internal sealed class BatchedTokenStep
     public int Capacity { get; }
 
     /// <summary>
-    /// True when B &gt; 1 streams of <paramref name="model"/> step here. bfloat16 and int8 always (the training forward
-    /// has only float32 weights). float32 only when measured faster than the GEMMs of the training forward, which
-    /// pack the weights every call and run the cell after the GEMM: see the rule in <see cref="Float32Serves"/>.
+    /// True when B &gt; 1 streams of <paramref name="model"/> step here: with bfloat16 and int8 weights (the training forward
+    /// has only float32 ones). float32 steps of several streams stay on the training forward's GEMMs, whose bits the
+    /// engine promises (a step computes exactly what a training window computes; the format fixtures record them). Measured
+    /// (CPU time of one thread after warm-up, interleaved runs, 2-layer LSTM, Zen 5 AVX-512, loaded host: ratios only),
+    /// float32 through here would be faster only for few streams (H = 512, B = 16: 0.74 vs 0.77-0.99 ms), a tie at
+    /// H ≥ 256 with B = 64 (H = 512: LSTM 3.0-3.4 vs 2.9 ms, GRU 2.1-2.2 vs 2.3 ms, both near the FMA peak), and slower
+    /// at H = 128 with B = 64 (0.90-0.99 vs 0.73-0.97 ms: the model stays in L2 and the GEMM microkernel reuses more per load).
     /// </summary>
-    public static bool Serves(LanguageModel model, int streams) =>
-        streams > 1 && (model.StepPrecision != WeightPrecision.Float32 || Float32Serves(model.Config, streams));
-
-    /// <summary>
-    /// The measured float32 rule (CPU time of one thread after warm-up, interleaved runs, 2-layer LSTM, Zen 5 AVX-512,
-    /// on a loaded host: ratios only). The batched step is faster for few streams (H = 512: B = 16 0.74 vs 0.77-0.99 ms;
-    /// H = 128: B = 16 0.25-0.32 vs 0.30-0.37 ms), ties with the GEMMs at H ≥ 256 and B = 64 (H = 512: LSTM 3.0-3.4 vs
-    /// 2.9 ms, GRU 2.1-2.2 vs 2.3 ms; both near the FMA peak), and loses at H = 128, B = 64 (0.90-0.99 vs 0.73-0.97 ms:
-    /// the whole model stays in L2 and the GEMM microkernel reuses more per load). So: batched below 32 streams, and at
-    /// H ≥ 256 (a tie, where it keeps each stream's results those of its single-token step).
-    /// </summary>
-    private static bool Float32Serves(LanguageModelConfig config, int streams) => streams < 32 || config.HiddenSize >= 256;
+    public static bool Serves(LanguageModel model, int streams) => streams > 1 && model.StepPrecision != WeightPrecision.Float32;
 
     /// <summary>B rounded up to whole stream groups.</summary>
     public static int Padded(int streams) => RoundUp(streams, StepStreams.StreamGroup);
@@ -128,7 +124,7 @@ internal sealed class BatchedTokenStep
         {
             float[] x = _inputs[layer];
             bool tokenTable = layer == 0 && weights.TokenTable is not null;
-            int inputs = tokenTable ? 0 : config.Recurrent.LayerInputSize(layer), hiddenColumn = layout.HiddenColumn(inputs);
+            int inputs = tokenTable ? 0 : _layerInputs[layer], hiddenColumn = layout.HiddenColumn(inputs);
             for (int b = 0; b < streams; b++)
             {
                 ReadOnlySpan<float> hiddenState = state.Hidden.AsSpan((layer * streams + b) * hidden, hidden);

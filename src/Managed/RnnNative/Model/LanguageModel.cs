@@ -245,11 +245,11 @@ public sealed partial class LanguageModel
     /// <summary>
     /// One step for B independent streams (sampling): reads one token per stream, advances
     /// <paramref name="state"/> and writes the next-token logits [B, V]. O(1) work per token.
-    /// The step streams a copy of the weights laid out for it in <see cref="StepPrecision"/> (rebuilt when
-    /// <see cref="Version"/> or the precision changes): one stream through <see cref="SingleTokenStep"/>, B &gt; 1 through
-    /// <see cref="BatchedTokenStep"/> (each stream's results those of its own single-token step up to summation order),
-    /// except float32 at sizes where the training forward's GEMMs are faster (the rule in <see cref="BatchedTokenStep"/>):
-    /// its results differ from the single-token step's by summation order only (about 1e-6 relative). A Jordan network
+    /// One stream streams a copy of the weights laid out for it in <see cref="StepPrecision"/> (<see cref="SingleTokenStep"/>,
+    /// rebuilt when <see cref="Version"/> or the precision changes); B &gt; 1 streams with bfloat16 or int8 weights step
+    /// through the same copy (<see cref="BatchedTokenStep"/>: each stream's results those of its own single-token step up
+    /// to summation order); B &gt; 1 in float32 runs the training forward, exactly what a training window computes. Float32
+    /// single-token results differ from the batched ones by summation order only (about 1e-6 relative). A Jordan network
     /// steps as a window of one timestep (its y in <paramref name="state"/>), for any B.
     /// </summary>
     public void Step(ReadOnlySpan<int> tokens, RecurrentState state, Span<float> logits)
