@@ -82,11 +82,10 @@ internal sealed class BatchedTokenStep
     /// <summary>
     /// True when B &gt; 1 streams of <paramref name="model"/> step here: with bfloat16 and int8 weights (the training forward
     /// has only float32 ones). float32 steps of several streams stay on the training forward's GEMMs, whose bits the
-    /// engine promises (a step computes exactly what a training window computes; the format fixtures record them). Measured
-    /// (CPU time of one thread after warm-up, interleaved runs, 2-layer LSTM, Zen 5 AVX-512, loaded host: ratios only),
-    /// float32 through here would be faster only for few streams (H = 512, B = 16: 0.74 vs 0.77-0.99 ms), a tie at
-    /// H ≥ 256 with B = 64 (H = 512: LSTM 3.0-3.4 vs 2.9 ms, GRU 2.1-2.2 vs 2.3 ms, both near the FMA peak), and slower
-    /// at H = 128 with B = 64 (0.90-0.99 vs 0.73-0.97 ms: the model stays in L2 and the GEMM microkernel reuses more per load).
+    /// engine promises (a step computes exactly what a training window computes; the 0.2.0 and 0.5.0 format fixtures record
+    /// them), although this step is faster at every size measured (CPU time of one thread after 1.5 s of warm-up, quiet
+    /// host, Zen 5 AVX-512, 2-layer LSTM, ms per step here vs GEMM): H = 128 B = 8 0.027 vs 0.066, B = 64 0.22 vs 0.27;
+    /// H = 256 B = 8 0.092 vs 0.21, B = 64 0.70 vs 1.07; H = 512 B = 64 2.41 vs 4.0-4.4 (GRU 1.8 vs 3.0-3.2).
     /// </summary>
     public static bool Serves(LanguageModel model, int streams) => streams > 1 && model.StepPrecision != WeightPrecision.Float32;
 
