@@ -28,4 +28,7 @@ internal sealed class GruStepLayout : StepLayout
 
     public override void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count) =>
         kernels.GruStep(matrix, init, x, hiddenPrev, hidden, first, count);
+
+    public override void RunStreams(KernelSet kernels, StepMatrix matrix, in StreamRows rows, int first, int count) =>
+        kernels.GruSteps(matrix, rows, first, count);
 }

@@ -51,6 +51,9 @@ internal abstract class StepLayout
     /// <paramref name="hiddenPrev"/> (h before the step, when <see cref="ReadsPreviousHidden"/>) and <paramref name="cell"/>
     /// (updated in place, cells with a cell state).</summary>
     public abstract void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count);
+
+    /// <summary><see cref="Run"/> for the B streams of <paramref name="rows"/> at once (batched steps).</summary>
+    public abstract void RunStreams(KernelSet kernels, StepMatrix matrix, in StreamRows rows, int first, int count);
 }
 
 /// <summary>
@@ -72,6 +75,18 @@ internal sealed class SummedGatesStepLayout(int gates, StepActivation? elmanActi
         else
         {
             kernels.LstmStep(matrix, init, x, cell, hidden, first, count);
+        }
+    }
+
+    public override void RunStreams(KernelSet kernels, StepMatrix matrix, in StreamRows rows, int first, int count)
+    {
+        if (elmanActivation is { } activation)
+        {
+            kernels.DenseSteps(matrix, rows, activation, first, count);
+        }
+        else
+        {
+            kernels.LstmSteps(matrix, rows, first, count);
         }
     }
 }

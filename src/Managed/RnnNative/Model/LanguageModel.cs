@@ -34,6 +34,7 @@ public sealed partial class LanguageModel
     private int _largestWindow;                   // T*B of the largest window whose buffer sizes were validated
     private readonly StepWeightsCache _stepWeights;   // shared with replicas, like the weights
     private SingleTokenStep? _singleTokenStep;
+    private BatchedTokenStep? _batchedTokenStep;
 
     /// <summary>A model of <paramref name="config"/> (validated) with zero weights until <see cref="Initialize(ulong)"/> or a load, computed with <paramref name="kernels"/> (default: this machine's best path).</summary>
     public LanguageModel(LanguageModelConfig config, KernelSet? kernels = null)
@@ -134,10 +135,11 @@ public sealed partial class LanguageModel
     public void MarkWeightsChanged() => Version.Advance();
 
     /// <summary>
-    /// How single-stream <see cref="Step"/>s (batch 1: sampling) store the weights they stream: float32
-    /// (default), bfloat16 (half the bytes read per token) or int8 (a quarter, integer dot products), at a
+    /// How <see cref="Step"/>s and <see cref="SampleStep(ReadOnlySpan{int}, RecurrentState, ReadOnlySpan{float}, ReadOnlySpan{Randomness.SeededRandom}, Span{int})"/>s (sampling, one stream or many) store the weights they stream:
+    /// float32 (default), bfloat16 (half the bytes read per token) or int8 (a quarter, integer dot products), at a
     /// small cost in accuracy (<see cref="WeightPrecision"/>).
-    /// Shared with replicas. Training and batched steps always use the float32 weights. A Jordan network steps as a
+    /// Shared with replicas. Training and float32 steps of several streams use the float32 weights themselves (bfloat16
+    /// and int8 steps of several streams read the copies, <see cref="BatchedTokenStep"/>). A Jordan network steps as a
     /// window of one timestep, in float32 only: another precision throws <see cref="NotSupportedException"/>; a model
     /// loaded from an int8 file steps in int8 only (<see cref="Int8Source"/>).
     /// </summary>
@@ -277,10 +279,12 @@ public sealed partial class LanguageModel
     /// <summary>
     /// One step for B independent streams (sampling): reads one token per stream, advances
     /// <paramref name="state"/> and writes the next-token logits [B, V]. O(1) work per token.
-    /// With B = 1 the step streams a copy of the weights laid out for it (<see cref="SingleTokenStep"/>,
-    /// rebuilt when <see cref="Version"/> or <see cref="StepPrecision"/> changes): in float32 its results
-    /// differ from a batched step's by summation order only (about 1e-6 relative). A Jordan network steps as a window of one
-    /// timestep (its y in <paramref name="state"/>), for any B.
+    /// One stream streams a copy of the weights laid out for it in <see cref="StepPrecision"/> (<see cref="SingleTokenStep"/>,
+    /// rebuilt when <see cref="Version"/> or the precision changes); B &gt; 1 streams with bfloat16 or int8 weights step
+    /// through the same copy (<see cref="BatchedTokenStep"/>: each stream's results those of its own single-token step up
+    /// to summation order); B &gt; 1 in float32 runs the training forward, exactly what a training window computes. Float32
+    /// single-token results differ from the batched ones by summation order only (about 1e-6 relative). A Jordan network
+    /// steps as a window of one timestep (its y in <paramref name="state"/>), for any B.
     /// </summary>
     public void Step(ReadOnlySpan<int> tokens, RecurrentState state, Span<float> logits)
     {
@@ -300,6 +304,12 @@ public sealed partial class LanguageModel
             _singleTokenStep.Run(_stepWeights.Get(this), tokens[0], state, logits);
             return;
         }
+        if (HasStack && BatchedTokenStep.Serves(this, state.Batch))
+        {
+            _input.CheckTokenIds(tokens, nameof(tokens));
+            BatchedStep(state.Batch).Run(_stepWeights.Get(this), tokens, state, logits);
+            return;
+        }
         int rows = Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
         if (HasStack)
         {
@@ -307,6 +317,16 @@ public sealed partial class LanguageModel
             return;
         }
         _jordan.Logits(rows).CopyTo(logits);
+    }
+
+    /// <summary>The batched step for <paramref name="streams"/> streams: made again only when B outgrows it.</summary>
+    private BatchedTokenStep BatchedStep(int streams)
+    {
+        if (_batchedTokenStep is null || _batchedTokenStep.Capacity < BatchedTokenStep.Padded(streams))
+        {
+            _batchedTokenStep = new BatchedTokenStep(this, streams);
+        }
+        return _batchedTokenStep;
     }
 
     /// <summary>Runs the input part, the stack and, given <paramref name="targets"/>, the output part's forward, or the Jordan network,

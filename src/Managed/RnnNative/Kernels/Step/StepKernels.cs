@@ -1,5 +1,3 @@
-using RnnNative.Kernels.Cells;
-using RnnNative.Kernels.Elementwise;
 using RnnNative.Kernels.Simd;
 
 namespace RnnNative.Kernels.Step;
@@ -15,8 +13,7 @@ namespace RnnNative.Kernels.Step;
 /// x has <see cref="StepMatrix.Columns"/> elements (zeros past K), so the loops have no remainder.
 /// Sums run in two (LSTM and GRU: a register per gate each) or four (one gate) interleaved chains over the columns,
 /// enough independent FMAs to hide their latency, and are added at the end: results differ from the
-/// batched path (GEMM) by summation order only. The pointwise math is <see cref="LstmPointwise"/>'s and
-/// <see cref="GruPointwise"/>'s (same functions, same error bounds).
+/// batched path (GEMM) by summation order only. The cells finish in <see cref="StepCells{TVec, TSimd}"/>.
 /// </remarks>
 internal static unsafe class StepKernels<TVec, TSimd, TFormat>
     where TVec : struct
@@ -54,14 +51,7 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
                 o0 = TSimd.MultiplyAdd(a0, x0, o0);
                 o1 = TSimd.MultiplyAdd(a1, x1, o1);
             }
-            TVec i = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(i0, i1));
-            TVec f = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(f0, f1));
-            TVec g = VectorMath.Tanh<TVec, TSimd>(TSimd.Add(g0, g1));
-            TVec o = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(o0, o1));
-            float* c = cell + (nint)p * w;
-            TVec cNext = TSimd.MultiplyAdd(f, TSimd.Load(in c[0]), TSimd.Multiply(i, g));
-            TSimd.Store(cNext, ref c[0]);
-            TSimd.Store(TSimd.Multiply(o, VectorMath.Tanh<TVec, TSimd>(cNext)), ref hidden[(nint)p * w]);
+            StepCells<TVec, TSimd>.Lstm(TSimd.Add(i0, i1), TSimd.Add(f0, f1), TSimd.Add(g0, g1), TSimd.Add(o0, o1), cell + (nint)p * w, hidden + (nint)p * w);
         }
     }
 
@@ -111,11 +101,7 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
                 n0 = TSimd.MultiplyAdd(a0, x0, n0);
                 n1 = TSimd.MultiplyAdd(a1, x1, n1);
             }
-            TVec r = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(r0, r1));
-            TVec z = VectorMath.Sigmoid<TVec, TSimd>(TSimd.Add(z0, z1));
-            TVec n = VectorMath.Tanh<TVec, TSimd>(TSimd.MultiplyAdd(r, TSimd.Add(n0, n1), nx));
-            TVec hPrev = TSimd.Load(in hiddenPrev[(nint)p * w]);
-            TSimd.Store(TSimd.MultiplyAdd(z, TSimd.Subtract(hPrev, n), n), ref hidden[(nint)p * w]);
+            StepCells<TVec, TSimd>.Gru(TSimd.Add(r0, r1), TSimd.Add(z0, z1), nx, TSimd.Add(n0, n1), hiddenPrev + (nint)p * w, hidden + (nint)p * w);
         }
     }
 
@@ -137,14 +123,7 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
                 s2 = TSimd.MultiplyAdd(a2, TSimd.Broadcast(x[j + 2]), s2);
                 s3 = TSimd.MultiplyAdd(a3, TSimd.Broadcast(x[j + 3]), s3);
             }
-            TVec s = TSimd.Add(TSimd.Add(s0, s1), TSimd.Add(s2, s3));
-            s = activation switch
-            {
-                StepActivation.Tanh => VectorMath.Tanh<TVec, TSimd>(s),
-                StepActivation.Relu => TSimd.Max(s, TSimd.Zero),
-                _ => s,
-            };
-            TSimd.Store(s, ref y[(nint)p * w]);
+            StepCells<TVec, TSimd>.Dense(TSimd.Add(TSimd.Add(s0, s1), TSimd.Add(s2, s3)), activation, y + (nint)p * w);
         }
     }
 }

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using RnnNative.Kernels.Cells;
-using RnnNative.Kernels.Elementwise;
 using RnnNative.Kernels.Simd;
 
 namespace RnnNative.Kernels.Step;
@@ -23,7 +21,7 @@ internal static unsafe class StepKernelsInt8<TVec, TSimd>
 {
     /// <summary>init + (s_r · s_x) · Σ for one gate block of a panel: <paramref name="scales"/> and <paramref name="init"/> at the block's W rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Dequantize(TVec sums, float* scales, TVec xScale, float* init) =>
+    public static TVec Dequantize(TVec sums, float* scales, TVec xScale, float* init) =>
         TSimd.MultiplyAdd(TSimd.Int32ToSingle(sums), TSimd.Multiply(TSimd.Load(in scales[0]), xScale), TSimd.Load(in init[0]));
 
     /// <summary>LSTM as <see cref="StepKernels{TVec, TSimd, TFormat}.Lstm"/>, x given quantised (<paramref name="x"/> [stored columns], scale <paramref name="xScale"/>).</summary>
@@ -45,14 +43,8 @@ internal static unsafe class StepKernelsInt8<TVec, TSimd>
                 o = TSimd.DotInt8Quads(o, in e[3 * block], quad);
             }
             float* start = init + (nint)p * 4 * w, scales = a.RowScales + (nint)p * 4 * w;
-            i = VectorMath.Sigmoid<TVec, TSimd>(Dequantize(i, scales, sx, start));
-            f = VectorMath.Sigmoid<TVec, TSimd>(Dequantize(f, scales + w, sx, start + w));
-            g = VectorMath.Tanh<TVec, TSimd>(Dequantize(g, scales + 2 * w, sx, start + 2 * w));
-            o = VectorMath.Sigmoid<TVec, TSimd>(Dequantize(o, scales + 3 * w, sx, start + 3 * w));
-            float* c = cell + (nint)p * w;
-            TVec cNext = TSimd.MultiplyAdd(f, TSimd.Load(in c[0]), TSimd.Multiply(i, g));
-            TSimd.Store(cNext, ref c[0]);
-            TSimd.Store(TSimd.Multiply(o, VectorMath.Tanh<TVec, TSimd>(cNext)), ref hidden[(nint)p * w]);
+            StepCells<TVec, TSimd>.Lstm(Dequantize(i, scales, sx, start), Dequantize(f, scales + w, sx, start + w),
+                Dequantize(g, scales + 2 * w, sx, start + 2 * w), Dequantize(o, scales + 3 * w, sx, start + 3 * w), cell + (nint)p * w, hidden + (nint)p * w);
         }
     }
 
@@ -80,12 +72,8 @@ internal static unsafe class StepKernelsInt8<TVec, TSimd>
                 z = TSimd.DotInt8Quads(z, in e[block], quad);
                 n = TSimd.DotInt8Quads(n, in e[2 * block], quad);
             }
-            r = VectorMath.Sigmoid<TVec, TSimd>(Dequantize(r, scales, sx, start));
-            z = VectorMath.Sigmoid<TVec, TSimd>(Dequantize(z, scales + w, sx, start + w));
-            TVec nh = Dequantize(n, scales + 2 * w, sx, start + 3 * w);
-            n = VectorMath.Tanh<TVec, TSimd>(TSimd.MultiplyAdd(r, nh, nx));
-            TVec hPrev = TSimd.Load(in hiddenPrev[(nint)p * w]);
-            TSimd.Store(TSimd.MultiplyAdd(z, TSimd.Subtract(hPrev, n), n), ref hidden[(nint)p * w]);
+            StepCells<TVec, TSimd>.Gru(Dequantize(r, scales, sx, start), Dequantize(z, scales + w, sx, start + w), nx,
+                Dequantize(n, scales + 2 * w, sx, start + 3 * w), hiddenPrev + (nint)p * w, hidden + (nint)p * w);
         }
     }
 
@@ -103,14 +91,7 @@ internal static unsafe class StepKernelsInt8<TVec, TSimd>
             {
                 sums = TSimd.DotInt8Quads(sums, in e[0], *(int*)(x + j));
             }
-            TVec s = Dequantize(sums, a.RowScales + (nint)p * w, sx, init + (nint)p * w);
-            s = activation switch
-            {
-                StepActivation.Tanh => VectorMath.Tanh<TVec, TSimd>(s),
-                StepActivation.Relu => TSimd.Max(s, TSimd.Zero),
-                _ => s,
-            };
-            TSimd.Store(s, ref y[(nint)p * w]);
+            StepCells<TVec, TSimd>.Dense(Dequantize(sums, a.RowScales + (nint)p * w, sx, init + (nint)p * w), activation, y + (nint)p * w);
         }
     }
 }

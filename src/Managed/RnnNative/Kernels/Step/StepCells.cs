@@ -1,0 +1,78 @@
+using System.Runtime.CompilerServices;
+using RnnNative.Kernels.Cells;
+using RnnNative.Kernels.Elementwise;
+using RnnNative.Kernels.Simd;
+
+namespace RnnNative.Kernels.Step;
+
+/// <summary>
+/// The cells' pointwise step on one register of W units, from the gates' pre-activations in registers: the
+/// one copy that the single-token and the batched step kernels (every weight format) finish with. The math
+/// is <see cref="LstmPointwise"/>'s and <see cref="GruPointwise"/>'s (same functions, same error bounds).
+/// </summary>
+internal static unsafe class StepCells<TVec, TSimd>
+    where TVec : struct
+    where TSimd : struct, ISimd<TVec>
+{
+    /// <summary><c>c = σ(f) ⊙ c + σ(i) ⊙ tanh(g)</c> (<paramref name="cell"/> in place), <c>h = σ(o) ⊙ tanh(c)</c> into <paramref name="hidden"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Lstm(TVec i, TVec f, TVec g, TVec o, float* cell, float* hidden)
+    {
+        TVec cNext = TSimd.MultiplyAdd(VectorMath.Sigmoid<TVec, TSimd>(f), TSimd.Load(in cell[0]), TSimd.Multiply(VectorMath.Sigmoid<TVec, TSimd>(i), VectorMath.Tanh<TVec, TSimd>(g)));
+        TSimd.Store(cNext, ref cell[0]);
+        TSimd.Store(TSimd.Multiply(VectorMath.Sigmoid<TVec, TSimd>(o), VectorMath.Tanh<TVec, TSimd>(cNext)), ref hidden[0]);
+    }
+
+    /// <summary><c>n = tanh(nx + σ(r) ⊙ nh)</c>, <c>h = (1 - σ(z)) ⊙ n + σ(z) ⊙ hPrev</c> into <paramref name="hidden"/>
+    /// (<paramref name="nx"/>, <paramref name="nh"/>: n's input and recurrent sums, each with its bias).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Gru(TVec r, TVec z, TVec nx, TVec nh, float* hiddenPrev, float* hidden)
+    {
+        TVec n = VectorMath.Tanh<TVec, TSimd>(TSimd.MultiplyAdd(VectorMath.Sigmoid<TVec, TSimd>(r), nh, nx));
+        TSimd.Store(TSimd.MultiplyAdd(VectorMath.Sigmoid<TVec, TSimd>(z), TSimd.Subtract(TSimd.Load(in hiddenPrev[0]), n), n), ref hidden[0]);
+    }
+
+    /// <summary>A one-gate step's <paramref name="activation"/> of <paramref name="s"/>, into <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Dense(TVec s, StepActivation activation, float* y)
+    {
+        s = activation switch
+        {
+            StepActivation.Tanh => VectorMath.Tanh<TVec, TSimd>(s),
+            StepActivation.Relu => TSimd.Max(s, TSimd.Zero),
+            _ => s,
+        };
+        TSimd.Store(s, ref y[0]);
+    }
+
+    /// <summary><see cref="Lstm(TVec, TVec, TVec, TVec, float*, float*)"/> for the four streams of a group from stream
+    /// <paramref name="first"/> on, at unit <paramref name="unit"/> of their state rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Lstm(in StreamSums<TVec> i, in StreamSums<TVec> f, in StreamSums<TVec> g, in StreamSums<TVec> o, in StepStreams streams, int first, nint unit)
+    {
+        Lstm(i.S0, f.S0, g.S0, o.S0, streams.StateAt(streams.Cell, first, unit), streams.StateAt(streams.Hidden, first, unit));
+        Lstm(i.S1, f.S1, g.S1, o.S1, streams.StateAt(streams.Cell, first + 1, unit), streams.StateAt(streams.Hidden, first + 1, unit));
+        Lstm(i.S2, f.S2, g.S2, o.S2, streams.StateAt(streams.Cell, first + 2, unit), streams.StateAt(streams.Hidden, first + 2, unit));
+        Lstm(i.S3, f.S3, g.S3, o.S3, streams.StateAt(streams.Cell, first + 3, unit), streams.StateAt(streams.Hidden, first + 3, unit));
+    }
+
+    /// <summary><see cref="Gru(TVec, TVec, TVec, TVec, float*, float*)"/> for the four streams of a group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Gru(in StreamSums<TVec> r, in StreamSums<TVec> z, in StreamSums<TVec> nx, in StreamSums<TVec> nh, in StepStreams streams, int first, nint unit)
+    {
+        Gru(r.S0, z.S0, nx.S0, nh.S0, streams.StateAt(streams.HiddenPrev, first, unit), streams.StateAt(streams.Hidden, first, unit));
+        Gru(r.S1, z.S1, nx.S1, nh.S1, streams.StateAt(streams.HiddenPrev, first + 1, unit), streams.StateAt(streams.Hidden, first + 1, unit));
+        Gru(r.S2, z.S2, nx.S2, nh.S2, streams.StateAt(streams.HiddenPrev, first + 2, unit), streams.StateAt(streams.Hidden, first + 2, unit));
+        Gru(r.S3, z.S3, nx.S3, nh.S3, streams.StateAt(streams.HiddenPrev, first + 3, unit), streams.StateAt(streams.Hidden, first + 3, unit));
+    }
+
+    /// <summary><see cref="Dense(TVec, StepActivation, float*)"/> for the four streams of a group (y: their hidden rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Dense(in StreamSums<TVec> s, StepActivation activation, in StepStreams streams, int first, nint unit)
+    {
+        Dense(s.S0, activation, streams.StateAt(streams.Hidden, first, unit));
+        Dense(s.S1, activation, streams.StateAt(streams.Hidden, first + 1, unit));
+        Dense(s.S2, activation, streams.StateAt(streams.Hidden, first + 2, unit));
+        Dense(s.S3, activation, streams.StateAt(streams.Hidden, first + 3, unit));
+    }
+}
