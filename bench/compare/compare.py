@@ -569,7 +569,8 @@ def orchestrate(quick, command):
         f"{'quick' if quick else 'full'} mode, {time.perf_counter() - started:.0f} s.",
         "",
         f"RnnNative {ours['version']} ({ours['flavour']}, kernel {ours['kernel']}), through the Python binding with "
-        "1 and 2 engine threads (`rnnnative.set_threads`), each row its better setting, shown as (1T)/(2T) like the peers'; SGEMM from bench/compare/GemmProbe (kernel {probe['path']}, {probe['threads']} threads). "
+        "1 and 2 engine threads (`rnnnative.set_threads`), each row its better setting, shown as (1T)/(2T) like the peers'; "
+        f"SGEMM from bench/compare/GemmProbe (kernel {probe['path']}, {probe['threads']} threads). "
         f"PyTorch {torch_runs[1]['version']} (BLAS: {describe(torch_runs[1]['blas'])}): each row takes the better of torch.set_num_threads(1) and (2), "
         "shown as (1T)/(2T); OpenBLAS threads: "
         + ", ".join(f"{torch_runs[t]['blas'].get('openblas_threads', '-')} with {t}T" for t in TORCH_THREADS) + ". "
