@@ -639,9 +639,9 @@ class Model(_Handle):
                     temperature: Union[float, Sequence[float]] = 1.0, top_k: Union[int, Sequence[int]] = 0,
                     top_p: Union[float, Sequence[float]] = 1.0, stop: Any = None,
                     seed: Union[int, Sequence[int]] = 0, details: bool = False,
-                    streams: int = 64) -> Union[List[str], List[SampleResult]]:
+                    streams: int = 0) -> Union[List[str], List[SampleResult]]:
         """Generates a text after each prompt, the streams batched (rnn_model_sample_many, since 0.6.0): up to
-        `streams` step together and a finished one's place goes to the next prompt at once. n, temperature, top_k,
+        `streams` (0: the engine's default, 64) step together and a finished one's place goes to the next prompt at once. n, temperature, top_k,
         top_p and seed take one value for all prompts or a list of one per prompt; an int seed gives prompt i the
         seed `seed + i`. stop: None, a str or a list of str for every prompt, or a list of one entry per prompt (None,
         a str or a list of str). Each text is the one sample() gives for its prompt, options and seed alone. Returns

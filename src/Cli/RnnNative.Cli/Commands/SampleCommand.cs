@@ -31,7 +31,7 @@ internal static class SampleCommand
         int length = args.Int("length", 500, min: 0);
         SamplingOptions options = new(args.Float("temperature", 1f, min: 0f), args.Int("top-k", 0, min: 0), args.Float("top-p", 1f, min: 1e-6f, max: 1f));
         IReadOnlyList<string> stops = args.All("stop");
-        int streams = args.Int("streams", promptsPath is null ? 1 : DefaultPromptStreams, min: 1, max: 4096);
+        int streams = args.Int("streams", promptsPath is null ? 1 : TextGenerator.DefaultServingStreams, min: 1, max: 4096);
         WeightPrecision? precision = PrecisionOption.Read(args, null);
         if (args.Has("threads")) Parallelism.ThreadCount = args.Int("threads", 1, min: 1, max: 1024);
         // Read last: a drawn seed is announced only once the rest of the command line is valid.
@@ -74,9 +74,6 @@ internal static class SampleCommand
         }
         return 0;
     }
-
-    /// <summary>Streams stepped together for --prompts without --streams.</summary>
-    private const int DefaultPromptStreams = 64;
 
     /// <summary>The prompts of --prompts FILE, one a line (a last line break ends the last prompt), each checked against
     /// the model's vocabulary before anything is generated.</summary>

@@ -29,6 +29,11 @@ public sealed class TextGenerator
     private readonly SamplingOptions _options;
     private readonly int _streams;
 
+    /// <summary>The streams a server-style generator steps together when its caller names none (<c>rnn_model_sample_many</c>
+    /// with 0, Python's <c>sample_many</c>, <c>rnn sample --prompts</c>): enough to read each weight panel once for many
+    /// streams, few enough that a batch's state stays small.</summary>
+    public const int DefaultServingStreams = 64;
+
     /// <summary>A generator of text from <paramref name="model"/> over <paramref name="vocabulary"/> for up to
     /// <paramref name="streams"/> texts at once, drawing with <paramref name="options"/> in <see cref="Stream"/> and
     /// <see cref="Generate(IReadOnlyList{string}, int, ulong, IReadOnlyList{string}?)"/> (requests carry their own).</summary>

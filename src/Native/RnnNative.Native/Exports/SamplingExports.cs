@@ -106,7 +106,7 @@ internal static unsafe class SamplingExports
         TextGenerator generator;
         try
         {
-            generator = new(m.CreateInferenceReplica(), v, new SamplingOptions(), streams == 0 ? DefaultStreams : streams);
+            generator = new(m.CreateInferenceReplica(), v, new SamplingOptions(), streams == 0 ? TextGenerator.DefaultServingStreams : streams);
         }
         catch (ArgumentException e)
         {
@@ -114,7 +114,4 @@ internal static unsafe class SamplingExports
         }
         return StreamRequests.Write(StreamRequests.Generate(generator, engineRequests), r);
     });
-
-    /// <summary>rnn_model_sample_many's streams stepped together when the caller passes 0.</summary>
-    private const int DefaultStreams = 64;
 }
