@@ -60,22 +60,22 @@ internal static unsafe class BatchedStepKernels<TVec, TSimd, TFormat>
                     StreamSums<TVec> g = Resume(streams, s, start + 2 * w, sums + 8 * w, c0 == 0), o = Resume(streams, s, start + 3 * w, sums + 12 * w, c0 == 0);
                     float* x = streams.XAt(s);
                     nint e = ((nint)p * k + c0) * 4 * w;
+                    // The sums as plain locals through the loop (StreamSums.Of says why).
+                    TVec i0 = i.S0, i1 = i.S1, i2 = i.S2, i3 = i.S3, f0 = f.S0, f1 = f.S1, f2 = f.S2, f3 = f.S3;
+                    TVec g0 = g.S0, g1 = g.S1, g2 = g.S2, g3 = g.S3, o0 = o.S0, o1 = o.S1, o2 = o.S2, o3 = o.S3;
                     for (int j = c0; j < c1; j += 2, e += 8 * w)
                     {
                         StreamSums<TVec> x0 = StreamSums<TVec>.Broadcast<TSimd>(x, stride, j), x1 = StreamSums<TVec>.Broadcast<TSimd>(x, stride, j + 1);
                         TFormat.LoadColumns<TVec, TSimd>(data, e, 0, 4, out TVec a0, out TVec a1);
-                        i.MultiplyAdd<TSimd>(a0, x0);
-                        i.MultiplyAdd<TSimd>(a1, x1);
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, x0, x1, ref i0, ref i1, ref i2, ref i3);
                         TFormat.LoadColumns<TVec, TSimd>(data, e, 1, 4, out a0, out a1);
-                        f.MultiplyAdd<TSimd>(a0, x0);
-                        f.MultiplyAdd<TSimd>(a1, x1);
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, x0, x1, ref f0, ref f1, ref f2, ref f3);
                         TFormat.LoadColumns<TVec, TSimd>(data, e, 2, 4, out a0, out a1);
-                        g.MultiplyAdd<TSimd>(a0, x0);
-                        g.MultiplyAdd<TSimd>(a1, x1);
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, x0, x1, ref g0, ref g1, ref g2, ref g3);
                         TFormat.LoadColumns<TVec, TSimd>(data, e, 3, 4, out a0, out a1);
-                        o.MultiplyAdd<TSimd>(a0, x0);
-                        o.MultiplyAdd<TSimd>(a1, x1);
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, x0, x1, ref o0, ref o1, ref o2, ref o3);
                     }
+                    (i, f, g, o) = (StreamSums<TVec>.Of(i0, i1, i2, i3), StreamSums<TVec>.Of(f0, f1, f2, f3), StreamSums<TVec>.Of(g0, g1, g2, g3), StreamSums<TVec>.Of(o0, o1, o2, o3));
                     if (c1 < k)
                     {
                         i.Store<TSimd>(sums);
@@ -113,25 +113,27 @@ internal static unsafe class BatchedStepKernels<TVec, TSimd, TFormat>
                     StreamSums<TVec> nx = c0 == 0 ? default : StreamSums<TVec>.Load<TSimd>(sums + 12 * w);
                     float* x = streams.XAt(s);
                     nint e = ((nint)p * k + c0) * 3 * w;
+                    // The sums as plain locals through the loop (StreamSums.Of says why).
+                    TVec r0 = r.S0, r1 = r.S1, r2 = r.S2, r3 = r.S3, z0 = z.S0, z1 = z.S1, z2 = z.S2, z3 = z.S3;
+                    TVec n0 = n.S0, n1 = n.S1, n2 = n.S2, n3 = n.S3;
                     for (int j = c0; j < c1; j += 2, e += 6 * w)
                     {
                         // n sums the section being read (a predictable branch per column pair).
                         if (j == hiddenColumn)
                         {
-                            nx = n;
-                            n = StreamSums<TVec>.Start<TSimd>(streams, s, start + 3 * w);
+                            nx = StreamSums<TVec>.Of(n0, n1, n2, n3);
+                            StreamSums<TVec> nh = StreamSums<TVec>.Start<TSimd>(streams, s, start + 3 * w);
+                            (n0, n1, n2, n3) = (nh.S0, nh.S1, nh.S2, nh.S3);
                         }
                         StreamSums<TVec> x0 = StreamSums<TVec>.Broadcast<TSimd>(x, stride, j), x1 = StreamSums<TVec>.Broadcast<TSimd>(x, stride, j + 1);
                         TFormat.LoadColumns<TVec, TSimd>(data, e, 0, 3, out TVec a0, out TVec a1);
-                        r.MultiplyAdd<TSimd>(a0, x0);
-                        r.MultiplyAdd<TSimd>(a1, x1);
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, x0, x1, ref r0, ref r1, ref r2, ref r3);
                         TFormat.LoadColumns<TVec, TSimd>(data, e, 1, 3, out a0, out a1);
-                        z.MultiplyAdd<TSimd>(a0, x0);
-                        z.MultiplyAdd<TSimd>(a1, x1);
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, x0, x1, ref z0, ref z1, ref z2, ref z3);
                         TFormat.LoadColumns<TVec, TSimd>(data, e, 2, 3, out a0, out a1);
-                        n.MultiplyAdd<TSimd>(a0, x0);
-                        n.MultiplyAdd<TSimd>(a1, x1);
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, x0, x1, ref n0, ref n1, ref n2, ref n3);
                     }
+                    (r, z, n) = (StreamSums<TVec>.Of(r0, r1, r2, r3), StreamSums<TVec>.Of(z0, z1, z2, z3), StreamSums<TVec>.Of(n0, n1, n2, n3));
                     if (c1 < k)
                     {
                         r.Store<TSimd>(sums);
@@ -167,15 +169,18 @@ internal static unsafe class BatchedStepKernels<TVec, TSimd, TFormat>
                     StreamSums<TVec> odd = c0 == 0 ? default : StreamSums<TVec>.Load<TSimd>(sums + 4 * w);
                     float* x = streams.XAt(s);
                     nint e = ((nint)p * k + c0) * w;
+                    // The sums as plain locals through the loop (StreamSums.Of says why).
+                    TVec e0 = even.S0, e1 = even.S1, e2 = even.S2, e3 = even.S3, o0 = odd.S0, o1 = odd.S1, o2 = odd.S2, o3 = odd.S3;
                     for (int j = c0; j < c1; j += 4, e += 4 * w)
                     {
                         TFormat.LoadColumns<TVec, TSimd>(data, e, 0, 1, out TVec a0, out TVec a1);
                         TFormat.LoadColumns<TVec, TSimd>(data, e + 2 * w, 0, 1, out TVec a2, out TVec a3);
-                        even.MultiplyAdd<TSimd>(a0, StreamSums<TVec>.Broadcast<TSimd>(x, stride, j));
-                        odd.MultiplyAdd<TSimd>(a2, StreamSums<TVec>.Broadcast<TSimd>(x, stride, j + 2));
-                        even.MultiplyAdd<TSimd>(a1, StreamSums<TVec>.Broadcast<TSimd>(x, stride, j + 1));
-                        odd.MultiplyAdd<TSimd>(a3, StreamSums<TVec>.Broadcast<TSimd>(x, stride, j + 3));
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, StreamSums<TVec>.Broadcast<TSimd>(x, stride, j), StreamSums<TVec>.Broadcast<TSimd>(x, stride, j + 1),
+                            ref e0, ref e1, ref e2, ref e3);
+                        StreamSums<TVec>.MultiplyAdd<TSimd>(a2, a3, StreamSums<TVec>.Broadcast<TSimd>(x, stride, j + 2), StreamSums<TVec>.Broadcast<TSimd>(x, stride, j + 3),
+                            ref o0, ref o1, ref o2, ref o3);
                     }
+                    (even, odd) = (StreamSums<TVec>.Of(e0, e1, e2, e3), StreamSums<TVec>.Of(o0, o1, o2, o3));
                     if (c1 < k)
                     {
                         even.Store<TSimd>(sums);

@@ -35,28 +35,33 @@ internal struct StreamSums<TVec>
             S3 = TSimd.Broadcast(x[3 * stride + j]),
         };
 
-    /// <summary>sums_s += a · x_s for each stream s (one column of one gate), in place.</summary>
+    /// <summary>A group's sums from four vectors (the batched kernels carry them in plain locals through their loops:
+    /// ahead-of-time code kept a struct's fields on the stack there, loading and storing them every iteration).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MultiplyAdd<TSimd>(TVec a, in StreamSums<TVec> x)
+    public static StreamSums<TVec> Of(TVec s0, TVec s1, TVec s2, TVec s3) => new() { S0 = s0, S1 = s1, S2 = s2, S3 = s3 };
+
+    /// <summary>s_n = DotInt8Quads(s_n, weights, x_n[j..j+4]) for the four streams n of a group (rows <paramref name="stride"/> bytes apart), on sums held in locals.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void DotInt8Quads<TSimd>(ref readonly sbyte weights, sbyte* x, nint stride, int j, ref TVec s0, ref TVec s1, ref TVec s2, ref TVec s3)
         where TSimd : struct, ISimd<TVec>
     {
-        S0 = TSimd.MultiplyAdd(a, x.S0, S0);
-        S1 = TSimd.MultiplyAdd(a, x.S1, S1);
-        S2 = TSimd.MultiplyAdd(a, x.S2, S2);
-        S3 = TSimd.MultiplyAdd(a, x.S3, S3);
+        s0 = TSimd.DotInt8Quads(s0, in weights, *(int*)(x + j));
+        s1 = TSimd.DotInt8Quads(s1, in weights, *(int*)(x + stride + j));
+        s2 = TSimd.DotInt8Quads(s2, in weights, *(int*)(x + 2 * stride + j));
+        s3 = TSimd.DotInt8Quads(s3, in weights, *(int*)(x + 3 * stride + j));
     }
 
-    /// <summary>Integer sums: each stream's <see cref="ISimd{TVec}.DotInt8Quads"/> of the one weight register at
-    /// <paramref name="weights"/> with its own quad of x (rows <paramref name="stride"/> apart from <paramref name="x"/>, column <paramref name="j"/>).</summary>
+    /// <summary>s_n += a0 · x0.S_n + a1 · x1.S_n for the four streams n of a group, on sums held in locals
+    /// (two columns of one gate block).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly unsafe StreamSums<TVec> DotInt8Quads<TSimd>(ref readonly sbyte weights, sbyte* x, nint stride, int j)
-        where TSimd : struct, ISimd<TVec> => new()
-        {
-            S0 = TSimd.DotInt8Quads(S0, in weights, *(int*)(x + j)),
-            S1 = TSimd.DotInt8Quads(S1, in weights, *(int*)(x + stride + j)),
-            S2 = TSimd.DotInt8Quads(S2, in weights, *(int*)(x + 2 * stride + j)),
-            S3 = TSimd.DotInt8Quads(S3, in weights, *(int*)(x + 3 * stride + j)),
-        };
+    public static void MultiplyAdd<TSimd>(TVec a0, TVec a1, in StreamSums<TVec> x0, in StreamSums<TVec> x1, ref TVec s0, ref TVec s1, ref TVec s2, ref TVec s3)
+        where TSimd : struct, ISimd<TVec>
+    {
+        s0 = TSimd.MultiplyAdd(a1, x1.S0, TSimd.MultiplyAdd(a0, x0.S0, s0));
+        s1 = TSimd.MultiplyAdd(a1, x1.S1, TSimd.MultiplyAdd(a0, x0.S1, s1));
+        s2 = TSimd.MultiplyAdd(a1, x1.S2, TSimd.MultiplyAdd(a0, x0.S2, s2));
+        s3 = TSimd.MultiplyAdd(a1, x1.S3, TSimd.MultiplyAdd(a0, x0.S3, s3));
+    }
 
     /// <summary>Lane-wise sum with <paramref name="other"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
