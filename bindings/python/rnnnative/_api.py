@@ -665,7 +665,9 @@ class Model(_Handle):
             r.stop_count, r.stop = len(encoded), ctypes.cast(array, c_void_p)
             keep += [r.prompt, array, encoded]
         sizes, tokens_out, finish = (c_size_t * max(count, 1))(), (c_int32 * max(count, 1))(), (c_int32 * max(count, 1))()
-        capacity = sum(8 * r.max_tokens + 8 for r in requests[:count]) + 1
+        # A first guess at the texts' bytes (a bad max_tokens is the engine's to name; a huge one does not allocate it
+        # all up front): the needed-size protocol gives the exact size if they are longer.
+        capacity = min(sum(8 * max(r.max_tokens, 0) + 8 for r in requests[:count]) + 1, 1 << 26)
         while True:
             text = ctypes.create_string_buffer(capacity)
             result = _native.SampleManyResult(sizeof(_native.SampleManyResult), 0, ctypes.cast(text, c_void_p), capacity, 0,

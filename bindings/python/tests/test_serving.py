@@ -47,6 +47,8 @@ def test_stop_strings_apply_to_every_prompt(trained):
 def test_bad_requests_are_named(trained):
     with pytest.raises(InvalidArgumentError, match=r"requests\[1\]\.top_p"):
         trained.sample_many(["a", "b"], top_p=[1.0, 0.0])
+    with pytest.raises(InvalidArgumentError, match=r"requests\[1\]\.n: must be 0 or more"):
+        trained.sample_many(["ab", "cd"], n=[5, -3])
     with pytest.raises(InvalidArgumentError, match=r"requests\[0\]\.prompt"):
         trained.sample_many(["the \u2603"])
     with pytest.raises(InvalidArgumentError, match="temperature: 3 values for 2 prompts"):
