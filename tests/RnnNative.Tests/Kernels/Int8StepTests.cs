@@ -185,4 +185,50 @@ public unsafe class Int8StepTests
         // The quantisation is real (not float32 in disguise) and, with errors of both signs, far below the worst case.
         Assert.InRange(largest, 1e-4, 0.2);
     }
+
+    /// <summary>
+    /// The offset form of the batched int8 step (<see cref="BatchedStepKernelsVnni{TVec, TSimd}"/>) rests on
+    /// Σ q·x = Σ q·(x + 128) − 128·Σ q: the matrix's offset sums against sums by hand of a 2-gate matrix whose rows are one
+    /// weight ±127 and zeros (so its row scales quantise them exactly), split at a section column, and x + 128 as bytes.
+    /// </summary>
+    [Fact]
+    public void Offset_sums_are_128_times_each_rows_weights_and_x_moves_to_unsigned_bytes()
+    {
+        const int gates = 2, units = 3, inputs = 7, width = 4;
+        // Row r (gate r / units, unit r % units) has 127 at column r % inputs and -127 at column (r + 2) % inputs.
+        float[] source = new float[gates * units * inputs];
+        for (int r = 0; r < gates * units; r++)
+        {
+            source[r * inputs + r % inputs] += 127f;
+            source[r * inputs + (r + 2) % inputs] -= 127f;
+        }
+        StepMatrix matrix = new(KernelPath.Scalar, width, gates, units, inputs, WeightPrecision.Int8);
+        matrix.MeasureColumns(source, inputs, inputs);
+        matrix.SetColumns(source, inputs, 0, inputs);
+        const int section = 4;
+        int* sums = matrix.OffsetSums(section);
+        for (int gate = 0; gate <= gates; gate++)
+        {
+            for (int lane = 0; lane < width; lane++)
+            {
+                int expected = 0;
+                if (lane < units)
+                {
+                    int r = (Math.Min(gate, gates - 1)) * units + lane;
+                    for (int k = 0; k < inputs; k++)
+                    {
+                        if (gate == gates && k >= section) continue;   // block G: the last gate before the section
+                        expected += 128 * (int)source[r * inputs + k];
+                    }
+                }
+                Assert.Equal(expected, sums[gate * width + lane]);
+            }
+        }
+        Assert.NotEqual(0, sums[gates * width]);   // the section block is not vacuous: row 3 has +127 at column 3 < 4, -127 at 5
+
+        sbyte[] x = [-127, -1, 0, 1, 127, 5, -5, 64, -64, 2, 3];
+        sbyte[] offset = (sbyte[])x.Clone();
+        Int8Quantization.OffsetToUnsigned(offset);
+        for (int k = 0; k < x.Length; k++) Assert.Equal(x[k] + 128, (byte)offset[k]);
+    }
 }

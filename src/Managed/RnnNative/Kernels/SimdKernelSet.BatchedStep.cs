@@ -16,10 +16,14 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             StepStreams streams = Streams(rows, pi, pr, px, null, pc, ph);
             if (a.Precision == WeightPrecision.Int8)
             {
-                fixed (sbyte* pq = QuantizeInputs(a, rows, out float[] scales))
+                bool vnni = BatchedStepKernelsVnni<TVec, TSimd>.Serves(a);
+                fixed (sbyte* pq = QuantizeInputs(a, rows, vnni, out float[] scales))
                 fixed (float* ps = scales)
+                fixed (float* sums = Sums(rows.Count))
                 {
-                    BatchedStepKernelsInt8<TVec, TSimd>.Lstm(a, streams with { QuantizedX = pq, XScales = ps }, firstPanel, panelCount);
+                    StepStreams quantized = streams with { QuantizedX = pq, XScales = ps, Sums = sums };
+                    if (vnni) BatchedStepKernelsVnni<TVec, TSimd>.Lstm(a, quantized, firstPanel, panelCount);
+                    else BatchedStepKernelsInt8<TVec, TSimd>.Lstm(a, quantized, firstPanel, panelCount);
                 }
             }
             else if (a.Precision == WeightPrecision.BFloat16)
@@ -47,10 +51,14 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             StepStreams streams = Streams(rows, pi, pr, px, pp, null, ph);
             if (a.Precision == WeightPrecision.Int8)
             {
-                fixed (sbyte* pq = QuantizeInputs(a, rows, out float[] scales))
+                bool vnni = BatchedStepKernelsVnni<TVec, TSimd>.Serves(a);
+                fixed (sbyte* pq = QuantizeInputs(a, rows, vnni, out float[] scales))
                 fixed (float* ps = scales)
+                fixed (float* sums = Sums(rows.Count))
                 {
-                    BatchedStepKernelsInt8<TVec, TSimd>.Gru(a, streams with { QuantizedX = pq, XScales = ps }, firstPanel, panelCount);
+                    StepStreams quantized = streams with { QuantizedX = pq, XScales = ps, Sums = sums };
+                    if (vnni) BatchedStepKernelsVnni<TVec, TSimd>.Gru(a, quantized, firstPanel, panelCount);
+                    else BatchedStepKernelsInt8<TVec, TSimd>.Gru(a, quantized, firstPanel, panelCount);
                 }
             }
             else if (a.Precision == WeightPrecision.BFloat16)
@@ -78,10 +86,14 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             StepStreams streams = Streams(rows, pi, pr, px, null, null, ph);
             if (a.Precision == WeightPrecision.Int8)
             {
-                fixed (sbyte* pq = QuantizeInputs(a, rows, out float[] scales))
+                bool vnni = BatchedStepKernelsVnni<TVec, TSimd>.Serves(a);
+                fixed (sbyte* pq = QuantizeInputs(a, rows, vnni, out float[] scales))
                 fixed (float* ps = scales)
+                fixed (float* sums = Sums(rows.Count))
                 {
-                    BatchedStepKernelsInt8<TVec, TSimd>.Dense(a, streams with { QuantizedX = pq, XScales = ps }, activation, firstPanel, panelCount);
+                    StepStreams quantized = streams with { QuantizedX = pq, XScales = ps, Sums = sums };
+                    if (vnni) BatchedStepKernelsVnni<TVec, TSimd>.Dense(a, quantized, activation, firstPanel, panelCount);
+                    else BatchedStepKernelsInt8<TVec, TSimd>.Dense(a, quantized, activation, firstPanel, panelCount);
                 }
             }
             else if (a.Precision == WeightPrecision.BFloat16)
@@ -125,17 +137,24 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
 
     /// <summary>
     /// Each stream's x [stored columns] quantised with its own scale, as <see cref="QuantizeInput"/> does for one stream
-    /// (so a stream's sums are the bits of its single-token step), into this thread's buffers [B, XStride] and [B]. Each
-    /// thread's call quantises all B rows again: O(B·K) against the O(B·K·panels·G·W) of its panels.
+    /// (so a stream's sums are the bits of its single-token step), into this thread's buffers [B, XStride] and [B];
+    /// <paramref name="offset"/>: as unsigned bytes x_q + 128 (<see cref="BatchedStepKernelsVnni{TVec, TSimd}"/>). Each thread's call
+    /// quantises all B rows again: O(B·K) against the O(B·K·panels·G·W) of its panels.
     /// </summary>
-    private static sbyte[] QuantizeInputs(StepMatrix a, in StreamRows rows, out float[] scales)
+    private static sbyte[] QuantizeInputs(StepMatrix a, in StreamRows rows, bool offset, out float[] scales)
     {
         int count = rows.Count, stride = rows.XStride;
         if (t_quantizedX is null || t_quantizedX.Length < count * stride) t_quantizedX = new sbyte[count * stride];
         if (t_xScales is null || t_xScales.Length < count) t_xScales = new float[count];
-        for (int s = 0; s < count; s++)
+        fixed (float* x = rows.X)
+        fixed (sbyte* quantized = t_quantizedX)
         {
-            t_xScales[s] = Int8Quantization.Quantize(rows.X.Slice(s * stride, a.Columns), t_quantizedX.AsSpan(s * stride, a.Columns));
+            for (int s = 0; s < count; s++)
+            {
+                sbyte* row = quantized + (nint)s * stride;
+                t_xScales[s] = Int8Quantization.Quantize<TVec, TSimd>(x + (nint)s * stride, a.Columns, row);
+                if (offset) Int8Quantization.OffsetToUnsigned(new Span<sbyte>(row, a.Columns));
+            }
         }
         scales = t_xScales;
         return t_quantizedX;

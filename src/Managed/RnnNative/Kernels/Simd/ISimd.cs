@@ -71,6 +71,11 @@ internal interface ISimd<TVec> where TVec : struct
     /// <summary>Rounds to the nearest integer, ties to even.</summary>
     static abstract TVec Round(TVec value);
 
+    /// <summary>Stores the <see cref="Count"/> lanes of <paramref name="integral"/>, whole numbers in [-128, 127], as that many
+    /// bytes at <paramref name="destination"/> (the int8 quantiser's last step: a conversion and two narrowings, not a
+    /// conversion per lane).</summary>
+    static abstract unsafe void StoreSBytes(TVec integral, sbyte* destination);
+
     /// <summary>2^n for integral <paramref name="n"/> in [-126, 127], built from the exponent bits. The
     /// float-to-int conversion is the ISA's own (x86 does not saturate): outside that range, including
     /// NaN, the result is unspecified, so callers clamp first (exp does), which saves the four

@@ -74,6 +74,8 @@ internal readonly struct ScalarSimd : ISimd<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Round(float value) => MathF.Round(value, MidpointRounding.ToEven);
 
+    public static unsafe void StoreSBytes(float integral, sbyte* destination) => *destination = (sbyte)integral;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Pow2(float n) => BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
 

@@ -135,6 +135,15 @@ internal readonly struct Simd128 : ISimd<Vec>
     public static Vec Round(Vec value) => Vector128.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreSBytes(Vec integral, sbyte* destination)
+    {
+        Vector128<int> ints = Vector128.ConvertToInt32(integral);
+        Vector128<short> shorts = Vector128.Narrow(ints, ints);
+        Vector128<sbyte> bytes = Vector128.Narrow(shorts, shorts);
+        *(int*)destination = bytes.AsInt32().ToScalar();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec Pow2(Vec n) => Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n) + Vector128.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -120,6 +120,15 @@ internal readonly struct Simd256 : ISimd<Vec>
     public static Vec Round(Vec value) => Vector256.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreSBytes(Vec integral, sbyte* destination)
+    {
+        Vector256<int> ints = Vector256.ConvertToInt32(integral);
+        Vector256<short> shorts = Vector256.Narrow(ints, ints);
+        Vector256<sbyte> bytes = Vector256.Narrow(shorts, shorts);
+        *(long*)destination = bytes.AsInt64().ToScalar();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec Pow2(Vec n) => Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

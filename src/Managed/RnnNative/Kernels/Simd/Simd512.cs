@@ -132,6 +132,15 @@ internal readonly struct Simd512 : ISimd<Vec>
     public static Vec Round(Vec value) => Vector512.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreSBytes(Vec integral, sbyte* destination)
+    {
+        Vector512<int> ints = Vector512.ConvertToInt32(integral);
+        Vector512<short> shorts = Vector512.Narrow(ints, ints);
+        Vector512<sbyte> bytes = Vector512.Narrow(shorts, shorts);
+        bytes.GetLower().GetLower().Store(destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec Pow2(Vec n) => Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n) + Vector512.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using RnnNative.Kernels.Simd;
 
 namespace RnnNative.Kernels.Step;
@@ -58,16 +59,25 @@ internal static class Int8Quantization
             new Span<sbyte>(quantized, length).Clear();
             return 0f;
         }
-        // q = clamp(round(v / scale), -127, 127), as floats, then narrowed lane by lane (exact: integral and in range).
+        // q = clamp(round(v / scale), -127, 127), as floats, then narrowed to bytes (exact: integral and in range).
         TVec s = TSimd.Broadcast(scale), upper = TSimd.Broadcast(127f), lower = TSimd.Broadcast(-127f);
-        float* rounded = stackalloc float[w];
         for (k = 0; k + w <= length; k += w)
         {
             TVec q = TSimd.Round(TSimd.Divide(TSimd.Load(in values[k]), s));
-            TSimd.Store(TSimd.Min(TSimd.Max(q, lower), upper), ref rounded[0]);
-            for (int lane = 0; lane < w; lane++) quantized[k + lane] = (sbyte)rounded[lane];
+            TSimd.StoreSBytes(TSimd.Min(TSimd.Max(q, lower), upper), quantized + k);
         }
         for (; k < length; k++) quantized[k] = Quantize(values[k], scale);
         return scale;
+    }
+
+    /// <summary>q + 128 as an unsigned byte, in place (the bits of q with the top one flipped): [-127, 127] to [1, 255], the
+    /// unsigned operand of vpdpbusd (<see cref="BatchedStepKernelsVnni{TVec, TSimd}"/>).</summary>
+    public static void OffsetToUnsigned(Span<sbyte> quantized)
+    {
+        Span<byte> bytes = MemoryMarshal.AsBytes(quantized);
+        int k = 0;
+        Span<ulong> words = MemoryMarshal.Cast<byte, ulong>(bytes);
+        for (; k < words.Length; k++) words[k] ^= 0x8080808080808080UL;
+        for (k *= sizeof(ulong); k < bytes.Length; k++) bytes[k] ^= 0x80;
     }
 }

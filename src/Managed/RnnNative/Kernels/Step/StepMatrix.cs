@@ -29,6 +29,7 @@ internal sealed unsafe class StepMatrix
     private readonly byte* _data;
     private readonly float[] _rowMax = [];      // int8: max |A_r| per row [G*U], from MeasureColumns
     private readonly float[] _rowScales = [];   // int8: scale_r in panel order [panels, G, W], pinned
+    private OffsetSumsOf? _offsetSums;          // int8: OffsetSums' last answer, computed on first use
 
     public StepMatrix(KernelPath path, int width, int gates, int units, int inputs, WeightPrecision precision)
     {
@@ -117,6 +118,61 @@ internal sealed unsafe class StepMatrix
     public float* RowScales => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_rowScales));
 
     /// <summary>
+    /// int8, for kernels that feed x offset to unsigned bytes (vpdpbusd multiplies unsigned by signed bytes:
+    /// x_u = x_q + 128, <see cref="BatchedStepKernelsVnni{TVec, TSimd}"/>): the offset's share of each row's sum, which they take back out,
+    /// <code>
+    /// Σ_k q_rk · x_q,k = Σ_k q_rk · x_u,k − 128 · Σ_k q_rk
+    /// </code>
+    /// as int32 in panel order [panels, G + 1, W]: block g &lt; G is 128 · Σ_k q_rk over all columns of gate g's rows, block G
+    /// the last gate's over the columns before <paramref name="section"/> (a GRU's n sums its input and h sections apart;
+    /// 0 for kernels that do not split). Exact (|Σ| ≤ 128 · 127 · K). Computed once per section, on first use, after the
+    /// matrix is filled; pinned, valid as long as this object lives; any thread.
+    /// </summary>
+    public int* OffsetSums(int section)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(section);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(section, Columns);
+        if (Precision != WeightPrecision.Int8)
+        {
+            throw new InvalidOperationException("offset sums belong to int8 matrices.");
+        }
+        OffsetSumsOf? known = Volatile.Read(ref _offsetSums);
+        if (known is null || known.Section != section)
+        {
+            known = new OffsetSumsOf(section, SumOffsets(section));
+            Volatile.Write(ref _offsetSums, known);   // threads racing here compute the same values
+        }
+        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(known.Sums));
+    }
+
+    private int[] SumOffsets(int section)
+    {
+        int gates = Gates, width = Width, blocks = gates + 1;
+        int[] sums = GC.AllocateArray<int>(Panels * blocks * width, pinned: true);
+        for (int panel = 0; panel < Panels; panel++)
+        {
+            sbyte* quads = (sbyte*)_data + (long)panel * Columns * gates * width;
+            for (int k = 0; k < Columns; k++)
+            {
+                // Column k of lane l of gate g sits at quad (k - k%4), byte (g·W + l)·4 + k%4.
+                sbyte* column = quads + (long)(k & ~3) * gates * width + (k & 3);
+                for (int gate = 0; gate < gates; gate++)
+                {
+                    int* block = (int*)Unsafe.AsPointer(ref sums[(panel * blocks + gate) * width]);
+                    for (int lane = 0; lane < width; lane++) block[lane] += 128 * column[(gate * width + lane) * 4];
+                }
+                if (k < section)
+                {
+                    for (int lane = 0; lane < width; lane++) sums[(panel * blocks + gates) * width + lane] += 128 * column[((gates - 1) * width + lane) * 4];
+                }
+            }
+        }
+        return sums;
+    }
+
+    private sealed record OffsetSumsOf(int Section, int[] Sums);
+
+    /// <summary>
     /// int8 quantises per row over all of a row's columns, so the matrix first sees every column block
     /// [G*U, columns] (rows <paramref name="lda"/> apart) it will be given, then <see cref="SetColumns"/>
     /// quantises with the row's scale. A no-op for float formats.
@@ -145,6 +201,7 @@ internal sealed unsafe class StepMatrix
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(firstColumn + columns, Inputs, nameof(columns));
         ArgumentOutOfRangeException.ThrowIfLessThan(lda, columns);
+        Volatile.Write(ref _offsetSums, null);   // the sums of the weights before this call
         int rows = Gates * Units;
         if (source.Length < (long)(rows - 1) * lda + columns)
         {
