@@ -13,8 +13,10 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             if (a.Precision == WeightPrecision.Int8)
             {
                 sbyte* xq = stackalloc sbyte[a.Columns];
-                float xScale = QuantizeInput(a, px, xq);
-                StepKernelsInt8<TVec, TSimd>.Lstm(a, pi, xq, xScale, pc, ph, firstPanel, panelCount);
+                bool vnni = StepKernelsVnni<TVec, TSimd>.Serves(a);
+                float xScale = QuantizeInput(a, px, xq, vnni);
+                if (vnni) StepKernelsVnni<TVec, TSimd>.Lstm(a, pi, xq, xScale, pc, ph, firstPanel, panelCount);
+                else StepKernelsInt8<TVec, TSimd>.Lstm(a, pi, xq, xScale, pc, ph, firstPanel, panelCount);
             }
             else if (a.Precision == WeightPrecision.BFloat16)
             {
@@ -34,8 +36,10 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             if (a.Precision == WeightPrecision.Int8)
             {
                 sbyte* xq = stackalloc sbyte[a.Columns];
-                float xScale = QuantizeInput(a, px, xq);
-                StepKernelsInt8<TVec, TSimd>.Gru(a, pi, xq, xScale, pp, ph, firstPanel, panelCount);
+                bool vnni = StepKernelsVnni<TVec, TSimd>.Serves(a);
+                float xScale = QuantizeInput(a, px, xq, vnni);
+                if (vnni) StepKernelsVnni<TVec, TSimd>.Gru(a, pi, xq, xScale, pp, ph, firstPanel, panelCount);
+                else StepKernelsInt8<TVec, TSimd>.Gru(a, pi, xq, xScale, pp, ph, firstPanel, panelCount);
             }
             else if (a.Precision == WeightPrecision.BFloat16)
             {
@@ -55,7 +59,7 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             if (a.Precision == WeightPrecision.Int8)
             {
                 sbyte* xq = stackalloc sbyte[a.Columns];
-                float xScale = QuantizeInput(a, px, xq);
+                float xScale = QuantizeInput(a, px, xq, offset: false);
                 StepKernelsInt8<TVec, TSimd>.Dense(a, pi, xq, xScale, py, activation, firstPanel, panelCount);
             }
             else if (a.Precision == WeightPrecision.BFloat16)
@@ -71,9 +75,14 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
 
     /// <summary>
     /// x [stored columns] quantised for an int8 step, one scale for the whole vector (so a GRU's input and h
-    /// sections share it). Each call (each thread's panel range) quantises it again: O(K) against the
-    /// O(K · panels · G · W) of the weights, and no state to share between threads.
+    /// sections share it); <paramref name="offset"/>: as unsigned bytes x_q + 128 (<see cref="VnniQuads"/>). Each call
+    /// (each thread's panel range) quantises it again: O(K) against the O(K · panels · G · W) of the weights, and no
+    /// state to share between threads.
     /// </summary>
-    private static float QuantizeInput(StepMatrix a, float* x, sbyte* quantized) =>
-        Int8Quantization.Quantize<TVec, TSimd>(x, a.Columns, quantized);
+    private static float QuantizeInput(StepMatrix a, float* x, sbyte* quantized, bool offset)
+    {
+        float scale = Int8Quantization.Quantize<TVec, TSimd>(x, a.Columns, quantized);
+        if (offset) Int8Quantization.OffsetToUnsigned(new Span<sbyte>(quantized, a.Columns));
+        return scale;
+    }
 }

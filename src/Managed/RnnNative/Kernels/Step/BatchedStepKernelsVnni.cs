@@ -1,22 +1,15 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using RnnNative.Kernels.Simd;
 
 namespace RnnNative.Kernels.Step;
 
 /// <summary>
 /// The batched int8 steps of <see cref="BatchedStepKernelsInt8{TVec, TSimd}"/> on x86 with AVX-VNNI: one vpdpbusd per
-/// 8 rows x 4 columns x stream. vpdpbusd multiplies unsigned bytes by signed ones; the sign trick of
-/// <see cref="ISimd{TVec}.DotInt8Quads"/> pays a vpsignb beside each (five instructions on AVX-512, which .NET 10 gives no
-/// 512-bit vpdpbusd). Here each stream's x enters offset to unsigned bytes, x_u = x_q + 128 ∈ [1, 255], and the offset's
-/// share leaves through the starting sums (<see cref="StepMatrix.OffsetSums"/>):
-/// <code>
-/// Σ_k q_rk · x_q,k = −128 · Σ_k q_rk + Σ_k q_rk · x_u,k        exact in int32: each stream gets the bits of its single-token int8 step
-/// </code>
-/// Registers are 256-bit whatever the panel width W (a multiple of 8): a pass sums 8 rows (a half of an AVX-512 panel) of
+/// 8 rows x 4 columns x stream, each stream's x offset to unsigned bytes (<see cref="VnniQuads"/>; exact in int32: each
+/// stream gets the bits of its single-token int8 step). A pass sums 8 rows (a half of an AVX-512 panel) of
 /// every gate for a pair of streams, 2·G accumulators and the pair's two broadcasts of x_u within the 16 registers VEX
-/// encodes, the weights read as memory operands:
+/// encodes, each weight register feeding both streams (a GRU's pass takes both halves: 12 accumulators):
 /// <code>
 /// for each panel p, chunk of columns, pair of streams, 8-row half h:
 ///     for each column quad j of the chunk:   u_s = broadcast x_u,s[j..j+4]
@@ -31,28 +24,17 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
     where TVec : struct
     where TSimd : struct, ISimd<TVec>
 {
-    /// <summary>int32 lanes of a register.</summary>
-    private const int Lanes = 8;
+    private const int Lanes = VnniQuads.Lanes;
 
     /// <summary>Bytes of a panel's chunk: half of a 48 KiB L1 data cache, as the float kernels keep.</summary>
     private const int ChunkBytes = 24 * 1024;
 
     /// <summary>True when this machine has AVX-VNNI and <paramref name="a"/> is int8 in panels of this path's width, whole passes
     /// of rows each (8; a GRU's 16).</summary>
-    public static bool Serves(StepMatrix a) =>
-        AvxVnni.IsSupported && a.Precision == WeightPrecision.Int8 && a.Width == TSimd.Count && a.Width % (a.Gates == 3 ? 2 * Lanes : Lanes) == 0;
+    public static bool Serves(StepMatrix a) => VnniQuads.Serves(a, TSimd.Count, a.Gates == 3 ? 2 * Lanes : Lanes);
 
     /// <summary>Columns per chunk: whole quads.</summary>
     private static int ChunkColumns(StepMatrix a) => Math.Max(4, ChunkBytes / (a.Gates * a.Width) / 4 * 4);
-
-    /// <summary>x_u[j..j+4] of one stream in every int32 lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Broadcast(sbyte* x, int j) => Vector256.Create(*(int*)(x + j)).AsByte();
-
-    /// <summary>sums + the 8 rows' dot products of weight quads <paramref name="weights"/> with the quad in every lane of <paramref name="x"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Dot(Vector256<int> sums, Vector256<byte> x, sbyte* weights) =>
-        AvxVnni.MultiplyWideningAndAdd(sums, x, Vector256.Load(weights));
 
     /// <summary>A stream's sums at the start of a chunk: −offset for the first, else where the last chunk left them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,15 +72,15 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
                         sbyte* e = panel + (nint)c0 * 4 * w + 4 * h;
                         for (int j = c0; j < c1; j += 4, e += 4 * block)
                         {
-                            Vector256<byte> u0 = Broadcast(x0, j), u1 = Broadcast(x1, j);
-                            i0 = Dot(i0, u0, e);
-                            i1 = Dot(i1, u1, e);
-                            f0 = Dot(f0, u0, e + block);
-                            f1 = Dot(f1, u1, e + block);
-                            g0 = Dot(g0, u0, e + 2 * block);
-                            g1 = Dot(g1, u1, e + 2 * block);
-                            o0 = Dot(o0, u0, e + 3 * block);
-                            o1 = Dot(o1, u1, e + 3 * block);
+                            Vector256<byte> u0 = VnniQuads.Broadcast(x0, j), u1 = VnniQuads.Broadcast(x1, j);
+                            i0 = VnniQuads.Dot(i0, u0, e);
+                            i1 = VnniQuads.Dot(i1, u1, e);
+                            f0 = VnniQuads.Dot(f0, u0, e + block);
+                            f1 = VnniQuads.Dot(f1, u1, e + block);
+                            g0 = VnniQuads.Dot(g0, u0, e + 2 * block);
+                            g1 = VnniQuads.Dot(g1, u1, e + 2 * block);
+                            o0 = VnniQuads.Dot(o0, u0, e + 3 * block);
+                            o1 = VnniQuads.Dot(o1, u1, e + 3 * block);
                         }
                         Store(i0, f0, g0, o0, sums0 + h, w);
                         Store(i1, f1, g1, o1, sums1 + h, w);
@@ -155,19 +137,19 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
                                 Vector256<int> hiddenB = Vector256.Load(offset + 3 * w + b) - Vector256.Load(offset + 2 * w + b);
                                 (n0a, n0b, n1a, n1b) = (hiddenA, hiddenB, hiddenA, hiddenB);
                             }
-                            Vector256<byte> u0 = Broadcast(x0, j), u1 = Broadcast(x1, j);
-                            r0a = Dot(r0a, u0, e);
-                            r1a = Dot(r1a, u1, e);
-                            r0b = Dot(r0b, u0, e + 4 * Lanes);
-                            r1b = Dot(r1b, u1, e + 4 * Lanes);
-                            z0a = Dot(z0a, u0, e + block);
-                            z1a = Dot(z1a, u1, e + block);
-                            z0b = Dot(z0b, u0, e + block + 4 * Lanes);
-                            z1b = Dot(z1b, u1, e + block + 4 * Lanes);
-                            n0a = Dot(n0a, u0, e + 2 * block);
-                            n1a = Dot(n1a, u1, e + 2 * block);
-                            n0b = Dot(n0b, u0, e + 2 * block + 4 * Lanes);
-                            n1b = Dot(n1b, u1, e + 2 * block + 4 * Lanes);
+                            Vector256<byte> u0 = VnniQuads.Broadcast(x0, j), u1 = VnniQuads.Broadcast(x1, j);
+                            r0a = VnniQuads.Dot(r0a, u0, e);
+                            r1a = VnniQuads.Dot(r1a, u1, e);
+                            r0b = VnniQuads.Dot(r0b, u0, e + 4 * Lanes);
+                            r1b = VnniQuads.Dot(r1b, u1, e + 4 * Lanes);
+                            z0a = VnniQuads.Dot(z0a, u0, e + block);
+                            z1a = VnniQuads.Dot(z1a, u1, e + block);
+                            z0b = VnniQuads.Dot(z0b, u0, e + block + 4 * Lanes);
+                            z1b = VnniQuads.Dot(z1b, u1, e + block + 4 * Lanes);
+                            n0a = VnniQuads.Dot(n0a, u0, e + 2 * block);
+                            n1a = VnniQuads.Dot(n1a, u1, e + 2 * block);
+                            n0b = VnniQuads.Dot(n0b, u0, e + 2 * block + 4 * Lanes);
+                            n1b = VnniQuads.Dot(n1b, u1, e + 2 * block + 4 * Lanes);
                         }
                         Store(r0a, r0b, r1a, r1b, sums0 + h, sums0 + b, sums1 + h, sums1 + b);
                         Store(z0a, z0b, z1a, z1b, sums0 + w + h, sums0 + w + b, sums1 + w + h, sums1 + w + b);
@@ -208,10 +190,10 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
                         sbyte* e = panel + (nint)c0 * w + 4 * h;
                         for (int j = c0; j < c1; j += 4, e += block)
                         {
-                            y0 = Dot(y0, Broadcast(x0, j), e);
-                            y1 = Dot(y1, Broadcast(x1, j), e);
-                            y2 = Dot(y2, Broadcast(x2, j), e);
-                            y3 = Dot(y3, Broadcast(x3, j), e);
+                            y0 = VnniQuads.Dot(y0, VnniQuads.Broadcast(x0, j), e);
+                            y1 = VnniQuads.Dot(y1, VnniQuads.Broadcast(x1, j), e);
+                            y2 = VnniQuads.Dot(y2, VnniQuads.Broadcast(x2, j), e);
+                            y3 = VnniQuads.Dot(y3, VnniQuads.Broadcast(x3, j), e);
                         }
                         Store(y0, y1, y2, y3, sums0 + h, 4 * w);
                     }

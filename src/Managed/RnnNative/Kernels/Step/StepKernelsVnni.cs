@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using RnnNative.Kernels.Simd;
+
+namespace RnnNative.Kernels.Step;
+
+/// <summary>
+/// The single-token int8 steps of <see cref="StepKernelsInt8{TVec, TSimd}"/> (LSTM, GRU) on x86 with AVX-VNNI: x offset to
+/// unsigned bytes, one vpdpbusd per 8 rows x 4 columns (<see cref="VnniQuads"/>; exact in int32, so the same bits). A
+/// panel of 16 rows is summed in one pass over its columns, both 8-row halves of every gate at once:
+/// <code>
+/// for each column quad j:   u = broadcast x_u[j..j+4]
+///     sums[g][half] += vpdpbusd(u, A[g][half, quad j])      G gates x 2 halves: 8 independent chains for an LSTM
+/// </code>
+/// four chains (one per gate, a register each) left a step waiting on the adds' latency; eight keep both vpdpbusd pipes
+/// and the loads busy. The cells then run on the path's own width (<typeparamref name="TVec"/>), as the other int8 kernels.
+/// Callers check <see cref="Serves"/> and pass x_u.
+/// </summary>
+internal static unsafe class StepKernelsVnni<TVec, TSimd>
+    where TVec : struct
+    where TSimd : struct, ISimd<TVec>
+{
+    private const int Lanes = VnniQuads.Lanes;
+
+    /// <summary>True when this machine has AVX-VNNI and <paramref name="a"/> is an int8 LSTM or GRU matrix in panels of 16
+    /// rows (this path's width).</summary>
+    public static bool Serves(StepMatrix a) => a.Gates > 1 && VnniQuads.Serves(a, TSimd.Count, 2 * Lanes);
+
+    /// <summary>−offset: the start of a block's sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Start(int* offset) => -Vector256.Load(offset);
+
+    /// <summary>init + (s_r · s_x) · Σ for a block's W rows from its int32 sums in memory, as the single-token step dequantises.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Dequantize(int* sums, float* scales, TVec xScale, float* init) =>
+        StepKernelsInt8<TVec, TSimd>.Dequantize(TSimd.Load(in *(float*)sums), scales, xScale, init);
+
+    /// <summary>LSTM as <see cref="StepKernelsInt8{TVec, TSimd}.Lstm"/>, x given as x_u.</summary>
+    public static void Lstm(StepMatrix a, float* init, sbyte* x, float xScale, float* cell, float* hidden, int first, int count)
+    {
+        int w = a.Width, k = a.Columns;
+        nint block = 4 * w;
+        int* offsets = a.OffsetSums(0), sums = stackalloc int[4 * w];
+        TVec sx = TSimd.Broadcast(xScale);
+        for (int p = first; p < first + count; p++)
+        {
+            sbyte* panel = (sbyte*)a.Data + (nint)p * k * 4 * w;
+            int* offset = offsets + (nint)p * 5 * w;
+            for (int h = 0; h < w; h += 2 * Lanes)
+            {
+                int b = h + Lanes;
+                Vector256<int> ia = Start(offset + h), ib = Start(offset + b), fa = Start(offset + w + h), fb = Start(offset + w + b);
+                Vector256<int> ga = Start(offset + 2 * w + h), gb = Start(offset + 2 * w + b), oa = Start(offset + 3 * w + h), ob = Start(offset + 3 * w + b);
+                sbyte* e = panel + 4 * h;
+                for (int j = 0; j < k; j += 4, e += 4 * block)
+                {
+                    Vector256<byte> u = VnniQuads.Broadcast(x, j);
+                    ia = VnniQuads.Dot(ia, u, e);
+                    ib = VnniQuads.Dot(ib, u, e + 4 * Lanes);
+                    fa = VnniQuads.Dot(fa, u, e + block);
+                    fb = VnniQuads.Dot(fb, u, e + block + 4 * Lanes);
+                    ga = VnniQuads.Dot(ga, u, e + 2 * block);
+                    gb = VnniQuads.Dot(gb, u, e + 2 * block + 4 * Lanes);
+                    oa = VnniQuads.Dot(oa, u, e + 3 * block);
+                    ob = VnniQuads.Dot(ob, u, e + 3 * block + 4 * Lanes);
+                }
+                ia.Store(sums + h); ib.Store(sums + b); fa.Store(sums + w + h); fb.Store(sums + w + b);
+                ga.Store(sums + 2 * w + h); gb.Store(sums + 2 * w + b); oa.Store(sums + 3 * w + h); ob.Store(sums + 3 * w + b);
+            }
+            float* start = init + (nint)p * 4 * w, scales = a.RowScales + (nint)p * 4 * w;
+            StepCells<TVec, TSimd>.Lstm(Dequantize(sums, scales, sx, start), Dequantize(sums + w, scales + w, sx, start + w),
+                Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 3 * w, scales + 3 * w, sx, start + 3 * w),
+                cell + (nint)p * w, hidden + (nint)p * w);
+        }
+    }
+
+    /// <summary>GRU as <see cref="StepKernelsInt8{TVec, TSimd}.Gru"/>: n's sums split at h's first column into nx (waiting in
+    /// memory from there) and nh, each from its own offset.</summary>
+    public static void Gru(StepMatrix a, float* init, sbyte* x, float xScale, float* hiddenPrev, float* hidden, int first, int count)
+    {
+        int w = a.Width, k = a.Columns, hiddenColumn = a.Inputs - a.Units;
+        nint block = 4 * w;
+        // [r, z, nh, nx] as the batched kernel keeps them.
+        int* offsets = a.OffsetSums(hiddenColumn), sums = stackalloc int[4 * w];
+        TVec sx = TSimd.Broadcast(xScale);
+        for (int p = first; p < first + count; p++)
+        {
+            sbyte* panel = (sbyte*)a.Data + (nint)p * k * 3 * w;
+            int* offset = offsets + (nint)p * 4 * w;
+            for (int h = 0; h < w; h += 2 * Lanes)
+            {
+                int b = h + Lanes;
+                Vector256<int> ra = Start(offset + h), rb = Start(offset + b), za = Start(offset + w + h), zb = Start(offset + w + b);
+                Vector256<int> na = Start(offset + 3 * w + h), nb = Start(offset + 3 * w + b);
+                sbyte* e = panel + 4 * h;
+                for (int j = 0; j < k; j += 4, e += 3 * block)
+                {
+                    // n sums the section being read (a predictable branch per quad).
+                    if (j == hiddenColumn)
+                    {
+                        na.Store(sums + 3 * w + h);
+                        nb.Store(sums + 3 * w + b);
+                        na = Vector256.Load(offset + 3 * w + h) - Vector256.Load(offset + 2 * w + h);
+                        nb = Vector256.Load(offset + 3 * w + b) - Vector256.Load(offset + 2 * w + b);
+                    }
+                    Vector256<byte> u = VnniQuads.Broadcast(x, j);
+                    ra = VnniQuads.Dot(ra, u, e);
+                    rb = VnniQuads.Dot(rb, u, e + 4 * Lanes);
+                    za = VnniQuads.Dot(za, u, e + block);
+                    zb = VnniQuads.Dot(zb, u, e + block + 4 * Lanes);
+                    na = VnniQuads.Dot(na, u, e + 2 * block);
+                    nb = VnniQuads.Dot(nb, u, e + 2 * block + 4 * Lanes);
+                }
+                ra.Store(sums + h); rb.Store(sums + b); za.Store(sums + w + h); zb.Store(sums + w + b);
+                na.Store(sums + 2 * w + h); nb.Store(sums + 2 * w + b);
+            }
+            float* start = init + (nint)p * 4 * w, scales = a.RowScales + (nint)p * 3 * w;
+            StepCells<TVec, TSimd>.Gru(Dequantize(sums, scales, sx, start), Dequantize(sums + w, scales + w, sx, start + w),
+                Dequantize(sums + 3 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 3 * w),
+                hiddenPrev + (nint)p * w, hidden + (nint)p * w);
+        }
+    }
+}
