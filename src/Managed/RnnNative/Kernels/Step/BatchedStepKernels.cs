@@ -110,18 +110,19 @@ internal static unsafe class BatchedStepKernels<TVec, TSimd, TFormat>
                     float* sums = streams.SumsAt(s, 0, 4, w);
                     StreamSums<TVec> r = Resume(streams, s, start, sums, c0 == 0), z = Resume(streams, s, start + w, sums + 4 * w, c0 == 0);
                     StreamSums<TVec> n = Resume(streams, s, start + 2 * w, sums + 8 * w, c0 == 0);
-                    StreamSums<TVec> nx = c0 == 0 ? default : StreamSums<TVec>.Load<TSimd>(sums + 12 * w);
                     float* x = streams.XAt(s);
                     nint e = ((nint)p * k + c0) * 3 * w;
                     // The sums as plain locals through the loop (StreamSums.Of says why).
                     TVec r0 = r.S0, r1 = r.S1, r2 = r.S2, r3 = r.S3, z0 = z.S0, z1 = z.S1, z2 = z.S2, z3 = z.S3;
                     TVec n0 = n.S0, n1 = n.S1, n2 = n.S2, n3 = n.S3;
+                    StreamSums<TVec> nx = c0 == 0 ? default : StreamSums<TVec>.Load<TSimd>(sums + 12 * w);
+                    TVec nx0 = nx.S0, nx1 = nx.S1, nx2 = nx.S2, nx3 = nx.S3;
                     for (int j = c0; j < c1; j += 2, e += 6 * w)
                     {
                         // n sums the section being read (a predictable branch per column pair).
                         if (j == hiddenColumn)
                         {
-                            nx = StreamSums<TVec>.Of(n0, n1, n2, n3);
+                            (nx0, nx1, nx2, nx3) = (n0, n1, n2, n3);
                             StreamSums<TVec> nh = StreamSums<TVec>.Start<TSimd>(streams, s, start + 3 * w);
                             (n0, n1, n2, n3) = (nh.S0, nh.S1, nh.S2, nh.S3);
                         }
@@ -134,6 +135,7 @@ internal static unsafe class BatchedStepKernels<TVec, TSimd, TFormat>
                         StreamSums<TVec>.MultiplyAdd<TSimd>(a0, a1, x0, x1, ref n0, ref n1, ref n2, ref n3);
                     }
                     (r, z, n) = (StreamSums<TVec>.Of(r0, r1, r2, r3), StreamSums<TVec>.Of(z0, z1, z2, z3), StreamSums<TVec>.Of(n0, n1, n2, n3));
+                    nx = StreamSums<TVec>.Of(nx0, nx1, nx2, nx3);
                     if (c1 < k)
                     {
                         r.Store<TSimd>(sums);

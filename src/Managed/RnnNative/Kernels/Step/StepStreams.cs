@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnNative.Kernels.Step;
 
 /// <summary>
@@ -49,15 +51,20 @@ internal readonly unsafe struct StepStreams
     public static int SumsLength(int count, int blocks, int width) => count * blocks * width;
 
     /// <summary>The sums of stream group starting at <paramref name="first"/>, block <paramref name="block"/> of <paramref name="blocks"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* SumsAt(int first, int block, int blocks, int width) => Sums + ((nint)first * blocks + block * StreamGroup) * width;
 
     /// <summary>Stream <paramref name="stream"/>'s starting sums at <paramref name="offset"/> (panel p, block b: (p·blocks + b)·W).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* InitAt(int stream, nint offset) => Init + InitRows[stream] * InitRowLength + offset;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* XAt(int stream) => X + stream * XStride;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public sbyte* QuantizedXAt(int stream) => QuantizedX + stream * XStride;
 
     /// <summary>Stream <paramref name="stream"/>'s state row of <paramref name="state"/> (Cell, HiddenPrev or Hidden) at unit <paramref name="unit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* StateAt(float* state, int stream, nint unit) => state + stream * StateStride + unit;
 }
