@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using RnnNative.Cells;
 using RnnNative.Data;
 using RnnNative.Kernels;
 using RnnNative.Model;
@@ -94,10 +95,13 @@ public class FormatCompatibilityTests
         Assert.Null(Mismatch(Values<float>(scalar["single"]), single, v, Tolerance));
         Assert.Null(Mismatch<double>([scalar["window_loss"]!.GetValue<double>()], [windowLoss], 1, Tolerance));
 
-        // And bit for bit on a path the writing version ran on too: the kernels' summation order has not changed.
+        // And bit for bit on a path the writing version ran on too: the kernels' summation order has not changed. Batched
+        // steps of a stack model are the exception since 0.6.0, on purpose: they moved from the training forward's GEMMs to
+        // the step kernels (BatchedTokenStep), held to the tolerance above and, by BatchedTokenStepTests, to each stream's
+        // single-token step. A Jordan network's still run the window forward.
         if (expected["paths"]![KernelPaths.Name(path)] is JsonNode same)
         {
-            Assert.Equal(same["batched_sha256"]!.GetValue<string>(), FixtureOutputs.Sha256(batched));
+            if (model.Config.Cell == CellType.Jordan) Assert.Equal(same["batched_sha256"]!.GetValue<string>(), FixtureOutputs.Sha256(batched));
             Assert.Equal(same["single_sha256"]!.GetValue<string>(), FixtureOutputs.Sha256(single));
             Assert.Equal(same["window_loss"]!.GetValue<double>(), windowLoss);
         }

@@ -17,8 +17,11 @@ namespace RnnNative.Model;
 /// </code>
 /// Streams run in groups of <see cref="StepStreams.StreamGroup"/>; B is padded to whole groups with streams whose rows are
 /// never read back. Each stream's results equal its own single-token step up to summation order (float32, bfloat16;
-/// int8 sums the same integers: x is quantised per stream as a single-token step quantises it). <see cref="Serves"/> says when the model steps B &gt; 1 streams here
-/// rather than through the training forward (float32 GEMMs). The buffers are sized for <see cref="Capacity"/> streams
+/// int8 sums the same integers: x is quantised per stream as a single-token step quantises it). Every precision's B &gt; 1 steps run here: float32 ones ran the training
+/// forward's GEMMs until 0.6.0 (a step then equalled a training window bit for bit), slower at every size measured (CPU
+/// time of one thread after 1.5 s of warm-up, quiet host, Zen 5 AVX-512, 2-layer LSTM, ms per step here vs GEMM): H = 128
+/// B = 8 0.027 vs 0.066, B = 64 0.22 vs 0.27; H = 256 B = 8 0.092 vs 0.21, B = 64 0.70 vs 1.07; H = 512 B = 64 2.41 vs
+/// 4.0-4.4 (GRU 1.8 vs 3.0-3.2). The buffers are sized for <see cref="Capacity"/> streams
 /// once; a step allocates nothing. One instance per model instance, not thread-safe.
 /// </summary>
 internal sealed class BatchedTokenStep
@@ -78,16 +81,6 @@ internal sealed class BatchedTokenStep
 
     /// <summary>The most streams a step may have (B rounded up to whole groups).</summary>
     public int Capacity { get; }
-
-    /// <summary>
-    /// True when B &gt; 1 streams of <paramref name="model"/> step here: with bfloat16 and int8 weights (the training forward
-    /// has only float32 ones). float32 steps of several streams stay on the training forward's GEMMs, whose bits the
-    /// engine promises (a step computes exactly what a training window computes; the 0.2.0 and 0.5.0 format fixtures record
-    /// them), although this step is faster at every size measured (CPU time of one thread after 1.5 s of warm-up, quiet
-    /// host, Zen 5 AVX-512, 2-layer LSTM, ms per step here vs GEMM): H = 128 B = 8 0.027 vs 0.066, B = 64 0.22 vs 0.27;
-    /// H = 256 B = 8 0.092 vs 0.21, B = 64 0.70 vs 1.07; H = 512 B = 64 2.41 vs 4.0-4.4 (GRU 1.8 vs 3.0-3.2).
-    /// </summary>
-    public static bool Serves(LanguageModel model, int streams) => streams > 1 && model.StepPrecision != WeightPrecision.Float32;
 
     /// <summary>B rounded up to whole stream groups.</summary>
     public static int Padded(int streams) => RoundUp(streams, StepStreams.StreamGroup);

@@ -19,7 +19,7 @@ namespace RnnNative.Model;
 /// so a row costs K + |c| logits instead of V. The rows of a window are grouped by their target's class (a counting
 /// sort), h gathered per group, and each class with rows runs one GEMM [m_c, H] x [H, |c|] (and two in the backward);
 /// the class logits are one GEMM. h is dropped in training (place L) as by the full softmax, with the same masks.
-/// A step's full distribution, when asked for, is log P(c) + log P(w | c) for every word (<see cref="WriteLogits"/>);
+/// A step's full distribution, when asked for, is log P(c) + log P(w | c) for every word (<see cref="FinishStep"/>);
 /// sampling draws the class from K logits and the word from its class's |c| (<see cref="Sample"/>).
 /// </summary>
 internal sealed class ClassSoftmaxHead : LanguageModelHead
@@ -37,7 +37,7 @@ internal sealed class ClassSoftmaxHead : LanguageModelHead
     private int[] _classTargets = [], _groupRows = [], _wordTargets = [];   // [rows], [n], [n]: n rows have a target
     private readonly int[] _groupStart, _blockStart;   // [K+1]: group c is rows [g_c, g_c+1) of _groupRows; its logits at _v[b_c]
     private readonly int[] _cursor;                    // [K]: the next free place of each group while grouping
-    private float[] _scratch = [];         // a step's word logits [rows, V], or one row's class and word logits
+    private float[] _scratch = [];         // one row's class and word logits
 
     public ClassSoftmaxHead(KernelSet kernels, int vocabulary, int classes, int hidden, float dropout, int place)
         : this(kernels, vocabulary, classes, hidden, new float[(classes + vocabulary) * (hidden + 1)],
@@ -235,24 +235,6 @@ internal sealed class ClassSoftmaxHead : LanguageModelHead
 
     /// <summary>Class c's rows [m_c, H] of a grouped buffer.</summary>
     private Span<float> Gathered(float[] buffer, int c) => buffer.AsSpan(_groupStart[c] * _hidden, GroupSize(c) * _hidden);
-
-    public override void WriteLogits(ReadOnlySpan<float> input, int rows, Span<float> logits)
-    {
-        if (_scratch.Length < rows * _vocabulary) _scratch = new float[rows * _vocabulary];
-        Reserve(rows);
-        // v = h · W_wᵀ + b_w for all words  [rows, V] in row order; u [rows, K]
-        Span<float> words = _scratch.AsSpan(0, rows * _vocabulary);
-        ReadOnlySpan<float> wordWeights = WordWeights;
-        _kernels.Gemm(false, true, rows, _vocabulary, _hidden, 1f, input, _hidden, wordWeights[..(_vocabulary * _hidden)], _hidden, 0f, words, _vocabulary);
-        _kernels.AddRowVector(words, rows, wordWeights[(_vocabulary * _hidden)..]);
-        Span<float> u = _u.AsSpan(0, rows * _classes);
-        _kernels.Gemm(false, true, rows, _classes, _hidden, 1f, input, _hidden, ClassWeight, _hidden, 0f, u, _classes);
-        _kernels.AddRowVector(u, rows, ClassBias);
-        for (int row = 0; row < rows; row++)
-        {
-            LogProbabilities(u.Slice(row * _classes, _classes), words.Slice(row * _vocabulary, _vocabulary), logits.Slice(row * _vocabulary, _vocabulary));
-        }
-    }
 
     public override void FinishStep(ReadOnlySpan<float> hidden, Span<float> wordLogits, Span<float> logits)
     {

@@ -82,15 +82,10 @@ public sealed partial class LanguageModel
             _singleTokenStep ??= new SingleTokenStep(this);
             hidden = _singleTokenStep.RunLayers(_stepWeights.Get(this), tokens[0], state);
         }
-        else if (BatchedTokenStep.Serves(this, state.Batch))
+        else
         {
             _input.CheckTokenIds(tokens, nameof(tokens));
             hidden = BatchedStep(state.Batch).RunLayers(_stepWeights.Get(this), tokens, state);
-        }
-        else
-        {
-            Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
-            hidden = Stack.Output;
         }
         _head.Sample(hidden, state.Batch, temperatures, randoms, next);
     }

@@ -280,10 +280,9 @@ public sealed partial class LanguageModel
     /// One step for B independent streams (sampling): reads one token per stream, advances
     /// <paramref name="state"/> and writes the next-token logits [B, V]. O(1) work per token.
     /// One stream streams a copy of the weights laid out for it in <see cref="StepPrecision"/> (<see cref="SingleTokenStep"/>,
-    /// rebuilt when <see cref="Version"/> or the precision changes); B &gt; 1 streams with bfloat16 or int8 weights step
-    /// through the same copy (<see cref="BatchedTokenStep"/>: each stream's results those of its own single-token step up
-    /// to summation order); B &gt; 1 in float32 runs the training forward, exactly what a training window computes. Float32
-    /// single-token results differ from the batched ones by summation order only (about 1e-6 relative). A Jordan network
+    /// rebuilt when <see cref="Version"/> or the precision changes); B &gt; 1 streams step through the same copy
+    /// (<see cref="BatchedTokenStep"/>: each stream's results those of its own single-token step up to summation order,
+    /// about 1e-6 relative in float32; a training window's GEMMs differ from both by summation order too). A Jordan network
     /// steps as a window of one timestep (its y in <paramref name="state"/>), for any B.
     /// </summary>
     public void Step(ReadOnlySpan<int> tokens, RecurrentState state, Span<float> logits)
@@ -304,18 +303,13 @@ public sealed partial class LanguageModel
             _singleTokenStep.Run(_stepWeights.Get(this), tokens[0], state, logits);
             return;
         }
-        if (HasStack && BatchedTokenStep.Serves(this, state.Batch))
+        if (HasStack)
         {
             _input.CheckTokenIds(tokens, nameof(tokens));
             BatchedStep(state.Batch).Run(_stepWeights.Get(this), tokens, state, logits);
             return;
         }
         int rows = Forward(tokens, default, 1, state, ForwardMode.Inference, nameof(tokens));
-        if (HasStack)
-        {
-            _head.WriteLogits(Stack.Output, rows, logits);
-            return;
-        }
         _jordan.Logits(rows).CopyTo(logits);
     }
 

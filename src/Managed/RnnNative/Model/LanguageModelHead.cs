@@ -47,10 +47,6 @@ internal abstract class LanguageModelHead
     /// <paramref name="input"/>: what the last forward was given.</summary>
     public abstract ReadOnlySpan<float> Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int rows, out double loss);
 
-    /// <summary>A step's <paramref name="logits"/> [rows, V] in token-id order for <paramref name="input"/> h [rows, H]:
-    /// logits whose softmax is the model's distribution (with the class-factored softmax, the log-probabilities).</summary>
-    public abstract void WriteLogits(ReadOnlySpan<float> input, int rows, Span<float> logits);
-
     /// <summary>A single-token step's <paramref name="logits"/> [V] in token-id order from h [H] and the word logits
     /// <paramref name="wordLogits"/> [V] the step computed from <see cref="WordWeights"/> (row order; overwritten).</summary>
     public abstract void FinishStep(ReadOnlySpan<float> hidden, Span<float> wordLogits, Span<float> logits);

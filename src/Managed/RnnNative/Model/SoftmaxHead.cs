@@ -57,12 +57,6 @@ internal sealed class SoftmaxHead : LanguageModelHead
         return _linear.Backward(input, rows);
     }
 
-    public override void WriteLogits(ReadOnlySpan<float> input, int rows, Span<float> logits)
-    {
-        _linear.Forward(input, rows, ForwardMode.Inference);
-        _linear.Outputs(rows).CopyTo(logits);
-    }
-
     /// <summary>The word logits are the logits.</summary>
     public override void FinishStep(ReadOnlySpan<float> hidden, Span<float> wordLogits, Span<float> logits) => wordLogits.CopyTo(logits);
 
