@@ -366,6 +366,11 @@ class Model(_Handle):
 
     @classmethod
     def create(cls, vocab: Vocabulary, config: ModelConfig, seed: int = 0) -> "Model":
+        # Checked here, where the mistake is made: a str (or another vocabulary's size) failed only at the first sample.
+        if not isinstance(vocab, Vocabulary):
+            raise ArgumentTypeError(f"vocab: expected a Vocabulary (Vocabulary.from_text, from_file or byte()), got {type(vocab).__name__}")
+        if len(vocab) != config.vocab_size:
+            raise InvalidArgumentError(f"vocab: the vocabulary has {len(vocab)} tokens but config.vocab_size is {config.vocab_size}")
         handle = c_void_p()
         lib.rnn_model_create(byref(config._to_c(seed)), byref(handle))
         return cls(handle, vocab)

@@ -455,3 +455,18 @@ def test_text_progress_bar_fits_the_terminal_and_writes_plain_lines_elsewhere(mo
     bar.close()
     assert "\r" not in log.getvalue()
     assert [line.split()[2] for line in log.getvalue().splitlines()] == ["1/300", "200/300", "300/300"]
+
+
+def test_create_names_a_vocab_that_is_no_vocabulary_or_of_another_size():
+    # A str passed as the vocabulary was accepted and failed at the first sample with an AttributeError.
+    config = rnnnative.ModelConfig(vocab_size=6, embedding=8, hidden=8, layers=1, cell="lstm")
+    with pytest.raises(rnnnative.ArgumentTypeError, match=r"^vocab: expected a Vocabulary .*got str$"):
+        rnnnative.Model.create("abcdef", config)
+    with pytest.raises(rnnnative.ArgumentTypeError, match=r"^vocab: expected a Vocabulary"):
+        rnnnative.Model.lstm("abcdef", hidden=8)
+    vocab = rnnnative.Vocabulary.from_text("abcdef")
+    with pytest.raises(rnnnative.InvalidArgumentError, match=r"^vocab: the vocabulary has 6 tokens but config.vocab_size is 10$"):
+        rnnnative.Model.create(vocab, rnnnative.ModelConfig(vocab_size=10, embedding=8, hidden=8, layers=1, cell="lstm"))
+    with rnnnative.Model.create(vocab, config, seed=1) as model:   # the control: a matching vocabulary makes a model
+        assert len(model.sample(n=5, seed=1)) == 5
+
