@@ -12,7 +12,7 @@ namespace RnnNative.Sampling;
 /// finishes leaves the batch and the next waiting request takes its row at once (zeroed, then primed with its prompt
 /// while the others generate); when no request waits, the batch shrinks. So a stream gives the same text whether it
 /// runs alone or beside others, up to rounding: a batch of one takes the single-token step (<see cref="LanguageModel.Step"/>)
-/// and larger batches through batched kernels, whose logits differ by summation order (about 1e-6 relative in
+/// and larger batches the batched step kernels, whose logits differ by summation order (about 1e-6 relative in
 /// float32, the reduced-precision rounding of the step weights otherwise), which changes a draw only when it falls
 /// that close to a boundary between tokens. Not thread-safe; one generator per thread (the model may be shared only
 /// if nothing trains it meanwhile).
