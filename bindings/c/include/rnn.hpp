@@ -26,6 +26,13 @@
  *     rnn::dataset test = rnn::dataset::read_file("test.conll", tagger);
  *     double f1 = tagger.evaluate(test).f1;
  *
+ * Since 0.6.0, step precision, int8 files and batched serving:
+ *
+ *     model.set_step_precision(RNN_PRECISION_INT8);
+ *     rnn_stream_request r = rnn::stream_request(); r.prompt = "Once"; r.max_tokens = 200;
+ *     std::vector<rnn::stream_result> texts = model.sample_many(vocab, std::vector<rnn_stream_request>(64, r));
+ *     model.save_file_int8(vocab, "model.int8.rnn");
+ *
  * The library throws nothing across its boundary; only this header throws, after a call returned.
  */
 #ifndef RNN_HPP
@@ -67,6 +74,15 @@ inline rnn_trainer_config trainer_config() { rnn_trainer_config c; check(rnn_tra
 inline rnn_sampling_config sampling_config() { rnn_sampling_config c; check(rnn_sampling_config_init(&c)); return c; }
 inline rnn_dataset_config dataset_config() { rnn_dataset_config c; check(rnn_dataset_config_init(&c)); return c; }               /* since 0.4.0 */
 inline rnn_task_model_config task_model_config() { rnn_task_model_config c; check(rnn_task_model_config_init(&c)); return c; }  /* since 0.4.0 */
+inline rnn_stream_request stream_request() { rnn_stream_request r; check(rnn_stream_request_init(&r)); return r; }                /* since 0.6.0 */
+
+/* Since 0.6.0: one stream's result of model::sample_many (rnn_model_sample_many): its text (without the prompt
+ * and the stop string), the tokens it drew, and why it ended. */
+struct stream_result {
+    std::string text;
+    int32_t tokens = 0;
+    rnn_finish finish = RNN_FINISH_LENGTH;
+};
 
 /* Owns one handle of type T, destroyed with Destroy; movable, not copyable. */
 template <typename T, void (*Destroy)(T*)>
@@ -187,7 +203,51 @@ public:
     /* Since 0.4.0: a sequence model's file (it holds its vocabulary and labels). */
     void save_file(const std::string& path) const { check(rnn_model_save_file(get(), nullptr, path.c_str())); }
 
+    /* Since 0.6.0: an inference-only int8 file, about a quarter of save_file's (rnn_model_save_file_int8). */
+    void save_file_int8(const vocab& v, const std::string& path) const { check(rnn_model_save_file_int8(get(), v.get(), path.c_str())); }
+
     rnn_model_kind kind() const { rnn_model_kind k = 0; check(rnn_model_get_kind(get(), &k)); return k; }
+
+    /* Since 0.6.0: the weights sampling steps stream (RNN_PRECISION_F32, _BF16, _INT8), and those the model holds
+     * (RNN_PRECISION_INT8 after loading an int8 file). */
+    void set_step_precision(rnn_precision precision) { check(rnn_model_set_step_precision(get(), precision)); }
+    rnn_precision step_precision() const { rnn_precision p = 0; check(rnn_model_get_step_precision(get(), &p)); return p; }
+    rnn_precision weight_precision() const { rnn_precision p = 0; check(rnn_model_get_weight_precision(get(), &p)); return p; }
+
+    /* Since 0.6.0: the streams of `requests` generated together, up to `streams` at a time (0: 64); result i
+     * belongs to request i. Every request is checked before anything is generated. */
+    std::vector<stream_result> sample_many(const vocab& v, std::span<const rnn_stream_request> requests, int32_t streams = 0) const {
+        size_t count = requests.size();
+        std::vector<size_t> sizes(count);
+        std::vector<int32_t> tokens(count), finish(count);
+        rnn_sample_many_result r{};
+        r.struct_size = sizeof r;
+        r.text_sizes = sizes.data();
+        r.tokens = tokens.data();
+        r.finish = finish.data();
+        /* A first guess of 4 bytes a token (a character's UTF-8 at most; words may need more, up to 64 MiB at
+         * first), then, if the texts need more, the size the call reported: generation is deterministic. */
+        size_t guess = count;
+        for (const rnn_stream_request& request : requests) guess += 4 * (size_t)(request.max_tokens > 0 ? request.max_tokens : 0);
+        std::string all(guess < (size_t)64 << 20 ? guess : (size_t)64 << 20, '\0');
+        r.text = all.data();
+        r.text_capacity = all.size();
+        rnn_status status = rnn_model_sample_many(get(), v.get(), requests.data(), count, streams, &r);
+        if (status == RNN_E_BUFFER_TOO_SMALL) {
+            all.assign(r.text_needed, '\0');
+            r.text = all.data();
+            r.text_capacity = all.size();
+            status = rnn_model_sample_many(get(), v.get(), requests.data(), count, streams, &r);
+        }
+        check(status);
+        std::vector<stream_result> results(count);
+        size_t at = 0;
+        for (size_t i = 0; i < count; i++) {
+            results[i] = {all.substr(at, sizes[i]), tokens[i], (rnn_finish)finish[i]};
+            at += sizes[i] + 1;   /* each text is followed by its NUL */
+        }
+        return results;
+    }
 
     rnn_model_config config() const {
         rnn_model_config c = model_config();

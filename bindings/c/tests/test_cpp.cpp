@@ -3,6 +3,7 @@
 // installed prefix with find_package and runs it).
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -85,6 +86,48 @@ int main() {
     EXPECT(next >= 0 && next < vocab.size());
     next = state.sample(next, sampler);   // since 0.5.0: feed and draw in one call
     EXPECT(next >= 0 && next < vocab.size());
+
+    // Since 0.6.0: streams served together, each the text its request gives alone (a batch of one), up to rounding:
+    // these prompts and seeds are far from any boundary between tokens, so the texts are equal.
+    rnn_stream_request request = rnn::stream_request();
+    request.max_tokens = 30;
+    std::vector<rnn_stream_request> requests(5, request);
+    const char* prompts[] = {"the ", "cat ", "", "on the m", "sat"};
+    for (int i = 0; i < 5; i++) {
+        requests[i].prompt = prompts[i];
+        requests[i].seed = 7 + (uint64_t)i;
+    }
+    const char* stop[] = {"mat"};
+    requests[3].stop = stop;
+    requests[3].stop_count = 1;
+    requests[4].max_tokens = 0;
+    std::vector<rnn::stream_result> served = model.sample_many(vocab, requests);
+    EXPECT(served.size() == 5);
+    for (int i = 0; i < 5; i++) {
+        std::vector<rnn::stream_result> alone = model.sample_many(vocab, std::span(&requests[i], 1));
+        EXPECT(alone[0].text == served[i].text && alone[0].tokens == served[i].tokens && alone[0].finish == served[i].finish);
+    }
+    EXPECT(served[0].text.size() == 30 && served[0].tokens == 30 && served[0].finish == RNN_FINISH_LENGTH);
+    EXPECT(served[3].finish == RNN_FINISH_STOP && served[3].text.find("mat") == std::string::npos);
+    EXPECT(served[4].text.empty() && served[4].tokens == 0);
+    EXPECT(model.step_precision() == RNN_PRECISION_F32 && model.weight_precision() == RNN_PRECISION_F32);
+    model.set_step_precision(RNN_PRECISION_INT8);
+    EXPECT(model.step_precision() == RNN_PRECISION_INT8 && model.sample_many(vocab, requests).size() == 5);
+    std::string int8_path = (std::filesystem::temp_directory_path() / "rnn-hpp-test.int8.rnn").string();
+    model.save_file_int8(vocab, int8_path);
+    auto [int8_model, int8_vocab] = rnn::model::load_file(int8_path);
+    EXPECT(int8_model.weight_precision() == RNN_PRECISION_INT8 && int8_vocab.size() == vocab.size());
+    EXPECT(int8_model.sample_many(int8_vocab, requests)[0].text == model.sample_many(vocab, requests)[0].text);
+    std::filesystem::remove(int8_path);
+    model.set_step_precision(RNN_PRECISION_F32);
+    try {
+        requests[1].top_p = 2.0f;
+        model.sample_many(vocab, requests);
+        EXPECT(!"rnn::model::sample_many accepted top_p 2");
+    } catch (const rnn::error& e) {
+        EXPECT(e.status() == RNN_E_INVALID_ARGUMENT);
+        EXPECT(std::string(e.what()).find("requests[1].top_p") != std::string::npos);
+    }
 
     // Errors throw rnn::error with the status and rnn_last_error()'s message naming the argument.
     rnn_model_config bad = mc;
