@@ -60,7 +60,7 @@ PRECISIONS = ("f32", "bf16", "int8")   # RnnNative's step weights when sampling 
 BATCHED = [("LSTM 2x512, 64 streams", "lstm", 512, 64, (400, 100)),
            ("GRU 2x512, 64 streams", "gru", 512, 64, (400, 100))]
 PEERS = ("libtorch", "onnxruntime")
-LOADED = 1.5  # a 1-minute load average above this marks results.md "taken under load"
+LOADED = 1.5  # a 1-minute load average above this before the run marks results.md "taken under load"
 # m x n x k of the products of a 2x512 LSTM, T=100, B=32 (as bench/RnnNative.Benchmarks/GemmBenchmarks.cs).
 GEMM = ["3200x2048x512", "32x2048x512", "2048x512x3200", "3200x512x2048"]
 
@@ -487,7 +487,8 @@ def flops_table(ours_runs, probe):
 
 
 def orchestrate(quick, command):
-    load_before = os.getloadavg()
+    # The load before run.sh built anything (its builds and 2-thread rows raise the average themselves), else now.
+    load_before = tuple(map(float, os.environ["RNN_BENCH_LOAD_BEFORE"].split())) if os.environ.get("RNN_BENCH_LOAD_BEFORE") else os.getloadavg()
     started = time.perf_counter()
     ours_runs = {}
     for threads in ENGINE_THREADS:
@@ -558,14 +559,16 @@ def orchestrate(quick, command):
     torch_gemm = ", ".join(f"{s} {max(torch_runs[t]['gemm'][s] for t in TORCH_THREADS):.1f}" for s in GEMM)
     blas = numpy_run["blas"]
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    loaded = max(load_before[0], load_after[0]) > LOADED
+    # The average after the run counts the run's own threads (about 2 on 2 cores): only the load before it says whether
+    # something else had the cores.
+    loaded = load_before[0] > LOADED
     notes = [
-        *([f"**Taken under load** (load average above {LOADED:g} on {os.cpu_count()} cores): the figures are not representative; "
+        *([f"**Taken under load** (load average above {LOADED:g} on {os.cpu_count()} cores before the run): the figures are not representative; "
            "the 1-thread peers' figures per CPU second (below) show how much of it was the load.", ""] if loaded else []),
         f"Command: `{command}`  ",
         f"Date: {date}; CPU: {cpu_name()}, {os.cpu_count()} logical cores; load average (1/5/15 min) "
         f"{load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f} before, "
-        f"{load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} after; "
+        f"{load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} after (this run's own threads included); "
         f"{'quick' if quick else 'full'} mode, {time.perf_counter() - started:.0f} s.",
         "",
         f"RnnNative {ours['version']} ({ours['flavour']}, kernel {ours['kernel']}), through the Python binding with "

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 case "${1:-}" in ""|--quick) ;; *) echo "usage: bench/compare/run.sh [--quick]" >&2; exit 2 ;; esac
 # The binding loads the best flavour this CPU runs: AVX-512 (v4) or AVX2 (v3); build.sh reuses fresh ones.
+# The host's load before this run's own builds and rows (which raise the load average themselves).
+RNN_BENCH_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg); export RNN_BENCH_LOAD_BEFORE
 bindings/c/build.sh linux-x64-v3 linux-x64-v4
 
 # OpenBLAS for PyTorch and numpy when the system BLAS is the reference one (see bench/blas.sh).
