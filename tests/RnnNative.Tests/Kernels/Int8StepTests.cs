@@ -206,7 +206,7 @@ public unsafe class Int8StepTests
         matrix.MeasureColumns(source, inputs, inputs);
         matrix.SetColumns(source, inputs, 0, inputs);
         const int section = 4;
-        int* sums = matrix.OffsetSums(section);
+        int[] sums = matrix.OffsetSums(section);
         for (int gate = 0; gate <= gates; gate++)
         {
             for (int lane = 0; lane < width; lane++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RnnNative.Kernels.Simd;
 
@@ -51,7 +52,8 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
     {
         int w = a.Width, k = a.Columns, chunk = ChunkColumns(a);
         nint block = 4 * w;   // bytes of one gate's quad: W rows x 4 columns
-        int* offsets = a.OffsetSums(0);
+        int[] offsetSums = a.OffsetSums(0);   // pinned, kept alive below while offsets points into it
+        int* offsets = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsetSums));
         for (int p = first; p < first + count; p++)
         {
             sbyte* panel = (sbyte*)a.Data + (nint)p * k * 4 * w;
@@ -93,6 +95,7 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
                 }
             }
         }
+        GC.KeepAlive(offsetSums);
     }
 
     /// <summary>GRU as <see cref="BatchedStepKernelsInt8{TVec, TSimd}.Gru"/>: n's sums split at h's first column (a quad
@@ -103,7 +106,8 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
     {
         int w = a.Width, k = a.Columns, chunk = ChunkColumns(a), hiddenColumn = a.Inputs - a.Units;
         nint block = 4 * w;
-        int* offsets = a.OffsetSums(hiddenColumn);
+        int[] offsetSums = a.OffsetSums(hiddenColumn);   // pinned, kept alive below while offsets points into it
+        int* offsets = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsetSums));
         for (int p = first; p < first + count; p++)
         {
             sbyte* panel = (sbyte*)a.Data + (nint)p * k * 3 * w;
@@ -163,6 +167,7 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
                 }
             }
         }
+        GC.KeepAlive(offsetSums);
     }
 
     /// <summary>One gate as <see cref="BatchedStepKernelsInt8{TVec, TSimd}.Dense"/>: four streams a pass (one gate leaves
@@ -171,7 +176,8 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
     {
         int w = a.Width, k = a.Columns, chunk = ChunkColumns(a);
         nint block = 4 * w;
-        int* offsets = a.OffsetSums(0);
+        int[] offsetSums = a.OffsetSums(0);   // pinned, kept alive below while offsets points into it
+        int* offsets = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsetSums));
         for (int p = first; p < first + count; p++)
         {
             sbyte* panel = (sbyte*)a.Data + (nint)p * k * w;
@@ -204,6 +210,7 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
                 }
             }
         }
+        GC.KeepAlive(offsetSums);
     }
 
     /// <summary>Stores four registers <paramref name="stride"/> ints apart from <paramref name="at"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RnnNative.Kernels.Simd;
 
@@ -40,7 +41,8 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
     {
         int w = a.Width, k = a.Columns;
         nint block = 4 * w;
-        int* offsets = a.OffsetSums(0), sums = stackalloc int[4 * w];
+        int[] offsetSums = a.OffsetSums(0);   // pinned, kept alive below while offsets points into it
+        int* offsets = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsetSums)), sums = stackalloc int[4 * w];
         TVec sx = TSimd.Broadcast(xScale);
         for (int p = first; p < first + count; p++)
         {
@@ -72,6 +74,7 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
                 Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 3 * w, scales + 3 * w, sx, start + 3 * w),
                 cell + (nint)p * w, hidden + (nint)p * w);
         }
+        GC.KeepAlive(offsetSums);
     }
 
     /// <summary>GRU as <see cref="StepKernelsInt8{TVec, TSimd}.Gru"/>: n's sums split at h's first column into nx (waiting in
@@ -81,7 +84,8 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
         int w = a.Width, k = a.Columns, hiddenColumn = a.Inputs - a.Units;
         nint block = 4 * w;
         // [r, z, nh, nx] as the batched kernel keeps them.
-        int* offsets = a.OffsetSums(hiddenColumn), sums = stackalloc int[4 * w];
+        int[] offsetSums = a.OffsetSums(hiddenColumn);   // pinned, kept alive below while offsets points into it
+        int* offsets = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsetSums)), sums = stackalloc int[4 * w];
         TVec sx = TSimd.Broadcast(xScale);
         for (int p = first; p < first + count; p++)
         {
@@ -119,5 +123,6 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
                 Dequantize(sums + 3 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 3 * w),
                 hiddenPrev + (nint)p * w, hidden + (nint)p * w);
         }
+        GC.KeepAlive(offsetSums);
     }
 }

@@ -125,10 +125,11 @@ internal sealed unsafe class StepMatrix
     /// </code>
     /// as int32 in panel order [panels, G + 1, W]: block g &lt; G is 128 · Σ_k q_rk over all columns of gate g's rows, block G
     /// the last gate's over the columns before <paramref name="section"/> (a GRU's n sums its input and h sections apart;
-    /// 0 for kernels that do not split). Exact (|Σ| ≤ 128 · 127 · K). Computed once per section, on first use, after the
-    /// matrix is filled; pinned, valid as long as this object lives; any thread.
+    /// 0 for kernels that do not split). Exact (|Σ| ≤ 128 · 127 · K). Computed on first use, after the matrix is filled;
+    /// any thread (threads racing on the first use compute equal arrays). Pinned: a kernel takes a pointer into the array
+    /// and keeps the array itself alive while it reads (the matrix may publish another one meanwhile).
     /// </summary>
-    public int* OffsetSums(int section)
+    public int[] OffsetSums(int section)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(section);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(section, Columns);
@@ -140,9 +141,9 @@ internal sealed unsafe class StepMatrix
         if (known is null || known.Section != section)
         {
             known = new OffsetSumsOf(section, SumOffsets(section));
-            Volatile.Write(ref _offsetSums, known);   // threads racing here compute the same values
+            Volatile.Write(ref _offsetSums, known);
         }
-        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(known.Sums));
+        return known.Sums;
     }
 
     private int[] SumOffsets(int section)
