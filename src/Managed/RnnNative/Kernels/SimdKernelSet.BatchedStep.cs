@@ -51,7 +51,7 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
             StepStreams streams = Streams(rows, pi, pr, px, pp, null, ph);
             if (a.Precision == WeightPrecision.Int8)
             {
-                bool vnni = BatchedStepKernelsVnni<TVec, TSimd>.Serves(a);
+                bool vnni = BatchedStepKernelsVnni<TVec, TSimd>.ServesGru(a);
                 fixed (sbyte* pq = QuantizeInputs(a, rows, vnni, out float[] scales))
                 fixed (float* ps = scales)
                 fixed (float* sums = Sums(rows.Count))

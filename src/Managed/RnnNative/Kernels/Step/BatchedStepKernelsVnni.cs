@@ -19,7 +19,7 @@ namespace RnnNative.Kernels.Step;
 /// The chunk (all gates, all of W) fits the L1 cache, as in <see cref="BatchedStepKernels{TVec, TSimd, TFormat}"/>, so
 /// every pair after the first reads it from there; the sums wait in <see cref="StepStreams.Sums"/> (int32 bits, [B, 4, W])
 /// between chunks; the cells read them back once per panel, W lanes a register (<typeparamref name="TVec"/>, the kernel
-/// path's width: the bits of the single-token step's cells). Callers check <see cref="Serves"/> and pass x_u in <see cref="StepStreams.QuantizedX"/>.
+/// path's width: the bits of the single-token step's cells). Callers check <see cref="Serves"/> (<see cref="ServesGru"/>) and pass x_u in <see cref="StepStreams.QuantizedX"/>.
 /// </summary>
 internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
     where TVec : struct
@@ -30,9 +30,12 @@ internal static unsafe class BatchedStepKernelsVnni<TVec, TSimd>
     /// <summary>Bytes of a panel's chunk: half of a 48 KiB L1 data cache, as the float kernels keep.</summary>
     private const int ChunkBytes = 24 * 1024;
 
-    /// <summary>True when this machine has AVX-VNNI and <paramref name="a"/> is int8 in panels of this path's width, whole passes
-    /// of rows each (8; a GRU's 16).</summary>
-    public static bool Serves(StepMatrix a) => VnniQuads.Serves(a, TSimd.Count, a.Gates == 3 ? 2 * Lanes : Lanes);
+    /// <summary>True when this machine has AVX-VNNI and <paramref name="a"/> is int8 in panels of this path's width, whole
+    /// passes of <see cref="Lstm"/> and <see cref="Dense"/> rows (8).</summary>
+    public static bool Serves(StepMatrix a) => VnniQuads.Serves(a, TSimd.Count, Lanes);
+
+    /// <summary>As <see cref="Serves"/> for <see cref="Gru"/>, whose pass takes 16 rows.</summary>
+    public static bool ServesGru(StepMatrix a) => VnniQuads.Serves(a, TSimd.Count, 2 * Lanes);
 
     /// <summary>Columns per chunk: whole quads.</summary>
     private static int ChunkColumns(StepMatrix a) => Math.Max(4, ChunkBytes / (a.Gates * a.Width) / 4 * 4);

@@ -23,9 +23,9 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
 {
     private const int Lanes = VnniQuads.Lanes;
 
-    /// <summary>True when this machine has AVX-VNNI and <paramref name="a"/> is an int8 LSTM or GRU matrix in panels of 16
-    /// rows (this path's width).</summary>
-    public static bool Serves(StepMatrix a) => a.Gates > 1 && VnniQuads.Serves(a, TSimd.Count, 2 * Lanes);
+    /// <summary>True when this machine has AVX-VNNI and <paramref name="a"/> (an LSTM's or a GRU's) is int8 in panels of this
+    /// path's width, a multiple of the 16 rows of a pass.</summary>
+    public static bool Serves(StepMatrix a) => VnniQuads.Serves(a, TSimd.Count, 2 * Lanes);
 
     /// <summary>−offset: the start of a block's sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
