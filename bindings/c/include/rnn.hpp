@@ -26,7 +26,8 @@
  *     rnn::dataset test = rnn::dataset::read_file("test.conll", tagger);
  *     double f1 = tagger.evaluate(test).f1;
  *
- * Since 0.6.0, step precision, int8 files and batched serving:
+ * Since 0.6.0, step precision, int8 files, batched serving, and seq2seq models (dataset::from_pairs,
+ * model::translate, evaluate_decoding, rnn::decoder):
  *
  *     model.set_step_precision(RNN_PRECISION_INT8);
  *     rnn_stream_request r = rnn::stream_request(); r.prompt = "Once"; r.max_tokens = 200;
@@ -38,6 +39,7 @@
 #ifndef RNN_HPP
 #define RNN_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -75,6 +77,17 @@ inline rnn_sampling_config sampling_config() { rnn_sampling_config c; check(rnn_
 inline rnn_dataset_config dataset_config() { rnn_dataset_config c; check(rnn_dataset_config_init(&c)); return c; }               /* since 0.4.0 */
 inline rnn_task_model_config task_model_config() { rnn_task_model_config c; check(rnn_task_model_config_init(&c)); return c; }  /* since 0.4.0 */
 inline rnn_stream_request stream_request() { rnn_stream_request r; check(rnn_stream_request_init(&r)); return r; }                /* since 0.6.0 */
+inline rnn_decode_config decode_config() { rnn_decode_config c; check(rnn_decode_config_init(&c)); return c; }                    /* since 0.6.0 */
+
+/* Since 0.6.0: one source's result of model::translate (rnn_model_translate): the decoded text and target ids (no BOS,
+ * no EOS), their log-probability, the search's score, and whether it ended with EOS (else it stopped at max_length). */
+struct translation {
+    std::string text;
+    std::vector<int32_t> tokens;
+    double log_probability = 0;
+    double score = 0;
+    bool finished = false;
+};
 
 /* Since 0.6.0: one stream's result of model::sample_many (rnn_model_sample_many): its text (without the prompt
  * and the stop string), the tokens it drew, and why it ended. */
@@ -117,6 +130,14 @@ std::string read_text(Fill fill) {
     check(fill(text.data(), text.size(), &needed));
     text.resize(needed - 1);
     return text;
+}
+
+/* The NUL-terminated strings of `texts`, for rnn.h's string arrays (valid while `texts` lives). */
+inline std::vector<const char*> c_strings(std::span<const std::string> texts) {
+    std::vector<const char*> pointers;
+    pointers.reserve(texts.size());
+    for (const std::string& text : texts) pointers.push_back(text.c_str());
+    return pointers;
 }
 
 class vocab : public handle<rnn_vocab, rnn_vocab_destroy> {
@@ -267,6 +288,15 @@ public:
     rnn_task_metrics evaluate(const dataset& d, int32_t batch_size = 0) const;
     std::vector<float> predict(const dataset& d) const;
     void predict_file(const dataset& d, const std::string& output_path) const;
+
+    /* Since 0.6.0, seq2seq models: the sources decoded with `config` (greedy by default, beam_width K >= 1: beam
+     * search), result i for source i; and the scores of decoding `d`'s sources against its targets. */
+    std::vector<translation> translate(std::span<const std::string> sources, const rnn_decode_config& config = decode_config()) const;
+    rnn_task_metrics evaluate_decoding(const dataset& d, const rnn_decode_config& config = decode_config()) const;
+    /* The text of target ids, as a translation's text is written (rnn_model_decode_target). */
+    std::string decode_target(std::span<const int32_t> ids) const {
+        return read_text([&](char* buf, size_t capacity, size_t* needed) { return rnn_model_decode_target(get(), ids.data(), ids.size(), buf, capacity, needed); });
+    }
 };
 
 /* Since 0.4.0: sequences and their targets, from a file or from memory, for a sequence model. */
@@ -308,6 +338,17 @@ public:
         return dataset(raw);
     }
 
+    /* Since 0.6.0: (source, target) text pairs for a seq2seq model; for_model null: training data whose vocabularies are
+     * fitted with config's unit, max_vocab and lowercase. */
+    static dataset from_pairs(std::span<const std::string> sources, std::span<const std::string> targets,
+                              const rnn_dataset_config& config = dataset_config(), const model* for_model = nullptr) {
+        if (sources.size() != targets.size()) throw std::invalid_argument("rnn::dataset::from_pairs: as many targets as sources");
+        std::vector<const char*> source_texts = c_strings(sources), target_texts = c_strings(targets);
+        rnn_dataset* raw = nullptr;
+        check(rnn_dataset_from_pairs(source_texts.data(), target_texts.data(), sources.size(), &config, for_model ? for_model->get() : nullptr, &raw));
+        return dataset(raw);
+    }
+
     int64_t size() const { int64_t n = 0; check(rnn_dataset_size(get(), &n)); return n; }
 
     rnn_dataset_info info() const {
@@ -336,6 +377,45 @@ inline rnn_task_metrics model::evaluate(const dataset& d, int32_t batch_size) co
     rnn_task_metrics m{};
     m.struct_size = sizeof m;
     check(rnn_model_evaluate_dataset(get(), d.get(), batch_size, &m));
+    return m;
+}
+
+inline std::vector<translation> model::translate(std::span<const std::string> sources, const rnn_decode_config& config) const {
+    size_t count = sources.size();
+    std::vector<const char*> texts = c_strings(sources);
+    std::vector<int32_t> lengths(count), finished(count);
+    std::vector<double> log_probabilities(count), scores(count);
+    rnn_decode_result r{};
+    r.struct_size = sizeof r;
+    r.lengths = lengths.data();
+    r.log_probabilities = log_probabilities.data();
+    r.scores = scores.data();
+    r.finished = finished.data();
+    /* The sizes first (decoding is deterministic), then the texts and ids. */
+    check(rnn_model_translate(get(), texts.data(), count, &config, &r));
+    std::string all(r.text_needed, '\0');
+    std::vector<int32_t> ids(r.tokens_needed);
+    r.text = all.data();
+    r.text_capacity = all.size();
+    r.tokens = ids.data();
+    r.tokens_capacity = ids.size();
+    check(rnn_model_translate(get(), texts.data(), count, &config, &r));
+    std::vector<translation> results(count);
+    size_t at = 0, first = 0;
+    for (size_t i = 0; i < count; i++) {
+        std::string text(all.c_str() + at);   /* each text is followed by its NUL */
+        at += text.size() + 1;
+        std::vector<int32_t> tokens(ids.begin() + (std::ptrdiff_t)first, ids.begin() + (std::ptrdiff_t)(first + (size_t)lengths[i]));
+        first += (size_t)lengths[i];
+        results[i] = {std::move(text), std::move(tokens), log_probabilities[i], scores[i], finished[i] != 0};
+    }
+    return results;
+}
+
+inline rnn_task_metrics model::evaluate_decoding(const dataset& d, const rnn_decode_config& config) const {
+    rnn_task_metrics m{};
+    m.struct_size = sizeof m;
+    check(rnn_model_evaluate_decoding(get(), d.get(), &config, &m));
     return m;
 }
 
@@ -477,6 +557,45 @@ private:
     static rnn_generator* create(const model& m, const vocab& v, const rnn_sampling_config& config) {
         rnn_generator* raw = nullptr;
         check(rnn_generator_create(m.get(), v.get(), &config, &raw));
+        return raw;
+    }
+};
+
+/* Since 0.6.0: a seq2seq decoding session driven by the host (rnn_decoder_*): one row per source to start, a step feeds
+ * one token per row and gives every row's next-token log-probabilities, reorder copies rows (a beam). */
+class decoder : public handle<rnn_decoder, rnn_decoder_destroy> {
+public:
+    decoder(const model& m, std::span<const std::string> sources) : handle(create(m, sources)) {}
+
+    /* The rows now. */
+    int32_t rows() const { int32_t r = 0; check(rnn_decoder_get_size(get(), &r, nullptr)); return r; }
+    /* V: the target vocabulary's size, special tokens included. */
+    int32_t vocab_size() const { int32_t v = 0; check(rnn_decoder_get_size(get(), nullptr, &v)); return v; }
+
+    /* The source each row decodes for. */
+    std::vector<int32_t> sources() const {
+        std::vector<int32_t> out((size_t)rows());
+        size_t needed = 0;
+        check(rnn_decoder_sources(get(), out.data(), out.size(), &needed));
+        return out;
+    }
+
+    /* Feeds tokens[r] to row r (RNN_TOKEN_BOS first); returns the log-probabilities [rows, V], row-major. */
+    std::vector<float> step(std::span<const int32_t> tokens) {
+        std::vector<float> log_probs((size_t)rows() * (size_t)vocab_size());
+        size_t needed = 0;
+        check(rnn_decoder_step(get(), tokens.data(), tokens.size(), log_probs.data(), log_probs.size(), &needed));
+        return log_probs;
+    }
+
+    /* New row r becomes a copy of old row parents[r]. */
+    void reorder(std::span<const int32_t> parents) { check(rnn_decoder_reorder(get(), parents.data(), parents.size())); }
+
+private:
+    static rnn_decoder* create(const model& m, std::span<const std::string> sources) {
+        std::vector<const char*> texts = c_strings(sources);
+        rnn_decoder* raw = nullptr;
+        check(rnn_decoder_create(m.get(), texts.data(), texts.size(), &raw));
         return raw;
     }
 };

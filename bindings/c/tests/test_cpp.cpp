@@ -176,6 +176,66 @@ int main() {
         EXPECT(e.status() == RNN_E_UNSUPPORTED);
     }
 
+    // Since 0.6.0: a seq2seq model from text pairs (reverse a word of a, b, c), translated, evaluated, and stepped by hand:
+    // the decoder's most probable first token is the greedy translation's first token.
+    std::vector<std::string> sources, targets;
+    for (int code = 0; code < 27; code++) {
+        std::string word = {(char)('a' + code % 3), (char)('a' + code / 3 % 3), (char)('a' + code / 9)};
+        sources.push_back(word);
+        targets.push_back(std::string(word.rbegin(), word.rend()));
+    }
+    rnn_dataset_config pc = rnn::dataset_config();
+    pc.unit = RNN_UNIT_CHARS;
+    rnn::dataset pairs = rnn::dataset::from_pairs(sources, targets, pc);
+    EXPECT(pairs.size() == 27);
+    rnn_task_model_config s2c = rnn::task_model_config();
+    s2c.cell = RNN_CELL_GRU;
+    s2c.hidden_size = 32;
+    s2c.embedding_size = 8;
+    rnn::model seq2seq = rnn::model::create_for_dataset(s2c, pairs);
+    EXPECT(seq2seq.kind() == RNN_MODEL_SEQ2SEQ);
+    rnn_trainer_config s2t = rnn::trainer_config();
+    s2t.batch_size = 9;
+    s2t.max_steps = 300;
+    rnn::trainer(seq2seq, pairs, nullptr, s2t).train();
+    rnn_decode_config greedy = rnn::decode_config();
+    greedy.max_length = 6;
+    std::vector<rnn::translation> translated = seq2seq.translate(std::span(sources).first(4), greedy);
+    EXPECT(translated.size() == 4);
+    std::printf("  translated: %s %s %s %s\n", translated[0].text.c_str(), translated[1].text.c_str(), translated[2].text.c_str(), translated[3].text.c_str());
+    for (const rnn::translation& t : translated) {
+        EXPECT(t.text.size() == t.tokens.size() && seq2seq.decode_target(t.tokens) == t.text);   // characters: one unit a token
+        EXPECT(t.finished ? t.tokens.size() < 7 : t.tokens.size() == 6);
+        EXPECT(t.log_probability <= 0 && t.score == t.log_probability);
+    }
+    rnn_decode_config beam = greedy;
+    beam.beam_width = 1;
+    std::vector<rnn::translation> beamed = seq2seq.translate(std::span(sources).first(4), beam);
+    EXPECT(beamed[0].tokens == translated[0].tokens && beamed[3].text == translated[3].text);   // K = 1 is greedy
+    rnn::decoder decoder(seq2seq, std::span(sources).first(2));
+    EXPECT(decoder.rows() == 2 && decoder.sources() == std::vector<int32_t>({0, 1}));
+    std::vector<float> first = decoder.step(std::vector<int32_t>{RNN_TOKEN_BOS, RNN_TOKEN_BOS});
+    int32_t v = decoder.vocab_size();
+    EXPECT(first.size() == (size_t)(2 * v));
+    int32_t best = 0;
+    double mass = 0;
+    for (int32_t k = 0; k < v; k++) {
+        if (first[(size_t)k] > first[(size_t)best]) best = k;
+        mass += std::exp((double)first[(size_t)k]);
+    }
+    EXPECT(std::fabs(mass - 1) < 1e-4);   // a log-softmax
+    EXPECT(translated[0].tokens.empty() ? best == RNN_TOKEN_EOS : best == translated[0].tokens[0]);
+    decoder.reorder(std::vector<int32_t>{1, 1, 0});
+    EXPECT(decoder.rows() == 3 && decoder.sources() == std::vector<int32_t>({1, 1, 0}));
+    rnn_task_metrics decoded = seq2seq.evaluate_decoding(pairs, greedy);
+    EXPECT(decoded.sequences == 27 && decoded.exact_match >= 0 && decoded.exact_match <= 1);
+    try {
+        seq2seq.translate(std::vector<std::string>{""}, greedy);
+        EXPECT(!"rnn::model::translate accepted an empty source");
+    } catch (const rnn::error& e) {
+        EXPECT(e.status() == RNN_E_INVALID_ARGUMENT && std::string(e.what()).find("sources") != std::string::npos);
+    }
+
     // A moved-from handle is empty; destroying it is a no-op.
     rnn::model moved = std::move(model);
     EXPECT(model.get() == nullptr && moved.get() != nullptr);
