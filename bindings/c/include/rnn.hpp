@@ -391,15 +391,26 @@ inline std::vector<translation> model::translate(std::span<const std::string> so
     r.log_probabilities = log_probabilities.data();
     r.scores = scores.data();
     r.finished = finished.data();
-    /* The sizes first (decoding is deterministic), then the texts and ids. */
-    check(rnn_model_translate(get(), texts.data(), count, &config, &r));
-    std::string all(r.text_needed, '\0');
-    std::vector<int32_t> ids(r.tokens_needed);
+    /* Ids: at most max_length a source. Text: a first guess of 8 bytes a token (up to 64 MiB), then, if the texts need
+     * more, the size the call reported (decoding is deterministic: the same results). */
+    size_t most = count * (size_t)(config.max_length > 0 ? config.max_length : 0), guess = 8 * most + count;
+    std::string all(guess < (size_t)64 << 20 ? guess : (size_t)64 << 20, '\0');
+    std::vector<int32_t> ids(most);
     r.text = all.data();
     r.text_capacity = all.size();
     r.tokens = ids.data();
     r.tokens_capacity = ids.size();
-    check(rnn_model_translate(get(), texts.data(), count, &config, &r));
+    rnn_status status = rnn_model_translate(get(), texts.data(), count, &config, &r);
+    if (status == RNN_E_BUFFER_TOO_SMALL) {
+        all.assign(r.text_needed, '\0');
+        ids.assign(r.tokens_needed, 0);
+        r.text = all.data();
+        r.text_capacity = all.size();
+        r.tokens = ids.data();
+        r.tokens_capacity = ids.size();
+        status = rnn_model_translate(get(), texts.data(), count, &config, &r);
+    }
+    check(status);
     std::vector<translation> results(count);
     size_t at = 0, first = 0;
     for (size_t i = 0; i < count; i++) {

@@ -110,6 +110,20 @@ int main() {
     EXPECT(served[0].text.size() == 30 && served[0].tokens == 30 && served[0].finish == RNN_FINISH_LENGTH);
     EXPECT(served[3].finish == RNN_FINISH_STOP && served[3].text.find("mat") == std::string::npos);
     EXPECT(served[4].text.empty() && served[4].tokens == 0);
+    // Words longer than sample_many's first guess of 4 bytes a token: the needed-size retry gives the same texts.
+    rnn_vocab_config wc = rnn::vocab_config();
+    wc.kind = RNN_VOCAB_WORD;
+    rnn::vocab words = rnn::vocab::build(wc, "internationalization counterrevolutionary incomprehensibilities electroencephalograph");
+    rnn_model_config wmc = mc;
+    wmc.vocab_size = words.size();
+    rnn::model wordy = rnn::model::create(wmc);
+    rnn_stream_request long_words = rnn::stream_request();
+    long_words.max_tokens = 12;
+    std::vector<rnn_stream_request> word_requests(3, long_words);
+    for (int i = 0; i < 3; i++) word_requests[i].seed = (uint64_t)i;
+    std::vector<rnn::stream_result> spoken = wordy.sample_many(words, word_requests);
+    EXPECT(spoken[0].tokens == 12 && spoken[0].text.size() > 4 * 12);   // past the guess: the retry ran
+    EXPECT(wordy.sample_many(words, std::span(&word_requests[2], 1))[0].text == spoken[2].text);
     EXPECT(model.step_precision() == RNN_PRECISION_F32 && model.weight_precision() == RNN_PRECISION_F32);
     model.set_step_precision(RNN_PRECISION_INT8);
     EXPECT(model.step_precision() == RNN_PRECISION_INT8 && model.sample_many(vocab, requests).size() == 5);
