@@ -132,6 +132,23 @@ std::string read_text(Fill fill) {
     return text;
 }
 
+/* The calls that fill several caller buffers (generation, decoding) make one guess of their sizes, capped at 64 MiB:
+ * `attach` points the call at the buffers, and when one was too small, `grow` sizes them as the call reported and the
+ * call runs once more (its results are deterministic: the same ones). A good guess runs a generation once. */
+inline size_t first_guess(size_t bytes) { return bytes < ((size_t)64 << 20) ? bytes : (size_t)64 << 20; }
+
+template <typename Attach, typename Call, typename Grow>
+void call_with_guess(Attach attach, Call call, Grow grow) {
+    attach();
+    rnn_status status = call();
+    if (status == RNN_E_BUFFER_TOO_SMALL) {
+        grow();
+        attach();
+        status = call();
+    }
+    check(status);
+}
+
 /* The NUL-terminated strings of `texts`, for rnn.h's string arrays (valid while `texts` lives). */
 inline std::vector<const char*> c_strings(std::span<const std::string> texts) {
     std::vector<const char*> pointers;
@@ -246,21 +263,13 @@ public:
         r.text_sizes = sizes.data();
         r.tokens = tokens.data();
         r.finish = finish.data();
-        /* A first guess of 4 bytes a token (a character's UTF-8 at most; words may need more, up to 64 MiB at
-         * first), then, if the texts need more, the size the call reported: generation is deterministic. */
+        /* Guess: 4 bytes a token (a character's UTF-8 at most; words may need more) and each text's NUL. */
         size_t guess = count;
         for (const rnn_stream_request& request : requests) guess += 4 * (size_t)(request.max_tokens > 0 ? request.max_tokens : 0);
-        std::string all(guess < (size_t)64 << 20 ? guess : (size_t)64 << 20, '\0');
-        r.text = all.data();
-        r.text_capacity = all.size();
-        rnn_status status = rnn_model_sample_many(get(), v.get(), requests.data(), count, streams, &r);
-        if (status == RNN_E_BUFFER_TOO_SMALL) {
-            all.assign(r.text_needed, '\0');
-            r.text = all.data();
-            r.text_capacity = all.size();
-            status = rnn_model_sample_many(get(), v.get(), requests.data(), count, streams, &r);
-        }
-        check(status);
+        std::string all(first_guess(guess), '\0');
+        call_with_guess([&] { r.text = all.data(); r.text_capacity = all.size(); },
+                        [&] { return rnn_model_sample_many(get(), v.get(), requests.data(), count, streams, &r); },
+                        [&] { all.assign(r.text_needed, '\0'); });
         std::vector<stream_result> results(count);
         size_t at = 0;
         for (size_t i = 0; i < count; i++) {
@@ -391,26 +400,13 @@ inline std::vector<translation> model::translate(std::span<const std::string> so
     r.log_probabilities = log_probabilities.data();
     r.scores = scores.data();
     r.finished = finished.data();
-    /* Ids: at most max_length a source. Text: a first guess of 8 bytes a token (up to 64 MiB), then, if the texts need
-     * more, the size the call reported (decoding is deterministic: the same results). */
-    size_t most = count * (size_t)(config.max_length > 0 ? config.max_length : 0), guess = 8 * most + count;
-    std::string all(guess < (size_t)64 << 20 ? guess : (size_t)64 << 20, '\0');
+    /* Guess: ids at most max_length a source (exact); text 8 bytes a token and each text's NUL. */
+    size_t most = count * (size_t)(config.max_length > 0 ? config.max_length : 0);
+    std::string all(first_guess(8 * most + count), '\0');
     std::vector<int32_t> ids(most);
-    r.text = all.data();
-    r.text_capacity = all.size();
-    r.tokens = ids.data();
-    r.tokens_capacity = ids.size();
-    rnn_status status = rnn_model_translate(get(), texts.data(), count, &config, &r);
-    if (status == RNN_E_BUFFER_TOO_SMALL) {
-        all.assign(r.text_needed, '\0');
-        ids.assign(r.tokens_needed, 0);
-        r.text = all.data();
-        r.text_capacity = all.size();
-        r.tokens = ids.data();
-        r.tokens_capacity = ids.size();
-        status = rnn_model_translate(get(), texts.data(), count, &config, &r);
-    }
-    check(status);
+    call_with_guess([&] { r.text = all.data(); r.text_capacity = all.size(); r.tokens = ids.data(); r.tokens_capacity = ids.size(); },
+                    [&] { return rnn_model_translate(get(), texts.data(), count, &config, &r); },
+                    [&] { all.assign(r.text_needed, '\0'); ids.assign(r.tokens_needed, 0); });
     std::vector<translation> results(count);
     size_t at = 0, first = 0;
     for (size_t i = 0; i < count; i++) {
