@@ -30,7 +30,7 @@ public class BatchedTokenStepTests
         new(VocabularySize: 300, EmbeddingSize: 19, CellType.Gru, HiddenSize: 45, Layers: 3),
         new(VocabularySize: 37, EmbeddingSize: 0, CellType.Gru, HiddenSize: 45, Layers: 2, Input: InputEncoding.OneHot),
         new(VocabularySize: 37, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 45, Layers: 2) { Softmax = SoftmaxKind.Class, Classes = 6 },
-        // Layer 1 reads 400 columns: more than one L1 chunk of a panel on the vector paths (the sums wait in memory between chunks; GRU's h section starts inside one).
+        // Layer 1 reads 400 columns: more than one chunk of a panel with the small chunks of Chunks_change_no_bit (the sums wait in memory between chunks; GRU's h section starts inside one).
         new(VocabularySize: 37, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 200, Layers: 2),
         new(VocabularySize: 37, EmbeddingSize: 19, CellType.Gru, HiddenSize: 200, Layers: 2),
         new(VocabularySize: 37, EmbeddingSize: 19, CellType.Elman, HiddenSize: 200, Layers: 2, Activation.Tanh),
@@ -51,12 +51,17 @@ public class BatchedTokenStepTests
         return data;
     }
 
-    public static TheoryData<KernelPath, WeightPrecision> VectorPathsAndPrecisions()
+    public static TheoryData<KernelPath, WeightPrecision> VectorPathsAndPrecisions() => VectorPathsWith(s_precisions);
+
+    /// <summary>The precisions whose batched kernels read panels in <see cref="BatchedStepChunk"/>s (int8 has its own kernels).</summary>
+    public static TheoryData<KernelPath, WeightPrecision> VectorPathsAndFloatPrecisions() => VectorPathsWith([WeightPrecision.Float32, WeightPrecision.BFloat16]);
+
+    private static TheoryData<KernelPath, WeightPrecision> VectorPathsWith(WeightPrecision[] precisions)
     {
         TheoryData<KernelPath, WeightPrecision> data = [];
         foreach (KernelPath path in KernelPaths.Available.Where(p => p != KernelPath.Scalar))
         {
-            foreach (WeightPrecision precision in s_precisions) data.Add(path, precision);
+            foreach (WeightPrecision precision in precisions) data.Add(path, precision);
         }
         return data;
     }
@@ -138,6 +143,51 @@ public class BatchedTokenStepTests
             float difference = LargestDifference(model, model, streams, direct: true, b => b);
             Assert.True(difference <= 1e-5f, $"{s_configs[config]}, {precision}, B = {streams}: logits or state differ by {difference}");
         }
+    }
+
+    /// <summary>
+    /// The float32 and bfloat16 kernels read a panel in chunks of <see cref="BatchedStepChunk.Bytes"/> (one chunk for these
+    /// models by default): with 4 KiB chunks (16-64 columns: many per panel, the GRU's h section starting inside one) the
+    /// wide configs give the same bits as with one chunk, and still each stream's single steps.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(VectorPathsAndFloatPrecisions))]
+    public void Chunks_change_no_bit(KernelPath path, WeightPrecision precision)
+    {
+        foreach (LanguageModelConfig config in s_configs.Where(c => c.HiddenSize == 200))
+        {
+            LanguageModel model = CreateModel(config, path, precision);
+            float[] whole = StepStreams(model, 9);
+            float[] chunked;
+            try
+            {
+                BatchedStepChunk.Bytes = 4096;
+                chunked = StepStreams(model, 9);
+                Assert.True(LargestDifference(model, model, 9, direct: true, b => b) <= 1e-5f, $"{config}, {precision}: chunked steps against single steps");
+            }
+            finally
+            {
+                BatchedStepChunk.Bytes = BatchedStepChunk.DefaultBytes;
+            }
+            Assert.Equal(whole, chunked);
+        }
+    }
+
+    /// <summary>The logits of <see cref="Tokens"/> batched steps of <paramref name="streams"/> streams, then the final h and c.</summary>
+    private static float[] StepStreams(LanguageModel model, int streams)
+    {
+        LanguageModelConfig config = model.Config;
+        RecurrentState state = new(config.Recurrent, streams);
+        BatchedTokenStep step = new(model, streams);
+        StepWeights weights = StepWeights.Build(model, model.StepPrecision, 0);
+        List<float> results = [];
+        float[] logits = new float[streams * config.VocabularySize];
+        for (int t = 0; t < Tokens; t++)
+        {
+            step.Run(weights, TokensAt(streams, t, config.VocabularySize), state, logits);
+            results.AddRange(logits);
+        }
+        return [.. results, .. state.Hidden, .. state.Cell];
     }
 
     /// <summary>The control: a stream compared with another stream's tokens differs far beyond the tolerance.</summary>

@@ -6,34 +6,30 @@ namespace RnnNative.Kernels.Step;
 /// <summary>
 /// The single-token steps of <see cref="StepKernels{TVec, TSimd, TFormat}"/> for B streams at once (batched sampling,
 /// serving): the same panels, cells and contracts, each stream with its own x, starting sums and state
-/// (<see cref="StepStreams"/>). Each panel is read in chunks of columns that fit the L1 cache, and the streams pass over
-/// a chunk in groups of <see cref="StepStreams.StreamGroup"/>:
+/// (<see cref="StepStreams"/>). Each panel is read in chunks of columns that fit the L2 cache (one chunk for the panels of
+/// most models), and the streams pass over a chunk in groups of <see cref="StepStreams.StreamGroup"/>:
 /// <code>
 /// for each panel p, chunk of columns, group of 4 streams:
 ///     for each column pair j, j+1 of the chunk and gate g:   load A[g] columns j, j+1 once (2 registers)
 ///         sums[g][s] += A[g][:, j] · x_s[j] + A[g][:, j+1] · x_s[j+1]      for the 4 streams s of the group
 /// </code>
 /// so each weight register feeds four streams' FMAs (G·4 registers of sums: 16 for an LSTM), the panel is read from
-/// memory once per step and from L1 by every group after the first; the sums wait in <see cref="StepStreams.Sums"/>
+/// memory once per step and from L2 by every group after the first; the sums wait in <see cref="StepStreams.Sums"/>
 /// between chunks. Threads split panels, as for one stream.
 /// </summary>
 /// <remarks>
 /// One chain of sums per stream and gate (four streams give enough independent FMAs); results differ from the
 /// single-token kernels (two chains) and from GEMM by summation order only, and are the same bits for any
-/// <see cref="StepStreams.Count"/> and thread count. Aliasing as the single-token kernels: x, hPrev and h rows must not overlap.
+/// <see cref="StepStreams.Count"/>, thread count and chunk size. Aliasing as the single-token kernels: x, hPrev and h rows must not overlap.
 /// </remarks>
 internal static unsafe class BatchedStepKernels<TVec, TSimd, TFormat>
     where TVec : struct
     where TSimd : struct, ISimd<TVec>
     where TFormat : struct, IWeightFormat
 {
-    /// <summary>Bytes of a panel's chunk: half of a 48 KiB L1 data cache (Zen 5; 32 KiB cores keep most of it), the
-    /// rest for the x rows and the sums.</summary>
-    private const int ChunkBytes = 24 * 1024;
-
     /// <summary>Columns per chunk: a multiple of 4 (the loops read pairs or quads, sections start on quads).</summary>
     private static int ChunkColumns(StepMatrix a) =>
-        Math.Max(4, ChunkBytes / (a.Gates * a.Width * (a.Precision == WeightPrecision.BFloat16 ? 2 : 4)) / 4 * 4);
+        Math.Max(4, BatchedStepChunk.Bytes / (a.Gates * a.Width * (a.Precision == WeightPrecision.BFloat16 ? 2 : 4)) / 4 * 4);
 
     /// <summary>A group's sums of one block at the start of a chunk: the init rows at <paramref name="init"/> for the first
     /// chunk, else where the last chunk left them.</summary>
@@ -196,4 +192,18 @@ internal static unsafe class BatchedStepKernels<TVec, TSimd, TFormat>
             }
         }
     }
+}
+
+/// <summary>
+/// The bytes of a panel's chunk in <see cref="BatchedStepKernels{TVec, TSimd, TFormat}"/>: a quarter of a 1 MiB L2 (Zen 4
+/// and 5; half of Zen 3's), so a chunk stays there while every group of streams reads it. L1-sized chunks (24 KiB) made
+/// each group store and reload its sums at every chunk's end and ran 6-13% slower on 64 and 8 streams of the 2x512 LSTM
+/// and GRU (float32, bfloat16; Zen 5, 2 threads): a 2x512 layer is one chunk now. The int8 kernels keep their own.
+/// </summary>
+internal static class BatchedStepChunk
+{
+    public const int DefaultBytes = 256 * 1024;
+
+    /// <summary>Tests make it small to run the chunk boundaries with small models; any size gives the same bits.</summary>
+    internal static int Bytes = DefaultBytes;
 }
