@@ -4,6 +4,7 @@ using RnnNative.Kernels.Step;
 using RnnNative.Model;
 using RnnNative.Runs;
 using RnnNative.Training;
+using RnnNative.Tests.Support;
 
 namespace RnnNative.Tests.Model;
 
@@ -12,7 +13,8 @@ namespace RnnNative.Tests.Model;
 /// batched path (the same stream inside a batch of 3, which runs the GEMM path), for both cells,
 /// with and without the token table, on every kernel path; bfloat16 steps against float32 steps of
 /// a model whose weights were rounded the same way; int8 steps against float32 steps within a stated
-/// tolerance; and the rebuild after the weights change.
+/// tolerance; the rebuild after the weights change; and layer 0's sums kept a token ahead (token table) only for the
+/// state and weights they were summed from.
 /// </summary>
 public class SingleTokenStepTests
 {
@@ -181,5 +183,86 @@ public class SingleTokenStepTests
         model.StepPrecision = WeightPrecision.Float32;
         Assert.Equal(WeightPrecision.Float32, replica.StepPrecision);
         AssertAloneMatchesBatch(replica, "replica");
+    }
+
+    /// <summary>
+    /// A token-table layer 0 has its W_hh · h summed a token ahead and kept with that h (SingleTokenStep): steps of two
+    /// states taken in turns, and a step from a state the caller changed, must sum them again. Each is held bit for bit
+    /// to a model of the same weights stepping that state alone (kept sums) or freshly made (none kept). The control: the
+    /// change moves the logits, so stale sums could not pass.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PathsAndConfigs))]
+    public void Steps_from_states_taken_in_turns_or_changed_give_the_bits_of_a_model_of_their_own(KernelPath path, int config)
+    {
+        LanguageModelConfig c = s_configs[config];
+        int v = c.VocabularySize;
+        LanguageModel model = CreateModel(c, path), ownA = CreateModel(c, path), ownB = CreateModel(c, path);
+        RecurrentState a = new(c.Recurrent, 1), b = new(c.Recurrent, 1), stateA = new(c.Recurrent, 1), stateB = new(c.Recurrent, 1);
+        float[] logits = new float[v], expected = new float[v];
+        foreach (int token in s_tokens)
+        {
+            model.Step([token], a, logits);
+            ownA.Step([token], stateA, expected);
+            Assert.Equal(expected, logits);
+            model.Step([(token * 7) % v], b, logits);
+            ownB.Step([(token * 7) % v], stateB, expected);
+            Assert.Equal(expected, logits);
+        }
+
+        float[] unchanged = new float[v];
+        CreateModel(c, path).Step([5], Copy(c, a), unchanged);
+        for (int i = 0; i < c.HiddenSize; i++) a.Hidden[i] *= 0.5f;   // layer 0's h, the one the sums are of
+        RecurrentState changed = Copy(c, a);
+        model.Step([5], a, logits);
+        CreateModel(c, path).Step([5], changed, expected);
+        Assert.Equal(expected, logits);
+        Assert.NotEqual(unchanged, logits);
+    }
+
+    private static RecurrentState Copy(LanguageModelConfig config, RecurrentState state)
+    {
+        RecurrentState copy = new(config.Recurrent, 1);
+        state.Hidden.CopyTo(copy.Hidden, 0);
+        state.Cell.CopyTo(copy.Cell, 0);
+        return copy;
+    }
+}
+
+/// <summary>
+/// A single-token step split between threads (region pieces of layer 1 and of layer 0's sums ahead, read forward and
+/// backward on alternate tokens) gives the bits of one thread, for an LSTM and a GRU large enough to split.
+/// </summary>
+[Collection("Parallelism")]
+public class SingleTokenStepThreadingTests
+{
+    public static TheoryData<CellType> Cells => [CellType.Lstm, CellType.Gru];
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void One_thread_and_several_give_identical_bits(CellType cell)
+    {
+        // Layer 1 and W_hh_l0 of H = 160 stream about 1.2 MiB (LSTM) in float32: a piece per thread. 7 tokens, so
+        // both panel orders are met more than once.
+        LanguageModelConfig config = new(VocabularySize: 37, EmbeddingSize: 19, cell, HiddenSize: 160, Layers: 2);
+        int[] tokens = [3, 36, 0, 17, 17, 5, 30];
+        float[] Run(int threads) => WithThreads.Run(threads, () =>
+        {
+            LanguageModel model = new(config, KernelSet.Active);
+            model.Initialize(new Random(11));
+            RecurrentState state = new(config.Recurrent, 1);
+            float[] logits = new float[tokens.Length * config.VocabularySize];
+            for (int t = 0; t < tokens.Length; t++)
+            {
+                model.Step([tokens[t]], state, logits.AsSpan(t * config.VocabularySize, config.VocabularySize));
+            }
+            return logits;
+        });
+
+        float[] single = Run(1);
+        foreach (int threads in new[] { Environment.ProcessorCount, 3 })
+        {
+            Assert.Equal(single, Run(threads));
+        }
     }
 }

@@ -26,8 +26,11 @@ internal sealed class GruStepLayout : StepLayout
     public override void InitBias(KernelSet kernels, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> initBias) =>
         GruLayer.SplitBiases(kernels, biasIh, biasHh, initBias[..biasIh.Length], initBias[biasIh.Length..]);
 
-    public override void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count) =>
-        kernels.GruStep(matrix, init, x, hiddenPrev, hidden, first, count);
+    public override void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count, bool backward) =>
+        kernels.GruStep(matrix, init, x, hiddenPrev, hidden, first, count, backward);
+
+    public override void RunFromSums(KernelSet kernels, ReadOnlySpan<float> init, ReadOnlySpan<float> sums, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int panels) =>
+        kernels.StepFromSums(3, init, sums, hiddenPrev, cell, hidden, StepActivation.Identity, panels);
 
     public override void RunStreams(KernelSet kernels, StepMatrix matrix, in StreamRows rows, int first, int count) =>
         kernels.GruSteps(matrix, rows, first, count);

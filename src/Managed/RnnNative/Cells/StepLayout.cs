@@ -47,10 +47,14 @@ internal abstract class StepLayout
     /// table's rows are the input projections [G*H] (zeros after) plus these.</summary>
     public abstract void InitBias(KernelSet kernels, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> initBias);
 
-    /// <summary>Runs panels [first, first + count) of the layer: h from <paramref name="init"/> + A · x,
-    /// <paramref name="hiddenPrev"/> (h before the step, when <see cref="ReadsPreviousHidden"/>) and <paramref name="cell"/>
-    /// (updated in place, cells with a cell state).</summary>
-    public abstract void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count);
+    /// <summary>Runs panels [first, first + count) of the layer (in descending order when <paramref name="backward"/>): h from
+    /// <paramref name="init"/> + A · x, <paramref name="hiddenPrev"/> (h before the step, when <see cref="ReadsPreviousHidden"/>)
+    /// and <paramref name="cell"/> (updated in place, cells with a cell state).</summary>
+    public abstract void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count, bool backward);
+
+    /// <summary><see cref="Run"/> for all <paramref name="panels"/> panels from sums computed before (<see cref="KernelSet.StepSums"/>
+    /// of this layer's matrix): h from <paramref name="init"/> + <paramref name="sums"/>.</summary>
+    public abstract void RunFromSums(KernelSet kernels, ReadOnlySpan<float> init, ReadOnlySpan<float> sums, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int panels);
 
     /// <summary><see cref="Run"/> for the B streams of <paramref name="rows"/> at once (batched steps).</summary>
     public abstract void RunStreams(KernelSet kernels, StepMatrix matrix, in StreamRows rows, int first, int count);
@@ -66,17 +70,20 @@ internal sealed class SummedGatesStepLayout(int gates, StepActivation? elmanActi
 
     public override void InitBias(KernelSet kernels, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, Span<float> initBias) => kernels.Add(biasIh, biasHh, initBias);
 
-    public override void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count)
+    public override void Run(KernelSet kernels, StepMatrix matrix, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int first, int count, bool backward)
     {
         if (elmanActivation is { } activation)
         {
-            kernels.DenseStep(matrix, init, x, hidden, activation, first, count);
+            kernels.DenseStep(matrix, init, x, hidden, activation, first, count, backward);
         }
         else
         {
-            kernels.LstmStep(matrix, init, x, cell, hidden, first, count);
+            kernels.LstmStep(matrix, init, x, cell, hidden, first, count, backward);
         }
     }
+
+    public override void RunFromSums(KernelSet kernels, ReadOnlySpan<float> init, ReadOnlySpan<float> sums, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, int panels) =>
+        kernels.StepFromSums(gates, init, sums, hiddenPrev, cell, hidden, elmanActivation ?? StepActivation.Identity, panels);
 
     public override void RunStreams(KernelSet kernels, StepMatrix matrix, in StreamRows rows, int first, int count)
     {

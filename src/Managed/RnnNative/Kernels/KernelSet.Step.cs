@@ -14,12 +14,12 @@ public abstract partial class KernelSet
     /// <paramref name="init"/> [panels, 4, W], <paramref name="x"/> [stored columns, zeros past K], <paramref name="cell"/> (in place) and
     /// <paramref name="hidden"/> [padded units]. See <see cref="StepKernels{TVec, TSimd, TFormat}.Lstm"/>.
     /// </summary>
-    internal void LstmStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> cell, Span<float> hidden, int firstPanel, int panelCount)
+    internal void LstmStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> cell, Span<float> hidden, int firstPanel, int panelCount, bool backward = false)
     {
         CheckStep(a, 4, 4, init, x, firstPanel, panelCount);
         KernelArguments.AtLeast(cell.Length, a.PaddedUnits, nameof(cell), $"{a.Panels} panels of {a.Width} units");
         KernelArguments.AtLeast(hidden.Length, a.PaddedUnits, nameof(hidden), $"{a.Panels} panels of {a.Width} units");
-        LstmStepCore(a, init, x, cell, hidden, firstPanel, panelCount);
+        LstmStepCore(a, init, x, cell, hidden, firstPanel, panelCount, backward);
     }
 
     /// <summary>
@@ -40,19 +40,16 @@ public abstract partial class KernelSet
     /// <paramref name="hidden"/> [padded units]. hidden must not overlap x or hiddenPrev (x and
     /// hiddenPrev may share memory). See <see cref="StepKernels{TVec, TSimd, TFormat}.Gru"/>.
     /// </summary>
-    internal void GruStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int firstPanel, int panelCount)
+    internal void GruStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int firstPanel, int panelCount, bool backward = false)
     {
         CheckStep(a, 3, 4, init, x, firstPanel, panelCount);
-        if (a.Inputs < a.Units || (a.Inputs - a.Units) % StepMatrix.SectionMultiple != 0)
-        {
-            throw new ArgumentException($"a GRU step matrix ends with its {a.Units} h columns after an input section of a multiple of {StepMatrix.SectionMultiple} columns; it has {a.Inputs} columns.", nameof(a));
-        }
+        CheckGruSections(a);
         KernelArguments.AtLeast(hiddenPrev.Length, a.PaddedUnits, nameof(hiddenPrev), $"{a.Panels} panels of {a.Width} units");
         KernelArguments.AtLeast(hidden.Length, a.PaddedUnits, nameof(hidden), $"{a.Panels} panels of {a.Width} units");
         Span<float> written = hidden[..a.PaddedUnits];
         KernelArguments.Disjoint(x[..a.Columns], written, nameof(x), nameof(hidden));
         KernelArguments.Disjoint(hiddenPrev[..a.PaddedUnits], written, nameof(hiddenPrev), nameof(hidden));
-        GruStepCore(a, init, x, hiddenPrev, hidden, firstPanel, panelCount);
+        GruStepCore(a, init, x, hiddenPrev, hidden, firstPanel, panelCount, backward);
     }
 
     /// <summary>
@@ -60,18 +57,66 @@ public abstract partial class KernelSet
     /// + <paramref name="panelCount"/>): <paramref name="init"/> [panels, 1, W], <paramref name="x"/> [stored columns, zeros past K],
     /// <paramref name="y"/> [padded units].
     /// </summary>
-    internal void DenseStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> y, StepActivation activation, int firstPanel, int panelCount)
+    internal void DenseStep(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> y, StepActivation activation, int firstPanel, int panelCount, bool backward = false)
     {
         CheckStep(a, 1, 1, init, x, firstPanel, panelCount);
         KernelArguments.AtLeast(y.Length, a.PaddedUnits, nameof(y), $"{a.Panels} panels of {a.Width} units");
-        DenseStepCore(a, init, x, y, activation, firstPanel, panelCount);
+        DenseStepCore(a, init, x, y, activation, firstPanel, panelCount, backward);
     }
 
-    private protected abstract void LstmStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> cell, Span<float> hidden, int firstPanel, int panelCount);
+    /// <summary>
+    /// The sums of a single-token step without its cell: <c>init + A · x</c> for panels [<paramref name="firstPanel"/>,
+    /// + <paramref name="panelCount"/>) into <paramref name="sums"/> in the starting sums' layout ([panels, 4, W] for an LSTM's
+    /// i, f, g, o and a GRU's r, z, nx, nh; [panels, 1, W] for one gate), summed as <see cref="LstmStep"/>, <see cref="GruStep"/>
+    /// and <see cref="DenseStep"/> sum them (by <paramref name="a"/>'s gate count). <see cref="StepFromSums"/> finishes the step.
+    /// </summary>
+    internal void StepSums(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> sums, int firstPanel, int panelCount, bool backward = false)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.Gates is not (1 or 3 or 4)) throw new ArgumentException($"a step matrix has 1 (one gate), 3 (GRU) or 4 (LSTM) gates; this one has {a.Gates}.", nameof(a));
+        int blocks = a.Gates == 1 ? 1 : 4;
+        CheckStep(a, a.Gates, blocks, init, x, firstPanel, panelCount);
+        if (a.Gates == 3) CheckGruSections(a);
+        KernelArguments.AtLeast(sums.Length, (long)a.Panels * blocks * a.Width, nameof(sums), $"[{a.Panels}, {blocks}, {a.Width}] (panels, blocks, width)");
+        StepSumsCore(a, init, x, sums, firstPanel, panelCount, backward);
+    }
 
-    private protected abstract void GruStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int firstPanel, int panelCount);
+    /// <summary>
+    /// The cells of <paramref name="panels"/> panels of W units from gates = <paramref name="init"/> + <paramref name="sums"/>
+    /// (both [panels, blocks, W] as <see cref="StepSums"/> writes them) for a cell of <paramref name="gates"/> gates: an LSTM's
+    /// (<paramref name="cell"/> in place), a GRU's (reading <paramref name="hiddenPrev"/>; n's sums nx and nh stay apart) or one
+    /// gate's <paramref name="activation"/>; h into <paramref name="hidden"/> [panels * W]. Spans a cell does not read may be empty.
+    /// </summary>
+    internal void StepFromSums(int gates, ReadOnlySpan<float> init, ReadOnlySpan<float> sums, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, StepActivation activation, int panels)
+    {
+        if (gates is not (1 or 3 or 4)) throw new ArgumentOutOfRangeException(nameof(gates), gates, "1 (one gate), 3 (GRU) or 4 (LSTM)");
+        int blocks = gates == 1 ? 1 : 4, units = panels * StepWidth;
+        KernelArguments.AtLeast(init.Length, (long)units * blocks, nameof(init), $"[{panels}, {blocks}, {StepWidth}] (panels, blocks, width)");
+        KernelArguments.AtLeast(sums.Length, (long)units * blocks, nameof(sums), $"[{panels}, {blocks}, {StepWidth}] (panels, blocks, width)");
+        if (gates == 4) KernelArguments.AtLeast(cell.Length, units, nameof(cell), $"{panels} panels of {StepWidth} units");
+        if (gates == 3) KernelArguments.AtLeast(hiddenPrev.Length, units, nameof(hiddenPrev), $"{panels} panels of {StepWidth} units");
+        KernelArguments.AtLeast(hidden.Length, units, nameof(hidden), $"{panels} panels of {StepWidth} units");
+        StepFromSumsCore(gates, init, sums, hiddenPrev, cell, hidden, activation, panels);
+    }
 
-    private protected abstract void DenseStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> y, StepActivation activation, int firstPanel, int panelCount);
+    private protected abstract void LstmStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> cell, Span<float> hidden, int firstPanel, int panelCount, bool backward);
+
+    private protected abstract void GruStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, Span<float> hidden, int firstPanel, int panelCount, bool backward);
+
+    private protected abstract void DenseStepCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> y, StepActivation activation, int firstPanel, int panelCount, bool backward);
+
+    private protected abstract void StepSumsCore(StepMatrix a, ReadOnlySpan<float> init, ReadOnlySpan<float> x, Span<float> sums, int firstPanel, int panelCount, bool backward);
+
+    private protected abstract void StepFromSumsCore(int gates, ReadOnlySpan<float> init, ReadOnlySpan<float> sums, ReadOnlySpan<float> hiddenPrev, Span<float> cell, Span<float> hidden, StepActivation activation, int panels);
+
+    /// <summary>A GRU step matrix's h columns come last, after an input section of whole column groups (or none).</summary>
+    private static void CheckGruSections(StepMatrix a)
+    {
+        if (a.Inputs < a.Units || (a.Inputs - a.Units) % StepMatrix.SectionMultiple != 0)
+        {
+            throw new ArgumentException($"a GRU step matrix ends with its {a.Units} h columns after an input section of a multiple of {StepMatrix.SectionMultiple} columns; it has {a.Inputs} columns.", nameof(a));
+        }
+    }
 
     /// <summary>The checks every step shares: <paramref name="a"/> is laid out for this path with
     /// <paramref name="gates"/> gates, <paramref name="init"/> has <paramref name="initBlocks"/> blocks

@@ -1,14 +1,13 @@
+using System.Runtime.InteropServices;
 using RnnNative.Cells;
-using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
-using RnnNative.Kernels.Threading;
 
 namespace RnnNative.Model;
 
 /// <summary>
 /// One token of one stream through a language model (sampling): per layer, one pass over its
-/// <see cref="StepWeights"/> panels computes the gates and the cell together (threads split panels,
-/// one parallel region per layer), then the decoder gives the logits.
+/// <see cref="StepWeights"/> panels computes the gates and the cell together (threads split panels),
+/// then the decoder gives the logits.
 /// <code>
 /// layer 0:  gates = tokenTable[token] + W_hh · h          (or b + [W_ih | W_hh] · [embedding[token]; h])
 /// layer l:  gates = b + [W_ih | W_hh] · [h_(l-1); h]
@@ -18,16 +17,31 @@ namespace RnnNative.Model;
 /// the weights. Results differ from the batched path by summation order (float32 weights) or by the
 /// rounding of the weights (bfloat16) or the quantisation of weights and inputs (int8, <see cref="WeightPrecision"/>). One instance per model instance, not thread-safe.
 /// </summary>
+/// <remarks>
+/// With a token table, layer 0's W_hh · h needs no token, so it is summed a token ahead: in the parallel region of layer 1
+/// (of the token itself with one layer), and a token's layer 0 is the cell on <c>tokenTable[token] + sums</c>, run by the
+/// caller. A 2-layer model then hands work to the other threads once per token, not twice, and each thread's part of
+/// the region, [its layer-1 panels, its W_hh_l0 panels], is read forward on one token and backward on the next
+/// (<see cref="PanelOrder"/>): the bytes a thread read last on one token, still in its L2, are the first it reads on the
+/// next. The sums are kept with the h they were summed from and the weights: a step from any other state (a new stream,
+/// a state the caller changed) sums them first, alone. Each panel's sums are the same whichever thread reads it, in
+/// whichever order, so results depend neither on threads nor on order, nor on whether the sums were kept.
+/// </remarks>
 internal sealed class SingleTokenStep
 {
     private readonly LanguageModel _model;
-    private readonly float[][] _inputs;     // per layer: x = [input; h_prev] (or h_prev alone for a token-table layer 0), h_prev from the layout's HiddenColumn on
+    private readonly float[][] _inputs;     // per layer: x = [input; h_prev] (or h alone for a token-table layer 0), h_prev from the layout's HiddenColumn on
     private readonly float[][] _previous;   // per layer: h before the step, [padded units] (zeros past H)
     private readonly float[][] _hidden;     // per layer: h_new, [padded units]
     private readonly float[][] _cell;       // per layer: c, updated in place, [padded units]
     private readonly float[] _logits;       // [padded V]
-    private readonly LayerWork _work;
+    private readonly float[] _sums;         // token-table layer 0: W_hh · _sumsFrom in the starting sums' layout [panels, InitGates, W]
+    private readonly float[] _zeros;        // the starting sums of _sums
+    private readonly float[] _sumsFrom;     // the h [H] _sums were summed from
+    private StepWeights? _sumsWeights;      // the weights they were summed with; null while _sums hold nothing
+    private readonly StepRegionWork _work;
     private readonly bool _hasCell;         // the cell carries c (LSTM)
+    private bool _backward;                 // this token reads its panels backward: flips every token
 
     public SingleTokenStep(LanguageModel model)
     {
@@ -52,7 +66,12 @@ internal sealed class SingleTokenStep
             _cell[layer] = new float[padded];
         }
         _logits = new float[(config.VocabularySize + width - 1) / width * width];
-        _work = new LayerWork(model.Kernels);
+        bool table = StepWeights.UsesTokenTable(config);
+        int sumsLength = table ? (hidden + width - 1) / width * layout.InitGates * width : 0;
+        _sums = new float[sumsLength];
+        _zeros = new float[sumsLength];
+        _sumsFrom = new float[table ? hidden : 0];
+        _work = new StepRegionWork(model.Kernels);
     }
 
     /// <summary>Reads <paramref name="token"/> (checked by the caller), advances <paramref name="state"/> (batch 1), writes <paramref name="logits"/> [V].</summary>
@@ -69,22 +88,38 @@ internal sealed class SingleTokenStep
     public ReadOnlySpan<float> RunLayers(StepWeights weights, int token, RecurrentState state)
     {
         LanguageModelConfig config = _model.Config;
-        int hidden = config.HiddenSize, embedding = config.EmbeddingSize;
-        bool hasCell = _hasCell, readsPrevious = weights.Layout.ReadsPreviousHidden;
-        for (int layer = 0; layer < config.Layers; layer++)
+        int hidden = config.HiddenSize, embedding = config.EmbeddingSize, layers = config.Layers;
+        StepLayout layout = weights.Layout;
+        bool hasCell = _hasCell, readsPrevious = layout.ReadsPreviousHidden;
+        _backward = !_backward;
+        bool sumsDue = false;   // layer 0's sums for the next token wait for the next region
+        for (int layer = 0; layer < layers; layer++)
         {
             Span<float> hiddenState = state.Hidden.AsSpan(layer * hidden, hidden);
             StepMatrix matrix = weights.Layers[layer];
-            Memory<float> init;
             float[] x = _inputs[layer];
+            if (readsPrevious) hiddenState.CopyTo(_previous[layer]);
+            if (hasCell)
+            {
+                state.Cell.AsSpan(layer * hidden, hidden).CopyTo(_cell[layer]);
+            }
             if (layer == 0 && weights.TokenTable is { } table)
             {
-                init = table.AsMemory(token * weights.TokenRowLength, weights.TokenRowLength);
-                hiddenState.CopyTo(x);
+                if (!SumsAreFor(weights, hiddenState))
+                {
+                    hiddenState.CopyTo(x);
+                    RunRegion(weights, null, 0, default, sums: true);
+                }
+                layout.RunFromSums(_model.Kernels, table.AsSpan(token * weights.TokenRowLength, weights.TokenRowLength), _sums, _previous[0], _cell[0], _hidden[0], matrix.Panels);
+                _hidden[0].AsSpan(0, hidden).CopyTo(x);
+                sumsDue = true;
+                if (layers == 1)
+                {
+                    RunRegion(weights, null, 0, default, sums: true);
+                }
             }
             else
             {
-                init = weights.Biases[layer];
                 int inputs = layer == 0 ? embedding : hidden;
                 if (layer == 0 && weights.Embedding is { } quantized)
                 {
@@ -94,15 +129,10 @@ internal sealed class SingleTokenStep
                 {
                     (layer == 0 ? _model.EmbeddingWeights.Slice(token * embedding, embedding) : _hidden[layer - 1].AsSpan(0, hidden)).CopyTo(x);
                 }
-                hiddenState.CopyTo(x.AsSpan(weights.Layout.HiddenColumn(inputs)));
+                hiddenState.CopyTo(x.AsSpan(layout.HiddenColumn(inputs)));
+                RunRegion(weights, matrix, layer, weights.Biases[layer], sumsDue);
+                sumsDue = false;
             }
-            if (readsPrevious) hiddenState.CopyTo(_previous[layer]);
-            if (hasCell)
-            {
-                state.Cell.AsSpan(layer * hidden, hidden).CopyTo(_cell[layer]);
-            }
-            _work.Set(weights.Layout, matrix, init, x, _previous[layer], _cell[layer], _hidden[layer]);
-            _work.Run(matrix.Panels, matrix.PanelBytes);
             _hidden[layer].AsSpan(0, hidden).CopyTo(hiddenState);
             if (hasCell)
             {
@@ -112,38 +142,23 @@ internal sealed class SingleTokenStep
         return _hidden[^1].AsSpan(0, hidden);
     }
 
-    /// <summary>One layer's step as panel ranges for the worker team; reused token after token.</summary>
-    private sealed class LayerWork(KernelSet kernels) : RowParallelWork
+    /// <summary>One parallel region: the step of <paramref name="layer"/> over <paramref name="matrix"/> (none when null) and,
+    /// when <paramref name="sums"/>, layer 0's sums W_hh · h from h in <c>_inputs[0]</c>, kept with that h.</summary>
+    private void RunRegion(StepWeights weights, StepMatrix? matrix, int layer, Memory<float> init, bool sums)
     {
-        private StepLayout? _layout;
-        private StepMatrix? _matrix;
-        private Memory<float> _init;
-        private float[] _x = [];
-        private float[] _previous = [];
-        private float[] _cell = [];
-        private float[] _hidden = [];
-
-        /// <summary>
-        /// Rows are panels and elements bytes of weights: a layer splits between threads only when each piece streams at
-        /// least 256 KiB, whatever the precision. A smaller layer is read from the caller's L2 faster than a worker is handed
-        /// half of it: on the Zen 5 host (README, performance) one thread samples a 2x128 bfloat16 LSTM token (layers of 128
-        /// and 256 KiB) in 3.7-4.1 us of CPU where two threads took 5.2 us, and the split pays from layers of about 0.5 MiB
-        /// on (2x192 float32, 0.6 and 1.2 MiB: 19 us on one thread, 12 on two).
-        /// </summary>
-        protected override int MinimumElementsPerPiece => 256 << 10;
-
-        public void Set(StepLayout layout, StepMatrix matrix, Memory<float> init, float[] x, float[] previous, float[] cell, float[] hidden)
+        if (sums) _sumsWeights = null;   // overwritten below: no longer W_hh · _sumsFrom if a piece throws
+        _work.Set(weights.Layout, matrix, init, _inputs[layer], _previous[layer], _cell[layer], _hidden[layer],
+            sums ? weights.Layers[0] : null, _zeros, _inputs[0], _sums, _backward);
+        _work.Run();
+        if (sums)
         {
-            _layout = layout;
-            _matrix = matrix;
-            _init = init;
-            _x = x;
-            _previous = previous;
-            _cell = cell;
-            _hidden = hidden;
+            _inputs[0].AsSpan(0, _sumsFrom.Length).CopyTo(_sumsFrom);
+            _sumsWeights = weights;
         }
-
-        protected override void RunRows(int first, int count) =>
-            _layout!.Run(kernels, _matrix!, _init.Span, _x, _previous, _cell, _hidden, first, count);
     }
+
+    /// <summary>True when <see cref="_sums"/> hold W_hh · <paramref name="hidden"/> (the same bits) of <paramref name="weights"/>.</summary>
+    private bool SumsAreFor(StepWeights weights, ReadOnlySpan<float> hidden) =>
+        ReferenceEquals(_sumsWeights, weights)
+        && MemoryMarshal.Cast<float, int>(hidden).SequenceEqual(MemoryMarshal.Cast<float, int>(_sumsFrom.AsSpan()));
 }

@@ -45,6 +45,32 @@ internal static unsafe class StepCells<TVec, TSimd>
         TSimd.Store(s, ref y[0]);
     }
 
+    /// <summary>
+    /// The cells of panels [0, <paramref name="panels"/>) of a cell with <paramref name="gates"/> gates (4 LSTM, 3 GRU, 1 one
+    /// gate) from gates = <paramref name="init"/> + <paramref name="sums"/>, both in the starting sums' layout ([panels, 4, W]
+    /// or [panels, 1, W]): a step whose matrix part <see cref="SumsSink{TVec, TSimd}"/> stored earlier.
+    /// </summary>
+    public static void FromSums<TSink>(int gates, float* init, float* sums, TSink sink, int panels)
+        where TSink : struct, IStepSink<TVec>
+    {
+        int w = TSimd.Count, blocks = gates == 1 ? 1 : 4;
+        for (int p = 0; p < panels; p++)
+        {
+            float* a = init + (nint)p * blocks * w, b = sums + (nint)p * blocks * w;
+            TVec s0 = TSimd.Add(TSimd.Load(in a[0]), TSimd.Load(in b[0]));
+            if (gates == 1)
+            {
+                sink.Dense(s0, p);
+                continue;
+            }
+            TVec s1 = TSimd.Add(TSimd.Load(in a[w]), TSimd.Load(in b[w]));
+            TVec s2 = TSimd.Add(TSimd.Load(in a[2 * w]), TSimd.Load(in b[2 * w]));
+            TVec s3 = TSimd.Add(TSimd.Load(in a[3 * w]), TSimd.Load(in b[3 * w]));
+            if (gates == 4) sink.Lstm(s0, s1, s2, s3, p);
+            else sink.Gru(s0, s1, s2, s3, p);
+        }
+    }
+
     /// <summary><see cref="Lstm(TVec, TVec, TVec, TVec, float*, float*)"/> for the four streams of a group from stream
     /// <paramref name="first"/> on, at unit <paramref name="unit"/> of their state rows.</summary>
     /// <remarks>The group overloads take the sums by value and are not inlined, so the batched kernels' accumulators

@@ -5,15 +5,16 @@ namespace RnnNative.Kernels.Step;
 /// <summary>
 /// Single-token steps over the panels of a <see cref="StepMatrix"/>, written once for every register
 /// width and weight format. Each panel's sums start from <c>init</c> (biases, or a token's row of input
-/// projections, in panel order) and add <c>A · x</c> column by column; the cell's pointwise step then
-/// runs on the registers, so gates never go to memory. Panels [first, first + count) only, so threads
-/// split a layer by panels and each writes its own units.
+/// projections, in panel order) and add <c>A · x</c> column by column; the sink (<see cref="IStepSink{TVec}"/>) then
+/// takes them from the registers: the cell's pointwise step, so gates never go to memory, or a store of the sums.
+/// Panels [first, first + count) only, so threads split a layer by panels and each writes its own units; in
+/// descending order when <c>backward</c> (<see cref="PanelOrder"/>).
 /// </summary>
 /// <remarks>
 /// x has <see cref="StepMatrix.Columns"/> elements (zeros past K), so the loops have no remainder.
 /// Sums run in two (LSTM and GRU: a register per gate each) or four (one gate) interleaved chains over the columns,
 /// enough independent FMAs to hide their latency, and are added at the end: results differ from the
-/// batched path (GEMM) by summation order only. The cells finish in <see cref="StepCells{TVec, TSimd}"/>.
+/// batched path (GEMM) by summation order only. The cells finish in <see cref="StepCells{TVec, TSimd}"/> (<see cref="CellSink{TVec, TSimd}"/>).
 /// </remarks>
 internal static unsafe class StepKernels<TVec, TSimd, TFormat>
     where TVec : struct
@@ -21,16 +22,18 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
     where TFormat : struct, IWeightFormat
 {
     /// <summary>
-    /// LSTM: gates = init + A · x for the panels' units, then
-    /// <c>c = σ(f) ⊙ c + σ(i) ⊙ tanh(g)</c>, <c>h = σ(o) ⊙ tanh(c)</c>; <paramref name="cell"/> is
-    /// updated in place, <paramref name="hidden"/> written (both [padded units]; x must not alias them).
+    /// LSTM: gates = init + A · x for the panels' units into the sink; the cell's:
+    /// <c>c = σ(f) ⊙ c + σ(i) ⊙ tanh(g)</c>, <c>h = σ(o) ⊙ tanh(c)</c>, c updated in place and h written
+    /// (both [padded units]; x must not alias them).
     /// </summary>
-    public static void Lstm(StepMatrix a, float* init, float* x, float* cell, float* hidden, int first, int count)
+    public static void Lstm<TSink>(StepMatrix a, float* init, float* x, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
     {
         int w = TSimd.Count, k = a.Columns;
         void* data = a.Data;
-        for (int p = first; p < first + count; p++)
+        for (int n = 0; n < count; n++)
         {
+            int p = PanelOrder.At(first, count, n, backward);
             float* start = init + (nint)p * 4 * w;
             TVec i0 = TSimd.Load(in start[0]), f0 = TSimd.Load(in start[w]), g0 = TSimd.Load(in start[2 * w]), o0 = TSimd.Load(in start[3 * w]);
             TVec i1 = TSimd.Zero, f1 = TSimd.Zero, g1 = TSimd.Zero, o1 = TSimd.Zero;
@@ -51,7 +54,7 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
                 o0 = TSimd.MultiplyAdd(a0, x0, o0);
                 o1 = TSimd.MultiplyAdd(a1, x1, o1);
             }
-            StepCells<TVec, TSimd>.Lstm(TSimd.Add(i0, i1), TSimd.Add(f0, f1), TSimd.Add(g0, g1), TSimd.Add(o0, o1), cell + (nint)p * w, hidden + (nint)p * w);
+            sink.Lstm(TSimd.Add(i0, i1), TSimd.Add(f0, f1), TSimd.Add(g0, g1), TSimd.Add(o0, o1), p);
         }
     }
 
@@ -67,15 +70,17 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
     /// nx = init_nx + A_n·x[input],  nh = init_nh + A_n·x[h],  n = tanh(nx + r ⊙ nh)
     /// h = (1 - z) ⊙ n + z ⊙ hPrev
     /// </code>
-    /// <paramref name="hiddenPrev"/> is read and <paramref name="hidden"/> written (both [padded units]);
-    /// hidden must not alias x or hiddenPrev, as other panels may still read them.
+    /// The cell's sink reads hPrev and writes h (both [padded units]);
+    /// h must not alias x or hPrev, as other panels may still read them.
     /// </summary>
-    public static void Gru(StepMatrix a, float* init, float* x, float* hiddenPrev, float* hidden, int first, int count)
+    public static void Gru<TSink>(StepMatrix a, float* init, float* x, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
     {
         int w = TSimd.Count, k = a.Columns, hiddenColumn = a.Inputs - a.Units;
         void* data = a.Data;
-        for (int p = first; p < first + count; p++)
+        for (int n = 0; n < count; n++)
         {
+            int p = PanelOrder.At(first, count, n, backward);
             float* start = init + (nint)p * 4 * w;
             TVec r0 = TSimd.Load(in start[0]), z0 = TSimd.Load(in start[w]), n0 = TSimd.Load(in start[2 * w]);
             TVec r1 = TSimd.Zero, z1 = TSimd.Zero, n1 = TSimd.Zero, nx = TSimd.Zero;
@@ -101,17 +106,19 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
                 n0 = TSimd.MultiplyAdd(a0, x0, n0);
                 n1 = TSimd.MultiplyAdd(a1, x1, n1);
             }
-            StepCells<TVec, TSimd>.Gru(TSimd.Add(r0, r1), TSimd.Add(z0, z1), nx, TSimd.Add(n0, n1), hiddenPrev + (nint)p * w, hidden + (nint)p * w);
+            sink.Gru(TSimd.Add(r0, r1), TSimd.Add(z0, z1), nx, TSimd.Add(n0, n1), p);
         }
     }
 
-    /// <summary>One gate: <c>y = activation(init + A · x)</c> for the panels' units ([padded units]; x must not alias y).</summary>
-    public static void Dense(StepMatrix a, float* init, float* x, float* y, StepActivation activation, int first, int count)
+    /// <summary>One gate: <c>init + A · x</c> for the panels' units into the sink (the cell's: y = activation(sums), [padded units]; x must not alias y).</summary>
+    public static void Dense<TSink>(StepMatrix a, float* init, float* x, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
     {
         int w = TSimd.Count, k = a.Columns;
         void* data = a.Data;
-        for (int p = first; p < first + count; p++)
+        for (int n = 0; n < count; n++)
         {
+            int p = PanelOrder.At(first, count, n, backward);
             TVec s0 = TSimd.Load(in init[(nint)p * w]), s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
             nint e = (nint)p * k * w;
             for (int j = 0; j < k; j += 4, e += 4 * w)
@@ -123,7 +130,7 @@ internal static unsafe class StepKernels<TVec, TSimd, TFormat>
                 s2 = TSimd.MultiplyAdd(a2, TSimd.Broadcast(x[j + 2]), s2);
                 s3 = TSimd.MultiplyAdd(a3, TSimd.Broadcast(x[j + 3]), s3);
             }
-            StepCells<TVec, TSimd>.Dense(TSimd.Add(TSimd.Add(s0, s1), TSimd.Add(s2, s3)), activation, y + (nint)p * w);
+            sink.Dense(TSimd.Add(TSimd.Add(s0, s1), TSimd.Add(s2, s3)), p);
         }
     }
 }

@@ -25,13 +25,15 @@ internal static unsafe class StepKernelsInt8<TVec, TSimd>
         TSimd.MultiplyAdd(TSimd.Int32ToSingle(sums), TSimd.Multiply(TSimd.Load(in scales[0]), xScale), TSimd.Load(in init[0]));
 
     /// <summary>LSTM as <see cref="StepKernels{TVec, TSimd, TFormat}.Lstm"/>, x given quantised (<paramref name="x"/> [stored columns], scale <paramref name="xScale"/>).</summary>
-    public static void Lstm(StepMatrix a, float* init, sbyte* x, float xScale, float* cell, float* hidden, int first, int count)
+    public static void Lstm<TSink>(StepMatrix a, float* init, sbyte* x, float xScale, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
     {
         int w = TSimd.Count, k = a.Columns, block = 4 * w;
         sbyte* data = (sbyte*)a.Data;
         TVec sx = TSimd.Broadcast(xScale);
-        for (int p = first; p < first + count; p++)
+        for (int n = 0; n < count; n++)
         {
+            int p = PanelOrder.At(first, count, n, backward);
             TVec i = TSimd.Zero, f = TSimd.Zero, g = TSimd.Zero, o = TSimd.Zero;
             sbyte* e = data + (nint)p * k * 4 * w;
             for (int j = 0; j < k; j += 4, e += 4 * block)
@@ -43,55 +45,59 @@ internal static unsafe class StepKernelsInt8<TVec, TSimd>
                 o = TSimd.DotInt8Quads(o, in e[3 * block], quad);
             }
             float* start = init + (nint)p * 4 * w, scales = a.RowScales + (nint)p * 4 * w;
-            StepCells<TVec, TSimd>.Lstm(Dequantize(i, scales, sx, start), Dequantize(f, scales + w, sx, start + w),
-                Dequantize(g, scales + 2 * w, sx, start + 2 * w), Dequantize(o, scales + 3 * w, sx, start + 3 * w), cell + (nint)p * w, hidden + (nint)p * w);
+            sink.Lstm(Dequantize(i, scales, sx, start), Dequantize(f, scales + w, sx, start + w),
+                Dequantize(g, scales + 2 * w, sx, start + 2 * w), Dequantize(o, scales + 3 * w, sx, start + 3 * w), p);
         }
     }
 
     /// <summary>GRU as <see cref="StepKernels{TVec, TSimd, TFormat}.Gru"/>: n's integer sums split at h's first
     /// column (a quad boundary, <see cref="StepMatrix.SectionMultiple"/>) into nx and nh.</summary>
-    public static void Gru(StepMatrix a, float* init, sbyte* x, float xScale, float* hiddenPrev, float* hidden, int first, int count)
+    public static void Gru<TSink>(StepMatrix a, float* init, sbyte* x, float xScale, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
     {
         int w = TSimd.Count, k = a.Columns, block = 4 * w, hiddenColumn = a.Inputs - a.Units;
         sbyte* data = (sbyte*)a.Data;
         TVec sx = TSimd.Broadcast(xScale);
-        for (int p = first; p < first + count; p++)
+        for (int n = 0; n < count; n++)
         {
+            int p = PanelOrder.At(first, count, n, backward);
             float* start = init + (nint)p * 4 * w, scales = a.RowScales + (nint)p * 3 * w;
-            TVec r = TSimd.Zero, z = TSimd.Zero, n = TSimd.Zero, nx = TSimd.Load(in start[2 * w]);
+            TVec r = TSimd.Zero, z = TSimd.Zero, nSums = TSimd.Zero, nx = TSimd.Load(in start[2 * w]);
             sbyte* e = data + (nint)p * k * 3 * w;
             for (int j = 0; j < k; j += 4, e += 3 * block)
             {
                 if (j == hiddenColumn)
                 {
-                    nx = Dequantize(n, scales + 2 * w, sx, start + 2 * w);
-                    n = TSimd.Zero;
+                    nx = Dequantize(nSums, scales + 2 * w, sx, start + 2 * w);
+                    nSums = TSimd.Zero;
                 }
                 int quad = *(int*)(x + j);
                 r = TSimd.DotInt8Quads(r, in e[0], quad);
                 z = TSimd.DotInt8Quads(z, in e[block], quad);
-                n = TSimd.DotInt8Quads(n, in e[2 * block], quad);
+                nSums = TSimd.DotInt8Quads(nSums, in e[2 * block], quad);
             }
-            StepCells<TVec, TSimd>.Gru(Dequantize(r, scales, sx, start), Dequantize(z, scales + w, sx, start + w), nx,
-                Dequantize(n, scales + 2 * w, sx, start + 3 * w), hiddenPrev + (nint)p * w, hidden + (nint)p * w);
+            sink.Gru(Dequantize(r, scales, sx, start), Dequantize(z, scales + w, sx, start + w), nx,
+                Dequantize(nSums, scales + 2 * w, sx, start + 3 * w), p);
         }
     }
 
     /// <summary>One gate as <see cref="StepKernels{TVec, TSimd, TFormat}.Dense"/>.</summary>
-    public static void Dense(StepMatrix a, float* init, sbyte* x, float xScale, float* y, StepActivation activation, int first, int count)
+    public static void Dense<TSink>(StepMatrix a, float* init, sbyte* x, float xScale, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
     {
         int w = TSimd.Count, k = a.Columns, block = 4 * w;
         sbyte* data = (sbyte*)a.Data;
         TVec sx = TSimd.Broadcast(xScale);
-        for (int p = first; p < first + count; p++)
+        for (int n = 0; n < count; n++)
         {
+            int p = PanelOrder.At(first, count, n, backward);
             TVec sums = TSimd.Zero;
             sbyte* e = data + (nint)p * k * w;
             for (int j = 0; j < k; j += 4, e += block)
             {
                 sums = TSimd.DotInt8Quads(sums, in e[0], *(int*)(x + j));
             }
-            StepCells<TVec, TSimd>.Dense(Dequantize(sums, a.RowScales + (nint)p * w, sx, init + (nint)p * w), activation, y + (nint)p * w);
+            sink.Dense(Dequantize(sums, a.RowScales + (nint)p * w, sx, init + (nint)p * w), p);
         }
     }
 }

@@ -37,15 +37,17 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
         StepKernelsInt8<TVec, TSimd>.Dequantize(TSimd.Load(in *(float*)sums), scales, xScale, init);
 
     /// <summary>LSTM as <see cref="StepKernelsInt8{TVec, TSimd}.Lstm"/>, x given as x_u.</summary>
-    public static void Lstm(StepMatrix a, float* init, sbyte* x, float xScale, float* cell, float* hidden, int first, int count)
+    public static void Lstm<TSink>(StepMatrix a, float* init, sbyte* x, float xScale, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
     {
         int w = a.Width, k = a.Columns;
         nint block = 4 * w;
         int[] offsetSums = a.OffsetSums(0);   // pinned, kept alive below while offsets points into it
         int* offsets = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsetSums)), sums = stackalloc int[4 * w];
         TVec sx = TSimd.Broadcast(xScale);
-        for (int p = first; p < first + count; p++)
+        for (int n = 0; n < count; n++)
         {
+            int p = PanelOrder.At(first, count, n, backward);
             sbyte* panel = (sbyte*)a.Data + (nint)p * k * 4 * w;
             int* offset = offsets + (nint)p * 5 * w;
             for (int h = 0; h < w; h += 2 * Lanes)
@@ -70,16 +72,16 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
                 ga.Store(sums + 2 * w + h); gb.Store(sums + 2 * w + b); oa.Store(sums + 3 * w + h); ob.Store(sums + 3 * w + b);
             }
             float* start = init + (nint)p * 4 * w, scales = a.RowScales + (nint)p * 4 * w;
-            StepCells<TVec, TSimd>.Lstm(Dequantize(sums, scales, sx, start), Dequantize(sums + w, scales + w, sx, start + w),
-                Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 3 * w, scales + 3 * w, sx, start + 3 * w),
-                cell + (nint)p * w, hidden + (nint)p * w);
+            sink.Lstm(Dequantize(sums, scales, sx, start), Dequantize(sums + w, scales + w, sx, start + w),
+                Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 3 * w, scales + 3 * w, sx, start + 3 * w), p);
         }
         GC.KeepAlive(offsetSums);
     }
 
     /// <summary>GRU as <see cref="StepKernelsInt8{TVec, TSimd}.Gru"/>: n's sums split at h's first column into nx (waiting in
     /// memory from there) and nh, each from its own offset.</summary>
-    public static void Gru(StepMatrix a, float* init, sbyte* x, float xScale, float* hiddenPrev, float* hidden, int first, int count)
+    public static void Gru<TSink>(StepMatrix a, float* init, sbyte* x, float xScale, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
     {
         int w = a.Width, k = a.Columns, hiddenColumn = a.Inputs - a.Units;
         nint block = 4 * w;
@@ -87,8 +89,9 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
         int[] offsetSums = a.OffsetSums(hiddenColumn);   // pinned, kept alive below while offsets points into it
         int* offsets = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsetSums)), sums = stackalloc int[4 * w];
         TVec sx = TSimd.Broadcast(xScale);
-        for (int p = first; p < first + count; p++)
+        for (int n = 0; n < count; n++)
         {
+            int p = PanelOrder.At(first, count, n, backward);
             sbyte* panel = (sbyte*)a.Data + (nint)p * k * 3 * w;
             int* offset = offsets + (nint)p * 4 * w;
             for (int h = 0; h < w; h += 2 * Lanes)
@@ -119,9 +122,8 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
                 na.Store(sums + 2 * w + h); nb.Store(sums + 2 * w + b);
             }
             float* start = init + (nint)p * 4 * w, scales = a.RowScales + (nint)p * 3 * w;
-            StepCells<TVec, TSimd>.Gru(Dequantize(sums, scales, sx, start), Dequantize(sums + w, scales + w, sx, start + w),
-                Dequantize(sums + 3 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 3 * w),
-                hiddenPrev + (nint)p * w, hidden + (nint)p * w);
+            sink.Gru(Dequantize(sums, scales, sx, start), Dequantize(sums + w, scales + w, sx, start + w),
+                Dequantize(sums + 3 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 3 * w), p);
         }
         GC.KeepAlive(offsetSums);
     }
