@@ -20,7 +20,7 @@ public class SingleTokenStepTests
 {
     private static readonly int[] s_tokens = [3, 36, 0, 17, 17, 5, 30, 2, 36, 11];
 
-    /// <summary>V = 37 (≤ 256: layer 0 reads the token table) and V = 300 (> 256 and > E: it reads W_ih);
+    /// <summary>V = 37 (≤ 256: layer 0 reads the token table) and V = 300 (> 256 and > E: it reads W_ih); 1 to 3 layers;
     /// H = 45 is no multiple of any register width.</summary>
     private static readonly LanguageModelConfig[] s_configs =
     [
@@ -31,6 +31,9 @@ public class SingleTokenStepTests
         new(VocabularySize: 37, EmbeddingSize: 19, CellType.Gru, HiddenSize: 45, Layers: 2),
         new(VocabularySize: 300, EmbeddingSize: 19, CellType.Gru, HiddenSize: 45, Layers: 3),
         new(VocabularySize: 37, EmbeddingSize: 0, CellType.Gru, HiddenSize: 45, Layers: 2, Input: InputEncoding.OneHot),
+        // One layer: layer 0's sums for the next token have no layer 1 to run beside, so they run in a region of their own.
+        new(VocabularySize: 37, EmbeddingSize: 19, CellType.Lstm, HiddenSize: 45, Layers: 1),
+        new(VocabularySize: 37, EmbeddingSize: 19, CellType.Gru, HiddenSize: 45, Layers: 1),
     ];
 
     public static TheoryData<KernelPath, int> PathsAndConfigs()
