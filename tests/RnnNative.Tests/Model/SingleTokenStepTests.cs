@@ -223,6 +223,31 @@ public class SingleTokenStepTests
         Assert.NotEqual(unchanged, logits);
     }
 
+    /// <summary>Layer 0's sums run a token ahead while one stream goes on (one pass over W_hh_l0 a token, and one to start),
+    /// and not for states taken in turns, where they would be summed for nothing (one pass a step, not two).</summary>
+    [Fact]
+    public void Layer_0_sums_run_ahead_for_one_stream_and_not_for_states_taken_in_turns()
+    {
+        LanguageModelConfig c = s_configs[0];
+        LanguageModel model = CreateModel(c, KernelSet.Active.Path);
+        StepWeights weights = StepWeights.Build(model, WeightPrecision.Float32, version: 0);
+        float[] logits = new float[c.VocabularySize];
+
+        SingleTokenStep one = new(model);
+        RecurrentState state = new(c.Recurrent, 1);
+        foreach (int token in s_tokens) one.Run(weights, token, state, logits);
+        Assert.Equal(s_tokens.Length + 1, one.SumPasses);
+
+        SingleTokenStep turns = new(model);
+        RecurrentState a = new(c.Recurrent, 1), b = new(c.Recurrent, 1);
+        foreach (int token in s_tokens)
+        {
+            turns.Run(weights, token, a, logits);
+            turns.Run(weights, (token * 7) % c.VocabularySize, b, logits);
+        }
+        Assert.Equal(2 * s_tokens.Length + 1, turns.SumPasses);
+    }
+
     private static RecurrentState Copy(LanguageModelConfig config, RecurrentState state)
     {
         RecurrentState copy = new(config.Recurrent, 1);

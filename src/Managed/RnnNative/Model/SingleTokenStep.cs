@@ -24,8 +24,10 @@ namespace RnnNative.Model;
 /// the region, [its layer-1 panels, its W_hh_l0 panels], is read forward on one token and backward on the next
 /// (<see cref="PanelOrder"/>): the bytes a thread read last on one token, still in its L2, are the first it reads on the
 /// next. The sums are kept with the h they were summed from and the weights: a step from any other state (a new stream,
-/// a state the caller changed) sums them first, alone. Each panel's sums are the same whichever thread reads it, in
-/// whichever order, so results depend neither on threads nor on order, nor on whether the sums were kept.
+/// a state the caller changed) sums them first, alone. Sums ahead are only made while one stream goes on (the step
+/// starts from the h the previous step left): a caller taking several states in turns would otherwise read W_hh_l0
+/// twice a token, once ahead for nothing. Each panel's sums are the same whichever thread reads it, in whichever order,
+/// so results depend neither on threads nor on order, nor on whether the sums were kept.
 /// </remarks>
 internal sealed class SingleTokenStep
 {
@@ -38,6 +40,7 @@ internal sealed class SingleTokenStep
     private readonly float[] _sums;         // token-table layer 0: W_hh · _sumsFrom in the starting sums' layout [panels, InitGates, W]
     private readonly float[] _zeros;        // the starting sums of _sums
     private readonly float[] _sumsFrom;     // the h [H] _sums were summed from
+    private readonly float[] _leftBehind;   // token-table layer 0: the h [H] the previous step left (zeros before any)
     private StepWeights? _sumsWeights;      // the weights they were summed with; null while _sums hold nothing
     private readonly StepRegionWork _work;
     private readonly bool _hasCell;         // the cell carries c (LSTM)
@@ -71,8 +74,12 @@ internal sealed class SingleTokenStep
         _sums = new float[sumsLength];
         _zeros = new float[sumsLength];
         _sumsFrom = new float[table ? hidden : 0];
+        _leftBehind = new float[table ? hidden : 0];
         _work = new StepRegionWork(model.Kernels);
     }
+
+    /// <summary>Passes over layer 0's W_hh for sums (a token ahead or for the step itself) so far: what the tests count.</summary>
+    internal long SumPasses { get; private set; }
 
     /// <summary>Reads <paramref name="token"/> (checked by the caller), advances <paramref name="state"/> (batch 1), writes <paramref name="logits"/> [V].</summary>
     public void Run(StepWeights weights, int token, RecurrentState state, Span<float> logits)
@@ -105,6 +112,7 @@ internal sealed class SingleTokenStep
             }
             if (layer == 0 && weights.TokenTable is { } table)
             {
+                bool streamGoesOn = SameBits(hiddenState, _leftBehind);
                 if (!SumsAreFor(weights, hiddenState))
                 {
                     hiddenState.CopyTo(x);
@@ -112,8 +120,9 @@ internal sealed class SingleTokenStep
                 }
                 layout.RunFromSums(_model.Kernels, table.AsSpan(token * weights.TokenRowLength, weights.TokenRowLength), _sums, _previous[0], _cell[0], _hidden[0], matrix.Panels);
                 _hidden[0].AsSpan(0, hidden).CopyTo(x);
-                sumsDue = true;
-                if (layers == 1)
+                _hidden[0].AsSpan(0, hidden).CopyTo(_leftBehind);
+                sumsDue = streamGoesOn;
+                if (layers == 1 && sumsDue)
                 {
                     RunRegion(weights, null, 0, default, sums: true);
                 }
@@ -154,11 +163,12 @@ internal sealed class SingleTokenStep
         {
             _inputs[0].AsSpan(0, _sumsFrom.Length).CopyTo(_sumsFrom);
             _sumsWeights = weights;
+            SumPasses++;
         }
     }
 
     /// <summary>True when <see cref="_sums"/> hold W_hh · <paramref name="hidden"/> (the same bits) of <paramref name="weights"/>.</summary>
-    private bool SumsAreFor(StepWeights weights, ReadOnlySpan<float> hidden) =>
-        ReferenceEquals(_sumsWeights, weights)
-        && MemoryMarshal.Cast<float, int>(hidden).SequenceEqual(MemoryMarshal.Cast<float, int>(_sumsFrom.AsSpan()));
+    private bool SumsAreFor(StepWeights weights, ReadOnlySpan<float> hidden) => ReferenceEquals(_sumsWeights, weights) && SameBits(hidden, _sumsFrom);
+
+    private static bool SameBits(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => MemoryMarshal.Cast<float, int>(a).SequenceEqual(MemoryMarshal.Cast<float, int>(b));
 }
