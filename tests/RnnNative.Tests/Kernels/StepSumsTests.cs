@@ -1,4 +1,5 @@
 using RnnNative.Kernels;
+using RnnNative.Kernels.Simd;
 using RnnNative.Kernels.Step;
 using RnnNative.Tests.Support;
 
@@ -175,6 +176,63 @@ public class StepSumsTests
             Assert.Equal(results[0], results[1]);
             Assert.Equal(sums[0], sums[1]);
             Assert.Contains(sums[0], v => v != 0f);
+        }
+    }
+
+    /// <summary>Records the panels a kernel hands its sink, in order: <c>visited[0]</c> counts them, the rest lists them.</summary>
+    private readonly unsafe struct OrderSink(int* visited) : IStepSink<float>
+    {
+        public void Lstm(float i, float f, float g, float o, nint panel) => Record(panel);
+
+        public void Gru(float r, float z, float nx, float nh, nint panel) => Record(panel);
+
+        public void Dense(float s, nint panel) => Record(panel);
+
+        private void Record(nint panel) => visited[1 + visited[0]++] = (int)panel;
+    }
+
+    /// <summary>
+    /// The order itself, which the bit-for-bit tests cannot see (any order gives the same bits): every kernel family of the
+    /// single-token step (float32, bfloat16, int8; LSTM, GRU, one gate; the scalar path, one unit a panel) visits panels
+    /// [5, 25) ascending, and descending when asked backward, the reuse of L2 between tokens that SingleTokenStep counts on.
+    /// </summary>
+    [Fact]
+    public unsafe void Kernels_visit_their_panels_in_the_order_asked()
+    {
+        KernelSet kernels = KernelSet.For(KernelPath.Scalar);
+        const int First = 5, Count = 20;
+        int[] ascending = [.. Enumerable.Range(First, Count)], descending = [.. ascending.Reverse()];
+        foreach (WeightPrecision precision in Enum.GetValues<WeightPrecision>())
+        {
+            foreach (int gates in new[] { 1, 3, 4 })
+            {
+                (StepMatrix matrix, _, float[] init, float[] x) = Setup(kernels, gates, StepMatrix.SectionMultiple + Units, precision);
+                foreach (bool backward in new[] { false, true })
+                {
+                    int[] visited = new int[1 + Count];
+                    sbyte[] quantized = new sbyte[matrix.Columns];
+                    fixed (int* v = visited)
+                    fixed (float* pi = init, px = x)
+                    fixed (sbyte* pq = quantized)
+                    {
+                        OrderSink sink = new(v);
+                        switch (precision, gates)
+                        {
+                            case (WeightPrecision.Int8, 4): StepKernelsInt8<float, ScalarSimd>.Lstm(matrix, pi, pq, 1f, sink, First, Count, backward); break;
+                            case (WeightPrecision.Int8, 3): StepKernelsInt8<float, ScalarSimd>.Gru(matrix, pi, pq, 1f, sink, First, Count, backward); break;
+                            case (WeightPrecision.Int8, _): StepKernelsInt8<float, ScalarSimd>.Dense(matrix, pi, pq, 1f, sink, First, Count, backward); break;
+                            case (WeightPrecision.BFloat16, 4): StepKernels<float, ScalarSimd, BFloat16Weights>.Lstm(matrix, pi, px, sink, First, Count, backward); break;
+                            case (WeightPrecision.BFloat16, 3): StepKernels<float, ScalarSimd, BFloat16Weights>.Gru(matrix, pi, px, sink, First, Count, backward); break;
+                            case (WeightPrecision.BFloat16, _): StepKernels<float, ScalarSimd, BFloat16Weights>.Dense(matrix, pi, px, sink, First, Count, backward); break;
+                            case (_, 4): StepKernels<float, ScalarSimd, Float32Weights>.Lstm(matrix, pi, px, sink, First, Count, backward); break;
+                            case (_, 3): StepKernels<float, ScalarSimd, Float32Weights>.Gru(matrix, pi, px, sink, First, Count, backward); break;
+                            default: StepKernels<float, ScalarSimd, Float32Weights>.Dense(matrix, pi, px, sink, First, Count, backward); break;
+                        }
+                    }
+                    Assert.Equal(Count, visited[0]);
+                    Assert.Equal(backward ? descending : ascending, visited[1..]);
+                }
+            }
         }
     }
 
