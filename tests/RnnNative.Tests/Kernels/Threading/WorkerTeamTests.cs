@@ -26,6 +26,54 @@ public class WorkerTeamTests
     }
 
     [Fact]
+    public void Piece_zero_of_a_split_call_runs_on_the_calling_thread()
+    {
+        // The caller's piece stays on the caller's core call after call (a sampler's weights stay in its L2),
+        // however quickly an idle worker looks for work.
+        using WorkerTeam team = new(3);
+        int caller = Environment.CurrentManagedThreadId;
+        ThreadRecordingWork work = new(8);
+        int takenByWorkers = 0;
+        for (int call = 0; call < 20_000; call++)
+        {
+            int pieces = 2 + call % 7;
+            team.Run(work, pieces);
+            Assert.Equal(caller, work.Threads[0]);
+            takenByWorkers += work.Threads.AsSpan(1, pieces - 1).ToArray().Count(thread => thread != caller);
+        }
+        Assert.True(takenByWorkers > 0, "no worker ever ran a piece");
+    }
+
+    private sealed class ThreadRecordingWork(int pieces) : IParallelWork
+    {
+        public readonly int[] Threads = new int[pieces];
+
+        public void Run(int index)
+        {
+            Threads[index] = Environment.CurrentManagedThreadId;
+            Thread.SpinWait(100);   // long enough for a spinning worker to claim the next piece
+        }
+    }
+
+    [Fact]
+    public void Workers_exit_when_the_team_is_disposed_while_they_spin()
+    {
+        List<Thread> workers = [];
+        WorkerTeam team = new(3, thread => { thread.Start(); workers.Add(thread); });
+        // Calls until both workers have run a piece: they are past their start and spin, looking for the next call.
+        HashSet<int> seen = [];
+        ThreadRecordingWork work = new(6);
+        while (seen.Count < 3)
+        {
+            team.Run(work, 6);
+            seen.UnionWith(work.Threads);
+        }
+        team.Dispose();
+        Assert.Equal(2, workers.Count);
+        Assert.All(workers, thread => Assert.True(thread.Join(TimeSpan.FromSeconds(10)), $"{thread.Name} is still running"));
+    }
+
+    [Fact]
     public void Concurrent_callers_and_nested_calls_each_get_all_their_pieces()
     {
         using WorkerTeam team = new(3);

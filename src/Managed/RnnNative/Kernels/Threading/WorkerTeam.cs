@@ -5,8 +5,8 @@ namespace RnnNative.Kernels.Threading;
 
 /// <summary>
 /// A fixed team of worker threads that runs the pieces of one <see cref="IParallelWork"/> at a
-/// time together with the calling thread. Pieces are handed out by an atomic counter, so which
-/// thread runs a piece varies, but pieces own disjoint outputs, so results do not.
+/// time together with the calling thread. The caller runs piece 0; the others are handed out by an
+/// atomic counter, so which thread runs them varies, but pieces own disjoint outputs, so results do not.
 /// </summary>
 /// <remarks>
 /// A recurrent window issues thousands of small parallel steps back to back (a GEMM and a
@@ -84,6 +84,7 @@ internal sealed class WorkerTeam : IDisposable
     private void StopStartedWorkers(int started)
     {
         _disposed = true;
+        Volatile.Write(ref _shared.Generation, _shared.Generation + 1);   // what spinning workers look at
         for (int i = 0; i < started; i++)
         {
             _wakeUps[i].Release();
@@ -124,26 +125,27 @@ internal sealed class WorkerTeam : IDisposable
         }
         try
         {
+            // Plain stores in this order, which x86 and the .NET memory model (release stores) keep: a locked
+            // instruction would wait for every line a spinning worker holds, each a trip between cores.
             // Close the previous call's tickets before changing the fields they are checked against:
             // a late worker holding an old ticket would otherwise see the new, larger piece count
-            // and claim a piece that the new call hands out again. Generation 0 is never a call's.
-            Interlocked.Exchange(ref _shared.Ticket, 0);
+            // and claim a piece that the new call hands out again (its compare-exchange fails once the ticket moved).
+            Volatile.Write(ref _shared.Ticket, 0);
+            Volatile.Write(ref _pieceCount, pieceCount);   // a release: the close above is seen first, on ARM64 too
             _work = work;
-            _pieceCount = pieceCount;
             _firstError = null;
-            int generation = Interlocked.Increment(ref _shared.Generation);
+            // Generation 0 is never a call's. Only the thread owning the team writes it.
+            int generation = _shared.Generation + 1;
             if (generation == 0)
             {
-                generation = Interlocked.Increment(ref _shared.Generation);
+                generation = 1;
             }
-            Interlocked.Exchange(ref _shared.Ticket, (long)generation << 32);   // publishes the fields above to the workers
-            for (int i = 0; i < _workers.Length; i++)
-            {
-                if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
-                {
-                    _wakeUps[i].Release();
-                }
-            }
+            // Piece 0 is the caller's from the start: it runs on the same core call after call (its weights
+            // stay in that core's cache) and the caller starts it without a compare-exchange.
+            Volatile.Write(ref _shared.Ticket, ((long)generation << 32) | 1);   // publishes the fields above
+            Volatile.Write(ref _shared.Generation, generation);                 // then wakes the spinning workers
+            WakeSleepers();
+            RunClaimed(0);
             RunPieces(generation);
             WaitForWorkers();
             _work = null;
@@ -180,6 +182,20 @@ internal sealed class WorkerTeam : IDisposable
         }
     }
 
+    /// <summary>Releases the workers that blocked. The flag is read before it is exchanged: a worker announcing
+    /// its sleep while the generation above is still on its way may be missed, and then sleeps through this call,
+    /// whose pieces nobody claimed run on the caller; the next call sees the flag (the worker set it with a full fence).</summary>
+    private void WakeSleepers()
+    {
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            if (Volatile.Read(ref _sleeping[i]) == 1 && Interlocked.Exchange(ref _sleeping[i], 0) == 1)
+            {
+                _wakeUps[i].Release();
+            }
+        }
+    }
+
     private bool TryClaim() => Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
 
     private static void RunAlone(IParallelWork work, int pieceCount)
@@ -209,14 +225,20 @@ internal sealed class WorkerTeam : IDisposable
     {
         while (TryClaimPiece(generation, out int index))
         {
-            try
-            {
-                RunPiece(_work!, index);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _firstError, e, null);
-            }
+            RunClaimed(index);
+        }
+    }
+
+    /// <summary>Runs piece <paramref name="index"/> of the current call, claimed by this thread, keeping its exception.</summary>
+    private void RunClaimed(int index)
+    {
+        try
+        {
+            RunPiece(_work!, index);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _firstError, e, null);
         }
     }
 
@@ -267,8 +289,10 @@ internal sealed class WorkerTeam : IDisposable
         long eagerUntil = start + EagerSpin, spinUntil = start + SpinBudget;
         while (true)
         {
+            // The generation alone: the line of the call's fields, which the caller writes, stays in its cache.
+            // Dispose moves the generation too.
             int generation = Volatile.Read(ref _shared.Generation);
-            if (generation != seen || _disposed)
+            if (generation != seen)
             {
                 return generation;
             }
@@ -287,6 +311,10 @@ internal sealed class WorkerTeam : IDisposable
                 _wakeUps[worker].Wait();
             }
             Volatile.Write(ref _sleeping[worker], 0);
+            if (_disposed)
+            {
+                return seen;
+            }
             start = Stopwatch.GetTimestamp();
             eagerUntil = start + EagerSpin;
             spinUntil = start + SpinBudget;
@@ -321,6 +349,7 @@ internal sealed class WorkerTeam : IDisposable
             spin.SpinOnce();
         }
         _disposed = true;
+        Volatile.Write(ref _shared.Generation, _shared.Generation + 1);   // what spinning workers look at
         foreach (SemaphoreSlim wakeUp in _wakeUps)
         {
             wakeUp.Release();
