@@ -293,4 +293,37 @@ public class SingleTokenStepThreadingTests
             Assert.Equal(single, Run(threads));
         }
     }
+
+    /// <summary>However the pieces share a region (<see cref="PieceBalance"/> follows their speed), every panel's sums are
+    /// the same: skewed shares, set before every token, give the bits of one thread.</summary>
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void Skewed_shares_give_identical_bits(CellType cell)
+    {
+        LanguageModelConfig config = new(VocabularySize: 37, EmbeddingSize: 19, cell, HiddenSize: 160, Layers: 2);
+        int[] tokens = [3, 36, 0, 17, 17, 5, 30];
+        float[] Run(int threads, double first) => WithThreads.Run(threads, () =>
+        {
+            LanguageModel model = new(config, KernelSet.Active);
+            model.Initialize(new Random(11));
+            StepWeights weights = StepWeights.Build(model, WeightPrecision.Float32, version: 0);
+            SingleTokenStep step = new(model);
+            RecurrentState state = new(config.Recurrent, 1);
+            float[] logits = new float[tokens.Length * config.VocabularySize];
+            for (int t = 0; t < tokens.Length; t++)
+            {
+                double[] shares = step.Balance.Shares(2);
+                shares[0] = first;
+                shares[1] = 1 - first;
+                step.Run(weights, tokens[t], state, logits.AsSpan(t * config.VocabularySize, config.VocabularySize));
+            }
+            return logits;
+        });
+
+        float[] single = Run(1, 0.5);
+        foreach (double first in new[] { 0.05, 0.3, 0.5, 0.9 })
+        {
+            Assert.Equal(single, Run(2, first));
+        }
+    }
 }

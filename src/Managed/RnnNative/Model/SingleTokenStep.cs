@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using RnnNative.Cells;
 using RnnNative.Kernels.Step;
+using RnnNative.Kernels.Threading;
 
 namespace RnnNative.Model;
 
@@ -77,6 +78,9 @@ internal sealed class SingleTokenStep
         _leftBehind = new float[table ? hidden : 0];
         _work = new StepRegionWork(model.Kernels);
     }
+
+    /// <summary>How the parallel regions split between threads (tests skew it).</summary>
+    internal PieceBalance Balance => _work.Balance;
 
     /// <summary>Passes over layer 0's W_hh for sums (a token ahead or for the step itself) so far: what the tests count.</summary>
     internal long SumPasses { get; private set; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RnnNative.Cells;
 using RnnNative.Kernels;
 using RnnNative.Kernels.Step;
@@ -9,8 +10,9 @@ namespace RnnNative.Model;
 /// One parallel region of a single-token step (<see cref="SingleTokenStep"/>): a layer's step over its panels and, in the
 /// same region, the sums of another matrix (layer 0's W_hh · h for the next token); either may be absent. Each piece takes
 /// the same share of both matrices' panels, so pieces stream about the same bytes, and reads its layer panels then its sums
-/// panels, or, backward, its sums panels then its layer panels, each in descending order: the exact reverse. Reused token
-/// after token, so the hot loop allocates nothing.
+/// panels, or, backward, its sums panels then its layer panels, each in descending order: the exact reverse. Shares
+/// follow how fast each piece went in the regions before (<see cref="PieceBalance"/>); each panel's sums are the same
+/// whichever piece reads it. Reused token after token, so the hot loop allocates nothing.
 /// </summary>
 internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
 {
@@ -37,6 +39,10 @@ internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
     private float[] _sums = [];
     private bool _backward;
     private int _pieces;
+    private readonly PieceBalance _balance = new();
+
+    /// <summary>The shares the pieces get (tests skew them).</summary>
+    internal PieceBalance Balance => _balance;
 
     /// <summary>The region's work: <paramref name="matrix"/>'s step (<see cref="StepLayout.Run"/>; none when null) and
     /// <paramref name="sumsMatrix"/>'s sums <paramref name="sumsInit"/> + A · <paramref name="sumsX"/> into
@@ -64,11 +70,22 @@ internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
         int panels = Math.Max(_matrix?.Panels ?? 0, _sumsMatrix?.Panels ?? 0);
         long bytes = Bytes(_matrix) + Bytes(_sumsMatrix);
         _pieces = (int)Math.Clamp(bytes / MinimumBytesPerPiece, 1, Math.Max(1, Math.Min(panels, Parallelism.AvailableThreads)));
+        _balance.Begin(_pieces, Stopwatch.GetTimestamp());
         Parallelism.Run(this, _pieces);
+        if (_pieces > 1)
+        {
+            Span<double> done = stackalloc double[_pieces];
+            for (int i = 0; i < _pieces; i++)
+            {
+                done[i] = (double)(Bytes(_matrix, i) + Bytes(_sumsMatrix, i)) / bytes;
+            }
+            _balance.Update(_pieces, done);
+        }
     }
 
     void IParallelWork.Run(int index)
     {
+        long start = Stopwatch.GetTimestamp();
         if (_backward)
         {
             RunSums(index);
@@ -79,6 +96,7 @@ internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
             RunLayer(index);
             RunSums(index);
         }
+        _balance.Record(index, start, Stopwatch.GetTimestamp());
     }
 
     private void RunLayer(int index)
@@ -96,11 +114,10 @@ internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
     }
 
     /// <summary>Piece <paramref name="index"/>'s panels of <paramref name="matrix"/>: its share of [0, panels).</summary>
-    private (int First, int Count) Share(StepMatrix matrix, int index)
-    {
-        int first = (int)((long)matrix.Panels * index / _pieces), end = (int)((long)matrix.Panels * (index + 1) / _pieces);
-        return (first, end - first);
-    }
+    private (int First, int Count) Share(StepMatrix matrix, int index) => _balance.Range(matrix.Panels, index, _pieces);
 
     private static long Bytes(StepMatrix? matrix) => matrix is null ? 0 : (long)matrix.Panels * matrix.PanelBytes;
+
+    /// <summary>The bytes of <paramref name="matrix"/> piece <paramref name="index"/> reads.</summary>
+    private long Bytes(StepMatrix? matrix, int index) => matrix is null ? 0 : (long)Share(matrix, index).Count * matrix.PanelBytes;
 }
