@@ -31,32 +31,31 @@ public class PieceBalanceTests
         }
     }
 
+    /// <summary>Runs 200 regions of two pieces on <paramref name="balance"/>: piece i starts <paramref name="offset1"/>
+    /// ticks late (piece 1 only) and takes <paramref name="whole0"/> / <paramref name="whole1"/> ticks for the whole work.</summary>
+    private static void Regions(PieceBalance balance, double whole0, double whole1, long offset1 = 0)
+    {
+        for (int region = 0; region < 200; region++)
+        {
+            double[] shares = balance.Shares(2);
+            double[] done = [shares[0], shares[1]];
+            balance.Begin(2, 5_000);
+            balance.Record(0, 5_000, 5_000 + (long)Math.Round(whole0 * done[0]));
+            balance.Record(1, 5_000 + offset1, 5_000 + offset1 + (long)Math.Round(whole1 * done[1]));
+            balance.Update(2, done);
+        }
+    }
+
     [Fact]
     public void Shares_move_to_where_the_pieces_end_together()
     {
         // Piece 0 is twice as slow per unit of work: pieces end together at shares 1/3 and 2/3.
         PieceBalance balance = new();
-        for (int region = 0; region < 200; region++)
-        {
-            double[] shares = balance.Shares(2);
-            double[] done = [shares[0], shares[1]];
-            balance.Begin(2, 0);
-            balance.Record(0, 0, (long)(2e6 * done[0]));
-            balance.Record(1, 0, (long)(1e6 * done[1]));
-            balance.Update(2, done);
-        }
+        Regions(balance, 2e6, 1e6);
         Assert.Equal(1.0 / 3, balance.Shares(2)[0], 3);
         Assert.Equal(2.0 / 3, balance.Shares(2)[1], 3);
         // Even again once the pieces go at the same speed.
-        for (int region = 0; region < 200; region++)
-        {
-            double[] shares = balance.Shares(2);
-            double[] done = [shares[0], shares[1]];
-            balance.Begin(2, 0);
-            balance.Record(0, 0, (long)(1e6 * done[0]));
-            balance.Record(1, 0, (long)(1e6 * done[1]));
-            balance.Update(2, done);
-        }
+        Regions(balance, 1e6, 1e6);
         Assert.Equal(0.5, balance.Shares(2)[0], 3);
     }
 
@@ -66,15 +65,7 @@ public class PieceBalanceTests
         // Same speed (1000 ticks for the whole work), piece 1 starts 100 ticks late: they end together at
         // shares 0.55 and 0.45 (550 = 100 + 450).
         PieceBalance balance = new();
-        for (int region = 0; region < 200; region++)
-        {
-            double[] shares = balance.Shares(2);
-            double[] done = [shares[0], shares[1]];
-            balance.Begin(2, 5_000);
-            balance.Record(0, 5_000, 5_000 + (long)Math.Round(1000 * done[0]));
-            balance.Record(1, 5_100, 5_100 + (long)Math.Round(1000 * done[1]));
-            balance.Update(2, done);
-        }
+        Regions(balance, 1000, 1000, offset1: 100);
         Assert.Equal(0.55, balance.Shares(2)[0], 2);
         Assert.Equal(0.45, balance.Shares(2)[1], 2);
     }
