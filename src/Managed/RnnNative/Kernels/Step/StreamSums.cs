@@ -57,10 +57,14 @@ internal struct StreamSums<TVec>
     public static void MultiplyAdd<TSimd>(TVec a0, TVec a1, in StreamSums<TVec> x0, in StreamSums<TVec> x1, ref TVec s0, ref TVec s1, ref TVec s2, ref TVec s3)
         where TSimd : struct, ISimd<TVec>
     {
-        s0 = TSimd.MultiplyAdd(a1, x1.S0, TSimd.MultiplyAdd(a0, x0.S0, s0));
-        s1 = TSimd.MultiplyAdd(a1, x1.S1, TSimd.MultiplyAdd(a0, x0.S1, s1));
-        s2 = TSimd.MultiplyAdd(a1, x1.S2, TSimd.MultiplyAdd(a0, x0.S2, s2));
-        s3 = TSimd.MultiplyAdd(a1, x1.S3, TSimd.MultiplyAdd(a0, x0.S3, s3));
+        s0 = TSimd.MultiplyAdd(a0, x0.S0, s0);
+        s1 = TSimd.MultiplyAdd(a0, x0.S1, s1);
+        s2 = TSimd.MultiplyAdd(a0, x0.S2, s2);
+        s3 = TSimd.MultiplyAdd(a0, x0.S3, s3);
+        s0 = TSimd.MultiplyAdd(a1, x1.S0, s0);
+        s1 = TSimd.MultiplyAdd(a1, x1.S1, s1);
+        s2 = TSimd.MultiplyAdd(a1, x1.S2, s2);
+        s3 = TSimd.MultiplyAdd(a1, x1.S3, s3);
     }
 
     /// <summary>Lane-wise sum with <paramref name="other"/>.</summary>
