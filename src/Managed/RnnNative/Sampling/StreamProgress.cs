@@ -18,6 +18,7 @@ internal sealed class StreamProgress
     private readonly KernelSet _kernels;
     private TokenSampler? _sampler;        // made on first use: a batch that draws through SampleStep needs none
     private readonly StringBuilder _text = new();
+    private char[] _tail = [];            // the end of the text a stop string is looked for in
     private int _fed;                      // prompt tokens fed so far
     private int _drawn;                    // the token drawn last, fed next once the prompt is in
 
@@ -73,9 +74,8 @@ internal sealed class StreamProgress
         _fed = _prompt.Length;
         _drawn = token;
         Tokens++;
-        string piece = _decoder.Append(token);
-        _text.Append(piece);
-        if (TrimStop(_text, Request.StopStrings, piece.Length))
+        int added = _decoder.AppendTo(token, _text);
+        if (TrimStop(added))
         {
             Finish = StreamFinish.Stop;
         }
@@ -88,9 +88,8 @@ internal sealed class StreamProgress
     /// <summary>Ends the stream at its length: flushes the decoder, whose last characters may still complete a stop string.</summary>
     public void End()
     {
-        string rest = _decoder.Flush();
-        _text.Append(rest);
-        Finish = TrimStop(_text, Request.StopStrings, rest.Length) ? StreamFinish.Stop : StreamFinish.Length;
+        int added = _decoder.FlushTo(_text);
+        Finish = TrimStop(added) ? StreamFinish.Stop : StreamFinish.Length;
     }
 
     /// <summary>The result of a finished stream.</summary>
@@ -98,19 +97,23 @@ internal sealed class StreamProgress
 
     /// <summary>When a stop string occurs in the text, cuts the text where the earliest one starts and
     /// returns true. Only the part a new piece can have completed is searched: the last <paramref name="added"/>
-    /// characters plus a stop string's length.</summary>
-    private static bool TrimStop(StringBuilder text, IReadOnlyList<string> stopStrings, int added)
+    /// characters plus a stop string's length, copied into a buffer kept for the next token (no allocation per token).</summary>
+    private bool TrimStop(int added)
     {
         int cut = -1;
-        foreach (string stop in stopStrings)
+        IReadOnlyList<string> stops = Request.StopStrings;
+        for (int i = 0; i < stops.Count; i++)   // an index, not foreach: the interface's enumerator is an allocation a token
         {
+            string stop = stops[i];
             if (stop.Length == 0) continue;
-            int from = Math.Max(0, text.Length - added - stop.Length + 1);
-            int at = text.ToString(from, text.Length - from).IndexOf(stop, StringComparison.Ordinal);
+            int from = Math.Max(0, _text.Length - added - stop.Length + 1), length = _text.Length - from;
+            if (_tail.Length < length) _tail = new char[Math.Max(length, 2 * _tail.Length)];
+            _text.CopyTo(from, _tail, 0, length);
+            int at = _tail.AsSpan(0, length).IndexOf(stop, StringComparison.Ordinal);
             if (at >= 0 && (cut < 0 || from + at < cut)) cut = from + at;
         }
         if (cut < 0) return false;
-        text.Length = cut;
+        _text.Length = cut;
         return true;
     }
 }

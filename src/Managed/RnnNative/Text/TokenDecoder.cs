@@ -23,9 +23,9 @@ public sealed class TokenDecoder
     /// <summary>Adds one token; returns the text it completes (empty while a character is incomplete).</summary>
     public string Append(int id)
     {
-        _vocabulary.AppendChecked(id, _previousId, _pending);
-        _previousId = id;
-        return TakeComplete(isFinalBlock: false);
+        StringBuilder text = new();
+        AppendTo(id, text);
+        return text.ToString();
     }
 
     /// <summary>
@@ -34,22 +34,41 @@ public sealed class TokenDecoder
     /// </summary>
     public string Flush()
     {
-        string text = TakeComplete(isFinalBlock: true);
-        _previousId = -1;
-        return text;
+        StringBuilder text = new();
+        FlushTo(text);
+        return text.ToString();
     }
 
-    private string TakeComplete(bool isFinalBlock)
+    /// <summary><see cref="Append"/> into <paramref name="text"/>: returns the characters added. Allocates nothing, so a
+    /// sampler can run token after token without feeding the garbage collector.</summary>
+    internal int AppendTo(int id, StringBuilder text)
+    {
+        _vocabulary.AppendChecked(id, _previousId, _pending);
+        _previousId = id;
+        return TakeComplete(isFinalBlock: false, text);
+    }
+
+    /// <summary><see cref="Flush"/> into <paramref name="text"/>: returns the characters added.</summary>
+    internal int FlushTo(StringBuilder text)
+    {
+        int added = TakeComplete(isFinalBlock: true, text);
+        _previousId = -1;
+        return added;
+    }
+
+    private int TakeComplete(bool isFinalBlock, StringBuilder text)
     {
         ReadOnlySpan<byte> utf8 = CollectionsMarshal.AsSpan(_pending);
-        StringBuilder? text = null;
-        int position = 0;
+        Span<char> utf16 = stackalloc char[2];
+        int position = 0, added = 0;
         while (position < utf8.Length && Utf8Runes.TryDecodeFirst(utf8[position..], isFinalBlock, out Rune rune, out int length))
         {
-            (text ??= new StringBuilder()).Append(rune.ToString());
+            int chars = rune.EncodeToUtf16(utf16);
+            text.Append(utf16[..chars]);
+            added += chars;
             position += length;
         }
         _pending.RemoveRange(0, position);
-        return text?.ToString() ?? string.Empty;
+        return added;
     }
 }
