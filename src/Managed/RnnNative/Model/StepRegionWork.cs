@@ -9,7 +9,7 @@ namespace RnnNative.Model;
 /// <summary>
 /// One parallel region of a single-token step (<see cref="SingleTokenStep"/>): a layer's step over its panels and, in the
 /// same region, the sums of another matrix (layer 0's W_hh · h for the next token); either may be absent. Each piece takes
-/// the same share of both matrices' panels, so pieces stream about the same bytes, and reads its layer panels then its sums
+/// the same fraction of both matrices' panels, and reads its layer panels then its sums
 /// panels, or, backward, its sums panels then its layer panels, each in descending order: the exact reverse. Shares
 /// follow how fast each piece went in the regions before (<see cref="PieceBalance"/>); each panel's sums are the same
 /// whichever piece reads it. Reused token after token, so the hot loop allocates nothing.

@@ -92,14 +92,27 @@ public class PieceBalanceTests
     }
 
     [Fact]
-    public void A_region_with_an_untimed_or_idle_piece_changes_nothing()
+    public void A_piece_left_without_work_gets_some_back()
     {
+        // Shares so skewed that piece 1 rounds to no unit: its speed cannot be measured, and the shares step towards even
+        // until it has units again (they would otherwise stay where they are, one thread doing all the work for good).
         PieceBalance balance = new();
-        balance.Begin(3, 0);
+        double[] shares = balance.Shares(2);
+        shares[0] = 0.9;
+        shares[1] = 0.1;
+        Assert.Equal(0, balance.Range(4, 1, 2).Count);
+        balance.Begin(2, 0);
         balance.Record(0, 0, 500);
-        balance.Record(2, 10, 900);   // piece 1 never recorded (it ran no panel)
-        balance.Update(3, [0.5, 0, 0.5]);
-        Assert.All(balance.Shares(3), share => Assert.Equal(1.0 / 3, share, 12));
+        balance.Update(2, [1.0, 0]);
+        Assert.Equal(0.9 + 0.125 * (0.5 - 0.9), shares[0], 12);
+        Assert.Equal(0.1 + 0.125 * (0.5 - 0.1), shares[1], 12);
+        for (int region = 0; region < 20 && balance.Range(4, 1, 2).Count == 0; region++)
+        {
+            balance.Begin(2, 0);
+            balance.Record(0, 0, 500);
+            balance.Update(2, [1.0, 0]);
+        }
+        Assert.True(balance.Range(4, 1, 2).Count > 0);
     }
 
     [Fact]

@@ -85,17 +85,23 @@ internal sealed class PieceBalance
 
     /// <summary>Moves the shares of <paramref name="pieces"/> pieces towards those that would have ended together, given
     /// the fractions <paramref name="done"/> of the work each piece actually did (after rounding to units) and the
-    /// times recorded. A region with a piece that did nothing or took no time leaves the shares as they are.</summary>
+    /// times recorded. A region with a piece that did nothing (its share rounded to no unit) or took no time measures
+    /// no speed for it: the shares then take a step towards even, so a piece left without work gets some back.</summary>
     public void Update(int pieces, ReadOnlySpan<double> done)
     {
         if (pieces < 2) return;
+        double[] shares = Shares(pieces);
         Span<double> offsets = pieces <= 64 ? stackalloc double[pieces] : new double[pieces];
         Span<double> whole = pieces <= 64 ? stackalloc double[pieces] : new double[pieces];
         double inverses = 0, weighted = 0;
         for (int i = 0; i < pieces; i++)
         {
             long start = _times[i * Stride], end = _times[i * Stride + 1];
-            if (end <= start || done[i] <= 0) return;
+            if (end <= start || done[i] <= 0)
+            {
+                for (int j = 0; j < pieces; j++) shares[j] += Smoothing * (1.0 / pieces - shares[j]);
+                return;
+            }
             offsets[i] = Math.Max(0, start - _start);
             whole[i] = (end - start) / done[i];
             inverses += 1 / whole[i];
@@ -103,7 +109,6 @@ internal sealed class PieceBalance
         }
         double ending = (1 + weighted) / inverses;
         // The step keeps Σ share = 1; shares raised to the floor take it from the others, in proportion to what they have above it.
-        double[] shares = Shares(pieces);
         double floor = MinimumOfEven / pieces, deficit = 0, above = 0;
         for (int i = 0; i < pieces; i++)
         {
