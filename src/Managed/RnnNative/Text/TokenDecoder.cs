@@ -14,6 +14,7 @@ public sealed class TokenDecoder
     private readonly Vocabulary _vocabulary;
     private readonly List<byte> _pending = [];
     private int _previousId = -1;
+    private readonly StringBuilder _piece = new();   // Append's and Flush's text before it becomes their string
 
     internal TokenDecoder(Vocabulary vocabulary) => _vocabulary = vocabulary;
 
@@ -23,9 +24,9 @@ public sealed class TokenDecoder
     /// <summary>Adds one token; returns the text it completes (empty while a character is incomplete).</summary>
     public string Append(int id)
     {
-        StringBuilder text = new();
-        AppendTo(id, text);
-        return text.ToString();
+        _piece.Clear();
+        AppendTo(id, _piece);
+        return _piece.ToString();
     }
 
     /// <summary>
@@ -34,9 +35,9 @@ public sealed class TokenDecoder
     /// </summary>
     public string Flush()
     {
-        StringBuilder text = new();
-        FlushTo(text);
-        return text.ToString();
+        _piece.Clear();
+        FlushTo(_piece);
+        return _piece.ToString();
     }
 
     /// <summary><see cref="Append"/> into <paramref name="text"/>: returns the characters added. Allocates nothing, so a

@@ -37,6 +37,8 @@ internal sealed class PieceBalance
 
     private readonly double[]?[] _shares = new double[]?[MaximumPieces + 1];
     private long[] _times = [];   // per piece: [start, end] in Stopwatch ticks, Stride apart
+    private double[] _offsets = [];   // Update's scratch, per piece: the start after the region's, and the time for all the work
+    private double[] _whole = [];
     private long _start;
 
     /// <summary>Starts a region of <paramref name="pieces"/> pieces at <paramref name="start"/> (<see cref="Stopwatch"/>
@@ -48,6 +50,8 @@ internal sealed class PieceBalance
         if (_times.Length < pieces * Stride)
         {
             _times = new long[pieces * Stride];
+            _offsets = new double[pieces];
+            _whole = new double[pieces];
         }
         for (int i = 0; i < pieces; i++)
         {
@@ -91,8 +95,7 @@ internal sealed class PieceBalance
     {
         if (pieces < 2) return;
         double[] shares = Shares(pieces);
-        Span<double> offsets = pieces <= 64 ? stackalloc double[pieces] : new double[pieces];
-        Span<double> whole = pieces <= 64 ? stackalloc double[pieces] : new double[pieces];
+        double[] offsets = _offsets, whole = _whole;   // sized by Begin: no allocation per region, whatever the thread count
         double inverses = 0, weighted = 0;
         for (int i = 0; i < pieces; i++)
         {
