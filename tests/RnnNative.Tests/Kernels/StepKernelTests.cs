@@ -293,7 +293,10 @@ public class StepKernelTests
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.GruStep(lstm, init, x, hiddenPrev, new float[padded], 0, 1)).ParamName);
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.GruStep(oddSection, init, x, hiddenPrev, new float[padded], 0, 1)).ParamName);
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => kernels.LstmStep(gru, init, x, new float[padded], new float[padded], 0, 1)).ParamName);
-        Assert.Equal("init", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init.AsSpan(0, gru.Panels * 3 * gru.Width), x, hiddenPrev, new float[padded], 0, 1)).ParamName);
+        ArgumentException shortInit = Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init.AsSpan(0, gru.Panels * 3 * gru.Width), x, hiddenPrev, new float[padded], 0, 1));
+        Assert.Equal("init", shortInit.ParamName);
+        // The shape is formatted only on failure (KernelArguments.FailureMessage), and then in full.
+        Assert.StartsWith($"init has {gru.Panels * 3 * gru.Width} elements but [{gru.Panels}, 4, {gru.Width}] (panels, blocks, width) needs {gru.Panels * 4 * gru.Width}.", shortInit.Message);
         Assert.Equal("hiddenPrev", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init, x, hiddenPrev.AsSpan(1), new float[padded], 0, 1)).ParamName);
         Assert.Equal("hidden", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init, x, hiddenPrev, x, 0, 1)).ParamName);
         Assert.Equal("hidden", Assert.Throws<ArgumentException>(() => kernels.GruStep(gru, init, new float[state], hiddenPrev, hiddenPrev, 0, 1)).ParamName);

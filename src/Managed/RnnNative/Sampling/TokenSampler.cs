@@ -78,7 +78,7 @@ public sealed class TokenSampler
         }
         Span<float> p = _probabilities;
         logits.CopyTo(p);
-        _kernels.Scale(1f / Options.Temperature, p);
+        CategoricalDraw.DivideByTemperature(_kernels, Options.Temperature, p);
         _kernels.Softmax(p, p);
 
         int vocabularySize = p.Length;
