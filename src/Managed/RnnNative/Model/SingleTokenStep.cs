@@ -82,6 +82,9 @@ internal sealed class SingleTokenStep
     /// <summary>How the parallel regions split between threads (tests skew it).</summary>
     internal PieceBalance Balance => _work.Balance;
 
+    /// <summary>Regions run in more than one piece so far (<see cref="StepRegionWork.SplitRegions"/>).</summary>
+    internal long SplitRegions => _work.SplitRegions;
+
     /// <summary>Passes over layer 0's W_hh for sums (a token ahead or for the step itself) so far: what the tests count.</summary>
     internal long SumPasses { get; private set; }
 
@@ -160,7 +163,7 @@ internal sealed class SingleTokenStep
     private void RunRegion(StepWeights weights, StepMatrix? matrix, int layer, Memory<float> init, bool sums)
     {
         if (sums) _sumsWeights = null;   // overwritten below: no longer W_hh · _sumsFrom if a piece throws
-        _work.Set(weights.Layout, matrix, init, _inputs[layer], _previous[layer], _cell[layer], _hidden[layer],
+        _work.Set(layer, weights.Layout, matrix, init, _inputs[layer], _previous[layer], _cell[layer], _hidden[layer],
             sums ? weights.Layers[0] : null, _zeros, _inputs[0], _sums, _backward);
         _work.Run();
         if (sums)

@@ -12,7 +12,9 @@ namespace RnnNative.Model;
 /// the same fraction of both matrices' panels, and reads its layer panels then its sums
 /// panels, or, backward, its sums panels then its layer panels, each in descending order: the exact reverse. Shares
 /// follow how fast each piece went in the regions before (<see cref="PieceBalance"/>); each panel's sums are the same
-/// whichever piece reads it. Reused token after token, so the hot loop allocates nothing.
+/// whichever piece reads it. How many pieces a region runs in is measured too (<see cref="PieceCountSearch"/>, one per
+/// region of a token: a layer's), from as many as its size allows. Reused token after token, so the hot loop allocates
+/// nothing.
 /// </summary>
 internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
 {
@@ -40,16 +42,28 @@ internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
     private bool _backward;
     private int _pieces;
     private readonly PieceBalance _balance = new();
+    private PieceCountSearch[] _searches = [];
+    private int _region;
 
     /// <summary>The shares the pieces get (tests skew them).</summary>
     internal PieceBalance Balance => _balance;
 
+    /// <summary>Regions run in more than one piece so far (tests check that they split).</summary>
+    internal long SplitRegions { get; private set; }
+
     /// <summary>The region's work: <paramref name="matrix"/>'s step (<see cref="StepLayout.Run"/>; none when null) and
     /// <paramref name="sumsMatrix"/>'s sums <paramref name="sumsInit"/> + A · <paramref name="sumsX"/> into
-    /// <paramref name="sums"/> (<see cref="KernelSet.StepSums"/>; none when null).</summary>
-    public void Set(StepLayout layout, StepMatrix? matrix, Memory<float> init, float[] x, float[] previous, float[] cell, float[] hidden,
+    /// <paramref name="sums"/> (<see cref="KernelSet.StepSums"/>; none when null). <paramref name="region"/> (&gt;= 0) names the
+    /// region among a token's (the same work token after token): each has its own piece count.</summary>
+    public void Set(int region, StepLayout layout, StepMatrix? matrix, Memory<float> init, float[] x, float[] previous, float[] cell, float[] hidden,
         StepMatrix? sumsMatrix, float[] sumsInit, float[] sumsX, float[] sums, bool backward)
     {
+        if (region >= _searches.Length)
+        {
+            Array.Resize(ref _searches, region + 1);
+        }
+        _searches[region] ??= new PieceCountSearch();
+        _region = region;
         _layout = layout;
         _matrix = matrix;
         _init = init;
@@ -69,15 +83,27 @@ internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
     {
         int panels = Math.Max(_matrix?.Panels ?? 0, _sumsMatrix?.Panels ?? 0);
         long bytes = Bytes(_matrix) + Bytes(_sumsMatrix);
-        _pieces = (int)Math.Clamp(bytes / MinimumBytesPerPiece, 1, Math.Max(1, Math.Min(panels, Parallelism.AvailableThreads)));
-        if (_pieces == 1)
+        int limit = (int)Math.Clamp(bytes / MinimumBytesPerPiece, 1, Math.Max(1, Math.Min(panels, Parallelism.AvailableThreads)));
+        if (limit == 1)
         {
-            // Nothing to balance: no clock reads (a 2x128 token's regions take about a microsecond).
+            // Nothing to balance or search: no clock reads (a 2x128 token's regions take about a microsecond).
+            _pieces = 1;
             RunPiece(0);
             return;
         }
-        _balance.Begin(_pieces, Stopwatch.GetTimestamp());
+        PieceCountSearch search = _searches[_region];
+        _pieces = search.Pieces(limit, out bool timed);
+        long start = Stopwatch.GetTimestamp();
+        if (_pieces == 1)
+        {
+            RunPiece(0);
+            if (timed) search.Record(Stopwatch.GetTimestamp() - start);
+            return;
+        }
+        _balance.Begin(_pieces, start);
         Parallelism.Run(this, _pieces);
+        SplitRegions++;
+        if (timed) search.Record(Stopwatch.GetTimestamp() - start);
         Span<double> done = stackalloc double[_pieces];
         for (int i = 0; i < _pieces; i++)
         {
