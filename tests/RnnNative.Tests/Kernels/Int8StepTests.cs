@@ -187,6 +187,57 @@ public unsafe class Int8StepTests
     }
 
     /// <summary>
+    /// The AVX-VNNI single-token kernels (<see cref="StepKernelsVnni{TVec, TSimd}"/>: x offset to unsigned bytes, the dense
+    /// one summing four column quads apart) add the same integers as the sign-trick kernels
+    /// (<see cref="StepKernelsInt8{TVec, TSimd}"/>), so their sums are the same bits: one gate (a decoder), a GRU with an input
+    /// section (n split at h's first column) and an LSTM, over K = 204 stored columns (a remainder after the dense kernel's
+    /// passes of 16). Skipped where the machine has no AVX-VNNI.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 72)]
+    [InlineData(4, 0)]
+    public void Vnni_step_sums_equal_the_sign_trick_sums_to_the_bit(int gates, int inputSection)
+    {
+        const int Units = 45, Inputs = 203;
+        int columns = gates == 3 ? inputSection + Units : Inputs;
+        StepMatrix m = new(KernelPath.Avx512, Vector512<float>.Count, gates, Units, columns, WeightPrecision.Int8);
+        if (!StepKernelsVnni<Vector512<float>, Simd512>.Serves(m)) return;
+        float[] a = KernelTestData.Uniform(gates * Units * columns, 41, -0.5f, 0.5f);
+        m.MeasureColumns(a, columns, columns);
+        m.SetColumns(a, columns, 0, columns);
+        float[] x = new float[m.Columns], init = KernelTestData.Uniform(m.Panels * (gates == 1 ? 1 : 4) * m.Width, 42, -1f, 1f);
+        KernelTestData.Uniform(columns, 43, -2f, 2f).CopyTo(x, 0);
+        float[] signTrick = new float[init.Length], vnni = new float[init.Length];
+        sbyte[] xq = new sbyte[m.Columns];
+        float xScale = Int8Quantization.Quantize(x, xq);
+        sbyte[] xu = (sbyte[])xq.Clone();
+        Int8Quantization.OffsetToUnsigned(xu);
+        fixed (float* pi = init, ps = signTrick, pv = vnni)
+        fixed (sbyte* pq = xq, pu = xu)
+        {
+            SumsSink<Vector512<float>, Simd512> toSignTrick = new(ps), toVnni = new(pv);
+            switch (gates)
+            {
+                case 1:
+                    StepKernelsInt8<Vector512<float>, Simd512>.Dense(m, pi, pq, xScale, toSignTrick, 0, m.Panels, backward: false);
+                    StepKernelsVnni<Vector512<float>, Simd512>.Dense(m, pi, pu, xScale, toVnni, 0, m.Panels, backward: true);
+                    break;
+                case 3:
+                    StepKernelsInt8<Vector512<float>, Simd512>.Gru(m, pi, pq, xScale, toSignTrick, 0, m.Panels, backward: false);
+                    StepKernelsVnni<Vector512<float>, Simd512>.Gru(m, pi, pu, xScale, toVnni, 0, m.Panels, backward: true);
+                    break;
+                default:
+                    StepKernelsInt8<Vector512<float>, Simd512>.Lstm(m, pi, pq, xScale, toSignTrick, 0, m.Panels, backward: false);
+                    StepKernelsVnni<Vector512<float>, Simd512>.Lstm(m, pi, pu, xScale, toVnni, 0, m.Panels, backward: true);
+                    break;
+            }
+        }
+        Assert.Equal(signTrick, vnni);
+        Assert.Contains(vnni, v => v != 0f);
+    }
+
+    /// <summary>
     /// The offset form of the batched int8 step (<see cref="BatchedStepKernelsVnni{TVec, TSimd}"/>) rests on
     /// Σ q·x = Σ q·(x + 128) − 128·Σ q: the matrix's offset sums against sums by hand of a 2-gate matrix whose rows are one
     /// weight ±127 and zeros (so its row scales quantise them exactly), split at a section column, and x + 128 as bytes.

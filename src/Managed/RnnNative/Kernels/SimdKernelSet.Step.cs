@@ -54,7 +54,7 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
         if (a.Precision == WeightPrecision.Int8)
         {
             sbyte* xq = stackalloc sbyte[a.Columns];
-            bool vnni = a.Gates != 1 && StepKernelsVnni<TVec, TSimd>.Serves(a);
+            bool vnni = StepKernelsVnni<TVec, TSimd>.Serves(a);
             float xScale = QuantizeInput(a, x, xq, vnni);
             switch (a.Gates)
             {
@@ -62,6 +62,7 @@ internal sealed unsafe partial class SimdKernelSet<TVec, TSimd>
                 case 3 when vnni: StepKernelsVnni<TVec, TSimd>.Gru(a, init, xq, xScale, sink, first, count, backward); break;
                 case 4: StepKernelsInt8<TVec, TSimd>.Lstm(a, init, xq, xScale, sink, first, count, backward); break;
                 case 3: StepKernelsInt8<TVec, TSimd>.Gru(a, init, xq, xScale, sink, first, count, backward); break;
+                case 1 when vnni: StepKernelsVnni<TVec, TSimd>.Dense(a, init, xq, xScale, sink, first, count, backward); break;
                 default: StepKernelsInt8<TVec, TSimd>.Dense(a, init, xq, xScale, sink, first, count, backward); break;
             }
         }

@@ -6,7 +6,7 @@ using RnnNative.Kernels.Simd;
 namespace RnnNative.Kernels.Step;
 
 /// <summary>
-/// The single-token int8 steps of <see cref="StepKernelsInt8{TVec, TSimd}"/> (LSTM, GRU) on x86 with AVX-VNNI: x offset to
+/// The single-token int8 steps of <see cref="StepKernelsInt8{TVec, TSimd}"/> (LSTM, GRU, one gate) on x86 with AVX-VNNI: x offset to
 /// unsigned bytes, one vpdpbusd per 8 rows x 4 columns (<see cref="VnniQuads"/>; exact in int32, so the same bits). A
 /// panel of 16 rows is summed in one pass over its columns, both 8-row halves of every gate at once:
 /// <code>
@@ -23,7 +23,7 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
 {
     private const int Lanes = VnniQuads.Lanes;
 
-    /// <summary>True when this machine has AVX-VNNI and <paramref name="a"/> (an LSTM's or a GRU's) is int8 in panels of this
+    /// <summary>True when this machine has AVX-VNNI and <paramref name="a"/> is int8 in panels of this
     /// path's width, a multiple of the 16 rows of a pass.</summary>
     public static bool Serves(StepMatrix a) => VnniQuads.Serves(a, TSimd.Count, 2 * Lanes);
 
@@ -113,6 +113,55 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
             float* start = init + (nint)p * 4 * w, scales = a.RowScales + (nint)p * 3 * w;
             sink.Gru(Dequantize(sums, scales, sx, start), Dequantize(sums + w, scales + w, sx, start + w),
                 Dequantize(sums + 3 * w, scales + 2 * w, sx, start + 2 * w), Dequantize(sums + 2 * w, scales + 2 * w, sx, start + 3 * w), p);
+        }
+        GC.KeepAlive(offsetSums);
+    }
+
+    /// <summary>One gate as <see cref="StepKernelsInt8{TVec, TSimd}.Dense"/> (a decoder), x given as x_u. One gate leaves a
+    /// chain per 8-row half, each vpdpbusd waiting on the last: four column quads a pass go into sums of their own (eight
+    /// chains) added at the end, the same integers in another order.</summary>
+    public static void Dense<TSink>(StepMatrix a, float* init, sbyte* x, float xScale, TSink sink, int first, int count, bool backward)
+        where TSink : struct, IStepSink<TVec>
+    {
+        int w = a.Width, k = a.Columns, wholePasses = k / 16 * 16;
+        nint block = 4 * w;   // bytes of one column quad: W rows x 4 columns
+        int[] offsetSums = a.OffsetSums(0);   // pinned, kept alive below while offsets points into it
+        int* offsets = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsetSums)), sums = stackalloc int[w];
+        TVec sx = TSimd.Broadcast(xScale);
+        for (int n = 0; n < count; n++)
+        {
+            int p = PanelOrder.At(first, count, n, backward);
+            sbyte* panel = (sbyte*)a.Data + (nint)p * k * w;
+            int* offset = offsets + (nint)p * 2 * w;
+            for (int h = 0; h < w; h += 2 * Lanes)
+            {
+                int b = h + Lanes;
+                Vector256<int> a0 = Start(offset + h), b0 = Start(offset + b), a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+                sbyte* e = panel + 4 * h;
+                int j = 0;
+                for (; j < wholePasses; j += 16, e += 4 * block)
+                {
+                    Vector256<byte> u0 = VnniQuads.Broadcast(x, j), u1 = VnniQuads.Broadcast(x, j + 4);
+                    Vector256<byte> u2 = VnniQuads.Broadcast(x, j + 8), u3 = VnniQuads.Broadcast(x, j + 12);
+                    a0 = VnniQuads.Dot(a0, u0, e);
+                    b0 = VnniQuads.Dot(b0, u0, e + 4 * Lanes);
+                    a1 = VnniQuads.Dot(a1, u1, e + block);
+                    b1 = VnniQuads.Dot(b1, u1, e + block + 4 * Lanes);
+                    a2 = VnniQuads.Dot(a2, u2, e + 2 * block);
+                    b2 = VnniQuads.Dot(b2, u2, e + 2 * block + 4 * Lanes);
+                    a3 = VnniQuads.Dot(a3, u3, e + 3 * block);
+                    b3 = VnniQuads.Dot(b3, u3, e + 3 * block + 4 * Lanes);
+                }
+                for (; j < k; j += 4, e += block)
+                {
+                    Vector256<byte> u = VnniQuads.Broadcast(x, j);
+                    a0 = VnniQuads.Dot(a0, u, e);
+                    b0 = VnniQuads.Dot(b0, u, e + 4 * Lanes);
+                }
+                (a0 + a1 + (a2 + a3)).Store(sums + h);
+                (b0 + b1 + (b2 + b3)).Store(sums + b);
+            }
+            sink.Dense(Dequantize(sums, a.RowScales + (nint)p * w, sx, init + (nint)p * w), p);
         }
         GC.KeepAlive(offsetSums);
     }
