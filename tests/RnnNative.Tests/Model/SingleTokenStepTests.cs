@@ -317,7 +317,7 @@ public class SingleTokenStepThreadingTests
                 shares[1] = 1 - first;
                 step.Run(weights, tokens[t], state, logits.AsSpan(t * config.VocabularySize, config.VocabularySize));
             }
-            // Every token's region split (the search for a piece count tries fewer only after many regions).
+            // Every token's region split (the search for a piece count tries fewer only after some regions).
             Assert.Equal(threads == 1 ? 0 : tokens.Length, step.SplitRegions);
             return logits;
         });

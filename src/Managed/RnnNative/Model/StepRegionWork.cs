@@ -93,11 +93,16 @@ internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
         }
         PieceCountSearch search = _searches[_region];
         _pieces = search.Pieces(limit, out bool timed);
+        if (_pieces == 1 && !timed)
+        {
+            RunPiece(0);
+            return;
+        }
         long start = Stopwatch.GetTimestamp();
         if (_pieces == 1)
         {
             RunPiece(0);
-            if (timed) search.Record(Stopwatch.GetTimestamp() - start);
+            search.Record(Stopwatch.GetTimestamp() - start);
             return;
         }
         _balance.Begin(_pieces, start);

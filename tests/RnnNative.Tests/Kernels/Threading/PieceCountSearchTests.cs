@@ -36,7 +36,7 @@ public class PieceCountSearchTests
     public void It_starts_at_the_limit_and_takes_fewer_pieces_when_they_are_faster()
     {
         PieceCountSearch search = new();
-        int clock = 0, interval = PieceCountSearch.Interval;
+        int clock = 0, interval = PieceCountSearch.FirstInterval;
         // A slow hand-over: one piece 6 units, two pieces 9.
         int[] counts = Run(search, 2, interval + 1, (n, _) => n == 1 ? 600 : 900, ref clock);
         Assert.All(counts[..(interval - Trial)], n => Assert.Equal(2, n));   // the most pieces until the trial,
@@ -50,11 +50,14 @@ public class PieceCountSearchTests
     {
         // The negative control of the test above: within the margin, nothing moves.
         PieceCountSearch search = new();
-        int clock = 0, interval = PieceCountSearch.Interval;
-        int[] counts = Run(search, 2, 8 * interval + 1, (n, region) => n == 1 ? 1000 + region % 7 : 990 + region % 11, ref clock);
+        int clock = 0;
+        int[] counts = Run(search, 2, 8 * PieceCountSearch.Interval, (n, region) => n == 1 ? 1000 + region % 7 : 990 + region % 11, ref clock);
         for (int region = 0; region < counts.Length; region++)
         {
-            if (region % interval < interval - Trial) Assert.Equal(2, counts[region]);
+            // Trials end after FirstInterval regions, then every Interval.
+            int sinceFirst = region - PieceCountSearch.FirstInterval;
+            bool trial = sinceFirst < 0 ? region >= PieceCountSearch.FirstInterval - Trial : sinceFirst % PieceCountSearch.Interval >= PieceCountSearch.Interval - Trial;
+            if (!trial) Assert.Equal(2, counts[region]);
         }
     }
 
@@ -63,7 +66,7 @@ public class PieceCountSearchTests
     {
         PieceCountSearch search = new();
         int clock = 0, interval = PieceCountSearch.Interval;
-        Run(search, 2, interval, (n, _) => n == 1 ? 600 : 900, ref clock);
+        Run(search, 2, PieceCountSearch.FirstInterval, (n, _) => n == 1 ? 600 : 900, ref clock);
         // The host's fast phase: two pieces now 4 units. With one piece, the only neighbour is two.
         int[] counts = Run(search, 2, interval + 1, (n, _) => n == 1 ? 600 : 400, ref clock);
         Assert.Equal(1, counts[0]);
@@ -74,7 +77,7 @@ public class PieceCountSearchTests
     public void A_preempted_region_does_not_move_the_count()
     {
         PieceCountSearch search = new();
-        int clock = 0, interval = PieceCountSearch.Interval;
+        int clock = 0, interval = PieceCountSearch.FirstInterval;
         // Two pieces are faster, but the first timed region of their window was preempted: a sum would take one piece.
         int spike = interval - Trial / 2 + PieceCountSearch.Warmup;
         int[] counts = Run(search, 2, interval + 1, (n, region) => n == 2 ? (region == spike ? 50_000 : 500) : 800, ref clock);
@@ -88,8 +91,8 @@ public class PieceCountSearchTests
         PieceCountSearch search = new();
         int clock = 0, regions = 16 * PieceCountSearch.Interval, neighbourWindow = PieceCountSearch.Warmup + PieceCountSearch.Window;
         int[] counts = Run(search, 2, regions, (n, _) => n == 1 ? 2000 : 500, ref clock);
-        // Trials end intervals of 1, 2, 4 and 8 times the first (the wait doubles after each): 4 neighbour windows,
-        // where intervals of the first length would give 16.
+        // Trials end intervals of FirstInterval, then 2, 4 and 8 times Interval (the wait doubles after each): 4 neighbour
+        // windows, where intervals of Interval would give 16.
         Assert.Equal(4 * neighbourWindow, counts.Count(n => n == 1));
         // A neighbour slower by less than FarSlower keeps the first interval.
         counts = Run(new PieceCountSearch(), 2, regions, (n, _) => n == 1 ? 600 : 500, ref clock);
@@ -113,8 +116,8 @@ public class PieceCountSearchTests
     public void A_new_limit_starts_again_from_it()
     {
         PieceCountSearch search = new();
-        int clock = 0, interval = PieceCountSearch.Interval;
-        Assert.Equal(1, Run(search, 2, interval + 1, (n, _) => n == 1 ? 600 : 900, ref clock)[^1]);
+        int clock = 0;
+        Assert.Equal(1, Run(search, 2, PieceCountSearch.FirstInterval + 1, (n, _) => n == 1 ? 600 : 900, ref clock)[^1]);
         Assert.Equal(4, search.Pieces(4, out bool timed));
         Assert.False(timed);
     }

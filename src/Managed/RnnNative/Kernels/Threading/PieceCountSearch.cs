@@ -11,7 +11,8 @@ namespace RnnNative.Kernels.Threading;
 ///                                        Warmup + Window regions at the count n, timed
 ///                                        n ← n' when the neighbour's median region took less than (1 − Margin) of n's
 /// </code>
-/// the other regions run at n untimed. After a neighbour that took over FarSlower times n's, the next trial waits twice
+/// the other regions run at n untimed; the first interval is FirstInterval regions, so a short run (a reply of a few
+/// hundred tokens) gets the faster count too. After a neighbour that took over FarSlower times n's, the next trial waits twice
 /// as long (up to MaximumInterval), so a count far better than its neighbours (large regions on two threads) pays about
 /// 0.3% of their excess. The two windows are measured milliseconds apart, so a change of the host's phase moves both
 /// alike; medians, because one region of a window can be preempted and take ten times the others; the warm-up regions
@@ -24,6 +25,10 @@ internal sealed class PieceCountSearch
     /// <summary>Regions from one trial to the next at first: a trial runs 2 · (Warmup + Window) of them, so a neighbour
     /// that is slower costs about 2% of its excess.</summary>
     internal const int Interval = 1024;
+
+    /// <summary>Regions before the first trial (after a start or a new limit): the first <c>FirstInterval − 2 · (Warmup +
+    /// Window)</c> run at the most pieces, as a short run and the tests of a split expect.</summary>
+    internal const int FirstInterval = 64;
 
     /// <summary>The longest wait between trials, after neighbours far slower.</summary>
     internal const int MaximumInterval = 8 * Interval;
@@ -45,7 +50,7 @@ internal sealed class PieceCountSearch
     private int _neighbour;    // the count under trial
     private bool _tryFewer = true;   // which neighbour the next trial takes, when both exist
     private int _position;     // regions since this interval started, in [0, _interval)
-    private int _interval = Interval;   // regions in this interval, its trial included
+    private int _interval = FirstInterval;   // regions in this interval, its trial included
     private readonly long[] _durations = new long[2 * Window];   // this trial's timed regions: the neighbour's, then the count's
 
     /// <summary>The pieces the next region runs in, at most <paramref name="limit"/> (&gt;= 1), and whether it is timed: the
@@ -59,7 +64,7 @@ internal sealed class PieceCountSearch
             _limit = limit;
             _count = limit;
             _position = 0;
-            _interval = Interval;
+            _interval = FirstInterval;
         }
         int offset = TrialOffset(_position);
         _position = (_position + 1) % _interval;
@@ -91,7 +96,7 @@ internal sealed class PieceCountSearch
         {
             _count = _neighbour;
         }
-        _interval = neighbour > FarSlower * count ? Math.Min(2 * _interval, MaximumInterval) : Interval;
+        _interval = neighbour > FarSlower * count ? Math.Min(2 * Math.Max(_interval, Interval), MaximumInterval) : Interval;
     }
 
     /// <summary>Where the region at <paramref name="position"/> of the interval falls in the trial that ends it, negative
