@@ -12,9 +12,9 @@ namespace RnnNative.Kernels.Threading;
 ///                                        n ← n' when the neighbour's median region took less than (1 − Margin) of n's
 /// </code>
 /// the other regions run at n untimed; the first interval is FirstInterval regions, so a short run (a reply of a few
-/// hundred tokens) gets the faster count too. After a neighbour that took over FarSlower times n's, the next trial waits twice
-/// as long (up to MaximumInterval), so a count far better than its neighbours (large regions on two threads) pays about
-/// 0.3% of their excess. The two windows are measured milliseconds apart, so a change of the host's phase moves both
+/// hundred tokens) gets the faster count too. After a neighbour that took over FarSlower times n's, the next trial
+/// waits twice as long (up to MaximumInterval), so a count far better than its neighbours (large regions on two
+/// threads) pays about 0.3% of their excess. The two windows are measured milliseconds apart, so a change of the host's phase moves both
 /// alike; medians, because one region of a window can be preempted and take ten times the others; the warm-up regions
 /// after each switch are not timed (they fetch the weights the other pieces' caches held). Starts at the most pieces
 /// allowed (<see cref="Pieces"/>'s limit: the region's size and the threads decide it). Callers make results independent
