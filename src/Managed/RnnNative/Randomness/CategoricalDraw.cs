@@ -19,7 +19,7 @@ public static class CategoricalDraw
 
     /// <summary><paramref name="logits"/> z / <paramref name="temperature"/> (&gt; 0) in place, as z · (1 / T). At T = 1 that is
     /// z · 1 = z to the bit, so the pass is skipped: at small models it was a twentieth of a sampled token.</summary>
-    public static void DivideByTemperature(KernelSet kernels, float temperature, Span<float> logits)
+    internal static void DivideByTemperature(KernelSet kernels, float temperature, Span<float> logits)
     {
         if (temperature != 1f) kernels.Scale(1f / temperature, logits);
     }

@@ -141,22 +141,14 @@ internal static unsafe class StepKernelsVnni<TVec, TSimd>
                 int j = 0;
                 for (; j < wholePasses; j += 16, e += 4 * block)
                 {
-                    Vector256<byte> u0 = VnniQuads.Broadcast(x, j), u1 = VnniQuads.Broadcast(x, j + 4);
-                    Vector256<byte> u2 = VnniQuads.Broadcast(x, j + 8), u3 = VnniQuads.Broadcast(x, j + 12);
-                    a0 = VnniQuads.Dot(a0, u0, e);
-                    b0 = VnniQuads.Dot(b0, u0, e + 4 * Lanes);
-                    a1 = VnniQuads.Dot(a1, u1, e + block);
-                    b1 = VnniQuads.Dot(b1, u1, e + block + 4 * Lanes);
-                    a2 = VnniQuads.Dot(a2, u2, e + 2 * block);
-                    b2 = VnniQuads.Dot(b2, u2, e + 2 * block + 4 * Lanes);
-                    a3 = VnniQuads.Dot(a3, u3, e + 3 * block);
-                    b3 = VnniQuads.Dot(b3, u3, e + 3 * block + 4 * Lanes);
+                    VnniQuads.DotBlock(ref a0, ref b0, VnniQuads.Broadcast(x, j), e);
+                    VnniQuads.DotBlock(ref a1, ref b1, VnniQuads.Broadcast(x, j + 4), e + block);
+                    VnniQuads.DotBlock(ref a2, ref b2, VnniQuads.Broadcast(x, j + 8), e + 2 * block);
+                    VnniQuads.DotBlock(ref a3, ref b3, VnniQuads.Broadcast(x, j + 12), e + 3 * block);
                 }
                 for (; j < k; j += 4, e += block)
                 {
-                    Vector256<byte> u = VnniQuads.Broadcast(x, j);
-                    a0 = VnniQuads.Dot(a0, u, e);
-                    b0 = VnniQuads.Dot(b0, u, e + 4 * Lanes);
+                    VnniQuads.DotBlock(ref a0, ref b0, VnniQuads.Broadcast(x, j), e);
                 }
                 (a0 + a1 + (a2 + a3)).Store(sums + h);
                 (b0 + b1 + (b2 + b3)).Store(sums + b);

@@ -33,4 +33,13 @@ internal static unsafe class VnniQuads
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Dot(Vector256<int> sums, Vector256<byte> x, sbyte* weights) =>
         AvxVnni.MultiplyWideningAndAdd(sums, x, Vector256.Load(weights));
+
+    /// <summary>Both 8-row halves of a 16-row block's quad (the second 32 bytes after the first): each half's sums plus its
+    /// rows' dot products with the quad in <paramref name="x"/>. Inlined, the sums stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DotBlock(ref Vector256<int> first, ref Vector256<int> second, Vector256<byte> x, sbyte* weights)
+    {
+        first = Dot(first, x, weights);
+        second = Dot(second, x, weights + 4 * Lanes);
+    }
 }
