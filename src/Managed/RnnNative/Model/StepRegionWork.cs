@@ -93,16 +93,12 @@ internal sealed class StepRegionWork(KernelSet kernels) : IParallelWork
         }
         PieceCountSearch search = _searches[_region];
         _pieces = search.Pieces(limit, out bool timed);
-        if (_pieces == 1 && !timed)
-        {
-            RunPiece(0);
-            return;
-        }
-        long start = Stopwatch.GetTimestamp();
+        // A single piece reads the clock only when the search times it.
+        long start = timed || _pieces > 1 ? Stopwatch.GetTimestamp() : 0;
         if (_pieces == 1)
         {
             RunPiece(0);
-            search.Record(Stopwatch.GetTimestamp() - start);
+            if (timed) search.Record(Stopwatch.GetTimestamp() - start);
             return;
         }
         _balance.Begin(_pieces, start);
