@@ -42,11 +42,9 @@ internal sealed class WorkerTeam : IDisposable
     private readonly SemaphoreSlim[] _wakeUps;
     private readonly int[] _sleeping;           // 1 while worker i is (about to be) blocked on its semaphore
     private int _busy;                          // 1 while a call owns the team; an int, not a Lock, because a Lock re-enters
-    private SharedCounters _shared;             // the counters threads spin on, a cache line each
-    private IParallelWork? _work;
-    private int _pieceCount;
+    private SharedCounters _shared;             // the call and the count of finished pieces, a cache line each
+    private long _workerPiecesExpected;         // the caller's: the count of pieces workers will have finished when this call ends
     private Exception? _firstError;
-    private volatile bool _disposed;
 
     public WorkerTeam(int threadCount) : this(threadCount, startThread: null)
     {
@@ -83,7 +81,7 @@ internal sealed class WorkerTeam : IDisposable
     /// <summary>Lets the first <paramref name="started"/> workers exit, as <see cref="Dispose"/> does for a whole team.</summary>
     private void StopStartedWorkers(int started)
     {
-        _disposed = true;
+        Volatile.Write(ref _shared.Disposed, 1);
         Volatile.Write(ref _shared.Generation, _shared.Generation + 1);   // what spinning workers look at
         for (int i = 0; i < started; i++)
         {
@@ -117,7 +115,7 @@ internal sealed class WorkerTeam : IDisposable
             RunAlone(work, pieceCount);
             return;
         }
-        if (_disposed)
+        if (_shared.Disposed != 0)
         {
             Volatile.Write(ref _busy, 0);
             RunAlone(work, pieceCount);
@@ -131,8 +129,8 @@ internal sealed class WorkerTeam : IDisposable
             // a late worker holding an old ticket would otherwise see the new, larger piece count
             // and claim a piece that the new call hands out again (its compare-exchange fails once the ticket moved).
             Volatile.Write(ref _shared.Ticket, 0);
-            Volatile.Write(ref _pieceCount, pieceCount);   // a release: the close above is seen first, on ARM64 too
-            _work = work;
+            Volatile.Write(ref _shared.PieceCount, pieceCount);   // a release: the close above is seen first, on ARM64 too
+            _shared.Work = work;
             _firstError = null;
             // Generation 0 is never a call's. Only the thread owning the team writes it.
             int generation = _shared.Generation + 1;
@@ -146,9 +144,10 @@ internal sealed class WorkerTeam : IDisposable
             Volatile.Write(ref _shared.Generation, generation);                 // then wakes the spinning workers
             WakeSleepers();
             RunClaimed(0);
-            RunPieces(generation);
+            int ranHere = 1 + RunPieces(generation);
+            _workerPiecesExpected += pieceCount - ranHere;
             WaitForWorkers();
-            _work = null;
+            _shared.Work = null;
             if (_firstError is { } error)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
@@ -165,13 +164,13 @@ internal sealed class WorkerTeam : IDisposable
     /// was preempted needs it back more than the caller needs to notice at once.</summary>
     private void WaitForWorkers()
     {
-        if (Volatile.Read(ref _shared.ActiveWorkers) == 0)
+        if (Volatile.Read(ref _shared.WorkerPiecesFinished) == _workerPiecesExpected)
         {
             return;
         }
         long eagerUntil = Stopwatch.GetTimestamp() + EagerSpin;
         SpinWait spin = default;
-        while (Volatile.Read(ref _shared.ActiveWorkers) != 0)
+        while (Volatile.Read(ref _shared.WorkerPiecesFinished) != _workerPiecesExpected)
         {
             if (Stopwatch.GetTimestamp() < eagerUntil)
             {
@@ -220,13 +219,16 @@ internal sealed class WorkerTeam : IDisposable
         }
     }
 
-    /// <summary>Claims and runs pieces of call <paramref name="generation"/> until none is left.</summary>
-    private void RunPieces(int generation)
+    /// <summary>Claims and runs pieces of call <paramref name="generation"/> until none is left; returns how many it ran.</summary>
+    private int RunPieces(int generation)
     {
+        int ran = 0;
         while (TryClaimPiece(generation, out int index))
         {
             RunClaimed(index);
+            ran++;
         }
+        return ran;
     }
 
     /// <summary>Runs piece <paramref name="index"/> of the current call, claimed by this thread, keeping its exception.</summary>
@@ -234,7 +236,7 @@ internal sealed class WorkerTeam : IDisposable
     {
         try
         {
-            RunPiece(_work!, index);
+            RunPiece(_shared.Work!, index);
         }
         catch (Exception e)
         {
@@ -250,7 +252,7 @@ internal sealed class WorkerTeam : IDisposable
         {
             long ticket = Volatile.Read(ref _shared.Ticket);
             index = (int)ticket;
-            if ((int)(ticket >> 32) != generation || index >= _pieceCount)
+            if ((int)(ticket >> 32) != generation || index >= _shared.PieceCount)
             {
                 return false;
             }
@@ -270,15 +272,17 @@ internal sealed class WorkerTeam : IDisposable
         while (true)
         {
             int generation = WaitForGeneration(worker, seen);
-            if (_disposed)
+            if (_shared.Disposed != 0)
             {
                 return;
             }
             seen = generation;
-            // Counted before claiming, so the caller cannot finish this call while a claimed piece runs.
-            Interlocked.Increment(ref _shared.ActiveWorkers);
-            RunPieces(generation);
-            Interlocked.Decrement(ref _shared.ActiveWorkers);
+            while (TryClaimPiece(generation, out int index))
+            {
+                RunClaimed(index);
+                // Counted after the piece: the caller returns once every piece a worker claimed has been counted.
+                Interlocked.Increment(ref _shared.WorkerPiecesFinished);
+            }
         }
     }
 
@@ -289,7 +293,7 @@ internal sealed class WorkerTeam : IDisposable
         long eagerUntil = start + EagerSpin, spinUntil = start + SpinBudget;
         while (true)
         {
-            // The generation alone: the line of the call's fields, which the caller writes, stays in its cache.
+            // The call's fields share the generation's line: the transfer that shows a new call brings them too.
             // Dispose moves the generation too.
             int generation = Volatile.Read(ref _shared.Generation);
             if (generation != seen)
@@ -306,12 +310,12 @@ internal sealed class WorkerTeam : IDisposable
             // saw the flag has already moved on, one that bumps it after will release us. The
             // exchange is a full fence, so the flag is visible before the generation is re-read.
             Interlocked.Exchange(ref _sleeping[worker], 1);
-            if (Volatile.Read(ref _shared.Generation) == seen && !_disposed)
+            if (Volatile.Read(ref _shared.Generation) == seen && Volatile.Read(ref _shared.Disposed) == 0)
             {
                 _wakeUps[worker].Wait();
             }
             Volatile.Write(ref _sleeping[worker], 0);
-            if (_disposed)
+            if (Volatile.Read(ref _shared.Disposed) != 0)
             {
                 return seen;
             }
@@ -322,22 +326,35 @@ internal sealed class WorkerTeam : IDisposable
     }
 
     /// <summary>
-    /// The counters of a call, each on a cache line of its own (128 bytes apart, past the pair the
-    /// adjacent-line prefetcher fetches): idle workers spin reading the generation while pieces are
-    /// claimed and finished, and a waiting caller spins reading the active workers while the last
-    /// pieces are claimed; sharing a line, every read would pull it away from the thread writing it.
+    /// The call, within 32 bytes (one cache line, or two when the team object lands across a line boundary),
+    /// and the count of pieces workers finished, 128 bytes away (past the pair the adjacent-line prefetcher
+    /// fetches). A worker starts after two trips of the call's line between the cores: the read that sees the
+    /// new generation, which brings the ticket, piece count and work with it, and the claim's compare-exchange;
+    /// the caller learns of its end in one more, the count. With the generation, the ticket, the fields and an
+    /// active-worker count on four lines, a worker's start took five dependent trips and a locked increment:
+    /// `HandOverBenchmarks` (bench/RnnNative.Benchmarks) measured a hand-over of 1.1-1.3 us then, 0.73-0.85 us
+    /// now, on the Zen 5 host with a 470 ns round trip between its cores.
     /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 4 * 128)]
+    [StructLayout(LayoutKind.Explicit, Size = 3 * 128)]
     private struct SharedCounters
     {
         [FieldOffset(128)]
-        public int Generation;          // bumped once per parallel call; wakes the workers
-
-        [FieldOffset(256)]
         public long Ticket;             // generation << 32 | next piece: claims are tagged by their call
 
-        [FieldOffset(384)]
-        public int ActiveWorkers;       // workers inside a round: the caller waits for these only
+        [FieldOffset(136)]
+        public int Generation;          // bumped once per parallel call; wakes the workers
+
+        [FieldOffset(140)]
+        public int PieceCount;
+
+        [FieldOffset(144)]
+        public int Disposed;            // 1 once the team is disposed (the generation moves with it)
+
+        [FieldOffset(152)]
+        public IParallelWork? Work;
+
+        [FieldOffset(256)]
+        public long WorkerPiecesFinished;   // pieces workers have run, over every call
     }
 
     /// <summary>Waits for a running call to finish, then lets the workers exit.</summary>
@@ -348,7 +365,7 @@ internal sealed class WorkerTeam : IDisposable
         {
             spin.SpinOnce();
         }
-        _disposed = true;
+        Volatile.Write(ref _shared.Disposed, 1);
         Volatile.Write(ref _shared.Generation, _shared.Generation + 1);   // what spinning workers look at
         foreach (SemaphoreSlim wakeUp in _wakeUps)
         {
