@@ -164,13 +164,14 @@ internal sealed class WorkerTeam : IDisposable
     /// was preempted needs it back more than the caller needs to notice at once.</summary>
     private void WaitForWorkers()
     {
-        if (Volatile.Read(ref _shared.WorkerPiecesFinished) == _workerPiecesExpected)
+        // The count only grows: below the expected count some claimed piece is still running.
+        if (Volatile.Read(ref _shared.WorkerPiecesFinished) >= _workerPiecesExpected)
         {
             return;
         }
         long eagerUntil = Stopwatch.GetTimestamp() + EagerSpin;
         SpinWait spin = default;
-        while (Volatile.Read(ref _shared.WorkerPiecesFinished) != _workerPiecesExpected)
+        while (Volatile.Read(ref _shared.WorkerPiecesFinished) < _workerPiecesExpected)
         {
             if (Stopwatch.GetTimestamp() < eagerUntil)
             {
